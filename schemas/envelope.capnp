@@ -1,0 +1,26 @@
+# The envelope: what one node hands another, end to end. The broker never reads it.
+# Versioned by adding fields, never by renumbering.
+@0xe2094b5f2b32155c;
+
+$import "/capnp/c++.capnp".namespace("zhuji::schema");
+
+enum Kind {
+  notice @0;           # a plain operator notice (通知), used to test a link
+}
+
+struct Envelope {
+  id @0 :Data;             # 16 random bytes, unique for all time; the dedupe key
+  origin @1 :Text;         # GB/T 2260 code of the sending node
+  destination @2 :Text;    # GB/T 2260 code of the receiving node
+  sentAt @3 :Int64;        # ms since the Unix epoch: when the sender committed it (sent-at)
+  kind @4 :Kind;
+  body @5 :Data;           # Cap'n Proto message of the type that `kind` names
+  correlationId @6 :Data;  # the business item this belongs to (empty for notices)
+  linkSeq @7 :UInt64;      # 1, 2, 3 … per (origin, destination): delivery order
+  signature @8 :Data;      # Ed25519 over the fields above (later; empty for now)
+  signerKeyId @9 :Text;    # which key signed it (later)
+}
+
+struct Notice {
+  text @0 :Text;
+}

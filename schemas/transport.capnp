@@ -1,0 +1,52 @@
+# The routing header: the first frame of every ZeroMQ message between nodes and brokers.
+# The broker reads this and nothing else. A DELIVER carries the envelope as a second frame.
+@0xfb44db51bd8cb44d;
+
+$import "/capnp/c++.capnp".namespace("zhuji::schema");
+
+const protocolTag :UInt32 = 0x5a484a49;  # "ZHJI"
+const protocolVersion :UInt16 = 1;
+
+enum Command {
+  hello @0;        # node → broker: register `source` (a broker registers each node it serves)
+  welcome @1;      # broker → node: registration accepted
+  deliver @2;      # envelope frame follows; `seq` = the envelope's link sequence
+  ack @3;          # receiver → origin: every envelope up to `seq` is durable
+  nack @4;         # refused: `code` and `reason` say why; `seq` = next expected for a gap
+  unreachable @5;  # broker → sender: `destination` has no route now
+  heartbeat @6;    # either way; the broker answers a node's heartbeat
+  stats @7;        # anyone → broker: ask for counters; the reply carries `brokerStats`
+}
+
+enum NackCode {
+  malformed @0;      # the envelope could not be parsed or failed a check
+  wrongNode @1;      # addressed to another node
+  gap @2;            # out of order: `seq` is the next one expected
+  notRegistered @3;  # broker: say HELLO first
+  tooLarge @4;
+  protocol @5;       # wrong tag, version or command
+}
+
+struct BrokerStats {
+  brokerId @0 :Text;
+  peers @1 :UInt32;
+  routes @2 :UInt32;
+  relayed @3 :UInt64;
+  unreachable @4 :UInt64;
+  refused @5 :UInt64;      # malformed, wrong tag or version, oversized, unregistered
+  upstreamUp @6 :Bool;
+  upstreamRelayed @7 :UInt64;
+}
+
+struct Header {
+  protocol @0 :UInt32;
+  version @1 :UInt16;
+  command @2 :Command;
+  source @3 :Text;
+  destination @4 :Text;
+  messageId @5 :Data;
+  seq @6 :UInt64;
+  code @7 :NackCode;
+  reason @8 :Text;
+  brokerStats @9 :BrokerStats;
+}

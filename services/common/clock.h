@@ -1,0 +1,47 @@
+#pragma once
+// Time source for everything that reads "now". main() creates one and passes it down, so tests
+// can substitute a FakeClock and jump weeks without sleeping. All times are ms since the Unix
+// epoch (UTC); China Standard Time is only a formatting concern (see time_format.h).
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+
+namespace zhuji {
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  // Thread-safe.
+  virtual int64_t NowMs() const = 0;
+};
+
+class SystemClock final : public Clock {
+ public:
+  int64_t NowMs() const override {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+};
+
+// A clock that moves only when told to. Thread-safe.
+class FakeClock final : public Clock {
+ public:
+  explicit FakeClock(int64_t start_ms) : now_(start_ms) {}
+  int64_t NowMs() const override { return now_.load(); }
+  void Set(int64_t ms) { now_.store(ms); }
+  void Advance(int64_t ms) { now_.fetch_add(ms); }
+
+ private:
+  std::atomic<int64_t> now_;
+};
+
+// Monotonic milliseconds for timeouts, back-off and heartbeats (never for deadlines).
+inline int64_t MonotonicMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace zhuji

@@ -1,0 +1,48 @@
+#include "services/common/ids.h"
+
+#include <sodium.h>
+
+#include <cassert>
+#include <stdexcept>
+
+namespace zhuji {
+
+EnvelopeId NewEnvelopeId() {
+  static const bool ready = [] {
+    if (sodium_init() < 0) throw std::runtime_error("sodium_init failed");
+    return true;
+  }();
+  (void)ready;
+  EnvelopeId id;
+  randombytes_buf(id.data(), id.size());
+  return id;
+}
+
+std::string ToHex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    out.push_back(kDigits[c >> 4]);
+    out.push_back(kDigits[c & 0xf]);
+  }
+  return out;
+}
+
+std::string EncodeBe64(uint64_t v) {
+  std::string out(8, '\0');
+  for (int i = 7; i >= 0; --i) {
+    out[i] = static_cast<char>(v & 0xff);
+    v >>= 8;
+  }
+  return out;
+}
+
+uint64_t DecodeBe64(std::string_view bytes) {
+  assert(bytes.size() == 8);
+  uint64_t v = 0;
+  for (unsigned char c : bytes.substr(0, 8)) v = (v << 8) | c;
+  return v;
+}
+
+}  // namespace zhuji

@@ -1,0 +1,23 @@
+#pragma once
+// Envelope ids: 16 random bytes from libsodium's CSPRNG, shown as 32 lowercase hex digits.
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace zhuji {
+
+using EnvelopeId = std::array<uint8_t, 16>;
+
+EnvelopeId NewEnvelopeId();
+std::string ToHex(std::string_view bytes);
+inline std::string ToHex(const EnvelopeId& id) {
+  return ToHex(std::string_view(reinterpret_cast<const char*>(id.data()), id.size()));
+}
+
+// Big-endian fixed-width integers, for LMDB keys that sort numerically.
+std::string EncodeBe64(uint64_t v);
+uint64_t DecodeBe64(std::string_view bytes);  // bytes.size() must be 8
+
+}  // namespace zhuji

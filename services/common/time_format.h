@@ -1,0 +1,17 @@
+#pragma once
+// Formatting of instants for operators: always China Standard Time (UTC+8, no DST), whatever the
+// machine's time zone.
+
+#include <cstdint>
+#include <string>
+
+namespace zhuji {
+
+inline constexpr int64_t kCstOffsetMs = 8LL * 3600 * 1000;
+
+// "2026-11-22 14:03:07 CST"; "-" for 0.
+std::string FormatCst(int64_t ms_since_epoch);
+// "3d 4h", "12m 5s", "850ms".
+std::string FormatDuration(int64_t ms);
+
+}  // namespace zhuji

@@ -1,0 +1,88 @@
+#include "services/node/broker_link.h"
+
+#include <algorithm>
+
+#include "services/common/clock.h"
+#include "services/wire/header.h"
+#include "services/wire/socket_util.h"
+
+namespace zhuji::node {
+
+BrokerLink::BrokerLink(zmq::context_t& ctx, std::string endpoint, std::string node_id,
+                       const TransportConfig& config, spdlog::logger& log)
+    : ctx_(ctx),
+      endpoint_(std::move(endpoint)),
+      node_id_(std::move(node_id)),
+      config_(config),
+      log_(log) {}
+
+void BrokerLink::Connect(int64_t mono_now) {
+  if (socket_) socket_->close();
+  socket_ = std::make_unique<zmq::socket_t>(ctx_, zmq::socket_type::dealer);
+  socket_->set(zmq::sockopt::linger, 0);           // what was in flight is resent from the outbox
+  socket_->set(zmq::sockopt::immediate, 1);        // never queue to a connection not yet made
+  socket_->set(zmq::sockopt::sndhwm, 200'000);
+  socket_->set(zmq::sockopt::rcvhwm, 200'000);
+  socket_->set(zmq::sockopt::reconnect_ivl, 100);
+  socket_->set(zmq::sockopt::reconnect_ivl_max, 2000);
+  socket_->connect(endpoint_);
+  last_heard_ = mono_now;
+  next_heartbeat_ = mono_now;  // HELLO goes out on the first Tick
+  SetUp(false);
+}
+
+void BrokerLink::SetUp(bool up) {
+  if (up_ != up) last_change_wall_ = SystemClock().NowMs();
+  up_ = up;
+}
+
+void BrokerLink::SayHello() {
+  wire::Header h;
+  h.command = wire::Command::HELLO;
+  h.source = node_id_;
+  Send(wire::EncodeHeader(h));
+}
+
+bool BrokerLink::Welcomed(int64_t mono_now) {
+  Heard(mono_now);
+  bool was_down = !up_;
+  SetUp(true);
+  if (was_down) log_.info("link to broker {} is up", endpoint_);
+  return was_down;
+}
+
+void BrokerLink::Reregister(int64_t mono_now) {
+  if (up_) log_.warn("broker {} no longer knows this node; registering again", endpoint_);
+  SetUp(false);
+  SayHello();
+  next_heartbeat_ = mono_now + std::min<int64_t>(config_.heartbeat_interval_ms, 100);
+}
+
+bool BrokerLink::Tick(int64_t mono_now) {
+  if (mono_now - last_heard_ > config_.heartbeat_interval_ms * config_.heartbeat_liveness) {
+    if (up_) log_.warn("link to broker {} is dead (silent for {} ms); reconnecting", endpoint_,
+                       mono_now - last_heard_);
+    Connect(mono_now);
+    return true;
+  }
+  if (mono_now >= next_heartbeat_) {
+    if (up_) {
+      wire::Header h;
+      h.command = wire::Command::HEARTBEAT;
+      h.source = node_id_;
+      Send(wire::EncodeHeader(h));
+      next_heartbeat_ = mono_now + config_.heartbeat_interval_ms;
+    } else {
+      SayHello();  // until welcomed, ask again soon: the first HELLO may precede the connection
+      next_heartbeat_ = mono_now + std::min<int64_t>(config_.heartbeat_interval_ms, 100);
+    }
+  }
+  return false;
+}
+
+bool BrokerLink::Send(std::string_view header, std::string_view body) {
+  if (body.empty()) return wire::SendParts(*socket_, {header});
+  return wire::SendParts(*socket_, {header, body});
+}
+
+}  // namespace zhuji::node

@@ -1,0 +1,191 @@
+#include "services/node/config.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <set>
+#include <toml++/toml.h>
+
+namespace zhuji::node {
+
+const char* LevelName(Level level) {
+  switch (level) {
+    case Level::kCounty: return "county";
+    case Level::kCity: return "city";
+    case Level::kProvince: return "province";
+  }
+  return "?";
+}
+
+const char* LevelNameZh(Level level) {
+  switch (level) {
+    case Level::kCounty: return "县级";
+    case Level::kCity: return "市级";
+    case Level::kProvince: return "省级";
+  }
+  return "?";
+}
+
+bool IsDivisionCode(const std::string& s) {
+  return s.size() == 6 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+namespace {
+
+class Reader {
+ public:
+  Reader(const toml::table& table, std::string source, std::string prefix)
+      : table_(table), source_(std::move(source)), prefix_(std::move(prefix)) {}
+
+  [[noreturn]] void Fail(const std::string& key, const std::string& problem) const {
+    throw ConfigError(source_ + ": " + prefix_ + key + ": " + problem);
+  }
+
+  void String(const char* key, std::string& out) {
+    known_.insert(key);
+    auto node = table_[key];
+    if (!node) return;
+    auto v = node.value<std::string>();
+    if (!v) Fail(key, "must be a string");
+    out = *v;
+  }
+  template <typename T>
+  void Int(const char* key, T& out, int64_t min, int64_t max) {
+    known_.insert(key);
+    auto node = table_[key];
+    if (!node) return;
+    auto v = node.value<int64_t>();
+    if (!v || !node.is_integer()) Fail(key, "must be an integer");
+    if (*v < min || *v > max) {
+      Fail(key, "must be between " + std::to_string(min) + " and " + std::to_string(max) +
+                    ", got " + std::to_string(*v));
+    }
+    out = static_cast<T>(*v);
+  }
+  void StringList(const char* key, std::vector<std::string>& out) {
+    known_.insert(key);
+    auto node = table_[key];
+    if (!node) return;
+    auto* arr = node.as_array();
+    if (!arr) Fail(key, "must be a list of strings");
+    out.clear();
+    for (auto& el : *arr) {
+      auto v = el.value<std::string>();
+      if (!v) Fail(key, "must be a list of strings");
+      out.push_back(*v);
+    }
+  }
+  const toml::table* Table(const char* key) {
+    known_.insert(key);
+    auto node = table_[key];
+    if (!node) return nullptr;
+    auto* t = node.as_table();
+    if (!t) Fail(key, "must be a table");
+    return t;
+  }
+  void RefuseUnknown() const {
+    for (auto&& [k, v] : table_) {
+      (void)v;
+      if (!known_.count(std::string(k.str()))) Fail(std::string(k.str()), "unknown key");
+    }
+  }
+
+ private:
+  const toml::table& table_;
+  std::string source_;
+  std::string prefix_;
+  std::set<std::string> known_;
+};
+
+}  // namespace
+
+NodeConfig ParseNodeConfig(const std::string& text, const std::string& source) {
+  toml::table root;
+  try {
+    root = toml::parse(text, source);
+  } catch (const toml::parse_error& e) {
+    std::string where = e.source().begin ? " (line " + std::to_string(e.source().begin.line) + ")"
+                                         : "";
+    throw ConfigError(source + where + ": " + std::string(e.description()));
+  }
+  NodeConfig c;
+  Reader r(root, source, "");
+  std::string level;
+  r.String("node_id", c.node_id);
+  r.String("name", c.name);
+  r.String("level", level);
+  r.String("parent", c.parent);
+  r.StringList("brokers", c.brokers);
+  r.String("data_dir", c.data_dir);
+  r.String("control", c.control);
+  r.String("log_level", c.log_level);
+  r.String("log_file", c.log_file);
+  if (auto* t = r.Table("transport")) {
+    Reader tr(*t, source, "transport.");
+    auto& x = c.transport;
+    tr.Int("heartbeat_interval_ms", x.heartbeat_interval_ms, 10, 600'000);
+    tr.Int("heartbeat_liveness", x.heartbeat_liveness, 1, 100);
+    tr.Int("retry_min_ms", x.retry_min_ms, 1, 3'600'000);
+    tr.Int("retry_max_ms", x.retry_max_ms, 1, 86'400'000);
+    tr.Int("probe_max_ms", x.probe_max_ms, 1, 86'400'000);
+    tr.Int("window", x.window, 1, 1'000'000);
+    tr.Int("max_batch", x.max_batch, 1, 1'000'000);
+    tr.Int("max_envelope_bytes", x.max_envelope_bytes, 1024, 256ll << 20);
+    tr.RefuseUnknown();
+    if (x.retry_max_ms < x.retry_min_ms) {
+      tr.Fail("retry_max_ms", "must not be below retry_min_ms");
+    }
+  }
+  if (auto* t = r.Table("store")) {
+    Reader sr(*t, source, "store.");
+    sr.Int("map_size_mb", c.map_size_mb, 1, 1ll << 20);
+    sr.RefuseUnknown();
+  }
+  r.RefuseUnknown();
+
+  if (!IsDivisionCode(c.node_id)) {
+    r.Fail("node_id", c.node_id.empty() ? "is required (a six-digit GB/T 2260 code)"
+                                        : "'" + c.node_id + "' is not a six-digit GB/T 2260 code");
+  }
+  if (level == "county") {
+    c.level = Level::kCounty;
+  } else if (level == "city") {
+    c.level = Level::kCity;
+  } else if (level == "province") {
+    c.level = Level::kProvince;
+  } else {
+    r.Fail("level", level.empty() ? "is required (county, city or province)"
+                                  : "'" + level + "' is not one of county, city, province");
+  }
+  if (c.level == Level::kProvince) {
+    if (!c.parent.empty()) r.Fail("parent", "a province node has no parent");
+  } else if (!IsDivisionCode(c.parent)) {
+    r.Fail("parent", "a " + std::string(LevelName(c.level)) +
+                         " node needs its parent's six-digit code");
+  }
+  if (c.brokers.empty()) r.Fail("brokers", "at least one broker endpoint is required");
+  for (auto& b : c.brokers) {
+    if (b.rfind("tcp://", 0) != 0 && b.rfind("ipc://", 0) != 0) {
+      r.Fail("brokers", "'" + b + "' is not a tcp:// or ipc:// endpoint");
+    }
+  }
+  if (c.data_dir.empty()) r.Fail("data_dir", "is required");
+  if (c.control.empty()) c.control = "ipc://" + c.data_dir + "/control.sock";
+  static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error"};
+  if (!kLevels.count(c.log_level)) r.Fail("log_level", "must be trace, debug, info, warn or error");
+  return c;
+}
+
+NodeConfig LoadNodeConfig(const std::string& path) {
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) throw ConfigError(path + ": cannot open (" + std::string(std::strerror(errno)) + ")");
+  std::string text;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+  std::fclose(f);
+  return ParseNodeConfig(text, path);
+}
+
+}  // namespace zhuji::node

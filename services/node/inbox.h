@@ -1,0 +1,65 @@
+#pragma once
+// The receiving side of the delivery guarantee. Owns `seen`, `inbox` and the "in/<origin>"
+// counters of `links`.
+//
+// Apply() checks one envelope and, in the caller's write transaction, either applies it (records
+// its id in `seen`, stores it in `inbox`, advances the origin's expected link sequence and appends
+// to the audit log) or says why not. An envelope already seen is a duplicate: a success that
+// changes nothing. One that skips ahead of the expected link sequence is a gap: not applied, so
+// order per origin holds. Never throws for bad input; store failures throw.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "services/store/store.h"
+#include "services/wire/header.h"
+
+namespace zhuji::node {
+
+struct Delivery {
+  enum class Outcome { kApplied, kDuplicate, kGap, kRefused };
+  Outcome outcome = Outcome::kRefused;
+  std::string origin;
+  uint64_t seq = 0;        // the envelope's link sequence
+  uint64_t expected = 0;   // the origin's next expected sequence after this step
+  std::string id;          // raw 16 bytes, when readable
+  wire::NackCode code = wire::NackCode::MALFORMED;  // for kRefused
+  std::string reason;      // for kRefused
+};
+
+struct InboxEntry {
+  uint64_t local_seq;
+  std::string id;
+  std::string origin;
+  uint64_t link_seq;
+  uint16_t kind;
+  std::string text;  // for notices
+  int64_t sent_at;
+  int64_t received_at;
+};
+
+class Inbox {
+ public:
+  Inbox(std::string self, uint64_t max_envelope_bytes)
+      : self_(std::move(self)), max_bytes_(max_envelope_bytes) {}
+
+  // `routed_from` is the source named in the routing header; it must match the envelope.
+  Delivery Apply(store::Txn& txn, std::string_view routed_from, std::string_view bytes,
+                 int64_t now) const;
+
+  // The next link sequence expected from `origin` (1 if none seen yet).
+  static uint64_t Expected(store::Txn& txn, std::string_view origin);
+
+  // Newest first, at most `limit` (0 = all), only entries after `after_local_seq`.
+  static std::vector<InboxEntry> List(store::Txn& txn, size_t limit, uint64_t after_local_seq);
+  // Oldest first, every entry: for verification tools and tests.
+  static std::vector<InboxEntry> All(store::Txn& txn);
+
+ private:
+  std::string self_;
+  uint64_t max_bytes_;
+};
+
+}  // namespace zhuji::node

@@ -1,0 +1,114 @@
+// zhuji-node: one node (region + level) of the zhuji network. See DESIGN.md and README.md.
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <string>
+
+#include "services/common/clock.h"
+#include "services/node/config.h"
+#include "services/node/node.h"
+#include "services/store/store.h"
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+void OnSignal(int) { g_stop.store(true); }
+
+constexpr const char* kUsage = R"(zhuji-node — one node of the zhuji network (逐级上报 between levels)
+
+Usage: zhuji-node --config FILE [--check]
+
+  --config FILE   node configuration (TOML); see deploy/node.example.toml
+  --check         validate the configuration and exit
+  --help          this text
+
+Stops cleanly on SIGTERM or SIGINT: nothing acknowledged is lost.
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string config_path;
+  bool check_only = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--help" || a == "-h") {
+      std::cout << kUsage;
+      return 0;
+    } else if (a == "--config" && i + 1 < argc) {
+      config_path = argv[++i];
+    } else if (a == "--check") {
+      check_only = true;
+    } else {
+      std::cerr << "zhuji-node: unknown argument '" << a << "'\n\n" << kUsage;
+      return 2;
+    }
+  }
+  if (config_path.empty()) {
+    std::cerr << "zhuji-node: --config FILE is required\n\n" << kUsage;
+    return 2;
+  }
+
+  zhuji::node::NodeConfig config;
+  try {
+    config = zhuji::node::LoadNodeConfig(config_path);
+  } catch (const zhuji::node::ConfigError& e) {
+    std::cerr << "zhuji-node: bad configuration: " << e.what() << "\n";
+    return 2;
+  }
+  if (check_only) {
+    std::cout << "configuration OK: node " << config.node_id << " " << config.name << " ("
+              << zhuji::node::LevelNameZh(config.level) << ")\n";
+    return 0;
+  }
+
+  std::shared_ptr<spdlog::logger> log;
+  try {
+    if (config.log_file.empty()) {
+      log = std::make_shared<spdlog::logger>(
+          "node-" + config.node_id, std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
+    } else {
+      log = std::make_shared<spdlog::logger>(
+          "node-" + config.node_id,
+          std::make_shared<spdlog::sinks::basic_file_sink_mt>(config.log_file));
+    }
+  } catch (const spdlog::spdlog_ex& e) {
+    std::cerr << "zhuji-node: cannot open log: " << e.what() << "\n";
+    return 1;
+  }
+  log->set_level(spdlog::level::from_str(config.log_level));
+  log->flush_on(spdlog::level::info);
+
+  struct sigaction sa;
+  std::memset(&sa, 0, sizeof sa);
+  sa.sa_handler = OnSignal;
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  try {
+    zhuji::store::Env env({config.data_dir + "/store", config.map_size_mb << 20, false});
+    zmq::context_t ctx(1);
+    zhuji::SystemClock clock;
+    {
+      zhuji::node::Node node(config, ctx, env, clock, *log);
+      node.Start();
+      node.Run(g_stop);
+    }
+    ctx.shutdown();
+    ctx.close();
+  } catch (const std::exception& e) {
+    log->critical("node {} stopped on error: {}", config.node_id, e.what());
+    return 1;
+  }
+  log->info("node {} stopped", config.node_id);
+  log->flush();
+  return 0;
+}

@@ -1,0 +1,335 @@
+#include "services/node/node.h"
+
+#include <capnp/message.h>
+#include <kj/exception.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <climits>
+#include <map>
+
+#include "services/common/capnp_io.h"
+#include "services/common/ids.h"
+#include "services/node/audit.h"
+#include "services/wire/header.h"
+#include "services/wire/socket_util.h"
+
+namespace zhuji::node {
+
+namespace {
+constexpr int64_t kMaxPollMs = 100;  // the stop flag is checked at least this often
+constexpr size_t kMaxParts = 4;
+}  // namespace
+
+Node::Node(const NodeConfig& config, zmq::context_t& ctx, store::Env& env, const Clock& clock,
+           spdlog::logger& log)
+    : config_(config),
+      ctx_(ctx),
+      env_(env),
+      clock_(clock),
+      log_(log),
+      outbox_(config.node_id),
+      inbox_(config.node_id, config.transport.max_envelope_bytes),
+      pump_(PumpPolicy{config.transport.retry_min_ms, config.transport.retry_max_ms,
+                       config.transport.window, config.transport.probe_max_ms}) {}
+
+Node::~Node() = default;
+
+void Node::Start() {
+  started_at_ = clock_.NowMs();
+  {
+    auto txn = env_.BeginRead();
+    for (const auto& p : outbox_.Pending(txn)) {
+      uint64_t acked = p.first_seq ? p.first_seq - 1 : p.last_seq;
+      pump_.Track(p.destination, acked, p.last_seq);
+    }
+  }
+  if (config_.control.rfind("ipc://", 0) == 0) {
+    ::unlink(config_.control.substr(6).c_str());  // a stale socket file from a killed run
+  }
+  control_ = std::make_unique<zmq::socket_t>(ctx_, zmq::socket_type::router);
+  control_->set(zmq::sockopt::linger, 0);
+  control_->set(zmq::sockopt::router_mandatory, 1);
+  control_->bind(config_.control);
+  int64_t mono = MonotonicMs();
+  for (const auto& endpoint : config_.brokers) {
+    links_.push_back(
+        std::make_unique<BrokerLink>(ctx_, endpoint, config_.node_id, config_.transport, log_));
+    links_.back()->Connect(mono);
+  }
+  uint64_t pending = 0;
+  for (auto& [d, s] : pump_.destinations()) pending += s.pending();
+  log_.info("node {} ({}, {}) serving; control {}; {} envelope(s) pending in the outbox",
+            config_.node_id, config_.name, LevelName(config_.level), config_.control, pending);
+}
+
+void Node::Run(const std::atomic<bool>& stop) {
+  while (!stop.load()) {
+    int64_t mono = MonotonicMs();
+    int64_t wake = pump_.NextWakeup();
+    for (auto& l : links_) wake = std::min(wake, l->NextTick());
+    int64_t poll_ms = std::clamp<int64_t>(wake - mono, 0, kMaxPollMs);
+    try {
+      Turn(poll_ms);
+    } catch (const zmq::error_t& e) {
+      if (e.num() == EINTR) continue;
+      if (e.num() == ETERM) break;
+      throw;
+    }
+  }
+  log_.info("node {} stopping: {} delivered, {} acknowledged this run", config_.node_id,
+            counters_.delivered, counters_.acked);
+}
+
+void Node::Turn(int64_t poll_ms) {
+  std::vector<zmq::pollitem_t> items;
+  for (auto& l : links_) items.push_back({l->socket().handle(), 0, ZMQ_POLLIN, 0});
+  items.push_back({control_->handle(), 0, ZMQ_POLLIN, 0});
+  zmq::poll(items.data(), items.size(), std::chrono::milliseconds(poll_ms));
+
+  std::vector<Incoming> batch;
+  size_t budget = config_.transport.max_batch;
+  for (size_t i = 0; i < links_.size(); ++i) {
+    if (!(items[i].revents & ZMQ_POLLIN)) continue;
+    while (budget > 0) {
+      Incoming in{links_[i].get(), {}};
+      bool too_many = false;
+      if (!wire::RecvAll(links_[i]->socket(), in.parts, true, kMaxParts, &too_many)) break;
+      links_[i]->Heard(MonotonicMs());
+      if (too_many) {
+        ++counters_.refused;
+        NoteError("refused a message of more than " + std::to_string(kMaxParts) + " frames");
+        continue;
+      }
+      batch.push_back(std::move(in));
+      --budget;
+    }
+  }
+  if (!batch.empty()) ProcessBrokerBatch(batch);
+  if (items.back().revents & ZMQ_POLLIN) ServeControl();
+  PumpOut();
+  LinkTicks();
+}
+
+void Node::NoteError(std::string message) {
+  log_.warn("{}", message);
+  last_error_ = std::move(message);
+  last_error_at_ = clock_.NowMs();
+}
+
+void Node::RefuseFrame(BrokerLink* link, const std::string& to, wire::NackCode code,
+                       const std::string& reason, const std::string& message_id) {
+  ++counters_.refused;
+  NoteError("refused a frame from '" + to + "': " + reason);
+  if (to.empty() || !IsDivisionCode(to)) return;  // nobody to answer
+  wire::Header h;
+  h.command = wire::Command::NACK;
+  h.source = config_.node_id;
+  h.destination = to;
+  h.code = code;
+  h.reason = reason;
+  h.message_id = message_id;
+  link->Send(wire::EncodeHeader(h));
+}
+
+void Node::ProcessBrokerBatch(std::vector<Incoming>& batch) {
+  struct Deliver {
+    BrokerLink* link;
+    std::string source;
+    std::string_view body;
+  };
+  std::vector<Deliver> delivers;
+  std::map<std::string, uint64_t> acks;  // destination -> highest acknowledged seq
+  std::map<std::string, uint64_t> gaps;  // destination -> seq it expects
+  int64_t mono = MonotonicMs();
+
+  for (auto& in : batch) {
+    auto parsed = wire::ParseHeader(wire::View(in.parts[0]));
+    if (!parsed.header) {
+      ++counters_.refused;
+      NoteError("refused a frame from broker " + in.link->endpoint() + ": " +
+                parsed.error.reason);
+      continue;
+    }
+    auto& h = *parsed.header;
+    switch (h.command) {
+      case wire::Command::WELCOME:
+        if (in.link->Welcomed(mono)) pump_.RewindAll(mono);
+        break;
+      case wire::Command::HEARTBEAT:
+        break;
+      case wire::Command::DELIVER:
+        if (in.parts.size() != 2) {
+          RefuseFrame(in.link, h.source, wire::NackCode::MALFORMED,
+                      "DELIVER needs exactly 2 frames, got " + std::to_string(in.parts.size()),
+                      h.message_id);
+        } else if (h.destination != config_.node_id) {
+          RefuseFrame(in.link, h.source, wire::NackCode::WRONG_NODE,
+                      "routed to " + config_.node_id + " but addressed to '" + h.destination +
+                          "'",
+                      h.message_id);
+        } else {
+          delivers.push_back({in.link, h.source, wire::View(in.parts[1])});
+        }
+        break;
+      case wire::Command::ACK:
+        acks[h.source] = std::max(acks[h.source], h.seq);
+        break;
+      case wire::Command::NACK:
+        if (h.code == wire::NackCode::NOT_REGISTERED) {
+          in.link->Reregister(mono);
+        } else if (h.code == wire::NackCode::GAP) {
+          if (h.seq > 0) acks[h.source] = std::max(acks[h.source], h.seq - 1);
+          gaps[h.source] = h.seq;
+        } else {
+          pump_.OnRefused(h.source, mono, h.reason);
+          NoteError("node '" + h.source + "' refused envelope " + ToHex(h.message_id) + ": " +
+                    h.reason);
+        }
+        break;
+      case wire::Command::UNREACHABLE:
+        pump_.OnUnreachable(h.destination, mono,
+                            "node " + h.destination + " is unreachable: " + h.reason);
+        break;
+      case wire::Command::HELLO:
+      case wire::Command::STATS:
+        ++counters_.refused;
+        NoteError(std::string("unexpected ") + wire::CommandName(h.command) + " from broker " +
+                  in.link->endpoint());
+        break;
+    }
+  }
+  if (delivers.empty() && acks.empty()) return;
+
+  // Group commit: every delivery and acknowledgement of this batch in one transaction.
+  std::vector<Delivery> outcomes;
+  int64_t now = clock_.NowMs();
+  env_.Write([&](store::Txn& txn) {
+    outcomes.clear();
+    for (auto& d : delivers) outcomes.push_back(inbox_.Apply(txn, d.source, d.body, now));
+    for (auto& [dest, seq] : acks) {
+      auto it = pump_.destinations().find(dest);
+      if (it == pump_.destinations().end() || seq <= it->second.acked) continue;
+      uint64_t upto = std::min(seq, it->second.last);
+      outbox_.Acknowledge(txn, dest, upto);
+    }
+  });
+
+  // Durable now: acknowledge, once per origin, cumulatively.
+  std::map<std::string, std::pair<BrokerLink*, uint64_t>> ack_to;  // origin -> (link, expected)
+  std::map<std::string, std::pair<BrokerLink*, uint64_t>> gap_to;
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    auto& o = outcomes[i];
+    auto* link = delivers[i].link;
+    switch (o.outcome) {
+      case Delivery::Outcome::kApplied:
+        ++counters_.delivered;
+        ack_to[o.origin] = {link, o.expected};
+        break;
+      case Delivery::Outcome::kDuplicate:
+        ++counters_.duplicates;
+        ack_to[o.origin] = {link, std::max(o.expected, ack_to[o.origin].second)};
+        break;
+      case Delivery::Outcome::kGap:
+        gap_to.try_emplace(o.origin, link, o.expected);
+        break;
+      case Delivery::Outcome::kRefused:
+        RefuseFrame(link, delivers[i].source, o.code, o.reason, o.id);
+        break;
+    }
+  }
+  for (auto& [origin, le] : ack_to) {
+    wire::Header h;
+    h.command = wire::Command::ACK;
+    h.source = config_.node_id;
+    h.destination = origin;
+    h.seq = le.second - 1;
+    le.first->Send(wire::EncodeHeader(h));
+  }
+  for (auto& [origin, le] : gap_to) {
+    if (ack_to.count(origin)) continue;  // the ACK already says where we are
+    wire::Header h;
+    h.command = wire::Command::NACK;
+    h.code = wire::NackCode::GAP;
+    h.source = config_.node_id;
+    h.destination = origin;
+    h.seq = le.second;
+    h.reason = "out of order: expected #" + std::to_string(le.second);
+    le.first->Send(wire::EncodeHeader(h));
+  }
+
+  for (auto& [dest, seq] : acks) {
+    uint64_t before = pump_.destinations().count(dest) ? pump_.destinations().at(dest).acked : 0;
+    uint64_t after = gaps.count(dest) ? pump_.OnGap(dest, gaps[dest], mono) : 0;
+    if (!after) after = pump_.OnAck(dest, seq, mono);
+    if (after > before) {
+      counters_.acked += after - before;
+      AnswerWaiters(dest, after);
+    }
+  }
+}
+
+BrokerLink* Node::ActiveLink() {
+  for (auto& l : links_) {
+    if (l->up()) return l.get();
+  }
+  return nullptr;
+}
+
+void Node::PumpOut() {
+  BrokerLink* link = ActiveLink();
+  if (!link) return;
+  int64_t mono = MonotonicMs();
+  auto due = pump_.Due(mono);
+  if (due.empty()) return;
+  auto txn = env_.BeginRead();
+  for (auto& r : due) {
+    uint64_t sent_upto = 0;
+    bool blocked = false;
+    outbox_.ForEach(txn, r.destination, r.from_seq, r.to_seq - r.from_seq + 1,
+                    [&](uint64_t seq, std::string_view bytes) {
+                      if (blocked) return;
+                      wire::Header h;
+                      h.command = wire::Command::DELIVER;
+                      h.source = config_.node_id;
+                      h.destination = r.destination;
+                      h.seq = seq;
+                      if (!link->Send(wire::EncodeHeader(h), bytes)) {
+                        blocked = true;
+                        return;
+                      }
+                      sent_upto = seq;
+                    });
+    if (sent_upto) pump_.MarkSent(r.destination, sent_upto, mono);
+    if (blocked) break;
+  }
+}
+
+void Node::LinkTicks() {
+  int64_t mono = MonotonicMs();
+  for (auto& l : links_) l->Tick(mono);
+}
+
+void Node::AnswerWaiters(const std::string& destination, uint64_t acked) {
+  for (auto it = waiters_.begin(); it != waiters_.end();) {
+    if (it->destination == destination && it->seq <= acked) {
+      capnp::MallocMessageBuilder reply;
+      auto r = reply.initRoot<schema::ControlReply>();
+      auto s = r.initSent();
+      auto ids = s.initIds(it->ids.size());
+      for (size_t i = 0; i < it->ids.size(); ++i) {
+        ids.set(i, capnp::Data::Reader(reinterpret_cast<const uint8_t*>(it->ids[i].data()),
+                                       it->ids[i].size()));
+      }
+      s.setFirstSeq(it->first_seq);
+      s.setLastSeq(it->seq);
+      s.setAcked(true);
+      ReplyControl(it->identity, reply);
+      it = waiters_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+}  // namespace zhuji::node

@@ -1,0 +1,96 @@
+#pragma once
+// The node daemon's loop (DESIGN.md "zhuji-node"): one thread owns every socket and is the
+// store's only writer.
+//
+// Each turn: poll the broker links and the control socket; drain what is waiting (up to
+// max_batch envelopes); apply deliveries and acknowledgements in one write transaction (group
+// commit); only then acknowledge; answer operators; send what the pump says is due; heartbeat.
+//
+// Ownership: borrows the context, store, clock and logger, which must outlive it.
+
+#include <spdlog/logger.h>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+#include <zmq.hpp>
+
+#include "services/common/clock.h"
+#include "services/node/broker_link.h"
+#include "services/node/config.h"
+#include "services/node/inbox.h"
+#include "services/node/outbox.h"
+#include "services/node/pump.h"
+#include "services/store/store.h"
+#include "zhuji/schemas/control.capnp.h"
+
+namespace zhuji::node {
+
+struct NodeCounters {
+  uint64_t delivered = 0;
+  uint64_t duplicates = 0;
+  uint64_t refused = 0;
+  uint64_t acked = 0;
+};
+
+class Node {
+ public:
+  Node(const NodeConfig& config, zmq::context_t& ctx, store::Env& env, const Clock& clock,
+       spdlog::logger& log);
+  ~Node();
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+
+  // Binds the control socket and connects to the brokers. Throws on a bad endpoint.
+  void Start();
+  // Runs until `stop` becomes true. Everything acknowledged is committed before Run returns.
+  void Run(const std::atomic<bool>& stop);
+
+ private:
+  struct Incoming {
+    BrokerLink* link;
+    std::vector<zmq::message_t> parts;
+  };
+  struct Waiter {  // an operator waiting for an acknowledgement (send --wait)
+    std::string identity;
+    std::string destination;
+    uint64_t seq;
+    std::string reply_without_ack;  // not used when acked; kept for a timeout reply later
+    std::vector<std::string> ids;
+    uint64_t first_seq;
+  };
+
+  void Turn(int64_t poll_ms);
+  void ProcessBrokerBatch(std::vector<Incoming>& batch);
+  void ServeControl();
+  void HandleControl(const std::string& identity, std::string_view request);
+  void PumpOut();
+  void LinkTicks();
+  BrokerLink* ActiveLink();
+  void NoteError(std::string message);
+  void RefuseFrame(BrokerLink* link, const std::string& to, wire::NackCode code,
+                   const std::string& reason, const std::string& message_id);
+  void ReplyControl(const std::string& identity, capnp::MessageBuilder& reply);
+  void FillStatus(schema::NodeStatus::Builder status);
+  void AnswerWaiters(const std::string& destination, uint64_t acked);
+
+  NodeConfig config_;
+  zmq::context_t& ctx_;
+  store::Env& env_;
+  const Clock& clock_;
+  spdlog::logger& log_;
+  Outbox outbox_;
+  Inbox inbox_;
+  Pump pump_;
+  std::vector<std::unique_ptr<BrokerLink>> links_;
+  std::unique_ptr<zmq::socket_t> control_;
+  std::vector<Waiter> waiters_;
+  NodeCounters counters_;
+  std::string last_error_;
+  int64_t last_error_at_ = 0;
+  int64_t started_at_ = 0;
+};
+
+}  // namespace zhuji::node

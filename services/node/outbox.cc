@@ -1,0 +1,98 @@
+#include "services/node/outbox.h"
+
+#include <capnp/message.h>
+
+#include "services/common/capnp_io.h"
+
+namespace zhuji::node {
+
+namespace {
+constexpr std::string_view kOutPrefix = "out/";
+std::string CounterKey(std::string_view destination) {
+  return std::string(kOutPrefix) + std::string(destination);
+}
+}  // namespace
+
+std::string OutboxKey(std::string_view destination, uint64_t seq) {
+  std::string key(destination);
+  key.push_back('\0');
+  key += EncodeBe64(seq);
+  return key;
+}
+
+QueuedEnvelope Outbox::Enqueue(store::Txn& txn, const OutgoingEnvelope& out, int64_t now) {
+  std::string counter = CounterKey(out.destination);
+  uint64_t seq = 1;
+  if (auto last = txn.Get("links", counter)) seq = DecodeBe64(*last) + 1;
+  txn.Put("links", counter, EncodeBe64(seq));
+
+  QueuedEnvelope q{NewEnvelopeId(), seq, now};
+  capnp::MallocMessageBuilder message;
+  auto e = message.initRoot<schema::Envelope>();
+  e.setId(capnp::Data::Reader(q.id.data(), q.id.size()));
+  e.setOrigin(origin_);
+  e.setDestination(out.destination);
+  e.setSentAt(now);
+  e.setKind(out.kind);
+  e.setBody(capnp::Data::Reader(reinterpret_cast<const uint8_t*>(out.body.data()),
+                                out.body.size()));
+  if (!out.correlation_id.empty()) {
+    e.setCorrelationId(capnp::Data::Reader(
+        reinterpret_cast<const uint8_t*>(out.correlation_id.data()), out.correlation_id.size()));
+  }
+  e.setLinkSeq(seq);
+  txn.Put("outbox", OutboxKey(out.destination, seq), ToBytes(message));
+  return q;
+}
+
+void Outbox::ForEach(store::Txn& txn, std::string_view destination, uint64_t from_seq, size_t max,
+                     const std::function<void(uint64_t, std::string_view)>& fn) const {
+  auto cursor = txn.OpenCursor("outbox");
+  std::string prefix(destination);
+  prefix.push_back('\0');
+  size_t n = 0;
+  for (auto e = cursor.Seek(OutboxKey(destination, from_seq)); e && n < max; e = cursor.Next()) {
+    if (e->first.size() != prefix.size() + 8 || e->first.substr(0, prefix.size()) != prefix) break;
+    fn(DecodeBe64(e->first.substr(prefix.size())), e->second);
+    ++n;
+  }
+}
+
+uint64_t Outbox::Acknowledge(store::Txn& txn, std::string_view destination, uint64_t upto) const {
+  auto cursor = txn.OpenCursor("outbox");
+  std::string prefix(destination);
+  prefix.push_back('\0');
+  uint64_t removed = 0;
+  for (auto e = cursor.Seek(prefix); e; e = cursor.Seek(prefix)) {
+    if (e->first.size() != prefix.size() + 8 || e->first.substr(0, prefix.size()) != prefix) break;
+    if (DecodeBe64(e->first.substr(prefix.size())) > upto) break;
+    cursor.DeleteCurrent();
+    ++removed;
+  }
+  return removed;
+}
+
+std::vector<PendingRange> Outbox::Pending(store::Txn& txn) const {
+  std::vector<PendingRange> out;
+  auto links = txn.OpenCursor("links");
+  for (auto e = links.Seek(kOutPrefix); e && e->first.substr(0, kOutPrefix.size()) == kOutPrefix;
+       e = links.Next()) {
+    PendingRange r;
+    r.destination = std::string(e->first.substr(kOutPrefix.size()));
+    r.last_seq = DecodeBe64(e->second);
+    std::string prefix = r.destination;
+    prefix.push_back('\0');
+    auto box = txn.OpenCursor("outbox");
+    auto first = box.Seek(prefix);
+    if (first && first->first.size() == prefix.size() + 8 &&
+        first->first.substr(0, prefix.size()) == prefix) {
+      r.first_seq = DecodeBe64(first->first.substr(prefix.size()));
+      auto msg = ReadMessage(first->second);
+      r.oldest_sent_at = msg->Root<schema::Envelope>().getSentAt();
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace zhuji::node

@@ -1,0 +1,69 @@
+#pragma once
+// The transactional outbox (DESIGN.md "Delivery guarantee"). Owns the `outbox` table and the
+// "out/<destination>" counters of `links`.
+//
+// Keys: destination '\0' be64(link seq) -> envelope bytes. Link sequences start at 1 and are
+// contiguous per destination; entries leave only as a prefix (Acknowledge), so the pending set of
+// a destination is always the range [first, last].
+// Every method runs inside a transaction the caller owns; none keeps state of its own, so a
+// step re-run after a map-full retry is harmless.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "services/common/ids.h"
+#include "services/store/store.h"
+#include "zhuji/schemas/envelope.capnp.h"
+
+namespace zhuji::node {
+
+struct OutgoingEnvelope {
+  std::string destination;
+  schema::Kind kind = schema::Kind::NOTICE;
+  std::string body;            // Cap'n Proto bytes of the kind's body
+  std::string correlation_id;  // business item, empty for notices
+};
+
+struct QueuedEnvelope {
+  EnvelopeId id;
+  uint64_t seq;
+  int64_t sent_at;
+};
+
+struct PendingRange {
+  std::string destination;
+  uint64_t first_seq = 0;  // 0 when nothing is pending
+  uint64_t last_seq = 0;   // the last sequence ever assigned to this destination
+  int64_t oldest_sent_at = 0;
+  uint64_t count() const { return first_seq == 0 ? 0 : last_seq - first_seq + 1; }
+};
+
+class Outbox {
+ public:
+  explicit Outbox(std::string origin) : origin_(std::move(origin)) {}
+
+  // Assigns the destination's next link sequence, a fresh id and sent-at = now, and stores the
+  // envelope. Write transaction.
+  QueuedEnvelope Enqueue(store::Txn& txn, const OutgoingEnvelope& out, int64_t now);
+
+  // Calls fn(seq, envelope bytes) for up to `max` pending envelopes of `destination` from
+  // `from_seq` on, in order. The bytes live as long as the transaction.
+  void ForEach(store::Txn& txn, std::string_view destination, uint64_t from_seq, size_t max,
+               const std::function<void(uint64_t, std::string_view)>& fn) const;
+
+  // Removes every envelope of `destination` up to and including `upto`; returns how many.
+  uint64_t Acknowledge(store::Txn& txn, std::string_view destination, uint64_t upto) const;
+
+  // Every destination ever written to, with its pending range.
+  std::vector<PendingRange> Pending(store::Txn& txn) const;
+
+ private:
+  std::string origin_;
+};
+
+std::string OutboxKey(std::string_view destination, uint64_t seq);
+
+}  // namespace zhuji::node

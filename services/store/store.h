@@ -1,0 +1,144 @@
+#pragma once
+// A node's LMDB environment (DESIGN.md "Store") and a thin, safe wrapper over its transactions.
+//
+// Ownership: Env is a resource owned by one std::unique_ptr (the daemon's main); Txn and Cursor
+// borrow from it and must not outlive it. Views returned by Get() and cursors live only as long
+// as their transaction.
+// Threads: one writer thread at a time (LMDB's rule); any thread may hold read transactions.
+// Errors: MDB_NOTFOUND / MDB_KEYEXIST are return values; MDB_MAP_FULL is handled by Write(),
+// which grows the map and re-runs the step; anything else throws StoreError (corruption stops
+// the node loudly, at the loop boundary).
+
+#include <lmdb.h>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace zhuji::store {
+
+class StoreError : public std::runtime_error {
+ public:
+  StoreError(const std::string& what, int rc);
+  int rc() const { return rc_; }
+
+ private:
+  int rc_;
+};
+
+// Thrown inside a write step when the map is full; Env::Write catches it and retries.
+class MapFull : public std::runtime_error {
+ public:
+  MapFull() : std::runtime_error("LMDB map full") {}
+};
+
+// Every named table of a node's store, each with one owning module (DESIGN.md).
+inline constexpr const char* kTables[] = {
+    "meta",    // store: schema version, node id, audit head
+    "outbox",  // node/outbox: destination \0 be64(seq) -> envelope
+    "links",   // node/outbox + node/inbox: per-peer sequence counters
+    "seen",    // node/inbox: envelope id -> be64(received-at)
+    "inbox",   // node/inbox: be64(local seq) -> InboxRecord
+    "audit",   // node/audit: be64(seq) -> AuditEntry (hash-chained)
+};
+
+inline constexpr uint32_t kSchemaVersion = 1;
+
+class Env;
+
+class Cursor {
+ public:
+  Cursor(MDB_txn* txn, MDB_dbi dbi);
+  ~Cursor();
+  Cursor(Cursor&& other) noexcept : cursor_(std::exchange(other.cursor_, nullptr)) {}
+  Cursor(const Cursor&) = delete;
+  Cursor& operator=(const Cursor&) = delete;
+
+  using Entry = std::pair<std::string_view, std::string_view>;
+  std::optional<Entry> First();
+  std::optional<Entry> Last();
+  std::optional<Entry> Next();
+  std::optional<Entry> Prev();
+  // The first entry whose key is >= `key`.
+  std::optional<Entry> Seek(std::string_view key);
+  // Deletes the entry under the cursor (write transactions only).
+  void DeleteCurrent();
+
+ private:
+  std::optional<Entry> Op(MDB_cursor_op op, std::string_view key = {});
+  MDB_cursor* cursor_;
+};
+
+// Aborts in its destructor unless committed. Move-only.
+class Txn {
+ public:
+  Txn(Txn&& other) noexcept
+      : env_(other.env_), txn_(std::exchange(other.txn_, nullptr)), write_(other.write_) {}
+  Txn& operator=(Txn&&) = delete;
+  Txn(const Txn&) = delete;
+  ~Txn() { Abort(); }
+
+  std::optional<std::string_view> Get(std::string_view table, std::string_view key);
+  // Throws MapFull when the map is full.
+  void Put(std::string_view table, std::string_view key, std::string_view value);
+  // Returns false if the key exists (nothing written).
+  bool PutIfAbsent(std::string_view table, std::string_view key, std::string_view value);
+  // Appends at the end of a table whose keys are written in ascending order.
+  void Append(std::string_view table, std::string_view key, std::string_view value);
+  bool Del(std::string_view table, std::string_view key);
+  Cursor OpenCursor(std::string_view table);
+  uint64_t Count(std::string_view table);
+
+  void Commit();
+  void Abort();
+  bool is_write() const { return write_; }
+
+ private:
+  friend class Env;
+  Txn(Env* env, MDB_txn* txn, bool write) : env_(env), txn_(txn), write_(write) {}
+  void CheckedPut(std::string_view table, std::string_view key, std::string_view value,
+                  unsigned flags, bool* existed);
+  Env* env_;
+  MDB_txn* txn_;
+  bool write_;
+};
+
+class Env {
+ public:
+  struct Options {
+    std::string dir;                    // created if missing
+    size_t map_size = 256ull << 20;     // initial; doubles when full
+    bool read_only = false;
+  };
+  // Opens (creating if needed) the environment and every table of kTables, and checks the
+  // schema version in `meta`: a newer store is refused (StoreError).
+  explicit Env(const Options& options);
+  ~Env();
+  Env(const Env&) = delete;
+  Env& operator=(const Env&) = delete;
+
+  Txn BeginRead();
+  // Runs `step` in a write transaction and commits. On MDB_MAP_FULL the transaction is aborted,
+  // the map doubled and `step` run again from the start, so `step` must keep its effects inside
+  // the transaction until it returns. Must not be called while this thread holds a transaction.
+  void Write(const std::function<void(Txn&)>& step);
+
+  MDB_dbi Table(std::string_view name) const;
+  size_t map_size() const { return map_size_; }
+  const std::string& dir() const { return dir_; }
+
+ private:
+  void Grow();
+  MDB_env* env_ = nullptr;
+  std::string dir_;
+  size_t map_size_;
+  std::map<std::string, MDB_dbi, std::less<>> tables_;
+};
+
+}  // namespace zhuji::store

@@ -1,0 +1,53 @@
+#pragma once
+// `zhuji cluster`: a local cluster of real broker and node processes from a topology file.
+// State lives in a run directory (default ./.zhuji-run/<topology name>):
+//   brokers/<id>/{endpoint,pid,broker.log}   nodes/<id>/{node.toml,pid,node.log,store/}
+// Brokers bind a free loopback port on first start and keep it for restarts; node data is kept
+// across down/up until `down --purge`.
+
+#include <ostream>
+#include <string>
+#include <zmq.hpp>
+
+#include "tools/topology.h"
+
+namespace zhuji::tools {
+
+class Cluster {
+ public:
+  Cluster(Topology topology, std::string run_dir, std::string bin_dir, zmq::context_t& ctx);
+
+  // Starts every broker, then every node, that is not running; waits until each answers.
+  void Up(std::ostream& out);
+  // SIGTERM to every node, then every broker; `purge` also removes the run directory.
+  void Down(std::ostream& out, bool purge);
+  // A table of processes and their node status. Returns false if anything is not running.
+  bool Status(std::ostream& out);
+
+  void StartNode(const std::string& id, std::ostream& out);
+  void StopNode(const std::string& id, bool kill, std::ostream& out);
+  void StartBroker(const std::string& id, std::ostream& out);
+  void StopBroker(const std::string& id, bool kill, std::ostream& out);
+
+  std::string NodeDir(const std::string& id) const;
+  std::string NodeConfigPath(const std::string& id) const { return NodeDir(id) + "/node.toml"; }
+  std::string ControlEndpoint(const std::string& id) const;
+  std::string BrokerEndpoint(const std::string& id) const;  // "" if never started
+  bool NodeRunning(const std::string& id) const;
+  const Topology& topology() const { return topology_; }
+  const std::string& run_dir() const { return run_dir_; }
+
+ private:
+  std::string BrokerDir(const std::string& id) const;
+  void WriteNodeConfig(const TopologyNode& n);
+  bool WaitForNode(const std::string& id, int timeout_ms);
+
+  Topology topology_;
+  std::string run_dir_;
+  std::string bin_dir_;
+  zmq::context_t& ctx_;
+};
+
+std::string DefaultRunDir(const Topology& topology);
+
+}  // namespace zhuji::tools

@@ -1,0 +1,233 @@
+// `zhuji status | send | inbox | broker-stats`: operator commands over a node's control socket.
+#include <capnp/message.h>
+
+#include <cstdlib>
+#include <iomanip>
+
+#include "services/common/ids.h"
+#include "services/common/json.h"
+#include "services/common/time_format.h"
+#include "services/node/config.h"
+#include "tools/cluster.h"
+#include "tools/commands.h"
+#include "tools/control_client.h"
+#include "tools/process.h"
+
+namespace zhuji::tools {
+
+namespace {
+
+std::set<std::string> With(std::set<std::string> base, std::initializer_list<const char*> more) {
+  for (auto m : more) base.insert(m);
+  return base;
+}
+
+int Timeout(const Args& args) { return static_cast<int>(args.GetInt("timeout", 5000, 100, 3'600'000)); }
+
+std::unique_ptr<OwnedMessage> Call(const Args& args, zmq::context_t& ctx,
+                                   capnp::MessageBuilder& req, int timeout_ms) {
+  ControlClient client(ctx, ResolveControl(args));
+  return client.Call(req, timeout_ms);
+}
+
+const char* LevelZh(const std::string& level) {
+  return level == "province" ? "省级" : level == "city" ? "市级" : "县级";
+}
+
+}  // namespace
+
+std::string ResolveControl(const Args& args) {
+  if (args.Has("control")) return args.Get("control");
+  if (args.Has("cluster")) {
+    if (!args.Has("node")) throw UsageError("--cluster needs --node ID to pick a node");
+    Topology t = LoadTopology(args.Get("cluster"));
+    if (!t.FindNode(args.Get("node"))) {
+      throw UsageError("node " + args.Get("node") + " is not in " + args.Get("cluster"));
+    }
+    zmq::context_t unused(0);
+    Cluster c(t, args.Get("run-dir", DefaultRunDir(t)), SelfDir(), unused);
+    return c.ControlEndpoint(args.Get("node"));
+  }
+  std::string config = args.Get("config");
+  if (config.empty() && std::getenv("ZHUJI_CONFIG")) config = std::getenv("ZHUJI_CONFIG");
+  if (config.empty()) {
+    throw UsageError("which node? give --config FILE, --control ENDPOINT, --cluster FILE --node "
+                     "ID, or set ZHUJI_CONFIG");
+  }
+  return node::LoadNodeConfig(config).control;
+}
+
+int CmdStatus(const Args& args, zmq::context_t& ctx, std::ostream& out) {
+  args.Allow(With(kNodeSelect, {"json"}));
+  capnp::MallocMessageBuilder req;
+  req.initRoot<schema::ControlRequest>().setStatus();
+  auto reply = Call(args, ctx, req, Timeout(args));
+  auto r = reply->Root<schema::ControlReply>();
+  if (r.getError().size()) {
+    std::cerr << "zhuji: " << r.getError().cStr() << "\n";
+    return 1;
+  }
+  auto st = r.getStatus();
+  int64_t now = st.getNowMs();
+  if (args.Flag("json")) {
+    JsonWriter j;
+    j.BeginObject();
+    j.Key("node_id").String(st.getNodeId().cStr()).Key("name").String(st.getName().cStr());
+    j.Key("level").String(st.getLevel().cStr()).Key("parent").String(st.getParent().cStr());
+    j.Key("links").BeginArray();
+    for (auto l : st.getLinks()) {
+      j.BeginObject().Key("endpoint").String(l.getEndpoint().cStr()).Key("up").Bool(l.getUp());
+      j.Key("since_ms").Int(l.getLastChangeMs()).EndObject();
+    }
+    j.EndArray();
+    j.Key("outbox_depth").Uint(st.getOutboxDepth());
+    j.Key("oldest_pending_age_ms").Int(st.getOldestPendingMs() ? now - st.getOldestPendingMs() : 0);
+    j.Key("destinations").BeginArray();
+    for (auto d : st.getDestinations()) {
+      j.BeginObject().Key("destination").String(d.getDestination().cStr());
+      j.Key("pending").Uint(d.getPending());
+      j.Key("oldest_pending_age_ms").Int(now - d.getOldestPendingMs());
+      j.Key("last_error").String(d.getLastError().cStr()).EndObject();
+    }
+    j.EndArray();
+    j.Key("delivered").Uint(st.getDelivered()).Key("duplicates").Uint(st.getDuplicates());
+    j.Key("refused").Uint(st.getRefused()).Key("acked").Uint(st.getAcked());
+    j.Key("last_error").String(st.getLastError().cStr()).Key("last_error_ms").Int(st.getLastErrorMs());
+    j.Key("started_ms").Int(st.getStartedMs()).Key("now_ms").Int(now);
+    j.EndObject();
+    out << j.str() << "\n";
+    return 0;
+  }
+  std::string level = st.getLevel();
+  out << "节点 node        " << st.getNodeId().cStr() << " " << st.getName().cStr() << " ("
+      << LevelZh(level) << " " << level << ")";
+  if (st.getParent().size()) out << ", parent 上级 " << st.getParent().cStr();
+  out << "\n";
+  for (auto l : st.getLinks()) {
+    out << "链路 link        " << l.getEndpoint().cStr() << "  " << (l.getUp() ? "up 连通" : "DOWN 断开")
+        << " since " << FormatCst(l.getLastChangeMs()) << "\n";
+  }
+  out << "待发 outbox      " << st.getOutboxDepth() << " pending";
+  if (st.getOldestPendingMs()) {
+    out << ", oldest " << FormatDuration(now - st.getOldestPendingMs()) << " ("
+        << FormatCst(st.getOldestPendingMs()) << ")";
+  }
+  out << "\n";
+  for (auto d : st.getDestinations()) {
+    out << "  → " << d.getDestination().cStr() << ": " << d.getPending() << " pending, oldest "
+        << FormatDuration(now - d.getOldestPendingMs());
+    if (d.getLastError().size()) out << "; " << d.getLastError().cStr();
+    out << "\n";
+  }
+  out << "收到 delivered   " << st.getDelivered() << " (duplicates 重复 " << st.getDuplicates()
+      << ", refused 拒收 " << st.getRefused() << ") since start " << FormatCst(st.getStartedMs())
+      << "\n";
+  out << "确认 acked       " << st.getAcked() << " of this node's envelopes since start\n";
+  out << "最近错误 error    "
+      << (st.getLastError().size()
+              ? std::string(st.getLastError().cStr()) + " at " + FormatCst(st.getLastErrorMs())
+              : std::string("none"))
+      << "\n";
+  return 0;
+}
+
+int CmdSend(const Args& args, zmq::context_t& ctx, std::ostream& out) {
+  args.Allow(With(kNodeSelect, {"to", "text", "count", "wait", "pad-to"}));
+  if (!args.Has("to") || !args.Has("text")) throw UsageError("send needs --to NODE and --text TEXT");
+  capnp::MallocMessageBuilder req;
+  auto s = req.initRoot<schema::ControlRequest>().initSend();
+  s.setTo(args.Get("to"));
+  s.setText(args.Get("text"));
+  s.setCount(static_cast<uint32_t>(args.GetInt("count", 1, 1, 1'000'000)));
+  s.setWaitAck(args.Flag("wait"));
+  s.setPadTo(static_cast<uint32_t>(args.GetInt("pad-to", 0, 0, 1 << 20)));
+  int timeout = args.Flag("wait") ? static_cast<int>(args.GetInt("timeout", 60'000, 100, 86'400'000))
+                                  : Timeout(args);
+  auto reply = Call(args, ctx, req, timeout);
+  auto r = reply->Root<schema::ControlReply>();
+  if (r.getError().size()) {
+    std::cerr << "zhuji: send refused: " << r.getError().cStr() << "\n";
+    return 1;
+  }
+  auto sent = r.getSent();
+  uint64_t n = sent.getLastSeq() - sent.getFirstSeq() + 1;
+  out << "已排队 queued " << n << " notice(s) 通知 to " << args.Get("to") << ", link #"
+      << sent.getFirstSeq();
+  if (n > 1) out << "–#" << sent.getLastSeq();
+  if (sent.getIds().size()) {
+    auto id = sent.getIds()[0];
+    out << ", id " << ToHex(std::string_view(reinterpret_cast<const char*>(id.begin()), id.size()));
+    if (n > 1) out << " …";
+  }
+  out << "\n";
+  if (sent.getAcked()) out << "已确认 acknowledged by " << args.Get("to") << "\n";
+  return 0;
+}
+
+int CmdInbox(const Args& args, zmq::context_t& ctx, std::ostream& out) {
+  args.Allow(With(kNodeSelect, {"limit", "json", "all"}));
+  capnp::MallocMessageBuilder req;
+  auto q = req.initRoot<schema::ControlRequest>().initInbox();
+  q.setLimit(args.Flag("all") ? 0 : static_cast<uint32_t>(args.GetInt("limit", 20, 1, 1'000'000)));
+  auto reply = Call(args, ctx, req, Timeout(args));
+  auto r = reply->Root<schema::ControlReply>();
+  if (r.getError().size()) {
+    std::cerr << "zhuji: " << r.getError().cStr() << "\n";
+    return 1;
+  }
+  auto list = r.getInbox();
+  if (args.Flag("json")) {
+    JsonWriter j;
+    j.BeginArray();
+    for (auto e : list) {
+      auto id = e.getId();
+      j.BeginObject().Key("seq").Uint(e.getSeq());
+      j.Key("id").String(ToHex(std::string_view(reinterpret_cast<const char*>(id.begin()), id.size())));
+      j.Key("from").String(e.getOrigin().cStr()).Key("text").String(e.getText().cStr());
+      j.Key("sent_at_ms").Int(e.getSentAt()).Key("received_at_ms").Int(e.getReceivedAt());
+      j.EndObject();
+    }
+    j.EndArray();
+    out << j.str() << "\n";
+    return 0;
+  }
+  if (list.size() == 0) {
+    out << "收件箱为空 inbox is empty\n";
+    return 0;
+  }
+  out << "   #  from 发自  sent-at 发出时间           received-at 接收时间       notice 通知\n";
+  for (auto e : list) {
+    out << std::setw(4) << e.getSeq() << "  " << e.getOrigin().cStr() << "     "
+        << FormatCst(e.getSentAt()) << "  " << FormatCst(e.getReceivedAt()) << "  "
+        << e.getText().cStr() << "\n";
+  }
+  return 0;
+}
+
+int CmdBrokerStats(const Args& args, zmq::context_t& ctx, std::ostream& out) {
+  args.Allow({"json", "timeout", "help"});
+  if (args.positionals().size() != 2) throw UsageError("broker-stats needs the broker's ENDPOINT");
+  std::string endpoint = args.positionals()[1];
+  auto s = QueryBrokerStats(ctx, endpoint, Timeout(args));
+  if (!s) {
+    std::cerr << "zhuji: broker at " << endpoint << " did not answer\n";
+    return 1;
+  }
+  if (args.Flag("json")) {
+    JsonWriter j;
+    j.BeginObject().Key("broker_id").String(s->broker_id).Key("peers").Uint(s->peers);
+    j.Key("routes").Uint(s->routes).Key("relayed").Uint(s->relayed);
+    j.Key("unreachable").Uint(s->unreachable).Key("refused").Uint(s->refused);
+    j.Key("upstream_up").Bool(s->upstream_up).Key("upstream_relayed").Uint(s->upstream_relayed);
+    j.EndObject();
+    out << j.str() << "\n";
+    return 0;
+  }
+  out << "broker " << s->broker_id << " at " << endpoint << ": " << s->peers << " peer(s), "
+      << s->routes << " route(s), relayed " << s->relayed << ", unreachable " << s->unreachable
+      << ", refused " << s->refused << ", upstream " << (s->upstream_up ? "up" : "none/down")
+      << " (relayed " << s->upstream_relayed << ")\n";
+  return 0;
+}
+
+}  // namespace zhuji::tools

@@ -1,0 +1,26 @@
+#pragma once
+// The subcommands of `zhuji`. Each returns the process exit code and prints to `out`
+// (errors to `err`): 0 success, 1 failure of the operation, 2 usage error.
+
+#include <iostream>
+#include <zmq.hpp>
+
+#include "tools/args.h"
+
+namespace zhuji::tools {
+
+int CmdStatus(const Args& args, zmq::context_t& ctx, std::ostream& out);
+int CmdSend(const Args& args, zmq::context_t& ctx, std::ostream& out);
+int CmdInbox(const Args& args, zmq::context_t& ctx, std::ostream& out);
+int CmdBrokerStats(const Args& args, zmq::context_t& ctx, std::ostream& out);
+int CmdCluster(const Args& args, zmq::context_t& ctx, std::ostream& out);
+int CmdBench(const Args& args, zmq::context_t& ctx, std::ostream& out);
+
+// The control endpoint named by --control, --config, --cluster + --node, or $ZHUJI_CONFIG.
+std::string ResolveControl(const Args& args);
+
+// Global options every node command accepts.
+inline const std::set<std::string> kNodeSelect = {"config", "control", "cluster", "node",
+                                                  "run-dir", "timeout", "help"};
+
+}  // namespace zhuji::tools

@@ -1,0 +1,50 @@
+#include "tools/control_client.h"
+
+#include <stdexcept>
+
+#include "services/wire/socket_util.h"
+
+namespace zhuji::tools {
+
+ControlClient::ControlClient(zmq::context_t& ctx, std::string endpoint)
+    : ctx_(ctx), endpoint_(std::move(endpoint)) {}
+
+std::unique_ptr<OwnedMessage> ControlClient::Call(capnp::MessageBuilder& request, int timeout_ms) {
+  zmq::socket_t s(ctx_, zmq::socket_type::dealer);
+  s.set(zmq::sockopt::linger, 0);
+  s.connect(endpoint_);
+  std::string bytes = ToBytes(request);
+  s.send(zmq::buffer(bytes), zmq::send_flags::none);
+  zmq::pollitem_t item{s.handle(), 0, ZMQ_POLLIN, 0};
+  zmq::poll(&item, 1, std::chrono::milliseconds(timeout_ms));
+  if (!(item.revents & ZMQ_POLLIN)) {
+    throw std::runtime_error("node at " + endpoint_ + " did not answer within " +
+                             std::to_string(timeout_ms) + " ms (is it running?)");
+  }
+  zmq::message_t reply;
+  (void)s.recv(reply, zmq::recv_flags::none);
+  capnp::ReaderOptions options = UntrustedReaderOptions();
+  options.traversalLimitInWords = 1ull << 28;  // large inbox listings
+  return ReadMessage(wire::View(reply), options);
+}
+
+std::optional<wire::BrokerStats> QueryBrokerStats(zmq::context_t& ctx, const std::string& endpoint,
+                                                  int timeout_ms) {
+  zmq::socket_t s(ctx, zmq::socket_type::dealer);
+  s.set(zmq::sockopt::linger, 0);
+  s.connect(endpoint);
+  wire::Header h;
+  h.command = wire::Command::STATS;
+  std::string bytes = wire::EncodeHeader(h);
+  s.send(zmq::buffer(bytes), zmq::send_flags::none);
+  zmq::pollitem_t item{s.handle(), 0, ZMQ_POLLIN, 0};
+  zmq::poll(&item, 1, std::chrono::milliseconds(timeout_ms));
+  if (!(item.revents & ZMQ_POLLIN)) return std::nullopt;
+  zmq::message_t reply;
+  (void)s.recv(reply, zmq::recv_flags::none);
+  auto parsed = wire::ParseHeader(wire::View(reply));
+  if (!parsed.header || !parsed.header->stats) return std::nullopt;
+  return parsed.header->stats;
+}
+
+}  // namespace zhuji::tools

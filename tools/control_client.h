@@ -1,0 +1,32 @@
+#pragma once
+// The CLI's side of a node's control socket: one request, one reply, with a timeout.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <zmq.hpp>
+
+#include "services/common/capnp_io.h"
+#include "services/wire/header.h"
+#include "zhuji/schemas/control.capnp.h"
+
+namespace zhuji::tools {
+
+class ControlClient {
+ public:
+  ControlClient(zmq::context_t& ctx, std::string endpoint);
+  // Sends the request and waits up to `timeout_ms` for the reply. Throws std::runtime_error
+  // naming the endpoint when the node does not answer in time.
+  std::unique_ptr<OwnedMessage> Call(capnp::MessageBuilder& request, int timeout_ms);
+  const std::string& endpoint() const { return endpoint_; }
+
+ private:
+  zmq::context_t& ctx_;
+  std::string endpoint_;
+};
+
+// Asks a broker for its counters (STATS). nullopt if it does not answer in time.
+std::optional<wire::BrokerStats> QueryBrokerStats(zmq::context_t& ctx, const std::string& endpoint,
+                                                  int timeout_ms);
+
+}  // namespace zhuji::tools

@@ -1,0 +1,91 @@
+// zhuji: the operator CLI. Talks to one node over its control socket, and runs local clusters.
+#include <iostream>
+#include <zmq.hpp>
+
+#include "tools/commands.h"
+#include "tools/topology.h"
+#include "services/node/config.h"
+
+namespace {
+
+constexpr const char* kUsage = R"(zhuji — operator CLI for the zhuji network (逐级上报 between county, city and province)
+
+Usage: zhuji [NODE] COMMAND [options]
+
+NODE (which node to talk to; node commands only):
+  --config FILE            the node's configuration (or set ZHUJI_CONFIG)
+  --control ENDPOINT       the node's control socket, e.g. ipc:///var/lib/zhuji/440106/control.sock
+  --cluster FILE --node ID a node of a local cluster started with `zhuji cluster up FILE`
+  --timeout MS             how long to wait for the node (default 5000)
+
+Node commands:
+  status [--json]                      node id, level, links up/down, outbox depth (待发),
+                                       oldest pending age, last error
+  send --to NODE --text TEXT           queue a notice (通知) to another node, to test a link
+       [--count N] [--wait]            N numbered notices; --wait returns once acknowledged
+  inbox [--limit N | --all] [--json]   notices received (收件箱), newest first
+
+Cluster commands (a local topology from deploy/topologies/):
+  cluster up FILE                      start every broker and node that is not running
+  cluster down FILE [--purge]          stop them all (--purge also deletes their data)
+  cluster status FILE                  processes, links and outbox depth of every node
+  cluster stop FILE NODE [--kill]      stop one node (--kill: SIGKILL, no clean stop)
+  cluster start FILE NODE              start one node again
+  cluster stop|start FILE --broker ID  the same for a broker
+  cluster report FILE --tag TAG        delivery report of notices sent as "TAG #n"
+       [--expect N] [--links A>B,…]    (exit 1 unless every link has N, none twice)
+       [--wait-seconds S] [--json]
+  (all cluster commands take --run-dir DIR; default ./.zhuji-run/<topology name>)
+
+Other:
+  broker-stats ENDPOINT [--json]       a broker's counters (routes, relayed, refused)
+  bench hop [options]                  throughput and latency of one durable hop; `zhuji bench --help`
+
+Exit status: 0 ok, 1 the operation failed, 2 usage error.
+)";
+
+const std::set<std::string> kFlags = {"json", "wait", "purge", "kill", "help", "all"};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace zhuji::tools;
+  try {
+    Args args(argc, argv, kFlags);
+    const auto& pos = args.positionals();
+    if (pos.empty() || (args.Flag("help") && pos.empty())) {
+      std::cout << kUsage;
+      return pos.empty() && !args.Flag("help") ? 2 : 0;
+    }
+    if (args.Flag("help") && pos[0] != "bench") {
+      std::cout << kUsage;
+      return 0;
+    }
+    zmq::context_t ctx(1);
+    const std::string& cmd = pos[0];
+    if (cmd == "status") return CmdStatus(args, ctx, std::cout);
+    if (cmd == "send") return CmdSend(args, ctx, std::cout);
+    if (cmd == "inbox") return CmdInbox(args, ctx, std::cout);
+    if (cmd == "broker-stats") return CmdBrokerStats(args, ctx, std::cout);
+    if (cmd == "cluster") return CmdCluster(args, ctx, std::cout);
+    if (cmd == "bench") return CmdBench(args, ctx, std::cout);
+    if (cmd == "help") {
+      std::cout << kUsage;
+      return 0;
+    }
+    std::cerr << "zhuji: unknown command '" << cmd << "'; see zhuji --help\n";
+    return 2;
+  } catch (const UsageError& e) {
+    std::cerr << "zhuji: " << e.what() << "\n(see zhuji --help)\n";
+    return 2;
+  } catch (const TopologyError& e) {
+    std::cerr << "zhuji: bad topology: " << e.what() << "\n";
+    return 2;
+  } catch (const zhuji::node::ConfigError& e) {
+    std::cerr << "zhuji: bad node configuration: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "zhuji: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,116 @@
+#include "tools/process.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <stdexcept>
+#include <thread>
+
+namespace zhuji::tools {
+
+pid_t Spawn(const std::vector<std::string>& argv, const std::string& log_path, bool detach) {
+  int pipefd[2];
+  if (pipe2(pipefd, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
+  pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
+  if (pid == 0) {
+    close(pipefd[0]);
+    if (detach) setsid();
+    int in = open("/dev/null", O_RDONLY);
+    if (in >= 0) dup2(in, 0);
+    if (!log_path.empty()) {
+      int out = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      if (out >= 0) {
+        dup2(out, 1);
+        dup2(out, 2);
+      }
+    }
+    std::vector<char*> args;
+    for (auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    int err = errno;
+    (void)!write(pipefd[1], &err, sizeof err);
+    _exit(127);
+  }
+  close(pipefd[1]);
+  int err = 0;
+  ssize_t n = read(pipefd[0], &err, sizeof err);
+  close(pipefd[0]);
+  if (n == static_cast<ssize_t>(sizeof err)) {
+    waitpid(pid, nullptr, 0);
+    throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(err));
+  }
+  return pid;
+}
+
+bool IsRunning(pid_t pid) {
+  if (pid <= 0 || kill(pid, 0) != 0) return false;
+  // Our own child that has exited but is not reaped yet is a zombie: not running.
+  int status = 0;
+  if (waitpid(pid, &status, WNOHANG) == pid) return false;
+  std::ifstream cmd("/proc/" + std::to_string(pid) + "/cmdline");
+  std::string line;
+  std::getline(cmd, line, '\0');
+  std::ifstream st("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat_line;
+  std::getline(st, stat_line);
+  auto close_paren = stat_line.rfind(')');
+  if (close_paren != std::string::npos && close_paren + 2 < stat_line.size() &&
+      stat_line[close_paren + 2] == 'Z') {
+    return false;
+  }
+  return line.find("zhuji") != std::string::npos;
+}
+
+bool StopProcess(pid_t pid, int sig, int timeout_ms) {
+  if (pid <= 0) return true;
+  if (kill(pid, sig) != 0) return errno == ESRCH;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (std::chrono::steady_clock::now() < deadline) {
+    int status = 0;
+    pid_t r = waitpid(pid, &status, WNOHANG);
+    if (r == pid) return true;
+    if (r < 0 && errno == ECHILD) {
+      if (kill(pid, 0) != 0) return true;  // not our child: poll for its exit
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+std::string SelfDir() {
+  char buf[4096];
+  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0) return ".";
+  std::string path(buf, static_cast<size_t>(n));
+  return path.substr(0, path.rfind('/'));
+}
+
+int FreeTcpPort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) throw std::runtime_error("socket failed");
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    throw std::runtime_error("bind to a free port failed");
+  }
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+}  // namespace zhuji::tools

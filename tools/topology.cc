@@ -1,0 +1,114 @@
+#include "tools/topology.h"
+
+#include <map>
+#include <set>
+#include <toml++/toml.h>
+
+#include "services/node/config.h"
+
+namespace zhuji::tools {
+
+const TopologyNode* Topology::FindNode(const std::string& id) const {
+  for (auto& n : nodes) {
+    if (n.id == id) return &n;
+  }
+  return nullptr;
+}
+
+const TopologyBroker* Topology::FindBroker(const std::string& id) const {
+  for (auto& b : brokers) {
+    if (b.id == id) return &b;
+  }
+  return nullptr;
+}
+
+namespace {
+
+std::string Str(const toml::table& t, const char* key, const std::string& where) {
+  auto node = t[key];
+  if (!node) return "";
+  auto v = node.value<std::string>();
+  if (!v) throw TopologyError(where + ": " + key + " must be a string");
+  return *v;
+}
+
+void OnlyKeys(const toml::table& t, const std::set<std::string>& keys, const std::string& where) {
+  for (auto&& [k, v] : t) {
+    (void)v;
+    if (!keys.count(std::string(k.str()))) {
+      throw TopologyError(where + ": unknown key '" + std::string(k.str()) + "'");
+    }
+  }
+}
+
+int Rank(const std::string& level) {
+  return level == "county" ? 0 : level == "city" ? 1 : level == "province" ? 2 : -1;
+}
+
+}  // namespace
+
+Topology LoadTopology(const std::string& path) {
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    throw TopologyError(path + " (line " + std::to_string(e.source().begin.line) +
+                        "): " + std::string(e.description()));
+  }
+  OnlyKeys(root, {"name", "description", "broker", "node"}, path);
+  Topology t;
+  t.name = Str(root, "name", path);
+  t.description = Str(root, "description", path);
+  if (t.name.empty()) throw TopologyError(path + ": name is required");
+  if (auto* arr = root["broker"].as_array()) {
+    for (auto& el : *arr) {
+      auto* tb = el.as_table();
+      if (!tb) throw TopologyError(path + ": [[broker]] entries must be tables");
+      std::string where = path + ": broker #" + std::to_string(t.brokers.size() + 1);
+      OnlyKeys(*tb, {"id", "upstream"}, where);
+      t.brokers.push_back({Str(*tb, "id", where), Str(*tb, "upstream", where)});
+      if (t.brokers.back().id.empty()) throw TopologyError(where + ": id is required");
+    }
+  }
+  if (auto* arr = root["node"].as_array()) {
+    for (auto& el : *arr) {
+      auto* tn = el.as_table();
+      if (!tn) throw TopologyError(path + ": [[node]] entries must be tables");
+      std::string where = path + ": node #" + std::to_string(t.nodes.size() + 1);
+      OnlyKeys(*tn, {"id", "name", "level", "parent", "broker"}, where);
+      TopologyNode n{Str(*tn, "id", where), Str(*tn, "name", where), Str(*tn, "level", where),
+                     Str(*tn, "parent", where), Str(*tn, "broker", where)};
+      where = path + ": node " + n.id;
+      if (!node::IsDivisionCode(n.id)) throw TopologyError(where + ": id must be a six-digit code");
+      if (Rank(n.level) < 0) throw TopologyError(where + ": level must be county, city or province");
+      t.nodes.push_back(n);
+    }
+  }
+  if (t.brokers.empty()) throw TopologyError(path + ": at least one [[broker]] is required");
+  if (t.nodes.empty()) throw TopologyError(path + ": at least one [[node]] is required");
+  std::set<std::string> seen;
+  for (auto& b : t.brokers) {
+    if (!seen.insert("b/" + b.id).second) throw TopologyError(path + ": broker " + b.id + " twice");
+    if (!b.upstream.empty() && !t.FindBroker(b.upstream)) {
+      throw TopologyError(path + ": broker " + b.id + ": upstream '" + b.upstream + "' not found");
+    }
+  }
+  for (auto& n : t.nodes) {
+    std::string where = path + ": node " + n.id;
+    if (!seen.insert("n/" + n.id).second) throw TopologyError(where + " appears twice");
+    if (n.broker.empty() && t.brokers.size() == 1) n.broker = t.brokers[0].id;
+    if (!t.FindBroker(n.broker)) throw TopologyError(where + ": broker '" + n.broker + "' not found");
+    if (n.level == "province") {
+      if (!n.parent.empty()) throw TopologyError(where + ": a province has no parent");
+      continue;
+    }
+    auto* p = t.FindNode(n.parent);
+    if (!p) throw TopologyError(where + ": parent '" + n.parent + "' is not in the file");
+    if (Rank(p->level) != Rank(n.level) + 1) {
+      throw TopologyError(where + ": parent " + p->id + " is " + p->level + ", not one level up");
+    }
+  }
+  return t;
+}
+
+}  // namespace zhuji::tools

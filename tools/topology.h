@@ -1,0 +1,46 @@
+#pragma once
+// A topology file (deploy/topologies/*.toml): the brokers and nodes of a local cluster.
+//
+//   name = "guangdong-demo"
+//   [[broker]]  id = "gd"                      (upstream = "<broker id>" optional)
+//   [[node]]    id = "440106"  name = "天河区"  level = "county"  parent = "440100"  broker = "gd"
+//
+// Checked on load: unique ids, six-digit node codes, a parent for every non-province node that
+// exists in the file and is one level up, a broker that exists. Unknown keys are refused.
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace zhuji::tools {
+
+struct TopologyBroker {
+  std::string id;
+  std::string upstream;  // another broker's id, or empty
+};
+
+struct TopologyNode {
+  std::string id;
+  std::string name;
+  std::string level;  // county | city | province
+  std::string parent;
+  std::string broker;
+};
+
+struct Topology {
+  std::string name;
+  std::string description;
+  std::vector<TopologyBroker> brokers;
+  std::vector<TopologyNode> nodes;
+  const TopologyNode* FindNode(const std::string& id) const;
+  const TopologyBroker* FindBroker(const std::string& id) const;
+};
+
+class TopologyError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+Topology LoadTopology(const std::string& path);
+
+}  // namespace zhuji::tools
