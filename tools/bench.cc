@@ -1,10 +1,394 @@
-// `zhuji bench`: placeholder until the hop benchmark lands.
+// `zhuji bench hop`: throughput and latency of one durable hop (zhuji-node → zhuji-broker →
+// zhuji-node, three processes, fsync on every commit), next to the best case on this machine
+// measured in the same run: the same LMDB batch commit and ZeroMQ round trip, in one process,
+// with no broker and no workflow. Prints the machine it ran on. Not a test: it asserts nothing.
+#include <capnp/message.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/statvfs.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <sstream>
+#include <thread>
+
+#include "services/common/capnp_io.h"
+#include "services/common/ids.h"
+#include "services/common/json.h"
+#include "services/store/store.h"
+#include "services/wire/socket_util.h"
 #include "tools/commands.h"
+#include "tools/control_client.h"
+#include "tools/process.h"
+#include "zhuji/schemas/envelope.capnp.h"
 
 namespace zhuji::tools {
 
-int CmdBench(const Args&, zmq::context_t&, std::ostream&) {
-  throw UsageError("bench is not built yet");
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr const char* kBenchUsage = R"(zhuji bench hop — throughput and latency of one durable hop
+
+Usage: zhuji bench hop [--count N] [--size BYTES] [--samples N] [--window N] [--batch N]
+                       [--dir DIR] [--json]
+
+  --count N      envelopes for the throughput run (default 100000)
+  --size BYTES   envelope size on the wire (default 1024)
+  --samples N    one-at-a-time round trips for latency (default 1000)
+  --window N     envelopes in flight, for both runs (default 16384, the node's default)
+  --batch N      envelopes per receiver commit, for both runs (default 8192, the node's default)
+  --dir DIR      where the stores go (default $TMPDIR or /var/tmp): the disk being measured
+  --json         one JSON object instead of the table
+
+Runs a broker and two nodes as separate processes with fsync on every commit, and in the same
+run the best case: LMDB batch commit + ZeroMQ round trip in one process, no broker, no workflow.
+)";
+
+double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+double Percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  size_t i = static_cast<size_t>(std::ceil(p / 100.0 * v.size())) - 1;
+  return v[std::min(i, v.size() - 1)];
+}
+
+struct Machine {
+  unsigned cores = 0;
+  std::string cpu;
+  double mem_gib = 0;
+  std::string fs_type;
+  std::string device;
+  double fsync_ms_p50 = 0;
+};
+
+Machine Describe(const std::string& dir) {
+  Machine m;
+  m.cores = std::thread::hardware_concurrency();
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  for (std::string line; std::getline(cpuinfo, line);) {
+    if (line.rfind("model name", 0) == 0) {
+      m.cpu = line.substr(line.find(':') + 2);
+      break;
+    }
+  }
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key;
+  long kb = 0;
+  meminfo >> key >> kb;
+  m.mem_gib = kb / 1024.0 / 1024.0;
+  // Which mount holds `dir`: the longest mount point that prefixes it.
+  std::ifstream mounts("/proc/mounts");
+  std::string dev, mnt, type, rest;
+  size_t best = 0;
+  std::string canon = fs::weakly_canonical(dir).string();
+  while (mounts >> dev >> mnt >> type && std::getline(mounts, rest)) {
+    if (canon.rfind(mnt, 0) == 0 && mnt.size() >= best) {
+      best = mnt.size();
+      m.device = dev;
+      m.fs_type = type;
+    }
+  }
+  // fsync latency of a 4 KiB write, the floor under every durable commit.
+  std::string path = dir + "/fsync-probe";
+  int fd = ::open(path.c_str(), O_CREAT | O_WRONLY | O_TRUNC, 0600);
+  if (fd >= 0) {
+    std::string block(4096, 'z');
+    std::vector<double> t;
+    for (int i = 0; i < 50; ++i) {
+      auto start = Clock::now();
+      if (::pwrite(fd, block.data(), block.size(), 0) < 0) break;
+      ::fdatasync(fd);
+      t.push_back(Ms(Clock::now() - start));
+    }
+    ::close(fd);
+    ::unlink(path.c_str());
+    m.fsync_ms_p50 = Percentile(t, 50);
+  }
+  return m;
+}
+
+// Text length that makes a notice envelope exactly `size` bytes on the wire (or as near as
+// Cap'n Proto's 8-byte words allow).
+uint32_t PadFor(size_t size) {
+  for (uint32_t len = size > 200 ? static_cast<uint32_t>(size) - 200 : 0; len < size; ++len) {
+    capnp::MallocMessageBuilder body;
+    body.initRoot<schema::Notice>().setText(std::string(len, 'x'));
+    std::string b = ToBytes(body);
+    capnp::MallocMessageBuilder m;
+    auto e = m.initRoot<schema::Envelope>();
+    uint8_t id[16] = {};
+    e.setId(capnp::Data::Reader(id, 16));
+    e.setOrigin("440106");
+    e.setDestination("440000");
+    e.setSentAt(1);
+    e.setBody(capnp::Data::Reader(reinterpret_cast<const uint8_t*>(b.data()), b.size()));
+    e.setLinkSeq(1);
+    if (ToBytes(m).size() >= size) return len;
+  }
+  return 0;
+}
+
+struct Result {
+  double throughput = 0;  // acked envelopes per second
+  double seconds = 0;
+  std::vector<double> latency_ms;
+};
+
+// ---- best case: one process, DEALER → ROUTER over loopback TCP, receiver batch-commits -------
+
+Result BestCase(const std::string& dir, uint64_t count, size_t size, uint32_t window,
+                uint32_t batch, int samples) {
+  zmq::context_t ctx(1);
+  zmq::socket_t router(ctx, zmq::socket_type::router);
+  router.set(zmq::sockopt::linger, 0);
+  router.set(zmq::sockopt::rcvhwm, 200'000);
+  router.set(zmq::sockopt::sndhwm, 200'000);
+  router.bind("tcp://127.0.0.1:*");
+  std::string endpoint = router.get(zmq::sockopt::last_endpoint);
+  std::atomic<bool> stop{false};
+
+  std::thread receiver([&] {
+    store::Env env({dir + "/best-case", 1ull << 30, false});
+    std::vector<zmq::message_t> parts;
+    uint64_t stored = 0;
+    while (!stop.load()) {
+      zmq::pollitem_t item{router.handle(), 0, ZMQ_POLLIN, 0};
+      zmq::poll(&item, 1, std::chrono::milliseconds(50));
+      if (!(item.revents & ZMQ_POLLIN)) continue;
+      std::vector<std::vector<zmq::message_t>> got;
+      bool too_many = false;
+      while (got.size() < batch && wire::RecvAll(router, parts, true, 3, &too_many)) {
+        got.push_back(std::move(parts));
+      }
+      std::string peer;
+      env.Write([&](store::Txn& t) {
+        uint64_t n = stored;
+        for (auto& g : got) t.Put("inbox", EncodeBe64(++n), wire::View(g[1]));
+      });
+      stored += got.size();
+      peer = std::string(wire::View(got.back()[0]));
+      std::string ack = EncodeBe64(stored);
+      wire::SendParts(router, {peer, ack});
+    }
+  });
+
+  zmq::socket_t dealer(ctx, zmq::socket_type::dealer);
+  dealer.set(zmq::sockopt::linger, 0);
+  dealer.set(zmq::sockopt::sndhwm, 200'000);
+  dealer.set(zmq::sockopt::rcvhwm, 200'000);
+  dealer.connect(endpoint);
+  std::string payload(size, 'x');
+  uint64_t sent = 0, acked = 0;
+  auto wait_ack = [&](int timeout_ms) {
+    zmq::message_t m;
+    zmq::pollitem_t item{dealer.handle(), 0, ZMQ_POLLIN, 0};
+    zmq::poll(&item, 1, std::chrono::milliseconds(timeout_ms));
+    while (dealer.recv(m, zmq::recv_flags::dontwait)) acked = std::max(acked, DecodeBe64(wire::View(m)));
+  };
+  Result r;
+  auto start = Clock::now();
+  while (acked < count) {
+    while (sent < count && sent - acked < window) {
+      dealer.send(zmq::buffer(payload), zmq::send_flags::none);
+      ++sent;
+    }
+    wait_ack(100);
+  }
+  r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  r.throughput = count / r.seconds;
+  for (int i = 0; i < samples; ++i) {
+    auto t0 = Clock::now();
+    dealer.send(zmq::buffer(payload), zmq::send_flags::none);
+    ++sent;
+    while (acked < sent) wait_ack(100);
+    r.latency_ms.push_back(Ms(Clock::now() - t0));
+  }
+  stop.store(true);
+  receiver.join();
+  return r;
+}
+
+// ---- the real hop: broker + two nodes, three processes ---------------------------------------
+
+struct Procs {
+  std::vector<pid_t> pids;
+  ~Procs() {
+    for (pid_t p : pids) StopProcess(p, SIGKILL, 5000);
+  }
+};
+
+std::unique_ptr<OwnedMessage> Control(zmq::context_t& ctx, const std::string& ep,
+                                      capnp::MessageBuilder& req, int timeout_ms) {
+  ControlClient c(ctx, ep);
+  auto reply = c.Call(req, timeout_ms);
+  auto r = reply->Root<schema::ControlReply>();
+  if (r.getError().size()) throw std::runtime_error(std::string("node: ") + r.getError().cStr());
+  return reply;
+}
+
+Result Hop(const std::string& dir, uint64_t count, size_t size, uint32_t window, uint32_t batch,
+           int samples) {
+  zmq::context_t ctx(1);
+  Procs procs;
+  std::string bin = SelfDir();
+  procs.pids.push_back(Spawn({bin + "/zhuji-broker", "--id", "bench", "--bind",
+                              "tcp://127.0.0.1:0", "--endpoint-file", dir + "/broker.endpoint",
+                              "--log-level", "warn"},
+                             dir + "/broker.log", false));
+  for (int i = 0; i < 500 && !fs::exists(dir + "/broker.endpoint"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::string broker;
+  std::ifstream(dir + "/broker.endpoint") >> broker;
+  if (broker.empty()) throw std::runtime_error("the bench broker did not start; see " + dir);
+  auto node = [&](const std::string& id, const std::string& level, const std::string& parent) {
+    std::string ndir = dir + "/" + id;
+    fs::create_directories(ndir);
+    std::ofstream(ndir + "/node.toml")
+        << "node_id = \"" << id << "\"\nname = \"bench\"\nlevel = \"" << level << "\"\n"
+        << (parent.empty() ? "" : "parent = \"" + parent + "\"\n") << "brokers = [\"" << broker
+        << "\"]\ndata_dir = \"" << ndir << "\"\nlog_file = \"" << ndir
+        << "/node.log\"\nlog_level = \"warn\"\n[store]\nmap_size_mb = 1024\n[transport]\nwindow = "
+        << window << "\nmax_batch = " << batch << "\n";
+    procs.pids.push_back(Spawn({bin + "/zhuji-node", "--config", ndir + "/node.toml"},
+                               ndir + "/stderr.log", false));
+    return "ipc://" + ndir + "/control.sock";
+  };
+  std::string a = node("440106", "county", "440100");
+  std::string b = node("440000", "province", "");
+  // Ready when both links are up.
+  for (auto& ep : {a, b}) {
+    bool up = false;
+    for (int i = 0; i < 300 && !up; ++i) {
+      try {
+        capnp::MallocMessageBuilder req;
+        req.initRoot<schema::ControlRequest>().setStatus();
+        auto reply = Control(ctx, ep, req, 500);
+        for (auto l : reply->Root<schema::ControlReply>().getStatus().getLinks()) up |= l.getUp();
+      } catch (const std::exception&) {
+      }
+      if (!up) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    if (!up) throw std::runtime_error("a bench node did not come up; see " + dir);
+  }
+  uint32_t pad = PadFor(size);
+  auto send = [&](uint32_t n, bool wait) {
+    capnp::MallocMessageBuilder req;
+    auto s = req.initRoot<schema::ControlRequest>().initSend();
+    s.setTo("440000");
+    s.setText("b");
+    s.setCount(n);
+    s.setPadTo(pad);
+    s.setWaitAck(wait);
+    Control(ctx, a, req, 120'000);  // a node that died shows up as a timeout, not a hang
+  };
+  Result r;
+  // Throughput: the outbox is filled in chunks (each an fsynced commit, as operators' steps would
+  // be) while the pump drains it; the clock stops when the last envelope is acknowledged.
+  constexpr uint32_t kChunk = 5000;
+  auto start = Clock::now();
+  uint64_t queued = 0;
+  while (queued < count) {
+    uint32_t n = static_cast<uint32_t>(std::min<uint64_t>(kChunk, count - queued));
+    queued += n;
+    send(n, queued == count);
+  }
+  r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  r.throughput = count / r.seconds;
+  for (int i = 0; i < samples; ++i) {
+    auto t0 = Clock::now();
+    send(1, true);
+    r.latency_ms.push_back(Ms(Clock::now() - t0));
+  }
+  return r;
+}
+
+}  // namespace
+
+int CmdBench(const Args& args, zmq::context_t&, std::ostream& out) {
+  args.Allow({"count", "size", "samples", "dir", "json", "help", "window", "batch"});
+  if (args.Flag("help") || args.positionals().size() < 2 || args.positionals()[1] != "hop") {
+    out << kBenchUsage;
+    return args.Flag("help") ? 0 : 2;
+  }
+  uint64_t count = static_cast<uint64_t>(args.GetInt("count", 100'000, 1, 100'000'000));
+  size_t size = static_cast<size_t>(args.GetInt("size", 1024, 256, 1 << 20));
+  int samples = static_cast<int>(args.GetInt("samples", 1000, 1, 1'000'000));
+  uint32_t window = static_cast<uint32_t>(args.GetInt("window", 16384, 1, 1'000'000));
+  uint32_t batch = static_cast<uint32_t>(args.GetInt("batch", 8192, 1, 1'000'000));
+  std::string base = args.Get("dir", std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/var/tmp");
+  std::string tmpl = base + "/zhuji-bench-XXXXXX";
+  if (!mkdtemp(tmpl.data())) throw std::runtime_error("cannot create a directory under " + base);
+  std::string dir = tmpl;
+  struct Cleanup {
+    std::string d;
+    ~Cleanup() {
+      std::error_code ec;
+      fs::remove_all(d, ec);
+    }
+  } cleanup{dir};
+
+  bool json = args.Flag("json");
+  Machine m = Describe(dir);
+  if (!json) {
+    out << "zhuji bench hop\n"
+        << "machine: " << m.cores << " cores (" << m.cpu << "), " << std::fixed
+        << std::setprecision(1) << m.mem_gib << " GiB RAM; stores on " << m.device << " ("
+        << m.fs_type << ") at " << base << "; fsync of 4 KiB p50 " << std::setprecision(2)
+        << m.fsync_ms_p50 << " ms\n"
+        << "load: " << count << " envelopes of " << size << " B, then " << samples
+        << " one at a time; fsync on every commit\n\n"
+        << "best case: LMDB batch commit + ZeroMQ round trip, one process …" << std::flush;
+  }
+  Result best = BestCase(dir, count, size, window, batch, samples);
+  if (!json) out << " done\nzhuji hop: zhuji-node → zhuji-broker → zhuji-node …" << std::flush;
+  Result hop = Hop(dir, count, size, window, batch, samples);
+  double ratio = hop.throughput / best.throughput;
+  if (json) {
+    JsonWriter j;
+    j.BeginObject();
+    j.Key("machine").BeginObject().Key("cores").Uint(m.cores).Key("cpu").String(m.cpu);
+    j.Key("mem_gib").Int(static_cast<int64_t>(m.mem_gib + 0.5)).Key("device").String(m.device);
+    j.Key("fs").String(m.fs_type).Key("fsync_4k_p50_us").Int(static_cast<int64_t>(m.fsync_ms_p50 * 1000));
+    j.EndObject();
+    j.Key("count").Uint(count).Key("size").Uint(size).Key("samples").Int(samples);
+    for (auto [name, r] : {std::pair<const char*, Result*>{"best_case", &best}, {"hop", &hop}}) {
+      j.Key(name).BeginObject();
+      j.Key("acked_per_s").Int(static_cast<int64_t>(r->throughput));
+      j.Key("latency_p50_us").Int(static_cast<int64_t>(Percentile(r->latency_ms, 50) * 1000));
+      j.Key("latency_p99_us").Int(static_cast<int64_t>(Percentile(r->latency_ms, 99) * 1000));
+      j.EndObject();
+    }
+    j.Key("ratio_x1000").Int(static_cast<int64_t>(ratio * 1000));
+    j.EndObject();
+    out << j.str() << "\n";
+    return 0;
+  }
+  out << " done\n\n";
+  auto row = [&](const char* name, const Result& r) {
+    out << "  " << std::left << std::setw(11) << name << std::right << std::setw(10)
+        << static_cast<int64_t>(r.throughput) << " acked/s   latency p50 " << std::setprecision(2)
+        << Percentile(r.latency_ms, 50) << " ms, p99 " << Percentile(r.latency_ms, 99) << " ms\n";
+  };
+  row("best case", best);
+  row("zhuji hop", hop);
+  out << "  ratio      " << std::setprecision(2) << ratio << " × best case throughput\n\n"
+      << "best case: sender window " << window << ", receiver commits each batch (≤" << batch
+      << ") in one LMDB\n"
+      << "transaction, then one cumulative ack; latency = send one, wait for its ack (1 fsync).\n"
+      << "zhuji hop: the sender's outbox commit (chunks of 5000), pump → broker → receiver group\n"
+      << "commit → ack → broker → sender's outbox deletion commit; latency = `zhuji send --wait`\n"
+      << "round trip through the control socket (3 fsyncs: outbox, inbox, outbox deletion).\n";
+  return 0;
 }
 
 }  // namespace zhuji::tools

@@ -24,8 +24,8 @@ struct TransportConfig {
   int64_t retry_min_ms = 500;       // first back-off after no acknowledgement
   int64_t retry_max_ms = 30'000;    // cap: retries go on forever at this interval
   int64_t probe_max_ms = 5'000;     // cap between probes of an unreachable destination
-  uint32_t window = 4096;           // envelopes in flight per destination
-  uint32_t max_batch = 4096;        // envelopes applied in one transaction (group commit)
+  uint32_t window = 16384;          // envelopes in flight per destination
+  uint32_t max_batch = 8192;        // envelopes applied in one transaction (group commit)
   uint64_t max_envelope_bytes = 4ull << 20;
 };
 

@@ -72,7 +72,7 @@ void Node::HandleControl(const std::string& identity, std::string_view request) 
           for (uint32_t i = 1; i <= count; ++i) {
             std::string t = count > 1 ? text + " #" + std::to_string(i) : text;
             if (t.size() < s.getPadTo()) t.resize(s.getPadTo(), '.');
-            capnp::MallocMessageBuilder body;
+            capnp::MallocMessageBuilder body(static_cast<unsigned>(t.size() / 8 + 8));
             body.initRoot<schema::Notice>().setText(t);
             OutgoingEnvelope out{to, schema::Kind::NOTICE, ToBytes(body), {}};
             queued.push_back(outbox_.Enqueue(txn, out, now));

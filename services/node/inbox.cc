@@ -50,15 +50,13 @@ uint64_t Inbox::Expected(store::Txn& txn, std::string_view origin) {
   return v ? DecodeBe64(*v) : 1;
 }
 
-Delivery Inbox::Apply(store::Txn& txn, std::string_view routed_from, std::string_view bytes,
-                      int64_t now) const {
+Delivery Inbox::Check(std::string_view routed_from, std::string_view bytes) const {
   if (bytes.size() > max_bytes_) {
     return Refuse(wire::NackCode::TOO_LARGE, "envelope of " + std::to_string(bytes.size()) +
                                                  " bytes exceeds the limit of " +
                                                  std::to_string(max_bytes_));
   }
   Delivery d;
-  std::string origin;
   try {
     auto msg = ReadMessage(bytes);
     auto env = msg->Root<schema::Envelope>();
@@ -68,9 +66,9 @@ Delivery Inbox::Apply(store::Txn& txn, std::string_view routed_from, std::string
                     "envelope id has " + std::to_string(id.size()) + " bytes, not 16");
     }
     d.id.assign(reinterpret_cast<const char*>(id.begin()), id.size());
-    origin = env.getOrigin();
-    if (origin.empty() || origin != routed_from) {
-      return Refuse(wire::NackCode::MALFORMED, "envelope origin '" + origin +
+    d.origin = env.getOrigin();
+    if (d.origin.empty() || d.origin != routed_from) {
+      return Refuse(wire::NackCode::MALFORMED, "envelope origin '" + d.origin +
                                                    "' does not match the routed source '" +
                                                    std::string(routed_from) + "'");
     }
@@ -93,40 +91,68 @@ Delivery Inbox::Apply(store::Txn& txn, std::string_view routed_from, std::string
         return Refuse(wire::NackCode::MALFORMED,
                       "unknown envelope kind " + std::to_string(static_cast<int>(env.getKind())));
     }
+    d.outcome = Delivery::Outcome::kApplied;  // well-formed; Batch::Apply decides the rest
   } catch (const MalformedMessage& e) {
     return Refuse(wire::NackCode::MALFORMED, std::string("envelope: ") + e.what());
   } catch (const kj::Exception& e) {
     return Refuse(wire::NackCode::MALFORMED,
                   "envelope unreadable: " + std::string(e.getDescription().cStr()));
   }
+  return d;
+}
 
-  d.origin = origin;
-  std::string counter = std::string(kInPrefix) + origin;
-  uint64_t expected = Expected(txn, origin);
-  if (d.seq < expected || txn.Get("seen", d.id)) {
+Inbox::Batch::Batch(const Inbox& inbox, store::Txn& txn, int64_t now)
+    : inbox_(inbox), txn_(txn), now_(now) {
+  auto cursor = txn_.OpenCursor("inbox");
+  next_local_ = 1;
+  if (auto last = cursor.Last()) next_local_ = DecodeBe64(last->first) + 1;
+}
+
+Delivery Inbox::Batch::Apply(std::string_view routed_from, std::string_view bytes) {
+  Delivery d = inbox_.Check(routed_from, bytes);
+  if (d.outcome == Delivery::Outcome::kRefused) return d;
+  auto it = origins_.find(d.origin);
+  if (it == origins_.end()) {
+    it = origins_.emplace(d.origin, Origin{Expected(txn_, d.origin), 0, 0}).first;
+  }
+  Origin& o = it->second;
+  if (d.seq < o.expected || txn_.Get("seen", d.id)) {
     d.outcome = Delivery::Outcome::kDuplicate;
-    d.expected = expected;
+    d.expected = o.expected;
     return d;
   }
-  if (d.seq > expected) {
+  if (d.seq > o.expected) {
     d.outcome = Delivery::Outcome::kGap;
-    d.expected = expected;
+    d.expected = o.expected;
     return d;
   }
-  txn.Put("seen", d.id, EncodeBe64(static_cast<uint64_t>(now)));
-  uint64_t local_seq = 1;
-  {
-    auto cursor = txn.OpenCursor("inbox");
-    if (auto last = cursor.Last()) local_seq = DecodeBe64(last->first) + 1;
-  }
-  std::string value = EncodeBe64(static_cast<uint64_t>(now));
+  txn_.Put("seen", d.id, EncodeBe64(static_cast<uint64_t>(now_)));
+  std::string value = EncodeBe64(static_cast<uint64_t>(now_));
   value.append(bytes);
-  txn.Append("inbox", EncodeBe64(local_seq), value);
-  d.expected = expected + 1;
-  txn.Put("links", counter, EncodeBe64(d.expected));
-  Audit::Append(txn, now, "delivered",
-                "envelope " + ToHex(d.id) + " from " + origin + " #" + std::to_string(d.seq));
+  txn_.Append("inbox", EncodeBe64(next_local_++), value);
+  if (!o.first_applied) o.first_applied = d.seq;
+  o.last_applied = d.seq;
+  d.expected = ++o.expected;
   d.outcome = Delivery::Outcome::kApplied;
+  return d;
+}
+
+void Inbox::Batch::Finish() {
+  for (auto& [origin, o] : origins_) {
+    if (!o.first_applied) continue;
+    txn_.Put("links", std::string(kInPrefix) + origin, EncodeBe64(o.expected));
+    Audit::Append(txn_, now_, "delivered",
+                  std::to_string(o.last_applied - o.first_applied + 1) + " envelope(s) from " +
+                      origin + " #" + std::to_string(o.first_applied) + "-#" +
+                      std::to_string(o.last_applied));
+  }
+}
+
+Delivery Inbox::Apply(store::Txn& txn, std::string_view routed_from, std::string_view bytes,
+                      int64_t now) const {
+  Batch batch(*this, txn, now);
+  Delivery d = batch.Apply(routed_from, bytes);
+  batch.Finish();
   return d;
 }
 

@@ -3,12 +3,13 @@
 // counters of `links`.
 //
 // Apply() checks one envelope and, in the caller's write transaction, either applies it (records
-// its id in `seen`, stores it in `inbox`, advances the origin's expected link sequence and appends
-// to the audit log) or says why not. An envelope already seen is a duplicate: a success that
+// its id in `seen`, stores it in `inbox`, advances the origin's expected link sequence; the audit
+// log records each batch's range per origin) or says why not. An envelope already seen is a duplicate: a success that
 // changes nothing. One that skips ahead of the expected link sequence is a gap: not applied, so
 // order per origin holds. Never throws for bad input; store failures throw.
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,7 +46,31 @@ class Inbox {
   Inbox(std::string self, uint64_t max_envelope_bytes)
       : self_(std::move(self)), max_bytes_(max_envelope_bytes) {}
 
-  // `routed_from` is the source named in the routing header; it must match the envelope.
+  // Applies a batch in one write transaction. Per-origin counters and the inbox position are
+  // read once and written once, and the audit log gets one entry per origin naming the range of
+  // link sequences applied (every envelope is itself kept in `inbox` and `seen`).
+  class Batch {
+   public:
+    Batch(const Inbox& inbox, store::Txn& txn, int64_t now);
+    // `routed_from` is the source named in the routing header; it must match the envelope.
+    Delivery Apply(std::string_view routed_from, std::string_view bytes);
+    // Writes the counters and the audit entries. Call once, before the commit.
+    void Finish();
+
+   private:
+    struct Origin {
+      uint64_t expected = 0;
+      uint64_t first_applied = 0;
+      uint64_t last_applied = 0;
+    };
+    const Inbox& inbox_;
+    store::Txn& txn_;
+    int64_t now_;
+    uint64_t next_local_ = 0;
+    std::map<std::string, Origin, std::less<>> origins_;
+  };
+
+  // One envelope in its own batch (tests, tools).
   Delivery Apply(store::Txn& txn, std::string_view routed_from, std::string_view bytes,
                  int64_t now) const;
 
@@ -58,6 +83,9 @@ class Inbox {
   static std::vector<InboxEntry> All(store::Txn& txn);
 
  private:
+  // Checks everything that does not need the store. Fills id, origin and seq, or refuses.
+  Delivery Check(std::string_view routed_from, std::string_view bytes) const;
+
   std::string self_;
   uint64_t max_bytes_;
 };

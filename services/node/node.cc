@@ -206,7 +206,9 @@ void Node::ProcessBrokerBatch(std::vector<Incoming>& batch) {
   int64_t now = clock_.NowMs();
   env_.Write([&](store::Txn& txn) {
     outcomes.clear();
-    for (auto& d : delivers) outcomes.push_back(inbox_.Apply(txn, d.source, d.body, now));
+    Inbox::Batch inbound(inbox_, txn, now);
+    for (auto& d : delivers) outcomes.push_back(inbound.Apply(d.source, d.body));
+    inbound.Finish();
     for (auto& [dest, seq] : acks) {
       auto it = pump_.destinations().find(dest);
       if (it == pump_.destinations().end() || seq <= it->second.acked) continue;

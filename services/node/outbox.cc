@@ -27,7 +27,9 @@ QueuedEnvelope Outbox::Enqueue(store::Txn& txn, const OutgoingEnvelope& out, int
   txn.Put("links", counter, EncodeBe64(seq));
 
   QueuedEnvelope q{NewEnvelopeId(), seq, now};
-  capnp::MallocMessageBuilder message;
+  // Sized to the envelope: the default first segment (8 KiB, zeroed) cost more than the rest.
+  capnp::MallocMessageBuilder message(
+      static_cast<unsigned>((out.body.size() + out.correlation_id.size()) / 8 + 32));
   auto e = message.initRoot<schema::Envelope>();
   e.setId(capnp::Data::Reader(q.id.data(), q.id.size()));
   e.setOrigin(origin_);
@@ -63,7 +65,7 @@ uint64_t Outbox::Acknowledge(store::Txn& txn, std::string_view destination, uint
   std::string prefix(destination);
   prefix.push_back('\0');
   uint64_t removed = 0;
-  for (auto e = cursor.Seek(prefix); e; e = cursor.Seek(prefix)) {
+  for (auto e = cursor.Seek(prefix); e; e = cursor.Current()) {
     if (e->first.size() != prefix.size() + 8 || e->first.substr(0, prefix.size()) != prefix) break;
     if (DecodeBe64(e->first.substr(prefix.size())) > upto) break;
     cursor.DeleteCurrent();

@@ -17,7 +17,7 @@ namespace zhuji::node {
 struct PumpPolicy {
   int64_t retry_min_ms = 500;
   int64_t retry_max_ms = 30'000;
-  uint32_t window = 4096;
+  uint32_t window = 16384;
   // While a destination is unreachable only its oldest envelope is sent, as a probe, at most
   // this far apart: a county back after days gets its backlog within seconds.
   int64_t probe_max_ms = 5'000;

@@ -48,6 +48,14 @@ std::optional<Cursor::Entry> Cursor::Last() { return Op(MDB_LAST); }
 std::optional<Cursor::Entry> Cursor::Next() { return Op(MDB_NEXT); }
 std::optional<Cursor::Entry> Cursor::Prev() { return Op(MDB_PREV); }
 std::optional<Cursor::Entry> Cursor::Seek(std::string_view key) { return Op(MDB_SET_RANGE, key); }
+std::optional<Cursor::Entry> Cursor::Current() {
+  MDB_val k{0, nullptr}, v{0, nullptr};
+  int rc = mdb_cursor_get(cursor_, &k, &v, MDB_GET_CURRENT);
+  // After deleting the last entry the cursor stands on nothing: LMDB says EINVAL.
+  if (rc == MDB_NOTFOUND || rc == EINVAL) return std::nullopt;
+  Check(rc, "mdb_cursor_get (current)");
+  return Entry{View(k), View(v)};
+}
 void Cursor::DeleteCurrent() { Check(mdb_cursor_del(cursor_, 0), "mdb_cursor_del"); }
 
 // ---- Txn ------------------------------------------------------------------------------------

@@ -67,7 +67,9 @@ class Cursor {
   std::optional<Entry> Prev();
   // The first entry whose key is >= `key`.
   std::optional<Entry> Seek(std::string_view key);
-  // Deletes the entry under the cursor (write transactions only).
+  std::optional<Entry> Current();
+  // Deletes the entry under the cursor (write transactions only); the cursor then stands on the
+  // entry that followed, which Current() returns.
   void DeleteCurrent();
 
  private:

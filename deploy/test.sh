@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# README command (2): installs what is needed, builds, and runs the whole test suite twice:
+# once as built for production, once under AddressSanitizer + UndefinedBehaviorSanitizer.
+# Environment: ZHUJI_CHAOS_ROUNDS (default 20) sets the SIGKILL chaos rounds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+
+echo "== dependencies"
+deploy/install-deps.sh
+
+echo "== build (RelWithDebInfo)"
+BUILD_DIR=build deploy/build.sh
+echo "== tests"
+(cd build && ctest --output-on-failure --timeout 900)
+
+echo "== build (AddressSanitizer + UndefinedBehaviorSanitizer)"
+BUILD_DIR=build-asan BUILD_TYPE=Debug deploy/build.sh -DZHUJI_SANITIZE=ON
+echo "== tests under ASan + UBSan"
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure --timeout 900)
+
+echo "== all tests passed in $(( $(date +%s) - start )) s"

@@ -1,0 +1,191 @@
+#include "harness.h"
+
+#include <capnp/message.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+#include <fstream>
+#include <stdexcept>
+#include <thread>
+
+#include "tools/control_client.h"
+#include "tools/process.h"
+
+namespace zhuji::testing {
+
+namespace fs = std::filesystem;
+using tools::ControlClient;
+
+Harness::Harness() : ctx_(1) {}
+
+Harness::~Harness() {
+  for (auto& [id, n] : nodes_) tools::StopProcess(n.pid, SIGKILL, 5000);
+  for (auto& b : brokers_) tools::StopProcess(b.pid, SIGKILL, 5000);
+  if (::testing::Test::HasFailure()) DumpLogs();
+}
+
+void Harness::DumpLogs() const {
+  // What the processes said last: the first place to look when a multi-process test fails.
+  for (auto& entry : fs::recursive_directory_iterator(dir())) {
+    if (entry.path().extension() != ".log") continue;
+    std::ifstream in(entry.path());
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    std::cout << "---- last lines of " << entry.path().string() << "\n";
+    for (size_t i = lines.size() > 40 ? lines.size() - 40 : 0; i < lines.size(); ++i) {
+      std::cout << lines[i] << "\n";
+    }
+  }
+}
+
+void Harness::LaunchBroker(BrokerProc& b, int index) {
+  std::vector<std::string> argv = {ZHUJI_BIN_DIR "/zhuji-broker", "--id",
+                                   "b" + std::to_string(index), "--bind", b.endpoint,
+                                   "--heartbeat-ms", "200"};
+  argv.insert(argv.end(), b.extra_args.begin(), b.extra_args.end());
+  b.pid = tools::Spawn(argv, dir() + "/broker" + std::to_string(index) + ".log", false);
+  // Ready when it answers STATS.
+  bool up = WaitFor([&] { return tools::QueryBrokerStats(ctx_, b.endpoint, 200).has_value(); },
+                    std::chrono::seconds(10));
+  if (!up) throw std::runtime_error("broker " + std::to_string(index) + " did not start");
+}
+
+int Harness::StartBroker(const std::vector<std::string>& extra_args) {
+  BrokerProc b;
+  b.port = tools::FreeTcpPort();
+  b.endpoint = "tcp://127.0.0.1:" + std::to_string(b.port);
+  b.extra_args = extra_args;
+  brokers_.push_back(b);
+  int index = static_cast<int>(brokers_.size()) - 1;
+  LaunchBroker(brokers_.back(), index);
+  return index;
+}
+
+void Harness::RestartBroker(int index) {
+  auto& b = brokers_.at(index);
+  if (tools::IsRunning(b.pid)) throw std::logic_error("broker still running");
+  // The port can linger in TIME_WAIT briefly; ZeroMQ sets SO_REUSEADDR, so retry a few times.
+  for (int attempt = 0;; ++attempt) {
+    try {
+      LaunchBroker(b, index);
+      return;
+    } catch (const std::exception&) {
+      if (attempt >= 5) throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+  }
+}
+
+void Harness::KillBroker(int index, int sig) { tools::StopProcess(brokers_.at(index).pid, sig, 10'000); }
+
+bool Harness::BrokerRunning(int index) const { return tools::IsRunning(brokers_.at(index).pid); }
+
+void Harness::AddNode(const NodeSpec& spec, int broker) {
+  nodes_[spec.id] = NodeProc{spec, broker, 0};
+  std::string ndir = dir() + "/" + spec.id;
+  fs::create_directories(ndir);
+  std::ofstream c(ndir + "/node.toml");
+  c << "node_id = \"" << spec.id << "\"\nname = \"test " << spec.id << "\"\nlevel = \""
+    << spec.level << "\"\n";
+  if (!spec.parent.empty()) c << "parent = \"" << spec.parent << "\"\n";
+  c << "brokers = [\"" << brokers_.at(broker).endpoint << "\"]\n"
+    << "data_dir = \"" << ndir << "\"\n"
+    << "log_file = \"" << ndir << "/node.log\"\n"
+    << "[transport]\nheartbeat_interval_ms = 200\nheartbeat_liveness = 3\n"
+    << "retry_min_ms = 100\nretry_max_ms = 1000\nprobe_max_ms = 300\n"
+    << spec.extra_transport << "\n";
+}
+
+std::string Harness::ControlEndpoint(const std::string& id) const {
+  return "ipc://" + dir() + "/" + id + "/control.sock";
+}
+
+void Harness::StartNode(const std::string& id) {
+  auto& n = nodes_.at(id);
+  if (tools::IsRunning(n.pid)) throw std::logic_error("node " + id + " already running");
+  n.pid = tools::Spawn({ZHUJI_BIN_DIR "/zhuji-node", "--config", dir() + "/" + id + "/node.toml"},
+                       dir() + "/" + id + "/stderr.log", false);
+  bool up = WaitFor(
+      [&] {
+        try {
+          return Counters(id).link_up;
+        } catch (const std::exception&) {
+          return false;
+        }
+      },
+      std::chrono::seconds(15));
+  if (!up) throw std::runtime_error("node " + id + " did not come up");
+}
+
+void Harness::KillNode(const std::string& id, int sig) {
+  tools::StopProcess(nodes_.at(id).pid, sig, 15'000);
+}
+
+bool Harness::NodeRunning(const std::string& id) const {
+  return tools::IsRunning(nodes_.at(id).pid);
+}
+
+std::pair<uint64_t, uint64_t> Harness::Send(const std::string& from, const std::string& to,
+                                            const std::string& text, uint32_t count) {
+  ControlClient client(ctx_, ControlEndpoint(from));
+  capnp::MallocMessageBuilder req;
+  auto s = req.initRoot<schema::ControlRequest>().initSend();
+  s.setTo(to);
+  s.setText(text);
+  s.setCount(count);
+  auto reply = client.Call(req, 30'000);
+  auto r = reply->Root<schema::ControlReply>();
+  if (r.getError().size()) throw std::runtime_error(r.getError().cStr());
+  return {r.getSent().getFirstSeq(), r.getSent().getLastSeq()};
+}
+
+std::vector<Received> Harness::Inbox(const std::string& id, uint64_t after) {
+  ControlClient client(ctx_, ControlEndpoint(id));
+  capnp::MallocMessageBuilder req;
+  auto q = req.initRoot<schema::ControlRequest>().initInbox();
+  q.setLimit(0);
+  q.setAfterSeq(after);
+  auto reply = client.Call(req, 30'000);
+  std::vector<Received> out;
+  for (auto e : reply->Root<schema::ControlReply>().getInbox()) {
+    out.push_back({e.getSeq(), e.getOrigin(), e.getText()});
+  }
+  std::reverse(out.begin(), out.end());  // oldest first
+  return out;
+}
+
+NodeCounters Harness::Counters(const std::string& id) {
+  ControlClient client(ctx_, ControlEndpoint(id));
+  capnp::MallocMessageBuilder req;
+  req.initRoot<schema::ControlRequest>().setStatus();
+  auto reply = client.Call(req, 2000);
+  auto st = reply->Root<schema::ControlReply>().getStatus();
+  NodeCounters c;
+  c.delivered = st.getDelivered();
+  c.duplicates = st.getDuplicates();
+  c.refused = st.getRefused();
+  c.acked = st.getAcked();
+  c.outbox_depth = st.getOutboxDepth();
+  for (auto l : st.getLinks()) c.link_up = c.link_up || l.getUp();
+  return c;
+}
+
+wire::BrokerStats Harness::BrokerStatsOf(int index) {
+  auto s = tools::QueryBrokerStats(ctx_, brokers_.at(index).endpoint, 2000);
+  if (!s) throw std::runtime_error("broker did not answer STATS");
+  return *s;
+}
+
+bool Harness::WaitFor(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    if (done()) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+}  // namespace zhuji::testing

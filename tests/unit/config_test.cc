@@ -1,0 +1,96 @@
+#include "services/node/config.h"
+
+#include <gtest/gtest.h>
+
+#include "tools/topology.h"
+#include "temp_dir.h"
+
+#include <fstream>
+
+namespace zhuji::node {
+namespace {
+
+const char* kGood = R"(
+node_id = "440106"
+name = "天河区"
+level = "county"
+parent = "440100"
+brokers = ["tcp://127.0.0.1:47000", "tcp://127.0.0.1:47001"]
+data_dir = "/tmp/x"
+[transport]
+window = 128
+)";
+
+std::string ErrorOf(const std::string& text) {
+  try {
+    ParseNodeConfig(text, "node.toml");
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Config, ParsesAValidFileWithDefaults) {
+  auto c = ParseNodeConfig(kGood, "node.toml");
+  EXPECT_EQ(c.node_id, "440106");
+  EXPECT_EQ(c.name, "天河区");
+  EXPECT_EQ(c.level, Level::kCounty);
+  EXPECT_EQ(c.brokers.size(), 2u);
+  EXPECT_EQ(c.control, "ipc:///tmp/x/control.sock");
+  EXPECT_EQ(c.transport.window, 128u);
+  EXPECT_EQ(c.transport.retry_max_ms, 30'000);
+}
+
+TEST(Config, RefusesAnUnknownKeyAndNamesIt) {
+  EXPECT_NE(ErrorOf(std::string(kGood) + "colour = \"red\"\n").find("transport.colour"),
+            std::string::npos);
+  std::string top = std::string("colour = 1\n") + kGood;
+  EXPECT_NE(ErrorOf(top).find("colour: unknown key"), std::string::npos) << ErrorOf(top);
+}
+
+TEST(Config, RefusesABadNodeIdLevelOrParent) {
+  auto with = [](const std::string& from, const std::string& to) {
+    std::string s = kGood;
+    s.replace(s.find(from), from.size(), to);
+    return s;
+  };
+  EXPECT_NE(ErrorOf(with("\"440106\"", "\"44010\"")).find("node_id"), std::string::npos);
+  EXPECT_NE(ErrorOf(with("\"county\"", "\"town\"")).find("level"), std::string::npos);
+  EXPECT_NE(ErrorOf(with("parent = \"440100\"", "")).find("parent"), std::string::npos);
+  EXPECT_NE(ErrorOf(with("\"tcp://127.0.0.1:47000\", \"tcp://127.0.0.1:47001\"", "")).find("brokers"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(with("window = 128", "window = 0")).find("between"), std::string::npos);
+  EXPECT_NE(ErrorOf(with("window = 128", "window = \"big\"")).find("integer"), std::string::npos);
+}
+
+TEST(Config, ReportsTomlSyntaxErrorsWithTheLine) {
+  auto e = ErrorOf("node_id = \n");
+  EXPECT_NE(e.find("line 1"), std::string::npos) << e;
+}
+
+TEST(Topology, TheDemoTopologyLoads) {
+  auto t = tools::LoadTopology(ZHUJI_SOURCE_DIR "/deploy/topologies/guangdong-demo.toml");
+  EXPECT_EQ(t.name, "guangdong-demo");
+  EXPECT_EQ(t.nodes.size(), 6u);
+  ASSERT_TRUE(t.FindNode("440106"));
+  EXPECT_EQ(t.FindNode("440106")->parent, "440100");
+  EXPECT_EQ(t.FindNode("440106")->broker, "gd");
+}
+
+TEST(Topology, RefusesAParentThatIsNotOneLevelUp) {
+  testing::TempDir dir;
+  std::string path = dir.path() + "/t.toml";
+  std::ofstream(path) << "name = \"x\"\n[[broker]]\nid = \"b\"\n"
+                         "[[node]]\nid = \"440000\"\nname = \"p\"\nlevel = \"province\"\n"
+                         "[[node]]\nid = \"440106\"\nname = \"c\"\nlevel = \"county\"\n"
+                         "parent = \"440000\"\n";
+  try {
+    tools::LoadTopology(path);
+    FAIL() << "a county under a province was accepted";
+  } catch (const tools::TopologyError& e) {
+    EXPECT_NE(std::string(e.what()).find("not one level up"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace zhuji::node

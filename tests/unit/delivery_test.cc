@@ -1,0 +1,162 @@
+// The outbox, the inbox and the audit log against a real store, without sockets.
+#include <capnp/message.h>
+#include <gtest/gtest.h>
+
+#include "services/common/capnp_io.h"
+#include "services/common/ids.h"
+#include "services/node/audit.h"
+#include "services/node/inbox.h"
+#include "services/node/outbox.h"
+#include "temp_dir.h"
+
+namespace zhuji::node {
+namespace {
+
+std::string NoticeBody(const std::string& text) {
+  capnp::MallocMessageBuilder m;
+  m.initRoot<schema::Notice>().setText(text);
+  return ToBytes(m);
+}
+
+class DeliveryTest : public ::testing::Test {
+ protected:
+  DeliveryTest()
+      : sender_env_({sender_dir_.path(), 1 << 20, false}),
+        receiver_env_({receiver_dir_.path(), 1 << 20, false}) {}
+
+  // Queues `n` notices from 440106 to 440000 and returns their bytes in link order.
+  std::vector<std::string> Queue(int n, const std::string& to = "440000") {
+    std::vector<std::string> out;
+    sender_env_.Write([&](store::Txn& t) {
+      for (int i = 0; i < n; ++i) {
+        outbox_.Enqueue(t, {to, schema::Kind::NOTICE, NoticeBody("n" + std::to_string(i)), {}},
+                        1000 + i);
+      }
+    });
+    auto r = sender_env_.BeginRead();
+    outbox_.ForEach(r, to, 1, 1'000'000,
+                    [&](uint64_t, std::string_view b) { out.emplace_back(b); });
+    return out;
+  }
+
+  Delivery Apply(const std::string& bytes, const std::string& from = "440106") {
+    Delivery d;
+    receiver_env_.Write([&](store::Txn& t) { d = inbox_.Apply(t, from, bytes, 5000); });
+    return d;
+  }
+
+  testing::TempDir sender_dir_, receiver_dir_;
+  store::Env sender_env_, receiver_env_;
+  Outbox outbox_{"440106"};
+  Inbox inbox_{"440000", 1 << 16};
+};
+
+TEST_F(DeliveryTest, OutboxNumbersEachDestinationFromOne) {
+  Queue(3);
+  Queue(2, "440100");
+  auto r = sender_env_.BeginRead();
+  auto pending = outbox_.Pending(r);
+  ASSERT_EQ(pending.size(), 2u);
+  EXPECT_EQ(pending[0].destination, "440000");
+  EXPECT_EQ(pending[0].first_seq, 1u);
+  EXPECT_EQ(pending[0].last_seq, 3u);
+  EXPECT_EQ(pending[0].oldest_sent_at, 1000);
+  EXPECT_EQ(pending[1].destination, "440100");
+  EXPECT_EQ(pending[1].count(), 2u);
+}
+
+TEST_F(DeliveryTest, AcknowledgeRemovesOnlyThePrefix) {
+  Queue(5);
+  sender_env_.Write([&](store::Txn& t) { EXPECT_EQ(outbox_.Acknowledge(t, "440000", 3), 3u); });
+  auto r = sender_env_.BeginRead();
+  auto pending = outbox_.Pending(r);
+  EXPECT_EQ(pending[0].first_seq, 4u);
+  EXPECT_EQ(pending[0].last_seq, 5u);
+}
+
+TEST_F(DeliveryTest, SequenceContinuesAfterEverythingWasAcknowledged) {
+  Queue(2);
+  sender_env_.Write([&](store::Txn& t) { outbox_.Acknowledge(t, "440000", 2); });
+  auto more = Queue(1);
+  auto r = sender_env_.BeginRead();
+  auto pending = outbox_.Pending(r);
+  EXPECT_EQ(pending[0].first_seq, 3u);
+  EXPECT_EQ(pending[0].count(), 1u);
+}
+
+TEST_F(DeliveryTest, InboxAppliesInOrderAndOnlyOnce) {
+  auto env = Queue(3);
+  EXPECT_EQ(Apply(env[0]).outcome, Delivery::Outcome::kApplied);
+  EXPECT_EQ(Apply(env[0]).outcome, Delivery::Outcome::kDuplicate);
+  auto gap = Apply(env[2]);
+  EXPECT_EQ(gap.outcome, Delivery::Outcome::kGap);
+  EXPECT_EQ(gap.expected, 2u);
+  auto second = Apply(env[1]);
+  EXPECT_EQ(second.outcome, Delivery::Outcome::kApplied);
+  EXPECT_EQ(second.expected, 3u);
+  EXPECT_EQ(Apply(env[2]).outcome, Delivery::Outcome::kApplied);
+  auto r = receiver_env_.BeginRead();
+  auto all = Inbox::All(r);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].text, "n0");
+  EXPECT_EQ(all[2].text, "n2");
+  EXPECT_EQ(all[2].link_seq, 3u);
+  EXPECT_EQ(all[0].received_at, 5000);
+  EXPECT_EQ(r.Count("seen"), 3u);
+}
+
+TEST_F(DeliveryTest, InboxRefusesAnEnvelopeForAnotherNode) {
+  auto env = Queue(1, "440100");
+  auto d = Apply(env[0]);
+  EXPECT_EQ(d.outcome, Delivery::Outcome::kRefused);
+  EXPECT_EQ(d.code, wire::NackCode::WRONG_NODE);
+  EXPECT_EQ(receiver_env_.BeginRead().Count("inbox"), 0u);
+}
+
+TEST_F(DeliveryTest, InboxRefusesAnOriginThatDoesNotMatchTheRoute) {
+  auto env = Queue(1);
+  auto d = Apply(env[0], "440104");
+  EXPECT_EQ(d.outcome, Delivery::Outcome::kRefused);
+  EXPECT_NE(d.reason.find("does not match"), std::string::npos) << d.reason;
+}
+
+TEST_F(DeliveryTest, InboxRefusesGarbageTruncationAndOversizeWithoutLosingAnything) {
+  auto env = Queue(2);
+  ASSERT_EQ(Apply(env[0]).outcome, Delivery::Outcome::kApplied);
+  EXPECT_EQ(Apply("garbage!").outcome, Delivery::Outcome::kRefused);
+  EXPECT_EQ(Apply(env[1].substr(0, env[1].size() - 8)).outcome, Delivery::Outcome::kRefused);
+  auto big = Apply(std::string(1 << 17, '\0'));
+  EXPECT_EQ(big.outcome, Delivery::Outcome::kRefused);
+  EXPECT_EQ(big.code, wire::NackCode::TOO_LARGE);
+  EXPECT_EQ(Apply(env[1]).outcome, Delivery::Outcome::kApplied);
+  EXPECT_EQ(receiver_env_.BeginRead().Count("inbox"), 2u);
+}
+
+TEST_F(DeliveryTest, AuditChainVerifiesAndDetectsTampering) {
+  auto env = Queue(3);
+  for (auto& e : env) Apply(e);
+  {
+    auto r = receiver_env_.BeginRead();
+    uint64_t n = 0;
+    auto st = Audit::Verify(r, &n);
+    EXPECT_TRUE(st.ok()) << st.message();
+    EXPECT_EQ(n, 3u);
+  }
+  // Rewrite entry 2 with the same bytes but a different detail: the chain breaks there.
+  receiver_env_.Write([](store::Txn& t) {
+    auto v = t.Get("audit", EncodeBe64(2));
+    ASSERT_TRUE(v);
+    std::string bytes(*v);
+    auto pos = bytes.find("#2");
+    ASSERT_NE(pos, std::string::npos);
+    bytes[pos + 1] = '9';
+    t.Put("audit", EncodeBe64(2), bytes);
+  });
+  auto r = receiver_env_.BeginRead();
+  auto st = Audit::Verify(r, nullptr);
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("entry 2"), std::string::npos) << st.message();
+}
+
+}  // namespace
+}  // namespace zhuji::node
