@@ -47,10 +47,15 @@ void Harness::LaunchBroker(BrokerProc& b, int index) {
                                    "--heartbeat-ms", "200"};
   argv.insert(argv.end(), b.extra_args.begin(), b.extra_args.end());
   b.pid = tools::Spawn(argv, dir() + "/broker" + std::to_string(index) + ".log", false);
-  // Ready when it answers STATS.
-  bool up = WaitFor([&] { return tools::QueryBrokerStats(ctx_, b.endpoint, 200).has_value(); },
-                    std::chrono::seconds(10));
-  if (!up) throw std::runtime_error("broker " + std::to_string(index) + " did not start");
+  // Ready when it answers STATS; a broker that exited (say, its port was taken) fails at once.
+  bool up = WaitFor(
+      [&] {
+        return !tools::IsRunning(b.pid) || tools::QueryBrokerStats(ctx_, b.endpoint, 200).has_value();
+      },
+      std::chrono::seconds(10));
+  if (!up || !tools::IsRunning(b.pid)) {
+    throw std::runtime_error("broker " + std::to_string(index) + " did not start on " + b.endpoint);
+  }
 }
 
 int Harness::StartBroker(const std::vector<std::string>& extra_args) {
