@@ -13,7 +13,8 @@ constexpr size_t kMaxParts = 4;  // identity, header, body (+1 to detect excess)
 constexpr int64_t kMaxPollMs = 100;
 
 bool IsNodeId(const std::string& s) {
-  return s.size() == 6 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return s.size() == 6 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 }  // namespace
 
@@ -250,8 +251,9 @@ void Broker::Relay(const wire::Header& h, std::vector<zmq::message_t>& parts, si
   if (route != routes_.end()) {
     std::string to = route->second;
     try {
-      bool ok = frontend_->send(zmq::const_buffer(to.data(), to.size()),
-                                zmq::send_flags::sndmore | zmq::send_flags::dontwait)
+      bool ok = frontend_
+                    ->send(zmq::const_buffer(to.data(), to.size()),
+                           zmq::send_flags::sndmore | zmq::send_flags::dontwait)
                     .has_value();
       if (ok) {
         for (size_t i = first; i < parts.size(); ++i) {
@@ -343,7 +345,8 @@ void Broker::OnUpstream(std::vector<zmq::message_t>& parts, bool too_many) {
       return;
     case wire::Command::UNREACHABLE: {
       auto route = routes_.find(h.source);
-      if (route != routes_.end()) (void)wire::SendParts(*frontend_, {route->second, wire::View(parts[0])});
+      if (route != routes_.end())
+        (void)wire::SendParts(*frontend_, {route->second, wire::View(parts[0])});
       return;
     }
     default:

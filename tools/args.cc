@@ -42,8 +42,8 @@ long long Args::GetInt(const std::string& name, long long fallback, long long mi
   errno = 0;
   long long v = std::strtoll(it->second.c_str(), &end, 10);
   if (errno || !end || *end || v < min || v > max) {
-    throw UsageError("--" + name + " must be a whole number from " + std::to_string(min) +
-                     " to " + std::to_string(max) + ", got '" + it->second + "'");
+    throw UsageError("--" + name + " must be a whole number from " + std::to_string(min) + " to " +
+                     std::to_string(max) + ", got '" + it->second + "'");
   }
   return v;
 }

@@ -192,7 +192,8 @@ Result BestCase(const std::string& dir, uint64_t count, size_t size, uint32_t wi
     zmq::message_t m;
     zmq::pollitem_t item{dealer.handle(), 0, ZMQ_POLLIN, 0};
     zmq::poll(&item, 1, std::chrono::milliseconds(timeout_ms));
-    while (dealer.recv(m, zmq::recv_flags::dontwait)) acked = std::max(acked, DecodeBe64(wire::View(m)));
+    while (dealer.recv(m, zmq::recv_flags::dontwait))
+      acked = std::max(acked, DecodeBe64(wire::View(m)));
   };
   Result r;
   auto start = Clock::now();
@@ -240,9 +241,8 @@ Result Hop(const std::string& dir, uint64_t count, size_t size, uint32_t window,
   zmq::context_t ctx(1);
   Procs procs;
   std::string bin = SelfDir();
-  procs.pids.push_back(Spawn({bin + "/zhuji-broker", "--id", "bench", "--bind",
-                              "tcp://127.0.0.1:0", "--endpoint-file", dir + "/broker.endpoint",
-                              "--log-level", "warn"},
+  procs.pids.push_back(Spawn({bin + "/zhuji-broker", "--id", "bench", "--bind", "tcp://127.0.0.1:0",
+                              "--endpoint-file", dir + "/broker.endpoint", "--log-level", "warn"},
                              dir + "/broker.log", false));
   for (int i = 0; i < 500 && !fs::exists(dir + "/broker.endpoint"); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -259,8 +259,8 @@ Result Hop(const std::string& dir, uint64_t count, size_t size, uint32_t window,
         << "\"]\ndata_dir = \"" << ndir << "\"\nlog_file = \"" << ndir
         << "/node.log\"\nlog_level = \"warn\"\n[store]\nmap_size_mb = 1024\n[transport]\nwindow = "
         << window << "\nmax_batch = " << batch << "\n";
-    procs.pids.push_back(Spawn({bin + "/zhuji-node", "--config", ndir + "/node.toml"},
-                               ndir + "/stderr.log", false));
+    procs.pids.push_back(
+        Spawn({bin + "/zhuji-node", "--config", ndir + "/node.toml"}, ndir + "/stderr.log", false));
     return "ipc://" + ndir + "/control.sock";
   };
   std::string a = node("440106", "county", "440100");
@@ -358,7 +358,10 @@ int CmdBench(const Args& args, zmq::context_t&, std::ostream& out) {
     j.BeginObject();
     j.Key("machine").BeginObject().Key("cores").Uint(m.cores).Key("cpu").String(m.cpu);
     j.Key("mem_gib").Int(static_cast<int64_t>(m.mem_gib + 0.5)).Key("device").String(m.device);
-    j.Key("fs").String(m.fs_type).Key("fsync_4k_p50_us").Int(static_cast<int64_t>(m.fsync_ms_p50 * 1000));
+    j.Key("fs")
+        .String(m.fs_type)
+        .Key("fsync_4k_p50_us")
+        .Int(static_cast<int64_t>(m.fsync_ms_p50 * 1000));
     j.EndObject();
     j.Key("count").Uint(count).Key("size").Uint(size).Key("samples").Int(samples);
     for (auto [name, r] : {std::pair<const char*, Result*>{"best_case", &best}, {"hop", &hop}}) {

@@ -84,8 +84,9 @@ void Cluster::StartBroker(const std::string& id, std::ostream& out) {
   }
   std::string endpoint = BrokerEndpoint(id);
   std::string bind = endpoint.empty() ? "tcp://127.0.0.1:0" : endpoint;
-  std::vector<std::string> argv = {bin_dir_ + "/zhuji-broker", "--id", id, "--bind", bind,
-                                   "--endpoint-file", dir + "/endpoint.new"};
+  std::vector<std::string> argv = {
+      bin_dir_ + "/zhuji-broker", "--id", id, "--bind", bind, "--endpoint-file",
+      dir + "/endpoint.new"};
   if (!b->upstream.empty()) {
     std::string up = BrokerEndpoint(b->upstream);
     if (up.empty()) throw std::runtime_error("start broker " + b->upstream + " before " + id);
@@ -173,8 +174,8 @@ void Cluster::StartNode(const std::string& id, std::ostream& out) {
     throw std::runtime_error("node " + id + " did not come up within 15 s; see " + dir +
                              "/node.log and node.stderr.log");
   }
-  out << "  node " << id << " " << n->name << " (" << LevelZh(n->level) << ") started (pid "
-      << pid << ")\n";
+  out << "  node " << id << " " << n->name << " (" << LevelZh(n->level) << ") started (pid " << pid
+      << ")\n";
 }
 
 void Cluster::StopNode(const std::string& id, bool kill, std::ostream& out) {

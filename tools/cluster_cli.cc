@@ -65,7 +65,8 @@ int Report(Cluster& cluster, const Args& args, zmq::context_t& ctx, std::ostream
     size_t pos = 0;
     while (pos < spec.size()) {
       size_t comma = spec.find(',', pos);
-      std::string one = spec.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+      std::string one =
+          spec.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
       auto gt = one.find('>');
       if (gt == std::string::npos) throw UsageError("--links takes FROM>TO,FROM>TO…");
       expected_links.insert({one.substr(0, gt), one.substr(gt + 1)});
@@ -102,7 +103,7 @@ int Report(Cluster& cluster, const Args& args, zmq::context_t& ctx, std::ostream
   if (json) j.BeginObject().Key("tag").String(tag).Key("links").BeginArray();
   if (!json) {
     out << "投递报告 delivery report — tag \"" << tag << "\"\n"
-        << "  link 链路           expected  delivered 送达  duplicates 重复  missing 缺失  time\n";
+        << "  link 链路           sent 发出  delivered 送达  duplicates 重复  missing 缺失  time\n";
   }
   for (auto& [key, l] : links) {
     uint64_t delivered = l.numbers.size();
@@ -116,7 +117,7 @@ int Report(Cluster& cluster, const Args& args, zmq::context_t& ctx, std::ostream
     int64_t span = l.last_received && l.first_sent ? l.last_received - l.first_sent : 0;
     if (json) {
       j.BeginObject().Key("from").String(key.first).Key("to").String(key.second);
-      j.Key("expected").Uint(expect).Key("delivered").Uint(delivered);
+      j.Key("sent").Uint(expect).Key("delivered").Uint(delivered);
       j.Key("duplicates").Uint(dupes).Key("missing").Uint(missing).Key("span_ms").Int(span);
       j.EndObject();
     } else {
@@ -136,8 +137,11 @@ int Report(Cluster& cluster, const Args& args, zmq::context_t& ctx, std::ostream
     out << "  total 合计: " << links.size() << " link(s), sent " << (expect * links.size())
         << ", delivered " << total_delivered << ", duplicates " << total_dupes << ", missing "
         << total_missing << ", first sent → last received " << FormatDuration(last - first)
-        << "\n";
-    for (auto& id : down) out << "  note: node " << id << " is not running; its inbox was not read\n";
+        << "\n  (sent = --expect per link: what the sending nodes confirmed as queued; delivered"
+        << " and duplicates are read from every receiver's inbox; time = first sent-at to last"
+        << " received-at)\n";
+    for (auto& id : down)
+      out << "  note: node " << id << " is not running; its inbox was not read\n";
     out << (ok ? "  结果 result: every notice delivered exactly once 全部送达且仅一次\n"
                : "  结果 result: NOT every notice was delivered exactly once\n");
   }
@@ -183,7 +187,8 @@ int CmdCluster(const Args& args, zmq::context_t& ctx, std::ostream& out) {
   } else if (action == "report") {
     return Report(cluster, args, ctx, out);
   }
-  throw UsageError("unknown cluster action '" + action + "' (up, down, status, start, stop, report)");
+  throw UsageError("unknown cluster action '" + action +
+                   "' (up, down, status, start, stop, report)");
 }
 
 }  // namespace zhuji::tools

@@ -1,4 +1,6 @@
 // `zhuji status | send | inbox | broker-stats`: operator commands over a node's control socket.
+#include "tools/commands.h"
+
 #include <capnp/message.h>
 
 #include <cstdlib>
@@ -9,7 +11,6 @@
 #include "services/common/time_format.h"
 #include "services/node/config.h"
 #include "tools/cluster.h"
-#include "tools/commands.h"
 #include "tools/control_client.h"
 #include "tools/process.h"
 
@@ -22,7 +23,9 @@ std::set<std::string> With(std::set<std::string> base, std::initializer_list<con
   return base;
 }
 
-int Timeout(const Args& args) { return static_cast<int>(args.GetInt("timeout", 5000, 100, 3'600'000)); }
+int Timeout(const Args& args) {
+  return static_cast<int>(args.GetInt("timeout", 5000, 100, 3'600'000));
+}
 
 std::unique_ptr<OwnedMessage> Call(const Args& args, zmq::context_t& ctx,
                                    capnp::MessageBuilder& req, int timeout_ms) {
@@ -51,8 +54,9 @@ std::string ResolveControl(const Args& args) {
   std::string config = args.Get("config");
   if (config.empty() && std::getenv("ZHUJI_CONFIG")) config = std::getenv("ZHUJI_CONFIG");
   if (config.empty()) {
-    throw UsageError("which node? give --config FILE, --control ENDPOINT, --cluster FILE --node "
-                     "ID, or set ZHUJI_CONFIG");
+    throw UsageError(
+        "which node? give --config FILE, --control ENDPOINT, --cluster FILE --node "
+        "ID, or set ZHUJI_CONFIG");
   }
   return node::LoadNodeConfig(config).control;
 }
@@ -92,7 +96,10 @@ int CmdStatus(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     j.EndArray();
     j.Key("delivered").Uint(st.getDelivered()).Key("duplicates").Uint(st.getDuplicates());
     j.Key("refused").Uint(st.getRefused()).Key("acked").Uint(st.getAcked());
-    j.Key("last_error").String(st.getLastError().cStr()).Key("last_error_ms").Int(st.getLastErrorMs());
+    j.Key("last_error")
+        .String(st.getLastError().cStr())
+        .Key("last_error_ms")
+        .Int(st.getLastErrorMs());
     j.Key("started_ms").Int(st.getStartedMs()).Key("now_ms").Int(now);
     j.EndObject();
     out << j.str() << "\n";
@@ -104,8 +111,9 @@ int CmdStatus(const Args& args, zmq::context_t& ctx, std::ostream& out) {
   if (st.getParent().size()) out << ", parent 上级 " << st.getParent().cStr();
   out << "\n";
   for (auto l : st.getLinks()) {
-    out << "链路 link        " << l.getEndpoint().cStr() << "  " << (l.getUp() ? "up 连通" : "DOWN 断开")
-        << " since " << FormatCst(l.getLastChangeMs()) << "\n";
+    out << "链路 link        " << l.getEndpoint().cStr() << "  "
+        << (l.getUp() ? "up 连通" : "DOWN 断开") << " since " << FormatCst(l.getLastChangeMs())
+        << "\n";
   }
   out << "待发 outbox      " << st.getOutboxDepth() << " pending";
   if (st.getOldestPendingMs()) {
@@ -133,7 +141,8 @@ int CmdStatus(const Args& args, zmq::context_t& ctx, std::ostream& out) {
 
 int CmdSend(const Args& args, zmq::context_t& ctx, std::ostream& out) {
   args.Allow(With(kNodeSelect, {"to", "text", "count", "wait", "pad-to"}));
-  if (!args.Has("to") || !args.Has("text")) throw UsageError("send needs --to NODE and --text TEXT");
+  if (!args.Has("to") || !args.Has("text"))
+    throw UsageError("send needs --to NODE and --text TEXT");
   capnp::MallocMessageBuilder req;
   auto s = req.initRoot<schema::ControlRequest>().initSend();
   s.setTo(args.Get("to"));
@@ -141,8 +150,9 @@ int CmdSend(const Args& args, zmq::context_t& ctx, std::ostream& out) {
   s.setCount(static_cast<uint32_t>(args.GetInt("count", 1, 1, 1'000'000)));
   s.setWaitAck(args.Flag("wait"));
   s.setPadTo(static_cast<uint32_t>(args.GetInt("pad-to", 0, 0, 1 << 20)));
-  int timeout = args.Flag("wait") ? static_cast<int>(args.GetInt("timeout", 60'000, 100, 86'400'000))
-                                  : Timeout(args);
+  int timeout = args.Flag("wait")
+                    ? static_cast<int>(args.GetInt("timeout", 60'000, 100, 86'400'000))
+                    : Timeout(args);
   auto reply = Call(args, ctx, req, timeout);
   auto r = reply->Root<schema::ControlReply>();
   if (r.getError().size()) {
@@ -182,7 +192,8 @@ int CmdInbox(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     for (auto e : list) {
       auto id = e.getId();
       j.BeginObject().Key("seq").Uint(e.getSeq());
-      j.Key("id").String(ToHex(std::string_view(reinterpret_cast<const char*>(id.begin()), id.size())));
+      j.Key("id").String(
+          ToHex(std::string_view(reinterpret_cast<const char*>(id.begin()), id.size())));
       j.Key("from").String(e.getOrigin().cStr()).Key("text").String(e.getText().cStr());
       j.Key("sent_at_ms").Int(e.getSentAt()).Key("received_at_ms").Int(e.getReceivedAt());
       j.EndObject();

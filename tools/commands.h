@@ -20,7 +20,7 @@ int CmdBench(const Args& args, zmq::context_t& ctx, std::ostream& out);
 std::string ResolveControl(const Args& args);
 
 // Global options every node command accepts.
-inline const std::set<std::string> kNodeSelect = {"config", "control", "cluster", "node",
+inline const std::set<std::string> kNodeSelect = {"config",  "control", "cluster", "node",
                                                   "run-dir", "timeout", "help"};
 
 }  // namespace zhuji::tools

@@ -2,13 +2,14 @@
 #include <iostream>
 #include <zmq.hpp>
 
+#include "services/node/config.h"
 #include "tools/commands.h"
 #include "tools/topology.h"
-#include "services/node/config.h"
 
 namespace {
 
-constexpr const char* kUsage = R"(zhuji — operator CLI for the zhuji network (逐级上报 between county, city and province)
+constexpr const char* kUsage =
+    R"(zhuji — operator CLI for the zhuji network (逐级上报 between county, city and province)
 
 Usage: zhuji [NODE] COMMAND [options]
 

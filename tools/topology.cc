@@ -1,8 +1,9 @@
 #include "tools/topology.h"
 
+#include <toml++/toml.h>
+
 #include <map>
 #include <set>
-#include <toml++/toml.h>
 
 #include "services/node/config.h"
 
@@ -80,7 +81,8 @@ Topology LoadTopology(const std::string& path) {
                      Str(*tn, "parent", where), Str(*tn, "broker", where)};
       where = path + ": node " + n.id;
       if (!node::IsDivisionCode(n.id)) throw TopologyError(where + ": id must be a six-digit code");
-      if (Rank(n.level) < 0) throw TopologyError(where + ": level must be county, city or province");
+      if (Rank(n.level) < 0)
+        throw TopologyError(where + ": level must be county, city or province");
       t.nodes.push_back(n);
     }
   }
@@ -97,7 +99,8 @@ Topology LoadTopology(const std::string& path) {
     std::string where = path + ": node " + n.id;
     if (!seen.insert("n/" + n.id).second) throw TopologyError(where + " appears twice");
     if (n.broker.empty() && t.brokers.size() == 1) n.broker = t.brokers[0].id;
-    if (!t.FindBroker(n.broker)) throw TopologyError(where + ": broker '" + n.broker + "' not found");
+    if (!t.FindBroker(n.broker))
+      throw TopologyError(where + ": broker '" + n.broker + "' not found");
     if (n.level == "province") {
       if (!n.parent.empty()) throw TopologyError(where + ": a province has no parent");
       continue;

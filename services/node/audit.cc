@@ -75,8 +75,8 @@ Status Audit::Verify(store::Txn& txn, uint64_t* entries) {
       return Status::Error("audit entry " + std::to_string(expected_seq) +
                            ": previous hash does not match");
     }
-    Hash h = HashEntry(prev.data(), e.getSeq(), e.getAt(), e.getEvent().cStr(),
-                       e.getDetail().cStr());
+    Hash h =
+        HashEntry(prev.data(), e.getSeq(), e.getAt(), e.getEvent().cStr(), e.getDetail().cStr());
     auto stored = e.getHash();
     if (stored.size() != 32 || std::memcmp(stored.begin(), h.data(), 32) != 0) {
       return Status::Error("audit entry " + std::to_string(expected_seq) + ": hash does not match");

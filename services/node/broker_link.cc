@@ -19,8 +19,8 @@ BrokerLink::BrokerLink(zmq::context_t& ctx, std::string endpoint, std::string no
 void BrokerLink::Connect(int64_t mono_now) {
   if (socket_) socket_->close();
   socket_ = std::make_unique<zmq::socket_t>(ctx_, zmq::socket_type::dealer);
-  socket_->set(zmq::sockopt::linger, 0);           // what was in flight is resent from the outbox
-  socket_->set(zmq::sockopt::immediate, 1);        // never queue to a connection not yet made
+  socket_->set(zmq::sockopt::linger, 0);     // what was in flight is resent from the outbox
+  socket_->set(zmq::sockopt::immediate, 1);  // never queue to a connection not yet made
   socket_->set(zmq::sockopt::sndhwm, 200'000);
   socket_->set(zmq::sockopt::rcvhwm, 200'000);
   socket_->set(zmq::sockopt::reconnect_ivl, 100);
@@ -60,8 +60,9 @@ void BrokerLink::Reregister(int64_t mono_now) {
 
 bool BrokerLink::Tick(int64_t mono_now) {
   if (mono_now - last_heard_ > config_.heartbeat_interval_ms * config_.heartbeat_liveness) {
-    if (up_) log_.warn("link to broker {} is dead (silent for {} ms); reconnecting", endpoint_,
-                       mono_now - last_heard_);
+    if (up_)
+      log_.warn("link to broker {} is dead (silent for {} ms); reconnecting", endpoint_,
+                mono_now - last_heard_);
     Connect(mono_now);
     return true;
   }

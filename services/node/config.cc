@@ -1,34 +1,42 @@
 #include "services/node/config.h"
 
+#include <toml++/toml.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <set>
-#include <toml++/toml.h>
 
 namespace zhuji::node {
 
 const char* LevelName(Level level) {
   switch (level) {
-    case Level::kCounty: return "county";
-    case Level::kCity: return "city";
-    case Level::kProvince: return "province";
+    case Level::kCounty:
+      return "county";
+    case Level::kCity:
+      return "city";
+    case Level::kProvince:
+      return "province";
   }
   return "?";
 }
 
 const char* LevelNameZh(Level level) {
   switch (level) {
-    case Level::kCounty: return "县级";
-    case Level::kCity: return "市级";
-    case Level::kProvince: return "省级";
+    case Level::kCounty:
+      return "县级";
+    case Level::kCity:
+      return "市级";
+    case Level::kProvince:
+      return "省级";
   }
   return "?";
 }
 
 bool IsDivisionCode(const std::string& s) {
-  return s.size() == 6 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return s.size() == 6 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 namespace {
@@ -105,8 +113,8 @@ NodeConfig ParseNodeConfig(const std::string& text, const std::string& source) {
   try {
     root = toml::parse(text, source);
   } catch (const toml::parse_error& e) {
-    std::string where = e.source().begin ? " (line " + std::to_string(e.source().begin.line) + ")"
-                                         : "";
+    std::string where =
+        e.source().begin ? " (line " + std::to_string(e.source().begin.line) + ")" : "";
     throw ConfigError(source + where + ": " + std::string(e.description()));
   }
   NodeConfig c;
@@ -161,8 +169,8 @@ NodeConfig ParseNodeConfig(const std::string& text, const std::string& source) {
   if (c.level == Level::kProvince) {
     if (!c.parent.empty()) r.Fail("parent", "a province node has no parent");
   } else if (!IsDivisionCode(c.parent)) {
-    r.Fail("parent", "a " + std::string(LevelName(c.level)) +
-                         " node needs its parent's six-digit code");
+    r.Fail("parent",
+           "a " + std::string(LevelName(c.level)) + " node needs its parent's six-digit code");
   }
   if (c.brokers.empty()) r.Fail("brokers", "at least one broker endpoint is required");
   for (auto& b : c.brokers) {

@@ -15,30 +15,30 @@ class ConfigError : public std::runtime_error {
 };
 
 enum class Level { kCounty, kCity, kProvince };
-const char* LevelName(Level level);          // "county" …
-const char* LevelNameZh(Level level);        // "县级" …
+const char* LevelName(Level level);    // "county" …
+const char* LevelNameZh(Level level);  // "县级" …
 
 struct TransportConfig {
   int64_t heartbeat_interval_ms = 1000;
-  int heartbeat_liveness = 3;       // silent intervals before a link is declared dead
-  int64_t retry_min_ms = 500;       // first back-off after no acknowledgement
-  int64_t retry_max_ms = 30'000;    // cap: retries go on forever at this interval
-  int64_t probe_max_ms = 5'000;     // cap between probes of an unreachable destination
-  uint32_t window = 16384;          // envelopes in flight per destination
-  uint32_t max_batch = 8192;        // envelopes applied in one transaction (group commit)
+  int heartbeat_liveness = 3;     // silent intervals before a link is declared dead
+  int64_t retry_min_ms = 500;     // first back-off after no acknowledgement
+  int64_t retry_max_ms = 30'000;  // cap: retries go on forever at this interval
+  int64_t probe_max_ms = 5'000;   // cap between probes of an unreachable destination
+  uint32_t window = 16384;        // envelopes in flight per destination
+  uint32_t max_batch = 8192;      // envelopes applied in one transaction (group commit)
   uint64_t max_envelope_bytes = 4ull << 20;
 };
 
 struct NodeConfig {
-  std::string node_id;              // GB/T 2260 code, six digits
-  std::string name;                 // e.g. 天河区
+  std::string node_id;  // GB/T 2260 code, six digits
+  std::string name;     // e.g. 天河区
   Level level = Level::kCounty;
-  std::string parent;               // parent node id; empty for a province
-  std::vector<std::string> brokers; // ZeroMQ endpoints, first alive is used (HA)
+  std::string parent;                // parent node id; empty for a province
+  std::vector<std::string> brokers;  // ZeroMQ endpoints, first alive is used (HA)
   std::string data_dir;
-  std::string control;              // default ipc://<data_dir>/control.sock
+  std::string control;  // default ipc://<data_dir>/control.sock
   std::string log_level = "info";
-  std::string log_file;             // empty: stderr
+  std::string log_file;  // empty: stderr
   uint64_t map_size_mb = 256;
   TransportConfig transport;
 };

@@ -36,8 +36,8 @@ InboxEntry Decode(std::string_view key, std::string_view value) {
   e.sent_at = env.getSentAt();
   if (env.getKind() == schema::Kind::NOTICE) {
     auto body = env.getBody();
-    auto notice = ReadMessage(
-        std::string_view(reinterpret_cast<const char*>(body.begin()), body.size()));
+    auto notice =
+        ReadMessage(std::string_view(reinterpret_cast<const char*>(body.begin()), body.size()));
     e.text = notice->Root<schema::Notice>().getText();
   }
   return e;
@@ -82,8 +82,8 @@ Delivery Inbox::Check(std::string_view routed_from, std::string_view bytes) cons
     switch (env.getKind()) {
       case schema::Kind::NOTICE: {
         auto body = env.getBody();
-        auto notice = ReadMessage(
-            std::string_view(reinterpret_cast<const char*>(body.begin()), body.size()));
+        auto notice =
+            ReadMessage(std::string_view(reinterpret_cast<const char*>(body.begin()), body.size()));
         (void)notice->Root<schema::Notice>().getText();
         break;
       }
@@ -170,7 +170,8 @@ std::vector<InboxEntry> Inbox::List(store::Txn& txn, size_t limit, uint64_t afte
 std::vector<InboxEntry> Inbox::All(store::Txn& txn) {
   std::vector<InboxEntry> out;
   auto cursor = txn.OpenCursor("inbox");
-  for (auto kv = cursor.First(); kv; kv = cursor.Next()) out.push_back(Decode(kv->first, kv->second));
+  for (auto kv = cursor.First(); kv; kv = cursor.Next())
+    out.push_back(Decode(kv->first, kv->second));
   return out;
 }
 

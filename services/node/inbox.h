@@ -4,9 +4,9 @@
 //
 // Apply() checks one envelope and, in the caller's write transaction, either applies it (records
 // its id in `seen`, stores it in `inbox`, advances the origin's expected link sequence; the audit
-// log records each batch's range per origin) or says why not. An envelope already seen is a duplicate: a success that
-// changes nothing. One that skips ahead of the expected link sequence is a gap: not applied, so
-// order per origin holds. Never throws for bad input; store failures throw.
+// log records each batch's range per origin) or says why not. An envelope already seen is a
+// duplicate: a success that changes nothing. One that skips ahead of the expected link sequence is
+// a gap: not applied, so order per origin holds. Never throws for bad input; store failures throw.
 
 #include <cstdint>
 #include <map>
@@ -23,11 +23,11 @@ struct Delivery {
   enum class Outcome { kApplied, kDuplicate, kGap, kRefused };
   Outcome outcome = Outcome::kRefused;
   std::string origin;
-  uint64_t seq = 0;        // the envelope's link sequence
-  uint64_t expected = 0;   // the origin's next expected sequence after this step
-  std::string id;          // raw 16 bytes, when readable
+  uint64_t seq = 0;       // the envelope's link sequence
+  uint64_t expected = 0;  // the origin's next expected sequence after this step
+  std::string id;         // raw 16 bytes, when readable
   wire::NackCode code = wire::NackCode::MALFORMED;  // for kRefused
-  std::string reason;      // for kRefused
+  std::string reason;                               // for kRefused
 };
 
 struct InboxEntry {

@@ -21,7 +21,8 @@ std::atomic<bool> g_stop{false};
 
 void OnSignal(int) { g_stop.store(true); }
 
-constexpr const char* kUsage = R"(zhuji-node — one node of the zhuji network (逐级上报 between levels)
+constexpr const char* kUsage =
+    R"(zhuji-node — one node of the zhuji network (逐级上报 between levels)
 
 Usage: zhuji-node --config FILE [--check]
 

@@ -147,8 +147,7 @@ void Node::ProcessBrokerBatch(std::vector<Incoming>& batch) {
     auto parsed = wire::ParseHeader(wire::View(in.parts[0]));
     if (!parsed.header) {
       ++counters_.refused;
-      NoteError("refused a frame from broker " + in.link->endpoint() + ": " +
-                parsed.error.reason);
+      NoteError("refused a frame from broker " + in.link->endpoint() + ": " + parsed.error.reason);
       continue;
     }
     auto& h = *parsed.header;
@@ -165,8 +164,7 @@ void Node::ProcessBrokerBatch(std::vector<Incoming>& batch) {
                       h.message_id);
         } else if (h.destination != config_.node_id) {
           RefuseFrame(in.link, h.source, wire::NackCode::WRONG_NODE,
-                      "routed to " + config_.node_id + " but addressed to '" + h.destination +
-                          "'",
+                      "routed to " + config_.node_id + " but addressed to '" + h.destination + "'",
                       h.message_id);
         } else {
           delivers.push_back({in.link, h.source, wire::View(in.parts[1])});

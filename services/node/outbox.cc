@@ -36,8 +36,8 @@ QueuedEnvelope Outbox::Enqueue(store::Txn& txn, const OutgoingEnvelope& out, int
   e.setDestination(out.destination);
   e.setSentAt(now);
   e.setKind(out.kind);
-  e.setBody(capnp::Data::Reader(reinterpret_cast<const uint8_t*>(out.body.data()),
-                                out.body.size()));
+  e.setBody(
+      capnp::Data::Reader(reinterpret_cast<const uint8_t*>(out.body.data()), out.body.size()));
   if (!out.correlation_id.empty()) {
     e.setCorrelationId(capnp::Data::Reader(
         reinterpret_cast<const uint8_t*>(out.correlation_id.data()), out.correlation_id.size()));

@@ -70,9 +70,7 @@ uint64_t Pump::OnGap(const std::string& destination, uint64_t expected, int64_t 
   return progress;
 }
 
-void Pump::Backoff(DestState& d) {
-  d.backoff = std::min(d.backoff * 2, policy_.retry_max_ms);
-}
+void Pump::Backoff(DestState& d) { d.backoff = std::min(d.backoff * 2, policy_.retry_max_ms); }
 
 void Pump::OnUnreachable(const std::string& destination, int64_t now, const std::string& why) {
   auto& d = Get(destination);

@@ -55,13 +55,13 @@ class Pump {
   int64_t NextWakeup() const;
 
   struct DestState {
-    uint64_t acked = 0;      // every seq <= acked is acknowledged
-    uint64_t next = 1;       // next seq to send
-    uint64_t last = 0;       // last seq enqueued
-    int64_t resume_at = 0;   // paused (unreachable) until then
-    int64_t retry_at = 0;    // go back if no progress by then (only while in flight)
+    uint64_t acked = 0;     // every seq <= acked is acknowledged
+    uint64_t next = 1;      // next seq to send
+    uint64_t last = 0;      // last seq enqueued
+    int64_t resume_at = 0;  // paused (unreachable) until then
+    int64_t retry_at = 0;   // go back if no progress by then (only while in flight)
     int64_t backoff = 0;
-    bool probing = false;    // unreachable: send one envelope until it is acknowledged
+    bool probing = false;  // unreachable: send one envelope until it is acknowledged
     uint64_t gap_rewound_to = 0;
     int64_t gap_rewound_at = 0;
     std::string last_error;

@@ -12,9 +12,7 @@ namespace zhuji::store {
 
 namespace {
 
-MDB_val Val(std::string_view s) {
-  return MDB_val{s.size(), const_cast<char*>(s.data())};
-}
+MDB_val Val(std::string_view s) { return MDB_val{s.size(), const_cast<char*>(s.data())}; }
 std::string_view View(const MDB_val& v) {
   return std::string_view(static_cast<const char*>(v.mv_data), v.mv_size);
 }
@@ -206,9 +204,9 @@ void Env::Write(const std::function<void(Txn&)>& step) {
       return;
     } catch (const MapFull&) {
       txn.Abort();
-      if (attempt >= 20) throw StoreError("map still full after growing to " +
-                                              std::to_string(map_size_) + " bytes",
-                                          MDB_MAP_FULL);
+      if (attempt >= 20)
+        throw StoreError("map still full after growing to " + std::to_string(map_size_) + " bytes",
+                         MDB_MAP_FULL);
       Grow();
     }
   }

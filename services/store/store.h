@@ -114,8 +114,8 @@ class Txn {
 class Env {
  public:
   struct Options {
-    std::string dir;                    // created if missing
-    size_t map_size = 256ull << 20;     // initial; doubles when full
+    std::string dir;                 // created if missing
+    size_t map_size = 256ull << 20;  // initial; doubles when full
     bool read_only = false;
   };
   // Opens (creating if needed) the environment and every table of kTables, and checks the

@@ -78,8 +78,8 @@ ParsedHeader ParseHeader(std::string_view bytes) {
     h.reason = r.getReason();
     if (r.hasBrokerStats()) {
       auto s = r.getBrokerStats();
-      h.stats = BrokerStats{s.getBrokerId(), s.getPeers(),       s.getRoutes(),
-                            s.getRelayed(),  s.getUnreachable(), s.getRefused(),
+      h.stats = BrokerStats{s.getBrokerId(),   s.getPeers(),          s.getRoutes(),
+                            s.getRelayed(),    s.getUnreachable(),    s.getRefused(),
                             s.getUpstreamUp(), s.getUpstreamRelayed()};
     }
     ParsedHeader p;
@@ -94,14 +94,22 @@ ParsedHeader ParseHeader(std::string_view bytes) {
 
 const char* CommandName(Command command) {
   switch (command) {
-    case Command::HELLO: return "HELLO";
-    case Command::WELCOME: return "WELCOME";
-    case Command::DELIVER: return "DELIVER";
-    case Command::ACK: return "ACK";
-    case Command::NACK: return "NACK";
-    case Command::UNREACHABLE: return "UNREACHABLE";
-    case Command::HEARTBEAT: return "HEARTBEAT";
-    case Command::STATS: return "STATS";
+    case Command::HELLO:
+      return "HELLO";
+    case Command::WELCOME:
+      return "WELCOME";
+    case Command::DELIVER:
+      return "DELIVER";
+    case Command::ACK:
+      return "ACK";
+    case Command::NACK:
+      return "NACK";
+    case Command::UNREACHABLE:
+      return "UNREACHABLE";
+    case Command::HEARTBEAT:
+      return "HEARTBEAT";
+    case Command::STATS:
+      return "STATS";
   }
   return "?";
 }

@@ -102,12 +102,13 @@ TEST(Delivery, BrokerRestartedMidStreamLosesNothing) {
 // flow, round after round. ZHUJI_CHAOS_ROUNDS sets the rounds (default 20); ZHUJI_CHAOS_SEED
 // replays a run.
 TEST(Delivery, SigkillChaosEveryNoticeAppliedExactlyOnce) {
-  int rounds = std::getenv("ZHUJI_CHAOS_ROUNDS") ? std::atoi(std::getenv("ZHUJI_CHAOS_ROUNDS")) : 20;
+  int rounds =
+      std::getenv("ZHUJI_CHAOS_ROUNDS") ? std::atoi(std::getenv("ZHUJI_CHAOS_ROUNDS")) : 20;
   unsigned seed = std::getenv("ZHUJI_CHAOS_SEED")
                       ? static_cast<unsigned>(std::atoll(std::getenv("ZHUJI_CHAOS_SEED")))
                       : std::random_device{}();
-  std::cout << "chaos: " << rounds << " rounds, seed " << seed
-            << " (ZHUJI_CHAOS_SEED=" << seed << " replays it)\n";
+  std::cout << "chaos: " << rounds << " rounds, seed " << seed << " (ZHUJI_CHAOS_SEED=" << seed
+            << " replays it)\n";
   std::mt19937 rng(seed);
   auto chance = [&](double p) { return std::uniform_real_distribution<>(0, 1)(rng) < p; };
   auto pause = [&](int max_ms) {

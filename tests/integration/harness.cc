@@ -6,8 +6,8 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <iostream>
 #include <fstream>
+#include <iostream>
 #include <stdexcept>
 #include <thread>
 
@@ -42,15 +42,20 @@ void Harness::DumpLogs() const {
 }
 
 void Harness::LaunchBroker(BrokerProc& b, int index) {
-  std::vector<std::string> argv = {ZHUJI_BIN_DIR "/zhuji-broker", "--id",
-                                   "b" + std::to_string(index), "--bind", b.endpoint,
-                                   "--heartbeat-ms", "200"};
+  std::vector<std::string> argv = {ZHUJI_BIN_DIR "/zhuji-broker",
+                                   "--id",
+                                   "b" + std::to_string(index),
+                                   "--bind",
+                                   b.endpoint,
+                                   "--heartbeat-ms",
+                                   "200"};
   argv.insert(argv.end(), b.extra_args.begin(), b.extra_args.end());
   b.pid = tools::Spawn(argv, dir() + "/broker" + std::to_string(index) + ".log", false);
   // Ready when it answers STATS; a broker that exited (say, its port was taken) fails at once.
   bool up = WaitFor(
       [&] {
-        return !tools::IsRunning(b.pid) || tools::QueryBrokerStats(ctx_, b.endpoint, 200).has_value();
+        return !tools::IsRunning(b.pid) ||
+               tools::QueryBrokerStats(ctx_, b.endpoint, 200).has_value();
       },
       std::chrono::seconds(10));
   if (!up || !tools::IsRunning(b.pid)) {
@@ -84,7 +89,9 @@ void Harness::RestartBroker(int index) {
   }
 }
 
-void Harness::KillBroker(int index, int sig) { tools::StopProcess(brokers_.at(index).pid, sig, 10'000); }
+void Harness::KillBroker(int index, int sig) {
+  tools::StopProcess(brokers_.at(index).pid, sig, 10'000);
+}
 
 bool Harness::BrokerRunning(int index) const { return tools::IsRunning(brokers_.at(index).pid); }
 

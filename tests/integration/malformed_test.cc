@@ -72,8 +72,8 @@ std::string Envelope(const std::string& origin, const std::string& dest, uint64_
   e.setDestination(dest);
   e.setLinkSeq(seq);
   e.setKind(schema::Kind::NOTICE);
-  e.setBody(capnp::Data::Reader(reinterpret_cast<const uint8_t*>(body_bytes.data()),
-                                body_bytes.size()));
+  e.setBody(
+      capnp::Data::Reader(reinterpret_cast<const uint8_t*>(body_bytes.data()), body_bytes.size()));
   return ToBytes(m);
 }
 
@@ -106,7 +106,8 @@ TEST(Malformed, BrokerRefusesAndCountsBadFramesAndKeepsServing) {
       {"deliver before hello",
        {HeaderBytes(wire::Command::DELIVER, "449999", "440000", 1), "x"},
        wire::NackCode::NOT_REGISTERED},
-      {"hello with a bad id", {HeaderBytes(wire::Command::HELLO, "not-a-code", "")},
+      {"hello with a bad id",
+       {HeaderBytes(wire::Command::HELLO, "not-a-code", "")},
        wire::NackCode::PROTOCOL},
   };
   for (auto& c : cases) {

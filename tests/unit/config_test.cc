@@ -2,10 +2,10 @@
 
 #include <gtest/gtest.h>
 
-#include "tools/topology.h"
-#include "temp_dir.h"
-
 #include <fstream>
+
+#include "temp_dir.h"
+#include "tools/topology.h"
 
 namespace zhuji::node {
 namespace {
@@ -57,8 +57,9 @@ TEST(Config, RefusesABadNodeIdLevelOrParent) {
   EXPECT_NE(ErrorOf(with("\"440106\"", "\"44010\"")).find("node_id"), std::string::npos);
   EXPECT_NE(ErrorOf(with("\"county\"", "\"town\"")).find("level"), std::string::npos);
   EXPECT_NE(ErrorOf(with("parent = \"440100\"", "")).find("parent"), std::string::npos);
-  EXPECT_NE(ErrorOf(with("\"tcp://127.0.0.1:47000\", \"tcp://127.0.0.1:47001\"", "")).find("brokers"),
-            std::string::npos);
+  EXPECT_NE(
+      ErrorOf(with("\"tcp://127.0.0.1:47000\", \"tcp://127.0.0.1:47001\"", "")).find("brokers"),
+      std::string::npos);
   EXPECT_NE(ErrorOf(with("window = 128", "window = 0")).find("between"), std::string::npos);
   EXPECT_NE(ErrorOf(with("window = 128", "window = \"big\"")).find("integer"), std::string::npos);
 }

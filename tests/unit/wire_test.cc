@@ -1,6 +1,5 @@
-#include <gtest/gtest.h>
-
 #include <capnp/message.h>
+#include <gtest/gtest.h>
 
 #include "services/common/capnp_io.h"
 #include "services/wire/header.h"

@@ -1,0 +1,74 @@
+// Two brokers (DESIGN.md "zhuji-broker"): a city broker passes frames for node ids it does not
+// serve to its upstream, the province broker, and frames for its own nodes back down.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <thread>
+
+#include "harness.h"
+
+namespace zhuji::testing {
+namespace {
+
+using std::chrono::seconds;
+
+size_t Count(Harness& h, const std::string& node, const std::string& prefix) {
+  size_t n = 0;
+  for (auto& e : h.Inbox(node)) n += e.text.rfind(prefix + " #", 0) == 0;
+  return n;
+}
+
+TEST(Upstream, CityBrokerRelaysUnknownIdsToTheProvinceBrokerAndBack) {
+  Harness h;
+  int province = h.StartBroker();
+  int city = h.StartBroker({"--upstream", h.BrokerEndpoint(province)});
+  h.AddNode({"440000", "province", "", ""}, province);
+  h.AddNode({"440106", "county", "440100", ""}, city);
+  h.StartNode("440000");
+  h.StartNode("440106");
+
+  h.Send("440106", "440000", "up", 200);
+  h.Send("440000", "440106", "down", 200);
+  ASSERT_TRUE(Harness::WaitFor([&] { return Count(h, "440000", "up") == 200; }, seconds(30)));
+  ASSERT_TRUE(Harness::WaitFor([&] { return Count(h, "440106", "down") == 200; }, seconds(30)));
+  auto city_stats = h.BrokerStatsOf(city);
+  EXPECT_TRUE(city_stats.upstream_up);
+  EXPECT_GT(city_stats.upstream_relayed, 0u);
+  EXPECT_GE(h.BrokerStatsOf(province).routes, 2u) << "the county is routed via the city broker";
+}
+
+TEST(Upstream, ProvinceBrokerRestartIsHealedByReRegistration) {
+  Harness h;
+  int province = h.StartBroker();
+  int city = h.StartBroker({"--upstream", h.BrokerEndpoint(province)});
+  h.AddNode({"440000", "province", "", ""}, province);
+  h.AddNode({"440106", "county", "440100", ""}, city);
+  h.StartNode("440000");
+  h.StartNode("440106");
+  h.Send("440106", "440000", "before", 100);
+  h.KillBroker(province, SIGKILL);
+  h.Send("440106", "440000", "during", 100);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  h.RestartBroker(province);
+  h.Send("440106", "440000", "after", 100);
+  for (const char* p : {"before", "during", "after"}) {
+    EXPECT_TRUE(Harness::WaitFor([&] { return Count(h, "440000", p) == 100; }, seconds(30)))
+        << p << ": " << Count(h, "440000", p) << " of 100";
+  }
+}
+
+TEST(Upstream, NodeKnownNowhereIsUnreachableAndItsEnvelopesWait) {
+  Harness h;
+  int province = h.StartBroker();
+  int city = h.StartBroker({"--upstream", h.BrokerEndpoint(province)});
+  h.AddNode({"440106", "county", "440100", ""}, city);
+  h.StartNode("440106");
+  h.Send("440106", "440300", "nowhere", 3);
+  EXPECT_TRUE(
+      Harness::WaitFor([&] { return h.BrokerStatsOf(province).unreachable > 0; }, seconds(10)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(h.Counters("440106").outbox_depth, 3u) << "nothing is dropped for being unroutable";
+}
+
+}  // namespace
+}  // namespace zhuji::testing
