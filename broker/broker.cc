@@ -12,10 +12,6 @@ namespace {
 constexpr size_t kMaxParts = 4;  // identity, header, body (+1 to detect excess)
 constexpr int64_t kMaxPollMs = 100;
 
-bool IsNodeId(const std::string& s) {
-  return s.size() == 6 &&
-         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
 }  // namespace
 
 Broker::Broker(const BrokerConfig& config, zmq::context_t& ctx, spdlog::logger& log)
@@ -189,7 +185,7 @@ void Broker::OnFrontend(std::vector<zmq::message_t>& parts, bool too_many) {
 
   switch (h.command) {
     case wire::Command::HELLO: {
-      if (!IsNodeId(h.source)) {
+      if (!IsDivisionCode(h.source)) {
         return Refuse(identity, wire::NackCode::PROTOCOL,
                       "HELLO names '" + h.source + "', not a six-digit node id", &h);
       }

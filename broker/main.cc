@@ -10,11 +10,11 @@
 #include <string>
 
 #include "broker/broker.h"
+#include "services/common/signals.h"
 
 namespace {
 
 std::atomic<bool> g_stop{false};
-void OnSignal(int) { g_stop.store(true); }
 
 constexpr const char* kUsage = R"(zhuji-broker — relays zhuji frames between nodes by node id
 
@@ -105,11 +105,7 @@ int main(int argc, char** argv) {
   log->set_level(spdlog::level::from_str(level));
   log->flush_on(spdlog::level::info);
 
-  struct sigaction sa;
-  std::memset(&sa, 0, sizeof sa);
-  sa.sa_handler = OnSignal;
-  sigaction(SIGTERM, &sa, nullptr);
-  sigaction(SIGINT, &sa, nullptr);
+  zhuji::InstallStopSignals(&g_stop);
 
   try {
     zmq::context_t ctx(1);

@@ -28,6 +28,14 @@ EnvelopeId NewEnvelopeId() {
   return id;
 }
 
+bool IsDivisionCode(std::string_view s) {
+  if (s.size() != 6) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
 std::string ToHex(std::string_view bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;

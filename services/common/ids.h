@@ -16,6 +16,9 @@ inline std::string ToHex(const EnvelopeId& id) {
   return ToHex(std::string_view(reinterpret_cast<const char*>(id.data()), id.size()));
 }
 
+// True for six ASCII digits: a GB/T 2260 division code, which is a node's id.
+bool IsDivisionCode(std::string_view s);
+
 // Big-endian fixed-width integers, for LMDB keys that sort numerically.
 std::string EncodeBe64(uint64_t v);
 uint64_t DecodeBe64(std::string_view bytes);  // bytes.size() must be 8

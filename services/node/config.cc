@@ -34,11 +34,6 @@ const char* LevelNameZh(Level level) {
   return "?";
 }
 
-bool IsDivisionCode(const std::string& s) {
-  return s.size() == 6 &&
-         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 namespace {
 
 class Reader {

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "services/common/ids.h"
+
 namespace zhuji::node {
 
 class ConfigError : public std::runtime_error {
@@ -47,7 +49,6 @@ struct NodeConfig {
 NodeConfig LoadNodeConfig(const std::string& path);
 NodeConfig ParseNodeConfig(const std::string& toml_text, const std::string& source_name);
 
-// True for six ASCII digits (GB/T 2260 division code).
-bool IsDivisionCode(const std::string& s);
+using zhuji::IsDivisionCode;
 
 }  // namespace zhuji::node

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "services/common/clock.h"
+#include "services/common/signals.h"
 #include "services/node/config.h"
 #include "services/node/node.h"
 #include "services/store/store.h"
@@ -18,8 +19,6 @@
 namespace {
 
 std::atomic<bool> g_stop{false};
-
-void OnSignal(int) { g_stop.store(true); }
 
 constexpr const char* kUsage =
     R"(zhuji-node — one node of the zhuji network (逐级上报 between levels)
@@ -87,12 +86,7 @@ int main(int argc, char** argv) {
   log->set_level(spdlog::level::from_str(config.log_level));
   log->flush_on(spdlog::level::info);
 
-  struct sigaction sa;
-  std::memset(&sa, 0, sizeof sa);
-  sa.sa_handler = OnSignal;
-  sigaction(SIGTERM, &sa, nullptr);
-  sigaction(SIGINT, &sa, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
+  zhuji::InstallStopSignals(&g_stop);
 
   try {
     zhuji::store::Env env({config.data_dir + "/store", config.map_size_mb << 20, false});

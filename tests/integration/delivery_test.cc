@@ -37,12 +37,6 @@ void ExpectExactlyOnceInOrder(const std::vector<Received>& entries, const std::s
   }
 }
 
-size_t CountWithPrefix(Harness& h, const std::string& node, const std::string& prefix) {
-  size_t n = 0;
-  for (auto& e : h.Inbox(node)) n += e.text.rfind(prefix + " #", 0) == 0;
-  return n;
-}
-
 TEST(Delivery, ThousandNoticesQueuedWhileDestinationDownArriveInOrder) {
   Harness h;
   h.StartBroker();
@@ -57,8 +51,8 @@ TEST(Delivery, ThousandNoticesQueuedWhileDestinationDownArriveInOrder) {
   EXPECT_EQ(h.Counters("440106").outbox_depth, 1000u);
 
   h.StartNode("440000");
-  ASSERT_TRUE(Harness::WaitFor([&] { return CountWithPrefix(h, "440000", "queued") >= 1000; },
-                               seconds(60)));
+  ASSERT_TRUE(
+      Harness::WaitFor([&] { return h.CountPrefix("440000", "queued") >= 1000; }, seconds(60)));
   ExpectExactlyOnceInOrder(h.Inbox("440000"), "440106", "queued", 1000);
   EXPECT_TRUE(Harness::WaitFor([&] { return h.Counters("440106").outbox_depth == 0; }, seconds(30)))
       << "acknowledgements did not empty the outbox";
@@ -66,11 +60,7 @@ TEST(Delivery, ThousandNoticesQueuedWhileDestinationDownArriveInOrder) {
 
 TEST(Delivery, BrokerRestartedMidStreamLosesNothing) {
   Harness h;
-  h.StartBroker();
-  h.AddNode({"440000", "province", "", ""});
-  h.AddNode({"440106", "county", "440100", ""});
-  h.StartNode("440000");
-  h.StartNode("440106");
+  h.StartProvinceAndCounty();
   for (int batch = 0; batch < 10; ++batch) {
     h.Send("440106", "440000", "restart", 500);
     if (batch == 4) {  // a clean restart
@@ -84,10 +74,10 @@ TEST(Delivery, BrokerRestartedMidStreamLosesNothing) {
     }
   }
   // The batches were numbered 1..500 each time; sequence numbers tell them apart.
-  ASSERT_TRUE(Harness::WaitFor([&] { return CountWithPrefix(h, "440000", "restart") >= 5000; },
-                               seconds(60)));
+  ASSERT_TRUE(
+      Harness::WaitFor([&] { return h.CountPrefix("440000", "restart") >= 5000; }, seconds(60)));
   auto entries = h.Inbox("440000");
-  EXPECT_EQ(CountWithPrefix(h, "440000", "restart"), 5000u);
+  EXPECT_EQ(h.CountPrefix("440000", "restart"), 5000u);
   // In order: ten runs of #1..#500.
   uint64_t expect = 1;
   for (auto& e : entries) {
@@ -116,11 +106,7 @@ TEST(Delivery, SigkillChaosEveryNoticeAppliedExactlyOnce) {
   };
 
   Harness h;
-  h.StartBroker();
-  h.AddNode({"440000", "province", "", ""});
-  h.AddNode({"440106", "county", "440100", ""});
-  h.StartNode("440000");
-  h.StartNode("440106");
+  h.StartProvinceAndCounty();
   int kills[3] = {0, 0, 0};
   constexpr int kBatches = 20, kPerBatch = 250;
 

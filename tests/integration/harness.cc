@@ -169,6 +169,20 @@ std::vector<Received> Harness::Inbox(const std::string& id, uint64_t after) {
   return out;
 }
 
+size_t Harness::CountPrefix(const std::string& id, const std::string& prefix) {
+  size_t n = 0;
+  for (auto& e : Inbox(id)) n += e.text.rfind(prefix + " #", 0) == 0;
+  return n;
+}
+
+void Harness::StartProvinceAndCounty(const std::string& province_transport) {
+  if (brokers_.empty()) StartBroker();
+  AddNode({"440000", "province", "", province_transport});
+  AddNode({"440106", "county", "440100", ""});
+  StartNode("440000");
+  StartNode("440106");
+}
+
 NodeCounters Harness::Counters(const std::string& id) {
   ControlClient client(ctx_, ControlEndpoint(id));
   capnp::MallocMessageBuilder req;

@@ -58,6 +58,11 @@ class Harness {
   std::pair<uint64_t, uint64_t> Send(const std::string& from, const std::string& to,
                                      const std::string& text, uint32_t count);
   std::vector<Received> Inbox(const std::string& id, uint64_t after_local_seq = 0);
+  // How many notices in `id`'s inbox read "prefix #n".
+  size_t CountPrefix(const std::string& id, const std::string& prefix);
+  // The usual pair: broker 0, province 440000 and county 440106 on it, both started.
+  // `province_transport` adds lines to the province's [transport] table.
+  void StartProvinceAndCounty(const std::string& province_transport = "");
   NodeCounters Counters(const std::string& id);
   wire::BrokerStats BrokerStatsOf(int index);
 

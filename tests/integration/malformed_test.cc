@@ -80,10 +80,7 @@ std::string Envelope(const std::string& origin, const std::string& dest, uint64_
 TEST(Malformed, BrokerRefusesAndCountsBadFramesAndKeepsServing) {
   Harness h;
   h.StartBroker({"--max-body-bytes", "65536"});
-  h.AddNode({"440000", "province", "", ""});
-  h.AddNode({"440106", "county", "440100", ""});
-  h.StartNode("440000");
-  h.StartNode("440106");
+  h.StartProvinceAndCounty();
   uint64_t refused_before = h.BrokerStatsOf(0).refused;
 
   RawPeer peer(h.ctx(), h.BrokerEndpoint(0));
@@ -132,11 +129,7 @@ TEST(Malformed, BrokerRefusesAndCountsBadFramesAndKeepsServing) {
 
 TEST(Malformed, NodeRefusesAndCountsBadEnvelopesAndKeepsServing) {
   Harness h;
-  h.StartBroker();
-  h.AddNode({"440000", "province", "", "max_envelope_bytes = 16384"});
-  h.AddNode({"440106", "county", "440100", ""});
-  h.StartNode("440000");
-  h.StartNode("440106");
+  h.StartProvinceAndCounty("max_envelope_bytes = 16384");
 
   RawPeer fake(h.ctx(), h.BrokerEndpoint(0));
   fake.Send({HeaderBytes(wire::Command::HELLO, "449999", "")});

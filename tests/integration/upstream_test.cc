@@ -12,25 +12,26 @@ namespace {
 
 using std::chrono::seconds;
 
-size_t Count(Harness& h, const std::string& node, const std::string& prefix) {
-  size_t n = 0;
-  for (auto& e : h.Inbox(node)) n += e.text.rfind(prefix + " #", 0) == 0;
-  return n;
-}
-
-TEST(Upstream, CityBrokerRelaysUnknownIdsToTheProvinceBrokerAndBack) {
-  Harness h;
+// A province broker, a city broker below it; 440000 on the first, 440106 on the second.
+std::pair<int, int> StartTwoLevels(Harness& h) {
   int province = h.StartBroker();
   int city = h.StartBroker({"--upstream", h.BrokerEndpoint(province)});
   h.AddNode({"440000", "province", "", ""}, province);
   h.AddNode({"440106", "county", "440100", ""}, city);
   h.StartNode("440000");
   h.StartNode("440106");
+  return {province, city};
+}
+
+TEST(Upstream, CityBrokerRelaysUnknownIdsToTheProvinceBrokerAndBack) {
+  Harness h;
+  auto [province, city] = StartTwoLevels(h);
 
   h.Send("440106", "440000", "up", 200);
   h.Send("440000", "440106", "down", 200);
-  ASSERT_TRUE(Harness::WaitFor([&] { return Count(h, "440000", "up") == 200; }, seconds(30)));
-  ASSERT_TRUE(Harness::WaitFor([&] { return Count(h, "440106", "down") == 200; }, seconds(30)));
+  ASSERT_TRUE(Harness::WaitFor([&] { return h.CountPrefix("440000", "up") == 200; }, seconds(30)));
+  ASSERT_TRUE(
+      Harness::WaitFor([&] { return h.CountPrefix("440106", "down") == 200; }, seconds(30)));
   auto city_stats = h.BrokerStatsOf(city);
   EXPECT_TRUE(city_stats.upstream_up);
   EXPECT_GT(city_stats.upstream_relayed, 0u);
@@ -39,12 +40,7 @@ TEST(Upstream, CityBrokerRelaysUnknownIdsToTheProvinceBrokerAndBack) {
 
 TEST(Upstream, ProvinceBrokerRestartIsHealedByReRegistration) {
   Harness h;
-  int province = h.StartBroker();
-  int city = h.StartBroker({"--upstream", h.BrokerEndpoint(province)});
-  h.AddNode({"440000", "province", "", ""}, province);
-  h.AddNode({"440106", "county", "440100", ""}, city);
-  h.StartNode("440000");
-  h.StartNode("440106");
+  auto [province, city] = StartTwoLevels(h);
   h.Send("440106", "440000", "before", 100);
   h.KillBroker(province, SIGKILL);
   h.Send("440106", "440000", "during", 100);
@@ -52,8 +48,8 @@ TEST(Upstream, ProvinceBrokerRestartIsHealedByReRegistration) {
   h.RestartBroker(province);
   h.Send("440106", "440000", "after", 100);
   for (const char* p : {"before", "during", "after"}) {
-    EXPECT_TRUE(Harness::WaitFor([&] { return Count(h, "440000", p) == 100; }, seconds(30)))
-        << p << ": " << Count(h, "440000", p) << " of 100";
+    EXPECT_TRUE(Harness::WaitFor([&] { return h.CountPrefix("440000", p) == 100; }, seconds(30)))
+        << p << ": " << h.CountPrefix("440000", p) << " of 100";
   }
 }
 
