@@ -7,10 +7,12 @@
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
 
+#include "services/common/json.h"
 #include "services/common/time_format.h"
 #include "tools/control_client.h"
 #include "tools/process.h"
@@ -223,27 +225,82 @@ void Cluster::Down(std::ostream& out, bool purge) {
   }
 }
 
-bool Cluster::Status(std::ostream& out) {
+bool Cluster::Status(std::ostream& out, bool json) {
   bool all = true;
-  out << "cluster " << topology_.name << " (run dir " << run_dir_ << ")\n";
+  JsonWriter j;
+  if (json) {
+    j.BeginObject().Key("cluster").String(topology_.name).Key("run_dir").String(run_dir_);
+    j.Key("brokers").BeginArray();
+  } else {
+    out << "cluster " << topology_.name << " (run dir " << run_dir_ << ")\n";
+  }
   for (auto& b : topology_.brokers) {
     pid_t pid = ReadPid(BrokerDir(b.id) + "/pid");
     bool running = IsRunning(pid);
     all = all && running;
+    std::optional<wire::BrokerStats> s;
+    if (running) s = QueryBrokerStats(ctx_, BrokerEndpoint(b.id), 1000);
+    if (json) {
+      j.BeginObject().Key("id").String(b.id).Key("running").Bool(running);
+      j.Key("endpoint").String(BrokerEndpoint(b.id));
+      if (s) {
+        j.Key("routes").Uint(s->routes).Key("relayed").Uint(s->relayed);
+        j.Key("unreachable").Uint(s->unreachable).Key("refused").Uint(s->refused);
+      }
+      j.EndObject();
+      continue;
+    }
     out << "  broker " << std::left << std::setw(10) << b.id << (running ? "running " : "stopped ")
         << BrokerEndpoint(b.id);
-    if (running) {
-      if (auto s = QueryBrokerStats(ctx_, BrokerEndpoint(b.id), 1000)) {
-        out << "  routes " << s->routes << ", relayed " << s->relayed << ", unreachable "
-            << s->unreachable << ", refused " << s->refused;
-      }
+    if (s) {
+      out << "  routes " << s->routes << ", relayed " << s->relayed << ", unreachable "
+          << s->unreachable << ", refused " << s->refused;
     }
     out << "\n";
   }
-  out << "  node    名称          级别  state    links  outbox(待发)  oldest pending  delivered\n";
+  if (json) {
+    j.EndArray().Key("nodes").BeginArray();
+  } else {
+    out << "  node    名称          级别  state    links  outbox(待发)  oldest pending  "
+           "delivered\n";
+  }
   for (auto& n : topology_.nodes) {
     bool running = NodeRunning(n.id);
     all = all && running;
+    std::unique_ptr<OwnedMessage> reply;
+    std::string error;
+    if (running) {
+      try {
+        ControlClient client(ctx_, ControlEndpoint(n.id));
+        capnp::MallocMessageBuilder req;
+        req.initRoot<schema::ControlRequest>().setStatus();
+        reply = client.Call(req, 2000);
+      } catch (const std::exception& e) {
+        error = e.what();
+      }
+    }
+    size_t up = 0, links = 0;
+    uint64_t depth = 0, delivered = 0;
+    int64_t oldest_age = 0;
+    if (reply) {
+      auto st = reply->Root<schema::ControlReply>().getStatus();
+      for (auto l : st.getLinks()) up += l.getUp();
+      links = st.getLinks().size();
+      depth = st.getOutboxDepth();
+      delivered = st.getDelivered();
+      if (st.getOldestPendingMs()) oldest_age = st.getNowMs() - st.getOldestPendingMs();
+    }
+    if (json) {
+      j.BeginObject().Key("id").String(n.id).Key("name").String(n.name);
+      j.Key("level").String(n.level).Key("running").Bool(running);
+      if (reply) {
+        j.Key("links_up").Uint(up).Key("links").Uint(links).Key("outbox_depth").Uint(depth);
+        j.Key("oldest_pending_age_ms").Int(oldest_age).Key("delivered").Uint(delivered);
+      }
+      if (!error.empty()) j.Key("error").String(error);
+      j.EndObject();
+      continue;
+    }
     std::ostringstream row;
     row << "  " << n.id << "  " << n.name;
     // Pad by display width: CJK characters take two columns.
@@ -253,25 +310,17 @@ bool Cluster::Status(std::ostream& out) {
     row << LevelZh(n.level) << "  ";
     if (!running) {
       row << "stopped";
+    } else if (!reply) {
+      row << "running  (no answer: " << error << ")";
     } else {
-      try {
-        ControlClient client(ctx_, ControlEndpoint(n.id));
-        capnp::MallocMessageBuilder req;
-        req.initRoot<schema::ControlRequest>().setStatus();
-        auto reply = client.Call(req, 2000);
-        auto st = reply->Root<schema::ControlReply>().getStatus();
-        size_t up = 0;
-        for (auto l : st.getLinks()) up += l.getUp();
-        row << "running  " << up << "/" << st.getLinks().size() << "    " << std::setw(12)
-            << st.getOutboxDepth() << "  " << std::setw(14)
-            << (st.getOldestPendingMs() ? FormatDuration(st.getNowMs() - st.getOldestPendingMs())
-                                        : "-")
-            << "  " << st.getDelivered();
-      } catch (const std::exception& e) {
-        row << "running  (no answer: " << e.what() << ")";
-      }
+      row << "running  " << up << "/" << links << "    " << std::setw(12) << depth << "  "
+          << std::setw(14) << (oldest_age ? FormatDuration(oldest_age) : "-") << "  " << delivered;
     }
     out << row.str() << "\n";
+  }
+  if (json) {
+    j.EndArray().Key("all_running").Bool(all).EndObject();
+    out << j.str() << "\n";
   }
   return all;
 }

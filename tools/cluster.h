@@ -21,8 +21,9 @@ class Cluster {
   void Up(std::ostream& out);
   // SIGTERM to every node, then every broker; `purge` also removes the run directory.
   void Down(std::ostream& out, bool purge);
-  // A table of processes and their node status. Returns false if anything is not running.
-  bool Status(std::ostream& out);
+  // A table of processes and their node status (or one JSON object). Returns false if anything
+  // is not running.
+  bool Status(std::ostream& out, bool json = false);
 
   void StartNode(const std::string& id, std::ostream& out);
   void StopNode(const std::string& id, bool kill, std::ostream& out);

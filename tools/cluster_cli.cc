@@ -169,7 +169,7 @@ int CmdCluster(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     cluster.Down(out, args.Flag("purge"));
     return 0;
   } else if (action == "status") {
-    return cluster.Status(out) ? 0 : 1;
+    return cluster.Status(out, args.Flag("json")) ? 0 : 1;
   } else if (action == "start") {
     if (args.Has("broker")) {
       cluster.StartBroker(args.Get("broker"), out);

@@ -29,7 +29,7 @@ Node commands:
 Cluster commands (a local topology from deploy/topologies/):
   cluster up FILE                      start every broker and node that is not running
   cluster down FILE [--purge]          stop them all (--purge also deletes their data)
-  cluster status FILE                  processes, links and outbox depth of every node
+  cluster status FILE [--json]         processes, links and outbox depth of every node
   cluster stop FILE NODE [--kill]      stop one node (--kill: SIGKILL, no clean stop)
   cluster start FILE NODE              start one node again
   cluster stop|start FILE --broker ID  the same for a broker
