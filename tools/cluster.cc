@@ -85,7 +85,8 @@ void Cluster::StartBroker(const std::string& id, std::ostream& out) {
     return;
   }
   std::string endpoint = BrokerEndpoint(id);
-  std::string bind = endpoint.empty() ? "tcp://127.0.0.1:0" : endpoint;
+  std::string bind =
+      endpoint.empty() ? "tcp://127.0.0.1:" + std::to_string(FreeTcpPort()) : endpoint;
   std::vector<std::string> argv = {
       bin_dir_ + "/zhuji-broker", "--id", id, "--bind", bind, "--endpoint-file",
       dir + "/endpoint.new"};

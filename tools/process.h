@@ -25,7 +25,7 @@ bool StopProcess(pid_t pid, int sig, int timeout_ms);
 // The folder of the running executable: the daemons are installed beside `zhuji`.
 std::string SelfDir();
 
-// A TCP port on 127.0.0.1 that was free a moment ago.
+// A TCP port on 127.0.0.1 that was free a moment ago, below the ephemeral range.
 int FreeTcpPort();
 
 }  // namespace zhuji::tools
