@@ -38,6 +38,11 @@ Cluster commands (a local topology from deploy/topologies/):
        [--wait-seconds S] [--json]
   (all cluster commands take --run-dir DIR; default ./.zhuji-run/<topology name>)
 
+Working-day calendar (工作日; official schedules in deploy/calendar/, --calendar-dir DIR):
+  calendar add DATE N [--json]         the due date N working days after DATE (DATE not
+                                       counted; due 24:00 CST), with the days it counted
+  calendar show YEAR [--json]          off-days, make-up working days, working days per month
+
 Other:
   broker-stats ENDPOINT [--json]       a broker's counters (routes, relayed, refused)
   bench hop [options]                  throughput and latency of one durable hop; `zhuji bench --help`
@@ -70,6 +75,7 @@ int main(int argc, char** argv) {
     if (cmd == "broker-stats") return CmdBrokerStats(args, ctx, std::cout);
     if (cmd == "cluster") return CmdCluster(args, ctx, std::cout);
     if (cmd == "bench") return CmdBench(args, ctx, std::cout);
+    if (cmd == "calendar") return CmdCalendar(args, ctx, std::cout);
     if (cmd == "help") {
       std::cout << kUsage;
       return 0;

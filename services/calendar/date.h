@@ -1,0 +1,43 @@
+#pragma once
+// Civil dates (proleptic Gregorian) as a day count, with China Standard Time conversions.
+// A value type: cheap to copy, ordered, hashable by `days`.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace zhuji::calendar {
+
+struct Date {
+  int32_t days = 0;  // days since 1970-01-01
+
+  static Date FromYmd(int year, int month, int day);
+  int year() const;
+  int month() const;
+  int day() const;
+  // 1 = Monday … 7 = Sunday (ISO 8601).
+  int iso_weekday() const;
+  bool is_weekend() const { return iso_weekday() >= 6; }
+  Date operator+(int n) const { return Date{days + n}; }
+  Date operator-(int n) const { return Date{days - n}; }
+  auto operator<=>(const Date&) const = default;
+
+  // "2025-09-25".
+  std::string ToString() const;
+  // "周四".
+  const char* WeekdayZh() const;
+};
+
+// Strict "YYYY-MM-DD" with a real month and day; nullopt otherwise.
+std::optional<Date> ParseDate(std::string_view text);
+
+bool IsLeapYear(int year);
+int DaysInMonth(int year, int month);
+
+// The date in China Standard Time (UTC+8) of an instant.
+Date CstDateOf(int64_t ms_since_epoch);
+// 24:00 CST at the end of `date`, as ms since the epoch: when a deadline on that date falls due.
+int64_t EndOfDayCstMs(Date date);
+
+}  // namespace zhuji::calendar
