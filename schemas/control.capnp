@@ -8,7 +8,50 @@ struct ControlRequest {
     status @0 :Void;
     send @1 :SendRequest;
     inbox @2 :InboxRequest;
+    deadlines @3 :DeadlinesRequest;
+    openDeadline @4 :OpenDeadlineRequest;
+    closeDeadline @5 :CloseDeadlineRequest;
+    supervised @6 :Bool;          # true: closed ones too
+    clock @7 :ClockRequest;       # test-only: refused unless the node runs a fake clock
   }
+}
+
+struct DeadlinesRequest {
+  all @0 :Bool;                   # closed ones too
+}
+
+struct OpenDeadlineRequest {
+  item @0 :Text;
+  step @1 :Text;
+  rule @2 :Text;
+  title @3 :Text;
+  triggerDay @4 :Int32;           # CST date; 0 = today on the node's clock
+  hasTrigger @5 :Bool;
+  workingDays @6 :UInt16;
+  fixedDay @7 :Int32;             # a calendar-date deadline instead (when hasFixedDay)
+  hasFixedDay @8 :Bool;
+}
+
+struct CloseDeadlineRequest {
+  item @0 :Text;
+  step @1 :Text;
+}
+
+struct ClockRequest {
+  advanceMs @0 :Int64;
+  setMs @1 :Int64;                # when non-zero, set instead of advancing
+}
+
+struct DeadlineView {
+  record @0 :Data;                # a store.capnp Deadline
+  daysLeft @1 :Int32;             # working days from today (CST) to the due day; < 0 overdue
+}
+
+struct CalendarInfo {
+  version @0 :Text;
+  years @1 :List(Int32);
+  localOffDays @2 :List(Text);
+  todayDay @3 :Int32;
 }
 
 struct SendRequest {
@@ -72,7 +115,22 @@ struct ControlReply {
     status @2 :NodeStatus;
     sent @3 :SentReply;
     inbox @4 :List(InboxEntry);
+    deadlines @5 :DeadlineList;
+    supervised @6 :List(SupervisedView);
+    clockMs @7 :Int64;
   }
+}
+
+struct DeadlineList {
+  deadlines @0 :List(DeadlineView);
+  calendar @1 :CalendarInfo;
+}
+
+struct SupervisedView {
+  origin @0 :Text;
+  notice @1 :Data;                # an envelope.capnp Supervision
+  receivedMs @2 :Int64;
+  closed @3 :Bool;
 }
 
 struct SentReply {

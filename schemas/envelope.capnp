@@ -6,6 +6,7 @@ $import "/capnp/c++.capnp".namespace("zhuji::schema");
 
 enum Kind {
   notice @0;           # a plain operator notice (通知), used to test a link
+  supervision @1;      # an overdue notice (督办) to the supervising secrecy admin dept, or its closing
 }
 
 struct Envelope {
@@ -23,4 +24,19 @@ struct Envelope {
 
 struct Notice {
   text @0 :Text;
+}
+
+# 督办: a duty on the origin node passed its deadline (RULES.md "Deadlines"), or was done after.
+struct Supervision {
+  item @0 :Text;            # the business item
+  step @1 :Text;            # the duty within it
+  rule @2 :Text;            # e.g. "GD Art. 14"
+  title @3 :Text;           # for people
+  dueMs @4 :Int64;          # 24:00 CST of the last day
+  overdueAtMs @5 :Int64;    # when the origin found it overdue
+  closed @6 :Bool;          # true: the duty was done; the supervisor stops listing it
+  closedAtMs @7 :Int64;
+  originName @8 :Text;
+  provisional @9 :Bool;
+  calendarVersion @10 :Text;
 }

@@ -12,3 +12,41 @@ struct AuditEntry {
   hash @5 :Data;         # BLAKE2b-256 over prevHash and this entry's other fields
 }
 
+
+# One tracked duty with a deadline (services/node/deadlines.h).
+struct Deadline {
+  item @0 :Text;
+  step @1 :Text;
+  rule @2 :Text;
+  title @3 :Text;
+  triggerDay @4 :Int32;       # CST date of the trigger, days since 1970-01-01 (not counted)
+  workingDays @5 :UInt16;     # 0 for a calendar-date deadline
+  dueDay @6 :Int32;           # the last day
+  dueMs @7 :Int64;            # 24:00 CST of dueDay: overdue from here
+  remindMs @8 :Int64;         # 00:00 CST of the reminder day
+  dueStartMs @9 :Int64;       # 00:00 CST of dueDay
+  provisional @10 :Bool;      # counted through a year with no schedule
+  calendarVersion @11 :Text;
+  state @12 :State;
+  openedMs @13 :Int64;
+  closedMs @14 :Int64;
+  nextEventMs @15 :Int64;     # key of its entry in the timer table; 0 when none
+  supervisor @16 :Text;       # node told when it goes overdue (the parent), or empty
+  overdueAtMs @17 :Int64;
+
+  enum State {
+    open @0;
+    reminded @1;
+    dueToday @2;
+    overdue @3;
+    closed @4;
+  }
+}
+
+# A 督办 received from a node below (services/node/supervision.h).
+struct Supervised {
+  origin @0 :Text;
+  notice @1 :Data;            # the latest Supervision body from the origin
+  receivedMs @2 :Int64;
+  closed @3 :Bool;
+}

@@ -21,6 +21,7 @@
 #include "services/common/capnp_io.h"
 #include "services/common/ids.h"
 #include "services/common/json.h"
+#include "services/common/paths.h"
 #include "services/store/store.h"
 #include "services/wire/socket_util.h"
 #include "tools/commands.h"
@@ -240,7 +241,7 @@ Result Hop(const std::string& dir, uint64_t count, size_t size, uint32_t window,
            int samples) {
   zmq::context_t ctx(1);
   Procs procs;
-  std::string bin = SelfDir();
+  std::string bin = BinaryDir();
   procs.pids.push_back(Spawn({bin + "/zhuji-broker", "--id", "bench", "--bind", "tcp://127.0.0.1:0",
                               "--endpoint-file", dir + "/broker.endpoint", "--log-level", "warn"},
                              dir + "/broker.log", false));

@@ -4,6 +4,7 @@
 
 #include "services/calendar/calendar.h"
 #include "services/common/json.h"
+#include "services/common/paths.h"
 #include "services/common/time_format.h"
 #include "tools/commands.h"
 #include "tools/process.h"
@@ -16,7 +17,7 @@ using calendar::Calendar;
 using calendar::Date;
 
 Calendar LoadFor(const Args& args) {
-  std::string dir = args.Get("calendar-dir", calendar::DefaultCalendarDir(SelfDir()));
+  std::string dir = args.Get("calendar-dir", calendar::DefaultCalendarDir(BinaryDir()));
   if (dir.empty()) {
     throw UsageError("no calendar folder found; give --calendar-dir DIR (deploy/calendar)");
   }

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "services/common/json.h"
+#include "services/common/paths.h"
 #include "services/common/time_format.h"
 #include "tools/cluster.h"
 #include "tools/commands.h"
@@ -157,7 +158,7 @@ int CmdCluster(const Args& args, zmq::context_t& ctx, std::ostream& out) {
   if (pos.size() < 3) throw UsageError("cluster needs an action and a topology FILE");
   std::string action = pos[1];
   Topology t = LoadTopology(pos[2]);
-  Cluster cluster(t, args.Get("run-dir", DefaultRunDir(t)), SelfDir(), ctx);
+  Cluster cluster(t, args.Get("run-dir", DefaultRunDir(t)), BinaryDir(), ctx);
   auto target = [&]() -> std::string {
     if (pos.size() != 4) throw UsageError("cluster " + action + " needs FILE and a node id");
     return pos[3];

@@ -8,6 +8,7 @@
 
 #include "services/common/ids.h"
 #include "services/common/json.h"
+#include "services/common/paths.h"
 #include "services/common/time_format.h"
 #include "services/node/config.h"
 #include "tools/cluster.h"
@@ -48,7 +49,7 @@ std::string ResolveControl(const Args& args) {
       throw UsageError("node " + args.Get("node") + " is not in " + args.Get("cluster"));
     }
     zmq::context_t unused(0);
-    Cluster c(t, args.Get("run-dir", DefaultRunDir(t)), SelfDir(), unused);
+    Cluster c(t, args.Get("run-dir", DefaultRunDir(t)), BinaryDir(), unused);
     return c.ControlEndpoint(args.Get("node"));
   }
   std::string config = args.Get("config");

@@ -15,6 +15,8 @@ int CmdInbox(const Args& args, zmq::context_t& ctx, std::ostream& out);
 int CmdBrokerStats(const Args& args, zmq::context_t& ctx, std::ostream& out);
 int CmdCluster(const Args& args, zmq::context_t& ctx, std::ostream& out);
 int CmdCalendar(const Args& args, zmq::context_t& ctx, std::ostream& out);
+int CmdDeadlines(const Args& args, zmq::context_t& ctx, std::ostream& out);
+int CmdClock(const Args& args, zmq::context_t& ctx, std::ostream& out);
 int CmdBench(const Args& args, zmq::context_t& ctx, std::ostream& out);
 
 // The control endpoint named by --control, --config, --cluster + --node, or $ZHUJI_CONFIG.

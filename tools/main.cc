@@ -25,6 +25,14 @@ Node commands:
   send --to NODE --text TEXT           queue a notice (通知) to another node, to test a link
        [--count N] [--wait]            N numbered notices; --wait returns once acknowledged
   inbox [--limit N | --all] [--json]   notices received (收件箱), newest first
+  deadlines [--overdue] [--due-within N] [--all] [--json]
+                                       tracked duties (期限): item, step, rule, due, working
+                                       days left, state, provisional flag
+  deadlines --supervised [--all]       督办 received from the nodes below, listed until closed
+  deadlines open --item I --step S --rule "GD Art. 14" (--days N [--from DATE] | --date DATE)
+       [--title T]                     track a duty by hand; overdue → 督办 to the parent node
+  deadlines close --item I --step S    the duty is done
+  clock advance --days N | clock set DATE   move a test node's fake clock ([clock] fake_start)
 
 Cluster commands (a local topology from deploy/topologies/):
   cluster up FILE                      start every broker and node that is not running
@@ -76,6 +84,8 @@ int main(int argc, char** argv) {
     if (cmd == "cluster") return CmdCluster(args, ctx, std::cout);
     if (cmd == "bench") return CmdBench(args, ctx, std::cout);
     if (cmd == "calendar") return CmdCalendar(args, ctx, std::cout);
+    if (cmd == "deadlines") return CmdDeadlines(args, ctx, std::cout);
+    if (cmd == "clock") return CmdClock(args, ctx, std::cout);
     if (cmd == "help") {
       std::cout << kUsage;
       return 0;

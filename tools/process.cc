@@ -90,14 +90,6 @@ bool StopProcess(pid_t pid, int sig, int timeout_ms) {
   return false;
 }
 
-std::string SelfDir() {
-  char buf[4096];
-  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-  if (n <= 0) return ".";
-  std::string path(buf, static_cast<size_t>(n));
-  return path.substr(0, path.rfind('/'));
-}
-
 int FreeTcpPort() {
   // Below the kernel's ephemeral range: a port from that range can be handed to an outgoing
   // connection (a node reconnecting to a killed broker can even connect to itself), and then the

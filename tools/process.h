@@ -22,9 +22,6 @@ bool IsRunning(pid_t pid);
 // Returns true if it exited.
 bool StopProcess(pid_t pid, int sig, int timeout_ms);
 
-// The folder of the running executable: the daemons are installed beside `zhuji`.
-std::string SelfDir();
-
 // A TCP port on 127.0.0.1 that was free a moment ago, below the ephemeral range.
 int FreeTcpPort();
 

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <set>
 
+#include "services/calendar/date.h"
+
 namespace zhuji::node {
 
 const char* LevelName(Level level) {
@@ -139,6 +141,33 @@ NodeConfig ParseNodeConfig(const std::string& text, const std::string& source) {
     if (x.retry_max_ms < x.retry_min_ms) {
       tr.Fail("retry_max_ms", "must not be below retry_min_ms");
     }
+  }
+  r.String("calendar_dir", c.calendar_dir);
+  if (auto* t = r.Table("deadlines")) {
+    Reader dr(*t, source, "deadlines.");
+    dr.Int("reminder_working_days", c.reminder_working_days, 0, 60);
+    dr.StringList("local_off_days", c.local_off_days);
+    dr.RefuseUnknown();
+    for (auto& d : c.local_off_days) {
+      if (!calendar::ParseDate(d))
+        dr.Fail("local_off_days", "'" + d + "' is not a date YYYY-MM-DD");
+    }
+  }
+  if (auto* t = r.Table("clock")) {
+    Reader cr(*t, source, "clock.");
+    std::string start;
+    cr.String("fake_start", start);
+    cr.RefuseUnknown();
+    auto day = calendar::ParseDate(start.substr(0, 10));
+    int hh = -1, mm = -1;
+    if (start.size() == 16 && start[10] == ' ' && start[13] == ':') {
+      hh = std::atoi(start.substr(11, 2).c_str());
+      mm = std::atoi(start.substr(14, 2).c_str());
+    }
+    if (!day || hh < 0 || hh > 23 || mm < 0 || mm > 59) {
+      cr.Fail("fake_start", "must be \"YYYY-MM-DD HH:MM\" (China Standard Time)");
+    }
+    c.fake_clock_start_ms = calendar::EndOfDayCstMs(*day - 1) + (hh * 60LL + mm) * 60'000;
   }
   if (auto* t = r.Table("store")) {
     Reader sr(*t, source, "store.");

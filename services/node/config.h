@@ -43,6 +43,12 @@ struct NodeConfig {
   std::string log_file;  // empty: stderr
   uint64_t map_size_mb = 256;
   TransportConfig transport;
+
+  // Working-day calendar and deadlines (issue #3).
+  std::string calendar_dir;                 // year files; default: found beside the binaries
+  int reminder_working_days = 3;            // RULES.md "Deadlines": remind 3 WD before
+  std::vector<std::string> local_off_days;  // per-node extra days off, "YYYY-MM-DD"
+  int64_t fake_clock_start_ms = 0;          // TEST ONLY: run on a fake clock from here
 };
 
 // Throws ConfigError naming the file, the key and the problem.

@@ -4,8 +4,10 @@
 
 #include "services/common/capnp_io.h"
 #include "services/common/ids.h"
+#include "services/common/time_format.h"
 #include "services/node/audit.h"
 #include "services/node/node.h"
+#include "services/node/supervision.h"
 #include "services/wire/socket_util.h"
 
 namespace zhuji::node {
@@ -118,6 +120,17 @@ void Node::HandleControl(const std::string& identity, std::string_view request) 
         }
         break;
       }
+      case schema::ControlRequest::DEADLINES:
+      case schema::ControlRequest::OPEN_DEADLINE:
+      case schema::ControlRequest::CLOSE_DEADLINE:
+      case schema::ControlRequest::SUPERVISED:
+      case schema::ControlRequest::CLOCK:
+        HandleDeadlineControl(req, r);
+        if (r.getError().size()) {
+          ++counters_.refused;
+          NoteError("refused a control request: " + std::string(r.getError().cStr()));
+        }
+        break;
       default:
         return fail("unknown control request");
     }
@@ -127,6 +140,127 @@ void Node::HandleControl(const std::string& identity, std::string_view request) 
     return fail("malformed control request: " + std::string(e.getDescription().cStr()));
   }
   ReplyControl(identity, reply);
+}
+
+void Node::HandleDeadlineControl(schema::ControlRequest::Reader req,
+                                 schema::ControlReply::Builder r) {
+  int64_t now = clock_.NowMs();
+  switch (req.which()) {
+    case schema::ControlRequest::DEADLINES: {
+      std::vector<DeadlineRecord> list;
+      {
+        auto txn = env_.BeginRead();
+        list = DeadlineBook::List(txn, req.getDeadlines().getAll());
+      }
+      auto out = r.initDeadlines();
+      calendar::Date today = calendar::CstDateOf(now);
+      auto views = out.initDeadlines(list.size());
+      for (size_t i = 0; i < list.size(); ++i) {
+        std::string bytes = list[i].Encode();
+        views[i].setRecord(
+            capnp::Data::Reader(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
+        views[i].setDaysLeft(calendar_.WorkingDaysBetween(today, list[i].due_day));
+      }
+      auto cal = out.initCalendar();
+      cal.setVersion(calendar_.Version());
+      auto years = calendar_.Years();
+      auto ys = cal.initYears(years.size());
+      for (size_t i = 0; i < years.size(); ++i) ys.set(i, years[i]);
+      auto local = cal.initLocalOffDays(calendar_.local_off_days().size());
+      size_t i = 0;
+      for (auto& [day, why] : calendar_.local_off_days())
+        local.set(i++, day.ToString() + " " + why);
+      cal.setTodayDay(today.days);
+      return;
+    }
+    case schema::ControlRequest::OPEN_DEADLINE: {
+      auto o = req.getOpenDeadline();
+      DeadlineSpec spec;
+      spec.item = o.getItem();
+      spec.step = o.getStep();
+      spec.rule = o.getRule();
+      spec.title = o.getTitle();
+      spec.trigger =
+          o.getHasTrigger() ? calendar::Date{o.getTriggerDay()} : calendar::CstDateOf(now);
+      spec.working_days = o.getWorkingDays();
+      if (o.getHasFixedDay()) spec.fixed_day = calendar::Date{o.getFixedDay()};
+      spec.supervisor = config_.parent;
+      Status st = Status::Ok();
+      DeadlineRecord d;
+      env_.Write([&](store::Txn& txn) {
+        st = deadlines_.Open(txn, spec, now, &d);
+        RefreshNextDeadline(txn);
+      });
+      if (!st.ok()) {
+        r.setError(st.message());
+        return;
+      }
+      auto out = r.initDeadlines();
+      auto views = out.initDeadlines(1);
+      std::string bytes = d.Encode();
+      views[0].setRecord(
+          capnp::Data::Reader(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
+      views[0].setDaysLeft(calendar_.WorkingDaysBetween(calendar::CstDateOf(now), d.due_day));
+      out.initCalendar().setVersion(calendar_.Version());
+      return;
+    }
+    case schema::ControlRequest::CLOSE_DEADLINE: {
+      auto c = req.getCloseDeadline();
+      std::optional<DeadlineRecord> was;
+      std::vector<QueuedEnvelope> queued;
+      env_.Write([&](store::Txn& txn) {
+        queued.clear();
+        was = deadlines_.Close(txn, c.getItem(), c.getStep(), now);
+        // The supervisor heard it was overdue: tell it the duty is done now.
+        if (was && was->state == schema::Deadline::State::OVERDUE) {
+          QueueSupervision(txn, *was, true, now, &queued);
+        }
+        RefreshNextDeadline(txn);
+      });
+      if (!was) {
+        r.setError("no open deadline for " + std::string(c.getItem().cStr()) + " / " +
+                   c.getStep().cStr());
+        return;
+      }
+      for (auto& q : queued) pump_.Enqueued(was->supervisor, q.seq);
+      r.setNone();
+      return;
+    }
+    case schema::ControlRequest::SUPERVISED: {
+      std::vector<SupervisedEntry> list;
+      {
+        auto txn = env_.BeginRead();
+        list = Supervision::List(txn, req.getSupervised());
+      }
+      auto views = r.initSupervised(list.size());
+      for (size_t i = 0; i < list.size(); ++i) {
+        views[i].setOrigin(list[i].origin);
+        views[i].setNotice(capnp::Data::Reader(
+            reinterpret_cast<const uint8_t*>(list[i].notice.data()), list[i].notice.size()));
+        views[i].setReceivedMs(list[i].received_ms);
+        views[i].setClosed(list[i].closed);
+      }
+      return;
+    }
+    case schema::ControlRequest::CLOCK: {
+      if (!fake_clock_) {
+        r.setError(
+            "this node runs on the real clock; only a test node ([clock] fake_start) can be moved");
+        return;
+      }
+      auto c = req.getClock();
+      if (c.getSetMs()) {
+        fake_clock_->Set(c.getSetMs());
+      } else {
+        fake_clock_->Advance(c.getAdvanceMs());
+      }
+      log_.warn("fake clock moved to {}", FormatCst(fake_clock_->NowMs()));
+      r.setClockMs(fake_clock_->NowMs());
+      return;
+    }
+    default:
+      r.setError("not a deadline request");
+  }
 }
 
 void Node::FillStatus(schema::NodeStatus::Builder st) {

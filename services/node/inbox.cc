@@ -5,6 +5,7 @@
 #include "services/common/capnp_io.h"
 #include "services/common/ids.h"
 #include "services/node/audit.h"
+#include "services/node/supervision.h"
 #include "zhuji/schemas/envelope.capnp.h"
 
 namespace zhuji::node {
@@ -34,11 +35,12 @@ InboxEntry Decode(std::string_view key, std::string_view value) {
   e.link_seq = env.getLinkSeq();
   e.kind = static_cast<uint16_t>(env.getKind());
   e.sent_at = env.getSentAt();
+  auto body = env.getBody();
+  std::string_view body_view(reinterpret_cast<const char*>(body.begin()), body.size());
   if (env.getKind() == schema::Kind::NOTICE) {
-    auto body = env.getBody();
-    auto notice =
-        ReadMessage(std::string_view(reinterpret_cast<const char*>(body.begin()), body.size()));
-    e.text = notice->Root<schema::Notice>().getText();
+    e.text = ReadMessage(body_view)->Root<schema::Notice>().getText();
+  } else if (env.getKind() == schema::Kind::SUPERVISION) {
+    e.text = Supervision::Summary(body_view);
   }
   return e;
 }
@@ -79,12 +81,21 @@ Delivery Inbox::Check(std::string_view routed_from, std::string_view bytes) cons
     }
     d.seq = env.getLinkSeq();
     if (d.seq == 0) return Refuse(wire::NackCode::MALFORMED, "envelope has no link sequence");
+    d.kind = env.getKind();
+    auto body = env.getBody();
+    std::string_view body_view(reinterpret_cast<const char*>(body.begin()), body.size());
     switch (env.getKind()) {
       case schema::Kind::NOTICE: {
-        auto body = env.getBody();
-        auto notice =
-            ReadMessage(std::string_view(reinterpret_cast<const char*>(body.begin()), body.size()));
+        auto notice = ReadMessage(body_view);
         (void)notice->Root<schema::Notice>().getText();
+        break;
+      }
+      case schema::Kind::SUPERVISION: {
+        auto s = ReadMessage(body_view);
+        if (s->Root<schema::Supervision>().getItem().size() == 0) {
+          return Refuse(wire::NackCode::MALFORMED, "督办 without an item");
+        }
+        d.body = std::string(body_view);
         break;
       }
       default:

@@ -16,6 +16,7 @@
 
 #include "services/store/store.h"
 #include "services/wire/header.h"
+#include "zhuji/schemas/envelope.capnp.h"
 
 namespace zhuji::node {
 
@@ -26,6 +27,8 @@ struct Delivery {
   uint64_t seq = 0;       // the envelope's link sequence
   uint64_t expected = 0;  // the origin's next expected sequence after this step
   std::string id;         // raw 16 bytes, when readable
+  schema::Kind kind = schema::Kind::NOTICE;
+  std::string body;  // the body, for kinds other than notices (the node applies it)
   wire::NackCode code = wire::NackCode::MALFORMED;  // for kRefused
   std::string reason;                               // for kRefused
 };

@@ -10,8 +10,11 @@
 #include <iostream>
 #include <string>
 
+#include "services/calendar/calendar.h"
 #include "services/common/clock.h"
+#include "services/common/paths.h"
 #include "services/common/signals.h"
+#include "services/common/time_format.h"
 #include "services/node/config.h"
 #include "services/node/node.h"
 #include "services/store/store.h"
@@ -90,10 +93,31 @@ int main(int argc, char** argv) {
 
   try {
     zhuji::store::Env env({config.data_dir + "/store", config.map_size_mb << 20, false});
+    std::string cal_dir = config.calendar_dir.empty()
+                              ? zhuji::calendar::DefaultCalendarDir(zhuji::BinaryDir())
+                              : config.calendar_dir;
+    if (cal_dir.empty()) {
+      throw std::runtime_error("no calendar folder: set calendar_dir (the deploy/calendar files)");
+    }
+    zhuji::calendar::Calendar calendar = zhuji::calendar::LoadCalendarDir(cal_dir);
+    for (auto& d : config.local_off_days) {
+      calendar.AddLocalOffDay(*zhuji::calendar::ParseDate(d), "local day off (node config)");
+    }
+    log->info("calendar {} from {}: years {}{}", calendar.Version(), cal_dir,
+              calendar.Years().empty() ? std::string("none")
+                                       : std::to_string(calendar.Years().front()) + "-" +
+                                             std::to_string(calendar.Years().back()),
+              config.local_off_days.empty() ? "" : ", with local days off");
     zmq::context_t ctx(1);
-    zhuji::SystemClock clock;
+    zhuji::SystemClock system_clock;
+    std::unique_ptr<zhuji::FakeClock> fake;
+    if (config.fake_clock_start_ms) {
+      fake = std::make_unique<zhuji::FakeClock>(config.fake_clock_start_ms);
+      log->warn("FAKE CLOCK (tests only): starting at {}", zhuji::FormatCst(fake->NowMs()));
+    }
+    const zhuji::Clock& clock = fake ? static_cast<const zhuji::Clock&>(*fake) : system_clock;
     {
-      zhuji::node::Node node(config, ctx, env, clock, *log);
+      zhuji::node::Node node(config, ctx, env, clock, fake.get(), std::move(calendar), *log);
       node.Start();
       node.Run(g_stop);
     }

@@ -11,6 +11,7 @@
 #include "services/common/capnp_io.h"
 #include "services/common/ids.h"
 #include "services/node/audit.h"
+#include "services/node/supervision.h"
 #include "services/wire/header.h"
 #include "services/wire/socket_util.h"
 
@@ -22,16 +23,19 @@ constexpr size_t kMaxParts = 4;
 }  // namespace
 
 Node::Node(const NodeConfig& config, zmq::context_t& ctx, store::Env& env, const Clock& clock,
-           spdlog::logger& log)
+           FakeClock* fake_clock, calendar::Calendar calendar, spdlog::logger& log)
     : config_(config),
       ctx_(ctx),
       env_(env),
       clock_(clock),
+      fake_clock_(fake_clock),
+      calendar_(std::move(calendar)),
       log_(log),
       outbox_(config.node_id),
       inbox_(config.node_id, config.transport.max_envelope_bytes),
       pump_(PumpPolicy{config.transport.retry_min_ms, config.transport.retry_max_ms,
-                       config.transport.window, config.transport.probe_max_ms}) {}
+                       config.transport.window, config.transport.probe_max_ms}),
+      deadlines_(calendar_, DeadlinePolicy{config.reminder_working_days}) {}
 
 Node::~Node() = default;
 
@@ -39,6 +43,7 @@ void Node::Start() {
   started_at_ = clock_.NowMs();
   {
     auto txn = env_.BeginRead();
+    next_deadline_ms_ = DeadlineBook::NextEventMs(txn);
     for (const auto& p : outbox_.Pending(txn)) {
       uint64_t acked = p.first_seq ? p.first_seq - 1 : p.last_seq;
       pump_.Track(p.destination, acked, p.last_seq);
@@ -107,6 +112,8 @@ void Node::Turn(int64_t poll_ms) {
   }
   if (!batch.empty()) ProcessBrokerBatch(batch);
   if (items.back().revents & ZMQ_POLLIN) ServeControl();
+  int64_t now = clock_.NowMs();
+  if (next_deadline_ms_ && *next_deadline_ms_ <= now) FireDeadlines(now);
   PumpOut();
   LinkTicks();
 }
@@ -205,7 +212,13 @@ void Node::ProcessBrokerBatch(std::vector<Incoming>& batch) {
   env_.Write([&](store::Txn& txn) {
     outcomes.clear();
     Inbox::Batch inbound(inbox_, txn, now);
-    for (auto& d : delivers) outcomes.push_back(inbound.Apply(d.source, d.body));
+    for (auto& d : delivers) {
+      outcomes.push_back(inbound.Apply(d.source, d.body));
+      const Delivery& o = outcomes.back();
+      if (o.outcome == Delivery::Outcome::kApplied && o.kind == schema::Kind::SUPERVISION) {
+        Supervision::Record(txn, o.origin, o.body, now);  // 督办 from a node below
+      }
+    }
     inbound.Finish();
     for (auto& [dest, seq] : acks) {
       auto it = pump_.destinations().find(dest);
@@ -329,6 +342,44 @@ void Node::AnswerWaiters(const std::string& destination, uint64_t acked) {
     } else {
       ++it;
     }
+  }
+}
+
+void Node::RefreshNextDeadline(store::Txn& txn) {
+  next_deadline_ms_ = DeadlineBook::NextEventMs(txn);
+}
+
+void Node::QueueSupervision(store::Txn& txn, const DeadlineRecord& d, bool closed, int64_t now,
+                            std::vector<QueuedEnvelope>* queued) {
+  if (d.supervisor.empty()) return;  // the province: nobody above; listed here only
+  OutgoingEnvelope out{d.supervisor, schema::Kind::SUPERVISION,
+                       Supervision::Body(d, config_.name, closed, closed ? now : 0), d.item};
+  queued->push_back(outbox_.Enqueue(txn, out, now));
+}
+
+void Node::FireDeadlines(int64_t now) {
+  std::vector<DeadlineEvent> events;
+  std::vector<std::pair<std::string, QueuedEnvelope>> queued;
+  env_.Write([&](store::Txn& txn) {
+    queued.clear();
+    events = deadlines_.Fire(txn, now);
+    for (auto& e : events) {
+      if (e.kind != DeadlineEvent::Kind::kOverdue) continue;
+      std::vector<QueuedEnvelope> q;
+      QueueSupervision(txn, e.deadline, false, now, &q);
+      for (auto& one : q) queued.emplace_back(e.deadline.supervisor, one);
+    }
+    RefreshNextDeadline(txn);
+  });
+  for (auto& [dest, q] : queued) pump_.Enqueued(dest, q.seq);
+  static const char* kWhat[] = {"提醒 reminder", "今日到期 due today", "逾期 overdue"};
+  for (auto& e : events) {
+    const auto& d = e.deadline;
+    log_.info("deadline {}: {} / {} ({}) due {} 24:00 CST{}{}", kWhat[static_cast<int>(e.kind)],
+              d.item, d.step, d.rule, d.due_day.ToString(), d.provisional ? " (provisional)" : "",
+              e.kind == DeadlineEvent::Kind::kOverdue && !d.supervisor.empty()
+                  ? "; 督办 sent to " + d.supervisor
+                  : "");
   }
 }
 

@@ -13,13 +13,16 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 #include <zmq.hpp>
 
+#include "services/calendar/calendar.h"
 #include "services/common/clock.h"
 #include "services/node/broker_link.h"
 #include "services/node/config.h"
+#include "services/node/deadlines.h"
 #include "services/node/inbox.h"
 #include "services/node/outbox.h"
 #include "services/node/pump.h"
@@ -37,8 +40,10 @@ struct NodeCounters {
 
 class Node {
  public:
+  // `fake_clock` is the same object as `clock` when the node runs on a fake clock (tests), so
+  // the control socket can move it; null otherwise.
   Node(const NodeConfig& config, zmq::context_t& ctx, store::Env& env, const Clock& clock,
-       spdlog::logger& log);
+       FakeClock* fake_clock, calendar::Calendar calendar, spdlog::logger& log);
   ~Node();
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
@@ -75,15 +80,26 @@ class Node {
   void ReplyControl(const std::string& identity, capnp::MessageBuilder& reply);
   void FillStatus(schema::NodeStatus::Builder status);
   void AnswerWaiters(const std::string& destination, uint64_t acked);
+  // Deadlines: fire what is due, and the control requests that open, close and list them.
+  void FireDeadlines(int64_t now);
+  void RefreshNextDeadline(store::Txn& txn);
+  void QueueSupervision(store::Txn& txn, const DeadlineRecord& d, bool closed, int64_t now,
+                        std::vector<QueuedEnvelope>* queued);
+  void HandleDeadlineControl(schema::ControlRequest::Reader req,
+                             schema::ControlReply::Builder reply);
 
   NodeConfig config_;
   zmq::context_t& ctx_;
   store::Env& env_;
   const Clock& clock_;
+  FakeClock* fake_clock_;
+  calendar::Calendar calendar_;
   spdlog::logger& log_;
   Outbox outbox_;
   Inbox inbox_;
   Pump pump_;
+  DeadlineBook deadlines_;
+  std::optional<int64_t> next_deadline_ms_;
   std::vector<std::unique_ptr<BrokerLink>> links_;
   std::unique_ptr<zmq::socket_t> control_;
   std::vector<Waiter> waiters_;

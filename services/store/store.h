@@ -46,6 +46,9 @@ inline constexpr const char* kTables[] = {
     "seen",    // node/inbox: envelope id -> be64(received-at)
     "inbox",   // node/inbox: be64(local seq) -> InboxRecord
     "audit",   // node/audit: be64(seq) -> AuditEntry (hash-chained)
+    "deadlines",       // node/deadlines: be64(next event ms) item \0 step -> "" (the timer)
+    "deadline_items",  // node/deadlines: item \0 step -> Deadline
+    "supervised",      // node/supervision: origin \0 item \0 step -> Supervised
 };
 
 inline constexpr uint32_t kSchemaVersion = 1;

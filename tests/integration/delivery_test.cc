@@ -40,8 +40,8 @@ void ExpectExactlyOnceInOrder(const std::vector<Received>& entries, const std::s
 TEST(Delivery, ThousandNoticesQueuedWhileDestinationDownArriveInOrder) {
   Harness h;
   h.StartBroker();
-  h.AddNode({"440000", "province", "", ""});
-  h.AddNode({"440106", "county", "440100", ""});
+  h.AddNode({"440000", "province", "", "", ""});
+  h.AddNode({"440106", "county", "440100", "", ""});
   h.StartNode("440106");
   // The province node has never run: every notice waits in the county's outbox.
   auto [first, last] = h.Send("440106", "440000", "queued", 1000);

@@ -11,8 +11,11 @@
 #include <stdexcept>
 #include <thread>
 
+#include "services/calendar/date.h"
+#include "services/common/capnp_io.h"
 #include "tools/control_client.h"
 #include "tools/process.h"
+#include "zhuji/schemas/envelope.capnp.h"
 
 namespace zhuji::testing {
 
@@ -108,7 +111,88 @@ void Harness::AddNode(const NodeSpec& spec, int broker) {
     << "log_file = \"" << ndir << "/node.log\"\n"
     << "[transport]\nheartbeat_interval_ms = 200\nheartbeat_liveness = 3\n"
     << "retry_min_ms = 100\nretry_max_ms = 1000\nprobe_max_ms = 300\n"
-    << spec.extra_transport << "\n";
+    << spec.extra_transport << "\n"
+    << spec.extra_config << "\n";
+}
+
+void Harness::RewriteNode(const NodeSpec& spec) {
+  int broker = nodes_.at(spec.id).broker;
+  pid_t pid = nodes_.at(spec.id).pid;
+  AddNode(spec, broker);
+  nodes_.at(spec.id).pid = pid;
+}
+
+int64_t Harness::CstMs(const std::string& cst) {
+  auto day = calendar::ParseDate(cst.substr(0, 10));
+  if (!day || cst.size() != 16) throw std::invalid_argument("not YYYY-MM-DD HH:MM: " + cst);
+  int hh = std::stoi(cst.substr(11, 2)), mm = std::stoi(cst.substr(14, 2));
+  return calendar::EndOfDayCstMs(*day - 1) + (hh * 60LL + mm) * 60'000;
+}
+
+namespace {
+std::unique_ptr<OwnedMessage> Control(zmq::context_t& ctx, const std::string& ep,
+                                      capnp::MessageBuilder& req) {
+  ControlClient client(ctx, ep);
+  auto reply = client.Call(req, 10'000);
+  auto r = reply->Root<schema::ControlReply>();
+  if (r.getError().size()) throw std::runtime_error(r.getError().cStr());
+  return reply;
+}
+}  // namespace
+
+void Harness::OpenDeadline(const std::string& id, const std::string& item, const std::string& step,
+                           const std::string& rule, int working_days, const std::string& from) {
+  capnp::MallocMessageBuilder req;
+  auto o = req.initRoot<schema::ControlRequest>().initOpenDeadline();
+  o.setItem(item);
+  o.setStep(step);
+  o.setRule(rule);
+  o.setWorkingDays(static_cast<uint16_t>(working_days));
+  o.setTriggerDay(calendar::ParseDate(from)->days);
+  o.setHasTrigger(true);
+  Control(ctx_, ControlEndpoint(id), req);
+}
+
+void Harness::CloseDeadline(const std::string& id, const std::string& item,
+                            const std::string& step) {
+  capnp::MallocMessageBuilder req;
+  auto c = req.initRoot<schema::ControlRequest>().initCloseDeadline();
+  c.setItem(item);
+  c.setStep(step);
+  Control(ctx_, ControlEndpoint(id), req);
+}
+
+std::vector<node::DeadlineRecord> Harness::Deadlines(const std::string& id, bool all) {
+  capnp::MallocMessageBuilder req;
+  req.initRoot<schema::ControlRequest>().initDeadlines().setAll(all);
+  auto reply = Control(ctx_, ControlEndpoint(id), req);
+  std::vector<node::DeadlineRecord> out;
+  for (auto v : reply->Root<schema::ControlReply>().getDeadlines().getDeadlines()) {
+    auto r = v.getRecord();
+    out.push_back(node::DeadlineRecord::Decode(
+        std::string_view(reinterpret_cast<const char*>(r.begin()), r.size())));
+  }
+  return out;
+}
+
+std::vector<SupervisedItem> Harness::Supervised(const std::string& id, bool all) {
+  capnp::MallocMessageBuilder req;
+  req.initRoot<schema::ControlRequest>().setSupervised(all);
+  auto reply = Control(ctx_, ControlEndpoint(id), req);
+  std::vector<SupervisedItem> out;
+  for (auto v : reply->Root<schema::ControlReply>().getSupervised()) {
+    auto n = v.getNotice();
+    auto msg = ReadMessage(std::string_view(reinterpret_cast<const char*>(n.begin()), n.size()));
+    auto s = msg->Root<schema::Supervision>();
+    out.push_back({v.getOrigin(), s.getItem(), s.getStep(), s.getRule(), v.getClosed()});
+  }
+  return out;
+}
+
+void Harness::SetClock(const std::string& id, const std::string& cst) {
+  capnp::MallocMessageBuilder req;
+  req.initRoot<schema::ControlRequest>().initClock().setSetMs(CstMs(cst));
+  Control(ctx_, ControlEndpoint(id), req);
 }
 
 std::string Harness::ControlEndpoint(const std::string& id) const {
@@ -177,8 +261,8 @@ size_t Harness::CountPrefix(const std::string& id, const std::string& prefix) {
 
 void Harness::StartProvinceAndCounty(const std::string& province_transport) {
   if (brokers_.empty()) StartBroker();
-  AddNode({"440000", "province", "", province_transport});
-  AddNode({"440106", "county", "440100", ""});
+  AddNode({"440000", "province", "", province_transport, ""});
+  AddNode({"440106", "county", "440100", "", ""});
   StartNode("440000");
   StartNode("440106");
 }

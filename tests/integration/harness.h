@@ -13,6 +13,7 @@
 #include <zmq.hpp>
 
 #include "../unit/temp_dir.h"
+#include "services/node/deadlines.h"
 #include "services/wire/header.h"
 
 namespace zhuji::testing {
@@ -22,6 +23,12 @@ struct NodeSpec {
   std::string level = "county";
   std::string parent;
   std::string extra_transport;  // extra lines for the [transport] table
+  std::string extra_config;     // more tables at the end, e.g. "[clock]\nfake_start = …"
+};
+
+struct SupervisedItem {
+  std::string origin, item, step, rule;
+  bool closed = false;
 };
 
 struct Received {
@@ -64,6 +71,18 @@ class Harness {
   // `province_transport` adds lines to the province's [transport] table.
   void StartProvinceAndCounty(const std::string& province_transport = "");
   NodeCounters Counters(const std::string& id);
+
+  // Deadlines over the control socket.
+  void OpenDeadline(const std::string& id, const std::string& item, const std::string& step,
+                    const std::string& rule, int working_days, const std::string& from_date);
+  void CloseDeadline(const std::string& id, const std::string& item, const std::string& step);
+  std::vector<node::DeadlineRecord> Deadlines(const std::string& id, bool all = false);
+  std::vector<SupervisedItem> Supervised(const std::string& id, bool all = false);
+  // Sets a fake-clock node's clock to "YYYY-MM-DD HH:MM" China Standard Time.
+  void SetClock(const std::string& id, const std::string& cst);
+  static int64_t CstMs(const std::string& cst);
+  // Replaces a node's configuration (it must be stopped), e.g. to start it at another time.
+  void RewriteNode(const NodeSpec& spec);
   wire::BrokerStats BrokerStatsOf(int index);
 
   // Polls `done` every 20 ms until it is true or `timeout` passes.

@@ -16,8 +16,8 @@ using std::chrono::seconds;
 std::pair<int, int> StartTwoLevels(Harness& h) {
   int province = h.StartBroker();
   int city = h.StartBroker({"--upstream", h.BrokerEndpoint(province)});
-  h.AddNode({"440000", "province", "", ""}, province);
-  h.AddNode({"440106", "county", "440100", ""}, city);
+  h.AddNode({"440000", "province", "", "", ""}, province);
+  h.AddNode({"440106", "county", "440100", "", ""}, city);
   h.StartNode("440000");
   h.StartNode("440106");
   return {province, city};
@@ -57,7 +57,7 @@ TEST(Upstream, NodeKnownNowhereIsUnreachableAndItsEnvelopesWait) {
   Harness h;
   int province = h.StartBroker();
   int city = h.StartBroker({"--upstream", h.BrokerEndpoint(province)});
-  h.AddNode({"440106", "county", "440100", ""}, city);
+  h.AddNode({"440106", "county", "440100", "", ""}, city);
   h.StartNode("440106");
   h.Send("440106", "440300", "nowhere", 3);
   EXPECT_TRUE(
