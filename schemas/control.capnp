@@ -13,7 +13,20 @@ struct ControlRequest {
     closeDeadline @5 :CloseDeadlineRequest;
     supervised @6 :Bool;          # true: closed ones too
     clock @7 :ClockRequest;       # test-only: refused unless the node runs a fake clock
+    loadCalendar @8 :LoadCalendarRequest;   # province node only
   }
+}
+
+struct LoadCalendarRequest {
+  fileName @0 :Text;
+  toml @1 :Text;
+}
+
+struct CalendarLoaded {
+  year @0 :Int32;
+  version @1 :Text;
+  recomputed @2 :UInt32;          # provisional deadlines recomputed here
+  forwardedTo @3 :List(Text);
 }
 
 struct DeadlinesRequest {
@@ -118,6 +131,7 @@ struct ControlReply {
     deadlines @5 :DeadlineList;
     supervised @6 :List(SupervisedView);
     clockMs @7 :Int64;
+    calendarLoaded @8 :CalendarLoaded;
   }
 }
 

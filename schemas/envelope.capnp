@@ -7,6 +7,7 @@ $import "/capnp/c++.capnp".namespace("zhuji::schema");
 enum Kind {
   notice @0;           # a plain operator notice (通知), used to test a link
   supervision @1;      # an overdue notice (督办) to the supervising secrecy admin dept, or its closing
+  calendarUpdate @2;   # a year's official schedule, published by the province, passed down
 }
 
 struct Envelope {
@@ -39,4 +40,13 @@ struct Supervision {
   originName @8 :Text;
   provisional @9 :Bool;
   calendarVersion @10 :Text;
+}
+
+# A year of the working-day calendar (deploy/calendar/<year>.toml), published by the province
+# node and passed down level by level; every node recomputes its provisional deadlines.
+struct CalendarUpdate {
+  fileName @0 :Text;
+  toml @1 :Text;              # the year file as loaded on the province node
+  publishedBy @2 :Text;       # the province node id
+  version @3 :Text;           # the province's calendar version after loading it
 }

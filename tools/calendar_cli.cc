@@ -1,4 +1,8 @@
 // `zhuji calendar add|show`: the working-day calendar (工作日) for operators, without a node.
+#include <capnp/message.h>
+
+#include <filesystem>
+#include <fstream>
 #include <iomanip>
 #include <sstream>
 
@@ -7,6 +11,7 @@
 #include "services/common/paths.h"
 #include "services/common/time_format.h"
 #include "tools/commands.h"
+#include "tools/control_client.h"
 #include "tools/process.h"
 
 namespace zhuji::tools {
@@ -154,20 +159,52 @@ int Show(const Args& args, std::ostream& out) {
   return 0;
 }
 
+int Load(const Args& args, zmq::context_t& ctx, std::ostream& out) {
+  const auto& pos = args.positionals();
+  if (pos.size() != 3)
+    throw UsageError("calendar load needs a year FILE (TOML, like deploy/calendar/2026.toml)");
+  std::ifstream in(pos[2]);
+  if (!in) throw UsageError("cannot read " + pos[2]);
+  std::stringstream text;
+  text << in.rdbuf();
+  calendar::ParseYearFile(text.str(), pos[2]);  // refuse a bad file before it goes anywhere
+  capnp::MallocMessageBuilder req;
+  auto l = req.initRoot<schema::ControlRequest>().initLoadCalendar();
+  l.setFileName(std::filesystem::path(pos[2]).filename().string());
+  l.setToml(text.str());
+  ControlClient client(ctx, ResolveControl(args));
+  auto reply = client.Call(req, static_cast<int>(args.GetInt("timeout", 10'000, 100, 600'000)));
+  auto r = reply->Root<schema::ControlReply>();
+  if (r.getError().size()) {
+    std::cerr << "zhuji: calendar load refused: " << r.getError().cStr() << "\n";
+    return 1;
+  }
+  auto c = r.getCalendarLoaded();
+  out << "已载入 loaded " << c.getYear() << " 年 schedule; calendar now " << c.getVersion().cStr()
+      << "; " << c.getRecomputed() << " provisional deadline(s) recomputed here; published to";
+  for (auto n : c.getForwardedTo()) out << " " << n.cStr();
+  if (c.getForwardedTo().size() == 0) out << " no node (no children configured)";
+  out << " (each passes it on to the nodes below it; offline nodes get it when they return)\n";
+  return 0;
+}
+
 }  // namespace
 
-int CmdCalendar(const Args& args, zmq::context_t&, std::ostream& out) {
-  args.Allow({"calendar-dir", "json", "help"});
+int CmdCalendar(const Args& args, zmq::context_t& ctx, std::ostream& out) {
+  auto allowed = kNodeSelect;
+  for (auto k : {"calendar-dir", "json"}) allowed.insert(k);
+  args.Allow(allowed);
   const auto& pos = args.positionals();
-  if (pos.size() < 2) throw UsageError("calendar needs an action: add, show");
+  if (pos.size() < 2) throw UsageError("calendar needs an action: add, show, load");
   try {
+    if (pos[1] == "load") return Load(args, ctx, out);
     if (pos[1] == "add") return Add(args, out);
     if (pos[1] == "show") return Show(args, out);
   } catch (const calendar::CalendarError& e) {
     std::cerr << "zhuji: calendar: " << e.what() << "\n";
     return 1;
   }
-  throw UsageError("unknown calendar action '" + pos[1] + "' (add, show)");
+  throw UsageError("unknown calendar action '" + pos[1] + "' (add, show, load)");
 }
 
 }  // namespace zhuji::tools

@@ -128,6 +128,11 @@ void Cluster::WriteNodeConfig(const TopologyNode& n) {
     << "name = \"" << n.name << "\"\n"
     << "level = \"" << n.level << "\"\n";
   if (!n.parent.empty()) c << "parent = \"" << n.parent << "\"\n";
+  std::string children;
+  for (auto& other : topology_.nodes) {
+    if (other.parent == n.id) children += (children.empty() ? "\"" : ", \"") + other.id + "\"";
+  }
+  c << "children = [" << children << "]\n";
   c << "brokers = [\"" << BrokerEndpoint(n.broker) << "\"]\n"
     << "data_dir = \"" << dir << "\"\n"
     << "control = \"" << ControlEndpoint(n.id) << "\"\n"

@@ -50,6 +50,8 @@ Working-day calendar (工作日; official schedules in deploy/calendar/, --calen
   calendar add DATE N [--json]         the due date N working days after DATE (DATE not
                                        counted; due 24:00 CST), with the days it counted
   calendar show YEAR [--json]          off-days, make-up working days, working days per month
+  [NODE] calendar load FILE            on the province node: load a year's schedule and publish
+                                       it to every node below; provisional deadlines recomputed
 
 Other:
   broker-stats ENDPOINT [--json]       a broker's counters (routes, relayed, refused)

@@ -122,6 +122,7 @@ NodeConfig ParseNodeConfig(const std::string& text, const std::string& source) {
   r.String("level", level);
   r.String("parent", c.parent);
   r.StringList("brokers", c.brokers);
+  r.StringList("children", c.children);
   r.String("data_dir", c.data_dir);
   r.String("control", c.control);
   r.String("log_level", c.log_level);
@@ -195,6 +196,9 @@ NodeConfig ParseNodeConfig(const std::string& text, const std::string& source) {
   } else if (!IsDivisionCode(c.parent)) {
     r.Fail("parent",
            "a " + std::string(LevelName(c.level)) + " node needs its parent's six-digit code");
+  }
+  for (auto& child : c.children) {
+    if (!IsDivisionCode(child)) r.Fail("children", "'" + child + "' is not a six-digit node id");
   }
   if (c.brokers.empty()) r.Fail("brokers", "at least one broker endpoint is required");
   for (auto& b : c.brokers) {

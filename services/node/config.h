@@ -35,8 +35,9 @@ struct NodeConfig {
   std::string node_id;  // GB/T 2260 code, six digits
   std::string name;     // e.g. 天河区
   Level level = Level::kCounty;
-  std::string parent;                // parent node id; empty for a province
-  std::vector<std::string> brokers;  // ZeroMQ endpoints, first alive is used (HA)
+  std::string parent;                 // parent node id; empty for a province
+  std::vector<std::string> children;  // node ids one level down (calendar updates go to them)
+  std::vector<std::string> brokers;   // ZeroMQ endpoints, first alive is used (HA)
   std::string data_dir;
   std::string control;  // default ipc://<data_dir>/control.sock
   std::string log_level = "info";

@@ -125,6 +125,7 @@ void Node::HandleControl(const std::string& identity, std::string_view request) 
       case schema::ControlRequest::CLOSE_DEADLINE:
       case schema::ControlRequest::SUPERVISED:
       case schema::ControlRequest::CLOCK:
+      case schema::ControlRequest::LOAD_CALENDAR:
         HandleDeadlineControl(req, r);
         if (r.getError().size()) {
           ++counters_.refused;
@@ -256,6 +257,36 @@ void Node::HandleDeadlineControl(schema::ControlRequest::Reader req,
       }
       log_.warn("fake clock moved to {}", FormatCst(fake_clock_->NowMs()));
       r.setClockMs(fake_clock_->NowMs());
+      return;
+    }
+    case schema::ControlRequest::LOAD_CALENDAR: {
+      if (config_.level != Level::kProvince) {
+        r.setError(
+            "a calendar year is loaded on the province node, which passes it down to every "
+            "node; this node is " +
+            std::string(LevelName(config_.level)));
+        return;
+      }
+      auto l = req.getLoadCalendar();
+      std::string file = l.getFileName(), toml = l.getToml();
+      try {
+        calendar::ParseYearFile(toml, file);
+      } catch (const calendar::CalendarError& e) {
+        r.setError(e.what());
+        return;
+      }
+      CalendarApplied applied;
+      env_.Write([&](store::Txn& txn) {
+        applied = ApplyCalendarYear(txn, file, toml, now);
+        RefreshNextDeadline(txn);
+      });
+      for (auto& [child, seq] : applied.forwarded) pump_.Enqueued(child, seq);
+      auto out = r.initCalendarLoaded();
+      out.setYear(applied.year);
+      out.setVersion(calendar_.Version());
+      out.setRecomputed(static_cast<uint32_t>(applied.recomputed));
+      auto f = out.initForwardedTo(applied.forwarded.size());
+      for (size_t i = 0; i < applied.forwarded.size(); ++i) f.set(i, applied.forwarded[i].first);
       return;
     }
     default:

@@ -2,6 +2,7 @@
 
 #include <kj/exception.h>
 
+#include "services/calendar/calendar.h"
 #include "services/common/capnp_io.h"
 #include "services/common/ids.h"
 #include "services/node/audit.h"
@@ -41,6 +42,11 @@ InboxEntry Decode(std::string_view key, std::string_view value) {
     e.text = ReadMessage(body_view)->Root<schema::Notice>().getText();
   } else if (env.getKind() == schema::Kind::SUPERVISION) {
     e.text = Supervision::Summary(body_view);
+  } else if (env.getKind() == schema::Kind::CALENDAR_UPDATE) {
+    auto u = ReadMessage(body_view);
+    auto r = u->Root<schema::CalendarUpdate>();
+    e.text = std::string("日历更新 calendar update ") + r.getFileName().cStr() + " from " +
+             r.getPublishedBy().cStr() + " (" + r.getVersion().cStr() + ")";
   }
   return e;
 }
@@ -94,6 +100,22 @@ Delivery Inbox::Check(std::string_view routed_from, std::string_view bytes) cons
         auto s = ReadMessage(body_view);
         if (s->Root<schema::Supervision>().getItem().size() == 0) {
           return Refuse(wire::NackCode::MALFORMED, "督办 without an item");
+        }
+        d.body = std::string(body_view);
+        break;
+      }
+      case schema::Kind::CALENDAR_UPDATE: {
+        if (d.origin != parent_) {
+          return Refuse(wire::NackCode::MALFORMED,
+                        "calendar updates are accepted only from the parent node " +
+                            (parent_.empty() ? std::string("(this is the province)") : parent_));
+        }
+        auto u = ReadMessage(body_view);
+        auto r = u->Root<schema::CalendarUpdate>();
+        try {
+          calendar::ParseYearFile(r.getToml(), r.getFileName());
+        } catch (const calendar::CalendarError& e) {
+          return Refuse(wire::NackCode::MALFORMED, std::string("calendar update: ") + e.what());
         }
         d.body = std::string(body_view);
         break;

@@ -46,8 +46,9 @@ struct InboxEntry {
 
 class Inbox {
  public:
-  Inbox(std::string self, uint64_t max_envelope_bytes)
-      : self_(std::move(self)), max_bytes_(max_envelope_bytes) {}
+  // `parent` is the only node a calendar update is accepted from (empty for a province).
+  Inbox(std::string self, std::string parent, uint64_t max_envelope_bytes)
+      : self_(std::move(self)), parent_(std::move(parent)), max_bytes_(max_envelope_bytes) {}
 
   // Applies a batch in one write transaction. Per-origin counters and the inbox position are
   // read once and written once, and the audit log gets one entry per origin naming the range of
@@ -90,6 +91,7 @@ class Inbox {
   Delivery Check(std::string_view routed_from, std::string_view bytes) const;
 
   std::string self_;
+  std::string parent_;
   uint64_t max_bytes_;
 };
 

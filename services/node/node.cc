@@ -32,7 +32,7 @@ Node::Node(const NodeConfig& config, zmq::context_t& ctx, store::Env& env, const
       calendar_(std::move(calendar)),
       log_(log),
       outbox_(config.node_id),
-      inbox_(config.node_id, config.transport.max_envelope_bytes),
+      inbox_(config.node_id, config.parent, config.transport.max_envelope_bytes),
       pump_(PumpPolicy{config.transport.retry_min_ms, config.transport.retry_max_ms,
                        config.transport.window, config.transport.probe_max_ms}),
       deadlines_(calendar_, DeadlinePolicy{config.reminder_working_days}) {}
@@ -43,6 +43,12 @@ void Node::Start() {
   started_at_ = clock_.NowMs();
   {
     auto txn = env_.BeginRead();
+    // Years published by the province since the files were installed override the files.
+    auto cursor = txn.OpenCursor("calendar");
+    for (auto kv = cursor.First(); kv; kv = cursor.Next()) {
+      auto y = calendar::ParseYearFile(std::string(kv->second), std::string(kv->first));
+      (void)calendar_.AddYear(y, true);
+    }
     next_deadline_ms_ = DeadlineBook::NextEventMs(txn);
     for (const auto& p : outbox_.Pending(txn)) {
       uint64_t acked = p.first_seq ? p.first_seq - 1 : p.last_seq;
@@ -208,9 +214,12 @@ void Node::ProcessBrokerBatch(std::vector<Incoming>& batch) {
 
   // Group commit: every delivery and acknowledgement of this batch in one transaction.
   std::vector<Delivery> outcomes;
+  std::vector<std::pair<std::string, uint64_t>> calendar_forwarded;
+  bool calendar_changed = false;
   int64_t now = clock_.NowMs();
   env_.Write([&](store::Txn& txn) {
     outcomes.clear();
+    calendar_forwarded.clear();
     Inbox::Batch inbound(inbox_, txn, now);
     for (auto& d : delivers) {
       outcomes.push_back(inbound.Apply(d.source, d.body));
@@ -218,8 +227,16 @@ void Node::ProcessBrokerBatch(std::vector<Incoming>& batch) {
       if (o.outcome == Delivery::Outcome::kApplied && o.kind == schema::Kind::SUPERVISION) {
         Supervision::Record(txn, o.origin, o.body, now);  // 督办 from a node below
       }
+      if (o.outcome == Delivery::Outcome::kApplied && o.kind == schema::Kind::CALENDAR_UPDATE) {
+        auto u = ReadMessage(o.body);
+        auto r = u->Root<schema::CalendarUpdate>();
+        auto applied = ApplyCalendarYear(txn, r.getFileName(), r.getToml(), now);
+        for (auto& f : applied.forwarded) calendar_forwarded.push_back(f);
+        calendar_changed = true;
+      }
     }
     inbound.Finish();
+    if (calendar_changed) RefreshNextDeadline(txn);
     for (auto& [dest, seq] : acks) {
       auto it = pump_.destinations().find(dest);
       if (it == pump_.destinations().end() || seq <= it->second.acked) continue;
@@ -227,6 +244,8 @@ void Node::ProcessBrokerBatch(std::vector<Incoming>& batch) {
       outbox_.Acknowledge(txn, dest, upto);
     }
   });
+
+  for (auto& [child, seq] : calendar_forwarded) pump_.Enqueued(child, seq);
 
   // Durable now: acknowledge, once per origin, cumulatively.
   std::map<std::string, std::pair<BrokerLink*, uint64_t>> ack_to;  // origin -> (link, expected)
@@ -355,6 +374,38 @@ void Node::QueueSupervision(store::Txn& txn, const DeadlineRecord& d, bool close
   OutgoingEnvelope out{d.supervisor, schema::Kind::SUPERVISION,
                        Supervision::Body(d, config_.name, closed, closed ? now : 0), d.item};
   queued->push_back(outbox_.Enqueue(txn, out, now));
+}
+
+Node::CalendarApplied Node::ApplyCalendarYear(store::Txn& txn, const std::string& file_name,
+                                              const std::string& toml, int64_t now) {
+  CalendarApplied out;
+  calendar::YearSchedule y = calendar::ParseYearFile(toml, file_name);  // checked already
+  (void)calendar_.AddYear(y, true);
+  out.year = y.year;
+  txn.Put("calendar", "year/" + std::to_string(y.year), toml);
+  out.recomputed = deadlines_.RecomputeProvisional(txn, now);
+  capnp::MallocMessageBuilder m;
+  auto u = m.initRoot<schema::CalendarUpdate>();
+  u.setFileName(file_name);
+  u.setToml(toml);
+  u.setPublishedBy(config_.level == Level::kProvince ? config_.node_id : "");
+  u.setVersion(calendar_.Version());
+  std::string body = ToBytes(m);
+  for (auto& child : config_.children) {
+    auto q = outbox_.Enqueue(txn, {child, schema::Kind::CALENDAR_UPDATE, body, {}}, now);
+    out.forwarded.emplace_back(child, q.seq);
+  }
+  Audit::Append(txn, now, "calendar year loaded",
+                std::to_string(y.year) + " from " + file_name + ": now " + calendar_.Version() +
+                    ", " + std::to_string(out.recomputed) +
+                    " provisional deadline(s) recomputed, "
+                    "passed to " +
+                    std::to_string(out.forwarded.size()) + " node(s) below");
+  log_.info(
+      "calendar: {} schedule applied, now {}; {} provisional deadline(s) recomputed; passed "
+      "to {} node(s) below",
+      y.year, calendar_.Version(), out.recomputed, out.forwarded.size());
+  return out;
 }
 
 void Node::FireDeadlines(int64_t now) {

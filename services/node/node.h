@@ -85,6 +85,15 @@ class Node {
   void RefreshNextDeadline(store::Txn& txn);
   void QueueSupervision(store::Txn& txn, const DeadlineRecord& d, bool closed, int64_t now,
                         std::vector<QueuedEnvelope>* queued);
+  // A year of the calendar arrived (from the parent) or was loaded (on the province): store it,
+  // recompute provisional deadlines, pass it to the children. In the caller's transaction.
+  struct CalendarApplied {
+    int year = 0;
+    size_t recomputed = 0;
+    std::vector<std::pair<std::string, uint64_t>> forwarded;  // child, link seq
+  };
+  CalendarApplied ApplyCalendarYear(store::Txn& txn, const std::string& file_name,
+                                    const std::string& toml, int64_t now);
   void HandleDeadlineControl(schema::ControlRequest::Reader req,
                              schema::ControlReply::Builder reply);
 

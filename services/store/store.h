@@ -49,6 +49,7 @@ inline constexpr const char* kTables[] = {
     "deadlines",       // node/deadlines: be64(next event ms) item \0 step -> "" (the timer)
     "deadline_items",  // node/deadlines: item \0 step -> Deadline
     "supervised",      // node/supervision: origin \0 item \0 step -> Supervised
+    "calendar",        // node: "year/<yyyy>" -> year file (TOML) received or loaded
 };
 
 inline constexpr uint32_t kSchemaVersion = 1;

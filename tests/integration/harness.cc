@@ -109,10 +109,10 @@ void Harness::AddNode(const NodeSpec& spec, int broker) {
   c << "brokers = [\"" << brokers_.at(broker).endpoint << "\"]\n"
     << "data_dir = \"" << ndir << "\"\n"
     << "log_file = \"" << ndir << "/node.log\"\n"
+    << spec.extra_config << "\n"
     << "[transport]\nheartbeat_interval_ms = 200\nheartbeat_liveness = 3\n"
     << "retry_min_ms = 100\nretry_max_ms = 1000\nprobe_max_ms = 300\n"
-    << spec.extra_transport << "\n"
-    << spec.extra_config << "\n";
+    << spec.extra_transport << "\n";
 }
 
 void Harness::RewriteNode(const NodeSpec& spec) {
@@ -187,6 +187,15 @@ std::vector<SupervisedItem> Harness::Supervised(const std::string& id, bool all)
     out.push_back({v.getOrigin(), s.getItem(), s.getStep(), s.getRule(), v.getClosed()});
   }
   return out;
+}
+
+void Harness::LoadCalendar(const std::string& id, const std::string& file_name,
+                           const std::string& toml) {
+  capnp::MallocMessageBuilder req;
+  auto l = req.initRoot<schema::ControlRequest>().initLoadCalendar();
+  l.setFileName(file_name);
+  l.setToml(toml);
+  Control(ctx_, ControlEndpoint(id), req);
 }
 
 void Harness::SetClock(const std::string& id, const std::string& cst) {

@@ -23,7 +23,7 @@ struct NodeSpec {
   std::string level = "county";
   std::string parent;
   std::string extra_transport;  // extra lines for the [transport] table
-  std::string extra_config;     // more tables at the end, e.g. "[clock]\nfake_start = …"
+  std::string extra_config;     // top-level keys, then tables, e.g. "[clock]\nfake_start = …"
 };
 
 struct SupervisedItem {
@@ -80,6 +80,8 @@ class Harness {
   std::vector<SupervisedItem> Supervised(const std::string& id, bool all = false);
   // Sets a fake-clock node's clock to "YYYY-MM-DD HH:MM" China Standard Time.
   void SetClock(const std::string& id, const std::string& cst);
+  // `zhuji calendar load` on a node; throws with the node's reason when refused.
+  void LoadCalendar(const std::string& id, const std::string& file_name, const std::string& toml);
   static int64_t CstMs(const std::string& cst);
   // Replaces a node's configuration (it must be stopped), e.g. to start it at another time.
   void RewriteNode(const NodeSpec& spec);

@@ -48,7 +48,7 @@ class DeliveryTest : public ::testing::Test {
   testing::TempDir sender_dir_, receiver_dir_;
   store::Env sender_env_, receiver_env_;
   Outbox outbox_{"440106"};
-  Inbox inbox_{"440000", 1 << 16};
+  Inbox inbox_{"440000", "", 1 << 16};
 };
 
 TEST_F(DeliveryTest, OutboxNumbersEachDestinationFromOne) {
