@@ -49,6 +49,10 @@ Usage: zhuji bench hop [--count N] [--size BYTES] [--samples N] [--window N] [--
   --dir DIR      where the stores go (default $TMPDIR or /var/tmp): the disk being measured
   --json         one JSON object instead of the table
 
+       zhuji bench deadlines [--count N] [--due K] [--dir DIR]
+         N open deadlines in one store (default 1000000): an idle tick, a tick with K due
+         (default 1000), and a restart of a real zhuji-node to serving
+
 Runs a broker and two nodes as separate processes with fsync on every commit, and in the same
 run the best case: LMDB batch commit + ZeroMQ round trip in one process, no broker, no workflow.
 )";
@@ -315,8 +319,14 @@ Result Hop(const std::string& dir, uint64_t count, size_t size, uint32_t window,
 
 }  // namespace
 
+int BenchDeadlines(const Args& args, std::ostream& out);
+
 int CmdBench(const Args& args, zmq::context_t&, std::ostream& out) {
-  args.Allow({"count", "size", "samples", "dir", "json", "help", "window", "batch"});
+  args.Allow({"count", "size", "samples", "dir", "json", "help", "window", "batch", "due",
+              "calendar-dir", "keep"});
+  if (args.positionals().size() >= 2 && args.positionals()[1] == "deadlines") {
+    return BenchDeadlines(args, out);
+  }
   if (args.Flag("help") || args.positionals().size() < 2 || args.positionals()[1] != "hop") {
     out << kBenchUsage;
     return args.Flag("help") ? 0 : 2;

@@ -56,11 +56,14 @@ Working-day calendar (工作日; official schedules in deploy/calendar/, --calen
 Other:
   broker-stats ENDPOINT [--json]       a broker's counters (routes, relayed, refused)
   bench hop [options]                  throughput and latency of one durable hop; `zhuji bench --help`
+  bench deadlines [--count N]          1,000,000 open deadlines: idle tick, tick with 1,000 due,
+                                       restart to serving
 
 Exit status: 0 ok, 1 the operation failed, 2 usage error.
 )";
 
-const std::set<std::string> kFlags = {"json", "wait", "purge", "kill", "help", "all"};
+const std::set<std::string> kFlags = {"json", "wait",    "purge",      "kill", "help",
+                                      "all",  "overdue", "supervised", "keep"};
 
 }  // namespace
 

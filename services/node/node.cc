@@ -424,13 +424,21 @@ void Node::FireDeadlines(int64_t now) {
   });
   for (auto& [dest, q] : queued) pump_.Enqueued(dest, q.seq);
   static const char* kWhat[] = {"提醒 reminder", "今日到期 due today", "逾期 overdue"};
-  for (auto& e : events) {
+  constexpr size_t kLogEach = 20;  // a node back after days may fire thousands at once
+  for (size_t i = 0; i < events.size() && i < kLogEach; ++i) {
+    const auto& e = events[i];
     const auto& d = e.deadline;
     log_.info("deadline {}: {} / {} ({}) due {} 24:00 CST{}{}", kWhat[static_cast<int>(e.kind)],
               d.item, d.step, d.rule, d.due_day.ToString(), d.provisional ? " (provisional)" : "",
               e.kind == DeadlineEvent::Kind::kOverdue && !d.supervisor.empty()
                   ? "; 督办 sent to " + d.supervisor
                   : "");
+  }
+  if (events.size() > kLogEach) {
+    size_t overdue = 0;
+    for (auto& e : events) overdue += e.kind == DeadlineEvent::Kind::kOverdue;
+    log_.info("deadline: {} more event(s) in this tick ({} overdue in all); see zhuji deadlines",
+              events.size() - kLogEach, overdue);
   }
 }
 
