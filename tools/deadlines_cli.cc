@@ -133,7 +133,7 @@ int Supervised(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     out << "  " << v.getOrigin().cStr() << " " << s.getOriginName().cStr() << "  "
         << s.getItem().cStr() << " / " << s.getStep().cStr() << "  " << s.getRule().cStr()
         << (s.getTitle().size() ? "  " + std::string(s.getTitle().cStr()) : "")
-        << "\n      due 到期 " << FormatCst(s.getDueMs()) << ", overdue since 逾期自 "
+        << "\n      due 到期 " << FormatDueCst(s.getDueMs()) << ", overdue since 逾期自 "
         << FormatCst(s.getOverdueAtMs()) << ", received 收到 " << FormatCst(v.getReceivedMs())
         << (v.getClosed() ? ", 已办结 closed " + FormatCst(s.getClosedAtMs()) : "")
         << (s.getProvisional() ? "  暂定 PROVISIONAL" : "") << "\n";

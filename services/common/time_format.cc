@@ -16,6 +16,11 @@ std::string FormatCst(int64_t ms) {
   return buf;
 }
 
+std::string FormatDueCst(int64_t due_ms) {
+  if (due_ms == 0) return "-";
+  return FormatCst(due_ms - 1).substr(0, 10) + " 24:00 CST";
+}
+
 std::string FormatDuration(int64_t ms) {
   if (ms < 0) ms = 0;
   char buf[64];

@@ -64,7 +64,7 @@ std::string Supervision::Summary(std::string_view body) {
   auto s = msg->Root<schema::Supervision>();
   return std::string(s.getClosed() ? "督办已办结 closed: " : "督办 overdue: ") +
          s.getItem().cStr() + " / " + s.getStep().cStr() + " (" + s.getRule().cStr() + ") due " +
-         FormatCst(s.getDueMs());
+         FormatDueCst(s.getDueMs());
 }
 
 }  // namespace zhuji::node

@@ -33,6 +33,7 @@ TEST(Date, DueInstantIsMidnightChinaStandardTime) {
   // 2025-10-15 24:00 CST = 2025-10-15 16:00 UTC.
   int64_t due = EndOfDayCstMs(D("2025-10-15"));
   EXPECT_EQ(FormatCst(due), "2025-10-16 00:00:00 CST");
+  EXPECT_EQ(FormatDueCst(due), "2025-10-15 24:00 CST");
   EXPECT_EQ(CstDateOf(due - 1), D("2025-10-15"));
   EXPECT_EQ(CstDateOf(due), D("2025-10-16"));
 }
