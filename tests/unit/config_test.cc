@@ -64,6 +64,29 @@ TEST(Config, RefusesABadNodeIdLevelOrParent) {
   EXPECT_NE(ErrorOf(with("window = 128", "window = \"big\"")).find("integer"), std::string::npos);
 }
 
+TEST(Config, TheDocumentedExampleIsValid) {
+  auto c = LoadNodeConfig(ZHUJI_SOURCE_DIR "/deploy/node.example.toml");
+  EXPECT_EQ(c.node_id, "440106");
+  EXPECT_EQ(c.reminder_working_days, 3);
+  EXPECT_EQ(c.fake_clock_start_ms, 0) << "the example must not run on a fake clock";
+}
+
+TEST(Config, ReadsTheDeadlineAndClockTables) {
+  auto c = ParseNodeConfig(std::string(kGood) +
+                               "[deadlines]\nreminder_working_days = 5\n"
+                               "local_off_days = [\"2026-03-03\"]\n[clock]\n"
+                               "fake_start = \"2025-09-25 09:00\"\n",
+                           "node.toml");
+  EXPECT_EQ(c.reminder_working_days, 5);
+  EXPECT_EQ(c.local_off_days, std::vector<std::string>{"2026-03-03"});
+  EXPECT_EQ(c.fake_clock_start_ms, 1758762000000);  // 2025-09-25 01:00 UTC
+  EXPECT_NE(ErrorOf(std::string(kGood) + "[clock]\nfake_start = \"tomorrow\"\n").find("fake_start"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(std::string(kGood) + "[deadlines]\nlocal_off_days = [\"2026-02-30\"]\n")
+                .find("local_off_days"),
+            std::string::npos);
+}
+
 TEST(Config, ReportsTomlSyntaxErrorsWithTheLine) {
   auto e = ErrorOf("node_id = \n");
   EXPECT_NE(e.find("line 1"), std::string::npos) << e;
