@@ -110,6 +110,11 @@ struct NodeStatus {
   acked @13 :UInt64;           # own envelopes acknowledged by their destination
   nowMs @14 :Int64;
   startedMs @15 :Int64;
+  deadlinesOpen @16 :UInt64;         # tracked duties not closed
+  deadlinesOverdue @17 :UInt64;      # of them overdue (逾期)
+  deadlinesProvisional @18 :UInt64;  # of them counted through a year with no schedule (暂定)
+  calendarVersion @19 :Text;
+  supervisedOpen @20 :UInt64;        # 督办 from below not yet closed
 }
 
 struct InboxEntry {

@@ -102,6 +102,11 @@ int CmdStatus(const Args& args, zmq::context_t& ctx, std::ostream& out) {
         .Key("last_error_ms")
         .Int(st.getLastErrorMs());
     j.Key("started_ms").Int(st.getStartedMs()).Key("now_ms").Int(now);
+    j.Key("deadlines_open").Uint(st.getDeadlinesOpen());
+    j.Key("deadlines_overdue").Uint(st.getDeadlinesOverdue());
+    j.Key("deadlines_provisional").Uint(st.getDeadlinesProvisional());
+    j.Key("calendar_version").String(st.getCalendarVersion().cStr());
+    j.Key("supervised_open").Uint(st.getSupervisedOpen());
     j.EndObject();
     out << j.str() << "\n";
     return 0;
@@ -132,6 +137,11 @@ int CmdStatus(const Args& args, zmq::context_t& ctx, std::ostream& out) {
       << ", refused 拒收 " << st.getRefused() << ") since start " << FormatCst(st.getStartedMs())
       << "\n";
   out << "确认 acked       " << st.getAcked() << " of this node's envelopes since start\n";
+  out << "期限 deadlines    " << st.getDeadlinesOpen() << " open, " << st.getDeadlinesOverdue()
+      << " overdue 逾期, " << st.getDeadlinesProvisional() << " provisional 暂定 (calendar "
+      << st.getCalendarVersion().cStr() << ")";
+  if (st.getSupervisedOpen()) out << "; 督办 from below: " << st.getSupervisedOpen();
+  out << "\n";
   out << "最近错误 error    "
       << (st.getLastError().size()
               ? std::string(st.getLastError().cStr()) + " at " + FormatCst(st.getLastErrorMs())

@@ -309,7 +309,13 @@ void Node::FillStatus(schema::NodeStatus::Builder st) {
   {
     auto txn = env_.BeginRead();
     pending = outbox_.Pending(txn);
+    auto c = DeadlineBook::GetCounts(txn);
+    st.setDeadlinesOpen(c.open);
+    st.setDeadlinesOverdue(c.overdue);
+    st.setDeadlinesProvisional(c.provisional);
+    st.setSupervisedOpen(Supervision::List(txn, false).size());
   }
+  st.setCalendarVersion(calendar_.Version());
   uint64_t depth = 0;
   int64_t oldest = 0;
   size_t with_pending = 0;

@@ -161,6 +161,7 @@ Status DeadlineBook::Open(store::Txn& txn, const DeadlineSpec& spec, int64_t now
   d.opened_ms = now;
   Compute(d);
   Schedule(txn, d, now);
+  AdjustCounts(txn, 1, 0, d.provisional ? 1 : 0);
   Audit::Append(txn, now, "deadline opened",
                 d.item + " / " + d.step + " (" + d.rule + ") due " + d.due_day.ToString() +
                     (d.provisional ? " provisional" : "") + " " + d.calendar_version);
@@ -178,6 +179,7 @@ std::optional<DeadlineRecord> DeadlineBook::Close(store::Txn& txn, const std::st
   d.state = State::CLOSED;
   d.closed_ms = now;
   Schedule(txn, d, now);
+  AdjustCounts(txn, -1, before.state == State::OVERDUE ? -1 : 0, before.provisional ? -1 : 0);
   Audit::Append(txn, now, "deadline closed",
                 d.item + " / " + d.step + (before.state == State::OVERDUE ? " (was overdue)" : ""));
   return before;
@@ -212,6 +214,7 @@ std::vector<DeadlineEvent> DeadlineBook::Fire(store::Txn& txn, int64_t now, size
       d.state = State::OVERDUE;
       d.overdue_at_ms = now;
       kind = DeadlineEvent::Kind::kOverdue;
+      AdjustCounts(txn, 0, 1, 0);
     }
     Schedule(txn, d, now);
     static const char* kNames[] = {"deadline reminder", "deadline due today", "deadline overdue"};
@@ -220,6 +223,30 @@ std::vector<DeadlineEvent> DeadlineBook::Fire(store::Txn& txn, int64_t now, size
     events.push_back({kind, d});
   }
   return events;
+}
+
+namespace {
+constexpr std::string_view kCountsKey = "deadline_counts";
+}
+
+DeadlineBook::Counts DeadlineBook::GetCounts(store::Txn& txn) {
+  Counts c;
+  if (auto v = txn.Get("meta", kCountsKey); v && v->size() == 24) {
+    c.open = DecodeBe64(v->substr(0, 8));
+    c.overdue = DecodeBe64(v->substr(8, 8));
+    c.provisional = DecodeBe64(v->substr(16, 8));
+  }
+  return c;
+}
+
+void DeadlineBook::AdjustCounts(store::Txn& txn, int64_t open, int64_t overdue,
+                                int64_t provisional) {
+  Counts c = GetCounts(txn);
+  c.open += open;
+  c.overdue += overdue;
+  c.provisional += provisional;
+  txn.Put("meta", kCountsKey,
+          EncodeBe64(c.open) + EncodeBe64(c.overdue) + EncodeBe64(c.provisional));
 }
 
 std::optional<int64_t> DeadlineBook::NextEventMs(store::Txn& txn) {
@@ -257,6 +284,7 @@ size_t DeadlineBook::RecomputeProvisional(store::Txn& txn, int64_t now) {
   for (auto& d : changed) {
     Date old_due = d.due_day;
     Compute(d);
+    if (!d.provisional) AdjustCounts(txn, 0, 0, -1);
     // Events already fired stay fired; the next one moves with the new dates.
     Schedule(txn, d, now);
     Audit::Append(txn, now, "deadline recomputed",

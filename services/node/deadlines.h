@@ -75,6 +75,13 @@ class DeadlineBook {
                                       const std::string& step, int64_t now);
   // Fires every event whose time has come, oldest first, at most `max`.
   std::vector<DeadlineEvent> Fire(store::Txn& txn, int64_t now, size_t max = 10'000);
+  // Deadlines not closed, of them overdue, and of them provisional: kept in `meta` by every step
+  // above, so `zhuji status` can show them without reading the whole table.
+  struct Counts {
+    uint64_t open = 0, overdue = 0, provisional = 0;
+  };
+  static Counts GetCounts(store::Txn& txn);
+
   // When the next event is due (ms), or nullopt when nothing is waiting.
   static std::optional<int64_t> NextEventMs(store::Txn& txn);
   // Every deadline, open first by due time, then closed ones if `with_closed`.
@@ -88,6 +95,7 @@ class DeadlineBook {
  private:
   void Compute(DeadlineRecord& d) const;
   void Schedule(store::Txn& txn, DeadlineRecord& d, int64_t now);
+  static void AdjustCounts(store::Txn& txn, int64_t open, int64_t overdue, int64_t provisional);
   const calendar::Calendar& calendar_;
   DeadlinePolicy policy_;
 };

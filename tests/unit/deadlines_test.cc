@@ -145,6 +145,28 @@ TEST_F(DeadlineBookTest, GdArt46_CalendarDateDeadlineIsDueAtTheEndOfFebruary) {
   EXPECT_TRUE(d.provisional) << "2028 has no schedule yet";
 }
 
+TEST_F(DeadlineBookTest, CountsForTheStatusFollowEveryStep) {
+  auto counts = [&] {
+    auto r = env_.BeginRead();
+    return DeadlineBook::GetCounts(r);
+  };
+  Open("a", "2025-09-25", 20);
+  Open("b", "2026-12-24", 10);  // provisional: runs into 2027
+  EXPECT_EQ(counts().open, 2u);
+  EXPECT_EQ(counts().provisional, 1u);
+  Fire(At("2025-11-15"));  // "a" goes overdue
+  EXPECT_EQ(counts().overdue, 1u);
+  ASSERT_TRUE(
+      cal_.AddYear(calendar::ParseYearFile("year = 2027\noff_days = []\nmakeup_working_days = []\n",
+                                           "2027.toml"))
+          .ok());
+  env_.Write([&](store::Txn& t) { book_.RecomputeProvisional(t, At("2025-11-15")); });
+  EXPECT_EQ(counts().provisional, 0u);
+  env_.Write([&](store::Txn& t) { book_.Close(t, "a", "step", At("2025-11-16")); });
+  EXPECT_EQ(counts().open, 1u);
+  EXPECT_EQ(counts().overdue, 0u);
+}
+
 TEST_F(DeadlineBookTest, OpeningTwiceIsRefused) {
   Open("objection/1", "2025-09-25", 20);
   Status st = Status::Ok();
