@@ -26,4 +26,20 @@ class Status {
   std::optional<std::string> message_;
 };
 
+// A value or the Status that says why there is none.
+template <typename T>
+class Result {
+ public:
+  Result(T value) : value_(std::move(value)), status_(Status::Ok()) {}  // NOLINT: implicit
+  Result(Status error) : status_(std::move(error)) {}                   // NOLINT: implicit
+  bool ok() const { return value_.has_value(); }
+  const T& value() const { return *value_; }
+  const Status& status() const { return status_; }
+  const std::string& message() const { return status_.message(); }
+
+ private:
+  std::optional<T> value_;
+  Status status_;
+};
+
 }  // namespace zhuji
