@@ -1,0 +1,110 @@
+#include "services/workflows/organs.h"
+
+#include <set>
+
+namespace zhuji::workflows {
+
+const char* NodeLevelZh(NodeLevel level) {
+  switch (level) {
+    case NodeLevel::kCounty:
+      return "县级";
+    case NodeLevel::kCity:
+      return "市级";
+    case NodeLevel::kProvince:
+      return "省级";
+  }
+  return "?";
+}
+
+Status OrganDirectory::AddNode(DirectoryNode node) {
+  if (nodes_.count(node.id)) return Status::Error("node " + node.id + " is in the directory twice");
+  std::set<std::string> codes;
+  for (auto& o : node.organs) {
+    o.node = node.id;
+    if (o.code.empty() || o.name.empty() || o.line.empty()) {
+      return Status::Error("an organ of node " + node.id + " lacks its code, name or line");
+    }
+    if (!codes.insert(o.code).second) {
+      return Status::Error("organ code '" + o.code + "' is used twice on node " + node.id);
+    }
+  }
+  std::string id = node.id;
+  nodes_.emplace(id, std::move(node));
+  return Status::Ok();
+}
+
+Status OrganDirectory::Validate() const {
+  for (auto& [id, n] : nodes_) {
+    if (n.level == NodeLevel::kProvince) continue;
+    auto p = nodes_.find(n.parent);
+    if (p == nodes_.end()) {
+      return Status::Error("node " + id + " names parent '" + n.parent + "', not in the directory");
+    }
+    if (static_cast<int>(p->second.level) != static_cast<int>(n.level) + 1) {
+      return Status::Error("node " + id + "'s parent " + n.parent + " is not one level up");
+    }
+  }
+  return Status::Ok();
+}
+
+const DirectoryNode* OrganDirectory::Node(const std::string& id) const {
+  auto it = nodes_.find(id);
+  return it == nodes_.end() ? nullptr : &it->second;
+}
+
+std::optional<Organ> OrganDirectory::Find(const std::string& address) const {
+  auto slash = address.find('/');
+  if (slash == std::string::npos) return std::nullopt;
+  const DirectoryNode* n = Node(address.substr(0, slash));
+  if (!n) return std::nullopt;
+  for (auto& o : n->organs) {
+    if (o.code == address.substr(slash + 1)) return o;
+  }
+  return std::nullopt;
+}
+
+std::optional<Organ> OrganDirectory::SecrecyAdmin(const std::string& node_id) const {
+  const DirectoryNode* n = Node(node_id);
+  if (!n) return std::nullopt;
+  for (auto& o : n->organs) {
+    if (o.is_secrecy_admin()) return o;
+  }
+  return std::nullopt;
+}
+
+Result<std::vector<RouteHop>> OrganDirectory::EscalationPath(const std::string& origin) const {
+  auto from = Find(origin);
+  if (!from) return Status::Error("no organ '" + origin + "' in the directory");
+  std::vector<RouteHop> path;
+  const DirectoryNode* node = Node(from->node);
+  while (node->level != NodeLevel::kProvince) {
+    const DirectoryNode* up = Node(node->parent);
+    if (!up) return Status::Error("node " + node->id + " has no parent in the directory");
+    std::optional<Organ> next;
+    for (auto& o : up->organs) {
+      if (o.line == from->line) next = o;
+    }
+    if (next) {
+      path.push_back({*next, std::string("same line (") + from->line + ") one level up, " +
+                                 NodeLevelZh(up->level)});
+    } else if (auto admin = SecrecyAdmin(up->id)) {
+      path.push_back({*admin, std::string("no ") + from->line + " organ at " + up->name +
+                                  ": its secrecy admin dept (保密行政管理部门)"});
+    } else {
+      return Status::Error(up->name + " (" + up->id + ") has neither a " + from->line +
+                           " organ nor a secrecy admin dept: the report cannot go up a level");
+    }
+    node = up;
+  }
+  // GD Art. 30, 31: the province-level organ submits to 广东省国家保密局, which decides.
+  auto bureau = SecrecyAdmin(node->id);
+  if (!bureau) return Status::Error("the province " + node->id + " has no secrecy admin dept");
+  if (path.empty() || path.back().organ.address() != bureau->address()) {
+    if (from->address() != bureau->address()) {
+      path.push_back({*bureau, "provincial secrecy bureau: decides (GD Art. 30, 31)"});
+    }
+  }
+  return path;
+}
+
+}  // namespace zhuji::workflows

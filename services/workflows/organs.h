@@ -1,0 +1,71 @@
+#pragma once
+// Organs (机关、单位) and the routes between them (RULES.md "Words", "Routes"). Pure values: the
+// directory is built from the topology or the node's configuration, and the province will
+// publish it (GD Art. 15). No store, no sockets.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "services/common/result.h"
+#include "services/workflows/classification.h"
+
+namespace zhuji::workflows {
+
+inline constexpr const char* kSecrecyAdminLine = "secrecy-admin";  // 保密行政管理部门
+
+enum class NodeLevel { kCounty = 0, kCity = 1, kProvince = 2 };
+
+struct Organ {
+  std::string node;  // GB/T 2260 code of the hosting node
+  std::string code;  // unique on its node, e.g. "jyj"
+  std::string name;  // 天河区教育局
+  std::string line;  // business line (业务系统): education, public-security, secrecy-admin …
+  ClassificationAuthority authority;
+  bool authorizing = false;  // 授权机关 (GD Art. 6: province- and city-level organs)
+
+  std::string address() const { return node + "/" + code; }  // "<node-id>/<organ-code>"
+  bool is_secrecy_admin() const { return line == kSecrecyAdminLine; }
+};
+
+struct DirectoryNode {
+  std::string id;
+  std::string name;
+  NodeLevel level = NodeLevel::kCounty;
+  std::string parent;
+  std::vector<Organ> organs;
+};
+
+// One step of an escalation: who receives it, and why that organ.
+struct RouteHop {
+  Organ organ;
+  std::string why;  // "same line one level up", "no organ of the line: secrecy admin dept" …
+};
+
+class OrganDirectory {
+ public:
+  // Refuses a second node with the same id, an organ code used twice on a node, or a node that
+  // names a parent missing from the directory (checked by Validate()).
+  Status AddNode(DirectoryNode node);
+  Status Validate() const;
+
+  const DirectoryNode* Node(const std::string& id) const;
+  // "440106/jyj" → the organ, or nullopt.
+  std::optional<Organ> Find(const std::string& address) const;
+  // The node's secrecy admin dept, if it has one.
+  std::optional<Organ> SecrecyAdmin(const std::string& node_id) const;
+
+  // 逐级上报 (GD Art. 9, 30, 31): from `origin` level by level up to the provincial secrecy bureau.
+  // Each hop is the organ of the same business line on the next node up, or, where that node has
+  // none, its secrecy admin dept; the last hop is the province's secrecy admin dept (广东省国家
+  // 保密局). Nothing skips a level. Refused if a level has neither.
+  Result<std::vector<RouteHop>> EscalationPath(const std::string& origin_address) const;
+
+ private:
+  std::map<std::string, DirectoryNode> nodes_;
+};
+
+const char* NodeLevelZh(NodeLevel level);
+
+}  // namespace zhuji::workflows
