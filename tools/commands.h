@@ -17,6 +17,8 @@ int CmdCluster(const Args& args, zmq::context_t& ctx, std::ostream& out);
 int CmdCalendar(const Args& args, zmq::context_t& ctx, std::ostream& out);
 int CmdDeadlines(const Args& args, zmq::context_t& ctx, std::ostream& out);
 int CmdClock(const Args& args, zmq::context_t& ctx, std::ostream& out);
+int CmdOrgans(const Args& args, zmq::context_t& ctx, std::ostream& out);
+int CmdRoute(const Args& args, zmq::context_t& ctx, std::ostream& out);
 int CmdBench(const Args& args, zmq::context_t& ctx, std::ostream& out);
 
 // The control endpoint named by --control, --config, --cluster + --node, or $ZHUJI_CONFIG.

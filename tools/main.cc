@@ -53,6 +53,10 @@ Working-day calendar (工作日; official schedules in deploy/calendar/, --calen
   [NODE] calendar load FILE            on the province node: load a year's schedule and publish
                                        it to every node below; provisional deadlines recomputed
 
+Organs and routes (from a topology file):
+  organs FILE [--json]                 every organ (机关、单位): address, line, authority
+  route FILE ORGAN [--json]            the 逐级上报 path of an escalation from ORGAN (node/code)
+
 Other:
   broker-stats ENDPOINT [--json]       a broker's counters (routes, relayed, refused)
   bench hop [options]                  throughput and latency of one durable hop; `zhuji bench --help`
@@ -91,6 +95,8 @@ int main(int argc, char** argv) {
     if (cmd == "calendar") return CmdCalendar(args, ctx, std::cout);
     if (cmd == "deadlines") return CmdDeadlines(args, ctx, std::cout);
     if (cmd == "clock") return CmdClock(args, ctx, std::cout);
+    if (cmd == "organs") return CmdOrgans(args, ctx, std::cout);
+    if (cmd == "route") return CmdRoute(args, ctx, std::cout);
     if (cmd == "help") {
       std::cout << kUsage;
       return 0;

@@ -48,6 +48,18 @@ int Rank(const std::string& level) {
 
 }  // namespace
 
+Result<workflows::OrganDirectory> Topology::Directory() const {
+  workflows::OrganDirectory d;
+  for (auto& n : nodes) {
+    workflows::NodeLevel level = n.level == "province" ? workflows::NodeLevel::kProvince
+                                 : n.level == "city"   ? workflows::NodeLevel::kCity
+                                                       : workflows::NodeLevel::kCounty;
+    if (auto st = d.AddNode({n.id, n.name, level, n.parent, n.organs}); !st.ok()) return st;
+  }
+  if (auto st = d.Validate(); !st.ok()) return st;
+  return d;
+}
+
 Topology LoadTopology(const std::string& path) {
   toml::table root;
   try {
@@ -76,9 +88,37 @@ Topology LoadTopology(const std::string& path) {
       auto* tn = el.as_table();
       if (!tn) throw TopologyError(path + ": [[node]] entries must be tables");
       std::string where = path + ": node #" + std::to_string(t.nodes.size() + 1);
-      OnlyKeys(*tn, {"id", "name", "level", "parent", "broker"}, where);
-      TopologyNode n{Str(*tn, "id", where), Str(*tn, "name", where), Str(*tn, "level", where),
-                     Str(*tn, "parent", where), Str(*tn, "broker", where)};
+      OnlyKeys(*tn, {"id", "name", "level", "parent", "broker", "organ"}, where);
+      TopologyNode n{Str(*tn, "id", where),     Str(*tn, "name", where),   Str(*tn, "level", where),
+                     Str(*tn, "parent", where), Str(*tn, "broker", where), {}};
+      if (auto* organs = (*tn)["organ"].as_array()) {
+        for (auto& oel : *organs) {
+          auto* to = oel.as_table();
+          std::string ow = where + " organ #" + std::to_string(n.organs.size() + 1);
+          if (!to) throw TopologyError(ow + ": [[node.organ]] entries must be tables");
+          OnlyKeys(*to, {"code", "name", "line", "authority", "authorizing"}, ow);
+          workflows::Organ o;
+          o.node = n.id;
+          o.code = Str(*to, "code", ow);
+          o.name = Str(*to, "name", ow);
+          o.line = Str(*to, "line", ow);
+          std::string authority = Str(*to, "authority", ow);
+          if (authority.empty() || authority == "none") {
+            o.authority = {false, workflows::SecrecyLevel::kMimi};
+          } else if (auto level = workflows::ParseLevel(authority)) {
+            o.authority = {true, *level};
+          } else {
+            throw TopologyError(ow + ": authority must be none, 秘密, 机密 or 绝密, not '" +
+                                authority + "'");
+          }
+          auto authorizing = (*to)["authorizing"].value<bool>();
+          if ((*to)["authorizing"] && !authorizing) {
+            throw TopologyError(ow + ": authorizing must be true or false");
+          }
+          o.authorizing = authorizing.value_or(false);
+          n.organs.push_back(o);
+        }
+      }
       where = path + ": node " + n.id;
       if (!node::IsDivisionCode(n.id)) throw TopologyError(where + ": id must be a six-digit code");
       if (Rank(n.level) < 0)
@@ -111,6 +151,7 @@ Topology LoadTopology(const std::string& path) {
       throw TopologyError(where + ": parent " + p->id + " is " + p->level + ", not one level up");
     }
   }
+  if (auto d = t.Directory(); !d.ok()) throw TopologyError(path + ": " + d.message());
   return t;
 }
 

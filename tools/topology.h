@@ -4,6 +4,8 @@
 //   name = "guangdong-demo"
 //   [[broker]]  id = "gd"                      (upstream = "<broker id>" optional)
 //   [[node]]    id = "440106"  name = "天河区"  level = "county"  parent = "440100"  broker = "gd"
+//   [[node.organ]]  code = "jyj"  name = "天河区教育局"  line = "education"
+//                   authority = "none" | "秘密" | "机密" | "绝密"  authorizing = false
 //
 // Checked on load: unique ids, six-digit node codes, a parent for every non-province node that
 // exists in the file and is one level up, a broker that exists. Unknown keys are refused.
@@ -11,6 +13,8 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "services/workflows/organs.h"
 
 namespace zhuji::tools {
 
@@ -25,6 +29,7 @@ struct TopologyNode {
   std::string level;  // county | city | province
   std::string parent;
   std::string broker;
+  std::vector<workflows::Organ> organs;  // [[node.organ]]: code, name, line, authority, authorizing
 };
 
 struct Topology {
@@ -34,6 +39,8 @@ struct Topology {
   std::vector<TopologyNode> nodes;
   const TopologyNode* FindNode(const std::string& id) const;
   const TopologyBroker* FindBroker(const std::string& id) const;
+  // Every node and its organs, checked (GD Art. 15: the directory of organs).
+  Result<workflows::OrganDirectory> Directory() const;
 };
 
 class TopologyError : public std::runtime_error {

@@ -101,6 +101,23 @@ TEST(Topology, TheDemoTopologyLoads) {
   EXPECT_EQ(t.FindNode("440106")->broker, "gd");
 }
 
+TEST(Topology, TheDemoOrgansGiveTheRoutesOfTheRules) {
+  auto t = tools::LoadTopology(ZHUJI_SOURCE_DIR "/deploy/topologies/guangdong-demo.toml");
+  for (auto& n : t.nodes) {
+    bool admin = false;
+    for (auto& o : n.organs) admin = admin || o.is_secrecy_admin();
+    EXPECT_TRUE(admin) << n.id << " has no secrecy admin dept";
+  }
+  auto dir = t.Directory();
+  ASSERT_TRUE(dir.ok()) << dir.message();
+  auto path = dir.value().EscalationPath("440106/jyj");  // 天河区教育局
+  ASSERT_TRUE(path.ok()) << path.message();
+  ASSERT_EQ(path.value().size(), 3u);
+  EXPECT_EQ(path.value()[0].organ.name, "广州市教育局");
+  EXPECT_EQ(path.value()[1].organ.name, "广东省教育厅");
+  EXPECT_EQ(path.value()[2].organ.name, "广东省国家保密局");
+}
+
 TEST(Topology, RefusesAParentThatIsNotOneLevelUp) {
   testing::TempDir dir;
   std::string path = dir.path() + "/t.toml";
