@@ -14,6 +14,7 @@
 
 #include "services/common/json.h"
 #include "services/common/time_format.h"
+#include "services/workflows/organs.h"
 #include "tools/control_client.h"
 #include "tools/process.h"
 
@@ -45,10 +46,6 @@ std::string ReadFirstLine(const std::string& path) {
   std::string line;
   std::getline(in, line);
   return line;
-}
-
-std::string LevelZh(const std::string& level) {
-  return level == "province" ? "省级" : level == "city" ? "市级" : "县级";
 }
 
 }  // namespace
@@ -182,7 +179,8 @@ void Cluster::StartNode(const std::string& id, std::ostream& out) {
     throw std::runtime_error("node " + id + " did not come up within 15 s; see " + dir +
                              "/node.log and node.stderr.log");
   }
-  out << "  node " << id << " " << n->name << " (" << LevelZh(n->level) << ") started (pid " << pid
+  out << "  node " << id << " " << n->name << " ("
+      << workflows::NodeLevelZh(*workflows::ParseNodeLevel(n->level)) << ") started (pid " << pid
       << ")\n";
 }
 
@@ -313,7 +311,7 @@ bool Cluster::Status(std::ostream& out, bool json) {
     size_t cjk = 0;
     for (unsigned char c : n.name) cjk += (c & 0xC0) != 0x80;
     for (size_t w = cjk * 2; w < 14; ++w) row << ' ';
-    row << LevelZh(n.level) << "  ";
+    row << workflows::NodeLevelZh(*workflows::ParseNodeLevel(n.level)) << "  ";
     if (!running) {
       row << "stopped";
     } else if (!reply) {

@@ -11,6 +11,7 @@
 #include "services/common/paths.h"
 #include "services/common/time_format.h"
 #include "services/node/config.h"
+#include "services/workflows/organs.h"
 #include "tools/cluster.h"
 #include "tools/control_client.h"
 #include "tools/process.h"
@@ -32,10 +33,6 @@ std::unique_ptr<OwnedMessage> Call(const Args& args, zmq::context_t& ctx,
                                    capnp::MessageBuilder& req, int timeout_ms) {
   ControlClient client(ctx, ResolveControl(args));
   return client.Call(req, timeout_ms);
-}
-
-const char* LevelZh(const std::string& level) {
-  return level == "province" ? "省级" : level == "city" ? "市级" : "县级";
 }
 
 }  // namespace
@@ -113,7 +110,9 @@ int CmdStatus(const Args& args, zmq::context_t& ctx, std::ostream& out) {
   }
   std::string level = st.getLevel();
   out << "节点 node        " << st.getNodeId().cStr() << " " << st.getName().cStr() << " ("
-      << LevelZh(level) << " " << level << ")";
+      << workflows::NodeLevelZh(
+             workflows::ParseNodeLevel(level).value_or(workflows::NodeLevel::kCounty))
+      << " " << level << ")";
   if (st.getParent().size()) out << ", parent 上级 " << st.getParent().cStr();
   out << "\n";
   for (auto l : st.getLinks()) {

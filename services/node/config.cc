@@ -12,30 +12,6 @@
 
 namespace zhuji::node {
 
-const char* LevelName(Level level) {
-  switch (level) {
-    case Level::kCounty:
-      return "county";
-    case Level::kCity:
-      return "city";
-    case Level::kProvince:
-      return "province";
-  }
-  return "?";
-}
-
-const char* LevelNameZh(Level level) {
-  switch (level) {
-    case Level::kCounty:
-      return "县级";
-    case Level::kCity:
-      return "市级";
-    case Level::kProvince:
-      return "省级";
-  }
-  return "?";
-}
-
 namespace {
 
 class Reader {
@@ -181,12 +157,8 @@ NodeConfig ParseNodeConfig(const std::string& text, const std::string& source) {
     r.Fail("node_id", c.node_id.empty() ? "is required (a six-digit GB/T 2260 code)"
                                         : "'" + c.node_id + "' is not a six-digit GB/T 2260 code");
   }
-  if (level == "county") {
-    c.level = Level::kCounty;
-  } else if (level == "city") {
-    c.level = Level::kCity;
-  } else if (level == "province") {
-    c.level = Level::kProvince;
+  if (auto l = workflows::ParseNodeLevel(level)) {
+    c.level = *l;
   } else {
     r.Fail("level", level.empty() ? "is required (county, city or province)"
                                   : "'" + level + "' is not one of county, city, province");

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "services/common/ids.h"
+#include "services/workflows/organs.h"
 
 namespace zhuji::node {
 
@@ -16,9 +17,8 @@ class ConfigError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-enum class Level { kCounty, kCity, kProvince };
-const char* LevelName(Level level);    // "county" …
-const char* LevelNameZh(Level level);  // "县级" …
+using Level = workflows::NodeLevel;
+inline const char* LevelName(Level level) { return workflows::NodeLevelName(level); }
 
 struct TransportConfig {
   int64_t heartbeat_interval_ms = 1000;

@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
   }
   if (check_only) {
     std::cout << "configuration OK: node " << config.node_id << " " << config.name << " ("
-              << zhuji::node::LevelNameZh(config.level) << ")\n";
+              << zhuji::workflows::NodeLevelZh(config.level) << ")\n";
     return 0;
   }
 

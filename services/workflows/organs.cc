@@ -16,6 +16,25 @@ const char* NodeLevelZh(NodeLevel level) {
   return "?";
 }
 
+const char* NodeLevelName(NodeLevel level) {
+  switch (level) {
+    case NodeLevel::kCounty:
+      return "county";
+    case NodeLevel::kCity:
+      return "city";
+    case NodeLevel::kProvince:
+      return "province";
+  }
+  return "?";
+}
+
+std::optional<NodeLevel> ParseNodeLevel(std::string_view t) {
+  if (t == "county") return NodeLevel::kCounty;
+  if (t == "city") return NodeLevel::kCity;
+  if (t == "province") return NodeLevel::kProvince;
+  return std::nullopt;
+}
+
 Status OrganDirectory::AddNode(DirectoryNode node) {
   if (nodes_.count(node.id)) return Status::Error("node " + node.id + " is in the directory twice");
   std::set<std::string> codes;

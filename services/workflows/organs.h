@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "services/common/result.h"
@@ -66,6 +67,9 @@ class OrganDirectory {
   std::map<std::string, DirectoryNode> nodes_;
 };
 
-const char* NodeLevelZh(NodeLevel level);
+const char* NodeLevelZh(NodeLevel level);    // "县级" …
+const char* NodeLevelName(NodeLevel level);  // "county" …
+// "county", "city" or "province".
+std::optional<NodeLevel> ParseNodeLevel(std::string_view text);
 
 }  // namespace zhuji::workflows
