@@ -115,6 +115,7 @@ struct NodeStatus {
   deadlinesProvisional @18 :UInt64;  # of them counted through a year with no schedule (暂定)
   calendarVersion @19 :Text;
   supervisedOpen @20 :UInt64;        # 督办 from below not yet closed
+  organs @21 :List(Text);            # "440106/jyj 天河区教育局 [education]"
 }
 
 struct InboxEntry {

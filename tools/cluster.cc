@@ -134,6 +134,12 @@ void Cluster::WriteNodeConfig(const TopologyNode& n) {
     << "data_dir = \"" << dir << "\"\n"
     << "control = \"" << ControlEndpoint(n.id) << "\"\n"
     << "log_file = \"" << dir << "/node.log\"\n";
+  for (auto& o : n.organs) {
+    c << "\n[[organ]]\ncode = \"" << o.code << "\"\nname = \"" << o.name << "\"\nline = \""
+      << o.line << "\"\nauthority = \""
+      << (o.authority.has_original_authority ? workflows::LevelZh(o.authority.ceiling) : "none")
+      << "\"\nauthorizing = " << (o.authorizing ? "true" : "false") << "\n";
+  }
   WriteFile(NodeConfigPath(n.id), c.str());
 }
 

@@ -104,6 +104,9 @@ int CmdStatus(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     j.Key("deadlines_provisional").Uint(st.getDeadlinesProvisional());
     j.Key("calendar_version").String(st.getCalendarVersion().cStr());
     j.Key("supervised_open").Uint(st.getSupervisedOpen());
+    j.Key("organs").BeginArray();
+    for (auto o : st.getOrgans()) j.String(o.cStr());
+    j.EndArray();
     j.EndObject();
     out << j.str() << "\n";
     return 0;
@@ -115,6 +118,7 @@ int CmdStatus(const Args& args, zmq::context_t& ctx, std::ostream& out) {
       << " " << level << ")";
   if (st.getParent().size()) out << ", parent 上级 " << st.getParent().cStr();
   out << "\n";
+  for (auto o : st.getOrgans()) out << "机关 organ       " << o.cStr() << "\n";
   for (auto l : st.getLinks()) {
     out << "链路 link        " << l.getEndpoint().cStr() << "  "
         << (l.getUp() ? "up 连通" : "DOWN 断开") << " since " << FormatCst(l.getLastChangeMs())

@@ -57,6 +57,15 @@ class Reader {
       out.push_back(*v);
     }
   }
+  void Known(const char* key) { known_.insert(key); }
+  void Bool(const char* key, bool& out) {
+    known_.insert(key);
+    auto node = table_[key];
+    if (!node) return;
+    auto v = node.value<bool>();
+    if (!v || !node.is_boolean()) Fail(key, "must be true or false");
+    out = *v;
+  }
   const toml::table* Table(const char* key) {
     known_.insert(key);
     auto node = table_[key];
@@ -146,6 +155,34 @@ NodeConfig ParseNodeConfig(const std::string& text, const std::string& source) {
     }
     c.fake_clock_start_ms = calendar::EndOfDayCstMs(*day - 1) + (hh * 60LL + mm) * 60'000;
   }
+  r.Known("organ");
+  if (auto* arr = root["organ"].as_array()) {
+    for (auto& el : *arr) {
+      auto* to = el.as_table();
+      std::string where = "organ #" + std::to_string(c.organs.size() + 1);
+      if (!to) r.Fail(where, "[[organ]] entries must be tables");
+      Reader orr(*to, source, where + ".");
+      workflows::Organ o;
+      std::string authority;
+      orr.String("code", o.code);
+      orr.String("name", o.name);
+      orr.String("line", o.line);
+      orr.String("authority", authority);
+      orr.Bool("authorizing", o.authorizing);
+      orr.RefuseUnknown();
+      if (o.code.empty() || o.name.empty() || o.line.empty()) {
+        orr.Fail("code", "an organ needs code, name and line");
+      }
+      if (authority.empty() || authority == "none") {
+        o.authority = {false, workflows::SecrecyLevel::kMimi};
+      } else if (auto level = workflows::ParseLevel(authority)) {
+        o.authority = {true, *level};
+      } else {
+        orr.Fail("authority", "must be none, 秘密, 机密 or 绝密, not '" + authority + "'");
+      }
+      c.organs.push_back(o);
+    }
+  }
   if (auto* t = r.Table("store")) {
     Reader sr(*t, source, "store.");
     sr.Int("map_size_mb", c.map_size_mb, 1, 1ll << 20);
@@ -180,6 +217,7 @@ NodeConfig ParseNodeConfig(const std::string& text, const std::string& source) {
   }
   if (c.data_dir.empty()) r.Fail("data_dir", "is required");
   if (c.control.empty()) c.control = "ipc://" + c.data_dir + "/control.sock";
+  for (auto& o : c.organs) o.node = c.node_id;
   static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error"};
   if (!kLevels.count(c.log_level)) r.Fail("log_level", "must be trace, debug, info, warn or error");
   return c;

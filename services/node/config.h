@@ -50,6 +50,9 @@ struct NodeConfig {
   int reminder_working_days = 3;            // RULES.md "Deadlines": remind 3 WD before
   std::vector<std::string> local_off_days;  // per-node extra days off, "YYYY-MM-DD"
   int64_t fake_clock_start_ms = 0;          // TEST ONLY: run on a fake clock from here
+
+  // The organs (机关、单位) this node hosts: [[organ]] code, name, line, authority, authorizing.
+  std::vector<workflows::Organ> organs;
 };
 
 // Throws ConfigError naming the file, the key and the problem.

@@ -316,6 +316,11 @@ void Node::FillStatus(schema::NodeStatus::Builder st) {
     st.setSupervisedOpen(Supervision::List(txn, false).size());
   }
   st.setCalendarVersion(calendar_.Version());
+  auto organs = st.initOrgans(config_.organs.size());
+  for (size_t i = 0; i < config_.organs.size(); ++i) {
+    const auto& o = config_.organs[i];
+    organs.set(i, o.address() + " " + o.name + " [" + o.line + "]");
+  }
   uint64_t depth = 0;
   int64_t oldest = 0;
   size_t with_pending = 0;

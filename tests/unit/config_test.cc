@@ -87,6 +87,23 @@ TEST(Config, ReadsTheDeadlineAndClockTables) {
             std::string::npos);
 }
 
+TEST(Config, ReadsTheOrgansItHosts) {
+  auto c = ParseNodeConfig(std::string(kGood) +
+                               "[[organ]]\ncode = \"jyj\"\nname = \"天河区教育局\"\n"
+                               "line = \"education\"\nauthority = \"秘密\"\n",
+                           "node.toml");
+  ASSERT_EQ(c.organs.size(), 1u);
+  EXPECT_EQ(c.organs[0].address(), "440106/jyj");
+  EXPECT_TRUE(c.organs[0].authority.has_original_authority);
+  EXPECT_NE(ErrorOf(std::string(kGood) +
+                    "[[organ]]\ncode = \"x\"\nname = \"n\"\nline = \"l\"\nauthority = \"秘\"\n")
+                .find("organ #1.authority"),
+            std::string::npos);
+  EXPECT_NE(
+      ErrorOf(std::string(kGood) + "[[organ]]\ncode = \"x\"\ncolour = 1\n").find("unknown key"),
+      std::string::npos);
+}
+
 TEST(Config, ReportsTomlSyntaxErrorsWithTheLine) {
   auto e = ErrorOf("node_id = \n");
   EXPECT_NE(e.find("line 1"), std::string::npos) << e;
