@@ -1,0 +1,155 @@
+// 不明确事项 as a pure workflow (GD Art. 30; 保密法实施条例 Art. 25).
+#include "services/workflows/unclear_matter.h"
+
+#include <gtest/gtest.h>
+
+#include "guangdong.h"
+
+namespace zhuji::workflows {
+namespace {
+
+using testing::Guangdong;
+
+constexpr int64_t kDay = 86'400'000;
+const int64_t kT0 = calendar::EndOfDayCstMs(*calendar::ParseDate("2025-09-24")) + 9 * 3'600'000;
+
+const std::set<std::string> kAllMaterials = {"申报不明确事项公文", "不明确事项定密申报表",
+                                             "不明确事项的具体内容"};
+
+Matter Provisional(const char* origin = "440106/jyj") {
+  auto s =
+      SetProvisional(Guangdong(), origin, std::string(origin) + "/2025-001", "某考试命题工作方案",
+                     Protection::Term(SecrecyLevel::kMimi, 5), kT0, EscalationPolicy{});
+  EXPECT_TRUE(s.ok()) << s.message();
+  return s.value().matter;
+}
+
+// Receive at the current hop, then forward with an opinion.
+Matter ReceiveAndForward(const Matter& m, int64_t t) {
+  auto r = Receive(m, t, EscalationPolicy{});
+  EXPECT_TRUE(r.ok()) << r.message();
+  auto f = Forward(r.value().matter, "审核人", "同意上报", t + 1000);
+  EXPECT_TRUE(f.ok()) << f.message();
+  return f.value().matter;
+}
+
+TEST(UnclearMatter, Tiaoli25_ProtectedAtOnceAndReportDueWithinTenWorkingDays) {
+  auto s = SetProvisional(Guangdong(), "440106/jyj", "440106/jyj/2025-001", "x",
+                          Protection::Term(SecrecyLevel::kMimi, 5), kT0, EscalationPolicy{});
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(s.value().matter.state, MatterState::kProvisional);
+  ASSERT_EQ(s.value().effects.open.size(), 1u);
+  EXPECT_EQ(s.value().effects.open[0].working_days, 10);
+  EXPECT_EQ(s.value().effects.open[0].trigger.ToString(), "2025-09-25");
+  EXPECT_NE(s.value().effects.open[0].rule.find("Art. 25"), std::string::npos);
+  EXPECT_TRUE(s.value().effects.send_to.empty()) << "nothing leaves before the report";
+  auto bad = SetProvisional(Guangdong(), "440106/jyj", "id", "x",
+                            Protection::Term(SecrecyLevel::kMimi, 12), kT0, EscalationPolicy{});
+  EXPECT_FALSE(bad.ok()) << "a 12-year 秘密 term";
+}
+
+TEST(UnclearMatter, GdArt30_GoesLevelByLevelAndTheDecisionComesBackDownThePath) {
+  Matter m = Provisional();
+  auto rep = Report(m, kAllMaterials, kT0 + kDay);
+  ASSERT_TRUE(rep.ok()) << rep.message();
+  EXPECT_EQ(rep.value().effects.send_to, std::vector<std::string>{"440100"});
+  EXPECT_EQ(rep.value().effects.close.size(), 1u) << "the report deadline closes";
+  m = rep.value().matter;
+
+  // 广州市教育局 receives: its review clock starts (policy 10 WD).
+  auto rec = Receive(m, kT0 + 2 * kDay, EscalationPolicy{});
+  ASSERT_TRUE(rec.ok());
+  ASSERT_EQ(rec.value().effects.open.size(), 1u);
+  EXPECT_NE(rec.value().effects.open[0].step.find("广州市教育局"), std::string::npos);
+  auto fwd = Forward(rec.value().matter, "张三", "属于不明确事项，同意上报", kT0 + 3 * kDay);
+  ASSERT_TRUE(fwd.ok()) << fwd.message();
+  EXPECT_EQ(fwd.value().effects.send_to, std::vector<std::string>{"440000"});  // 广东省教育厅
+  m = fwd.value().matter;
+  EXPECT_EQ(m.path[0].opinion, "属于不明确事项，同意上报");
+  EXPECT_EQ(m.path[0].sent_at, kT0 + 3 * kDay);
+
+  m = ReceiveAndForward(m, kT0 + 4 * kDay);  // 广东省教育厅 submits to the bureau
+  EXPECT_EQ(m.path[m.at].organ.name, "广东省国家保密局");
+  auto at_bureau = Receive(m, kT0 + 4 * kDay, EscalationPolicy{});
+  ASSERT_TRUE(at_bureau.ok());
+  EXPECT_EQ(at_bureau.value().effects.open[0].rule, "条例 Art. 25");  // 10 WD to decide
+
+  Decision d;
+  d.protection = Protection::Term(SecrecyLevel::kJimi, 10);
+  d.scope = "命题组";
+  d.decided_by = "李四";
+  auto dec = Decide(at_bureau.value().matter, d, kT0 + 5 * kDay);
+  ASSERT_TRUE(dec.ok()) << dec.message();
+  EXPECT_EQ(dec.value().matter.state, MatterState::kDecided);
+  // Back to every node on the path: the city and the origin county (the province decided).
+  EXPECT_EQ(dec.value().effects.send_to, (std::vector<std::string>{"440100", "440106"}));
+  EXPECT_EQ(FormatMark(dec.value().matter.decision->protection), "机密★10年");
+}
+
+TEST(UnclearMatter, GdArt30_NothingSkipsALevel) {
+  Matter m = Report(Provisional(), kAllMaterials, kT0).value().matter;
+  EXPECT_FALSE(Forward(m, "x", "y", kT0).ok()) << "forwarded before it was received";
+  EXPECT_FALSE(Decide(m, Decision{true, {}, "", "x", 0}, kT0).ok()) << "decided at the city";
+  m = ReceiveAndForward(m, kT0);
+  EXPECT_EQ(m.at, 1) << "one level per forward";
+  m = ReceiveAndForward(m, kT0);
+  EXPECT_EQ(m.at, 2);
+  auto r = Receive(m, kT0, EscalationPolicy{}).value().matter;
+  EXPECT_FALSE(Forward(r, "x", "y", kT0).ok()) << "the bureau decides, it does not forward";
+  EXPECT_FALSE(Report(r, {}, kT0).ok()) << "reported twice";
+}
+
+TEST(UnclearMatter, GdArt30_TheSubmissionToTheBureauNeedsTheMaterials) {
+  Matter m = Report(Provisional(), {"申报不明确事项公文"}, kT0).value().matter;
+  m = ReceiveAndForward(m, kT0);  // the city may forward without them
+  auto r = Receive(m, kT0, EscalationPolicy{}).value().matter;
+  auto f = Forward(r, "王五", "同意", kT0);
+  ASSERT_FALSE(f.ok());
+  EXPECT_NE(f.message().find("不明确事项定密申报表"), std::string::npos) << f.message();
+  EXPECT_NE(f.message().find("不明确事项的具体内容"), std::string::npos) << f.message();
+  EXPECT_EQ(f.message().find("申报不明确事项公文"), std::string::npos) << "that one is there";
+}
+
+TEST(UnclearMatter, GdArt30_ReturnForMoreMaterialAndResubmission) {
+  Matter m = Report(Provisional(), {"申报不明确事项公文"}, kT0).value().matter;
+  m = ReceiveAndForward(m, kT0);  // at 广东省教育厅
+  auto r = Receive(m, kT0 + kDay, EscalationPolicy{}).value().matter;
+  auto back = Return(r, "王五", "缺不明确事项定密申报表", kT0 + kDay);  // one level down
+  ASSERT_TRUE(back.ok()) << back.message();
+  EXPECT_EQ(back.value().effects.send_to, std::vector<std::string>{"440100"});
+  m = Receive(back.value().matter, kT0 + 2 * kDay, EscalationPolicy{}).value().matter;
+  back = Return(m, "张三", "缺不明确事项定密申报表", kT0 + 2 * kDay);  // and to the origin
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back.value().matter.state, MatterState::kReturned);
+  EXPECT_EQ(back.value().effects.send_to, std::vector<std::string>{"440106"});
+  EXPECT_EQ(back.value().matter.return_reason, "缺不明确事项定密申报表");
+
+  // The origin adds what was missing and reports again: it goes up again, level by level.
+  auto again = Report(back.value().matter, kAllMaterials, kT0 + 3 * kDay);
+  ASSERT_TRUE(again.ok()) << again.message();
+  m = ReceiveAndForward(again.value().matter, kT0 + 3 * kDay);
+  m = ReceiveAndForward(m, kT0 + 4 * kDay);
+  EXPECT_EQ(m.path[m.at].organ.name, "广东省国家保密局");
+}
+
+TEST(UnclearMatter, GdArt30_WhereTheCityHasNoSuchOrganItsSecrecyAdminDeptReviews) {
+  Matter m = Report(Provisional("440305/jyj"), kAllMaterials, kT0).value().matter;
+  EXPECT_EQ(m.path[0].organ.name, "深圳市国家保密局");
+}
+
+TEST(UnclearMatter, TheDecisionIsCheckedLikeAnyDetermination) {
+  Matter m = Report(Provisional(), kAllMaterials, kT0).value().matter;
+  m = ReceiveAndForward(ReceiveAndForward(m, kT0), kT0);
+  m = Receive(m, kT0, EscalationPolicy{}).value().matter;
+  Decision too_long{false, Protection::Term(SecrecyLevel::kMimi, 15), "x", "李四", 0};
+  EXPECT_FALSE(Decide(m, too_long, kT0).ok());
+  Decision nobody{true, {}, "", "", 0};
+  EXPECT_FALSE(Decide(m, nobody, kT0).ok()) << "who decided must be named";
+  Decision not_secret{true, {}, "", "李四", 0};
+  auto ok = Decide(m, not_secret, kT0);
+  ASSERT_TRUE(ok.ok()) << ok.message();
+  EXPECT_TRUE(ok.value().matter.decision->not_secret);
+}
+
+}  // namespace
+}  // namespace zhuji::workflows
