@@ -91,7 +91,7 @@ void Node::HandleControl(const std::string& identity, std::string_view request) 
           ids.emplace_back(reinterpret_cast<const char*>(queued[i].id.data()), 16);
         }
         if (s.getWaitAck()) {
-          waiters_.push_back({identity, to, queued.back().seq, {}, ids, queued.front().seq});
+          waiters_.push_back({identity, to, queued.back().seq, ids, queued.front().seq});
           return;  // answered by AnswerWaiters
         }
         auto sent = r.initSent();

@@ -62,7 +62,6 @@ class Node {
     std::string identity;
     std::string destination;
     uint64_t seq;
-    std::string reply_without_ack;  // not used when acked; kept for a timeout reply later
     std::vector<std::string> ids;
     uint64_t first_seq;
   };
