@@ -40,12 +40,12 @@ class MapFull : public std::runtime_error {
 
 // Every named table of a node's store, each with one owning module (DESIGN.md).
 inline constexpr const char* kTables[] = {
-    "meta",    // store: schema version, node id, audit head
-    "outbox",  // node/outbox: destination \0 be64(seq) -> envelope
-    "links",   // node/outbox + node/inbox: per-peer sequence counters
-    "seen",    // node/inbox: envelope id -> be64(received-at)
-    "inbox",   // node/inbox: be64(local seq) -> InboxRecord
-    "audit",   // node/audit: be64(seq) -> AuditEntry (hash-chained)
+    "meta",            // store: schema version, node id, audit head
+    "outbox",          // node/outbox: destination \0 be64(seq) -> envelope
+    "links",           // node/outbox + node/inbox: per-peer sequence counters
+    "seen",            // node/inbox: envelope id -> be64(received-at)
+    "inbox",           // node/inbox: be64(local seq) -> InboxRecord
+    "audit",           // node/audit: be64(seq) -> AuditEntry (hash-chained)
     "deadlines",       // node/deadlines: be64(next event ms) item \0 step -> "" (the timer)
     "deadline_items",  // node/deadlines: item \0 step -> Deadline
     "supervised",      // node/supervision: origin \0 item \0 step -> Supervised
