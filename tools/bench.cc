@@ -22,6 +22,7 @@
 #include "services/common/ids.h"
 #include "services/common/json.h"
 #include "services/common/paths.h"
+#include "services/common/temp_dir.h"
 #include "services/store/store.h"
 #include "services/wire/socket_util.h"
 #include "tools/commands.h"
@@ -232,15 +233,6 @@ struct Procs {
   }
 };
 
-std::unique_ptr<OwnedMessage> Control(zmq::context_t& ctx, const std::string& ep,
-                                      capnp::MessageBuilder& req, int timeout_ms) {
-  ControlClient c(ctx, ep);
-  auto reply = c.Call(req, timeout_ms);
-  auto r = reply->Root<schema::ControlReply>();
-  if (r.getError().size()) throw std::runtime_error(std::string("node: ") + r.getError().cStr());
-  return reply;
-}
-
 Result Hop(const std::string& dir, uint64_t count, size_t size, uint32_t window, uint32_t batch,
            int samples) {
   zmq::context_t ctx(1);
@@ -272,18 +264,9 @@ Result Hop(const std::string& dir, uint64_t count, size_t size, uint32_t window,
   std::string b = node("440000", "province", "");
   // Ready when both links are up.
   for (auto& ep : {a, b}) {
-    bool up = false;
-    for (int i = 0; i < 300 && !up; ++i) {
-      try {
-        capnp::MallocMessageBuilder req;
-        req.initRoot<schema::ControlRequest>().setStatus();
-        auto reply = Control(ctx, ep, req, 500);
-        for (auto l : reply->Root<schema::ControlReply>().getStatus().getLinks()) up |= l.getUp();
-      } catch (const std::exception&) {
-      }
-      if (!up) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (!WaitForNodeLink(ctx, ep, 6000)) {
+      throw std::runtime_error("a bench node did not come up; see " + dir);
     }
-    if (!up) throw std::runtime_error("a bench node did not come up; see " + dir);
   }
   uint32_t pad = PadFor(size);
   auto send = [&](uint32_t n, bool wait) {
@@ -294,7 +277,8 @@ Result Hop(const std::string& dir, uint64_t count, size_t size, uint32_t window,
     s.setCount(n);
     s.setPadTo(pad);
     s.setWaitAck(wait);
-    Control(ctx, a, req, 120'000);  // a node that died shows up as a timeout, not a hang
+    ControlClient(ctx, a).CallOk(req,
+                                 120'000);  // a node that died shows up as a timeout, not a hang
   };
   Result r;
   // Throughput: the outbox is filled in chunks (each an fsynced commit, as operators' steps would
@@ -337,16 +321,8 @@ int CmdBench(const Args& args, zmq::context_t&, std::ostream& out) {
   uint32_t window = static_cast<uint32_t>(args.GetInt("window", 16384, 1, 1'000'000));
   uint32_t batch = static_cast<uint32_t>(args.GetInt("batch", 8192, 1, 1'000'000));
   std::string base = args.Get("dir", std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/var/tmp");
-  std::string tmpl = base + "/zhuji-bench-XXXXXX";
-  if (!mkdtemp(tmpl.data())) throw std::runtime_error("cannot create a directory under " + base);
-  std::string dir = tmpl;
-  struct Cleanup {
-    std::string d;
-    ~Cleanup() {
-      std::error_code ec;
-      fs::remove_all(d, ec);
-    }
-  } cleanup{dir};
+  TempDir scratch("zhuji-bench-", base);
+  const std::string& dir = scratch.path();
 
   bool json = args.Flag("json");
   Machine m = Describe(dir);

@@ -13,6 +13,7 @@
 
 #include "services/calendar/calendar.h"
 #include "services/common/paths.h"
+#include "services/common/temp_dir.h"
 #include "services/node/deadlines.h"
 #include "services/store/store.h"
 #include "tools/commands.h"
@@ -42,17 +43,9 @@ int BenchDeadlines(const Args& args, std::ostream& out) {
   uint64_t due = static_cast<uint64_t>(args.GetInt("due", 1000, 1, 1'000'000));
   if (due > count) throw UsageError("--due cannot exceed --count");
   std::string base = args.Get("dir", std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/var/tmp");
-  std::string tmpl = base + "/zhuji-bench-dl-XXXXXX";
-  if (!mkdtemp(tmpl.data())) throw std::runtime_error("cannot create a directory under " + base);
-  std::string dir = tmpl;
-  struct Cleanup {
-    std::string d;
-    bool keep;
-    ~Cleanup() {
-      std::error_code ec;
-      if (!keep) fs::remove_all(d, ec);
-    }
-  } cleanup{dir, args.Flag("keep")};
+  TempDir scratch("zhuji-bench-dl-", base);
+  if (args.Flag("keep")) scratch.Keep();
+  const std::string& dir = scratch.path();
   if (args.Flag("keep")) out << "keeping " << dir << " (--keep)\n";
   std::string cal_dir = args.Get("calendar-dir", calendar::DefaultCalendarDir(BinaryDir()));
   calendar::Calendar cal = calendar::LoadCalendarDir(cal_dir);

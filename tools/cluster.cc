@@ -143,28 +143,6 @@ void Cluster::WriteNodeConfig(const TopologyNode& n) {
   WriteFile(NodeConfigPath(n.id), c.str());
 }
 
-bool Cluster::WaitForNode(const std::string& id, int timeout_ms) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  ControlClient client(ctx_, ControlEndpoint(id));
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (!NodeRunning(id)) return false;
-    try {
-      capnp::MallocMessageBuilder req;
-      req.initRoot<schema::ControlRequest>().setStatus();
-      auto reply = client.Call(req, 500);
-      auto r = reply->Root<schema::ControlReply>();
-      if (r.isStatus()) {
-        for (auto l : r.getStatus().getLinks()) {
-          if (l.getUp()) return true;
-        }
-      }
-    } catch (const std::exception&) {
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
-}
-
 void Cluster::StartNode(const std::string& id, std::ostream& out) {
   const TopologyNode* n = topology_.FindNode(id);
   if (!n) throw std::runtime_error("no node '" + id + "' in topology " + topology_.name);
@@ -181,7 +159,7 @@ void Cluster::StartNode(const std::string& id, std::ostream& out) {
   pid_t pid = Spawn({bin_dir_ + "/zhuji-node", "--config", NodeConfigPath(id)},
                     dir + "/node.stderr.log", true);
   WriteFile(dir + "/pid", std::to_string(pid) + "\n");
-  if (!WaitForNode(id, 15'000)) {
+  if (!WaitForNodeLink(ctx_, ControlEndpoint(id), 15'000, [&] { return NodeRunning(id); })) {
     throw std::runtime_error("node " + id + " did not come up within 15 s; see " + dir +
                              "/node.log and node.stderr.log");
   }

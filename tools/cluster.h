@@ -41,7 +41,6 @@ class Cluster {
  private:
   std::string BrokerDir(const std::string& id) const;
   void WriteNodeConfig(const TopologyNode& n);
-  bool WaitForNode(const std::string& id, int timeout_ms);
 
   Topology topology_;
   std::string run_dir_;

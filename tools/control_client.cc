@@ -1,6 +1,10 @@
 #include "tools/control_client.h"
 
+#include <capnp/message.h>
+
+#include <chrono>
 #include <stdexcept>
+#include <thread>
 
 #include "services/wire/socket_util.h"
 
@@ -26,6 +30,37 @@ std::unique_ptr<OwnedMessage> ControlClient::Call(capnp::MessageBuilder& request
   capnp::ReaderOptions options = UntrustedReaderOptions();
   options.traversalLimitInWords = 1ull << 28;  // large inbox listings
   return ReadMessage(wire::View(reply), options);
+}
+
+std::unique_ptr<OwnedMessage> ControlClient::CallOk(capnp::MessageBuilder& request,
+                                                    int timeout_ms) {
+  auto reply = Call(request, timeout_ms);
+  auto r = reply->Root<schema::ControlReply>();
+  if (r.getError().size()) throw std::runtime_error(r.getError().cStr());
+  return reply;
+}
+
+bool WaitForNodeLink(zmq::context_t& ctx, const std::string& endpoint, int timeout_ms,
+                     const std::function<bool()>& running) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  ControlClient client(ctx, endpoint);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (running && !running()) return false;
+    try {
+      capnp::MallocMessageBuilder req;
+      req.initRoot<schema::ControlRequest>().setStatus();
+      auto reply = client.Call(req, 500);
+      auto r = reply->Root<schema::ControlReply>();
+      if (r.isStatus()) {
+        for (auto l : r.getStatus().getLinks()) {
+          if (l.getUp()) return true;
+        }
+      }
+    } catch (const std::exception&) {
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
 }
 
 std::optional<wire::BrokerStats> QueryBrokerStats(zmq::context_t& ctx, const std::string& endpoint,

@@ -1,6 +1,7 @@
 #pragma once
 // The CLI's side of a node's control socket: one request, one reply, with a timeout.
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,12 +19,19 @@ class ControlClient {
   // Sends the request and waits up to `timeout_ms` for the reply. Throws std::runtime_error
   // naming the endpoint when the node does not answer in time.
   std::unique_ptr<OwnedMessage> Call(capnp::MessageBuilder& request, int timeout_ms);
+  // As Call, and throws std::runtime_error with the node's reason when the reply is a refusal.
+  std::unique_ptr<OwnedMessage> CallOk(capnp::MessageBuilder& request, int timeout_ms);
   const std::string& endpoint() const { return endpoint_; }
 
  private:
   zmq::context_t& ctx_;
   std::string endpoint_;
 };
+
+// Polls a node's status until one of its broker links is up. False after `timeout_ms`, or as
+// soon as `running` (when given) says the process is gone.
+bool WaitForNodeLink(zmq::context_t& ctx, const std::string& endpoint, int timeout_ms,
+                     const std::function<bool()>& running = {});
 
 // Asks a broker for its counters (STATS). nullopt if it does not answer in time.
 std::optional<wire::BrokerStats> QueryBrokerStats(zmq::context_t& ctx, const std::string& endpoint,

@@ -22,10 +22,7 @@ using State = schema::Deadline::State;
 std::unique_ptr<OwnedMessage> Call(const Args& args, zmq::context_t& ctx,
                                    capnp::MessageBuilder& req) {
   ControlClient client(ctx, ResolveControl(args));
-  auto reply = client.Call(req, static_cast<int>(args.GetInt("timeout", 5000, 100, 3'600'000)));
-  auto r = reply->Root<schema::ControlReply>();
-  if (r.getError().size()) throw std::runtime_error(r.getError().cStr());
-  return reply;
+  return client.CallOk(req, static_cast<int>(args.GetInt("timeout", 5000, 100, 3'600'000)));
 }
 
 std::string DaysLeft(int days, State state) {

@@ -132,11 +132,7 @@ int64_t Harness::CstMs(const std::string& cst) {
 namespace {
 std::unique_ptr<OwnedMessage> Control(zmq::context_t& ctx, const std::string& ep,
                                       capnp::MessageBuilder& req) {
-  ControlClient client(ctx, ep);
-  auto reply = client.Call(req, 10'000);
-  auto r = reply->Root<schema::ControlReply>();
-  if (r.getError().size()) throw std::runtime_error(r.getError().cStr());
-  return reply;
+  return ControlClient(ctx, ep).CallOk(req, 10'000);
 }
 }  // namespace
 
@@ -213,15 +209,8 @@ void Harness::StartNode(const std::string& id) {
   if (tools::IsRunning(n.pid)) throw std::logic_error("node " + id + " already running");
   n.pid = tools::Spawn({ZHUJI_BIN_DIR "/zhuji-node", "--config", dir() + "/" + id + "/node.toml"},
                        dir() + "/" + id + "/stderr.log", false);
-  bool up = WaitFor(
-      [&] {
-        try {
-          return Counters(id).link_up;
-        } catch (const std::exception&) {
-          return false;
-        }
-      },
-      std::chrono::seconds(15));
+  bool up = tools::WaitForNodeLink(ctx_, ControlEndpoint(id), 15'000,
+                                   [&] { return tools::IsRunning(n.pid); });
   if (!up) throw std::runtime_error("node " + id + " did not come up");
 }
 
@@ -241,9 +230,8 @@ std::pair<uint64_t, uint64_t> Harness::Send(const std::string& from, const std::
   s.setTo(to);
   s.setText(text);
   s.setCount(count);
-  auto reply = client.Call(req, 30'000);
+  auto reply = client.CallOk(req, 30'000);
   auto r = reply->Root<schema::ControlReply>();
-  if (r.getError().size()) throw std::runtime_error(r.getError().cStr());
   return {r.getSent().getFirstSeq(), r.getSent().getLastSeq()};
 }
 

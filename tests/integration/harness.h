@@ -12,7 +12,7 @@
 #include <vector>
 #include <zmq.hpp>
 
-#include "../unit/temp_dir.h"
+#include "services/common/temp_dir.h"
 #include "services/node/deadlines.h"
 #include "services/wire/header.h"
 

@@ -4,7 +4,7 @@
 
 #include <fstream>
 
-#include "temp_dir.h"
+#include "services/common/temp_dir.h"
 #include "tools/topology.h"
 
 namespace zhuji::node {
@@ -136,7 +136,7 @@ TEST(Topology, TheDemoOrgansGiveTheRoutesOfTheRules) {
 }
 
 TEST(Topology, RefusesAParentThatIsNotOneLevelUp) {
-  testing::TempDir dir;
+  TempDir dir;
   std::string path = dir.path() + "/t.toml";
   std::ofstream(path) << "name = \"x\"\n[[broker]]\nid = \"b\"\n"
                          "[[node]]\nid = \"440000\"\nname = \"p\"\nlevel = \"province\"\n"

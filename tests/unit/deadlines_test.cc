@@ -3,8 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "services/common/temp_dir.h"
 #include "services/common/time_format.h"
-#include "temp_dir.h"
 
 namespace zhuji::node {
 namespace {
@@ -38,7 +38,7 @@ class DeadlineBookTest : public ::testing::Test {
     return events;
   }
 
-  testing::TempDir dir_;
+  TempDir dir_;
   store::Env env_;
   calendar::Calendar cal_;
   DeadlineBook book_;

@@ -4,10 +4,10 @@
 
 #include "services/common/capnp_io.h"
 #include "services/common/ids.h"
+#include "services/common/temp_dir.h"
 #include "services/node/audit.h"
 #include "services/node/inbox.h"
 #include "services/node/outbox.h"
-#include "temp_dir.h"
 
 namespace zhuji::node {
 namespace {
@@ -45,7 +45,7 @@ class DeliveryTest : public ::testing::Test {
     return d;
   }
 
-  testing::TempDir sender_dir_, receiver_dir_;
+  TempDir sender_dir_, receiver_dir_;
   store::Env sender_env_, receiver_env_;
   Outbox outbox_{"440106"};
   Inbox inbox_{"440000", "", 1 << 16};

@@ -3,13 +3,13 @@
 #include <gtest/gtest.h>
 
 #include "services/common/ids.h"
-#include "temp_dir.h"
+#include "services/common/temp_dir.h"
 
 namespace zhuji::store {
 namespace {
 
 TEST(Store, CommittedWritesAreVisibleAndAbortedOnesAreNot) {
-  testing::TempDir dir;
+  TempDir dir;
   Env env({dir.path(), 1 << 20, false});
   env.Write([](Txn& t) { t.Put("meta", "a", "1"); });
   // A step that throws leaves nothing behind.
@@ -24,7 +24,7 @@ TEST(Store, CommittedWritesAreVisibleAndAbortedOnesAreNot) {
 }
 
 TEST(Store, MapFullGrowsTheMapAndRetriesTheStep) {
-  testing::TempDir dir;
+  TempDir dir;
   Env env({dir.path(), 64 << 10, false});  // 64 KiB: far too small
   size_t before = env.map_size();
   int runs = 0;
@@ -39,7 +39,7 @@ TEST(Store, MapFullGrowsTheMapAndRetriesTheStep) {
 }
 
 TEST(Store, PutIfAbsentReportsAnExistingKey) {
-  testing::TempDir dir;
+  TempDir dir;
   Env env({dir.path(), 1 << 20, false});
   bool first = false, second = true;
   env.Write([&](Txn& t) {
@@ -52,7 +52,7 @@ TEST(Store, PutIfAbsentReportsAnExistingKey) {
 }
 
 TEST(Store, CursorSeeksToTheFirstKeyAtOrAfter) {
-  testing::TempDir dir;
+  TempDir dir;
   Env env({dir.path(), 1 << 20, false});
   env.Write([](Txn& t) {
     t.Put("links", "a", "1");
@@ -67,7 +67,7 @@ TEST(Store, CursorSeeksToTheFirstKeyAtOrAfter) {
 }
 
 TEST(Store, RefusesAStoreWithANewerSchema) {
-  testing::TempDir dir;
+  TempDir dir;
   {
     Env env({dir.path(), 1 << 20, false});
     env.Write([](Txn& t) { t.Put("meta", "schema_version", EncodeBe64(kSchemaVersion + 1)); });
@@ -81,7 +81,7 @@ TEST(Store, RefusesAStoreWithANewerSchema) {
 }
 
 TEST(Store, KeepsDataAcrossReopen) {
-  testing::TempDir dir;
+  TempDir dir;
   {
     Env env({dir.path(), 1 << 20, false});
     env.Write([](Txn& t) { t.Put("audit", "k", "v"); });
