@@ -1,0 +1,287 @@
+#include "services/workflows/matter.h"
+
+#include <algorithm>
+
+namespace zhuji::workflows {
+
+namespace {
+
+bool AtDecider(const Matter& m) { return m.at == static_cast<int>(m.path.size()) - 1; }
+
+const char* ReviewRule(MatterKind k) {
+  return k == MatterKind::kUnclear    ? "GD Art. 30 (policy)"
+         : k == MatterKind::kDisputed ? "GD Art. 31 (policy)"
+                                      : "GD Art. 29 (policy)";
+}
+const char* DecideRule(MatterKind k) {
+  return k == MatterKind::kDetermination ? "GD Art. 29 ¶2" : "条例 Art. 25";
+}
+
+Status NotReceived(const Matter& m) {
+  return Status::Error(m.path[m.at].organ.name + " has not received matter " + m.id + " yet");
+}
+
+void AddOnce(std::vector<std::string>& nodes, const std::string& node) {
+  if (!node.empty() && std::find(nodes.begin(), nodes.end(), node) == nodes.end()) {
+    nodes.push_back(node);
+  }
+}
+
+}  // namespace
+
+const char* MatterKindZh(MatterKind kind) {
+  switch (kind) {
+    case MatterKind::kUnclear:
+      return "不明确事项";
+    case MatterKind::kDisputed:
+      return "有争议事项";
+    case MatterKind::kDetermination:
+      return "定密申请";
+  }
+  return "?";
+}
+
+const char* MatterKindName(MatterKind kind) {
+  switch (kind) {
+    case MatterKind::kUnclear:
+      return "unclear";
+    case MatterKind::kDisputed:
+      return "disputed";
+    case MatterKind::kDetermination:
+      return "determination";
+  }
+  return "?";
+}
+
+const char* MatterStateZh(MatterState state) {
+  switch (state) {
+    case MatterState::kProvisional:
+      return "先行保护 provisional";
+    case MatterState::kObjected:
+      return "异议处理中 objection pending";
+    case MatterState::kAnswered:
+      return "已答复 answered";
+    case MatterState::kSettled:
+      return "已解决 settled";
+    case MatterState::kInReview:
+      return "逐级审核中 in review";
+    case MatterState::kReturned:
+      return "退回补充 returned";
+    case MatterState::kDecided:
+      return "已确定 decided";
+  }
+  return "?";
+}
+
+std::vector<std::string> Matter::NoticeNodes() const {
+  std::vector<std::string> nodes;
+  for (int i = static_cast<int>(path.size()) - 1; i >= 0; --i) AddOnce(nodes, path[i].organ.node);
+  AddOnce(nodes, origin.node);
+  if (classifier) AddOnce(nodes, classifier->node);
+  return nodes;
+}
+
+std::optional<Protection> Matter::PendingProtection() const {
+  if (kind != MatterKind::kDisputed) return provisional;
+  std::optional<Protection> highest;
+  for (const auto& c : claims) {
+    if (c.not_secret) continue;
+    if (!highest || c.protection.level > highest->level) highest = c.protection;
+  }
+  return highest;
+}
+
+std::vector<Hop> HopsOf(const std::vector<RouteHop>& route) {
+  std::vector<Hop> hops;
+  for (const auto& r : route) {
+    Hop hop;
+    hop.organ = r.organ;
+    hop.why = r.why;
+    hops.push_back(hop);
+  }
+  return hops;
+}
+
+std::string ReviewStep(const Matter& m, int i) {
+  bool decider = i == static_cast<int>(m.path.size()) - 1;
+  return (decider ? "确定 decide @ " : "审核 review @ ") + m.path[i].organ.name;
+}
+
+const std::vector<std::string>& RequiredMaterials(MatterKind kind) {
+  // GD Art. 30 (一)-(三) and GD Art. 31 (一)-(三); (四) is whatever the bureau asks for, asked
+  // for by a return (退回补充).
+  static const std::vector<std::string> kArt30 = {"申报不明确事项公文", "不明确事项定密申报表",
+                                                  "不明确事项的具体内容"};
+  static const std::vector<std::string> kArt31 = {"申报有争议事项公文", "有争议事项定密申报表",
+                                                  "有争议事项的具体内容"};
+  static const std::vector<std::string> kNone;
+  return kind == MatterKind::kUnclear ? kArt30 : kind == MatterKind::kDisputed ? kArt31 : kNone;
+}
+
+namespace detail {
+
+Status Where(const Matter& m, const char* step) {
+  std::string where = m.final() ? "final (" + std::string(MatterStateZh(m.state)) + ")"
+                      : m.state == MatterState::kProvisional ? "not reported yet"
+                      : m.state == MatterState::kObjected    ? "with the classifier for its answer"
+                      : m.state == MatterState::kAnswered    ? "answered, with the objector"
+                      : m.at < 0                             ? "back at the origin"
+                                                             : "at " + m.path[m.at].organ.name;
+  return Status::Error(std::string(step) + " is not possible now: matter " + m.id + " is " + where);
+}
+
+Result<Step> SendUp(const Matter& in, std::set<std::string> materials, int64_t now) {
+  if (in.path.empty()) return Status::Error("matter " + in.id + " has no route to report along");
+  Step s{in, {}};
+  Matter& m = s.matter;
+  m.version += 1;
+  m.materials.insert(materials.begin(), materials.end());
+  m.reported_at = now;
+  m.at = 0;
+  m.state = MatterState::kInReview;
+  m.return_reason.clear();
+  m.path[0].outcome = HopOutcome::kPending;
+  m.path[0].received_at = 0;
+  if (m.kind != MatterKind::kDisputed) s.effects.close.push_back({m.id, kStepReport});
+  s.effects.send_to.push_back(m.path[0].organ.node);
+  return s;
+}
+
+}  // namespace detail
+
+Result<Step> Report(const Matter& in, std::set<std::string> materials, int64_t now) {
+  bool may =
+      in.at == -1 && (in.state == MatterState::kProvisional || in.state == MatterState::kReturned ||
+                      (in.state == MatterState::kAnswered && in.upheld));
+  if (!may) return detail::Where(in, "report");
+  return detail::SendUp(in, std::move(materials), now);
+}
+
+Result<Step> Receive(const Matter& in, int64_t now, const EscalationPolicy& policy) {
+  if (in.state == MatterState::kObjected && in.classifier) {
+    Step s{in, {}};
+    if (s.matter.objection_received_at) return s;  // a repeated delivery changes nothing
+    s.matter.version += 1;
+    s.matter.objection_received_at = now;
+    // GD Art. 45: the organ that receives an objection handles it and replies within 20 WD.
+    s.effects.open.push_back({in.id, "答复异议 answer objection @ " + in.classifier->name,
+                              "GD Art. 45", calendar::CstDateOf(now),
+                              policy.objection_working_days});
+    return s;
+  }
+  if (in.state != MatterState::kInReview || in.at < 0) return detail::Where(in, "receive");
+  Step s{in, {}};
+  Hop& hop = s.matter.path[s.matter.at];
+  if (hop.received_at) return s;
+  s.matter.version += 1;
+  hop.received_at = now;
+  bool decider = AtDecider(s.matter);
+  s.effects.open.push_back({s.matter.id, ReviewStep(s.matter, s.matter.at),
+                            decider ? DecideRule(in.kind) : ReviewRule(in.kind),
+                            calendar::CstDateOf(now),
+                            decider ? policy.decide_working_days : policy.review_working_days});
+  return s;
+}
+
+Result<Step> Forward(const Matter& in, std::string reviewer, std::string opinion, int64_t now) {
+  if (in.state != MatterState::kInReview || in.at < 0) return detail::Where(in, "forward");
+  if (AtDecider(in)) {
+    return Status::Error(in.path[in.at].organ.name + " decides (确定); it does not forward");
+  }
+  if (!in.path[in.at].received_at) return NotReceived(in);
+  if (opinion.empty()) return Status::Error("forwarding needs a 审核意见 (review opinion)");
+  if (in.at + 1 == static_cast<int>(in.path.size()) - 1) {
+    // GD Art. 30, 31: the province-level organ submits to the bureau with the materials.
+    std::string missing;
+    for (auto& need : RequiredMaterials(in.kind)) {
+      if (!in.materials.count(need)) missing += (missing.empty() ? "" : ", ") + need;
+    }
+    if (!missing.empty()) {
+      return Status::Error(
+          std::string(in.kind == MatterKind::kDisputed ? "GD Art. 31" : "GD Art. 30") +
+          ": the submission to " + in.path.back().organ.name + " lacks " + missing +
+          " (return it for more material, 退回补充)");
+    }
+  }
+  Step s{in, {}};
+  Matter& m = s.matter;
+  m.version += 1;
+  Hop& hop = m.path[m.at];
+  hop.outcome = HopOutcome::kForwarded;
+  hop.reviewer = std::move(reviewer);
+  hop.opinion = std::move(opinion);
+  hop.sent_at = now;
+  s.effects.close.push_back({m.id, ReviewStep(m, m.at)});
+  m.at += 1;
+  m.path[m.at].outcome = HopOutcome::kPending;
+  m.path[m.at].received_at = 0;
+  s.effects.send_to.push_back(m.path[m.at].organ.node);
+  return s;
+}
+
+Result<Step> Return(const Matter& in, std::string reviewer, std::string what_is_missing,
+                    int64_t now) {
+  if (in.state != MatterState::kInReview || in.at < 0) return detail::Where(in, "return");
+  if (!in.path[in.at].received_at) return NotReceived(in);
+  if (what_is_missing.empty()) return Status::Error("a return (退回补充) must say what is missing");
+  Step s{in, {}};
+  Matter& m = s.matter;
+  m.version += 1;
+  Hop& hop = m.path[m.at];
+  hop.outcome = HopOutcome::kReturned;
+  hop.reviewer = std::move(reviewer);
+  hop.opinion = what_is_missing;
+  hop.sent_at = now;
+  s.effects.close.push_back({m.id, ReviewStep(m, m.at)});
+  m.return_reason = std::move(what_is_missing);
+  m.at -= 1;  // one level down, never further: nothing skips a level
+  if (m.at < 0) {
+    m.state = MatterState::kReturned;
+    s.effects.send_to.push_back(m.origin.node);
+  } else {
+    m.path[m.at].outcome = HopOutcome::kPending;
+    m.path[m.at].received_at = 0;
+    s.effects.send_to.push_back(m.path[m.at].organ.node);
+  }
+  return s;
+}
+
+Result<Step> Decide(const Matter& in, Decision decision, int64_t now) {
+  if (in.state != MatterState::kInReview || in.at < 0 || !AtDecider(in)) {
+    return detail::Where(in, "decide");
+  }
+  const Organ& decider = in.path[in.at].organ;
+  if (!in.path[in.at].received_at) return NotReceived(in);
+  if (!decision.not_secret) {
+    if (auto st = CheckProtection(decision.protection); !st.ok()) {
+      return Status::Error("the decision: " + st.message());
+    }
+    // GD Art. 23, 29: the decider determines within its own authority.
+    if (auto st = CheckWithinAuthority(decider.name, decider.authority, decision.protection.level);
+        !st.ok()) {
+      return st;
+    }
+  }
+  if (decision.decided_by.empty()) {
+    return Status::Error("a decision names who decided (定密责任人)");
+  }
+  Step s{in, {}};
+  Matter& m = s.matter;
+  m.version += 1;
+  Hop& hop = m.path[m.at];
+  hop.outcome = HopOutcome::kDecided;
+  hop.reviewer = decision.decided_by;
+  hop.sent_at = now;
+  decision.decided_at = now;
+  m.decision = std::move(decision);
+  m.state = MatterState::kDecided;
+  s.effects.close.push_back({m.id, ReviewStep(m, m.at)});
+  // The written notice (书面通知) goes back down the same path, to every node on it, and to
+  // every party of a dispute.
+  for (auto& node : m.NoticeNodes()) {
+    if (node != decider.node) s.effects.send_to.push_back(node);
+  }
+  return s;
+}
+
+}  // namespace zhuji::workflows

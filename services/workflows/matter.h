@@ -1,0 +1,168 @@
+#pragma once
+// A matter escalated level by level (逐级上报, RULES.md "Routes"): the model shared by the three
+// procedures — 不明确事项 (unclear_matter.h, GD Art. 30), 有争议事项 (disputed_matter.h, GD Art.
+// 31, 45) and the request for determination without authority (determination_request.h, GD
+// Art. 29) — and the steps they share: report, receive, forward, return, decide.
+//
+// Every step is a pure function of (the matter as this node holds it, the input, now) that
+// returns the new matter and the effects the node must carry out in the same transaction — the
+// nodes to send the matter to, and the deadlines to open and close. No store, no sockets
+// (DESIGN.md "What good looks like"). The matter travels as a whole: each node on the path holds
+// a copy, every step that moves it sends the updated copy on, and `version` orders the copies.
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "services/calendar/date.h"
+#include "services/common/result.h"
+#include "services/workflows/classification.h"
+#include "services/workflows/organs.h"
+
+namespace zhuji::workflows {
+
+// The policy numbers (RULES.md "Deadlines"), configurable on the node ([escalation]).
+struct EscalationPolicy {
+  int report_working_days = 10;  // GD Art. 29, 30; 条例 Art. 25: report within 10 WD
+  int review_working_days = 10;  // intermediate levels: the rules set no figure; policy default
+  int decide_working_days = 10;  // 条例 Art. 25, GD Art. 29 ¶2: decide within 10 WD of receipt
+  int objection_working_days = 20;  // GD Art. 45: answer an objection within 20 WD of receipt
+};
+
+enum class MatterKind {
+  kUnclear,        // 不明确事项 (GD Art. 30)
+  kDisputed,       // 有争议事项 (GD Art. 31, 45)
+  kDetermination,  // 定密申请: a matter without authority to determine it (GD Art. 29)
+};
+const char* MatterKindZh(MatterKind kind);    // "不明确事项" …
+const char* MatterKindName(MatterKind kind);  // "unclear" …
+
+enum class HopOutcome { kPending, kForwarded, kReturned, kDecided };
+
+struct Hop {
+  Organ organ;
+  std::string why;
+  int64_t received_at = 0;  // by this hop's node (received-at)
+  int64_t sent_at = 0;      // when this hop passed it on or sent it back (sent-at)
+  std::string reviewer;
+  std::string opinion;  // 审核意见
+  HopOutcome outcome = HopOutcome::kPending;
+};
+
+struct Decision {
+  bool not_secret = false;  // "not a state secret"
+  Protection protection;    // when a secret: level with term, date or condition
+  std::string scope;        // 知悉范围
+  std::string decided_by;   // the responsible person (定密责任人) who decided
+  int64_t decided_at = 0;
+};
+
+// A party's view of the level (有争议事项: every party's claim travels with the matter).
+struct Claim {
+  std::string organ;  // address
+  std::string organ_name;
+  bool not_secret = false;
+  Protection protection;
+};
+
+enum class MatterState {
+  kProvisional,  // set and protected, not reported yet
+  kObjected,     // 有争议事项: the objection is with the original classifier (GD Art. 45)
+  kAnswered,     // the classifier upheld its determination; back with the objector
+  kSettled,      // the dispute ended at the classifier: no escalation
+  kInReview,     // on its way up, at path[at]
+  kReturned,     // 退回补充: back at the origin for more material
+  kDecided,      // final: the decision is on its way down or arrived
+};
+const char* MatterStateZh(MatterState state);
+
+struct Matter {
+  std::string id;  // "<origin organ address>/<year>-<serial>"
+  MatterKind kind = MatterKind::kUnclear;
+  uint64_t version = 0;  // +1 per step: a node ignores a copy older than the one it holds
+  Organ origin;          // the reporting organ (the objector for a dispute)
+  std::string title;
+  Protection provisional;  // protected at this level from the moment it is set
+  int64_t provisional_at = 0;
+  int64_t reported_at = 0;          // the origin's sent-at (its duty is judged by it)
+  std::set<std::string> materials;  // names of the materials attached
+  std::vector<Hop> path;            // the last hop decides
+  int at = -1;                      // the hop holding it now; -1 = the origin
+  MatterState state = MatterState::kProvisional;
+  std::optional<Decision> decision;
+  std::string return_reason;  // 退回补充: what is missing
+
+  // 有争议事项 only.
+  std::vector<Claim> claims;          // every party's claimed level
+  std::optional<Organ> classifier;    // the original classifying organ (原定密机关)
+  int64_t objection_received_at = 0;  // by the classifier's node
+  int64_t answered_at = 0;
+  std::string answered_by;
+  std::string answer;   // the classifier's reply (处理结果)
+  bool upheld = false;  // the classifier kept its determination
+
+  // Who the decision reaches (书面通知): every node on the path, the origin and any party.
+  std::vector<std::string> NoticeNodes() const;
+  // The protection while pending: the provisional level, or for a dispute the highest level any
+  // party claims (保密法实施条例 Art. 25-26). nullopt when every party says "not a secret".
+  std::optional<Protection> PendingProtection() const;
+  bool final() const { return state == MatterState::kDecided || state == MatterState::kSettled; }
+};
+
+struct DeadlineOpen {
+  std::string item, step, rule;
+  calendar::Date trigger;
+  int working_days;
+};
+struct DeadlineClose {
+  std::string item, step;
+};
+
+// What a step asks of the node, in the same transaction as storing the new matter.
+struct Effects {
+  std::vector<std::string> send_to;  // node ids to send the updated matter to (may be its own)
+  std::vector<DeadlineOpen> open;
+  std::vector<DeadlineClose> close;
+};
+
+struct Step {
+  Matter matter;
+  Effects effects;
+};
+
+// The origin reports it (or again after a return; or, for a dispute, escalates it): it goes to
+// the first hop. `materials` are added to those already attached.
+Result<Step> Report(const Matter& m, std::set<std::string> materials, int64_t now);
+// A node received the matter for one of its organs: its review, decision or answer clock starts.
+// A repeated delivery changes nothing.
+Result<Step> Receive(const Matter& m, int64_t now, const EscalationPolicy& policy);
+// The hop holding it forwards it with an opinion. The province-level organ's forward to the
+// bureau is the submission: refused unless the materials of GD Art. 30 / 31 are all there.
+Result<Step> Forward(const Matter& m, std::string reviewer, std::string opinion, int64_t now);
+// The hop holding it returns it one level down for more material (退回补充).
+Result<Step> Return(const Matter& m, std::string reviewer, std::string what_is_missing,
+                    int64_t now);
+// The last hop decides; the decision goes to every node on the path, the origin and the parties.
+Result<Step> Decide(const Matter& m, Decision decision, int64_t now);
+
+// The hops of a new matter, from its route.
+std::vector<Hop> HopsOf(const std::vector<RouteHop>& route);
+
+// Deadline step names, for `zhuji deadlines`.
+inline constexpr const char* kStepReport = "上报 report";
+// "审核 review @ <organ>" for a reviewing hop, "确定 decide @ <organ>" for the last one.
+std::string ReviewStep(const Matter& m, int hop_index);
+
+// The materials the submission to the bureau needs (GD Art. 30, 31); none for GD Art. 29.
+const std::vector<std::string>& RequiredMaterials(MatterKind kind);
+
+namespace detail {
+// "<step> is not possible now: matter … is …".
+Status Where(const Matter& m, const char* step);
+// Sends the matter to its first hop, with no check of its state (Report and Escalate check).
+Result<Step> SendUp(const Matter& m, std::set<std::string> materials, int64_t now);
+}  // namespace detail
+
+}  // namespace zhuji::workflows

@@ -1,0 +1,143 @@
+// 有争议事项 as a pure workflow (GD Art. 31, 45; 保密法实施条例 Art. 26).
+#include "services/workflows/disputed_matter.h"
+
+#include <gtest/gtest.h>
+
+#include "guangdong.h"
+
+namespace zhuji::workflows {
+namespace {
+
+using testing::Guangdong;
+
+constexpr int64_t kDay = 86'400'000;
+const int64_t kT0 = calendar::EndOfDayCstMs(*calendar::ParseDate("2025-09-24")) + 9 * 3'600'000;
+const std::set<std::string> kArt31 = {"申报有争议事项公文", "有争议事项定密申报表",
+                                      "有争议事项的具体内容"};
+
+Claim Says(SecrecyLevel level, int years) {
+  Claim c;
+  c.protection = Protection::Term(level, years);
+  return c;
+}
+
+// 天河区教育局 objects to 深圳市公安局's 机密 determination: it says 秘密.
+Matter Objected() {
+  auto s = Object(Guangdong(), "440106/jyj", "440300/gaj", "440106/jyj/2025-002", "某联合通报",
+                  Protection::Term(SecrecyLevel::kJimi, 10), Says(SecrecyLevel::kMimi, 5), kT0);
+  EXPECT_TRUE(s.ok()) << s.message();
+  return s.value().matter;
+}
+
+Matter ObjectionReceived() {
+  auto r = Receive(Objected(), kT0 + kDay, EscalationPolicy{});
+  EXPECT_TRUE(r.ok()) << r.message();
+  return r.value().matter;
+}
+
+TEST(DisputedMatter, GdArt45_TheObjectionGoesFirstToTheClassifierWhoAnswersWithin20WorkingDays) {
+  auto s = Object(Guangdong(), "440106/jyj", "440300/gaj", "id", "x",
+                  Protection::Term(SecrecyLevel::kJimi, 10), Says(SecrecyLevel::kMimi, 5), kT0);
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(s.value().matter.state, MatterState::kObjected);
+  EXPECT_EQ(s.value().effects.send_to, std::vector<std::string>{"440300"}) << "to the classifier";
+  auto r = Receive(s.value().matter, kT0 + kDay, EscalationPolicy{});
+  ASSERT_TRUE(r.ok()) << r.message();
+  ASSERT_EQ(r.value().effects.open.size(), 1u);
+  EXPECT_EQ(r.value().effects.open[0].working_days, 20);
+  EXPECT_EQ(r.value().effects.open[0].rule, "GD Art. 45");
+  EXPECT_EQ(r.value().effects.open[0].step, "答复异议 answer objection @ 深圳市公安局");
+  auto again = Receive(r.value().matter, kT0 + 2 * kDay, EscalationPolicy{});
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again.value().effects.open.empty()) << "a repeated delivery opens nothing";
+}
+
+TEST(DisputedMatter, GdArt31_ProtectedAtTheHighestLevelAnyPartyClaims) {
+  Matter m = Objected();
+  ASSERT_TRUE(m.PendingProtection());
+  EXPECT_EQ(m.PendingProtection()->level, SecrecyLevel::kJimi);
+  ASSERT_EQ(m.claims.size(), 2u);
+  EXPECT_EQ(m.claims[0].organ_name, "深圳市公安局");
+  EXPECT_EQ(m.claims[1].organ_name, "天河区教育局");
+  Claim not_secret;
+  not_secret.not_secret = true;
+  auto s = Object(Guangdong(), "440106/jyj", "440300/gaj", "id", "x",
+                  Protection::Term(SecrecyLevel::kMimi, 3), not_secret, kT0);
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(s.value().matter.PendingProtection()->level, SecrecyLevel::kMimi);
+}
+
+TEST(DisputedMatter, GdArt45_AClassifierThatAdoptsTheObjectionSettlesIt) {
+  auto a = Answer(ObjectionReceived(), "赵六", "采纳异议，变更为秘密★5年", false, kT0 + 3 * kDay);
+  ASSERT_TRUE(a.ok()) << a.message();
+  EXPECT_EQ(a.value().matter.state, MatterState::kSettled);
+  EXPECT_EQ(a.value().effects.send_to, std::vector<std::string>{"440106"})
+      << "back to the objector";
+  ASSERT_EQ(a.value().effects.close.size(), 1u);
+  EXPECT_EQ(FormatMark(a.value().matter.decision->protection), "秘密★5年");
+  EXPECT_FALSE(Escalate(a.value().matter, kArt31, false, kT0).ok()) << "nothing left to dispute";
+}
+
+TEST(DisputedMatter, GdArt31_AnUpheldAnswerGoesUpLevelByLevelAndReachesBothParties) {
+  Matter m = ObjectionReceived();
+  EXPECT_FALSE(Answer(m, "赵六", "", true, kT0).ok()) << "an empty answer";
+  m = Answer(m, "赵六", "维持原定密", true, kT0 + 3 * kDay).value().matter;
+  EXPECT_EQ(m.state, MatterState::kAnswered);
+  auto up = Escalate(m, kArt31, false, kT0 + 4 * kDay);
+  ASSERT_TRUE(up.ok()) << up.message();
+  EXPECT_EQ(up.value().effects.send_to, std::vector<std::string>{"440100"});
+  m = up.value().matter;
+  for (int hop = 0; hop < 2; ++hop) {  // 广州市教育局, then 广东省教育厅 submits to the bureau
+    m = Receive(m, kT0 + 5 * kDay, EscalationPolicy{}).value().matter;
+    auto f = Forward(m, "审核人", "争议属实，同意上报", kT0 + 5 * kDay);
+    ASSERT_TRUE(f.ok()) << f.message();
+    m = f.value().matter;
+  }
+  auto at_bureau = Receive(m, kT0 + 6 * kDay, EscalationPolicy{});
+  ASSERT_TRUE(at_bureau.ok());
+  EXPECT_EQ(at_bureau.value().effects.open[0].step, "确定 decide @ 广东省国家保密局");
+  Decision d;
+  d.protection = Protection::Term(SecrecyLevel::kMimi, 10);
+  d.decided_by = "李四";
+  auto dec = Decide(at_bureau.value().matter, d, kT0 + 7 * kDay);
+  ASSERT_TRUE(dec.ok()) << dec.message();
+  // Every level on the path, the objector and the classifier.
+  EXPECT_EQ(dec.value().effects.send_to, (std::vector<std::string>{"440100", "440106", "440300"}));
+}
+
+TEST(DisputedMatter, GdArt31_TheSubmissionNeedsTheArt31Materials) {
+  Matter m = Answer(ObjectionReceived(), "赵六", "维持", true, kT0).value().matter;
+  m = Escalate(m, {"申报有争议事项公文"}, false, kT0).value().matter;
+  m = Receive(m, kT0, EscalationPolicy{}).value().matter;
+  m = Forward(m, "a", "b", kT0).value().matter;
+  m = Receive(m, kT0, EscalationPolicy{}).value().matter;
+  auto f = Forward(m, "a", "b", kT0);
+  ASSERT_FALSE(f.ok());
+  EXPECT_NE(f.message().find("GD Art. 31"), std::string::npos) << f.message();
+  EXPECT_NE(f.message().find("有争议事项定密申报表"), std::string::npos) << f.message();
+}
+
+TEST(DisputedMatter, GdArt31_UnansweredObjectionGoesUpOnlyOnceOverdue) {
+  Matter m = ObjectionReceived();
+  auto early = Escalate(m, kArt31, false, kT0 + kDay);
+  ASSERT_FALSE(early.ok());
+  EXPECT_NE(early.message().find("20 working days"), std::string::npos) << early.message();
+  auto late = Escalate(m, kArt31, true, kT0 + 40 * kDay);
+  ASSERT_TRUE(late.ok()) << late.message();
+  EXPECT_EQ(late.value().matter.state, MatterState::kInReview);
+}
+
+TEST(DisputedMatter, GdArt45_RefusesAnObjectionToOneselfOrToTheSameLevel) {
+  EXPECT_FALSE(Object(Guangdong(), "440106/jyj", "440106/jyj", "id", "x",
+                      Protection::Term(SecrecyLevel::kJimi, 10), Says(SecrecyLevel::kMimi, 5), kT0)
+                   .ok());
+  EXPECT_FALSE(Object(Guangdong(), "440106/jyj", "440300/gaj", "id", "x",
+                      Protection::Term(SecrecyLevel::kJimi, 10), Says(SecrecyLevel::kJimi, 10), kT0)
+                   .ok());
+  EXPECT_FALSE(Object(Guangdong(), "440106/jyj", "440300/nope", "id", "x",
+                      Protection::Term(SecrecyLevel::kJimi, 10), Says(SecrecyLevel::kMimi, 5), kT0)
+                   .ok());
+}
+
+}  // namespace
+}  // namespace zhuji::workflows
