@@ -14,6 +14,39 @@ struct ControlRequest {
     supervised @6 :Bool;          # true: closed ones too
     clock @7 :ClockRequest;       # test-only: refused unless the node runs a fake clock
     loadCalendar @8 :LoadCalendarRequest;   # province node only
+    matter @9 :MatterRequest;
+  }
+}
+
+# An operator's step on an escalated matter (services/workflows/matter.h). Which fields count
+# depends on `op`; the node refuses a step with the reason, and changes nothing then.
+struct MatterRequest {
+  op @0 :Op;
+  id @1 :Text;            # the matter (all but report/request/object of a new one, and list)
+  organ @2 :Text;         # report/request/object: the organ's code on this node
+  title @3 :Text;
+  mark @4 :Text;          # GD Art. 32 mark: provisional / proposed / decided / objected-to level
+  claimMark @5 :Text;     # object: the objector's claimed level
+  notSecret @6 :Bool;     # decide: "not a state secret"; object: the objector says so
+  against @7 :Text;       # object: the classifier's address, "<node>/<code>"
+  materials @8 :List(Text);
+  hold @9 :Bool;          # report/request: set the provisional level only, report later
+  forward @10 :Bool;      # review: forward (true) or return for more material (false)
+  who @11 :Text;          # reviewer / decided by / answered by
+  text @12 :Text;         # opinion / what is missing / scope / answer
+  upheld @13 :Bool;       # answer: the classifier keeps its determination
+
+  enum Op {
+    show @0;
+    list @1;
+    report @2;            # 不明确事项: set provisionally (+ report), or report again
+    request @3;           # GD Art. 29 定密申请: set provisionally (+ report)
+    object @4;            # GD Art. 45 定密异议 to the classifier
+    review @5;            # an intermediate level: forward or return (退回补充)
+    decide @6;            # the last hop decides
+    answer @7;            # the classifier answers an objection
+    accept @8;            # the objector accepts an upheld answer
+    escalate @9;          # the objector reports the dispute up (GD Art. 31)
   }
 }
 
@@ -138,6 +171,7 @@ struct ControlReply {
     supervised @6 :List(SupervisedView);
     clockMs @7 :Int64;
     calendarLoaded @8 :CalendarLoaded;
+    matters @9 :List(Data);       # matter.capnp StoredMatter, one per matter
   }
 }
 

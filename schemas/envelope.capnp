@@ -8,6 +8,7 @@ enum Kind {
   notice @0;           # a plain operator notice (通知), used to test a link
   supervision @1;      # an overdue notice (督办) to the supervising secrecy admin dept, or its closing
   calendarUpdate @2;   # a year's official schedule, published by the province, passed down
+  matter @3;           # an escalated matter (matter.capnp Matter), the whole of it, after a step
 }
 
 struct Envelope {

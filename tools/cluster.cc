@@ -133,7 +133,8 @@ void Cluster::WriteNodeConfig(const TopologyNode& n) {
   c << "brokers = [\"" << BrokerEndpoint(n.broker) << "\"]\n"
     << "data_dir = \"" << dir << "\"\n"
     << "control = \"" << ControlEndpoint(n.id) << "\"\n"
-    << "log_file = \"" << dir << "/node.log\"\n";
+    << "log_file = \"" << dir << "/node.log\"\n"
+    << "directory = \"" << topology_.path << "\"  # the organs of every node (GD Art. 15)\n";
   for (auto& o : n.organs) {
     c << "\n[[organ]]\ncode = \"" << o.code << "\"\nname = \"" << o.name << "\"\nline = \""
       << o.line << "\"\nauthority = \""

@@ -9,9 +9,15 @@
 #include <string>
 #include <zmq.hpp>
 
-#include "tools/topology.h"
+#include "services/node/topology.h"
 
 namespace zhuji::tools {
+
+using node::LoadTopology;
+using node::Topology;
+using node::TopologyError;
+using node::TopologyBroker;
+using node::TopologyNode;
 
 class Cluster {
  public:

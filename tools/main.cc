@@ -3,8 +3,8 @@
 #include <zmq.hpp>
 
 #include "services/node/config.h"
+#include "services/node/topology.h"
 #include "tools/commands.h"
-#include "tools/topology.h"
 
 namespace {
 
@@ -33,6 +33,14 @@ Node commands:
        [--title T]                     track a duty by hand; overdue → 督办 to the parent node
   deadlines close --item I --step S    the duty is done
   clock advance --days N | clock set DATE   move a test node's fake clock ([clock] fake_start)
+
+Escalated matters (逐级上报; `zhuji matter --help` for every option):
+  matter report|request|object ...     start a 不明确事项 (GD Art. 30), a 定密申请 (GD Art. 29)
+                                       or a 定密异议 (GD Art. 45) from an organ of this node
+  matter review|decide|answer|accept|escalate --id ID ...
+                                       the step of the organ holding the matter on this node
+  matter show ID [--json]              the whole trail with Chinese terms
+  matter list [--json]                 every matter on this node
 
 Cluster commands (a local topology from deploy/topologies/):
   cluster up FILE                      start every broker and node that is not running
@@ -66,8 +74,10 @@ Other:
 Exit status: 0 ok, 1 the operation failed, 2 usage error.
 )";
 
-const std::set<std::string> kFlags = {"json", "wait",    "purge",      "kill", "help",
-                                      "all",  "overdue", "supervised", "keep"};
+const std::set<std::string> kFlags = {
+    "json", "wait", "purge", "kill", "help", "all", "overdue", "supervised", "keep",
+    // matter
+    "hold", "forward", "not-secret", "claim-not-secret", "uphold", "adopt"};
 
 }  // namespace
 
@@ -80,7 +90,7 @@ int main(int argc, char** argv) {
       std::cout << kUsage;
       return pos.empty() && !args.Flag("help") ? 2 : 0;
     }
-    if (args.Flag("help") && pos[0] != "bench") {
+    if (args.Flag("help") && pos[0] != "bench" && pos[0] != "matter") {
       std::cout << kUsage;
       return 0;
     }
@@ -95,6 +105,7 @@ int main(int argc, char** argv) {
     if (cmd == "calendar") return CmdCalendar(args, ctx, std::cout);
     if (cmd == "deadlines") return CmdDeadlines(args, ctx, std::cout);
     if (cmd == "clock") return CmdClock(args, ctx, std::cout);
+    if (cmd == "matter") return CmdMatter(args, ctx, std::cout);
     if (cmd == "organs") return CmdOrgans(args, ctx, std::cout);
     if (cmd == "route") return CmdRoute(args, ctx, std::cout);
     if (cmd == "help") {
@@ -106,7 +117,7 @@ int main(int argc, char** argv) {
   } catch (const UsageError& e) {
     std::cerr << "zhuji: " << e.what() << "\n(see zhuji --help)\n";
     return 2;
-  } catch (const TopologyError& e) {
+  } catch (const zhuji::node::TopologyError& e) {
     std::cerr << "zhuji: bad topology: " << e.what() << "\n";
     return 2;
   } catch (const zhuji::node::ConfigError& e) {

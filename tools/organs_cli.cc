@@ -3,9 +3,13 @@
 #include "services/common/json.h"
 #include "services/workflows/organs.h"
 #include "tools/commands.h"
-#include "tools/topology.h"
+#include "services/node/topology.h"
 
 namespace zhuji::tools {
+
+using node::LoadTopology;
+using node::Topology;
+using node::TopologyError;
 
 namespace {
 

@@ -129,6 +129,16 @@ NodeConfig ParseNodeConfig(const std::string& text, const std::string& source) {
     }
   }
   r.String("calendar_dir", c.calendar_dir);
+  r.String("directory", c.directory_file);
+  if (auto* t = r.Table("escalation")) {
+    Reader er(*t, source, "escalation.");
+    auto& e = c.escalation;
+    er.Int("report_working_days", e.report_working_days, 1, 60);
+    er.Int("review_working_days", e.review_working_days, 1, 60);
+    er.Int("decide_working_days", e.decide_working_days, 1, 60);
+    er.Int("objection_working_days", e.objection_working_days, 1, 60);
+    er.RefuseUnknown();
+  }
   if (auto* t = r.Table("deadlines")) {
     Reader dr(*t, source, "deadlines.");
     dr.Int("reminder_working_days", c.reminder_working_days, 0, 60);

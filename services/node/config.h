@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "services/common/ids.h"
+#include "services/workflows/matter.h"
 #include "services/workflows/organs.h"
 
 namespace zhuji::node {
@@ -50,6 +51,11 @@ struct NodeConfig {
   int reminder_working_days = 3;            // RULES.md "Deadlines": remind 3 WD before
   std::vector<std::string> local_off_days;  // per-node extra days off, "YYYY-MM-DD"
   int64_t fake_clock_start_ms = 0;          // TEST ONLY: run on a fake clock from here
+
+  // Escalations (issue #4): the directory of organs every route is computed from (GD Art. 15; a
+  // file in the topology format), and the policy numbers of the escalation deadlines.
+  std::string directory_file;
+  workflows::EscalationPolicy escalation;
 
   // The organs (机关、单位) this node hosts: [[organ]] code, name, line, authority, authorizing.
   std::vector<workflows::Organ> organs;

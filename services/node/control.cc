@@ -132,6 +132,13 @@ void Node::HandleControl(const std::string& identity, std::string_view request) 
           NoteError("refused a control request: " + std::string(r.getError().cStr()));
         }
         break;
+      case schema::ControlRequest::MATTER:
+        HandleMatterControl(req.getMatter(), r);
+        if (r.getError().size()) {
+          ++counters_.refused;
+          NoteError("refused a matter step: " + std::string(r.getError().cStr()));
+        }
+        break;
       default:
         return fail("unknown control request");
     }

@@ -6,6 +6,7 @@
 #include "services/common/capnp_io.h"
 #include "services/common/ids.h"
 #include "services/node/audit.h"
+#include "services/node/matters.h"
 #include "services/node/supervision.h"
 #include "zhuji/schemas/envelope.capnp.h"
 
@@ -42,6 +43,12 @@ InboxEntry Decode(std::string_view key, std::string_view value) {
     e.text = ReadMessage(body_view)->Root<schema::Notice>().getText();
   } else if (env.getKind() == schema::Kind::SUPERVISION) {
     e.text = Supervision::Summary(body_view);
+  } else if (env.getKind() == schema::Kind::MATTER) {
+    auto m = Matters::Decode(body_view);
+    e.text = m.ok() ? std::string("事项 matter ") + m.value().id + " " +
+                          workflows::MatterKindZh(m.value().kind) + " " +
+                          workflows::MatterStateZh(m.value().state)
+                    : m.message();
   } else if (env.getKind() == schema::Kind::CALENDAR_UPDATE) {
     auto u = ReadMessage(body_view);
     auto r = u->Root<schema::CalendarUpdate>();
@@ -117,6 +124,12 @@ Delivery Inbox::Check(std::string_view routed_from, std::string_view bytes) cons
         } catch (const calendar::CalendarError& e) {
           return Refuse(wire::NackCode::MALFORMED, std::string("calendar update: ") + e.what());
         }
+        d.body = std::string(body_view);
+        break;
+      }
+      case schema::Kind::MATTER: {
+        auto m = Matters::Decode(body_view);
+        if (!m.ok()) return Refuse(wire::NackCode::MALFORMED, m.message());
         d.body = std::string(body_view);
         break;
       }

@@ -17,6 +17,7 @@
 #include "services/common/time_format.h"
 #include "services/node/config.h"
 #include "services/node/node.h"
+#include "services/node/topology.h"
 #include "services/store/store.h"
 
 namespace {
@@ -65,6 +66,31 @@ int main(int argc, char** argv) {
   } catch (const zhuji::node::ConfigError& e) {
     std::cerr << "zhuji-node: bad configuration: " << e.what() << "\n";
     return 2;
+  }
+  zhuji::workflows::OrganDirectory directory;
+  if (!config.directory_file.empty()) {
+    try {
+      auto topology = zhuji::node::LoadTopology(config.directory_file);
+      directory = topology.Directory().value();  // LoadTopology checked it
+      const auto* self = directory.Node(config.node_id);
+      if (!self) {
+        throw zhuji::node::TopologyError(config.directory_file + ": node " + config.node_id +
+                                         " is not in the directory");
+      }
+      if (config.organs.empty()) {
+        config.organs = self->organs;
+      } else {
+        for (const auto& o : config.organs) {
+          if (!directory.Find(o.address())) {
+            throw zhuji::node::TopologyError(config.directory_file + ": organ " + o.address() +
+                                             " of the node configuration is not in it");
+          }
+        }
+      }
+    } catch (const zhuji::node::TopologyError& e) {
+      std::cerr << "zhuji-node: bad directory of organs: " << e.what() << "\n";
+      return 2;
+    }
   }
   if (check_only) {
     std::cout << "configuration OK: node " << config.node_id << " " << config.name << " ("
@@ -117,7 +143,8 @@ int main(int argc, char** argv) {
     }
     const zhuji::Clock& clock = fake ? static_cast<const zhuji::Clock&>(*fake) : system_clock;
     {
-      zhuji::node::Node node(config, ctx, env, clock, fake.get(), std::move(calendar), *log);
+      zhuji::node::Node node(config, std::move(directory), ctx, env, clock, fake.get(),
+                             std::move(calendar), *log);
       node.Start();
       node.Run(g_stop);
     }

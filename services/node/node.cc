@@ -22,9 +22,11 @@ constexpr int64_t kMaxPollMs = 100;  // the stop flag is checked at least this o
 constexpr size_t kMaxParts = 4;
 }  // namespace
 
-Node::Node(const NodeConfig& config, zmq::context_t& ctx, store::Env& env, const Clock& clock,
-           FakeClock* fake_clock, calendar::Calendar calendar, spdlog::logger& log)
+Node::Node(const NodeConfig& config, workflows::OrganDirectory directory, zmq::context_t& ctx,
+           store::Env& env, const Clock& clock, FakeClock* fake_clock, calendar::Calendar calendar,
+           spdlog::logger& log)
     : config_(config),
+      directory_(std::move(directory)),
       ctx_(ctx),
       env_(env),
       clock_(clock),
@@ -214,12 +216,12 @@ void Node::ProcessBrokerBatch(std::vector<Incoming>& batch) {
 
   // Group commit: every delivery and acknowledgement of this batch in one transaction.
   std::vector<Delivery> outcomes;
-  std::vector<std::pair<std::string, uint64_t>> calendar_forwarded;
-  bool calendar_changed = false;
+  Queued queued;  // envelopes the applied steps queued: calendar updates, matters
+  bool deadlines_changed = false;
   int64_t now = clock_.NowMs();
   env_.Write([&](store::Txn& txn) {
     outcomes.clear();
-    calendar_forwarded.clear();
+    queued.clear();
     Inbox::Batch inbound(inbox_, txn, now);
     for (auto& d : delivers) {
       outcomes.push_back(inbound.Apply(d.source, d.body));
@@ -231,12 +233,16 @@ void Node::ProcessBrokerBatch(std::vector<Incoming>& batch) {
         auto u = ReadMessage(o.body);
         auto r = u->Root<schema::CalendarUpdate>();
         auto applied = ApplyCalendarYear(txn, r.getFileName(), r.getToml(), now);
-        for (auto& f : applied.forwarded) calendar_forwarded.push_back(f);
-        calendar_changed = true;
+        for (auto& f : applied.forwarded) queued.push_back(f);
+        deadlines_changed = true;
+      }
+      if (o.outcome == Delivery::Outcome::kApplied && o.kind == schema::Kind::MATTER) {
+        OnMatterEnvelope(txn, o.origin, o.body, now, &queued);
+        deadlines_changed = true;
       }
     }
     inbound.Finish();
-    if (calendar_changed) RefreshNextDeadline(txn);
+    if (deadlines_changed) RefreshNextDeadline(txn);
     for (auto& [dest, seq] : acks) {
       auto it = pump_.destinations().find(dest);
       if (it == pump_.destinations().end() || seq <= it->second.acked) continue;
@@ -245,7 +251,7 @@ void Node::ProcessBrokerBatch(std::vector<Incoming>& batch) {
     }
   });
 
-  for (auto& [child, seq] : calendar_forwarded) pump_.Enqueued(child, seq);
+  for (auto& [dest, seq] : queued) pump_.Enqueued(dest, seq);
 
   // Durable now: acknowledge, once per origin, cumulatively.
   std::map<std::string, std::pair<BrokerLink*, uint64_t>> ack_to;  // origin -> (link, expected)

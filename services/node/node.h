@@ -27,6 +27,7 @@
 #include "services/node/outbox.h"
 #include "services/node/pump.h"
 #include "services/store/store.h"
+#include "services/workflows/matter.h"
 #include "zhuji/schemas/control.capnp.h"
 
 namespace zhuji::node {
@@ -42,7 +43,7 @@ class Node {
  public:
   // `fake_clock` is the same object as `clock` when the node runs on a fake clock (tests), so
   // the control socket can move it; null otherwise.
-  Node(const NodeConfig& config, zmq::context_t& ctx, store::Env& env, const Clock& clock,
+  Node(const NodeConfig& config, workflows::OrganDirectory directory, zmq::context_t& ctx, store::Env& env, const Clock& clock,
        FakeClock* fake_clock, calendar::Calendar calendar, spdlog::logger& log);
   ~Node();
   Node(const Node&) = delete;
@@ -96,7 +97,23 @@ class Node {
   void HandleDeadlineControl(schema::ControlRequest::Reader req,
                              schema::ControlReply::Builder reply);
 
+  // Escalated matters (escalation.cc). Envelopes queued in a transaction: (destination, seq),
+  // handed to the pump after the commit.
+  using Queued = std::vector<std::pair<std::string, uint64_t>>;
+  void HandleMatterControl(schema::MatterRequest::Reader req, schema::ControlReply::Builder reply);
+  // Applies a workflow step in the caller's transaction: stores the matter, closes and opens its
+  // deadlines, queues it to every node named, and applies a step for this node here at once.
+  void ApplyMatterStep(store::Txn& txn, const workflows::Step& step, const std::string& what,
+                       int64_t now, Queued* queued);
+  // A `matter` envelope arrived: keep the newer copy, record a decision's written notice, and
+  // start this node's clock if the matter now waits on one of its organs.
+  void OnMatterEnvelope(store::Txn& txn, const std::string& from, std::string_view body,
+                        int64_t now, Queued* queued);
+  void ReceiveHere(store::Txn& txn, const workflows::Matter& m, int64_t now, Queued* queued);
+  bool HoldsStepHere(const workflows::Matter& m) const;
+
   NodeConfig config_;
+  workflows::OrganDirectory directory_;
   zmq::context_t& ctx_;
   store::Env& env_;
   const Clock& clock_;

@@ -50,6 +50,7 @@ inline constexpr const char* kTables[] = {
     "deadline_items",  // node/deadlines: item \0 step -> Deadline
     "supervised",      // node/supervision: origin \0 item \0 step -> Supervised
     "calendar",        // node: "year/<yyyy>" -> year file (TOML) received or loaded
+    "matters",         // node/matters: matter id -> StoredMatter
 };
 
 inline constexpr uint32_t kSchemaVersion = 1;

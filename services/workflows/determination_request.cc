@@ -42,13 +42,14 @@ Result<Step> RequestDetermination(const OrganDirectory& directory,
   Matter& m = s.matter;
   m.id = std::move(id);
   m.kind = MatterKind::kDetermination;
-  m.version = 1;
   m.origin = *origin;
   m.title = std::move(title);
   m.provisional = proposed;  // 先行采取保密措施: protected at the proposed level at once
   m.provisional_at = now;
   m.path = HopsOf(path.value());
   m.state = MatterState::kProvisional;
+  detail::Note(m, now, m.origin.name, "拟定密级先行保护 protected at the proposed level",
+               FormatMark(proposed));
   s.effects.open.push_back(
       {m.id, kStepReport, "GD Art. 29", calendar::CstDateOf(now), policy.report_working_days});
   return s;

@@ -38,7 +38,6 @@ Result<Step> Object(const OrganDirectory& directory, const std::string& objector
   Matter& m = s.matter;
   m.id = std::move(id);
   m.kind = MatterKind::kDisputed;
-  m.version = 1;
   m.origin = *objector;
   m.title = std::move(title);
   m.provisional = classified;
@@ -54,6 +53,9 @@ Result<Step> Object(const OrganDirectory& directory, const std::string& objector
   by_objector.organ_name = objector->name;
   m.claims = {by_classifier, by_objector};
   m.state = MatterState::kObjected;
+  detail::Note(m, now, objector->name, "提出定密异议 objected",
+               "原定密 " + FormatMark(classified) + "，主张 " +
+                   (objection.not_secret ? "非国家秘密" : FormatMark(objection.protection)));
   // GD Art. 31, 45: the objection goes first to the original classifying organ.
   s.effects.send_to.push_back(classifier->node);
   return s;
@@ -69,7 +71,8 @@ Result<Step> Answer(const Matter& in, std::string answered_by, std::string answe
   if (answered_by.empty()) return Status::Error("GD Art. 45: the answer names who gave it");
   Step s{in, {}};
   Matter& m = s.matter;
-  m.version += 1;
+  detail::Note(m, now, in.classifier->name, upheld ? "答复：维持 upheld" : "答复：采纳异议 adopted",
+               answer);
   m.answered_at = now;
   m.answered_by = std::move(answered_by);
   m.answer = std::move(answer);
@@ -97,7 +100,7 @@ Result<Step> AcceptAnswer(const Matter& in, int64_t now) {
   if (in.state != MatterState::kAnswered || in.at != -1) return detail::Where(in, "accept");
   Step s{in, {}};
   Matter& m = s.matter;
-  m.version += 1;
+  detail::Note(m, now, m.origin.name, "接受答复 accepted the answer");
   const Claim& classified = m.claims.front();
   Decision d;
   d.not_secret = classified.not_secret;

@@ -130,11 +130,22 @@ Status Where(const Matter& m, const char* step) {
   return Status::Error(std::string(step) + " is not possible now: matter " + m.id + " is " + where);
 }
 
+void Note(Matter& m, int64_t now, const std::string& organ, const std::string& action,
+          const std::string& detail) {
+  m.version += 1;
+  m.history.push_back({now, organ, action, detail});
+}
+
 Result<Step> SendUp(const Matter& in, std::set<std::string> materials, int64_t now) {
   if (in.path.empty()) return Status::Error("matter " + in.id + " has no route to report along");
   Step s{in, {}};
   Matter& m = s.matter;
-  m.version += 1;
+  std::string added;
+  for (auto& name : materials) {
+    if (!in.materials.count(name)) added += (added.empty() ? "材料 materials: " : "、") + name;
+  }
+  Note(m, now, m.origin.name,
+       in.kind == MatterKind::kDisputed ? "报送有争议事项 escalated" : "上报 reported", added);
   m.materials.insert(materials.begin(), materials.end());
   m.reported_at = now;
   m.at = 0;
@@ -161,7 +172,7 @@ Result<Step> Receive(const Matter& in, int64_t now, const EscalationPolicy& poli
   if (in.state == MatterState::kObjected && in.classifier) {
     Step s{in, {}};
     if (s.matter.objection_received_at) return s;  // a repeated delivery changes nothing
-    s.matter.version += 1;
+    detail::Note(s.matter, now, in.classifier->name, "收到异议 objection received");
     s.matter.objection_received_at = now;
     // GD Art. 45: the organ that receives an objection handles it and replies within 20 WD.
     s.effects.open.push_back({in.id, "答复异议 answer objection @ " + in.classifier->name,
@@ -173,8 +184,8 @@ Result<Step> Receive(const Matter& in, int64_t now, const EscalationPolicy& poli
   Step s{in, {}};
   Hop& hop = s.matter.path[s.matter.at];
   if (hop.received_at) return s;
-  s.matter.version += 1;
   hop.received_at = now;
+  detail::Note(s.matter, now, hop.organ.name, "收到 received");
   bool decider = AtDecider(s.matter);
   s.effects.open.push_back({s.matter.id, ReviewStep(s.matter, s.matter.at),
                             decider ? DecideRule(in.kind) : ReviewRule(in.kind),
@@ -205,8 +216,8 @@ Result<Step> Forward(const Matter& in, std::string reviewer, std::string opinion
   }
   Step s{in, {}};
   Matter& m = s.matter;
-  m.version += 1;
   Hop& hop = m.path[m.at];
+  detail::Note(m, now, hop.organ.name, "审核转报 forwarded", opinion);
   hop.outcome = HopOutcome::kForwarded;
   hop.reviewer = std::move(reviewer);
   hop.opinion = std::move(opinion);
@@ -226,8 +237,8 @@ Result<Step> Return(const Matter& in, std::string reviewer, std::string what_is_
   if (what_is_missing.empty()) return Status::Error("a return (退回补充) must say what is missing");
   Step s{in, {}};
   Matter& m = s.matter;
-  m.version += 1;
   Hop& hop = m.path[m.at];
+  detail::Note(m, now, hop.organ.name, "退回补充 returned", what_is_missing);
   hop.outcome = HopOutcome::kReturned;
   hop.reviewer = std::move(reviewer);
   hop.opinion = what_is_missing;
@@ -267,8 +278,11 @@ Result<Step> Decide(const Matter& in, Decision decision, int64_t now) {
   }
   Step s{in, {}};
   Matter& m = s.matter;
-  m.version += 1;
   Hop& hop = m.path[m.at];
+  detail::Note(m, now, hop.organ.name, "确定 decided",
+               (decision.not_secret ? std::string("非国家秘密 not a state secret")
+                                    : FormatMark(decision.protection)) +
+                   " — " + decision.decided_by);
   hop.outcome = HopOutcome::kDecided;
   hop.reviewer = decision.decided_by;
   hop.sent_at = now;

@@ -49,6 +49,7 @@ struct Hop {
   std::string reviewer;
   std::string opinion;  // 审核意见
   HopOutcome outcome = HopOutcome::kPending;
+  int64_t due_at = 0;  // its review or decision deadline, filled in by the node that tracks it
 };
 
 struct Decision {
@@ -57,6 +58,15 @@ struct Decision {
   std::string scope;        // 知悉范围
   std::string decided_by;   // the responsible person (定密责任人) who decided
   int64_t decided_at = 0;
+};
+
+// One line of the matter's history: every step appends one, so a return and a re-report stay
+// visible after the matter has passed the same levels again.
+struct TrailEvent {
+  int64_t at = 0;
+  std::string organ;   // who acted (name)
+  std::string action;  // "上报 reported", "退回补充 returned" …
+  std::string detail;  // opinion, what is missing, the decision …
 };
 
 // A party's view of the level (有争议事项: every party's claim travels with the matter).
@@ -102,6 +112,12 @@ struct Matter {
   std::string answered_by;
   std::string answer;   // the classifier's reply (处理结果)
   bool upheld = false;  // the classifier kept its determination
+
+  std::vector<TrailEvent> history;
+
+  // Deadlines as the node that tracks each computed them (24:00 CST; 0 = none).
+  int64_t report_due_at = 0;
+  int64_t answer_due_at = 0;
 
   // Who the decision reaches (书面通知): every node on the path, the origin and any party.
   std::vector<std::string> NoticeNodes() const;
@@ -161,6 +177,9 @@ const std::vector<std::string>& RequiredMaterials(MatterKind kind);
 namespace detail {
 // "<step> is not possible now: matter … is …".
 Status Where(const Matter& m, const char* step);
+// Appends a history line (and counts the step: version + 1).
+void Note(Matter& m, int64_t now, const std::string& organ, const std::string& action,
+          const std::string& detail = "");
 // Sends the matter to its first hop, with no check of its state (Report and Escalate check).
 Result<Step> SendUp(const Matter& m, std::set<std::string> materials, int64_t now);
 }  // namespace detail

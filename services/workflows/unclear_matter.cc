@@ -21,13 +21,13 @@ Result<Step> SetProvisional(const OrganDirectory& directory, const std::string& 
   Matter& m = s.matter;
   m.id = std::move(id);
   m.kind = MatterKind::kUnclear;
-  m.version = 1;
   m.origin = *origin;
   m.title = std::move(title);
   m.provisional = provisional;
   m.provisional_at = now;
   m.path = HopsOf(path.value());
   m.state = MatterState::kProvisional;
+  detail::Note(m, now, m.origin.name, "先行保护 set provisionally", FormatMark(provisional));
   // 条例 Art. 25: protected at once at the provisional level; reported within 10 WD.
   s.effects.open.push_back({m.id, kStepReport, "GD Art. 30; 条例 Art. 25", calendar::CstDateOf(now),
                             policy.report_working_days});

@@ -5,7 +5,7 @@
 #include <fstream>
 
 #include "services/common/temp_dir.h"
-#include "tools/topology.h"
+#include "services/node/topology.h"
 
 namespace zhuji::node {
 namespace {
@@ -110,7 +110,7 @@ TEST(Config, ReportsTomlSyntaxErrorsWithTheLine) {
 }
 
 TEST(Topology, TheDemoTopologyLoads) {
-  auto t = tools::LoadTopology(ZHUJI_SOURCE_DIR "/deploy/topologies/guangdong-demo.toml");
+  auto t = node::LoadTopology(ZHUJI_SOURCE_DIR "/deploy/topologies/guangdong-demo.toml");
   EXPECT_EQ(t.name, "guangdong-demo");
   EXPECT_EQ(t.nodes.size(), 6u);
   ASSERT_TRUE(t.FindNode("440106"));
@@ -119,7 +119,7 @@ TEST(Topology, TheDemoTopologyLoads) {
 }
 
 TEST(Topology, TheDemoOrgansGiveTheRoutesOfTheRules) {
-  auto t = tools::LoadTopology(ZHUJI_SOURCE_DIR "/deploy/topologies/guangdong-demo.toml");
+  auto t = node::LoadTopology(ZHUJI_SOURCE_DIR "/deploy/topologies/guangdong-demo.toml");
   for (auto& n : t.nodes) {
     bool admin = false;
     for (auto& o : n.organs) admin = admin || o.is_secrecy_admin();
@@ -143,9 +143,9 @@ TEST(Topology, RefusesAParentThatIsNotOneLevelUp) {
                          "[[node]]\nid = \"440106\"\nname = \"c\"\nlevel = \"county\"\n"
                          "parent = \"440000\"\n";
   try {
-    tools::LoadTopology(path);
+    node::LoadTopology(path);
     FAIL() << "a county under a province was accepted";
-  } catch (const tools::TopologyError& e) {
+  } catch (const node::TopologyError& e) {
     EXPECT_NE(std::string(e.what()).find("not one level up"), std::string::npos) << e.what();
   }
 }

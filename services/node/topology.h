@@ -16,7 +16,7 @@
 
 #include "services/workflows/organs.h"
 
-namespace zhuji::tools {
+namespace zhuji::node {
 
 struct TopologyBroker {
   std::string id;
@@ -33,6 +33,7 @@ struct TopologyNode {
 };
 
 struct Topology {
+  std::string path;  // the file it was loaded from, absolute
   std::string name;
   std::string description;
   std::vector<TopologyBroker> brokers;
@@ -50,4 +51,4 @@ class TopologyError : public std::runtime_error {
 
 Topology LoadTopology(const std::string& path);
 
-}  // namespace zhuji::tools
+}  // namespace zhuji::node

@@ -1,13 +1,14 @@
-#include "tools/topology.h"
+#include "services/node/topology.h"
 
 #include <toml++/toml.h>
 
+#include <filesystem>
 #include <map>
 #include <set>
 
 #include "services/node/config.h"
 
-namespace zhuji::tools {
+namespace zhuji::node {
 
 const TopologyNode* Topology::FindNode(const std::string& id) const {
   for (auto& n : nodes) {
@@ -70,6 +71,7 @@ Topology LoadTopology(const std::string& path) {
   }
   OnlyKeys(root, {"name", "description", "broker", "node"}, path);
   Topology t;
+  t.path = std::filesystem::absolute(path).string();
   t.name = Str(root, "name", path);
   t.description = Str(root, "description", path);
   if (t.name.empty()) throw TopologyError(path + ": name is required");
@@ -120,7 +122,7 @@ Topology LoadTopology(const std::string& path) {
         }
       }
       where = path + ": node " + n.id;
-      if (!node::IsDivisionCode(n.id)) throw TopologyError(where + ": id must be a six-digit code");
+      if (!IsDivisionCode(n.id)) throw TopologyError(where + ": id must be a six-digit code");
       if (Rank(n.level) < 0)
         throw TopologyError(where + ": level must be county, city or province");
       t.nodes.push_back(n);
@@ -155,4 +157,4 @@ Topology LoadTopology(const std::string& path) {
   return t;
 }
 
-}  // namespace zhuji::tools
+}  // namespace zhuji::node

@@ -1,0 +1,342 @@
+// Escalated matters on the node (issue #4): the pure workflows of services/workflows/ applied in
+// the node's transactions. A step's new matter, its deadlines and the envelopes it sends are
+// written in one transaction (DESIGN.md "Delivery guarantee"); a step for another organ on this
+// same node is applied at once in that transaction.
+#include <capnp/message.h>
+
+#include "services/common/time_format.h"
+#include "services/node/audit.h"
+#include "services/node/matters.h"
+#include "services/node/node.h"
+#include "services/workflows/determination_request.h"
+#include "services/workflows/disputed_matter.h"
+#include "services/workflows/unclear_matter.h"
+
+namespace zhuji::node {
+
+namespace {
+
+using workflows::Matter;
+using workflows::MatterState;
+
+std::string Summary(const Matter& m) {
+  std::string where = m.at >= 0 ? m.path[m.at].organ.name : m.origin.name;
+  return m.id + " " + workflows::MatterKindZh(m.kind) + " 「" + m.title + "」 " +
+         workflows::MatterStateZh(m.state) + " @ " + where + " (v" + std::to_string(m.version) +
+         ")";
+}
+
+}  // namespace
+
+bool Node::HoldsStepHere(const Matter& m) const {
+  if (m.state == MatterState::kObjected)
+    return m.classifier && m.classifier->node == config_.node_id;
+  return m.state == MatterState::kInReview && m.at >= 0 &&
+         m.path[m.at].organ.node == config_.node_id;
+}
+
+void Node::ApplyMatterStep(store::Txn& txn, const workflows::Step& step, const std::string& what,
+                           int64_t now, Queued* queued) {
+  Matter m = step.matter;
+  auto prev = Matters::Get(txn, m.id);
+  StoredMatter s = prev ? *prev : StoredMatter{};
+  if (!prev) s.created_at = now;
+  s.updated_at = now;
+  for (const auto& c : step.effects.close) {
+    auto was = deadlines_.Close(txn, c.item, c.step, now);
+    if (was && was->state == schema::Deadline::State::OVERDUE) {
+      std::vector<QueuedEnvelope> q;
+      QueueSupervision(txn, *was, true, now, &q);  // the supervisor hears it is done
+      for (auto& one : q) queued->emplace_back(was->supervisor, one.seq);
+    }
+  }
+  for (const auto& o : step.effects.open) {
+    DeadlineSpec spec;
+    spec.item = o.item;
+    spec.step = o.step;
+    spec.rule = o.rule;
+    spec.title = std::string(workflows::MatterKindZh(m.kind)) + " 「" + m.title + "」";
+    spec.trigger = o.trigger;
+    spec.working_days = o.working_days;
+    spec.supervisor = config_.parent;
+    DeadlineRecord d;
+    if (auto st = deadlines_.Open(txn, spec, now, &d); !st.ok()) {
+      log_.warn("matter {}: {}", m.id, st.message());
+      continue;
+    }
+    // The deadline travels with the matter, so every trail shows it.
+    if (o.step == workflows::kStepReport) m.report_due_at = d.due_ms;
+    if (m.classifier && o.step == workflows::AnswerStep(m)) m.answer_due_at = d.due_ms;
+    for (int i = 0; i < static_cast<int>(m.path.size()); ++i) {
+      if (o.step == workflows::ReviewStep(m, i)) m.path[i].due_at = d.due_ms;
+    }
+  }
+  s.matter = m;
+  bool here = false;
+  std::string sent;
+  for (const auto& node : step.effects.send_to) {
+    if (node == config_.node_id) {
+      here = true;
+      continue;
+    }
+    OutgoingEnvelope out{node, schema::Kind::MATTER, Matters::Encode(m), m.id};
+    queued->emplace_back(node, outbox_.Enqueue(txn, out, now).seq);
+    sent += (sent.empty() ? " → " : ", ") + node;
+  }
+  Matters::Put(txn, s);
+  Audit::Append(txn, now, "matter " + what, Summary(m) + sent);
+  log_.info("matter {}: {}{}", what, Summary(m), sent);
+  if (here) ReceiveHere(txn, s.matter, now, queued);
+}
+
+void Node::ReceiveHere(store::Txn& txn, const Matter& m, int64_t now, Queued* queued) {
+  if (!HoldsStepHere(m)) return;
+  auto r = workflows::Receive(m, now, config_.escalation);
+  if (!r.ok()) {
+    log_.warn("matter {}: {}", m.id, r.message());
+    return;
+  }
+  if (r.value().matter.version == m.version) return;  // received before
+  ApplyMatterStep(txn, r.value(), "received", now, queued);
+}
+
+void Node::OnMatterEnvelope(store::Txn& txn, const std::string& from, std::string_view body,
+                            int64_t now, Queued* queued) {
+  auto decoded = Matters::Decode(body);  // checked by the inbox already
+  if (!decoded.ok()) return;
+  const Matter& m = decoded.value();
+  auto prev = Matters::Get(txn, m.id);
+  if (prev && prev->matter.version >= m.version) {
+    Audit::Append(txn, now, "matter copy ignored",
+                  m.id + " v" + std::to_string(m.version) + " from " + from + ": v" +
+                      std::to_string(prev->matter.version) + " is held here");
+    return;
+  }
+  StoredMatter s = prev ? *prev : StoredMatter{};
+  if (!prev) s.created_at = now;
+  s.matter = m;
+  s.updated_at = now;
+  std::string event = "matter arrived";
+  if (m.final() && !s.notice_received_at) {
+    // 书面通知: the decision (or the settled dispute) is recorded by every organ it reaches; any
+    // duty of this node on the matter ends with it.
+    s.notice_received_at = now;
+    event = "matter notice recorded (书面通知)";
+    std::vector<std::string> steps = {workflows::kStepReport};
+    if (m.classifier) steps.push_back(workflows::AnswerStep(m));
+    for (int i = 0; i < static_cast<int>(m.path.size()); ++i) {
+      if (m.path[i].organ.node == config_.node_id) steps.push_back(workflows::ReviewStep(m, i));
+    }
+    for (auto& step : steps) {
+      auto was = deadlines_.Close(txn, m.id, step, now);
+      if (was && was->state == schema::Deadline::State::OVERDUE) {
+        std::vector<QueuedEnvelope> q;
+        QueueSupervision(txn, *was, true, now, &q);
+        for (auto& one : q) queued->emplace_back(was->supervisor, one.seq);
+      }
+    }
+  }
+  Matters::Put(txn, s);
+  Audit::Append(txn, now, event, Summary(m) + " from " + from);
+  log_.info("{}: {} from {}", event, Summary(m), from);
+  ReceiveHere(txn, s.matter, now, queued);
+}
+
+namespace {
+
+Result<workflows::Protection> Mark(const std::string& text, const char* what) {
+  if (text.empty())
+    return Status::Error(std::string(what) + " is required (a GD Art. 32 mark, e.g. 秘密★5年)");
+  auto p = workflows::ParseMark(text);
+  if (!p.ok()) return Status::Error(std::string(what) + ": " + p.message());
+  return p;
+}
+
+// A refused step: thrown inside the write so that nothing of it is committed.
+struct StepRefused {
+  Status status;
+};
+
+std::set<std::string> Materials(capnp::List<capnp::Text>::Reader list) {
+  std::set<std::string> out;
+  for (auto m : list) out.insert(m);
+  return out;
+}
+
+}  // namespace
+
+void Node::HandleMatterControl(schema::MatterRequest::Reader req, schema::ControlReply::Builder r) {
+  using Op = schema::MatterRequest::Op;
+  int64_t now = clock_.NowMs();
+  std::string id = req.getId();
+  if (req.getOp() == Op::LIST || req.getOp() == Op::SHOW) {
+    std::vector<StoredMatter> list;
+    {
+      auto txn = env_.BeginRead();
+      if (req.getOp() == Op::LIST) {
+        list = Matters::List(txn);
+      } else if (auto s = Matters::Get(txn, id)) {
+        list.push_back(*s);
+      }
+    }
+    if (req.getOp() == Op::SHOW && list.empty()) {
+      r.setError("no matter " + id + " on node " + config_.node_id);
+      return;
+    }
+    auto out = r.initMatters(list.size());
+    for (size_t i = 0; i < list.size(); ++i) {
+      std::string bytes = Matters::EncodeStored(list[i]);
+      out.set(i, capnp::Data::Reader(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
+    }
+    return;
+  }
+  if (!directory_.Node(config_.node_id)) {
+    r.setError("node " + config_.node_id +
+               " has no directory of organs (set `directory` in its configuration, GD Art. 15): "
+               "routes cannot be computed");
+    return;
+  }
+  Queued queued;
+  std::string done_id;
+  try {
+    env_.Write([&](store::Txn& txn) {
+      queued.clear();
+      auto fail = [](const Status& st) { throw StepRefused{st}; };
+      std::optional<StoredMatter> held;
+      if (!id.empty()) {
+        held = Matters::Get(txn, id);
+        if (!held) return fail(Status::Error("no matter " + id + " on node " + config_.node_id));
+      }
+      const Matter* m = held ? &held->matter : nullptr;
+      auto need = [&](bool ok, const std::string& why) {
+        if (!ok) fail(Status::Error(why));
+        return ok;
+      };
+      auto own_organ = [&](const std::string& code) -> std::string {
+        return config_.node_id + "/" + code;
+      };
+      auto here = [&](const workflows::Organ& o, const char* role) {
+        return need(o.node == config_.node_id, std::string(role) + " " + o.name + " is on node " +
+                                                   o.node + ", not on this node " +
+                                                   config_.node_id +
+                                                   ": that node's operators act for it");
+      };
+      auto apply = [&](const Result<workflows::Step>& step, const std::string& what) {
+        if (!step.ok()) return fail(step.status());
+        done_id = step.value().matter.id;
+        ApplyMatterStep(txn, step.value(), what, now, &queued);
+      };
+      int year = calendar::CstDateOf(now).year();
+      switch (req.getOp()) {
+        case Op::REPORT:
+        case Op::REQUEST: {
+          bool unclear = req.getOp() == Op::REPORT;
+          if (m) {  // a report again, after a return for more material
+            if (!here(m->origin, "the origin")) return;
+            return apply(workflows::Report(*m, Materials(req.getMaterials()), now), "reported");
+          }
+          auto p = Mark(req.getMark(),
+                        unclear ? "the provisional level (--mark)" : "the proposed level (--mark)");
+          if (!p.ok()) return fail(p.status());
+          if (!need(req.getTitle().size() > 0, "a title is required")) return;
+          std::string origin = own_organ(req.getOrgan());
+          if (!need(directory_.Find(origin).has_value(), "no organ " + origin + " on this node"))
+            return;
+          std::string new_id = Matters::NextId(txn, origin, year);
+          auto set =
+              unclear ? workflows::SetProvisional(directory_, origin, new_id, req.getTitle(),
+                                                  p.value(), now, config_.escalation)
+                      : workflows::RequestDetermination(directory_, origin, new_id, req.getTitle(),
+                                                        p.value(), now, config_.escalation);
+          if (!set.ok()) return fail(set.status());
+          apply(set, "set provisionally (先行保护)");
+          if (req.getHold()) return;
+          auto stored = Matters::Get(txn, new_id);  // with the report deadline it now tracks
+          return apply(workflows::Report(stored->matter, Materials(req.getMaterials()), now),
+                       "reported");
+        }
+        case Op::OBJECT: {
+          auto classified = Mark(req.getMark(), "the determination objected to (--mark)");
+          if (!classified.ok()) return fail(classified.status());
+          workflows::Claim claim;
+          claim.not_secret = req.getNotSecret();
+          if (!claim.not_secret) {
+            auto c =
+                Mark(req.getClaimMark(), "the objector's claim (--claim or --claim-not-secret)");
+            if (!c.ok()) return fail(c.status());
+            claim.protection = c.value();
+          }
+          if (!need(req.getTitle().size() > 0, "a title is required")) return;
+          std::string origin = own_organ(req.getOrgan());
+          return apply(workflows::Object(directory_, origin, req.getAgainst(),
+                                         Matters::NextId(txn, origin, year), req.getTitle(),
+                                         classified.value(), claim, now),
+                       "objected (定密异议)");
+        }
+        case Op::REVIEW: {
+          if (!need(m != nullptr, "which matter? (--id)")) return;
+          if (m->at >= 0 && !here(m->path[m->at].organ, "the reviewing organ")) return;
+          if (req.getForward()) {
+            return apply(workflows::Forward(*m, req.getWho(), req.getText(), now), "forwarded");
+          }
+          return apply(workflows::Return(*m, req.getWho(), req.getText(), now),
+                       "returned (退回补充)");
+        }
+        case Op::DECIDE: {
+          if (!need(m != nullptr, "which matter? (--id)")) return;
+          if (m->at >= 0 && !here(m->path[m->at].organ, "the deciding organ")) return;
+          workflows::Decision d;
+          d.not_secret = req.getNotSecret();
+          if (!d.not_secret) {
+            auto p = Mark(req.getMark(), "the decided level (--mark, or --not-secret)");
+            if (!p.ok()) return fail(p.status());
+            d.protection = p.value();
+          }
+          d.scope = req.getText();
+          d.decided_by = req.getWho();
+          return apply(workflows::Decide(*m, d, now), "decided (确定)");
+        }
+        case Op::ANSWER: {
+          if (!need(m != nullptr, "which matter? (--id)")) return;
+          if (m->classifier && !here(*m->classifier, "the classifier")) return;
+          return apply(
+              workflows::Answer(*m, req.getWho(), req.getText(), req.getUpheld(), now),
+              req.getUpheld() ? "answered: upheld (维持)" : "answered: adopted (采纳异议)");
+        }
+        case Op::ACCEPT: {
+          if (!need(m != nullptr, "which matter? (--id)")) return;
+          if (!here(m->origin, "the objector")) return;
+          return apply(workflows::AcceptAnswer(*m, now), "answer accepted");
+        }
+        case Op::ESCALATE: {
+          if (!need(m != nullptr, "which matter? (--id)")) return;
+          if (!here(m->origin, "the objector")) return;
+          // GD Art. 45: the classifier had 20 WD; counted here from the day of the objection.
+          auto due = calendar_.AddWorkingDays(calendar::CstDateOf(m->provisional_at),
+                                              config_.escalation.objection_working_days);
+          return apply(
+              workflows::Escalate(*m, Materials(req.getMaterials()), now > due.due_ms, now),
+              "escalated (有争议事项)");
+        }
+        default:
+          return fail(Status::Error("unknown matter step"));
+      }
+    });
+  } catch (const StepRefused& refused) {
+    r.setError(refused.status.message());  // nothing of the step was committed
+    return;
+  }
+  for (auto& [dest, seq] : queued) pump_.Enqueued(dest, seq);
+  {
+    auto txn = env_.BeginRead();
+    RefreshNextDeadline(txn);
+    auto s = Matters::Get(txn, done_id);
+    auto out = r.initMatters(s ? 1 : 0);
+    if (s) {
+      std::string bytes = Matters::EncodeStored(*s);
+      out.set(0, capnp::Data::Reader(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
+    }
+  }
+}
+
+}  // namespace zhuji::node

@@ -1,0 +1,273 @@
+#include "services/node/matters.h"
+
+#include <capnp/message.h>
+#include <kj/exception.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "services/common/capnp_io.h"
+#include "services/common/ids.h"
+#include "zhuji/schemas/matter.capnp.h"
+
+namespace zhuji::node {
+
+namespace {
+
+using workflows::Protection;
+
+void PutProtection(schema::Protection::Builder b, const Protection& p) {
+  b.setLevel(static_cast<uint8_t>(p.level));
+  b.setKind(static_cast<schema::Protection::Kind>(p.kind));
+  b.setTermMonths(p.term_months);
+  b.setReleaseDay(p.release_date.days);
+  b.setCondition(p.condition);
+}
+
+Protection GetProtection(schema::Protection::Reader r) {
+  Protection p;
+  uint8_t level = std::clamp<uint8_t>(r.getLevel(), 1, 3);
+  p.level = static_cast<workflows::SecrecyLevel>(level);
+  p.kind = static_cast<Protection::Kind>(r.getKind());
+  p.term_months = r.getTermMonths();
+  p.release_date = calendar::Date{r.getReleaseDay()};
+  p.condition = r.getCondition();
+  return p;
+}
+
+void PutOrgan(schema::Organ::Builder b, const workflows::Organ& o) {
+  b.setNode(o.node);
+  b.setCode(o.code);
+  b.setName(o.name);
+  b.setLine(o.line);
+  b.setHasAuthority(o.authority.has_original_authority);
+  b.setCeiling(static_cast<uint8_t>(o.authority.ceiling));
+  b.setAuthorizing(o.authorizing);
+}
+
+workflows::Organ GetOrgan(schema::Organ::Reader r) {
+  workflows::Organ o;
+  o.node = r.getNode();
+  o.code = r.getCode();
+  o.name = r.getName();
+  o.line = r.getLine();
+  o.authority.has_original_authority = r.getHasAuthority();
+  o.authority.ceiling =
+      static_cast<workflows::SecrecyLevel>(std::clamp<uint8_t>(r.getCeiling(), 1, 3));
+  o.authorizing = r.getAuthorizing();
+  return o;
+}
+
+void PutMatter(schema::Matter::Builder b, const workflows::Matter& m) {
+  b.setId(m.id);
+  b.setKind(static_cast<uint8_t>(m.kind));
+  b.setVersion(m.version);
+  PutOrgan(b.initOrigin(), m.origin);
+  b.setTitle(m.title);
+  PutProtection(b.initProvisional(), m.provisional);
+  b.setProvisionalAt(m.provisional_at);
+  b.setReportedAt(m.reported_at);
+  auto mats = b.initMaterials(m.materials.size());
+  size_t i = 0;
+  for (auto& name : m.materials) mats.set(i++, name);
+  auto path = b.initPath(m.path.size());
+  for (size_t h = 0; h < m.path.size(); ++h) {
+    const auto& hop = m.path[h];
+    auto hb = path[h];
+    PutOrgan(hb.initOrgan(), hop.organ);
+    hb.setWhy(hop.why);
+    hb.setReceivedAt(hop.received_at);
+    hb.setSentAt(hop.sent_at);
+    hb.setReviewer(hop.reviewer);
+    hb.setOpinion(hop.opinion);
+    hb.setOutcome(static_cast<uint8_t>(hop.outcome));
+    hb.setDueAt(hop.due_at);
+  }
+  b.setAt(m.at);
+  b.setState(static_cast<uint8_t>(m.state));
+  b.setHasDecision(m.decision.has_value());
+  if (m.decision) {
+    auto d = b.initDecision();
+    d.setNotSecret(m.decision->not_secret);
+    PutProtection(d.initProtection(), m.decision->protection);
+    d.setScope(m.decision->scope);
+    d.setDecidedBy(m.decision->decided_by);
+    d.setDecidedAt(m.decision->decided_at);
+  }
+  b.setReturnReason(m.return_reason);
+  auto claims = b.initClaims(m.claims.size());
+  for (size_t c = 0; c < m.claims.size(); ++c) {
+    claims[c].setOrgan(m.claims[c].organ);
+    claims[c].setOrganName(m.claims[c].organ_name);
+    claims[c].setNotSecret(m.claims[c].not_secret);
+    PutProtection(claims[c].initProtection(), m.claims[c].protection);
+  }
+  b.setHasClassifier(m.classifier.has_value());
+  if (m.classifier) PutOrgan(b.initClassifier(), *m.classifier);
+  b.setObjectionReceivedAt(m.objection_received_at);
+  b.setAnsweredAt(m.answered_at);
+  b.setAnsweredBy(m.answered_by);
+  b.setAnswer(m.answer);
+  b.setUpheld(m.upheld);
+  b.setReportDueAt(m.report_due_at);
+  b.setAnswerDueAt(m.answer_due_at);
+  auto history = b.initHistory(m.history.size());
+  for (size_t e = 0; e < m.history.size(); ++e) {
+    history[e].setAt(m.history[e].at);
+    history[e].setOrgan(m.history[e].organ);
+    history[e].setAction(m.history[e].action);
+    history[e].setDetail(m.history[e].detail);
+  }
+}
+
+Result<workflows::Matter> GetMatter(schema::Matter::Reader r) {
+  workflows::Matter m;
+  m.id = r.getId();
+  if (m.id.empty()) return Status::Error("matter without an id");
+  if (r.getKind() > static_cast<uint8_t>(workflows::MatterKind::kDetermination)) {
+    return Status::Error("matter " + m.id + ": unknown kind " + std::to_string(r.getKind()));
+  }
+  if (r.getState() > static_cast<uint8_t>(workflows::MatterState::kDecided)) {
+    return Status::Error("matter " + m.id + ": unknown state " + std::to_string(r.getState()));
+  }
+  m.kind = static_cast<workflows::MatterKind>(r.getKind());
+  m.version = r.getVersion();
+  m.origin = GetOrgan(r.getOrigin());
+  m.title = r.getTitle();
+  m.provisional = GetProtection(r.getProvisional());
+  m.provisional_at = r.getProvisionalAt();
+  m.reported_at = r.getReportedAt();
+  for (auto name : r.getMaterials()) m.materials.insert(name);
+  for (auto hb : r.getPath()) {
+    workflows::Hop hop;
+    hop.organ = GetOrgan(hb.getOrgan());
+    hop.why = hb.getWhy();
+    hop.received_at = hb.getReceivedAt();
+    hop.sent_at = hb.getSentAt();
+    hop.reviewer = hb.getReviewer();
+    hop.opinion = hb.getOpinion();
+    hop.outcome = static_cast<workflows::HopOutcome>(std::min<uint8_t>(hb.getOutcome(), 3));
+    hop.due_at = hb.getDueAt();
+    if (!IsDivisionCode(hop.organ.node)) {
+      return Status::Error("matter " + m.id + ": a hop on node '" + hop.organ.node + "'");
+    }
+    m.path.push_back(std::move(hop));
+  }
+  if (m.path.empty()) return Status::Error("matter " + m.id + " has no route");
+  m.at = r.getAt();
+  if (m.at < -1 || m.at >= static_cast<int>(m.path.size())) {
+    return Status::Error("matter " + m.id + ": held at hop " + std::to_string(m.at) + " of " +
+                         std::to_string(m.path.size()));
+  }
+  if (!IsDivisionCode(m.origin.node)) {
+    return Status::Error("matter " + m.id + ": origin on node '" + m.origin.node + "'");
+  }
+  m.state = static_cast<workflows::MatterState>(r.getState());
+  if (r.getHasDecision()) {
+    auto d = r.getDecision();
+    workflows::Decision dec;
+    dec.not_secret = d.getNotSecret();
+    dec.protection = GetProtection(d.getProtection());
+    dec.scope = d.getScope();
+    dec.decided_by = d.getDecidedBy();
+    dec.decided_at = d.getDecidedAt();
+    m.decision = dec;
+  }
+  m.return_reason = r.getReturnReason();
+  for (auto c : r.getClaims()) {
+    workflows::Claim claim;
+    claim.organ = c.getOrgan();
+    claim.organ_name = c.getOrganName();
+    claim.not_secret = c.getNotSecret();
+    claim.protection = GetProtection(c.getProtection());
+    m.claims.push_back(claim);
+  }
+  if (r.getHasClassifier()) m.classifier = GetOrgan(r.getClassifier());
+  if (m.kind == workflows::MatterKind::kDisputed && (!m.classifier || m.claims.empty())) {
+    return Status::Error("disputed matter " + m.id + " without its classifier and claims");
+  }
+  m.objection_received_at = r.getObjectionReceivedAt();
+  m.answered_at = r.getAnsweredAt();
+  m.answered_by = r.getAnsweredBy();
+  m.answer = r.getAnswer();
+  m.upheld = r.getUpheld();
+  m.report_due_at = r.getReportDueAt();
+  m.answer_due_at = r.getAnswerDueAt();
+  for (auto e : r.getHistory())
+    m.history.push_back({e.getAt(), e.getOrgan(), e.getAction(), e.getDetail()});
+  return m;
+}
+
+}  // namespace
+
+std::string Matters::Encode(const workflows::Matter& m) {
+  capnp::MallocMessageBuilder msg;
+  PutMatter(msg.initRoot<schema::Matter>(), m);
+  return ToBytes(msg);
+}
+
+Result<workflows::Matter> Matters::Decode(std::string_view bytes) {
+  try {
+    auto msg = ReadMessage(bytes);
+    return GetMatter(msg->Root<schema::Matter>());
+  } catch (const MalformedMessage& e) {
+    return Status::Error(std::string("matter: ") + e.what());
+  } catch (const kj::Exception& e) {
+    return Status::Error("matter unreadable: " + std::string(e.getDescription().cStr()));
+  }
+}
+
+std::string Matters::EncodeStored(const StoredMatter& s) {
+  capnp::MallocMessageBuilder msg;
+  auto b = msg.initRoot<schema::StoredMatter>();
+  PutMatter(b.initMatter(), s.matter);
+  b.setNoticeReceivedAt(s.notice_received_at);
+  b.setCreatedAt(s.created_at);
+  b.setUpdatedAt(s.updated_at);
+  return ToBytes(msg);
+}
+
+StoredMatter Matters::DecodeStored(std::string_view bytes) {
+  auto msg = ReadMessage(bytes);
+  auto r = msg->Root<schema::StoredMatter>();
+  StoredMatter s;
+  auto m = GetMatter(r.getMatter());
+  if (!m.ok()) throw MalformedMessage("stored " + m.message());
+  s.matter = m.value();
+  s.notice_received_at = r.getNoticeReceivedAt();
+  s.created_at = r.getCreatedAt();
+  s.updated_at = r.getUpdatedAt();
+  return s;
+}
+
+std::optional<StoredMatter> Matters::Get(store::Txn& txn, const std::string& id) {
+  auto v = txn.Get("matters", id);
+  if (!v) return std::nullopt;
+  return DecodeStored(*v);
+}
+
+void Matters::Put(store::Txn& txn, const StoredMatter& s) {
+  txn.Put("matters", s.matter.id, EncodeStored(s));
+}
+
+std::vector<StoredMatter> Matters::List(store::Txn& txn) {
+  std::vector<StoredMatter> out;
+  auto cursor = txn.OpenCursor("matters");
+  for (auto kv = cursor.First(); kv; kv = cursor.Next()) out.push_back(DecodeStored(kv->second));
+  std::stable_sort(out.begin(), out.end(), [](const StoredMatter& a, const StoredMatter& b) {
+    return a.updated_at > b.updated_at;
+  });
+  return out;
+}
+
+std::string Matters::NextId(store::Txn& txn, const std::string& origin_address, int year) {
+  std::string key = "matter_serial/" + std::to_string(year);
+  auto v = txn.Get("meta", key);
+  uint64_t serial = v ? DecodeBe64(*v) + 1 : 1;
+  txn.Put("meta", key, EncodeBe64(serial));
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%d-%04llu", year, static_cast<unsigned long long>(serial));
+  return origin_address + "/" + buf;
+}
+
+}  // namespace zhuji::node

@@ -1,0 +1,369 @@
+// `zhuji matter …`: escalated matters (不明确事项, 有争议事项, 定密申请) over a node's control
+// socket: the steps of services/workflows/, and the trail of each matter.
+#include <capnp/message.h>
+
+#include <iomanip>
+#include <sstream>
+
+#include "services/common/capnp_io.h"
+#include "services/common/json.h"
+#include "services/common/time_format.h"
+#include "services/node/matters.h"
+#include "tools/commands.h"
+#include "tools/control_client.h"
+
+namespace zhuji::tools {
+
+namespace {
+
+using node::StoredMatter;
+using workflows::HopOutcome;
+using workflows::Matter;
+using workflows::MatterState;
+using Op = schema::MatterRequest::Op;
+
+std::vector<StoredMatter> Call(const Args& args, zmq::context_t& ctx, capnp::MessageBuilder& req) {
+  ControlClient client(ctx, ResolveControl(args));
+  auto reply = client.CallOk(req, static_cast<int>(args.GetInt("timeout", 5000, 100, 3'600'000)));
+  std::vector<StoredMatter> out;
+  for (auto bytes : reply->Root<schema::ControlReply>().getMatters()) {
+    out.push_back(node::Matters::DecodeStored(
+        std::string_view(reinterpret_cast<const char*>(bytes.begin()), bytes.size())));
+  }
+  return out;
+}
+
+std::string Mark(const Matter& m, bool not_secret, const workflows::Protection& p) {
+  (void)m;
+  return not_secret ? "非国家秘密 not a state secret" : workflows::FormatMark(p);
+}
+
+std::string When(int64_t ms) { return ms ? FormatCst(ms) : "-"; }
+
+// "按时 on time" / "超期 late" / "逾期 overdue" / "" for a duty due at `due` done at `done`.
+std::string Timeliness(int64_t due, int64_t done, int64_t now) {
+  if (!due) return "";
+  if (done) return done <= due ? "按时 on time" : "超期 late";
+  return now > due ? "逾期 overdue" : "待办 pending";
+}
+
+const char* OutcomeZh(HopOutcome o) {
+  switch (o) {
+    case HopOutcome::kPending:
+      return "待审 pending";
+    case HopOutcome::kForwarded:
+      return "转报 forwarded";
+    case HopOutcome::kReturned:
+      return "退回补充 returned";
+    case HopOutcome::kDecided:
+      return "确定 decided";
+  }
+  return "?";
+}
+
+std::string LevelOf(const workflows::Organ& o) {
+  // The node level is not in the organ; the route goes one level per hop from the origin.
+  return o.node.substr(2) == "0000" ? "省级" : o.node.substr(4) == "00" ? "市级" : "县级";
+}
+
+void PrintTrail(const StoredMatter& s, int64_t now, std::ostream& out) {
+  const Matter& m = s.matter;
+  out << "事项 matter " << m.id << "  " << workflows::MatterKindZh(m.kind) << " ("
+      << workflows::MatterKindName(m.kind) << ")\n";
+  out << "  标题 title           " << m.title << "\n";
+  out << "  状态 state           " << workflows::MatterStateZh(m.state)
+      << (m.final() ? "  [最终 final]" : "  [先行保护中 provisionally protected]") << "\n";
+  out << "  发起 origin          " << m.origin.name << " (" << m.origin.address() << ")\n";
+  if (m.kind == workflows::MatterKind::kDisputed) {
+    out << "  原定密机关 classifier " << m.classifier->name << " (" << m.classifier->address()
+        << ")\n";
+    for (auto& c : m.claims) {
+      out << "  主张 claim           " << c.organ_name << ": "
+          << Mark(m, c.not_secret, c.protection) << "\n";
+    }
+  }
+  if (!m.final()) {
+    auto p = m.PendingProtection();
+    out << "  保护 protected at    " << (p ? workflows::FormatMark(*p) : "-")
+        << (m.kind == workflows::MatterKind::kDisputed ? "  (各方主张的最高密级 highest claim)"
+                                                       : "  (先行保护 provisional)")
+        << " since " << When(m.provisional_at) << "\n";
+  }
+  if (!m.materials.empty()) {
+    out << "  材料 materials       ";
+    bool first = true;
+    for (auto& name : m.materials) out << (first ? "" : "、") << name, first = false;
+    out << "\n";
+  }
+  if (m.kind == workflows::MatterKind::kDisputed) {
+    out << "  定密异议 objection    sent " << When(m.provisional_at) << ", received "
+        << When(m.objection_received_at) << ", due "
+        << (m.answer_due_at ? FormatDueCst(m.answer_due_at) : "-") << " (GD Art. 45)  "
+        << Timeliness(m.answer_due_at, m.answered_at, now) << "\n";
+    if (m.answered_at) {
+      out << "  答复 answer          " << (m.upheld ? "维持 upheld" : "采纳 adopted") << ": "
+          << m.answer << " — " << m.answered_by << ", " << When(m.answered_at) << "\n";
+    }
+  }
+  out << "  逐级上报 trail:\n";
+  out << "    " << m.origin.name << " (" << LevelOf(m.origin) << ", 发起 origin): ";
+  if (m.reported_at) {
+    out << "上报 reported " << When(m.reported_at);
+  } else {
+    out << "未上报 not reported";
+  }
+  if (m.report_due_at) {
+    out << ", due " << FormatDueCst(m.report_due_at) << "  "
+        << Timeliness(m.report_due_at, m.reported_at, now);
+  }
+  out << "\n";
+  for (int i = 0; i < static_cast<int>(m.path.size()); ++i) {
+    const auto& h = m.path[i];
+    bool reached =
+        h.received_at || h.sent_at || i <= m.at || (m.final() && h.outcome != HopOutcome::kPending);
+    out << "    " << (i == m.at && !m.final() ? "▶ " : "  ") << h.organ.name << " ("
+        << LevelOf(h.organ) << ", " << h.organ.address() << ")";
+    if (!reached) {
+      out << ": 未到 not reached\n";
+      continue;
+    }
+    out << ": " << OutcomeZh(h.outcome) << "\n";
+    out << "        received-at " << When(h.received_at) << "   sent-at " << When(h.sent_at);
+    if (h.due_at) {
+      out << "   due " << FormatDueCst(h.due_at) << "  " << Timeliness(h.due_at, h.sent_at, now);
+    }
+    out << "\n";
+    if (!h.reviewer.empty() || !h.opinion.empty()) {
+      out << "        "
+          << (h.outcome == HopOutcome::kDecided ? "定密责任人 decided by " : "审核人 reviewer ")
+          << h.reviewer << (h.opinion.empty() ? "" : "   审核意见 opinion: " + h.opinion) << "\n";
+    }
+  }
+  out << "  经过 history:\n";
+  for (auto& e : m.history) {
+    out << "    " << When(e.at) << "  " << e.organ << "  " << e.action
+        << (e.detail.empty() ? "" : "：" + e.detail) << "\n";
+  }
+  if (m.state == MatterState::kReturned) {
+    out << "  退回补充 returned for: " << m.return_reason << "\n";
+  }
+  if (m.decision) {
+    const auto& d = *m.decision;
+    out << "  确定 decision        " << Mark(m, d.not_secret, d.protection)
+        << (d.scope.empty() ? "" : "   知悉范围 scope: " + d.scope) << "   by " << d.decided_by
+        << ", " << When(d.decided_at) << "\n";
+  }
+  if (s.notice_received_at) {
+    out << "  书面通知 notice       recorded on this node " << When(s.notice_received_at) << "\n";
+  }
+}
+
+void MatterJson(JsonWriter& j, const StoredMatter& s) {
+  const Matter& m = s.matter;
+  j.BeginObject().Key("id").String(m.id).Key("kind").String(workflows::MatterKindName(m.kind));
+  j.Key("title").String(m.title).Key("state").String(workflows::MatterStateZh(m.state));
+  j.Key("final").Bool(m.final()).Key("version").Uint(m.version);
+  j.Key("origin").String(m.origin.address()).Key("at").Int(m.at);
+  auto p = m.PendingProtection();
+  j.Key("protected_at").String(p ? workflows::FormatMark(*p) : "");
+  j.Key("reported_at").Int(m.reported_at).Key("report_due_at").Int(m.report_due_at);
+  j.Key("path").BeginArray();
+  for (auto& h : m.path) {
+    j.BeginObject().Key("organ").String(h.organ.address()).Key("name").String(h.organ.name);
+    j.Key("received_at").Int(h.received_at).Key("sent_at").Int(h.sent_at);
+    j.Key("due_at").Int(h.due_at).Key("reviewer").String(h.reviewer);
+    j.Key("opinion").String(h.opinion).Key("outcome").Int(static_cast<int>(h.outcome));
+    j.EndObject();
+  }
+  j.EndArray();
+  if (m.classifier) {
+    j.Key("classifier").String(m.classifier->address()).Key("answer").String(m.answer);
+    j.Key("upheld").Bool(m.upheld).Key("answered_at").Int(m.answered_at);
+    j.Key("claims").BeginArray();
+    for (auto& c : m.claims) {
+      j.BeginObject().Key("organ").String(c.organ);
+      j.Key("mark").String(c.not_secret ? "" : workflows::FormatMark(c.protection));
+      j.Key("not_secret").Bool(c.not_secret).EndObject();
+    }
+    j.EndArray();
+  }
+  if (m.decision) {
+    j.Key("decision").BeginObject().Key("not_secret").Bool(m.decision->not_secret);
+    j.Key("mark").String(m.decision->not_secret ? ""
+                                                : workflows::FormatMark(m.decision->protection));
+    j.Key("scope").String(m.decision->scope).Key("decided_by").String(m.decision->decided_by);
+    j.Key("decided_at").Int(m.decision->decided_at).EndObject();
+  }
+  j.Key("history").BeginArray();
+  for (auto& e : m.history) {
+    j.BeginObject().Key("at").Int(e.at).Key("organ").String(e.organ);
+    j.Key("action").String(e.action).Key("detail").String(e.detail).EndObject();
+  }
+  j.EndArray();
+  j.Key("return_reason").String(m.return_reason);
+  j.Key("notice_received_at").Int(s.notice_received_at).Key("updated_at").Int(s.updated_at);
+  j.EndObject();
+}
+
+void SetMaterials(const Args& args, schema::MatterRequest::Builder r) {
+  std::vector<std::string> names;
+  std::string all = args.Get("materials");
+  size_t start = 0;
+  while (start < all.size()) {
+    size_t comma = all.find(',', start);
+    if (comma == std::string::npos) comma = all.size();
+    if (comma > start) names.push_back(all.substr(start, comma - start));
+    start = comma + 1;
+  }
+  auto list = r.initMaterials(names.size());
+  for (size_t i = 0; i < names.size(); ++i) list.set(i, names[i]);
+}
+
+std::string Need(const Args& args, const char* name, const char* what) {
+  std::string v = args.Get(name);
+  if (v.empty()) throw UsageError(std::string("matter: --") + name + " is required (" + what + ")");
+  return v;
+}
+
+constexpr const char* kMatterUsage = R"(zhuji [NODE] matter — escalated matters (逐级上报)
+
+  matter report --organ CODE --title T --mark 秘密★5年 [--materials A,B,C] [--hold]
+        不明确事项 (GD Art. 30): set the provisional level (protected at once) and report it;
+        --hold sets it only (report within 10 working days with `matter report --id ID`)
+  matter report --id ID [--materials A,B]      report again after a return (退回补充)
+  matter request --organ CODE --title T --mark 秘密★5年 [--hold]
+        定密申请 (GD Art. 29): no authority for the level: protect it and ask the superior
+  matter object --organ CODE --against NODE/CODE --title T --mark 机密★10年
+        (--claim 秘密★5年 | --claim-not-secret)
+        定密异议 (GD Art. 45): object to the classifier's determination (--mark)
+  matter answer --id ID (--uphold | --adopt) --text T --by NAME
+        the classifier answers within 20 working days
+  matter accept --id ID                        the objector accepts an upheld answer
+  matter escalate --id ID [--materials A,B,C]  有争议事项 (GD Art. 31): report the dispute up
+  matter review --id ID (--forward --opinion T | --return WHAT_IS_MISSING) --reviewer NAME
+        an intermediate level: 审核意见 and forward, or 退回补充 one level down
+  matter decide --id ID (--mark 机密★10年 | --not-secret) [--scope S] --by NAME
+        the last level decides; the written notice (书面通知) goes back down the path
+  matter show ID [--json]                      the whole trail: each level, who, opinion,
+                                               received-at, sent-at, deadline, on time or late
+  matter list [--json]                         every matter on this node
+
+Materials of GD Art. 30: 申报不明确事项公文, 不明确事项定密申报表, 不明确事项的具体内容;
+of GD Art. 31: 申报有争议事项公文, 有争议事项定密申报表, 有争议事项的具体内容.
+)";
+
+}  // namespace
+
+int CmdMatter(const Args& args, zmq::context_t& ctx, std::ostream& out) {
+  const auto& pos = args.positionals();
+  if (pos.size() < 2 || args.Flag("help")) {
+    out << kMatterUsage;
+    return pos.size() < 2 && !args.Flag("help") ? 2 : 0;
+  }
+  std::set<std::string> allowed = kNodeSelect;
+  for (const char* o :
+       {"id",         "organ",    "title",     "mark", "claim",   "claim-not-secret",
+        "not-secret", "against",  "materials", "hold", "forward", "return",
+        "opinion",    "reviewer", "by",        "text", "scope",   "uphold",
+        "adopt",      "json"}) {
+    allowed.insert(o);
+  }
+  args.Allow(allowed);
+  const std::string& sub = pos[1];
+  std::string id = args.Get("id", pos.size() > 2 ? pos[2] : "");
+  capnp::MallocMessageBuilder msg;
+  auto r = msg.initRoot<schema::ControlRequest>().initMatter();
+  r.setId(id);
+  bool is_new = false;
+  if (sub == "list") {
+    r.setOp(Op::LIST);
+  } else if (sub == "show") {
+    r.setOp(Op::SHOW);
+    if (id.empty()) throw UsageError("matter show: which matter? (matter show ID)");
+  } else if (sub == "report" || sub == "request") {
+    r.setOp(sub == "report" ? Op::REPORT : Op::REQUEST);
+    if (id.empty() || sub == "request") {
+      is_new = true;
+      r.setOrgan(Need(args, "organ", "the organ's code on this node"));
+      r.setTitle(Need(args, "title", "what the matter is"));
+      r.setMark(Need(args, "mark", "the provisional level, a GD Art. 32 mark such as 秘密★5年"));
+      r.setHold(args.Flag("hold"));
+    }
+    SetMaterials(args, r);
+  } else if (sub == "object") {
+    is_new = true;
+    r.setOp(Op::OBJECT);
+    r.setOrgan(Need(args, "organ", "the objecting organ's code on this node"));
+    r.setAgainst(Need(args, "against", "the classifier, NODE/CODE"));
+    r.setTitle(Need(args, "title", "the item objected to"));
+    r.setMark(Need(args, "mark", "the classifier's mark, e.g. 机密★10年"));
+    r.setNotSecret(args.Flag("claim-not-secret"));
+    if (!args.Flag("claim-not-secret")) r.setClaimMark(Need(args, "claim", "the objector's level"));
+  } else if (sub == "review") {
+    r.setOp(Op::REVIEW);
+    if (args.Flag("forward") == args.Has("return")) {
+      throw UsageError("matter review: give --forward --opinion TEXT, or --return WHAT_IS_MISSING");
+    }
+    r.setForward(args.Flag("forward"));
+    r.setText(args.Flag("forward") ? Need(args, "opinion", "审核意见") : args.Get("return"));
+    r.setWho(Need(args, "reviewer", "who reviewed"));
+  } else if (sub == "decide") {
+    r.setOp(Op::DECIDE);
+    r.setNotSecret(args.Flag("not-secret"));
+    if (!args.Flag("not-secret"))
+      r.setMark(Need(args, "mark", "the decided level, or --not-secret"));
+    r.setText(args.Get("scope"));
+    r.setWho(Need(args, "by", "the responsible person (定密责任人) who decided"));
+  } else if (sub == "answer") {
+    r.setOp(Op::ANSWER);
+    if (args.Flag("uphold") == args.Flag("adopt")) {
+      throw UsageError("matter answer: give --uphold (keep the determination) or --adopt");
+    }
+    r.setUpheld(args.Flag("uphold"));
+    r.setText(Need(args, "text", "the answer (处理结果)"));
+    r.setWho(Need(args, "by", "who answered"));
+  } else if (sub == "accept") {
+    r.setOp(Op::ACCEPT);
+  } else if (sub == "escalate") {
+    r.setOp(Op::ESCALATE);
+    SetMaterials(args, r);
+  } else {
+    throw UsageError("matter: unknown step '" + sub + "' (see zhuji matter --help)");
+  }
+  if (!is_new && sub != "list" && id.empty()) {
+    throw UsageError("matter " + sub + ": which matter? (--id ID)");
+  }
+  auto list = Call(args, ctx, msg);
+  int64_t now = 0;
+  {
+    // The node's clock decides "overdue" in the trail: ask it (a test node runs a fake clock).
+    capnp::MallocMessageBuilder status;
+    status.initRoot<schema::ControlRequest>().setStatus();
+    ControlClient client(ctx, ResolveControl(args));
+    auto reply =
+        client.CallOk(status, static_cast<int>(args.GetInt("timeout", 5000, 100, 3'600'000)));
+    now = reply->Root<schema::ControlReply>().getStatus().getNowMs();
+  }
+  if (args.Flag("json")) {
+    JsonWriter j;
+    if (sub == "list") j.BeginArray();
+    for (auto& s : list) MatterJson(j, s);
+    if (sub == "list") j.EndArray();
+    out << j.str() << "\n";
+    return 0;
+  }
+  if (sub == "list") {
+    if (list.empty()) out << "(no matters on this node)\n";
+    for (auto& s : list) {
+      const Matter& m = s.matter;
+      std::string where = m.at >= 0 ? m.path[m.at].organ.name : m.origin.name;
+      out << m.id << "  " << workflows::MatterKindZh(m.kind) << "  "
+          << workflows::MatterStateZh(m.state) << "  @ " << where << "  「" << m.title << "」\n";
+    }
+    return 0;
+  }
+  for (auto& s : list) PrintTrail(s, now, out);
+  return 0;
+}
+
+}  // namespace zhuji::tools
