@@ -194,6 +194,31 @@ void Harness::LoadCalendar(const std::string& id, const std::string& file_name,
   Control(ctx_, ControlEndpoint(id), req);
 }
 
+node::StoredMatter Harness::MatterStep(
+    const std::string& id, const std::function<void(schema::MatterRequest::Builder)>& fill) {
+  capnp::MallocMessageBuilder req;
+  fill(req.initRoot<schema::ControlRequest>().initMatter());
+  auto reply = Control(ctx_, ControlEndpoint(id), req);
+  auto list = reply->Root<schema::ControlReply>().getMatters();
+  if (list.size() != 1) throw std::runtime_error("matter step: no matter in the reply");
+  return node::Matters::DecodeStored(
+      std::string_view(reinterpret_cast<const char*>(list[0].begin()), list[0].size()));
+}
+
+std::optional<node::StoredMatter> Harness::MatterOn(const std::string& id,
+                                                    const std::string& matter) {
+  capnp::MallocMessageBuilder req;
+  auto m = req.initRoot<schema::ControlRequest>().initMatter();
+  m.setOp(schema::MatterRequest::Op::SHOW);
+  m.setId(matter);
+  auto reply = ControlClient(ctx_, ControlEndpoint(id)).Call(req, 10'000);
+  auto r = reply->Root<schema::ControlReply>();
+  if (r.getError().size() || r.getMatters().size() != 1) return std::nullopt;
+  auto b = r.getMatters()[0];
+  return node::Matters::DecodeStored(
+      std::string_view(reinterpret_cast<const char*>(b.begin()), b.size()));
+}
+
 void Harness::SetClock(const std::string& id, const std::string& cst) {
   capnp::MallocMessageBuilder req;
   req.initRoot<schema::ControlRequest>().initClock().setSetMs(CstMs(cst));

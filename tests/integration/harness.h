@@ -8,13 +8,16 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 #include <zmq.hpp>
 
 #include "services/common/temp_dir.h"
 #include "services/node/deadlines.h"
+#include "services/node/matters.h"
 #include "services/wire/header.h"
+#include "zhuji/schemas/control.capnp.h"
 
 namespace zhuji::testing {
 
@@ -86,6 +89,13 @@ class Harness {
   // Replaces a node's configuration (it must be stopped), e.g. to start it at another time.
   void RewriteNode(const NodeSpec& spec);
   wire::BrokerStats BrokerStatsOf(int index);
+
+  // One `zhuji matter` step on a node: `fill` sets the request. Returns the matter as the node
+  // holds it after the step; throws std::runtime_error with the node's reason when refused.
+  node::StoredMatter MatterStep(const std::string& id,
+                                const std::function<void(schema::MatterRequest::Builder)>& fill);
+  // The node's copy of a matter, if it has one.
+  std::optional<node::StoredMatter> MatterOn(const std::string& id, const std::string& matter);
 
   // Polls `done` every 20 ms until it is true or `timeout` passes.
   static bool WaitFor(const std::function<bool()>& done, std::chrono::milliseconds timeout);

@@ -1,0 +1,277 @@
+// Escalations with real node processes (issue #4): 不明确事项 (GD Art. 30), 有争议事项 (GD Art.
+// 31, 45) and 定密申请 (GD Art. 29) go level by level, and the decision comes back to every
+// organ on the path. Nodes are killed (SIGKILL) mid-way: that changes the timing, nothing else.
+#include <gtest/gtest.h>
+
+#include "harness.h"
+
+namespace zhuji::testing {
+namespace {
+
+using std::chrono::seconds;
+using Op = schema::MatterRequest::Op;
+using workflows::MatterState;
+
+constexpr const char* kArt30All = "申报不明确事项公文,不明确事项定密申报表,不明确事项的具体内容";
+
+// The organs of the demo topology, on fake clocks that start together.
+NodeSpec Spec(const std::string& id, const std::string& level, const std::string& parent) {
+  return {id, level, parent, "",
+          "directory = \"" ZHUJI_SOURCE_DIR
+          "/deploy/topologies/guangdong-demo.toml\"\n"
+          "[clock]\nfake_start = \"2025-09-24 09:00\"\n"};
+}
+
+class Escalation : public ::testing::Test {
+ protected:
+  // 440000 广东省, 440100 广州市, 440106 天河区 (+ 440300 深圳市 when `shenzhen`).
+  void SetUp() override {}
+  void Start(bool shenzhen = false) {
+    h.StartBroker();
+    h.AddNode(Spec("440000", "province", ""));
+    h.AddNode(Spec("440100", "city", "440000"));
+    h.AddNode(Spec("440106", "county", "440100"));
+    if (shenzhen) h.AddNode(Spec("440300", "city", "440000"));
+    for (const char* id : {"440000", "440100", "440106"}) h.StartNode(id);
+    if (shenzhen) h.StartNode("440300");
+  }
+  // Waits until `node` holds the matter in a state `pred` accepts.
+  workflows::Matter WaitOn(const std::string& node, const std::string& id,
+                           const std::function<bool(const node::StoredMatter&)>& pred) {
+    std::optional<node::StoredMatter> got;
+    bool ok = Harness::WaitFor(
+        [&] {
+          got = h.MatterOn(node, id);
+          return got && pred(*got);
+        },
+        seconds(30));
+    EXPECT_TRUE(ok) << "node " << node << " never got matter " << id << " into the expected state"
+                    << (got ? std::string(" (it is ") +
+                                  workflows::MatterStateZh(got->matter.state) + ", at " +
+                                  std::to_string(got->matter.at) + ")"
+                            : std::string(" (it has none)"));
+    return got ? got->matter : workflows::Matter{};
+  }
+  workflows::Matter WaitHeldAt(const std::string& node, const std::string& id, int hop) {
+    return WaitOn(node, id, [&](const node::StoredMatter& s) {
+      return s.matter.state == MatterState::kInReview && s.matter.at == hop &&
+             s.matter.path[hop].received_at > 0;
+    });
+  }
+  workflows::Matter WaitFinal(const std::string& node, const std::string& id) {
+    return WaitOn(node, id, [](const node::StoredMatter& s) {
+      return s.matter.final() && s.notice_received_at > 0;
+    });
+  }
+  void Review(const std::string& node, const std::string& id, bool forward, const char* text) {
+    h.MatterStep(node, [&](schema::MatterRequest::Builder r) {
+      r.setOp(Op::REVIEW);
+      r.setId(id);
+      r.setForward(forward);
+      r.setText(text);
+      r.setWho("审核人" + node);
+    });
+  }
+  void Decide(const std::string& node, const std::string& id, const char* mark) {
+    h.MatterStep(node, [&](schema::MatterRequest::Builder r) {
+      r.setOp(Op::DECIDE);
+      r.setId(id);
+      r.setMark(mark);
+      r.setText("知悉范围");
+      r.setWho("定密责任人" + node);
+    });
+  }
+  std::string Refusal(const std::string& node,
+                      const std::function<void(schema::MatterRequest::Builder)>& fill) {
+    try {
+      h.MatterStep(node, fill);
+    } catch (const std::exception& e) {
+      return e.what();
+    }
+    return "";
+  }
+  size_t OpenDeadlinesOf(const std::string& node, const std::string& item) {
+    size_t n = 0;
+    for (auto& d : h.Deadlines(node)) n += d.item == item;
+    return n;
+  }
+  Harness h;
+};
+
+TEST_F(Escalation, GdArt30_UnclearMatterGoesLevelByLevelWithAReturnAndComesBackDown) {
+  Start();
+  auto m = h.MatterStep("440106", [](schema::MatterRequest::Builder r) {
+    r.setOp(Op::REPORT);
+    r.setOrgan("jyj");
+    r.setTitle("某考试命题工作方案");
+    r.setMark("秘密★5年");
+    auto mats = r.initMaterials(2);
+    mats.set(0, "申报不明确事项公文");
+    mats.set(1, "不明确事项定密申报表");
+  });
+  const std::string id = m.matter.id;
+  EXPECT_EQ(id, "440106/jyj/2025-0001");
+  EXPECT_EQ(m.matter.state, MatterState::kInReview);
+  EXPECT_GT(m.matter.report_due_at, 0) << "the 10-WD report deadline was tracked";
+
+  // 广州市教育局 receives it; its review clock starts. The province has not seen it.
+  WaitHeldAt("440100", id, 0);
+  EXPECT_FALSE(h.MatterOn("440000", id)) << "nothing skips a level";
+  EXPECT_EQ(OpenDeadlinesOf("440100", id), 1u);
+  Review("440100", id, true, "属于不明确事项，同意上报");
+  WaitHeldAt("440000", id, 1);  // 广东省教育厅
+
+  // GD Art. 30: the submission to the bureau is refused while a material is missing.
+  std::string refused = Refusal("440000", [&](schema::MatterRequest::Builder r) {
+    r.setOp(Op::REVIEW);
+    r.setId(id);
+    r.setForward(true);
+    r.setText("同意报送");
+    r.setWho("王五");
+  });
+  EXPECT_NE(refused.find("不明确事项的具体内容"), std::string::npos) << refused;
+
+  // 退回补充 one level down, then to the origin, which is cut off meanwhile.
+  Review("440000", id, false, "缺不明确事项的具体内容");
+  WaitHeldAt("440100", id, 0);
+  h.KillNode("440106");
+  Review("440100", id, false, "请补充不明确事项的具体内容");
+  h.StartNode("440106");
+  WaitOn("440106", id,
+         [](const node::StoredMatter& s) { return s.matter.state == MatterState::kReturned; });
+
+  // The origin adds the material and reports again: up again, level by level.
+  h.MatterStep("440106", [&](schema::MatterRequest::Builder r) {
+    r.setOp(Op::REPORT);
+    r.setId(id);
+    r.initMaterials(1).set(0, "不明确事项的具体内容");
+  });
+  WaitHeldAt("440100", id, 0);
+  Review("440100", id, true, "已补充，同意上报");
+  WaitHeldAt("440000", id, 1);
+  h.KillNode("440100");  // the city is down while the province submits and decides
+  Review("440000", id, true, "同意报送");
+  auto at_bureau = WaitHeldAt("440000", id, 2);
+  EXPECT_EQ(at_bureau.path[2].organ.name, "广东省国家保密局");
+  Decide("440000", id, "机密★10年");
+
+  // The written notice reaches the origin and, once it is back, the city.
+  auto origin = WaitFinal("440106", id);
+  h.StartNode("440100");
+  auto city = WaitFinal("440100", id);
+  for (const auto* copy : {&origin, &city}) {
+    ASSERT_TRUE(copy->decision);
+    EXPECT_EQ(workflows::FormatMark(copy->decision->protection), "机密★10年");
+    EXPECT_EQ(copy->state, MatterState::kDecided);
+    ASSERT_EQ(copy->path.size(), 3u);
+    EXPECT_EQ(copy->path[0].opinion, "已补充，同意上报");
+    for (auto& hop : copy->path) EXPECT_GT(hop.received_at, 0) << hop.organ.name;
+  }
+  int returns = 0;
+  for (auto& e : origin.history) returns += e.action.find("退回补充") != std::string::npos;
+  EXPECT_EQ(returns, 2) << "both returns stay in the trail";
+  for (const char* node : {"440000", "440100", "440106"}) {
+    EXPECT_EQ(OpenDeadlinesOf(node, id), 0u) << "every duty on " << node << " closed";
+  }
+}
+
+TEST_F(Escalation, GdArt31_GdArt45_ObjectionFirstToTheClassifierThenUpToBothParties) {
+  Start(/*shenzhen=*/true);
+  auto m = h.MatterStep("440106", [](schema::MatterRequest::Builder r) {
+    r.setOp(Op::OBJECT);
+    r.setOrgan("jyj");
+    r.setAgainst("440300/gaj");
+    r.setTitle("某联合执法通报");
+    r.setMark("机密★10年");
+    r.setClaimMark("秘密★5年");
+  });
+  const std::string id = m.matter.id;
+  // Protected at the highest level any party claims.
+  EXPECT_EQ(workflows::FormatMark(*m.matter.PendingProtection()), "机密★10年");
+
+  // GD Art. 45: the classifier (深圳市公安局) has 20 WD from receipt.
+  WaitOn("440300", id,
+         [](const node::StoredMatter& s) { return s.matter.objection_received_at > 0; });
+  bool tracked = false;
+  for (auto& d : h.Deadlines("440300")) {
+    if (d.item == id) tracked = d.rule == "GD Art. 45" && d.working_days == 20;
+  }
+  EXPECT_TRUE(tracked);
+  std::string early = Refusal("440106", [&](schema::MatterRequest::Builder r) {
+    r.setOp(Op::ESCALATE);
+    r.setId(id);
+  });
+  EXPECT_NE(early.find("20 working days"), std::string::npos) << early;
+
+  h.MatterStep("440300", [&](schema::MatterRequest::Builder r) {
+    r.setOp(Op::ANSWER);
+    r.setId(id);
+    r.setUpheld(true);
+    r.setText("维持原定密");
+    r.setWho("赵六");
+  });
+  EXPECT_EQ(OpenDeadlinesOf("440300", id), 0u) << "answered: its GD Art. 45 duty is done";
+  WaitOn("440106", id,
+         [](const node::StoredMatter& s) { return s.matter.state == MatterState::kAnswered; });
+
+  // The objection stands: up as a disputed matter, while the city on the path is down.
+  h.KillNode("440100");
+  h.MatterStep("440106", [&](schema::MatterRequest::Builder r) {
+    r.setOp(Op::ESCALATE);
+    r.setId(id);
+    auto mats = r.initMaterials(3);
+    mats.set(0, "申报有争议事项公文");
+    mats.set(1, "有争议事项定密申报表");
+    mats.set(2, "有争议事项的具体内容");
+  });
+  h.StartNode("440100");
+  WaitHeldAt("440100", id, 0);
+  EXPECT_FALSE(h.MatterOn("440000", id)) << "nothing skips a level";
+  Review("440100", id, true, "争议属实，同意上报");
+  WaitHeldAt("440000", id, 1);
+  Review("440000", id, true, "同意报送");
+  WaitHeldAt("440000", id, 2);
+  Decide("440000", id, "秘密★10年");
+
+  // Both parties and every level on the path record the written notice.
+  for (const char* node : {"440106", "440300", "440100"}) {
+    auto copy = WaitFinal(node, id);
+    ASSERT_TRUE(copy.decision) << node;
+    EXPECT_EQ(workflows::FormatMark(copy.decision->protection), "秘密★10年") << node;
+  }
+}
+
+TEST_F(Escalation, GdArt29_RequestGoesToTheFirstSuperiorWithAuthorityWhichDecides) {
+  Start();
+  auto m = h.MatterStep("440106", [](schema::MatterRequest::Builder r) {
+    r.setOp(Op::REQUEST);
+    r.setOrgan("jyj");  // 天河区教育局: no original classification authority
+    r.setTitle("某招生录取方案");
+    r.setMark("秘密★5年");
+  });
+  const std::string id = m.matter.id;
+  ASSERT_EQ(m.matter.path.size(), 1u);
+  EXPECT_EQ(m.matter.path[0].organ.name, "广州市教育局");
+  WaitHeldAt("440100", id, 0);
+  bool tracked = false;
+  for (auto& d : h.Deadlines("440100")) {
+    if (d.item == id) tracked = d.rule == "GD Art. 29 ¶2" && d.working_days == 10;
+  }
+  EXPECT_TRUE(tracked) << "the superior decides within 10 WD of receipt";
+  std::string above = Refusal("440100", [&](schema::MatterRequest::Builder r) {
+    r.setOp(Op::DECIDE);
+    r.setId(id);
+    r.setMark("绝密★20年");
+    r.setWho("陈七");
+  });
+  EXPECT_NE(above.find("GD Art. 23"), std::string::npos) << above;
+  h.KillNode("440106");  // the origin is away when the decision is made
+  Decide("440100", id, "秘密★5年");
+  h.StartNode("440106");
+  auto origin = WaitFinal("440106", id);
+  EXPECT_EQ(workflows::FormatMark(origin.decision->protection), "秘密★5年");
+  EXPECT_FALSE(h.MatterOn("440000", id)) << "the province is not on this route";
+}
+
+}  // namespace
+}  // namespace zhuji::testing
