@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # README command (1), the main job: installs what is needed, builds, starts the demo cluster of
 # deploy/topologies/guangdong-demo.toml (one province, two cities, three districts, one broker),
-# and sends notices (通知) between every county and the province while one county (南山区 440305)
-# is stopped; restarts it; prints a delivery report: every notice delivered exactly once.
+# then:
+#  1. a 不明确事项 (GD Art. 30) from 天河区教育局 goes up level by level to 广东省国家保密局, is
+#     returned for a missing material (退回补充) while 天河区 is stopped, is reported again, decided,
+#     and the decision comes back down; its whole trail is printed;
+#  2. a 定密异议 of 越秀区教育局 against 深圳市公安局 (GD Art. 45) is upheld by the classifier and
+#     goes up as a 有争议事项 (GD Art. 31); the decision reaches both parties; trail printed;
+#  3. notices (通知) between every county and the province while 南山区 (440305) is stopped;
+#     restarted; a delivery report: every notice delivered exactly once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +30,64 @@ echo "== start the demo cluster (fresh data)"
 zc down --purge >/dev/null 2>&1 || true
 trap 'echo "== stopping the cluster"; zc down >/dev/null 2>&1 || true' EXIT
 zc up
+
+idof() { sed -n 's/.*"id":"\([^"]*\)".*/\1/p' | head -1; }
+step() { echo; echo "== $*"; }
+
+step "不明确事项 (GD Art. 30): 天河区教育局 sets a provisional level (先行保护) and reports it"
+ID1=$(zn 440106 matter report --organ jyj --title "2027年某专业技术考试命题工作方案" \
+  --mark "秘密★5年" --materials 申报不明确事项公文,不明确事项定密申报表 --json | idof)
+echo "matter $ID1"
+zn 440100 matter wait "$ID1" --held-by 440100/jyj
+zn 440100 matter review "$ID1" --forward --opinion "属于不明确事项，同意上报" --reviewer 张三 >/dev/null
+zn 440000 matter wait "$ID1" --held-by 440000/jyt
+step "广东省教育厅 submits it to the bureau: refused, a GD Art. 30 material is missing"
+zn 440000 matter review "$ID1" --forward --opinion "同意报送" --reviewer 王五 || true
+step "广东省教育厅 returns it for more material (退回补充), one level down"
+zn 440000 matter review "$ID1" --return "缺不明确事项的具体内容" --reviewer 王五 >/dev/null
+zn 440100 matter wait "$ID1" --held-by 440100/jyj
+step "county 440106 天河区 goes offline; 广州市教育局 returns the matter to it meanwhile"
+zc stop 440106
+zn 440100 matter review "$ID1" --return "请补充不明确事项的具体内容" --reviewer 张三 >/dev/null
+sleep 1
+zn 440100 status | grep -E "outbox|440106" || true
+step "天河区 is back: the return arrives; the material is added and the matter reported again"
+zc start 440106
+zn 440106 matter wait "$ID1" --state returned
+zn 440106 matter report --id "$ID1" --materials 不明确事项的具体内容 >/dev/null
+zn 440100 matter wait "$ID1" --held-by 440100/jyj
+zn 440100 matter review "$ID1" --forward --opinion "已补充，同意上报" --reviewer 张三 >/dev/null
+zn 440000 matter wait "$ID1" --held-by 440000/jyt
+zn 440000 matter review "$ID1" --forward --opinion "材料齐全，报请确定" --reviewer 王五 >/dev/null
+zn 440000 matter wait "$ID1" --held-by 440000/bmj
+step "广东省国家保密局 decides; the written notice (书面通知) goes back down the path"
+zn 440000 matter decide "$ID1" --mark "机密★10年" --scope "命题组成员及主管领导" --by 李四 >/dev/null
+zn 440100 matter wait "$ID1" --final
+zn 440106 matter wait "$ID1" --final
+step "the trail at the origin, 天河区教育局"
+zn 440106 matter show "$ID1"
+
+step "定密异议 (GD Art. 45): 越秀区教育局 objects to 深圳市公安局's 机密★10年; it claims 秘密★5年"
+ID2=$(zn 440104 matter object --organ jyj --against 440300/gaj --title "某联合执法情况通报" \
+  --mark "机密★10年" --claim "秘密★5年" --json | idof)
+echo "matter $ID2"
+zn 440300 matter wait "$ID2" --state objected
+step "深圳市公安局 answers within 20 working days: it upholds its determination"
+zn 440300 matter answer "$ID2" --uphold --text "经复核，维持原定密" --by 赵六 >/dev/null
+zn 440104 matter wait "$ID2" --state answered
+step "the objection stands: 越秀区教育局 reports it level by level as a 有争议事项 (GD Art. 31)"
+zn 440104 matter escalate "$ID2" \
+  --materials 申报有争议事项公文,有争议事项定密申报表,有争议事项的具体内容 >/dev/null
+zn 440100 matter wait "$ID2" --held-by 440100/jyj
+zn 440100 matter review "$ID2" --forward --opinion "争议属实，同意上报" --reviewer 张三 >/dev/null
+zn 440000 matter wait "$ID2" --held-by 440000/jyt
+zn 440000 matter review "$ID2" --forward --opinion "报请确定" --reviewer 王五 >/dev/null
+zn 440000 matter wait "$ID2" --held-by 440000/bmj
+zn 440000 matter decide "$ID2" --mark "秘密★10年" --scope "两单位经办人员" --by 李四 >/dev/null
+zn 440104 matter wait "$ID2" --final
+zn 440300 matter wait "$ID2" --final
+step "the trail at the objector, 越秀区教育局 (the classifier 深圳市公安局 holds the same decision)"
+zn 440104 matter show "$ID2"
 
 tag="demo-$(date +%H%M%S)"
 echo

@@ -23,6 +23,7 @@
 #include "services/common/json.h"
 #include "services/common/paths.h"
 #include "services/common/temp_dir.h"
+#include "services/node/matters.h"
 #include "services/store/store.h"
 #include "services/wire/socket_util.h"
 #include "tools/commands.h"
@@ -50,6 +51,9 @@ Usage: zhuji bench hop [--count N] [--size BYTES] [--samples N] [--window N] [--
   --dir DIR      where the stores go (default $TMPDIR or /var/tmp): the disk being measured
   --json         one JSON object instead of the table
 
+       zhuji bench escalation [--count N] [--samples N] [--topology FILE] [--dir DIR]
+         N unclear matters (default 200) one at a time, county → city → province → bureau and
+         back on the TEST auto-review policy, next to N one-at-a-time durable hops (default 1000)
        zhuji bench deadlines [--count N] [--due K] [--dir DIR]
          N open deadlines in one store (default 1000000): an idle tick, a tick with K due
          (default 1000), and a restart of a real zhuji-node to serving
@@ -233,35 +237,49 @@ struct Procs {
   }
 };
 
-Result Hop(const std::string& dir, uint64_t count, size_t size, uint32_t window, uint32_t batch,
-           int samples) {
-  zmq::context_t ctx(1);
-  Procs procs;
-  std::string bin = BinaryDir();
-  procs.pids.push_back(Spawn({bin + "/zhuji-broker", "--id", "bench", "--bind", "tcp://127.0.0.1:0",
-                              "--endpoint-file", dir + "/broker.endpoint", "--log-level", "warn"},
-                             dir + "/broker.log", false));
+// A broker on a free loopback port; returns its endpoint.
+std::string StartBenchBroker(const std::string& dir, Procs& procs) {
+  procs.pids.push_back(
+      Spawn({BinaryDir() + "/zhuji-broker", "--id", "bench", "--bind", "tcp://127.0.0.1:0",
+             "--endpoint-file", dir + "/broker.endpoint", "--log-level", "warn"},
+            dir + "/broker.log", false));
   for (int i = 0; i < 500 && !fs::exists(dir + "/broker.endpoint"); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   std::string broker;
   std::ifstream(dir + "/broker.endpoint") >> broker;
   if (broker.empty()) throw std::runtime_error("the bench broker did not start; see " + dir);
-  auto node = [&](const std::string& id, const std::string& level, const std::string& parent) {
-    std::string ndir = dir + "/" + id;
-    fs::create_directories(ndir);
-    std::ofstream(ndir + "/node.toml")
-        << "node_id = \"" << id << "\"\nname = \"bench\"\nlevel = \"" << level << "\"\n"
-        << (parent.empty() ? "" : "parent = \"" + parent + "\"\n") << "brokers = [\"" << broker
-        << "\"]\ndata_dir = \"" << ndir << "\"\nlog_file = \"" << ndir
-        << "/node.log\"\nlog_level = \"warn\"\n[store]\nmap_size_mb = 1024\n[transport]\nwindow = "
-        << window << "\nmax_batch = " << batch << "\n";
-    procs.pids.push_back(
-        Spawn({bin + "/zhuji-node", "--config", ndir + "/node.toml"}, ndir + "/stderr.log", false));
-    return "ipc://" + ndir + "/control.sock";
-  };
-  std::string a = node("440106", "county", "440100");
-  std::string b = node("440000", "province", "");
+  return broker;
+}
+
+// A node with fsync on every commit; `extra` is appended to its configuration. Returns its
+// control endpoint.
+std::string StartBenchNode(const std::string& dir, const std::string& broker, Procs& procs,
+                           const std::string& id, const std::string& level,
+                           const std::string& parent, const std::string& extra) {
+  std::string ndir = dir + "/" + id;
+  fs::create_directories(ndir);
+  std::ofstream(ndir + "/node.toml")
+      << "node_id = \"" << id << "\"\nname = \"bench\"\nlevel = \"" << level << "\"\n"
+      << (parent.empty() ? "" : "parent = \"" + parent + "\"\n") << "brokers = [\"" << broker
+      << "\"]\ndata_dir = \"" << ndir << "\"\nlog_file = \"" << ndir
+      << "/node.log\"\nlog_level = \"warn\"\n"
+      << extra << "\n";
+  procs.pids.push_back(Spawn({BinaryDir() + "/zhuji-node", "--config", ndir + "/node.toml"},
+                             ndir + "/stderr.log", false));
+  return "ipc://" + ndir + "/control.sock";
+}
+
+Result Hop(const std::string& dir, uint64_t count, size_t size, uint32_t window, uint32_t batch,
+           int samples) {
+  zmq::context_t ctx(1);
+  Procs procs;
+  std::string broker = StartBenchBroker(dir, procs);
+  std::string extra =
+      "[store]\nmap_size_mb = 1024\n[transport]\nwindow = " + std::to_string(window) +
+      "\nmax_batch = " + std::to_string(batch);
+  std::string a = StartBenchNode(dir, broker, procs, "440106", "county", "440100", extra);
+  std::string b = StartBenchNode(dir, broker, procs, "440000", "province", "", extra);
   // Ready when both links are up.
   for (auto& ep : {a, b}) {
     if (!WaitForNodeLink(ctx, ep, 6000)) {
@@ -301,15 +319,148 @@ Result Hop(const std::string& dir, uint64_t count, size_t size, uint32_t window,
   return r;
 }
 
+// ---- one escalation end to end, auto-reviewed, next to one durable hop ---------------------
+
+struct EscalationRun {
+  std::vector<double> end_to_end_ms;  // report request sent → the origin holds the decision
+  std::vector<double> recorded_ms;    // the origin's reported-at → its notice received-at
+  std::vector<double> hop_ms;         // `send --wait` county → city: one durable hop
+};
+
+EscalationRun Escalations(const std::string& dir, const std::string& topology, int count,
+                          int hop_samples) {
+  zmq::context_t ctx(1);
+  Procs procs;
+  std::string broker = StartBenchBroker(dir, procs);
+  std::string plain = "directory = \"" + topology + "\"\n";
+  // TEST POLICY: the city and province organs review and decide at once (no person).
+  std::string automatic = plain + "[escalation]\nauto_review = true\n";
+  std::string county = StartBenchNode(dir, broker, procs, "440106", "county", "440100", plain);
+  std::string city = StartBenchNode(dir, broker, procs, "440100", "city", "440000", automatic);
+  std::string province = StartBenchNode(dir, broker, procs, "440000", "province", "", automatic);
+  for (auto& ep : {county, city, province}) {
+    if (!WaitForNodeLink(ctx, ep, 6000)) {
+      throw std::runtime_error("a bench node did not come up; see " + dir);
+    }
+  }
+  EscalationRun run;
+  ControlClient origin(ctx, county);
+  for (int i = 0; i < count; ++i) {
+    auto t0 = Clock::now();
+    capnp::MallocMessageBuilder req;
+    auto r = req.initRoot<schema::ControlRequest>().initMatter();
+    r.setOp(schema::MatterRequest::Op::REPORT);
+    r.setOrgan("jyj");
+    r.setTitle("bench #" + std::to_string(i + 1));
+    r.setMark("秘密★5年");
+    const auto& materials = workflows::RequiredMaterials(workflows::MatterKind::kUnclear);
+    auto list = r.initMaterials(materials.size());
+    for (size_t k = 0; k < materials.size(); ++k) list.set(k, materials[k]);
+    auto reply = origin.CallOk(req, 30'000);
+    auto bytes = reply->Root<schema::ControlReply>().getMatters()[0];
+    std::string id =
+        node::Matters::DecodeStored(
+            std::string_view(reinterpret_cast<const char*>(bytes.begin()), bytes.size()))
+            .matter.id;
+    while (true) {
+      if (Ms(Clock::now() - t0) > 60'000) {
+        throw std::runtime_error("escalation " + id + " did not come back in 60 s; see " + dir);
+      }
+      capnp::MallocMessageBuilder show;
+      auto s = show.initRoot<schema::ControlRequest>().initMatter();
+      s.setOp(schema::MatterRequest::Op::SHOW);
+      s.setId(id);
+      auto got = origin.CallOk(show, 30'000);
+      auto b = got->Root<schema::ControlReply>().getMatters()[0];
+      auto held = node::Matters::DecodeStored(
+          std::string_view(reinterpret_cast<const char*>(b.begin()), b.size()));
+      if (held.matter.final() && held.notice_received_at) {
+        run.end_to_end_ms.push_back(Ms(Clock::now() - t0));
+        run.recorded_ms.push_back(
+            static_cast<double>(held.notice_received_at - held.matter.reported_at));
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+  }
+  for (int i = 0; i < hop_samples; ++i) {
+    auto t0 = Clock::now();
+    capnp::MallocMessageBuilder req;
+    auto s = req.initRoot<schema::ControlRequest>().initSend();
+    s.setTo("440100");
+    s.setText("hop");
+    s.setWaitAck(true);
+    origin.CallOk(req, 30'000);
+    run.hop_ms.push_back(Ms(Clock::now() - t0));
+  }
+  return run;
+}
+
+// The demo topology beside the build (deploy/topologies/guangdong-demo.toml).
+std::string DefaultTopology() {
+  for (const char* rel : {"/../../deploy/topologies/guangdong-demo.toml",
+                          "/../deploy/topologies/guangdong-demo.toml"}) {
+    std::string p = BinaryDir() + rel;
+    if (fs::exists(p)) return fs::canonical(p).string();
+  }
+  return "";
+}
+
+int BenchEscalation(const Args& args, std::ostream& out) {
+  int count = static_cast<int>(args.GetInt("count", 200, 1, 1'000'000));
+  int samples = static_cast<int>(args.GetInt("samples", 1000, 1, 1'000'000));
+  std::string topology = args.Get("topology", DefaultTopology());
+  if (topology.empty() || !fs::exists(topology)) {
+    throw UsageError("bench escalation: --topology FILE (the demo topology was not found)");
+  }
+  topology = fs::canonical(topology).string();
+  std::string base = args.Get("dir", std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/var/tmp");
+  TempDir scratch("zhuji-bench-", base);
+  Machine m = Describe(scratch.path());
+  out << "zhuji bench escalation\n"
+      << "machine: " << m.cores << " cores (" << m.cpu << "), " << std::fixed
+      << std::setprecision(1) << m.mem_gib << " GiB RAM; stores on " << m.device << " ("
+      << m.fs_type << ") at " << base << "; fsync of 4 KiB p50 " << std::setprecision(2)
+      << m.fsync_ms_p50 << " ms\n"
+      << "load: " << count
+      << " 不明确事项, one at a time, from 天河区教育局 (440106) through 广州市"
+      << "教育局 (440100)\nand 广东省教育厅 to 广东省国家保密局 (440000) and back; city and "
+         "province "
+      << "on the TEST\nauto-review policy; then " << samples
+      << " one-at-a-time durable hops 440106 → 440100 …" << std::flush;
+  EscalationRun run = Escalations(scratch.path(), topology, count, samples);
+  out << " done\n\n";
+  auto row = [&](const char* name, const std::vector<double>& v) {
+    out << "  " << std::left << std::setw(44) << name << std::right << " p50 " << std::setw(7)
+        << std::setprecision(2) << Percentile(v, 50) << " ms   p99 " << std::setw(7)
+        << Percentile(v, 99) << " ms\n";
+  };
+  row("escalation, report → decision at the origin", run.end_to_end_ms);
+  row("  as the origin recorded it (ms clock)", run.recorded_ms);
+  row("one durable hop (send --wait)", run.hop_ms);
+  out << "  ratio      " << std::setprecision(1)
+      << Percentile(run.end_to_end_ms, 50) / Percentile(run.hop_ms, 50) << " × one hop (p50)\n\n"
+      << "escalation: the operator's report commit at the county, then county → city (forwarded "
+         "in\n"
+      << "the receiving transaction), city → province (教育厅 forwards to the bureau on the same\n"
+      << "node, which decides), province → county; measured from the control request to the\n"
+      << "origin's copy showing the decision (polled every 0.2 ms). hop: outbox commit → broker →\n"
+      << "inbox commit → ack → outbox deletion, through the control socket.\n";
+  return 0;
+}
+
 }  // namespace
 
 int BenchDeadlines(const Args& args, std::ostream& out);
 
 int CmdBench(const Args& args, zmq::context_t&, std::ostream& out) {
   args.Allow({"count", "size", "samples", "dir", "json", "help", "window", "batch", "due",
-              "calendar-dir", "keep"});
+              "calendar-dir", "keep", "topology"});
   if (args.positionals().size() >= 2 && args.positionals()[1] == "deadlines") {
     return BenchDeadlines(args, out);
+  }
+  if (args.positionals().size() >= 2 && args.positionals()[1] == "escalation") {
+    return BenchEscalation(args, out);
   }
   if (args.Flag("help") || args.positionals().size() < 2 || args.positionals()[1] != "hop") {
     out << kBenchUsage;

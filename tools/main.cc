@@ -41,6 +41,7 @@ Escalated matters (逐级上报; `zhuji matter --help` for every option):
                                        the step of the organ holding the matter on this node
   matter show ID [--json]              the whole trail with Chinese terms
   matter list [--json]                 every matter on this node
+  matter wait ID --held-by|--state|--final   wait for a matter to get somewhere (scripts)
 
 Cluster commands (a local topology from deploy/topologies/):
   cluster up FILE                      start every broker and node that is not running
@@ -68,6 +69,8 @@ Organs and routes (from a topology file):
 Other:
   broker-stats ENDPOINT [--json]       a broker's counters (routes, relayed, refused)
   bench hop [options]                  throughput and latency of one durable hop; `zhuji bench --help`
+  bench escalation [--count N]         one 不明确事项 end to end on the TEST auto-review policy,
+                                       next to one durable hop measured in the same run
   bench deadlines [--count N]          1,000,000 open deadlines: idle tick, tick with 1,000 due,
                                        restart to serving
 
@@ -77,7 +80,7 @@ Exit status: 0 ok, 1 the operation failed, 2 usage error.
 const std::set<std::string> kFlags = {
     "json", "wait", "purge", "kill", "help", "all", "overdue", "supervised", "keep",
     // matter
-    "hold", "forward", "not-secret", "claim-not-secret", "uphold", "adopt"};
+    "hold", "forward", "not-secret", "claim-not-secret", "uphold", "adopt", "final"};
 
 }  // namespace
 

@@ -2,10 +2,14 @@
 // socket: the steps of services/workflows/, and the trail of each matter.
 #include <capnp/message.h>
 
+#include <chrono>
 #include <iomanip>
+#include <map>
 #include <sstream>
+#include <thread>
 
 #include "services/common/capnp_io.h"
+#include "services/common/clock.h"
 #include "services/common/json.h"
 #include "services/common/time_format.h"
 #include "services/node/matters.h"
@@ -247,10 +251,68 @@ constexpr const char* kMatterUsage = R"(zhuji [NODE] matter — escalated matter
   matter show ID [--json]                      the whole trail: each level, who, opinion,
                                                received-at, sent-at, deadline, on time or late
   matter list [--json]                         every matter on this node
+  matter wait ID (--held-by NODE/CODE | --state STATE | --final) [--wait-seconds S]
+        wait until this node's copy is received by that organ, in that state (provisional,
+        objected, answered, settled, in-review, returned, decided), or final with its notice
 
 Materials of GD Art. 30: 申报不明确事项公文, 不明确事项定密申报表, 不明确事项的具体内容;
 of GD Art. 31: 申报有争议事项公文, 有争议事项定密申报表, 有争议事项的具体内容.
 )";
+
+// `matter wait`: polls the node's copy until it is where the operator (or a script) waits for it.
+int Wait(const Args& args, zmq::context_t& ctx, const std::string& id, std::ostream& out) {
+  std::string held_by = args.Get("held-by");
+  std::string state = args.Get("state");
+  bool want_final = args.Flag("final");
+  if (!want_final && held_by.empty() && state.empty()) {
+    throw UsageError("matter wait: give --held-by NODE/CODE, --state STATE or --final");
+  }
+  static const std::map<std::string, MatterState> kStates = {
+      {"provisional", MatterState::kProvisional}, {"objected", MatterState::kObjected},
+      {"answered", MatterState::kAnswered},       {"settled", MatterState::kSettled},
+      {"in-review", MatterState::kInReview},      {"returned", MatterState::kReturned},
+      {"decided", MatterState::kDecided}};
+  if (!state.empty() && !kStates.count(state)) {
+    throw UsageError(
+        "matter wait: --state is one of provisional, objected, answered, settled, "
+        "in-review, returned, decided");
+  }
+  int64_t deadline = MonotonicMs() + args.GetInt("wait-seconds", 60, 1, 86'400) * 1000;
+  std::string last = "no copy on this node yet";
+  ControlClient client(ctx, ResolveControl(args));
+  while (true) {
+    capnp::MallocMessageBuilder req;
+    auto r = req.initRoot<schema::ControlRequest>().initMatter();
+    r.setOp(Op::SHOW);
+    r.setId(id);
+    auto reply = client.Call(req, static_cast<int>(args.GetInt("timeout", 5000, 100, 3'600'000)));
+    auto rr = reply->Root<schema::ControlReply>();
+    if (!rr.getError().size() && rr.getMatters().size() == 1) {
+      auto b = rr.getMatters()[0];
+      auto s = node::Matters::DecodeStored(
+          std::string_view(reinterpret_cast<const char*>(b.begin()), b.size()));
+      const Matter& m = s.matter;
+      bool ok = true;
+      if (want_final)
+        ok = m.final() && (s.notice_received_at || m.at == static_cast<int>(m.path.size()) - 1);
+      if (!state.empty()) ok = ok && m.state == kStates.at(state);
+      if (!held_by.empty()) {
+        ok = ok && m.state == MatterState::kInReview && m.at >= 0 &&
+             m.path[m.at].organ.address() == held_by && m.path[m.at].received_at > 0;
+      }
+      last = std::string(workflows::MatterStateZh(m.state)) + " @ " + m.holder().name;
+      if (ok) {
+        out << id << ": " << last << "\n";
+        return 0;
+      }
+    }
+    if (MonotonicMs() > deadline) {
+      out << id << ": still " << last << " after " << args.Get("wait-seconds", "60") << " s\n";
+      return 1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
 
 }  // namespace
 
@@ -262,10 +324,10 @@ int CmdMatter(const Args& args, zmq::context_t& ctx, std::ostream& out) {
   }
   std::set<std::string> allowed = kNodeSelect;
   for (const char* o :
-       {"id",         "organ",    "title",     "mark", "claim",   "claim-not-secret",
-        "not-secret", "against",  "materials", "hold", "forward", "return",
-        "opinion",    "reviewer", "by",        "text", "scope",   "uphold",
-        "adopt",      "json"}) {
+       {"id",         "organ",    "title",     "mark",  "claim",   "claim-not-secret",
+        "not-secret", "against",  "materials", "hold",  "forward", "return",
+        "opinion",    "reviewer", "by",        "text",  "scope",   "uphold",
+        "adopt",      "json",     "held-by",   "state", "final",   "wait-seconds"}) {
     allowed.insert(o);
   }
   args.Allow(allowed);
@@ -324,6 +386,9 @@ int CmdMatter(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     r.setWho(Need(args, "by", "who answered"));
   } else if (sub == "accept") {
     r.setOp(Op::ACCEPT);
+  } else if (sub == "wait") {
+    if (id.empty()) throw UsageError("matter wait: which matter? (matter wait ID)");
+    return Wait(args, ctx, id, out);
   } else if (sub == "escalate") {
     r.setOp(Op::ESCALATE);
     SetMaterials(args, r);
@@ -356,7 +421,7 @@ int CmdMatter(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     if (list.empty()) out << "(no matters on this node)\n";
     for (auto& s : list) {
       const Matter& m = s.matter;
-      std::string where = m.at >= 0 ? m.path[m.at].organ.name : m.origin.name;
+      const std::string& where = m.holder().name;
       out << m.id << "  " << workflows::MatterKindZh(m.kind) << "  "
           << workflows::MatterStateZh(m.state) << "  @ " << where << "  「" << m.title << "」\n";
     }

@@ -137,6 +137,7 @@ NodeConfig ParseNodeConfig(const std::string& text, const std::string& source) {
     er.Int("review_working_days", e.review_working_days, 1, 60);
     er.Int("decide_working_days", e.decide_working_days, 1, 60);
     er.Int("objection_working_days", e.objection_working_days, 1, 60);
+    er.Bool("auto_review", c.auto_review);
     er.RefuseUnknown();
   }
   if (auto* t = r.Table("deadlines")) {

@@ -56,6 +56,7 @@ struct NodeConfig {
   // file in the topology format), and the policy numbers of the escalation deadlines.
   std::string directory_file;
   workflows::EscalationPolicy escalation;
+  bool auto_review = false;  // TEST ONLY: organs of this node review and decide at once (bench)
 
   // The organs (机关、单位) this node hosts: [[organ]] code, name, line, authority, authorizing.
   std::vector<workflows::Organ> organs;

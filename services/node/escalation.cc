@@ -20,7 +20,7 @@ using workflows::Matter;
 using workflows::MatterState;
 
 std::string Summary(const Matter& m) {
-  std::string where = m.at >= 0 ? m.path[m.at].organ.name : m.origin.name;
+  const std::string& where = m.holder().name;
   return m.id + " " + workflows::MatterKindZh(m.kind) + " 「" + m.title + "」 " +
          workflows::MatterStateZh(m.state) + " @ " + where + " (v" + std::to_string(m.version) +
          ")";
@@ -98,6 +98,15 @@ void Node::ReceiveHere(store::Txn& txn, const Matter& m, int64_t now, Queued* qu
   }
   if (r.value().matter.version == m.version) return;  // received before
   ApplyMatterStep(txn, r.value(), "received", now, queued);
+  if (config_.auto_review && m.state == MatterState::kInReview) {
+    auto stored = Matters::Get(txn, m.id);
+    auto step = workflows::AutoReview(stored->matter, now);
+    if (!step.ok()) {
+      log_.warn("matter {}: auto-review: {}", m.id, step.message());
+      return;
+    }
+    ApplyMatterStep(txn, step.value(), "auto-reviewed (TEST POLICY)", now, queued);
+  }
 }
 
 void Node::OnMatterEnvelope(store::Txn& txn, const std::string& from, std::string_view body,

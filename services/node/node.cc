@@ -72,6 +72,11 @@ void Node::Start() {
   }
   uint64_t pending = 0;
   for (auto& [d, s] : pump_.destinations()) pending += s.pending();
+  if (config_.auto_review) {
+    log_.warn(
+        "[escalation] auto_review is on: TEST POLICY, every matter held here is forwarded or "
+        "decided at once without a person");
+  }
   log_.info("node {} ({}, {}) serving; control {}; {} envelope(s) pending in the outbox",
             config_.node_id, config_.name, LevelName(config_.level), config_.control, pending);
 }

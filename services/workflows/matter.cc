@@ -81,6 +81,11 @@ std::vector<std::string> Matter::NoticeNodes() const {
   return nodes;
 }
 
+const Organ& Matter::holder() const {
+  if (state == MatterState::kObjected && classifier) return *classifier;
+  return at >= 0 ? path[at].organ : origin;
+}
+
 std::optional<Protection> Matter::PendingProtection() const {
   if (kind != MatterKind::kDisputed) return provisional;
   std::optional<Protection> highest;
@@ -296,6 +301,19 @@ Result<Step> Decide(const Matter& in, Decision decision, int64_t now) {
     if (node != decider.node) s.effects.send_to.push_back(node);
   }
   return s;
+}
+
+Result<Step> AutoReview(const Matter& m, int64_t now) {
+  constexpr const char* kWho = "自动审核 auto-review (test policy)";
+  if (m.state != MatterState::kInReview || m.at < 0) return detail::Where(m, "auto-review");
+  if (!AtDecider(m)) return Forward(m, kWho, "自动转报 forwarded by the test policy", now);
+  Decision d;
+  auto p = m.PendingProtection();
+  d.not_secret = !p;
+  if (p) d.protection = *p;
+  d.scope = "test";
+  d.decided_by = kWho;
+  return Decide(m, d, now);
 }
 
 }  // namespace zhuji::workflows

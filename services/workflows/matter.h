@@ -125,6 +125,8 @@ struct Matter {
   // party claims (保密法实施条例 Art. 25-26). nullopt when every party says "not a secret".
   std::optional<Protection> PendingProtection() const;
   bool final() const { return state == MatterState::kDecided || state == MatterState::kSettled; }
+  // The organ that holds it now: the hop, the classifier of an objection, or the origin.
+  const Organ& holder() const;
 };
 
 struct DeadlineOpen {
@@ -165,6 +167,11 @@ Result<Step> Decide(const Matter& m, Decision decision, int64_t now);
 
 // The hops of a new matter, from its route.
 std::vector<Hop> HopsOf(const std::vector<RouteHop>& route);
+
+// TEST ONLY (benchmarks; `[escalation] auto_review`, off by default): the step an organ holding
+// the matter takes at once — forward with a fixed opinion, or, at the last hop, decide at the
+// level the matter is protected at. Never used unless a node is configured for it.
+Result<Step> AutoReview(const Matter& m, int64_t now);
 
 // Deadline step names, for `zhuji deadlines`.
 inline constexpr const char* kStepReport = "上报 report";
