@@ -35,6 +35,9 @@ struct MatterRequest {
   who @11 :Text;          # reviewer / decided by / answered by
   text @12 :Text;         # opinion / what is missing / scope / answer
   upheld @13 :Bool;       # answer: the classifier keeps its determination
+  art24 @14 :Text;        # report/request: a GD Art. 24 category the content falls in, if any
+  listedInScope @15 :Bool;  # … and a scope of secret matters lists it nonetheless
+  parts @16 :List(Text);  # report/request: marks of the parts of a compilation (GD Art. 33)
 
   enum Op {
     show @0;

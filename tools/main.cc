@@ -77,10 +77,11 @@ Other:
 Exit status: 0 ok, 1 the operation failed, 2 usage error.
 )";
 
-const std::set<std::string> kFlags = {
-    "json", "wait", "purge", "kill", "help", "all", "overdue", "supervised", "keep",
-    // matter
-    "hold", "forward", "not-secret", "claim-not-secret", "uphold", "adopt", "final"};
+const std::set<std::string> kFlags = {"json", "wait", "purge", "kill", "help", "all", "overdue",
+                                      "supervised", "keep",
+                                      // matter
+                                      "hold", "forward", "not-secret", "claim-not-secret", "uphold",
+                                      "adopt", "final", "listed-in-scope"};
 
 }  // namespace
 

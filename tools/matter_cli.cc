@@ -209,9 +209,9 @@ void MatterJson(JsonWriter& j, const StoredMatter& s) {
   j.EndObject();
 }
 
-void SetMaterials(const Args& args, schema::MatterRequest::Builder r) {
+// "a,b,c" → {"a", "b", "c"}.
+std::vector<std::string> SplitList(const std::string& all) {
   std::vector<std::string> names;
-  std::string all = args.Get("materials");
   size_t start = 0;
   while (start < all.size()) {
     size_t comma = all.find(',', start);
@@ -219,6 +219,11 @@ void SetMaterials(const Args& args, schema::MatterRequest::Builder r) {
     if (comma > start) names.push_back(all.substr(start, comma - start));
     start = comma + 1;
   }
+  return names;
+}
+
+void SetMaterials(const Args& args, schema::MatterRequest::Builder r) {
+  std::vector<std::string> names = SplitList(args.Get("materials"));
   auto list = r.initMaterials(names.size());
   for (size_t i = 0; i < names.size(); ++i) list.set(i, names[i]);
 }
@@ -235,6 +240,10 @@ constexpr const char* kMatterUsage = R"(zhuji [NODE] matter — escalated matter
         不明确事项 (GD Art. 30): set the provisional level (protected at once) and report it;
         --hold sets it only (report within 10 working days with `matter report --id ID`)
   matter report --id ID [--materials A,B]      report again after a return (退回补充)
+    report/request also take: --parts M1,M2,… a compilation or excerpt: its mark is the highest
+        level and the longest term of its parts (GD Art. 33; a --mark that differs is refused);
+        --art24 public-information|internal-affairs|speech [--listed-in-scope]: content of a
+        GD Art. 24 category is refused unless a scope of secret matters lists it
   matter request --organ CODE --title T --mark 秘密★5年 [--hold]
         定密申请 (GD Art. 29): no authority for the level: protect it and ask the superior
   matter object --organ CODE --against NODE/CODE --title T --mark 机密★10年
@@ -323,11 +332,20 @@ int CmdMatter(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     return pos.size() < 2 && !args.Flag("help") ? 2 : 0;
   }
   std::set<std::string> allowed = kNodeSelect;
-  for (const char* o :
-       {"id",         "organ",    "title",     "mark",  "claim",   "claim-not-secret",
-        "not-secret", "against",  "materials", "hold",  "forward", "return",
-        "opinion",    "reviewer", "by",        "text",  "scope",   "uphold",
-        "adopt",      "json",     "held-by",   "state", "final",   "wait-seconds"}) {
+  for (const char* o : {"id",         "organ",
+                        "title",      "mark",
+                        "claim",      "claim-not-secret",
+                        "not-secret", "against",
+                        "materials",  "hold",
+                        "forward",    "return",
+                        "opinion",    "reviewer",
+                        "by",         "text",
+                        "scope",      "uphold",
+                        "adopt",      "json",
+                        "held-by",    "state",
+                        "final",      "wait-seconds",
+                        "art24",      "listed-in-scope",
+                        "parts"}) {
     allowed.insert(o);
   }
   args.Allow(allowed);
@@ -348,8 +366,16 @@ int CmdMatter(const Args& args, zmq::context_t& ctx, std::ostream& out) {
       is_new = true;
       r.setOrgan(Need(args, "organ", "the organ's code on this node"));
       r.setTitle(Need(args, "title", "what the matter is"));
-      r.setMark(Need(args, "mark", "the provisional level, a GD Art. 32 mark such as 秘密★5年"));
+      if (!args.Has("parts")) {
+        Need(args, "mark", "the provisional level, a GD Art. 32 mark such as 秘密★5年, or --parts");
+      }
+      r.setMark(args.Get("mark"));
       r.setHold(args.Flag("hold"));
+      r.setArt24(args.Get("art24"));
+      r.setListedInScope(args.Flag("listed-in-scope"));
+      auto parts = SplitList(args.Get("parts"));
+      auto list = r.initParts(parts.size());
+      for (size_t i = 0; i < parts.size(); ++i) list.set(i, parts[i]);
     }
     SetMaterials(args, r);
   } else if (sub == "object") {

@@ -244,8 +244,32 @@ void Node::HandleMatterControl(schema::MatterRequest::Reader req, schema::Contro
             if (!here(m->origin, "the origin")) return;
             return apply(workflows::Report(*m, Materials(req.getMaterials()), now), "reported");
           }
-          auto p = Mark(req.getMark(),
-                        unclear ? "the provisional level (--mark)" : "the proposed level (--mark)");
+          // GD Art. 24: what may not be a state secret, unless a scope of secret matters says so.
+          auto category = workflows::ParseArt24Category(req.getArt24().cStr());
+          if (!category) {
+            return fail(
+                Status::Error("--art24 is one of none, public-information, "
+                              "internal-affairs, speech; not '" +
+                              std::string(req.getArt24().cStr()) + "'"));
+          }
+          if (auto st = workflows::CheckNotExcluded(*category, req.getListedInScope()); !st.ok()) {
+            return fail(st);
+          }
+          const char* what =
+              unclear ? "the provisional level (--mark)" : "the proposed level (--mark)";
+          std::optional<workflows::Protection> given;
+          if (req.getMark().size() || req.getParts().size() == 0) {
+            auto g = Mark(req.getMark(), what);
+            if (!g.ok()) return fail(g.status());
+            given = g.value();
+          }
+          std::vector<workflows::Protection> parts;  // GD Art. 33: a compilation or excerpt
+          for (auto part : req.getParts()) {
+            auto pm = Mark(part, "a part of the compilation (--parts)");
+            if (!pm.ok()) return fail(pm.status());
+            parts.push_back(pm.value());
+          }
+          auto p = workflows::ItemMark(given, parts);
           if (!p.ok()) return fail(p.status());
           if (!need(req.getTitle().size() > 0, "a title is required")) return;
           std::string origin = own_organ(req.getOrgan());

@@ -245,4 +245,28 @@ Status CheckNotExcluded(Art24Category category, bool listed_in_scope) {
                        "(保密事项范围) lists it");
 }
 
+std::optional<Art24Category> ParseArt24Category(std::string_view text) {
+  if (text.empty() || text == "none") return Art24Category::kNone;
+  if (text == "public-information") return Art24Category::kPublicInformation;
+  if (text == "internal-affairs") return Art24Category::kInternalAffairs;
+  if (text == "speech") return Art24Category::kSpeechWithoutSecret;
+  return std::nullopt;
+}
+
+Result<Protection> ItemMark(const std::optional<Protection>& given,
+                            const std::vector<Protection>& parts) {
+  if (parts.empty()) {
+    if (!given) return Status::Error("a level is required (a GD Art. 32 mark, e.g. 秘密★5年)");
+    return *given;
+  }
+  auto computed = CompilationMark(parts);
+  if (!computed.ok()) return computed.status();
+  if (given && !(*given == computed.value())) {
+    return Status::Error("GD Art. 33: a compilation of these parts is marked " +
+                         FormatMark(computed.value()) +
+                         " (the highest level, the longest term), not " + FormatMark(*given));
+  }
+  return computed;
+}
+
 }  // namespace zhuji::workflows

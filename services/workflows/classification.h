@@ -74,5 +74,13 @@ enum class Art24Category {
   kSpeechWithoutSecret,  // (三) internal speeches, documents and briefings with no secret content
 };
 Status CheckNotExcluded(Art24Category category, bool listed_in_scope);
+// "none", "public-information", "internal-affairs" or "speech" (the CLI's --art24 values).
+std::optional<Art24Category> ParseArt24Category(std::string_view text);
+
+// The level an item is set at: the mark given, or for a compilation or excerpt (`parts` not
+// empty) the mark GD Art. 33 computes from its parts — and a given mark that differs from it is
+// refused with the mark it should carry.
+Result<Protection> ItemMark(const std::optional<Protection>& given,
+                            const std::vector<Protection>& parts);
 
 }  // namespace zhuji::workflows

@@ -40,14 +40,9 @@ Result<Step> RequestDetermination(const OrganDirectory& directory,
   if (!path.ok()) return path.status();
   Step s;
   Matter& m = s.matter;
-  m.id = std::move(id);
-  m.kind = MatterKind::kDetermination;
-  m.origin = *origin;
-  m.title = std::move(title);
-  m.provisional = proposed;  // 先行采取保密措施: protected at the proposed level at once
-  m.provisional_at = now;
-  m.path = HopsOf(path.value());
-  m.state = MatterState::kProvisional;
+  // 先行采取保密措施: protected at the proposed level at once.
+  m = detail::NewMatter(MatterKind::kDetermination, std::move(id), *origin, std::move(title),
+                        proposed, now, path.value());
   detail::Note(m, now, m.origin.name, "拟定密级先行保护 protected at the proposed level",
                FormatMark(proposed));
   s.effects.open.push_back(

@@ -36,13 +36,8 @@ Result<Step> Object(const OrganDirectory& directory, const std::string& objector
   }
   Step s;
   Matter& m = s.matter;
-  m.id = std::move(id);
-  m.kind = MatterKind::kDisputed;
-  m.origin = *objector;
-  m.title = std::move(title);
-  m.provisional = classified;
-  m.provisional_at = now;
-  m.path = HopsOf(path.value());
+  m = detail::NewMatter(MatterKind::kDisputed, std::move(id), *objector, std::move(title),
+                        classified, now, path.value());
   m.classifier = *classifier;
   Claim by_classifier;
   by_classifier.organ = classifier->address();
@@ -82,14 +77,7 @@ Result<Step> Answer(const Matter& in, std::string answered_by, std::string answe
     m.state = MatterState::kAnswered;
   } else {
     // The classifier adopts the objector's claim: the dispute ends here.
-    const Claim& objection = m.claims.back();
-    Decision d;
-    d.not_secret = objection.not_secret;
-    d.protection = objection.protection;
-    d.decided_by = m.answered_by;
-    d.decided_at = now;
-    m.decision = d;
-    m.state = MatterState::kSettled;
+    detail::Settle(m, m.claims.back(), now);
   }
   // GD Art. 45: the result goes back to the objector promptly.
   s.effects.send_to.push_back(m.origin.node);
@@ -101,14 +89,7 @@ Result<Step> AcceptAnswer(const Matter& in, int64_t now) {
   Step s{in, {}};
   Matter& m = s.matter;
   detail::Note(m, now, m.origin.name, "接受答复 accepted the answer");
-  const Claim& classified = m.claims.front();
-  Decision d;
-  d.not_secret = classified.not_secret;
-  d.protection = classified.protection;
-  d.decided_by = m.answered_by;
-  d.decided_at = now;
-  m.decision = d;
-  m.state = MatterState::kSettled;
+  detail::Settle(m, m.claims.front(), now);  // the classifier's determination stands
   s.effects.send_to.push_back(m.classifier->node);
   return s;
 }

@@ -96,17 +96,6 @@ std::optional<Protection> Matter::PendingProtection() const {
   return highest;
 }
 
-std::vector<Hop> HopsOf(const std::vector<RouteHop>& route) {
-  std::vector<Hop> hops;
-  for (const auto& r : route) {
-    Hop hop;
-    hop.organ = r.organ;
-    hop.why = r.why;
-    hops.push_back(hop);
-  }
-  return hops;
-}
-
 std::string ReviewStep(const Matter& m, int i) {
   bool decider = i == static_cast<int>(m.path.size()) - 1;
   return (decider ? "确定 decide @ " : "审核 review @ ") + m.path[i].organ.name;
@@ -133,6 +122,35 @@ Status Where(const Matter& m, const char* step) {
                       : m.at < 0                             ? "back at the origin"
                                                              : "at " + m.path[m.at].organ.name;
   return Status::Error(std::string(step) + " is not possible now: matter " + m.id + " is " + where);
+}
+
+Matter NewMatter(MatterKind kind, std::string id, const Organ& origin, std::string title,
+                 const Protection& protection, int64_t now, const std::vector<RouteHop>& route) {
+  Matter m;
+  m.id = std::move(id);
+  m.kind = kind;
+  m.origin = origin;
+  m.title = std::move(title);
+  m.provisional = protection;
+  m.provisional_at = now;
+  for (const auto& r : route) {
+    Hop hop;
+    hop.organ = r.organ;
+    hop.why = r.why;
+    m.path.push_back(hop);
+  }
+  m.state = MatterState::kProvisional;
+  return m;
+}
+
+void Settle(Matter& m, const Claim& claim, int64_t now) {
+  Decision d;
+  d.not_secret = claim.not_secret;
+  d.protection = claim.protection;
+  d.decided_by = m.answered_by;
+  d.decided_at = now;
+  m.decision = d;
+  m.state = MatterState::kSettled;
 }
 
 void Note(Matter& m, int64_t now, const std::string& organ, const std::string& action,

@@ -165,9 +165,6 @@ Result<Step> Return(const Matter& m, std::string reviewer, std::string what_is_m
 // The last hop decides; the decision goes to every node on the path, the origin and the parties.
 Result<Step> Decide(const Matter& m, Decision decision, int64_t now);
 
-// The hops of a new matter, from its route.
-std::vector<Hop> HopsOf(const std::vector<RouteHop>& route);
-
 // TEST ONLY (benchmarks; `[escalation] auto_review`, off by default): the step an organ holding
 // the matter takes at once — forward with a fixed opinion, or, at the last hop, decide at the
 // level the matter is protected at. Never used unless a node is configured for it.
@@ -182,6 +179,11 @@ std::string ReviewStep(const Matter& m, int hop_index);
 const std::vector<std::string>& RequiredMaterials(MatterKind kind);
 
 namespace detail {
+// A new matter of `origin` along `route`, protected at `protection` from `now` (not reported).
+Matter NewMatter(MatterKind kind, std::string id, const Organ& origin, std::string title,
+                 const Protection& protection, int64_t now, const std::vector<RouteHop>& route);
+// A settled dispute: final at the level `claim` says, as answered by the classifier.
+void Settle(Matter& m, const Claim& claim, int64_t now);
 // "<step> is not possible now: matter … is …".
 Status Where(const Matter& m, const char* step);
 // Appends a history line (and counts the step: version + 1).

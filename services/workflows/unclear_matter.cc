@@ -19,14 +19,8 @@ Result<Step> SetProvisional(const OrganDirectory& directory, const std::string& 
   }
   Step s;
   Matter& m = s.matter;
-  m.id = std::move(id);
-  m.kind = MatterKind::kUnclear;
-  m.origin = *origin;
-  m.title = std::move(title);
-  m.provisional = provisional;
-  m.provisional_at = now;
-  m.path = HopsOf(path.value());
-  m.state = MatterState::kProvisional;
+  m = detail::NewMatter(MatterKind::kUnclear, std::move(id), *origin, std::move(title), provisional,
+                        now, path.value());
   detail::Note(m, now, m.origin.name, "先行保护 set provisionally", FormatMark(provisional));
   // 条例 Art. 25: protected at once at the provisional level; reported within 10 WD.
   s.effects.open.push_back({m.id, kStepReport, "GD Art. 30; 条例 Art. 25", calendar::CstDateOf(now),

@@ -273,5 +273,114 @@ TEST_F(Escalation, GdArt29_RequestGoesToTheFirstSuperiorWithAuthorityWhichDecide
   EXPECT_FALSE(h.MatterOn("440000", id)) << "the province is not on this route";
 }
 
+TEST_F(Escalation, GdArt45_ASilentClassifierGoesOverdueAndTheObjectorMayEscalate) {
+  Start(/*shenzhen=*/true);
+  auto m = h.MatterStep("440106", [](schema::MatterRequest::Builder r) {
+    r.setOp(Op::OBJECT);
+    r.setOrgan("jyj");
+    r.setAgainst("440300/gaj");
+    r.setTitle("某会议纪要");
+    r.setMark("秘密★10年");
+    r.setNotSecret(true);  // the objector says: not a state secret
+  });
+  const std::string id = m.matter.id;
+  WaitOn("440300", id,
+         [](const node::StoredMatter& s) { return s.matter.objection_received_at > 0; });
+
+  // 20 working days from 2025-09-24 end on 2025-10-28 (the National Day week is off): on
+  // 2025-11-03 深圳市公安局 is overdue, and its supervisor one level up hears of it (督办).
+  h.SetClock("440300", "2025-11-03 09:00");
+  h.SetClock("440106", "2025-11-03 09:00");
+  ASSERT_TRUE(Harness::WaitFor(
+      [&] {
+        for (auto& s : h.Supervised("440000")) {
+          if (s.item == id && s.rule == "GD Art. 45" && !s.closed) return true;
+        }
+        return false;
+      },
+      seconds(30)))
+      << "督办 of the unanswered objection at the province";
+
+  // GD Art. 31 "未予以处理": the objector escalates without an answer.
+  h.MatterStep("440106", [&](schema::MatterRequest::Builder r) {
+    r.setOp(Op::ESCALATE);
+    r.setId(id);
+    auto mats = r.initMaterials(3);
+    mats.set(0, "申报有争议事项公文");
+    mats.set(1, "有争议事项定密申报表");
+    mats.set(2, "有争议事项的具体内容");
+  });
+  WaitHeldAt("440100", id, 0);
+  Review("440100", id, true, "同意上报");
+  WaitHeldAt("440000", id, 1);
+  Review("440000", id, true, "同意报送");
+  WaitHeldAt("440000", id, 2);
+  h.MatterStep("440000", [&](schema::MatterRequest::Builder r) {
+    r.setOp(Op::DECIDE);
+    r.setId(id);
+    r.setNotSecret(true);
+    r.setWho("李四");
+  });
+  auto classifier = WaitFinal("440300", id);
+  EXPECT_TRUE(classifier.decision->not_secret);
+  EXPECT_EQ(OpenDeadlinesOf("440300", id), 0u) << "the decision ends the classifier's duty";
+  EXPECT_TRUE(Harness::WaitFor(
+      [&] {
+        for (auto& s : h.Supervised("440000", /*all=*/true)) {
+          if (s.item == id && s.closed) return true;
+        }
+        return false;
+      },
+      seconds(30)))
+      << "the 督办 is closed once the duty ended";
+}
+
+TEST_F(Escalation, GdArt24_GdArt33_ContentChecksRefuseAtTheOriginAndStoreNothing) {
+  Start();
+  auto report = [&](const char* mark, std::vector<const char*> parts, const char* art24,
+                    bool listed) {
+    return h.MatterStep("440106", [&](schema::MatterRequest::Builder r) {
+      r.setOp(Op::REPORT);
+      r.setOrgan("jyj");
+      r.setTitle("汇编");
+      r.setMark(mark);
+      auto list = r.initParts(parts.size());
+      for (size_t i = 0; i < parts.size(); ++i) list.set(i, parts[i]);
+      r.setArt24(art24);
+      r.setListedInScope(listed);
+      r.setHold(true);
+    });
+  };
+  std::string why;
+  try {
+    report("秘密★5年", {}, "internal-affairs", false);
+  } catch (const std::exception& e) {
+    why = e.what();
+  }
+  EXPECT_NE(why.find("GD Art. 24"), std::string::npos) << why;
+  why.clear();
+  try {
+    report("机密★5年", {"秘密★10年", "机密★5年"}, "", false);
+  } catch (const std::exception& e) {
+    why = e.what();
+  }
+  EXPECT_NE(why.find("GD Art. 33"), std::string::npos) << why;
+  EXPECT_NE(why.find("机密★10年"), std::string::npos) << why;
+  why.clear();
+  try {
+    report("机密★5年年", {}, "", false);
+  } catch (const std::exception& e) {
+    why = e.what();
+  }
+  EXPECT_NE(why.find("--mark"), std::string::npos) << "a GD Art. 32 mark is required: " << why;
+
+  // Nothing of the refused steps was stored: the first matter accepted gets serial 0001.
+  auto ok = report("", {"秘密★10年", "机密★5年"}, "internal-affairs", /*listed=*/true);
+  EXPECT_EQ(ok.matter.id, "440106/jyj/2025-0001");
+  EXPECT_EQ(workflows::FormatMark(ok.matter.provisional), "机密★10年");
+  EXPECT_EQ(ok.matter.state, MatterState::kProvisional) << "--hold: set, not reported";
+  EXPECT_FALSE(h.MatterOn("440100", ok.matter.id));
+}
+
 }  // namespace
 }  // namespace zhuji::testing

@@ -79,6 +79,22 @@ TEST(Classification, GdArt33_CompilationTakesTheHighestLevelAndTheLongestTerm) {
   EXPECT_EQ(FormatMark(dates.value()), "绝密★2030年1月1日");
 }
 
+TEST(Classification, GdArt33_AnItemMadeOfPartsTakesTheComputedMarkAndNoOther) {
+  std::vector<Protection> parts = {Protection::Term(SecrecyLevel::kMimi, 10),
+                                   Protection::Term(SecrecyLevel::kJimi, 5)};
+  auto computed = ItemMark(std::nullopt, parts);
+  ASSERT_TRUE(computed.ok()) << computed.message();
+  EXPECT_EQ(FormatMark(computed.value()), "机密★10年");
+  EXPECT_TRUE(ItemMark(Protection::Term(SecrecyLevel::kJimi, 10), parts).ok());
+  auto wrong = ItemMark(Protection::Term(SecrecyLevel::kJimi, 5), parts);
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_NE(wrong.message().find("GD Art. 33"), std::string::npos) << wrong.message();
+  EXPECT_NE(wrong.message().find("机密★10年"), std::string::npos) << wrong.message();
+  EXPECT_FALSE(ItemMark(std::nullopt, {}).ok()) << "neither a mark nor parts";
+  EXPECT_EQ(ParseArt24Category("speech"), Art24Category::kSpeechWithoutSecret);
+  EXPECT_FALSE(ParseArt24Category("secret-ish"));
+}
+
 TEST(Classification, GdArt33_MixedPartsAreLeftToTheResponsiblePerson) {
   auto m = CompilationMark(
       {Protection::Term(L::kJimi, 5), Protection::ReleaseDate(L::kMimi, D("2030-01-01"))});
