@@ -90,6 +90,28 @@ class Escalation : public ::testing::Test {
     }
     return "";
   }
+  // 天河区教育局 objects to 深圳市公安局's `mark`; it claims `claim` (empty: not a state secret).
+  node::StoredMatter ObjectTo440300(const char* title, const char* mark, const char* claim) {
+    return h.MatterStep("440106", [&](schema::MatterRequest::Builder r) {
+      r.setOp(Op::OBJECT);
+      r.setOrgan("jyj");
+      r.setAgainst("440300/gaj");
+      r.setTitle(title);
+      r.setMark(mark);
+      r.setClaimMark(claim);
+      r.setNotSecret(claim[0] == '\0');
+    });
+  }
+  // The objection stands: 天河区教育局 reports the dispute up with the GD Art. 31 materials.
+  void EscalateFrom440106(const std::string& id) {
+    h.MatterStep("440106", [&](schema::MatterRequest::Builder r) {
+      r.setOp(Op::ESCALATE);
+      r.setId(id);
+      const auto& materials = workflows::RequiredMaterials(workflows::MatterKind::kDisputed);
+      auto list = r.initMaterials(materials.size());
+      for (size_t i = 0; i < materials.size(); ++i) list.set(i, materials[i]);
+    });
+  }
   size_t OpenDeadlinesOf(const std::string& node, const std::string& item) {
     size_t n = 0;
     for (auto& d : h.Deadlines(node)) n += d.item == item;
@@ -177,14 +199,7 @@ TEST_F(Escalation, GdArt30_UnclearMatterGoesLevelByLevelWithAReturnAndComesBackD
 
 TEST_F(Escalation, GdArt31_GdArt45_ObjectionFirstToTheClassifierThenUpToBothParties) {
   Start(/*shenzhen=*/true);
-  auto m = h.MatterStep("440106", [](schema::MatterRequest::Builder r) {
-    r.setOp(Op::OBJECT);
-    r.setOrgan("jyj");
-    r.setAgainst("440300/gaj");
-    r.setTitle("某联合执法通报");
-    r.setMark("机密★10年");
-    r.setClaimMark("秘密★5年");
-  });
+  auto m = ObjectTo440300("某联合执法通报", "机密★10年", "秘密★5年");
   const std::string id = m.matter.id;
   // Protected at the highest level any party claims.
   EXPECT_EQ(workflows::FormatMark(*m.matter.PendingProtection()), "机密★10年");
@@ -216,14 +231,7 @@ TEST_F(Escalation, GdArt31_GdArt45_ObjectionFirstToTheClassifierThenUpToBothPart
 
   // The objection stands: up as a disputed matter, while the city on the path is down.
   h.KillNode("440100");
-  h.MatterStep("440106", [&](schema::MatterRequest::Builder r) {
-    r.setOp(Op::ESCALATE);
-    r.setId(id);
-    auto mats = r.initMaterials(3);
-    mats.set(0, "申报有争议事项公文");
-    mats.set(1, "有争议事项定密申报表");
-    mats.set(2, "有争议事项的具体内容");
-  });
+  EscalateFrom440106(id);
   h.StartNode("440100");
   WaitHeldAt("440100", id, 0);
   EXPECT_FALSE(h.MatterOn("440000", id)) << "nothing skips a level";
@@ -275,14 +283,7 @@ TEST_F(Escalation, GdArt29_RequestGoesToTheFirstSuperiorWithAuthorityWhichDecide
 
 TEST_F(Escalation, GdArt45_ASilentClassifierGoesOverdueAndTheObjectorMayEscalate) {
   Start(/*shenzhen=*/true);
-  auto m = h.MatterStep("440106", [](schema::MatterRequest::Builder r) {
-    r.setOp(Op::OBJECT);
-    r.setOrgan("jyj");
-    r.setAgainst("440300/gaj");
-    r.setTitle("某会议纪要");
-    r.setMark("秘密★10年");
-    r.setNotSecret(true);  // the objector says: not a state secret
-  });
+  auto m = ObjectTo440300("某会议纪要", "秘密★10年", "");  // it says: not a state secret
   const std::string id = m.matter.id;
   WaitOn("440300", id,
          [](const node::StoredMatter& s) { return s.matter.objection_received_at > 0; });
@@ -302,14 +303,7 @@ TEST_F(Escalation, GdArt45_ASilentClassifierGoesOverdueAndTheObjectorMayEscalate
       << "督办 of the unanswered objection at the province";
 
   // GD Art. 31 "未予以处理": the objector escalates without an answer.
-  h.MatterStep("440106", [&](schema::MatterRequest::Builder r) {
-    r.setOp(Op::ESCALATE);
-    r.setId(id);
-    auto mats = r.initMaterials(3);
-    mats.set(0, "申报有争议事项公文");
-    mats.set(1, "有争议事项定密申报表");
-    mats.set(2, "有争议事项的具体内容");
-  });
+  EscalateFrom440106(id);
   WaitHeldAt("440100", id, 0);
   Review("440100", id, true, "同意上报");
   WaitHeldAt("440000", id, 1);

@@ -10,8 +10,8 @@ namespace {
 
 using testing::Guangdong;
 
-constexpr int64_t kDay = 86'400'000;
-const int64_t kT0 = calendar::EndOfDayCstMs(*calendar::ParseDate("2025-09-24")) + 9 * 3'600'000;
+using testing::kDay;
+using testing::kT0;
 
 Result<Step> Request(const char* origin, SecrecyLevel level, int years = 5) {
   return RequestDetermination(Guangdong(), origin, std::string(origin) + "/2025-003", "某招生方案",

@@ -10,8 +10,8 @@ namespace {
 
 using testing::Guangdong;
 
-constexpr int64_t kDay = 86'400'000;
-const int64_t kT0 = calendar::EndOfDayCstMs(*calendar::ParseDate("2025-09-24")) + 9 * 3'600'000;
+using testing::kDay;
+using testing::kT0;
 const std::set<std::string> kArt31 = {"申报有争议事项公文", "有争议事项定密申报表",
                                       "有争议事项的具体内容"};
 

@@ -4,11 +4,17 @@
 
 #include <gtest/gtest.h>
 
+#include "services/calendar/date.h"
 #include "services/workflows/organs.h"
 
 namespace zhuji::workflows::testing {
 
 using L = SecrecyLevel;
+
+// The tests' clock: a day, and 2025-09-24 09:00 CST (a Wednesday before the National Day week).
+constexpr int64_t kDay = 86'400'000;
+inline const int64_t kT0 =
+    calendar::EndOfDayCstMs(*calendar::ParseDate("2025-09-24")) + 9 * 3'600'000;
 
 inline Organ O(const char* code, const char* name, const char* line, bool authority = false,
                L ceiling = L::kMimi) {

@@ -10,8 +10,8 @@ namespace {
 
 using testing::Guangdong;
 
-constexpr int64_t kDay = 86'400'000;
-const int64_t kT0 = calendar::EndOfDayCstMs(*calendar::ParseDate("2025-09-24")) + 9 * 3'600'000;
+using testing::kDay;
+using testing::kT0;
 
 const std::set<std::string> kAllMaterials = {"申报不明确事项公文", "不明确事项定密申报表",
                                              "不明确事项的具体内容"};
