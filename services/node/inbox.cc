@@ -2,6 +2,8 @@
 
 #include <kj/exception.h>
 
+#include <algorithm>
+
 #include "services/calendar/calendar.h"
 #include "services/common/capnp_io.h"
 #include "services/common/ids.h"
@@ -130,6 +132,19 @@ Delivery Inbox::Check(std::string_view routed_from, std::string_view bytes) cons
       case schema::Kind::MATTER: {
         auto m = Matters::Decode(body_view);
         if (!m.ok()) return Refuse(wire::NackCode::MALFORMED, m.message());
+        // Only the nodes of a matter (its route, its origin, the parties) hold and send it.
+        auto nodes = m.value().NoticeNodes();
+        auto involved = [&](const std::string& n) {
+          return std::find(nodes.begin(), nodes.end(), n) != nodes.end();
+        };
+        if (!involved(self_)) {
+          return Refuse(wire::NackCode::MALFORMED,
+                        "matter " + m.value().id + " does not concern node " + self_);
+        }
+        if (!involved(d.origin)) {
+          return Refuse(wire::NackCode::MALFORMED, "matter " + m.value().id + " sent by node " +
+                                                       d.origin + ", which is not on its route");
+        }
         d.body = std::string(body_view);
         break;
       }

@@ -2,12 +2,16 @@
 #include <capnp/message.h>
 #include <gtest/gtest.h>
 
+#include "guangdong.h"
 #include "services/common/capnp_io.h"
 #include "services/common/ids.h"
 #include "services/common/temp_dir.h"
 #include "services/node/audit.h"
 #include "services/node/inbox.h"
+#include "services/node/matters.h"
 #include "services/node/outbox.h"
+#include "services/workflows/determination_request.h"
+#include "services/workflows/unclear_matter.h"
 
 namespace zhuji::node {
 namespace {
@@ -156,6 +160,38 @@ TEST_F(DeliveryTest, AuditChainVerifiesAndDetectsTampering) {
   auto st = Audit::Verify(r, nullptr);
   EXPECT_FALSE(st.ok());
   EXPECT_NE(st.message().find("entry 2"), std::string::npos) << st.message();
+}
+
+// A `matter` envelope from 440106 to 440000 carrying `m`.
+std::string MatterEnvelope(Outbox& outbox, store::Env& env, const workflows::Matter& m) {
+  env.Write([&](store::Txn& t) {
+    outbox.Enqueue(t, {"440000", schema::Kind::MATTER, Matters::Encode(m), m.id}, 1000);
+  });
+  std::string bytes;
+  auto r = env.BeginRead();
+  outbox.ForEach(r, "440000", 1, 1'000'000, [&](uint64_t, std::string_view b) { bytes = b; });
+  return bytes;
+}
+
+TEST_F(DeliveryTest, AMatterIsAcceptedOnlyBetweenTheNodesOfItsRoute) {
+  using namespace workflows;
+  auto dir = workflows::testing::Guangdong();
+  const auto secret = Protection::Term(SecrecyLevel::kMimi, 5);
+  // 天河区教育局 → 广州市教育局 → 广东省教育厅 → 广东省国家保密局: 440000 is on the route.
+  auto unclear = SetProvisional(dir, "440106/jyj", "a", "x", secret, 0, EscalationPolicy{});
+  Delivery ok = Apply(MatterEnvelope(outbox_, sender_env_, unclear.value().matter));
+  EXPECT_EQ(ok.outcome, Delivery::Outcome::kApplied) << ok.reason;
+  // A 秘密 request of 天河区教育局 goes to 广州市教育局 only: nothing for the province.
+  auto request = RequestDetermination(dir, "440106/jyj", "b", "x", secret, 0, EscalationPolicy{});
+  Delivery off_route = Apply(MatterEnvelope(outbox_, sender_env_, request.value().matter));
+  EXPECT_EQ(off_route.outcome, Delivery::Outcome::kRefused);
+  EXPECT_NE(off_route.reason.find("does not concern node 440000"), std::string::npos)
+      << off_route.reason;
+  // 南山区's matter, sent by 天河区 (not on its route).
+  auto other = SetProvisional(dir, "440305/jyj", "c", "x", secret, 0, EscalationPolicy{});
+  Delivery forged = Apply(MatterEnvelope(outbox_, sender_env_, other.value().matter));
+  EXPECT_EQ(forged.outcome, Delivery::Outcome::kRefused);
+  EXPECT_NE(forged.reason.find("not on its route"), std::string::npos) << forged.reason;
 }
 
 }  // namespace
