@@ -40,7 +40,7 @@ Escalated matters (逐级上报; `zhuji matter --help` for every option):
   matter review|decide|answer|accept|escalate --id ID ...
                                        the step of the organ holding the matter on this node
   matter show ID [--json]              the whole trail with Chinese terms
-  matter list [--json]                 every matter on this node
+  matter list [--todo] [--json]        every matter on this node (--todo: waiting on its organs)
   matter wait ID --held-by|--state|--final   wait for a matter to get somewhere (scripts)
 
 Cluster commands (a local topology from deploy/topologies/):
@@ -81,7 +81,7 @@ const std::set<std::string> kFlags = {"json", "wait", "purge", "kill", "help", "
                                       "supervised", "keep",
                                       // matter
                                       "hold", "forward", "not-secret", "claim-not-secret", "uphold",
-                                      "adopt", "final", "listed-in-scope"};
+                                      "adopt", "final", "listed-in-scope", "todo"};
 
 }  // namespace
 

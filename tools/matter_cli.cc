@@ -44,6 +44,20 @@ std::string Mark(const Matter& m, bool not_secret, const workflows::Protection& 
 
 std::string When(int64_t ms) { return ms ? FormatCst(ms) : "-"; }
 
+// The deadline of the step the matter waits for now (0 when none is tracked).
+int64_t CurrentDue(const Matter& m) {
+  switch (m.state) {
+    case MatterState::kProvisional:
+      return m.report_due_at;
+    case MatterState::kObjected:
+      return m.answer_due_at;
+    case MatterState::kInReview:
+      return m.at >= 0 ? m.path[m.at].due_at : 0;
+    default:
+      return 0;
+  }
+}
+
 // "按时 on time" / "超期 late" / "逾期 overdue" / "" for a duty due at `due` done at `done`.
 std::string Timeliness(int64_t due, int64_t done, int64_t now) {
   if (!due) return "";
@@ -259,7 +273,9 @@ constexpr const char* kMatterUsage = R"(zhuji [NODE] matter — escalated matter
         the last level decides; the written notice (书面通知) goes back down the path
   matter show ID [--json]                      the whole trail: each level, who, opinion,
                                                received-at, sent-at, deadline, on time or late
-  matter list [--json]                         every matter on this node
+  matter list [--todo] [--json]                every matter on this node, where it is and the
+                                               deadline of its current step; --todo: only those
+                                               waiting on an organ of this node
   matter wait ID (--held-by NODE/CODE | --state STATE | --final) [--wait-seconds S]
         wait until this node's copy is received by that organ, in that state (provisional,
         objected, answered, settled, in-review, returned, decided), or final with its notice
@@ -345,7 +361,7 @@ int CmdMatter(const Args& args, zmq::context_t& ctx, std::ostream& out) {
                         "held-by",    "state",
                         "final",      "wait-seconds",
                         "art24",      "listed-in-scope",
-                        "parts"}) {
+                        "parts",      "todo"}) {
     allowed.insert(o);
   }
   args.Allow(allowed);
@@ -426,6 +442,7 @@ int CmdMatter(const Args& args, zmq::context_t& ctx, std::ostream& out) {
   }
   auto list = Call(args, ctx, msg);
   int64_t now = 0;
+  std::string self;  // this node's id
   {
     // The node's clock decides "overdue" in the trail: ask it (a test node runs a fake clock).
     capnp::MallocMessageBuilder status;
@@ -434,6 +451,12 @@ int CmdMatter(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     auto reply =
         client.CallOk(status, static_cast<int>(args.GetInt("timeout", 5000, 100, 3'600'000)));
     now = reply->Root<schema::ControlReply>().getStatus().getNowMs();
+    self = reply->Root<schema::ControlReply>().getStatus().getNodeId();
+  }
+  if (args.Flag("todo")) {  // what waits on an organ of this node
+    std::erase_if(list, [&](const StoredMatter& s) {
+      return s.matter.final() || s.matter.holder().node != self;
+    });
   }
   if (args.Flag("json")) {
     JsonWriter j;
@@ -444,12 +467,18 @@ int CmdMatter(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     return 0;
   }
   if (sub == "list") {
-    if (list.empty()) out << "(no matters on this node)\n";
+    if (list.empty()) {
+      out << (args.Flag("todo") ? "(nothing waits on this node's organs)\n"
+                                : "(no matters on this node)\n");
+    }
     for (auto& s : list) {
       const Matter& m = s.matter;
-      const std::string& where = m.holder().name;
       out << m.id << "  " << workflows::MatterKindZh(m.kind) << "  "
-          << workflows::MatterStateZh(m.state) << "  @ " << where << "  「" << m.title << "」\n";
+          << workflows::MatterStateZh(m.state) << "  @ " << m.holder().name;
+      if (int64_t due = CurrentDue(m); due && !m.final()) {
+        out << "  due " << FormatDueCst(due) << (now > due ? " 逾期 overdue" : "");
+      }
+      out << "  「" << m.title << "」\n";
     }
     return 0;
   }

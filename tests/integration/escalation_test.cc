@@ -2,6 +2,11 @@
 // 31, 45) and 定密申请 (GD Art. 29) go level by level, and the decision comes back to every
 // organ on the path. Nodes are killed (SIGKILL) mid-way: that changes the timing, nothing else.
 #include <gtest/gtest.h>
+#include <signal.h>
+
+#include <map>
+#include <random>
+#include <thread>
 
 #include "harness.h"
 
@@ -374,6 +379,88 @@ TEST_F(Escalation, GdArt24_GdArt33_ContentChecksRefuseAtTheOriginAndStoreNothing
   EXPECT_EQ(workflows::FormatMark(ok.matter.provisional), "机密★10年");
   EXPECT_EQ(ok.matter.state, MatterState::kProvisional) << "--hold: set, not reported";
   EXPECT_FALSE(h.MatterOn("440100", ok.matter.id));
+}
+
+// SIGKILL of the county, the city, the province and the broker at random moments while matters
+// are escalated on the test auto-review policy: every matter is decided once and every step of
+// it happens once, whatever was redelivered. ZHUJI_CHAOS_SEED replays a run.
+TEST_F(Escalation, SigkillChaosEveryEscalationDecidedOnceAndEveryStepOnce) {
+  unsigned seed = std::getenv("ZHUJI_CHAOS_SEED")
+                      ? static_cast<unsigned>(std::atoll(std::getenv("ZHUJI_CHAOS_SEED")))
+                      : std::random_device{}();
+  std::cout << "escalation chaos: seed " << seed << " (ZHUJI_CHAOS_SEED=" << seed
+            << " replays it)\n";
+  std::mt19937 rng(seed);
+  auto pause = [&](int max_ms) {
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(std::uniform_int_distribution<>(0, max_ms)(rng)));
+  };
+  h.StartBroker();
+  auto automatic = [](NodeSpec s) {
+    s.extra_config += "[escalation]\nauto_review = true\n";  // TEST POLICY
+    return s;
+  };
+  h.AddNode(automatic(Spec("440000", "province", "")));
+  h.AddNode(automatic(Spec("440100", "city", "440000")));
+  h.AddNode(Spec("440106", "county", "440100"));
+  for (const char* id : {"440000", "440100", "440106"}) h.StartNode(id);
+
+  constexpr int kMatters = 40;
+  int kills = 0;
+  std::vector<std::string> ids;
+  for (int i = 0; i < kMatters; ++i) {
+    // Only a reply proves the report committed, so the county is never killed mid-request.
+    auto m = h.MatterStep("440106", [&](schema::MatterRequest::Builder r) {
+      r.setOp(Op::REPORT);
+      r.setOrgan("jyj");
+      r.setTitle("chaos #" + std::to_string(i));
+      r.setMark("秘密★5年");
+      const auto& materials = workflows::RequiredMaterials(workflows::MatterKind::kUnclear);
+      auto list = r.initMaterials(materials.size());
+      for (size_t k = 0; k < materials.size(); ++k) list.set(k, materials[k]);
+    });
+    ids.push_back(m.matter.id);
+    if (std::uniform_int_distribution<>(0, 99)(rng) >= 25) continue;
+    pause(10);  // somewhere on its way up or down
+    int victim = std::uniform_int_distribution<>(0, 3)(rng);
+    ++kills;
+    if (victim == 3) {
+      h.KillBroker(0, SIGKILL);
+      pause(150);
+      h.RestartBroker(0);
+    } else {
+      const char* node = victim == 0 ? "440106" : victim == 1 ? "440100" : "440000";
+      h.KillNode(node, SIGKILL);
+      pause(150);
+      h.StartNode(node);
+    }
+  }
+  for (const auto& id : ids) {
+    auto m = WaitFinal("440106", id);
+    ASSERT_TRUE(m.decision) << id;
+    EXPECT_EQ(workflows::FormatMark(m.decision->protection), "秘密★5年") << id;
+    // Set, reported, received ×3, forwarded ×2, decided: each once.
+    std::map<std::string, int> actions;
+    for (auto& e : m.history) ++actions[e.action.substr(0, e.action.find(' '))];
+    EXPECT_EQ(m.history.size(), 8u) << id;
+    EXPECT_EQ(actions["收到"], 3) << id;
+    EXPECT_EQ(actions["审核转报"], 2) << id;
+    EXPECT_EQ(actions["确定"], 1) << id;
+    EXPECT_EQ(m.version, 8u) << id;
+    if (HasFailure()) {
+      std::cout << "escalation chaos failed at " << id << " with seed " << seed << "\n";
+      return;
+    }
+  }
+  for (const char* node : {"440000", "440100", "440106"}) {
+    for (auto& d : h.Deadlines(node)) {
+      EXPECT_EQ(d.item.find("440106/jyj/"), std::string::npos)
+          << node << " still has a duty open: " << d.item << " / " << d.step;
+    }
+  }
+  EXPECT_GT(kills, 0) << "the chaos killed nothing";
+  std::cout << "escalation chaos: " << kMatters << " matters, " << kills
+            << " SIGKILLs; each decided once, every step once\n";
 }
 
 }  // namespace
