@@ -27,6 +27,13 @@ void AddOnce(std::vector<std::string>& nodes, const std::string& node) {
   }
 }
 
+// The origin follows its matter: every receipt and forward on the way up sends it a copy, so
+// its trail shows where the matter is and each level's received-at (a node that acted keeps
+// its own copy already).
+void CopyToOrigin(Step& s, const std::string& acting_node) {
+  if (s.matter.origin.node != acting_node) AddOnce(s.effects.send_to, s.matter.origin.node);
+}
+
 }  // namespace
 
 const char* MatterKindZh(MatterKind kind) {
@@ -214,6 +221,7 @@ Result<Step> Receive(const Matter& in, int64_t now, const EscalationPolicy& poli
                             decider ? DecideRule(in.kind) : ReviewRule(in.kind),
                             calendar::CstDateOf(now),
                             decider ? policy.decide_working_days : policy.review_working_days});
+  CopyToOrigin(s, hop.organ.node);
   return s;
 }
 
@@ -246,10 +254,12 @@ Result<Step> Forward(const Matter& in, std::string reviewer, std::string opinion
   hop.opinion = std::move(opinion);
   hop.sent_at = now;
   s.effects.close.push_back({m.id, ReviewStep(m, m.at)});
+  const std::string acting = m.path[m.at].organ.node;
   m.at += 1;
   m.path[m.at].outcome = HopOutcome::kPending;
   m.path[m.at].received_at = 0;
   s.effects.send_to.push_back(m.path[m.at].organ.node);
+  CopyToOrigin(s, acting);
   return s;
 }
 

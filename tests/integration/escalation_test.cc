@@ -147,6 +147,9 @@ TEST_F(Escalation, GdArt30_UnclearMatterGoesLevelByLevelWithAReturnAndComesBackD
   EXPECT_EQ(OpenDeadlinesOf("440100", id), 1u);
   Review("440100", id, true, "属于不明确事项，同意上报");
   WaitHeldAt("440000", id, 1);  // 广东省教育厅
+  // The origin follows its matter: its copy shows who holds it now, received when.
+  auto followed = WaitHeldAt("440106", id, 1);
+  EXPECT_EQ(followed.path[0].opinion, "属于不明确事项，同意上报");
 
   // GD Art. 30: the submission to the bureau is refused while a material is missing.
   std::string refused = Refusal("440000", [&](schema::MatterRequest::Builder r) {

@@ -61,9 +61,12 @@ TEST(UnclearMatter, GdArt30_GoesLevelByLevelAndTheDecisionComesBackDownThePath) 
   ASSERT_TRUE(rec.ok());
   ASSERT_EQ(rec.value().effects.open.size(), 1u);
   EXPECT_NE(rec.value().effects.open[0].step.find("广州市教育局"), std::string::npos);
+  // The origin follows its matter: a copy of each receipt and forward goes to it.
+  EXPECT_EQ(rec.value().effects.send_to, std::vector<std::string>{"440106"});
   auto fwd = Forward(rec.value().matter, "张三", "属于不明确事项，同意上报", kT0 + 3 * kDay);
   ASSERT_TRUE(fwd.ok()) << fwd.message();
-  EXPECT_EQ(fwd.value().effects.send_to, std::vector<std::string>{"440000"});  // 广东省教育厅
+  EXPECT_EQ(fwd.value().effects.send_to,
+            (std::vector<std::string>{"440000", "440106"}));  // 广东省教育厅, and the origin
   m = fwd.value().matter;
   EXPECT_EQ(m.path[0].opinion, "属于不明确事项，同意上报");
   EXPECT_EQ(m.path[0].sent_at, kT0 + 3 * kDay);
