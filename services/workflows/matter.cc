@@ -34,6 +34,21 @@ void CopyToOrigin(Step& s, const std::string& acting_node) {
   if (s.matter.origin.node != acting_node) AddOnce(s.effects.send_to, s.matter.origin.node);
 }
 
+// GD Art. 30, 31: whoever hands the matter to the last hop — the province-level organ, or an
+// origin that reports straight to the bureau — submits it with the materials.
+Status CheckSubmission(const Matter& m, const std::set<std::string>& materials, int to_hop,
+                       const char* remedy) {
+  if (to_hop != static_cast<int>(m.path.size()) - 1) return Status::Ok();
+  std::string missing;
+  for (auto& need : RequiredMaterials(m.kind)) {
+    if (!materials.count(need)) missing += (missing.empty() ? "" : ", ") + need;
+  }
+  if (missing.empty()) return Status::Ok();
+  return Status::Error(std::string(m.kind == MatterKind::kDisputed ? "GD Art. 31" : "GD Art. 30") +
+                       ": the submission to " + m.path.back().organ.name + " lacks " + missing +
+                       " (" + remedy + ")");
+}
+
 }  // namespace
 
 const char* MatterKindZh(MatterKind kind) {
@@ -168,6 +183,9 @@ void Note(Matter& m, int64_t now, const std::string& organ, const std::string& a
 
 Result<Step> SendUp(const Matter& in, std::set<std::string> materials, int64_t now) {
   if (in.path.empty()) return Status::Error("matter " + in.id + " has no route to report along");
+  std::set<std::string> all = in.materials;
+  all.insert(materials.begin(), materials.end());
+  if (auto st = CheckSubmission(in, all, 0, "attach them with --materials"); !st.ok()) return st;
   Step s{in, {}};
   Matter& m = s.matter;
   std::string added;
@@ -232,18 +250,10 @@ Result<Step> Forward(const Matter& in, std::string reviewer, std::string opinion
   }
   if (!in.path[in.at].received_at) return NotReceived(in);
   if (opinion.empty()) return Status::Error("forwarding needs a 审核意见 (review opinion)");
-  if (in.at + 1 == static_cast<int>(in.path.size()) - 1) {
-    // GD Art. 30, 31: the province-level organ submits to the bureau with the materials.
-    std::string missing;
-    for (auto& need : RequiredMaterials(in.kind)) {
-      if (!in.materials.count(need)) missing += (missing.empty() ? "" : ", ") + need;
-    }
-    if (!missing.empty()) {
-      return Status::Error(
-          std::string(in.kind == MatterKind::kDisputed ? "GD Art. 31" : "GD Art. 30") +
-          ": the submission to " + in.path.back().organ.name + " lacks " + missing +
-          " (return it for more material, 退回补充)");
-    }
+  if (auto st =
+          CheckSubmission(in, in.materials, in.at + 1, "return it for more material, 退回补充");
+      !st.ok()) {
+    return st;
   }
   Step s{in, {}};
   Matter& m = s.matter;

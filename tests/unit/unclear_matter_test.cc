@@ -154,5 +154,17 @@ TEST(UnclearMatter, TheDecisionIsCheckedLikeAnyDetermination) {
   EXPECT_TRUE(ok.value().matter.decision->not_secret);
 }
 
+TEST(UnclearMatter, GdArt30_AProvinceLevelOrganReportingItselfSubmitsTheMaterials) {
+  // 广东省教育厅's own unclear matter goes straight to the bureau: its report is the submission.
+  Matter m = Provisional("440000/jyt");
+  ASSERT_EQ(m.path.size(), 1u);
+  auto bare = Report(m, {"申报不明确事项公文"}, kT0);
+  ASSERT_FALSE(bare.ok());
+  EXPECT_NE(bare.message().find("不明确事项定密申报表"), std::string::npos) << bare.message();
+  auto full = Report(m, kAllMaterials, kT0);
+  ASSERT_TRUE(full.ok()) << full.message();
+  EXPECT_EQ(full.value().effects.send_to, std::vector<std::string>{"440000"});
+}
+
 }  // namespace
 }  // namespace zhuji::workflows
