@@ -318,8 +318,7 @@ int Wait(const Args& args, zmq::context_t& ctx, const std::string& id, std::ostr
           std::string_view(reinterpret_cast<const char*>(b.begin()), b.size()));
       const Matter& m = s.matter;
       bool ok = true;
-      if (want_final)
-        ok = m.final() && (s.notice_received_at || m.at == static_cast<int>(m.path.size()) - 1);
+      if (want_final) ok = m.final() && s.notice_received_at;
       if (!state.empty()) ok = ok && m.state == kStates.at(state);
       if (!held_by.empty()) {
         ok = ok && m.state == MatterState::kInReview && m.at >= 0 &&

@@ -72,6 +72,8 @@ void Node::ApplyMatterStep(store::Txn& txn, const workflows::Step& step, const s
     }
   }
   s.matter = m;
+  // A decision (or a settled dispute) taken here is known here from the moment it is taken.
+  if (m.final() && !s.notice_received_at) s.notice_received_at = now;
   bool here = false;
   std::string sent;
   for (const auto& node : step.effects.send_to) {

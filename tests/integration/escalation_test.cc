@@ -205,6 +205,26 @@ TEST_F(Escalation, GdArt30_UnclearMatterGoesLevelByLevelWithAReturnAndComesBackD
   }
 }
 
+TEST_F(Escalation, GdArt30_AProvinceLevelOrgansOwnMatterGoesToTheBureauOnItsOwnNode) {
+  Start();
+  auto m = h.MatterStep("440000", [](schema::MatterRequest::Builder r) {
+    r.setOp(Op::REPORT);
+    r.setOrgan("jyt");  // 广东省教育厅: its report is the submission (GD Art. 30)
+    r.setTitle("全省统一考试组织方案");
+    r.setMark("机密★5年");
+    const auto& materials = workflows::RequiredMaterials(workflows::MatterKind::kUnclear);
+    auto list = r.initMaterials(materials.size());
+    for (size_t i = 0; i < materials.size(); ++i) list.set(i, materials[i]);
+  });
+  const std::string id = m.matter.id;
+  ASSERT_EQ(m.matter.path.size(), 1u);
+  EXPECT_GT(m.matter.path[0].received_at, 0) << "handed over inside the node, at once";
+  Decide("440000", id, "机密★5年");
+  auto decided = WaitFinal("440000", id);
+  EXPECT_EQ(workflows::FormatMark(decided.decision->protection), "机密★5年");
+  EXPECT_EQ(OpenDeadlinesOf("440000", id), 0u);
+}
+
 TEST_F(Escalation, GdArt31_GdArt45_ObjectionFirstToTheClassifierThenUpToBothParties) {
   Start(/*shenzhen=*/true);
   auto m = ObjectTo440300("某联合执法通报", "机密★10年", "秘密★5年");
