@@ -15,8 +15,8 @@ namespace zhuji::tools {
 
 using node::LoadTopology;
 using node::Topology;
-using node::TopologyError;
 using node::TopologyBroker;
+using node::TopologyError;
 using node::TopologyNode;
 
 class Cluster {

@@ -1,9 +1,9 @@
 // `zhuji organs FILE` and `zhuji route FILE ORGAN`: the organs of a topology and the
 // level-by-level path (逐级上报) an escalation from an organ takes (GD Art. 30, 31).
 #include "services/common/json.h"
+#include "services/node/topology.h"
 #include "services/workflows/organs.h"
 #include "tools/commands.h"
-#include "services/node/topology.h"
 
 namespace zhuji::tools {
 

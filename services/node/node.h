@@ -43,8 +43,9 @@ class Node {
  public:
   // `fake_clock` is the same object as `clock` when the node runs on a fake clock (tests), so
   // the control socket can move it; null otherwise.
-  Node(const NodeConfig& config, workflows::OrganDirectory directory, zmq::context_t& ctx, store::Env& env, const Clock& clock,
-       FakeClock* fake_clock, calendar::Calendar calendar, spdlog::logger& log);
+  Node(const NodeConfig& config, workflows::OrganDirectory directory, zmq::context_t& ctx,
+       store::Env& env, const Clock& clock, FakeClock* fake_clock, calendar::Calendar calendar,
+       spdlog::logger& log);
   ~Node();
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
