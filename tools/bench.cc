@@ -140,7 +140,7 @@ uint32_t PadFor(size_t size) {
     e.setOrigin("440106");
     e.setDestination("440000");
     e.setSentAt(1);
-    e.setBody(capnp::Data::Reader(reinterpret_cast<const uint8_t*>(b.data()), b.size()));
+    e.setBody(AsData(b));
     e.setLinkSeq(1);
     if (ToBytes(m).size() >= size) return len;
   }
@@ -358,10 +358,7 @@ EscalationRun Escalations(const std::string& dir, const std::string& topology, i
     for (size_t k = 0; k < materials.size(); ++k) list.set(k, materials[k]);
     auto reply = origin.CallOk(req, 30'000);
     auto bytes = reply->Root<schema::ControlReply>().getMatters()[0];
-    std::string id =
-        node::Matters::DecodeStored(
-            std::string_view(reinterpret_cast<const char*>(bytes.begin()), bytes.size()))
-            .matter.id;
+    std::string id = node::Matters::DecodeStored(AsView(bytes)).matter.id;
     while (true) {
       if (Ms(Clock::now() - t0) > 60'000) {
         throw std::runtime_error("escalation " + id + " did not come back in 60 s; see " + dir);
@@ -372,8 +369,7 @@ EscalationRun Escalations(const std::string& dir, const std::string& topology, i
       s.setId(id);
       auto got = origin.CallOk(show, 30'000);
       auto b = got->Root<schema::ControlReply>().getMatters()[0];
-      auto held = node::Matters::DecodeStored(
-          std::string_view(reinterpret_cast<const char*>(b.begin()), b.size()));
+      auto held = node::Matters::DecodeStored(AsView(b));
       if (held.matter.final() && held.notice_received_at) {
         run.end_to_end_ms.push_back(Ms(Clock::now() - t0));
         run.recorded_ms.push_back(

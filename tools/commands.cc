@@ -180,7 +180,7 @@ int CmdSend(const Args& args, zmq::context_t& ctx, std::ostream& out) {
   if (n > 1) out << "–#" << sent.getLastSeq();
   if (sent.getIds().size()) {
     auto id = sent.getIds()[0];
-    out << ", id " << ToHex(std::string_view(reinterpret_cast<const char*>(id.begin()), id.size()));
+    out << ", id " << ToHex(AsView(id));
     if (n > 1) out << " …";
   }
   out << "\n";
@@ -206,8 +206,7 @@ int CmdInbox(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     for (auto e : list) {
       auto id = e.getId();
       j.BeginObject().Key("seq").Uint(e.getSeq());
-      j.Key("id").String(
-          ToHex(std::string_view(reinterpret_cast<const char*>(id.begin()), id.size())));
+      j.Key("id").String(ToHex(AsView(id)));
       j.Key("from").String(e.getOrigin().cStr()).Key("text").String(e.getText().cStr());
       j.Key("sent_at_ms").Int(e.getSentAt()).Key("received_at_ms").Int(e.getReceivedAt());
       j.EndObject();

@@ -60,8 +60,7 @@ int List(const Args& args, zmq::context_t& ctx, std::ostream& out) {
   std::vector<std::pair<DeadlineRecord, int>> rows;
   for (auto v : list.getDeadlines()) {
     auto rec = v.getRecord();
-    DeadlineRecord d = DeadlineRecord::Decode(
-        std::string_view(reinterpret_cast<const char*>(rec.begin()), rec.size()));
+    DeadlineRecord d = DeadlineRecord::Decode(AsView(rec));
     if (only_overdue && d.state != State::OVERDUE) continue;
     if (within >= 0 && (d.state == State::CLOSED || v.getDaysLeft() > within)) continue;
     rows.emplace_back(d, v.getDaysLeft());
@@ -115,7 +114,7 @@ int Supervised(const Args& args, zmq::context_t& ctx, std::ostream& out) {
   }
   for (auto v : list) {
     auto n = v.getNotice();
-    auto msg = ReadMessage(std::string_view(reinterpret_cast<const char*>(n.begin()), n.size()));
+    auto msg = ReadMessage(AsView(n));
     auto s = msg->Root<schema::Supervision>();
     if (args.Flag("json")) {
       j.BeginObject().Key("origin").String(v.getOrigin().cStr());
@@ -167,8 +166,7 @@ int Open(const Args& args, zmq::context_t& ctx, std::ostream& out) {
   auto reply = Call(args, ctx, req);
   auto v = reply->Root<schema::ControlReply>().getDeadlines().getDeadlines()[0];
   auto rec = v.getRecord();
-  DeadlineRecord d = DeadlineRecord::Decode(
-      std::string_view(reinterpret_cast<const char*>(rec.begin()), rec.size()));
+  DeadlineRecord d = DeadlineRecord::Decode(AsView(rec));
   out << "已登记 opened " << d.item << " / " << d.step << " (" << d.rule << "): due 到期 "
       << d.due_day.ToString() << " " << d.due_day.WeekdayZh() << " 24:00 CST, "
       << DaysLeft(v.getDaysLeft(), d.state) << (d.provisional ? ", 暂定 PROVISIONAL" : "")

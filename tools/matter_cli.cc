@@ -31,8 +31,7 @@ std::vector<StoredMatter> Call(const Args& args, zmq::context_t& ctx, capnp::Mes
   auto reply = client.CallOk(req, static_cast<int>(args.GetInt("timeout", 5000, 100, 3'600'000)));
   std::vector<StoredMatter> out;
   for (auto bytes : reply->Root<schema::ControlReply>().getMatters()) {
-    out.push_back(node::Matters::DecodeStored(
-        std::string_view(reinterpret_cast<const char*>(bytes.begin()), bytes.size())));
+    out.push_back(node::Matters::DecodeStored(AsView(bytes)));
   }
   return out;
 }
@@ -314,8 +313,7 @@ int Wait(const Args& args, zmq::context_t& ctx, const std::string& id, std::ostr
     auto rr = reply->Root<schema::ControlReply>();
     if (!rr.getError().size() && rr.getMatters().size() == 1) {
       auto b = rr.getMatters()[0];
-      auto s = node::Matters::DecodeStored(
-          std::string_view(reinterpret_cast<const char*>(b.begin()), b.size()));
+      auto s = node::Matters::DecodeStored(AsView(b));
       const Matter& m = s.matter;
       bool ok = true;
       if (want_final) ok = m.final() && s.notice_received_at;

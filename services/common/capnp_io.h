@@ -48,4 +48,12 @@ std::unique_ptr<OwnedMessage> ReadMessage(std::string_view bytes,
 
 std::string ToBytes(capnp::MessageBuilder& builder);
 
+// Bytes as a Data field and back, without a copy: each view lives as long as what it views.
+inline capnp::Data::Reader AsData(std::string_view bytes) {
+  return {reinterpret_cast<const kj::byte*>(bytes.data()), bytes.size()};
+}
+inline std::string_view AsView(capnp::Data::Reader data) {
+  return {reinterpret_cast<const char*>(data.begin()), data.size()};
+}
+
 }  // namespace zhuji

@@ -97,7 +97,7 @@ void Node::HandleControl(const std::string& identity, std::string_view request) 
         auto sent = r.initSent();
         auto list = sent.initIds(ids.size());
         for (size_t i = 0; i < ids.size(); ++i) {
-          list.set(i, capnp::Data::Reader(reinterpret_cast<const uint8_t*>(ids[i].data()), 16));
+          list.set(i, AsData(ids[i]));
         }
         sent.setFirstSeq(queued.front().seq);
         sent.setLastSeq(queued.back().seq);
@@ -112,7 +112,7 @@ void Node::HandleControl(const std::string& identity, std::string_view request) 
           auto& e = entries[i];
           auto b = list[i];
           b.setSeq(e.local_seq);
-          b.setId(capnp::Data::Reader(reinterpret_cast<const uint8_t*>(e.id.data()), e.id.size()));
+          b.setId(AsData(e.id));
           b.setOrigin(e.origin);
           b.setText(e.text);
           b.setSentAt(e.sent_at);
@@ -165,8 +165,7 @@ void Node::HandleDeadlineControl(schema::ControlRequest::Reader req,
       auto views = out.initDeadlines(list.size());
       for (size_t i = 0; i < list.size(); ++i) {
         std::string bytes = list[i].Encode();
-        views[i].setRecord(
-            capnp::Data::Reader(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
+        views[i].setRecord(AsData(bytes));
         views[i].setDaysLeft(calendar_.WorkingDaysBetween(today, list[i].due_day));
       }
       auto cal = out.initCalendar();
@@ -206,8 +205,7 @@ void Node::HandleDeadlineControl(schema::ControlRequest::Reader req,
       auto out = r.initDeadlines();
       auto views = out.initDeadlines(1);
       std::string bytes = d.Encode();
-      views[0].setRecord(
-          capnp::Data::Reader(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
+      views[0].setRecord(AsData(bytes));
       views[0].setDaysLeft(calendar_.WorkingDaysBetween(calendar::CstDateOf(now), d.due_day));
       out.initCalendar().setVersion(calendar_.Version());
       return;
@@ -243,8 +241,7 @@ void Node::HandleDeadlineControl(schema::ControlRequest::Reader req,
       auto views = r.initSupervised(list.size());
       for (size_t i = 0; i < list.size(); ++i) {
         views[i].setOrigin(list[i].origin);
-        views[i].setNotice(capnp::Data::Reader(
-            reinterpret_cast<const uint8_t*>(list[i].notice.data()), list[i].notice.size()));
+        views[i].setNotice(AsData(list[i].notice));
         views[i].setReceivedMs(list[i].received_ms);
         views[i].setClosed(list[i].closed);
       }

@@ -4,6 +4,7 @@
 // same node is applied at once in that transaction.
 #include <capnp/message.h>
 
+#include "services/common/capnp_io.h"
 #include "services/common/time_format.h"
 #include "services/node/audit.h"
 #include "services/node/matters.h"
@@ -197,7 +198,7 @@ void Node::HandleMatterControl(schema::MatterRequest::Reader req, schema::Contro
     auto out = r.initMatters(list.size());
     for (size_t i = 0; i < list.size(); ++i) {
       std::string bytes = Matters::EncodeStored(list[i]);
-      out.set(i, capnp::Data::Reader(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
+      out.set(i, AsData(bytes));
     }
     return;
   }
@@ -369,7 +370,7 @@ void Node::HandleMatterControl(schema::MatterRequest::Reader req, schema::Contro
     auto out = r.initMatters(s ? 1 : 0);
     if (s) {
       std::string bytes = Matters::EncodeStored(*s);
-      out.set(0, capnp::Data::Reader(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
+      out.set(0, AsData(bytes));
     }
   }
 }

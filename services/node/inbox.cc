@@ -34,13 +34,13 @@ InboxEntry Decode(std::string_view key, std::string_view value) {
   auto msg = ReadMessage(value.substr(8));
   auto env = msg->Root<schema::Envelope>();
   auto id = env.getId();
-  e.id.assign(reinterpret_cast<const char*>(id.begin()), id.size());
+  e.id.assign(AsView(id));
   e.origin = env.getOrigin();
   e.link_seq = env.getLinkSeq();
   e.kind = static_cast<uint16_t>(env.getKind());
   e.sent_at = env.getSentAt();
   auto body = env.getBody();
-  std::string_view body_view(reinterpret_cast<const char*>(body.begin()), body.size());
+  std::string_view body_view = AsView(body);
   if (env.getKind() == schema::Kind::NOTICE) {
     e.text = ReadMessage(body_view)->Root<schema::Notice>().getText();
   } else if (env.getKind() == schema::Kind::SUPERVISION) {
@@ -82,7 +82,7 @@ Delivery Inbox::Check(std::string_view routed_from, std::string_view bytes) cons
       return Refuse(wire::NackCode::MALFORMED,
                     "envelope id has " + std::to_string(id.size()) + " bytes, not 16");
     }
-    d.id.assign(reinterpret_cast<const char*>(id.begin()), id.size());
+    d.id.assign(AsView(id));
     d.origin = env.getOrigin();
     if (d.origin.empty() || d.origin != routed_from) {
       return Refuse(wire::NackCode::MALFORMED, "envelope origin '" + d.origin +
@@ -98,7 +98,7 @@ Delivery Inbox::Check(std::string_view routed_from, std::string_view bytes) cons
     if (d.seq == 0) return Refuse(wire::NackCode::MALFORMED, "envelope has no link sequence");
     d.kind = env.getKind();
     auto body = env.getBody();
-    std::string_view body_view(reinterpret_cast<const char*>(body.begin()), body.size());
+    std::string_view body_view = AsView(body);
     switch (env.getKind()) {
       case schema::Kind::NOTICE: {
         auto notice = ReadMessage(body_view);

@@ -361,8 +361,7 @@ void Node::AnswerWaiters(const std::string& destination, uint64_t acked) {
       auto s = r.initSent();
       auto ids = s.initIds(it->ids.size());
       for (size_t i = 0; i < it->ids.size(); ++i) {
-        ids.set(i, capnp::Data::Reader(reinterpret_cast<const uint8_t*>(it->ids[i].data()),
-                                       it->ids[i].size()));
+        ids.set(i, AsData(it->ids[i]));
       }
       s.setFirstSeq(it->first_seq);
       s.setLastSeq(it->seq);

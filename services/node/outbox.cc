@@ -36,11 +36,9 @@ QueuedEnvelope Outbox::Enqueue(store::Txn& txn, const OutgoingEnvelope& out, int
   e.setDestination(out.destination);
   e.setSentAt(now);
   e.setKind(out.kind);
-  e.setBody(
-      capnp::Data::Reader(reinterpret_cast<const uint8_t*>(out.body.data()), out.body.size()));
+  e.setBody(AsData(out.body));
   if (!out.correlation_id.empty()) {
-    e.setCorrelationId(capnp::Data::Reader(
-        reinterpret_cast<const uint8_t*>(out.correlation_id.data()), out.correlation_id.size()));
+    e.setCorrelationId(AsData(out.correlation_id));
   }
   e.setLinkSeq(seq);
   txn.Put("outbox", OutboxKey(out.destination, seq), ToBytes(message));

@@ -37,7 +37,7 @@ void Supervision::Record(store::Txn& txn, const std::string& origin, std::string
   capnp::MallocMessageBuilder m(64);
   auto r = m.initRoot<schema::Supervised>();
   r.setOrigin(origin);
-  r.setNotice(capnp::Data::Reader(reinterpret_cast<const uint8_t*>(body.data()), body.size()));
+  r.setNotice(AsData(body));
   r.setReceivedMs(now);
   r.setClosed(s.getClosed());
   txn.Put("supervised", key, ToBytes(m));
@@ -53,8 +53,7 @@ std::vector<SupervisedEntry> Supervision::List(store::Txn& txn, bool with_closed
     auto r = msg->Root<schema::Supervised>();
     if (r.getClosed() && !with_closed) continue;
     auto n = r.getNotice();
-    out.push_back({r.getOrigin(), std::string(reinterpret_cast<const char*>(n.begin()), n.size()),
-                   r.getReceivedMs(), r.getClosed()});
+    out.push_back({r.getOrigin(), std::string(AsView(n)), r.getReceivedMs(), r.getClosed()});
   }
   return out;
 }

@@ -16,8 +16,7 @@ std::string EncodeHeader(const Header& h) {
   if (!h.source.empty()) b.setSource(h.source);
   if (!h.destination.empty()) b.setDestination(h.destination);
   if (!h.message_id.empty()) {
-    b.setMessageId(capnp::Data::Reader(reinterpret_cast<const uint8_t*>(h.message_id.data()),
-                                       h.message_id.size()));
+    b.setMessageId(AsData(h.message_id));
   }
   b.setSeq(h.seq);
   b.setCode(h.code);
@@ -72,7 +71,7 @@ ParsedHeader ParseHeader(std::string_view bytes) {
     h.source = r.getSource();
     h.destination = r.getDestination();
     auto id = r.getMessageId();
-    h.message_id.assign(reinterpret_cast<const char*>(id.begin()), id.size());
+    h.message_id.assign(AsView(id));
     h.seq = r.getSeq();
     h.code = r.getCode();
     h.reason = r.getReason();

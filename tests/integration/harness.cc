@@ -165,8 +165,7 @@ std::vector<node::DeadlineRecord> Harness::Deadlines(const std::string& id, bool
   std::vector<node::DeadlineRecord> out;
   for (auto v : reply->Root<schema::ControlReply>().getDeadlines().getDeadlines()) {
     auto r = v.getRecord();
-    out.push_back(node::DeadlineRecord::Decode(
-        std::string_view(reinterpret_cast<const char*>(r.begin()), r.size())));
+    out.push_back(node::DeadlineRecord::Decode(AsView(r)));
   }
   return out;
 }
@@ -178,7 +177,7 @@ std::vector<SupervisedItem> Harness::Supervised(const std::string& id, bool all)
   std::vector<SupervisedItem> out;
   for (auto v : reply->Root<schema::ControlReply>().getSupervised()) {
     auto n = v.getNotice();
-    auto msg = ReadMessage(std::string_view(reinterpret_cast<const char*>(n.begin()), n.size()));
+    auto msg = ReadMessage(AsView(n));
     auto s = msg->Root<schema::Supervision>();
     out.push_back({v.getOrigin(), s.getItem(), s.getStep(), s.getRule(), v.getClosed()});
   }
@@ -201,8 +200,7 @@ node::StoredMatter Harness::MatterStep(
   auto reply = Control(ctx_, ControlEndpoint(id), req);
   auto list = reply->Root<schema::ControlReply>().getMatters();
   if (list.size() != 1) throw std::runtime_error("matter step: no matter in the reply");
-  return node::Matters::DecodeStored(
-      std::string_view(reinterpret_cast<const char*>(list[0].begin()), list[0].size()));
+  return node::Matters::DecodeStored(AsView(list[0]));
 }
 
 std::optional<node::StoredMatter> Harness::MatterOn(const std::string& id,
@@ -215,8 +213,7 @@ std::optional<node::StoredMatter> Harness::MatterOn(const std::string& id,
   auto r = reply->Root<schema::ControlReply>();
   if (r.getError().size() || r.getMatters().size() != 1) return std::nullopt;
   auto b = r.getMatters()[0];
-  return node::Matters::DecodeStored(
-      std::string_view(reinterpret_cast<const char*>(b.begin()), b.size()));
+  return node::Matters::DecodeStored(AsView(b));
 }
 
 void Harness::SetClock(const std::string& id, const std::string& cst) {

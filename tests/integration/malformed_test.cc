@@ -72,8 +72,7 @@ std::string Envelope(const std::string& origin, const std::string& dest, uint64_
   e.setDestination(dest);
   e.setLinkSeq(seq);
   e.setKind(schema::Kind::NOTICE);
-  e.setBody(
-      capnp::Data::Reader(reinterpret_cast<const uint8_t*>(body_bytes.data()), body_bytes.size()));
+  e.setBody(AsData(body_bytes));
   return ToBytes(m);
 }
 
