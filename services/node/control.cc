@@ -213,14 +213,10 @@ void Node::HandleDeadlineControl(schema::ControlRequest::Reader req,
     case schema::ControlRequest::CLOSE_DEADLINE: {
       auto c = req.getCloseDeadline();
       std::optional<DeadlineRecord> was;
-      std::vector<QueuedEnvelope> queued;
+      Queued queued;
       env_.Write([&](store::Txn& txn) {
         queued.clear();
-        was = deadlines_.Close(txn, c.getItem(), c.getStep(), now);
-        // The supervisor heard it was overdue: tell it the duty is done now.
-        if (was && was->state == schema::Deadline::State::OVERDUE) {
-          QueueSupervision(txn, *was, true, now, &queued);
-        }
+        was = CloseDuty(txn, c.getItem(), c.getStep(), now, &queued);
         RefreshNextDeadline(txn);
       });
       if (!was) {
@@ -228,7 +224,7 @@ void Node::HandleDeadlineControl(schema::ControlRequest::Reader req,
                    c.getStep().cStr());
         return;
       }
-      for (auto& q : queued) pump_.Enqueued(was->supervisor, q.seq);
+      for (auto& [dest, seq] : queued) pump_.Enqueued(dest, seq);
       r.setNone();
       return;
     }

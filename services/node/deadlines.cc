@@ -185,6 +185,19 @@ std::optional<DeadlineRecord> DeadlineBook::Close(store::Txn& txn, const std::st
   return before;
 }
 
+std::vector<std::string> DeadlineBook::OpenSteps(store::Txn& txn, const std::string& item) {
+  std::vector<std::string> steps;
+  const std::string prefix = item + '\0';
+  auto cursor = txn.OpenCursor("deadline_items");
+  for (auto kv = cursor.Seek(prefix); kv && kv->first.substr(0, prefix.size()) == prefix;
+       kv = cursor.Next()) {
+    if (DeadlineRecord::Decode(kv->second).state != State::CLOSED) {
+      steps.emplace_back(kv->first.substr(prefix.size()));
+    }
+  }
+  return steps;
+}
+
 std::vector<DeadlineEvent> DeadlineBook::Fire(store::Txn& txn, int64_t now, size_t max) {
   std::vector<DeadlineEvent> events;
   while (events.size() < max) {

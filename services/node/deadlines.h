@@ -82,6 +82,8 @@ class DeadlineBook {
   };
   static Counts GetCounts(store::Txn& txn);
 
+  // The steps of `item` that are open (not closed), in key order.
+  static std::vector<std::string> OpenSteps(store::Txn& txn, const std::string& item);
   // When the next event is due (ms), or nullopt when nothing is waiting.
   static std::optional<int64_t> NextEventMs(store::Txn& txn);
   // Every deadline, open first by due time, then closed ones if `with_closed`.

@@ -43,14 +43,7 @@ void Node::ApplyMatterStep(store::Txn& txn, const workflows::Step& step, const s
   StoredMatter s = prev ? *prev : StoredMatter{};
   if (!prev) s.created_at = now;
   s.updated_at = now;
-  for (const auto& c : step.effects.close) {
-    auto was = deadlines_.Close(txn, c.item, c.step, now);
-    if (was && was->state == schema::Deadline::State::OVERDUE) {
-      std::vector<QueuedEnvelope> q;
-      QueueSupervision(txn, *was, true, now, &q);  // the supervisor hears it is done
-      for (auto& one : q) queued->emplace_back(was->supervisor, one.seq);
-    }
-  }
+  for (const auto& c : step.effects.close) CloseDuty(txn, c.item, c.step, now, queued);
   for (const auto& o : step.effects.open) {
     DeadlineSpec spec;
     spec.item = o.item;
@@ -134,18 +127,8 @@ void Node::OnMatterEnvelope(store::Txn& txn, const std::string& from, std::strin
     // duty of this node on the matter ends with it.
     s.notice_received_at = now;
     event = "matter notice recorded (书面通知)";
-    std::vector<std::string> steps = {workflows::kStepReport};
-    if (m.classifier) steps.push_back(workflows::AnswerStep(m));
-    for (int i = 0; i < static_cast<int>(m.path.size()); ++i) {
-      if (m.path[i].organ.node == config_.node_id) steps.push_back(workflows::ReviewStep(m, i));
-    }
-    for (auto& step : steps) {
-      auto was = deadlines_.Close(txn, m.id, step, now);
-      if (was && was->state == schema::Deadline::State::OVERDUE) {
-        std::vector<QueuedEnvelope> q;
-        QueueSupervision(txn, *was, true, now, &q);
-        for (auto& one : q) queued->emplace_back(was->supervisor, one.seq);
-      }
+    for (const auto& step : DeadlineBook::OpenSteps(txn, m.id)) {
+      CloseDuty(txn, m.id, step, now, queued);
     }
   }
   Matters::Put(txn, s);

@@ -379,11 +379,21 @@ void Node::RefreshNextDeadline(store::Txn& txn) {
 }
 
 void Node::QueueSupervision(store::Txn& txn, const DeadlineRecord& d, bool closed, int64_t now,
-                            std::vector<QueuedEnvelope>* queued) {
+                            Queued* queued) {
   if (d.supervisor.empty()) return;  // the province: nobody above; listed here only
   OutgoingEnvelope out{d.supervisor, schema::Kind::SUPERVISION,
                        Supervision::Body(d, config_.name, closed, closed ? now : 0), d.item};
-  queued->push_back(outbox_.Enqueue(txn, out, now));
+  queued->emplace_back(d.supervisor, outbox_.Enqueue(txn, out, now).seq);
+}
+
+std::optional<DeadlineRecord> Node::CloseDuty(store::Txn& txn, const std::string& item,
+                                              const std::string& step, int64_t now,
+                                              Queued* queued) {
+  auto was = deadlines_.Close(txn, item, step, now);
+  if (was && was->state == schema::Deadline::State::OVERDUE) {
+    QueueSupervision(txn, *was, true, now, queued);
+  }
+  return was;
 }
 
 Node::CalendarApplied Node::ApplyCalendarYear(store::Txn& txn, const std::string& file_name,
@@ -420,19 +430,17 @@ Node::CalendarApplied Node::ApplyCalendarYear(store::Txn& txn, const std::string
 
 void Node::FireDeadlines(int64_t now) {
   std::vector<DeadlineEvent> events;
-  std::vector<std::pair<std::string, QueuedEnvelope>> queued;
+  Queued queued;
   env_.Write([&](store::Txn& txn) {
     queued.clear();
     events = deadlines_.Fire(txn, now);
     for (auto& e : events) {
-      if (e.kind != DeadlineEvent::Kind::kOverdue) continue;
-      std::vector<QueuedEnvelope> q;
-      QueueSupervision(txn, e.deadline, false, now, &q);
-      for (auto& one : q) queued.emplace_back(e.deadline.supervisor, one);
+      if (e.kind == DeadlineEvent::Kind::kOverdue)
+        QueueSupervision(txn, e.deadline, false, now, &queued);
     }
     RefreshNextDeadline(txn);
   });
-  for (auto& [dest, q] : queued) pump_.Enqueued(dest, q.seq);
+  for (auto& [dest, seq] : queued) pump_.Enqueued(dest, seq);
   static const char* kWhat[] = {"提醒 reminder", "今日到期 due today", "逾期 overdue"};
   constexpr size_t kLogEach = 20;  // a node back after days may fire thousands at once
   for (size_t i = 0; i < events.size() && i < kLogEach; ++i) {

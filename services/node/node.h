@@ -84,8 +84,16 @@ class Node {
   // Deadlines: fire what is due, and the control requests that open, close and list them.
   void FireDeadlines(int64_t now);
   void RefreshNextDeadline(store::Txn& txn);
+  // Envelopes queued in a transaction: (destination, seq), handed to the pump after the commit.
+  using Queued = std::vector<std::pair<std::string, uint64_t>>;
+  // 督办 of `d` to its supervisor (closed = the duty was done after all), in the caller's
+  // transaction. Nothing for a deadline without a supervisor (the province).
   void QueueSupervision(store::Txn& txn, const DeadlineRecord& d, bool closed, int64_t now,
-                        std::vector<QueuedEnvelope>* queued);
+                        Queued* queued);
+  // Closes an open duty; a supervisor that heard it was overdue hears it is done. Returns the
+  // record as it was, or nullopt if it was not open.
+  std::optional<DeadlineRecord> CloseDuty(store::Txn& txn, const std::string& item,
+                                          const std::string& step, int64_t now, Queued* queued);
   // A year of the calendar arrived (from the parent) or was loaded (on the province): store it,
   // recompute provisional deadlines, pass it to the children. In the caller's transaction.
   struct CalendarApplied {
@@ -98,9 +106,7 @@ class Node {
   void HandleDeadlineControl(schema::ControlRequest::Reader req,
                              schema::ControlReply::Builder reply);
 
-  // Escalated matters (escalation.cc). Envelopes queued in a transaction: (destination, seq),
-  // handed to the pump after the commit.
-  using Queued = std::vector<std::pair<std::string, uint64_t>>;
+  // Escalated matters (escalation.cc).
   void HandleMatterControl(schema::MatterRequest::Reader req, schema::ControlReply::Builder reply);
   // Applies a workflow step in the caller's transaction: stores the matter, closes and opens its
   // deadlines, queues it to every node named, and applies a step for this node here at once.

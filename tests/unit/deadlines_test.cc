@@ -57,6 +57,24 @@ TEST_F(DeadlineBookTest, GdArt45_OpenComputesTheDueDayAndTheReminderDay) {
   EXPECT_EQ(DeadlineBook::NextEventMs(r).value_or(0), d.remind_ms);
 }
 
+TEST_F(DeadlineBookTest, OpenStepsListsTheOpenDutiesOfOneItemOnly) {
+  env_.Write([&](store::Txn& t) {
+    for (const char* step : {"上报 report", "审核 review @ 广州市教育局", "答复异议"}) {
+      DeadlineSpec spec{"m/1", step, "GD Art. 30", "", D("2025-09-25"), 10, std::nullopt, ""};
+      ASSERT_TRUE(book_.Open(t, spec, At("2025-09-25", 9)).ok());
+    }
+    DeadlineSpec other{"m/10", "上报 report", "GD Art. 30", "", D("2025-09-25"), 10, std::nullopt,
+                       ""};
+    ASSERT_TRUE(book_.Open(t, other, At("2025-09-25", 9)).ok());
+    ASSERT_TRUE(book_.Close(t, "m/1", "上报 report", At("2025-09-26")));
+  });
+  auto r = env_.BeginRead();
+  EXPECT_EQ(DeadlineBook::OpenSteps(r, "m/1"),
+            (std::vector<std::string>{"审核 review @ 广州市教育局", "答复异议"}))
+      << "closed steps and the item m/10 are not listed";
+  EXPECT_TRUE(DeadlineBook::OpenSteps(r, "m/2").empty());
+}
+
 TEST_F(DeadlineBookTest, EventsFireInOrderAndOnlyWhenTheirTimeHasCome) {
   Open("objection/1", "2025-09-25", 20);
   EXPECT_TRUE(Fire(At("2025-10-23", 23)).empty());
