@@ -353,9 +353,7 @@ EscalationRun Escalations(const std::string& dir, const std::string& topology, i
     r.setOrgan("jyj");
     r.setTitle("bench #" + std::to_string(i + 1));
     r.setMark("秘密★5年");
-    const auto& materials = workflows::RequiredMaterials(workflows::MatterKind::kUnclear);
-    auto list = r.initMaterials(materials.size());
-    for (size_t k = 0; k < materials.size(); ++k) list.set(k, materials[k]);
+    SetMaterials(r, workflows::RequiredMaterials(workflows::MatterKind::kUnclear));
     auto reply = origin.CallOk(req, 30'000);
     auto bytes = reply->Root<schema::ControlReply>().getMatters()[0];
     std::string id = node::Matters::DecodeStored(AsView(bytes)).matter.id;
@@ -363,17 +361,12 @@ EscalationRun Escalations(const std::string& dir, const std::string& topology, i
       if (Ms(Clock::now() - t0) > 60'000) {
         throw std::runtime_error("escalation " + id + " did not come back in 60 s; see " + dir);
       }
-      capnp::MallocMessageBuilder show;
-      auto s = show.initRoot<schema::ControlRequest>().initMatter();
-      s.setOp(schema::MatterRequest::Op::SHOW);
-      s.setId(id);
-      auto got = origin.CallOk(show, 30'000);
-      auto b = got->Root<schema::ControlReply>().getMatters()[0];
-      auto held = node::Matters::DecodeStored(AsView(b));
-      if (held.matter.final() && held.notice_received_at) {
+      auto held = ShowMatter(origin, id, 30'000);
+      if (!held) throw std::runtime_error("escalation " + id + " is gone from the origin");
+      if (held->matter.final() && held->notice_received_at) {
         run.end_to_end_ms.push_back(Ms(Clock::now() - t0));
         run.recorded_ms.push_back(
-            static_cast<double>(held.notice_received_at - held.matter.reported_at));
+            static_cast<double>(held->notice_received_at - held->matter.reported_at));
         break;
       }
       std::this_thread::sleep_for(std::chrono::microseconds(200));

@@ -82,4 +82,21 @@ std::optional<wire::BrokerStats> QueryBrokerStats(zmq::context_t& ctx, const std
   return parsed.header->stats;
 }
 
+void SetMaterials(schema::MatterRequest::Builder r, const std::vector<std::string>& names) {
+  auto list = r.initMaterials(names.size());
+  for (size_t i = 0; i < names.size(); ++i) list.set(i, names[i]);
+}
+
+std::optional<node::StoredMatter> ShowMatter(ControlClient& client, const std::string& id,
+                                             int timeout_ms) {
+  capnp::MallocMessageBuilder req;
+  auto m = req.initRoot<schema::ControlRequest>().initMatter();
+  m.setOp(schema::MatterRequest::Op::SHOW);
+  m.setId(id);
+  auto reply = client.Call(req, timeout_ms);
+  auto r = reply->Root<schema::ControlReply>();
+  if (r.getError().size() || r.getMatters().size() != 1) return std::nullopt;
+  return node::Matters::DecodeStored(AsView(r.getMatters()[0]));
+}
+
 }  // namespace zhuji::tools

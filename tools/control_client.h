@@ -5,9 +5,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 #include <zmq.hpp>
 
 #include "services/common/capnp_io.h"
+#include "services/node/matters.h"
 #include "services/wire/header.h"
 #include "zhuji/schemas/control.capnp.h"
 
@@ -32,6 +34,13 @@ class ControlClient {
 // soon as `running` (when given) says the process is gone.
 bool WaitForNodeLink(zmq::context_t& ctx, const std::string& endpoint, int timeout_ms,
                      const std::function<bool()>& running = {});
+
+// Sets a MatterRequest's materials (the names of the documents attached).
+void SetMaterials(schema::MatterRequest::Builder r, const std::vector<std::string>& names);
+
+// The node's copy of a matter (`matter show`), or nullopt when it has none.
+std::optional<node::StoredMatter> ShowMatter(ControlClient& client, const std::string& id,
+                                             int timeout_ms);
 
 // Asks a broker for its counters (STATS). nullopt if it does not answer in time.
 std::optional<wire::BrokerStats> QueryBrokerStats(zmq::context_t& ctx, const std::string& endpoint,

@@ -235,12 +235,6 @@ std::vector<std::string> SplitList(const std::string& all) {
   return names;
 }
 
-void SetMaterials(const Args& args, schema::MatterRequest::Builder r) {
-  std::vector<std::string> names = SplitList(args.Get("materials"));
-  auto list = r.initMaterials(names.size());
-  for (size_t i = 0; i < names.size(); ++i) list.set(i, names[i]);
-}
-
 std::string Need(const Args& args, const char* name, const char* what) {
   std::string v = args.Get(name);
   if (v.empty()) throw UsageError(std::string("matter: --") + name + " is required (" + what + ")");
@@ -305,18 +299,11 @@ int Wait(const Args& args, zmq::context_t& ctx, const std::string& id, std::ostr
   std::string last = "no copy on this node yet";
   ControlClient client(ctx, ResolveControl(args));
   while (true) {
-    capnp::MallocMessageBuilder req;
-    auto r = req.initRoot<schema::ControlRequest>().initMatter();
-    r.setOp(Op::SHOW);
-    r.setId(id);
-    auto reply = client.Call(req, static_cast<int>(args.GetInt("timeout", 5000, 100, 3'600'000)));
-    auto rr = reply->Root<schema::ControlReply>();
-    if (!rr.getError().size() && rr.getMatters().size() == 1) {
-      auto b = rr.getMatters()[0];
-      auto s = node::Matters::DecodeStored(AsView(b));
-      const Matter& m = s.matter;
+    if (auto s = ShowMatter(client, id,
+                            static_cast<int>(args.GetInt("timeout", 5000, 100, 3'600'000)))) {
+      const Matter& m = s->matter;
       bool ok = true;
-      if (want_final) ok = m.final() && s.notice_received_at;
+      if (want_final) ok = m.final() && s->notice_received_at;
       if (!state.empty()) ok = ok && m.state == kStates.at(state);
       if (!held_by.empty()) {
         ok = ok && m.state == MatterState::kInReview && m.at >= 0 &&
@@ -390,7 +377,7 @@ int CmdMatter(const Args& args, zmq::context_t& ctx, std::ostream& out) {
       auto list = r.initParts(parts.size());
       for (size_t i = 0; i < parts.size(); ++i) list.set(i, parts[i]);
     }
-    SetMaterials(args, r);
+    SetMaterials(r, SplitList(args.Get("materials")));
   } else if (sub == "object") {
     is_new = true;
     r.setOp(Op::OBJECT);
@@ -430,7 +417,7 @@ int CmdMatter(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     return Wait(args, ctx, id, out);
   } else if (sub == "escalate") {
     r.setOp(Op::ESCALATE);
-    SetMaterials(args, r);
+    SetMaterials(r, SplitList(args.Get("materials")));
   } else {
     throw UsageError("matter: unknown step '" + sub + "' (see zhuji matter --help)");
   }

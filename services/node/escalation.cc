@@ -152,6 +152,11 @@ struct StepRefused {
   Status status;
 };
 
+void ReplyMatters(schema::ControlReply::Builder r, const std::vector<StoredMatter>& list) {
+  auto out = r.initMatters(list.size());
+  for (size_t i = 0; i < list.size(); ++i) out.set(i, AsData(Matters::EncodeStored(list[i])));
+}
+
 std::set<std::string> Materials(capnp::List<capnp::Text>::Reader list) {
   std::set<std::string> out;
   for (auto m : list) out.insert(m);
@@ -178,11 +183,7 @@ void Node::HandleMatterControl(schema::MatterRequest::Reader req, schema::Contro
       r.setError("no matter " + id + " on node " + config_.node_id);
       return;
     }
-    auto out = r.initMatters(list.size());
-    for (size_t i = 0; i < list.size(); ++i) {
-      std::string bytes = Matters::EncodeStored(list[i]);
-      out.set(i, AsData(bytes));
-    }
+    ReplyMatters(r, list);
     return;
   }
   if (!directory_.Node(config_.node_id)) {
@@ -349,12 +350,9 @@ void Node::HandleMatterControl(schema::MatterRequest::Reader req, schema::Contro
   {
     auto txn = env_.BeginRead();
     RefreshNextDeadline(txn);
-    auto s = Matters::Get(txn, done_id);
-    auto out = r.initMatters(s ? 1 : 0);
-    if (s) {
-      std::string bytes = Matters::EncodeStored(*s);
-      out.set(0, AsData(bytes));
-    }
+    std::vector<StoredMatter> done;
+    if (auto s = Matters::Get(txn, done_id)) done.push_back(*s);
+    ReplyMatters(r, done);
   }
 }
 

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "harness.h"
+#include "tools/control_client.h"
 
 namespace zhuji::testing {
 namespace {
@@ -112,9 +113,7 @@ class Escalation : public ::testing::Test {
     h.MatterStep("440106", [&](schema::MatterRequest::Builder r) {
       r.setOp(Op::ESCALATE);
       r.setId(id);
-      const auto& materials = workflows::RequiredMaterials(workflows::MatterKind::kDisputed);
-      auto list = r.initMaterials(materials.size());
-      for (size_t i = 0; i < materials.size(); ++i) list.set(i, materials[i]);
+      tools::SetMaterials(r, workflows::RequiredMaterials(workflows::MatterKind::kDisputed));
     });
   }
   size_t OpenDeadlinesOf(const std::string& node, const std::string& item) {
@@ -132,9 +131,7 @@ TEST_F(Escalation, GdArt30_UnclearMatterGoesLevelByLevelWithAReturnAndComesBackD
     r.setOrgan("jyj");
     r.setTitle("某考试命题工作方案");
     r.setMark("秘密★5年");
-    auto mats = r.initMaterials(2);
-    mats.set(0, "申报不明确事项公文");
-    mats.set(1, "不明确事项定密申报表");
+    tools::SetMaterials(r, {"申报不明确事项公文", "不明确事项定密申报表"});
   });
   const std::string id = m.matter.id;
   EXPECT_EQ(id, "440106/jyj/2025-0001");
@@ -174,7 +171,7 @@ TEST_F(Escalation, GdArt30_UnclearMatterGoesLevelByLevelWithAReturnAndComesBackD
   h.MatterStep("440106", [&](schema::MatterRequest::Builder r) {
     r.setOp(Op::REPORT);
     r.setId(id);
-    r.initMaterials(1).set(0, "不明确事项的具体内容");
+    tools::SetMaterials(r, {"不明确事项的具体内容"});
   });
   WaitHeldAt("440100", id, 0);
   Review("440100", id, true, "已补充，同意上报");
@@ -212,9 +209,7 @@ TEST_F(Escalation, GdArt30_AProvinceLevelOrgansOwnMatterGoesToTheBureauOnItsOwnN
     r.setOrgan("jyt");  // 广东省教育厅: its report is the submission (GD Art. 30)
     r.setTitle("全省统一考试组织方案");
     r.setMark("机密★5年");
-    const auto& materials = workflows::RequiredMaterials(workflows::MatterKind::kUnclear);
-    auto list = r.initMaterials(materials.size());
-    for (size_t i = 0; i < materials.size(); ++i) list.set(i, materials[i]);
+    tools::SetMaterials(r, workflows::RequiredMaterials(workflows::MatterKind::kUnclear));
   });
   const std::string id = m.matter.id;
   ASSERT_EQ(m.matter.path.size(), 1u);
@@ -438,9 +433,7 @@ TEST_F(Escalation, SigkillChaosEveryEscalationDecidedOnceAndEveryStepOnce) {
       r.setOrgan("jyj");
       r.setTitle("chaos #" + std::to_string(i));
       r.setMark("秘密★5年");
-      const auto& materials = workflows::RequiredMaterials(workflows::MatterKind::kUnclear);
-      auto list = r.initMaterials(materials.size());
-      for (size_t k = 0; k < materials.size(); ++k) list.set(k, materials[k]);
+      tools::SetMaterials(r, workflows::RequiredMaterials(workflows::MatterKind::kUnclear));
     });
     ids.push_back(m.matter.id);
     if (std::uniform_int_distribution<>(0, 99)(rng) >= 25) continue;

@@ -205,15 +205,8 @@ node::StoredMatter Harness::MatterStep(
 
 std::optional<node::StoredMatter> Harness::MatterOn(const std::string& id,
                                                     const std::string& matter) {
-  capnp::MallocMessageBuilder req;
-  auto m = req.initRoot<schema::ControlRequest>().initMatter();
-  m.setOp(schema::MatterRequest::Op::SHOW);
-  m.setId(matter);
-  auto reply = ControlClient(ctx_, ControlEndpoint(id)).Call(req, 10'000);
-  auto r = reply->Root<schema::ControlReply>();
-  if (r.getError().size() || r.getMatters().size() != 1) return std::nullopt;
-  auto b = r.getMatters()[0];
-  return node::Matters::DecodeStored(AsView(b));
+  ControlClient client(ctx_, ControlEndpoint(id));
+  return tools::ShowMatter(client, matter, 10'000);
 }
 
 void Harness::SetClock(const std::string& id, const std::string& cst) {
