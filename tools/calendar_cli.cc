@@ -191,9 +191,7 @@ int Load(const Args& args, zmq::context_t& ctx, std::ostream& out) {
 }  // namespace
 
 int CmdCalendar(const Args& args, zmq::context_t& ctx, std::ostream& out) {
-  auto allowed = kNodeSelect;
-  for (auto k : {"calendar-dir", "json"}) allowed.insert(k);
-  args.Allow(allowed);
+  args.Allow(NodeOptions({"calendar-dir", "json"}));
   const auto& pos = args.positionals();
   if (pos.size() < 2) throw UsageError("calendar needs an action: add, show, load");
   try {

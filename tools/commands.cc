@@ -20,15 +20,6 @@ namespace zhuji::tools {
 
 namespace {
 
-std::set<std::string> With(std::set<std::string> base, std::initializer_list<const char*> more) {
-  for (auto m : more) base.insert(m);
-  return base;
-}
-
-int Timeout(const Args& args) {
-  return static_cast<int>(args.GetInt("timeout", 5000, 100, 3'600'000));
-}
-
 std::unique_ptr<OwnedMessage> Call(const Args& args, zmq::context_t& ctx,
                                    capnp::MessageBuilder& req, int timeout_ms) {
   ControlClient client(ctx, ResolveControl(args));
@@ -36,6 +27,16 @@ std::unique_ptr<OwnedMessage> Call(const Args& args, zmq::context_t& ctx,
 }
 
 }  // namespace
+
+std::set<std::string> NodeOptions(std::initializer_list<const char*> own) {
+  std::set<std::string> all = kNodeSelect;
+  for (auto o : own) all.insert(o);
+  return all;
+}
+
+int NodeTimeoutMs(const Args& args) {
+  return static_cast<int>(args.GetInt("timeout", 5000, 100, 3'600'000));
+}
 
 std::string ResolveControl(const Args& args) {
   if (args.Has("control")) return args.Get("control");
@@ -60,10 +61,10 @@ std::string ResolveControl(const Args& args) {
 }
 
 int CmdStatus(const Args& args, zmq::context_t& ctx, std::ostream& out) {
-  args.Allow(With(kNodeSelect, {"json"}));
+  args.Allow(NodeOptions({"json"}));
   capnp::MallocMessageBuilder req;
   req.initRoot<schema::ControlRequest>().setStatus();
-  auto reply = Call(args, ctx, req, Timeout(args));
+  auto reply = Call(args, ctx, req, NodeTimeoutMs(args));
   auto r = reply->Root<schema::ControlReply>();
   if (r.getError().size()) {
     std::cerr << "zhuji: " << r.getError().cStr() << "\n";
@@ -154,7 +155,7 @@ int CmdStatus(const Args& args, zmq::context_t& ctx, std::ostream& out) {
 }
 
 int CmdSend(const Args& args, zmq::context_t& ctx, std::ostream& out) {
-  args.Allow(With(kNodeSelect, {"to", "text", "count", "wait", "pad-to"}));
+  args.Allow(NodeOptions({"to", "text", "count", "wait", "pad-to"}));
   if (!args.Has("to") || !args.Has("text"))
     throw UsageError("send needs --to NODE and --text TEXT");
   capnp::MallocMessageBuilder req;
@@ -166,7 +167,7 @@ int CmdSend(const Args& args, zmq::context_t& ctx, std::ostream& out) {
   s.setPadTo(static_cast<uint32_t>(args.GetInt("pad-to", 0, 0, 1 << 20)));
   int timeout = args.Flag("wait")
                     ? static_cast<int>(args.GetInt("timeout", 60'000, 100, 86'400'000))
-                    : Timeout(args);
+                    : NodeTimeoutMs(args);
   auto reply = Call(args, ctx, req, timeout);
   auto r = reply->Root<schema::ControlReply>();
   if (r.getError().size()) {
@@ -189,11 +190,11 @@ int CmdSend(const Args& args, zmq::context_t& ctx, std::ostream& out) {
 }
 
 int CmdInbox(const Args& args, zmq::context_t& ctx, std::ostream& out) {
-  args.Allow(With(kNodeSelect, {"limit", "json", "all"}));
+  args.Allow(NodeOptions({"limit", "json", "all"}));
   capnp::MallocMessageBuilder req;
   auto q = req.initRoot<schema::ControlRequest>().initInbox();
   q.setLimit(args.Flag("all") ? 0 : static_cast<uint32_t>(args.GetInt("limit", 20, 1, 1'000'000)));
-  auto reply = Call(args, ctx, req, Timeout(args));
+  auto reply = Call(args, ctx, req, NodeTimeoutMs(args));
   auto r = reply->Root<schema::ControlReply>();
   if (r.getError().size()) {
     std::cerr << "zhuji: " << r.getError().cStr() << "\n";
@@ -232,7 +233,7 @@ int CmdBrokerStats(const Args& args, zmq::context_t& ctx, std::ostream& out) {
   args.Allow({"json", "timeout", "help"});
   if (args.positionals().size() != 2) throw UsageError("broker-stats needs the broker's ENDPOINT");
   std::string endpoint = args.positionals()[1];
-  auto s = QueryBrokerStats(ctx, endpoint, Timeout(args));
+  auto s = QueryBrokerStats(ctx, endpoint, NodeTimeoutMs(args));
   if (!s) {
     std::cerr << "zhuji: broker at " << endpoint << " did not answer\n";
     return 1;

@@ -28,5 +28,9 @@ std::string ResolveControl(const Args& args);
 // Global options every node command accepts.
 inline const std::set<std::string> kNodeSelect = {"config",  "control", "cluster", "node",
                                                   "run-dir", "timeout", "help"};
+// kNodeSelect and a command's own options: what it passes to Args::Allow.
+std::set<std::string> NodeOptions(std::initializer_list<const char*> own);
+// --timeout of a call to the node, in ms (default 5000).
+int NodeTimeoutMs(const Args& args);
 
 }  // namespace zhuji::tools

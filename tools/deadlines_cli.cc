@@ -22,7 +22,7 @@ using State = schema::Deadline::State;
 std::unique_ptr<OwnedMessage> Call(const Args& args, zmq::context_t& ctx,
                                    capnp::MessageBuilder& req) {
   ControlClient client(ctx, ResolveControl(args));
-  return client.CallOk(req, static_cast<int>(args.GetInt("timeout", 5000, 100, 3'600'000)));
+  return client.CallOk(req, NodeTimeoutMs(args));
 }
 
 std::string DaysLeft(int days, State state) {
@@ -190,12 +190,8 @@ int Close(const Args& args, zmq::context_t& ctx, std::ostream& out) {
 }  // namespace
 
 int CmdDeadlines(const Args& args, zmq::context_t& ctx, std::ostream& out) {
-  auto allowed = kNodeSelect;
-  for (auto k : {"overdue", "due-within", "json", "all", "supervised", "item", "step", "rule",
-                 "title", "days", "from", "date"}) {
-    allowed.insert(k);
-  }
-  args.Allow(allowed);
+  args.Allow(NodeOptions({"overdue", "due-within", "json", "all", "supervised", "item", "step",
+                          "rule", "title", "days", "from", "date"}));
   const auto& pos = args.positionals();
   if (pos.size() >= 2 && pos[1] == "open") return Open(args, ctx, out);
   if (pos.size() >= 2 && pos[1] == "close") return Close(args, ctx, out);
@@ -205,9 +201,7 @@ int CmdDeadlines(const Args& args, zmq::context_t& ctx, std::ostream& out) {
 }
 
 int CmdClock(const Args& args, zmq::context_t& ctx, std::ostream& out) {
-  auto allowed = kNodeSelect;
-  for (auto k : {"days", "hours", "ms"}) allowed.insert(k);
-  args.Allow(allowed);
+  args.Allow(NodeOptions({"days", "hours", "ms"}));
   const auto& pos = args.positionals();
   capnp::MallocMessageBuilder req;
   auto c = req.initRoot<schema::ControlRequest>().initClock();

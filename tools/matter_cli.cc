@@ -28,7 +28,7 @@ using Op = schema::MatterRequest::Op;
 
 std::vector<StoredMatter> Call(const Args& args, zmq::context_t& ctx, capnp::MessageBuilder& req) {
   ControlClient client(ctx, ResolveControl(args));
-  auto reply = client.CallOk(req, static_cast<int>(args.GetInt("timeout", 5000, 100, 3'600'000)));
+  auto reply = client.CallOk(req, NodeTimeoutMs(args));
   std::vector<StoredMatter> out;
   for (auto bytes : reply->Root<schema::ControlReply>().getMatters()) {
     out.push_back(node::Matters::DecodeStored(AsView(bytes)));
@@ -36,8 +36,7 @@ std::vector<StoredMatter> Call(const Args& args, zmq::context_t& ctx, capnp::Mes
   return out;
 }
 
-std::string Mark(const Matter& m, bool not_secret, const workflows::Protection& p) {
-  (void)m;
+std::string Mark(bool not_secret, const workflows::Protection& p) {
   return not_secret ? "非国家秘密 not a state secret" : workflows::FormatMark(p);
 }
 
@@ -79,7 +78,7 @@ const char* OutcomeZh(HopOutcome o) {
 }
 
 std::string LevelOf(const workflows::Organ& o) {
-  // The node level is not in the organ; the route goes one level per hop from the origin.
+  // GB/T 2260: a province's code ends in 0000, a city's in 00.
   return o.node.substr(2) == "0000" ? "省级" : o.node.substr(4) == "00" ? "市级" : "县级";
 }
 
@@ -95,8 +94,8 @@ void PrintTrail(const StoredMatter& s, int64_t now, std::ostream& out) {
     out << "  原定密机关 classifier " << m.classifier->name << " (" << m.classifier->address()
         << ")\n";
     for (auto& c : m.claims) {
-      out << "  主张 claim           " << c.organ_name << ": "
-          << Mark(m, c.not_secret, c.protection) << "\n";
+      out << "  主张 claim           " << c.organ_name << ": " << Mark(c.not_secret, c.protection)
+          << "\n";
     }
   }
   if (!m.final()) {
@@ -166,7 +165,7 @@ void PrintTrail(const StoredMatter& s, int64_t now, std::ostream& out) {
   }
   if (m.decision) {
     const auto& d = *m.decision;
-    out << "  确定 decision        " << Mark(m, d.not_secret, d.protection)
+    out << "  确定 decision        " << Mark(d.not_secret, d.protection)
         << (d.scope.empty() ? "" : "   知悉范围 scope: " + d.scope) << "   by " << d.decided_by
         << ", " << When(d.decided_at) << "\n";
   }
@@ -299,8 +298,7 @@ int Wait(const Args& args, zmq::context_t& ctx, const std::string& id, std::ostr
   std::string last = "no copy on this node yet";
   ControlClient client(ctx, ResolveControl(args));
   while (true) {
-    if (auto s = ShowMatter(client, id,
-                            static_cast<int>(args.GetInt("timeout", 5000, 100, 3'600'000)))) {
+    if (auto s = ShowMatter(client, id, NodeTimeoutMs(args))) {
       const Matter& m = s->matter;
       bool ok = true;
       if (want_final) ok = m.final() && s->notice_received_at;
@@ -331,24 +329,20 @@ int CmdMatter(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     out << kMatterUsage;
     return pos.size() < 2 && !args.Flag("help") ? 2 : 0;
   }
-  std::set<std::string> allowed = kNodeSelect;
-  for (const char* o : {"id",         "organ",
-                        "title",      "mark",
-                        "claim",      "claim-not-secret",
-                        "not-secret", "against",
-                        "materials",  "hold",
-                        "forward",    "return",
-                        "opinion",    "reviewer",
-                        "by",         "text",
-                        "scope",      "uphold",
-                        "adopt",      "json",
-                        "held-by",    "state",
-                        "final",      "wait-seconds",
-                        "art24",      "listed-in-scope",
-                        "parts",      "todo"}) {
-    allowed.insert(o);
-  }
-  args.Allow(allowed);
+  args.Allow(NodeOptions({"id",         "organ",
+                          "title",      "mark",
+                          "claim",      "claim-not-secret",
+                          "not-secret", "against",
+                          "materials",  "hold",
+                          "forward",    "return",
+                          "opinion",    "reviewer",
+                          "by",         "text",
+                          "scope",      "uphold",
+                          "adopt",      "json",
+                          "held-by",    "state",
+                          "final",      "wait-seconds",
+                          "art24",      "listed-in-scope",
+                          "parts",      "todo"}));
   const std::string& sub = pos[1];
   std::string id = args.Get("id", pos.size() > 2 ? pos[2] : "");
   capnp::MallocMessageBuilder msg;
@@ -432,8 +426,7 @@ int CmdMatter(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     capnp::MallocMessageBuilder status;
     status.initRoot<schema::ControlRequest>().setStatus();
     ControlClient client(ctx, ResolveControl(args));
-    auto reply =
-        client.CallOk(status, static_cast<int>(args.GetInt("timeout", 5000, 100, 3'600'000)));
+    auto reply = client.CallOk(status, NodeTimeoutMs(args));
     now = reply->Root<schema::ControlReply>().getStatus().getNowMs();
     self = reply->Root<schema::ControlReply>().getStatus().getNodeId();
   }
