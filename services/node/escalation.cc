@@ -59,10 +59,17 @@ void Node::ApplyMatterStep(store::Txn& txn, const workflows::Step& step, const s
       continue;
     }
     // The deadline travels with the matter, so every trail shows it.
-    if (o.step == workflows::kStepReport) m.report_due_at = d.due_ms;
-    if (m.classifier && o.step == workflows::AnswerStep(m)) m.answer_due_at = d.due_ms;
-    for (int i = 0; i < static_cast<int>(m.path.size()); ++i) {
-      if (o.step == workflows::ReviewStep(m, i)) m.path[i].due_at = d.due_ms;
+    using Duty = workflows::DeadlineOpen::Duty;
+    switch (o.duty) {
+      case Duty::kReport:
+        m.report_due_at = d.due_ms;
+        break;
+      case Duty::kAnswer:
+        m.answer_due_at = d.due_ms;
+        break;
+      case Duty::kHop:
+        m.path[o.hop].due_at = d.due_ms;
+        break;
     }
   }
   s.matter = m;

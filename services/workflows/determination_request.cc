@@ -45,8 +45,8 @@ Result<Step> RequestDetermination(const OrganDirectory& directory,
                         proposed, now, path.value());
   detail::Note(m, now, m.origin.name, "拟定密级先行保护 protected at the proposed level",
                FormatMark(proposed));
-  s.effects.open.push_back(
-      {m.id, kStepReport, "GD Art. 29", calendar::CstDateOf(now), policy.report_working_days});
+  s.effects.open.push_back({m.id, kStepReport, "GD Art. 29", calendar::CstDateOf(now),
+                            policy.report_working_days, DeadlineOpen::Duty::kReport, -1});
   return s;
 }
 

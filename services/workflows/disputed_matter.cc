@@ -2,10 +2,6 @@
 
 namespace zhuji::workflows {
 
-std::string AnswerStep(const Matter& m) {
-  return "答复异议 answer objection @ " + (m.classifier ? m.classifier->name : std::string("?"));
-}
-
 Result<Step> Object(const OrganDirectory& directory, const std::string& objector_address,
                     const std::string& classifier_address, std::string id, std::string title,
                     const Protection& classified, const Claim& objection, int64_t now) {

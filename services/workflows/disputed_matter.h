@@ -16,9 +16,6 @@ namespace zhuji::workflows {
 
 inline const std::vector<std::string>& kArt31Materials = RequiredMaterials(MatterKind::kDisputed);
 
-// "答复异议 answer objection @ <classifier>": the classifier's GD Art. 45 deadline.
-std::string AnswerStep(const Matter& m);
-
 // The objector objects to the classifier's determination (`classified`): the matter goes to the
 // classifier's node, protected at the higher of the two claims.
 Result<Step> Object(const OrganDirectory& directory, const std::string& objector_address,

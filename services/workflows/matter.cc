@@ -123,6 +123,10 @@ std::string ReviewStep(const Matter& m, int i) {
   return (decider ? "确定 decide @ " : "审核 review @ ") + m.path[i].organ.name;
 }
 
+std::string AnswerStep(const Matter& m) {
+  return "答复异议 answer objection @ " + (m.classifier ? m.classifier->name : std::string("?"));
+}
+
 const std::vector<std::string>& RequiredMaterials(MatterKind kind) {
   // GD Art. 30 (一)-(三) and GD Art. 31 (一)-(三); (四) is whatever the bureau asks for, asked
   // for by a return (退回补充).
@@ -223,9 +227,8 @@ Result<Step> Receive(const Matter& in, int64_t now, const EscalationPolicy& poli
     detail::Note(s.matter, now, in.classifier->name, "收到异议 objection received");
     s.matter.objection_received_at = now;
     // GD Art. 45: the organ that receives an objection handles it and replies within 20 WD.
-    s.effects.open.push_back({in.id, "答复异议 answer objection @ " + in.classifier->name,
-                              "GD Art. 45", calendar::CstDateOf(now),
-                              policy.objection_working_days});
+    s.effects.open.push_back({in.id, AnswerStep(in), "GD Art. 45", calendar::CstDateOf(now),
+                              policy.objection_working_days, DeadlineOpen::Duty::kAnswer, -1});
     return s;
   }
   if (in.state != MatterState::kInReview || in.at < 0) return detail::Where(in, "receive");
@@ -238,7 +241,8 @@ Result<Step> Receive(const Matter& in, int64_t now, const EscalationPolicy& poli
   s.effects.open.push_back({s.matter.id, ReviewStep(s.matter, s.matter.at),
                             decider ? DecideRule(in.kind) : ReviewRule(in.kind),
                             calendar::CstDateOf(now),
-                            decider ? policy.decide_working_days : policy.review_working_days});
+                            decider ? policy.decide_working_days : policy.review_working_days,
+                            DeadlineOpen::Duty::kHop, s.matter.at});
   CopyToOrigin(s, hop.organ.node);
   return s;
 }

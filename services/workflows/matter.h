@@ -130,9 +130,13 @@ struct Matter {
 };
 
 struct DeadlineOpen {
+  // Whose duty: the origin's report, the classifier's answer, or path[hop]'s review or decision.
+  enum class Duty { kReport, kAnswer, kHop };
   std::string item, step, rule;
   calendar::Date trigger;
   int working_days;
+  Duty duty;
+  int hop;  // for kHop
 };
 struct DeadlineClose {
   std::string item, step;
@@ -174,6 +178,8 @@ Result<Step> AutoReview(const Matter& m, int64_t now);
 inline constexpr const char* kStepReport = "上报 report";
 // "审核 review @ <organ>" for a reviewing hop, "确定 decide @ <organ>" for the last one.
 std::string ReviewStep(const Matter& m, int hop_index);
+// "答复异议 answer objection @ <classifier>": the classifier's GD Art. 45 duty.
+std::string AnswerStep(const Matter& m);
 
 // The materials the submission to the bureau needs (GD Art. 30, 31); none for GD Art. 29.
 const std::vector<std::string>& RequiredMaterials(MatterKind kind);

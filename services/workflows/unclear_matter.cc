@@ -24,7 +24,7 @@ Result<Step> SetProvisional(const OrganDirectory& directory, const std::string& 
   detail::Note(m, now, m.origin.name, "先行保护 set provisionally", FormatMark(provisional));
   // 条例 Art. 25: protected at once at the provisional level; reported within 10 WD.
   s.effects.open.push_back({m.id, kStepReport, "GD Art. 30; 条例 Art. 25", calendar::CstDateOf(now),
-                            policy.report_working_days});
+                            policy.report_working_days, DeadlineOpen::Duty::kReport, -1});
   return s;
 }
 

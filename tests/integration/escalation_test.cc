@@ -192,7 +192,10 @@ TEST_F(Escalation, GdArt30_UnclearMatterGoesLevelByLevelWithAReturnAndComesBackD
     EXPECT_EQ(copy->state, MatterState::kDecided);
     ASSERT_EQ(copy->path.size(), 3u);
     EXPECT_EQ(copy->path[0].opinion, "已补充，同意上报");
-    for (auto& hop : copy->path) EXPECT_GT(hop.received_at, 0) << hop.organ.name;
+    for (auto& hop : copy->path) {
+      EXPECT_GT(hop.received_at, 0) << hop.organ.name;
+      EXPECT_GT(hop.due_at, 0) << hop.organ.name << ": its deadline travels with the matter";
+    }
   }
   int returns = 0;
   for (auto& e : origin.history) returns += e.action.find("退回补充") != std::string::npos;
@@ -228,8 +231,9 @@ TEST_F(Escalation, GdArt31_GdArt45_ObjectionFirstToTheClassifierThenUpToBothPart
   EXPECT_EQ(workflows::FormatMark(*m.matter.PendingProtection()), "机密★10年");
 
   // GD Art. 45: the classifier (深圳市公安局) has 20 WD from receipt.
-  WaitOn("440300", id,
-         [](const node::StoredMatter& s) { return s.matter.objection_received_at > 0; });
+  auto at_classifier = WaitOn(
+      "440300", id, [](const node::StoredMatter& s) { return s.matter.objection_received_at > 0; });
+  EXPECT_GT(at_classifier.answer_due_at, 0) << "the GD Art. 45 deadline travels with the matter";
   bool tracked = false;
   for (auto& d : h.Deadlines("440300")) {
     if (d.item == id) tracked = d.rule == "GD Art. 45" && d.working_days == 20;
