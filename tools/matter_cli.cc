@@ -36,10 +36,6 @@ std::vector<StoredMatter> Call(const Args& args, zmq::context_t& ctx, capnp::Mes
   return out;
 }
 
-std::string Mark(bool not_secret, const workflows::Protection& p) {
-  return not_secret ? "非国家秘密 not a state secret" : workflows::FormatMark(p);
-}
-
 std::string When(int64_t ms) { return ms ? FormatCst(ms) : "-"; }
 
 // The deadline of the step the matter waits for now (0 when none is tracked).
@@ -94,8 +90,8 @@ void PrintTrail(const StoredMatter& s, int64_t now, std::ostream& out) {
     out << "  原定密机关 classifier " << m.classifier->name << " (" << m.classifier->address()
         << ")\n";
     for (auto& c : m.claims) {
-      out << "  主张 claim           " << c.organ_name << ": " << Mark(c.not_secret, c.protection)
-          << "\n";
+      out << "  主张 claim           " << c.organ_name << ": "
+          << workflows::LevelText(c.not_secret, c.protection) << "\n";
     }
   }
   if (!m.final()) {
@@ -165,7 +161,7 @@ void PrintTrail(const StoredMatter& s, int64_t now, std::ostream& out) {
   }
   if (m.decision) {
     const auto& d = *m.decision;
-    out << "  确定 decision        " << Mark(d.not_secret, d.protection)
+    out << "  确定 decision        " << workflows::LevelText(d.not_secret, d.protection)
         << (d.scope.empty() ? "" : "   知悉范围 scope: " + d.scope) << "   by " << d.decided_by
         << ", " << When(d.decided_at) << "\n";
   }

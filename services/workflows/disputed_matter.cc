@@ -46,7 +46,7 @@ Result<Step> Object(const OrganDirectory& directory, const std::string& objector
   m.state = MatterState::kObjected;
   detail::Note(m, now, objector->name, "提出定密异议 objected",
                "原定密 " + FormatMark(classified) + "，主张 " +
-                   (objection.not_secret ? "非国家秘密" : FormatMark(objection.protection)));
+                   LevelText(objection.not_secret, objection.protection));
   // GD Art. 31, 45: the objection goes first to the original classifying organ.
   s.effects.send_to.push_back(classifier->node);
   return s;

@@ -51,6 +51,10 @@ Status CheckSubmission(const Matter& m, const std::set<std::string>& materials, 
 
 }  // namespace
 
+std::string LevelText(bool not_secret, const Protection& p) {
+  return not_secret ? "非国家秘密 not a state secret" : FormatMark(p);
+}
+
 const char* MatterKindZh(MatterKind kind) {
   switch (kind) {
     case MatterKind::kUnclear:
@@ -327,9 +331,7 @@ Result<Step> Decide(const Matter& in, Decision decision, int64_t now) {
   Matter& m = s.matter;
   Hop& hop = m.path[m.at];
   detail::Note(m, now, hop.organ.name, "确定 decided",
-               (decision.not_secret ? std::string("非国家秘密 not a state secret")
-                                    : FormatMark(decision.protection)) +
-                   " — " + decision.decided_by);
+               LevelText(decision.not_secret, decision.protection) + " — " + decision.decided_by);
   hop.outcome = HopOutcome::kDecided;
   hop.reviewer = decision.decided_by;
   hop.sent_at = now;

@@ -69,6 +69,9 @@ struct TrailEvent {
   std::string detail;  // opinion, what is missing, the decision …
 };
 
+// A determination as people read it: the mark ("机密★10年"), or "非国家秘密 not a state secret".
+std::string LevelText(bool not_secret, const Protection& p);
+
 // A party's view of the level (有争议事项: every party's claim travels with the matter).
 struct Claim {
   std::string organ;  // address
