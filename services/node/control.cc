@@ -42,11 +42,16 @@ void Node::ReplyControl(const std::string& identity, capnp::MessageBuilder& repl
 void Node::HandleControl(const std::string& identity, std::string_view request) {
   capnp::MallocMessageBuilder reply;
   auto r = reply.initRoot<schema::ControlReply>();
-  auto fail = [&](const std::string& why) {
-    ++counters_.refused;
+  // `refused` in the status counts frames the node could not read; a well-formed request it will
+  // not carry out (a bad destination, a step the rules refuse) is answered and noted only.
+  auto refuse = [&](const std::string& why) {
     NoteError("refused a control request: " + why);
     r.setError(why);
     ReplyControl(identity, reply);
+  };
+  auto fail = [&](const std::string& why) {
+    ++counters_.refused;
+    refuse(why);
   };
   if (request.size() > kMaxControlBytes) return fail("request too large");
   std::unique_ptr<OwnedMessage> msg;
@@ -62,10 +67,12 @@ void Node::HandleControl(const std::string& identity, std::string_view request) 
         std::string to = s.getTo();
         std::string text = s.getText();
         uint32_t count = s.getCount();
-        if (!IsDivisionCode(to)) return fail("destination '" + to + "' is not a six-digit node id");
-        if (to == config_.node_id) return fail("a node cannot send to itself");
+        if (!IsDivisionCode(to)) {
+          return refuse("destination '" + to + "' is not a six-digit node id");
+        }
+        if (to == config_.node_id) return refuse("a node cannot send to itself");
         if (count == 0 || count > kMaxSendCount) {
-          return fail("count must be between 1 and " + std::to_string(kMaxSendCount));
+          return refuse("count must be between 1 and " + std::to_string(kMaxSendCount));
         }
         std::vector<QueuedEnvelope> queued;
         int64_t now = clock_.NowMs();
@@ -127,17 +134,9 @@ void Node::HandleControl(const std::string& identity, std::string_view request) 
       case schema::ControlRequest::CLOCK:
       case schema::ControlRequest::LOAD_CALENDAR:
         HandleDeadlineControl(req, r);
-        if (r.getError().size()) {
-          ++counters_.refused;
-          NoteError("refused a control request: " + std::string(r.getError().cStr()));
-        }
         break;
       case schema::ControlRequest::MATTER:
         HandleMatterControl(req.getMatter(), r);
-        if (r.getError().size()) {
-          ++counters_.refused;
-          NoteError("refused a matter step: " + std::string(r.getError().cStr()));
-        }
         break;
       default:
         return fail("unknown control request");
@@ -147,6 +146,8 @@ void Node::HandleControl(const std::string& identity, std::string_view request) 
   } catch (const kj::Exception& e) {
     return fail("malformed control request: " + std::string(e.getDescription().cStr()));
   }
+  if (r.getError().size())
+    NoteError("refused a control request: " + std::string(r.getError().cStr()));
   ReplyControl(identity, reply);
 }
 

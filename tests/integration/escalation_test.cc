@@ -157,6 +157,7 @@ TEST_F(Escalation, GdArt30_UnclearMatterGoesLevelByLevelWithAReturnAndComesBackD
     r.setWho("王五");
   });
   EXPECT_NE(refused.find("不明确事项的具体内容"), std::string::npos) << refused;
+  EXPECT_EQ(h.Counters("440000").refused, 0u) << "a refused step is not a refused frame";
 
   // 退回补充 one level down, then to the origin, which is cut off meanwhile.
   Review("440000", id, false, "缺不明确事项的具体内容");
