@@ -272,6 +272,19 @@ Materials of GD Art. 30: 申报不明确事项公文, 不明确事项定密申�
 of GD Art. 31: 申报有争议事项公文, 有争议事项定密申报表, 有争议事项的具体内容.
 )";
 
+// The node's id and its clock (a test node runs a fake clock, which decides "overdue").
+struct NodeNow {
+  std::string id;
+  int64_t now_ms = 0;
+};
+NodeNow AskNode(ControlClient& client, int timeout_ms) {
+  capnp::MallocMessageBuilder status;
+  status.initRoot<schema::ControlRequest>().setStatus();
+  auto reply = client.CallOk(status, timeout_ms);
+  auto st = reply->Root<schema::ControlReply>().getStatus();
+  return {st.getNodeId(), st.getNowMs()};
+}
+
 // `matter wait`: polls the node's copy until it is where the operator (or a script) waits for it.
 int Wait(const Args& args, zmq::context_t& ctx, const std::string& id, std::ostream& out) {
   std::string held_by = args.Get("held-by");
@@ -293,6 +306,7 @@ int Wait(const Args& args, zmq::context_t& ctx, const std::string& id, std::ostr
   int64_t deadline = MonotonicMs() + args.GetInt("wait-seconds", 60, 1, 86'400) * 1000;
   std::string last = "no copy on this node yet";
   ControlClient client(ctx, ResolveControl(args));
+  const std::string on = "[" + AskNode(client, NodeTimeoutMs(args)).id + "] ";
   while (true) {
     if (auto s = ShowMatter(client, id, NodeTimeoutMs(args))) {
       const Matter& m = s->matter;
@@ -305,12 +319,13 @@ int Wait(const Args& args, zmq::context_t& ctx, const std::string& id, std::ostr
       }
       last = std::string(workflows::MatterStateZh(m.state)) + " @ " + m.holder().name;
       if (ok) {
-        out << id << ": " << last << "\n";
+        out << on << id << ": " << last << "\n";
         return 0;
       }
     }
     if (MonotonicMs() > deadline) {
-      out << id << ": still " << last << " after " << args.Get("wait-seconds", "60") << " s\n";
+      out << on << id << ": still " << last << " after " << args.Get("wait-seconds", "60")
+          << " s\n";
       return 1;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -415,20 +430,12 @@ int CmdMatter(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     throw UsageError("matter " + sub + ": which matter? (--id ID)");
   }
   auto list = Call(args, ctx, msg);
-  int64_t now = 0;
-  std::string self;  // this node's id
-  {
-    // The node's clock decides "overdue" in the trail: ask it (a test node runs a fake clock).
-    capnp::MallocMessageBuilder status;
-    status.initRoot<schema::ControlRequest>().setStatus();
-    ControlClient client(ctx, ResolveControl(args));
-    auto reply = client.CallOk(status, NodeTimeoutMs(args));
-    now = reply->Root<schema::ControlReply>().getStatus().getNowMs();
-    self = reply->Root<schema::ControlReply>().getStatus().getNodeId();
-  }
+  ControlClient client(ctx, ResolveControl(args));
+  const NodeNow node = AskNode(client, NodeTimeoutMs(args));
+  const int64_t now = node.now_ms;
   if (args.Flag("todo")) {  // what waits on an organ of this node
     std::erase_if(list, [&](const StoredMatter& s) {
-      return s.matter.final() || s.matter.holder().node != self;
+      return s.matter.final() || s.matter.holder().node != node.id;
     });
   }
   if (args.Flag("json")) {
