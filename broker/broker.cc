@@ -1,6 +1,8 @@
 #include "broker/broker.h"
 
 #include <algorithm>
+#include <fstream>
+#include <random>
 
 #include "services/common/clock.h"
 #include "services/common/ids.h"
@@ -9,8 +11,36 @@
 namespace zhuji::broker {
 
 namespace {
-constexpr size_t kMaxParts = 4;  // identity, header, body (+1 to detect excess)
 constexpr int64_t kMaxPollMs = 100;
+constexpr int kMaxDrain = 10'000;  // frames read from one socket per turn
+
+// "tcp://HOST:0" → HOST, else empty.
+std::string AnyPortHost(const std::string& bind) {
+  if (bind.rfind("tcp://", 0) != 0 || bind.size() < 9 || bind.substr(bind.size() - 2) != ":0") {
+    return {};
+  }
+  return bind.substr(6, bind.size() - 8);
+}
+
+// Binds `socket` to a random free port of `host` below the ephemeral range. Bind-and-retry in
+// this process: no other process can take the port between the check and the bind.
+void BindAnyPort(zmq::socket_t& socket, const std::string& host) {
+  int low = 32768;
+  std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range");
+  range >> low;
+  int first = 10000, last = std::max(first + 100, low - 1);
+  std::mt19937 rng(std::random_device{}());
+  for (int attempt = 0; attempt < 500; ++attempt) {
+    int port = std::uniform_int_distribution<int>(first, last)(rng);
+    try {
+      socket.bind("tcp://" + host + ":" + std::to_string(port));
+      return;
+    } catch (const zmq::error_t& e) {
+      if (e.num() != EADDRINUSE) throw;
+    }
+  }
+  socket.bind("tcp://" + host + ":*");  // everything below was taken: let the kernel choose
+}
 
 }  // namespace
 
@@ -26,16 +56,19 @@ std::string Broker::Start() {
   frontend_->set(zmq::sockopt::sndhwm, 200'000);
   frontend_->set(zmq::sockopt::rcvhwm, 200'000);
   // A memory guard only: sizes are checked and refused (and counted) below this.
-  frontend_->set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(config_.max_body_bytes * 4));
-  std::string bind = config_.bind;
-  if (bind.size() > 2 && bind.substr(bind.size() - 2) == ":0") {
-    bind = bind.substr(0, bind.size() - 1) + "*";  // ZeroMQ's spelling of "any free port"
+  frontend_->set(zmq::sockopt::maxmsgsize,
+                 static_cast<int64_t>(config_.max_body_bytes * 4 + wire::kMaxHeaderBytes));
+  std::string host = AnyPortHost(config_.bind);
+  if (!host.empty()) {
+    BindAnyPort(*frontend_, host);
+  } else {
+    frontend_->bind(config_.bind);
   }
-  frontend_->bind(bind);
   std::string endpoint = frontend_->get(zmq::sockopt::last_endpoint);
   if (!config_.upstream.empty()) ConnectUpstream(MonotonicMs());
-  log_.info("broker {} listening on {}{}", config_.id, endpoint,
-            config_.upstream.empty() ? "" : ", upstream " + config_.upstream);
+  log_.info("broker {} listening on {}{} (protocol {})", config_.id, endpoint,
+            config_.upstream.empty() ? "" : ", upstream " + config_.upstream,
+            schema::PROTOCOL_VERSION);
   return endpoint;
 }
 
@@ -68,19 +101,19 @@ void Broker::Turn(int64_t poll_ms) {
   int64_t mono = MonotonicMs();
   poll_ms = std::clamp<int64_t>(next_heartbeat_ - mono, 0, poll_ms);
   zmq::poll(items, upstream_ ? 2 : 1, std::chrono::milliseconds(poll_ms));
-  std::vector<zmq::message_t> parts;
-  bool too_many = false;
+  std::string identity;
+  zmq::message_t frame;
+  size_t parts = 0;
   if (items[0].revents & ZMQ_POLLIN) {
-    for (int i = 0; i < 10'000 && wire::RecvAll(*frontend_, parts, true, kMaxParts, &too_many);
+    for (int i = 0; i < kMaxDrain && wire::RecvRouted(*frontend_, &identity, frame, true, &parts);
          ++i) {
-      OnFrontend(parts, too_many);
+      OnFrontend(identity, frame, parts);
     }
   }
   if (upstream_ && (items[1].revents & ZMQ_POLLIN)) {
-    for (int i = 0; i < 10'000 && wire::RecvAll(*upstream_, parts, true, kMaxParts, &too_many);
-         ++i) {
+    for (int i = 0; i < kMaxDrain && wire::RecvFrame(*upstream_, frame, true, &parts); ++i) {
       upstream_heard_ = MonotonicMs();
-      OnUpstream(parts, too_many);
+      OnUpstream(frame, parts);
     }
   }
   mono = MonotonicMs();
@@ -109,26 +142,58 @@ void Broker::Refuse(const std::string& identity, wire::NackCode code, const std:
 }
 
 void Broker::Reply(const std::string& identity, const wire::Header& h) {
-  if (!wire::SendParts(*frontend_, {identity, wire::EncodeHeader(h)})) {
+  if (!wire::SendRouted(*frontend_, identity, wire::EncodeFrame(h))) {
     log_.debug("peer {} went away before a {}", ToHex(identity), wire::CommandName(h.command));
   }
 }
 
-void Broker::Register(const std::string& identity, const std::string& node_id) {
+bool Broker::HolderAlive(const Route& route, int64_t mono) {
+  auto peer = peers_.find(route.identity);
+  if (peer == peers_.end()) return false;
+  if (mono - peer->second.last_heard > config_.heartbeat_interval_ms * config_.heartbeat_liveness) {
+    return false;
+  }
+  // A killed node's connection is closed by its kernel: a frame to it fails at once.
+  wire::Header beat;
+  beat.command = wire::Command::HEARTBEAT;
+  beat.source = config_.id;
+  bool gone = false;
+  (void)wire::SendRouted(*frontend_, route.identity, wire::EncodeFrame(beat), &gone);
+  return !gone;
+}
+
+bool Broker::Register(const std::string& identity, const wire::Header& hello, int64_t mono) {
+  const std::string& node_id = hello.source;
   auto it = routes_.find(node_id);
-  if (it != routes_.end() && it->second != identity) {
-    log_.info("node {} re-registered from a new connection", node_id);
-    auto old = peers_.find(it->second);
+  if (it != routes_.end() && it->second.identity != identity) {
+    Route& holder = it->second;
+    bool same_process = hello.nonce != 0 && hello.nonce == holder.nonce;
+    if (!same_process && HolderAlive(holder, mono)) {
+      ++stats_.id_in_use;
+      Refuse(identity, wire::NackCode::ID_IN_USE,
+             "node id " + node_id + " is held by another live process (incarnation " +
+                 std::to_string(holder.incarnation) + ", registered " +
+                 std::to_string((mono - holder.since) / 1000) + " s ago); this one (incarnation " +
+                 std::to_string(hello.incarnation) + ") is refused until that one stops",
+             &hello);
+      return false;
+    }
+    log_.info("node {} (incarnation {}) registered from a new connection; the old one {}", node_id,
+              hello.incarnation, same_process ? "was the same process" : "is gone");
+    auto old = peers_.find(holder.identity);
     if (old != peers_.end()) {
       old->second.node_ids.erase(node_id);
       if (old->second.node_ids.empty()) peers_.erase(old);
     }
   } else if (it == routes_.end()) {
-    log_.info("node {} registered", node_id);
+    log_.info("node {} registered (incarnation {})", node_id, hello.incarnation);
   }
-  routes_[node_id] = identity;
+  Route& route = routes_[node_id];
+  route = Route{identity, hello.incarnation, hello.nonce,
+                it != routes_.end() && it->second.identity == identity ? route.since : mono};
   peers_[identity].node_ids.insert(node_id);
-  if (upstream_) UpstreamHello(node_id);
+  if (upstream_) UpstreamHello(node_id, route);
+  return true;
 }
 
 void Broker::DropPeer(const std::string& identity, const char* why) {
@@ -136,7 +201,7 @@ void Broker::DropPeer(const std::string& identity, const char* why) {
   if (it == peers_.end()) return;
   for (auto& id : it->second.node_ids) {
     auto r = routes_.find(id);
-    if (r != routes_.end() && r->second == identity) routes_.erase(r);
+    if (r != routes_.end() && r->second.identity == identity) routes_.erase(r);
     log_.info("node {} dropped: {}", id, why);
   }
   peers_.erase(it);
@@ -162,42 +227,41 @@ void Broker::Sweep(int64_t mono) {
   }
 }
 
-void Broker::OnFrontend(std::vector<zmq::message_t>& parts, bool too_many) {
-  std::string identity(wire::View(parts[0]));
-  if (too_many || parts.size() < 2 || parts.size() > 3) {
+void Broker::OnHello(const std::string& identity, const wire::Header& h, int64_t mono) {
+  if (!IsDivisionCode(h.source)) {
     return Refuse(identity, wire::NackCode::PROTOCOL,
-                  "expected 1 or 2 frames after the identity, got " +
-                      (too_many ? std::string("more") : std::to_string(parts.size() - 1)),
+                  "HELLO names '" + h.source + "', not a six-digit node id", &h);
+  }
+  if (!Register(identity, h, mono)) return;
+  peers_[identity].last_heard = mono;
+  wire::Header w;
+  w.command = wire::Command::WELCOME;
+  w.source = config_.id;
+  w.destination = h.source;
+  Reply(identity, w);
+}
+
+void Broker::OnFrontend(const std::string& identity, zmq::message_t& frame, size_t parts) {
+  if (parts != 1) {
+    return Refuse(identity, wire::NackCode::PROTOCOL,
+                  "protocol " + std::to_string(schema::PROTOCOL_VERSION) +
+                      " sends one frame per message; got " + std::to_string(parts) +
+                      " (a peer of protocol 1?)",
                   nullptr);
   }
-  if (parts.size() == 3 && parts[2].size() > config_.max_body_bytes) {
-    return Refuse(identity, wire::NackCode::TOO_LARGE,
-                  "body of " + std::to_string(parts[2].size()) + " bytes exceeds " +
-                      std::to_string(config_.max_body_bytes),
-                  nullptr);
+  auto parsed = wire::ParseFrame(wire::View(frame), config_.max_body_bytes);
+  if (!parsed.header) {
+    return Refuse(identity, parsed.error.code, parsed.error.reason,
+                  parsed.about ? &*parsed.about : nullptr);
   }
-  auto parsed = wire::ParseHeader(wire::View(parts[1]));
-  if (!parsed.header) return Refuse(identity, parsed.error.code, parsed.error.reason, nullptr);
   const wire::Header& h = *parsed.header;
   int64_t mono = MonotonicMs();
   auto peer = peers_.find(identity);
   if (peer != peers_.end()) peer->second.last_heard = mono;
 
   switch (h.command) {
-    case wire::Command::HELLO: {
-      if (!IsDivisionCode(h.source)) {
-        return Refuse(identity, wire::NackCode::PROTOCOL,
-                      "HELLO names '" + h.source + "', not a six-digit node id", &h);
-      }
-      Register(identity, h.source);
-      peers_[identity].last_heard = mono;
-      wire::Header w;
-      w.command = wire::Command::WELCOME;
-      w.source = config_.id;
-      w.destination = h.source;
-      Reply(identity, w);
-      return;
-    }
+    case wire::Command::HELLO:
+      return OnHello(identity, h, mono);
     case wire::Command::HEARTBEAT: {
       if (peer == peers_.end()) {
         return Refuse(identity, wire::NackCode::NOT_REGISTERED, "say HELLO first", &h);
@@ -226,12 +290,7 @@ void Broker::OnFrontend(std::vector<zmq::message_t>& parts, bool too_many) {
         return Refuse(identity, wire::NackCode::PROTOCOL,
                       "source '" + h.source + "' is not registered on this connection", &h);
       }
-      if ((h.command == wire::Command::DELIVER) != (parts.size() == 3)) {
-        return Refuse(identity, wire::NackCode::PROTOCOL,
-                      std::string(wire::CommandName(h.command)) + " with the wrong frame count",
-                      &h);
-      }
-      Relay(h, parts, 1, identity);
+      Relay(h, frame, identity);
       return;
     }
     case wire::Command::WELCOME:
@@ -239,37 +298,22 @@ void Broker::OnFrontend(std::vector<zmq::message_t>& parts, bool too_many) {
       return Refuse(identity, wire::NackCode::PROTOCOL,
                     std::string(wire::CommandName(h.command)) + " is not for a broker", &h);
   }
+  Refuse(identity, wire::NackCode::PROTOCOL, "unknown command", &h);
 }
 
-void Broker::Relay(const wire::Header& h, std::vector<zmq::message_t>& parts, size_t first,
-                   const std::string& from_identity) {
+void Broker::Relay(const wire::Header& h, zmq::message_t& frame, const std::string& from_identity) {
   auto route = routes_.find(h.destination);
   if (route != routes_.end()) {
-    std::string to = route->second;
-    try {
-      bool ok = frontend_
-                    ->send(zmq::const_buffer(to.data(), to.size()),
-                           zmq::send_flags::sndmore | zmq::send_flags::dontwait)
-                    .has_value();
-      if (ok) {
-        for (size_t i = first; i < parts.size(); ++i) {
-          auto flags = i + 1 < parts.size() ? zmq::send_flags::sndmore : zmq::send_flags::none;
-          (void)frontend_->send(parts[i], flags);
-        }
-        ++stats_.relayed;
-        return;
-      }
-    } catch (const zmq::error_t& e) {
-      if (e.num() != EHOSTUNREACH) throw;
-      DropPeer(to, "connection gone");
+    std::string to = route->second.identity;
+    bool gone = false;
+    if (wire::SendRouted(*frontend_, to, frame, &gone)) {
+      ++stats_.relayed;
+      return;
     }
+    if (gone) DropPeer(to, "connection gone");
     // Would block (peer too slow) or gone: the sender retries later either way.
   } else if (upstream_ && !from_identity.empty()) {
-    for (size_t i = first; i < parts.size(); ++i) {
-      auto flags = (i + 1 < parts.size() ? zmq::send_flags::sndmore : zmq::send_flags::none) |
-                   zmq::send_flags::dontwait;
-      if (!upstream_->send(parts[i], flags)) break;
-    }
+    (void)wire::SendFrame(*upstream_, frame);
     ++stats_.upstream_relayed;
     return;
   }
@@ -298,27 +342,29 @@ void Broker::ConnectUpstream(int64_t mono) {
   upstream_->set(zmq::sockopt::rcvhwm, 200'000);
   upstream_->connect(config_.upstream);
   upstream_heard_ = mono;
-  for (auto& [node_id, identity] : routes_) UpstreamHello(node_id);
+  for (auto& [node_id, route] : routes_) UpstreamHello(node_id, route);
 }
 
-void Broker::UpstreamHello(const std::string& node_id) {
+void Broker::UpstreamHello(const std::string& node_id, const Route& route) {
   wire::Header h;
   h.command = wire::Command::HELLO;
   h.source = node_id;
+  h.incarnation = route.incarnation;
+  h.nonce = route.nonce;
   SendUpstream(h);
 }
 
 void Broker::SendUpstream(const wire::Header& h) {
-  if (upstream_) (void)wire::SendParts(*upstream_, {wire::EncodeHeader(h)});
+  if (upstream_) (void)wire::SendFrame(*upstream_, wire::EncodeFrame(h));
 }
 
-void Broker::OnUpstream(std::vector<zmq::message_t>& parts, bool too_many) {
-  if (too_many || parts.empty() || parts.size() > 2) {
+void Broker::OnUpstream(zmq::message_t& frame, size_t parts) {
+  if (parts != 1) {
     ++stats_.refused;
-    log_.warn("refused a frame from upstream: {} frames", parts.size());
+    log_.warn("refused a message of {} frames from upstream", parts);
     return;
   }
-  auto parsed = wire::ParseHeader(wire::View(parts[0]));
+  auto parsed = wire::ParseFrame(wire::View(frame), config_.max_body_bytes);
   if (!parsed.header) {
     ++stats_.refused;
     log_.warn("refused a frame from upstream: {}", parsed.error.reason);
@@ -331,18 +377,22 @@ void Broker::OnUpstream(std::vector<zmq::message_t>& parts, bool too_many) {
       return;
     case wire::Command::NACK:
       if (h.code == wire::NackCode::NOT_REGISTERED && routes_.count(h.destination) == 0) {
-        for (auto& [node_id, identity] : routes_) UpstreamHello(node_id);
+        for (auto& [node_id, route] : routes_) UpstreamHello(node_id, route);
+        return;
+      }
+      if (h.code == wire::NackCode::ID_IN_USE && !IsDivisionCode(h.source)) {
+        ++stats_.id_in_use;
+        log_.error("upstream broker refused node {}: {}", h.destination, h.reason);
         return;
       }
       [[fallthrough]];
     case wire::Command::DELIVER:
     case wire::Command::ACK:
-      Relay(h, parts, 0, std::string());
+      Relay(h, frame, std::string());
       return;
     case wire::Command::UNREACHABLE: {
       auto route = routes_.find(h.source);
-      if (route != routes_.end())
-        (void)wire::SendParts(*frontend_, {route->second, wire::View(parts[0])});
+      if (route != routes_.end()) (void)wire::SendRouted(*frontend_, route->second.identity, frame);
       return;
     }
     default:

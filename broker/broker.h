@@ -7,6 +7,15 @@
 // UNREACHABLE. Peers silent for `liveness` heartbeat intervals are dropped. Malformed, oversized
 // or unregistered frames are refused with a NACK, counted and logged; the broker keeps serving.
 //
+// One node id, one process: the first live registration of an id holds it. A HELLO for a held
+// id from another connection takes the route only when it comes from the same process (its
+// `nonce`, e.g. after the node recreated its socket) or when the holder is gone (its connection
+// closed, which the broker learns at once when a killed node's socket closes, or it has been
+// silent for `liveness` intervals). Otherwise it is refused with NACK idInUse, naming the
+// holder's incarnation, and counted; the holder keeps the route. A restarted node therefore
+// takes its id back at once, while a second live copy (a restored backup, a data directory
+// started twice) can never steal the route and acknowledge the other's traffic.
+//
 // Single-threaded: Run() owns both sockets. Borrows the context and logger.
 
 #include <spdlog/logger.h>
@@ -39,7 +48,10 @@ class Broker {
   Broker(const Broker&) = delete;
   Broker& operator=(const Broker&) = delete;
 
-  // Binds (and connects upstream). Returns the endpoint actually bound (port 0 resolved).
+  // Binds (and connects upstream). Returns the endpoint actually bound. Port 0 means any free
+  // port: the broker binds a random one below the kernel's ephemeral range, trying another when
+  // one is taken (a port in the ephemeral range could be handed to a reconnecting node's own
+  // outgoing connection, and a restarted broker could not bind it again).
   std::string Start();
   void Run(const std::atomic<bool>& stop);
   wire::BrokerStats Stats() const;
@@ -49,21 +61,29 @@ class Broker {
     int64_t last_heard = 0;
     std::set<std::string> node_ids;
   };
+  struct Route {
+    std::string identity;  // the connection that holds the id
+    uint64_t incarnation = 0;
+    uint64_t nonce = 0;
+    int64_t since = 0;  // monotonic ms of the registration
+  };
 
   void Turn(int64_t poll_ms);
-  void OnFrontend(std::vector<zmq::message_t>& parts, bool too_many);
-  void OnUpstream(std::vector<zmq::message_t>& parts, bool too_many);
-  // Relays a node-to-node frame. `from_identity` is empty when it came from upstream.
-  void Relay(const wire::Header& h, std::vector<zmq::message_t>& frames, size_t first,
-             const std::string& from_identity);
+  void OnFrontend(const std::string& identity, zmq::message_t& frame, size_t parts);
+  void OnUpstream(zmq::message_t& frame, size_t parts);
+  void OnHello(const std::string& identity, const wire::Header& h, int64_t mono);
+  // Relays a node-to-node frame as it came. `from_identity` is empty when it came from upstream.
+  void Relay(const wire::Header& h, zmq::message_t& frame, const std::string& from_identity);
   void Refuse(const std::string& identity, wire::NackCode code, const std::string& reason,
               const wire::Header* h);
   void Reply(const std::string& identity, const wire::Header& h);
-  void Register(const std::string& identity, const std::string& node_id);
+  // False (and the HELLO refused) when another live connection holds the id.
+  bool Register(const std::string& identity, const wire::Header& hello, int64_t mono);
+  bool HolderAlive(const Route& route, int64_t mono);
   void DropPeer(const std::string& identity, const char* why);
   void Sweep(int64_t mono);
   void ConnectUpstream(int64_t mono);
-  void UpstreamHello(const std::string& node_id);
+  void UpstreamHello(const std::string& node_id, const Route& route);
   void SendUpstream(const wire::Header& h);
 
   BrokerConfig config_;
@@ -71,8 +91,8 @@ class Broker {
   spdlog::logger& log_;
   std::unique_ptr<zmq::socket_t> frontend_;
   std::unique_ptr<zmq::socket_t> upstream_;
-  std::map<std::string, Peer> peers_;          // routing identity -> peer
-  std::map<std::string, std::string> routes_;  // node id -> routing identity
+  std::map<std::string, Peer> peers_;    // routing identity -> peer
+  std::map<std::string, Route> routes_;  // node id -> who holds it
   wire::BrokerStats stats_;
   int64_t upstream_heard_ = 0;
   int64_t next_heartbeat_ = 0;

@@ -1,16 +1,18 @@
-# The routing header: the first frame of every ZeroMQ message between nodes and brokers.
-# The broker reads this and nothing else. A DELIVER carries the envelope as a second frame.
+# The routing header: the start of every ZeroMQ message between nodes and brokers.
+# Protocol 2: every message is ONE ZeroMQ frame, this header as a flat Cap'n Proto message (its
+# segment table says where it ends) followed, for a DELIVER, by the envelope bytes. The broker
+# reads the header and nothing else. No multipart on the wire (libzmq #3485).
 @0xfb44db51bd8cb44d;
 
 $import "/capnp/c++.capnp".namespace("zhuji::schema");
 
 const protocolTag :UInt32 = 0x5a484a49;  # "ZHJI"
-const protocolVersion :UInt16 = 1;
+const protocolVersion :UInt16 = 2;
 
 enum Command {
   hello @0;        # node → broker: register `source` (a broker registers each node it serves)
   welcome @1;      # broker → node: registration accepted
-  deliver @2;      # envelope frame follows; `seq` = the envelope's link sequence
+  deliver @2;      # the envelope follows the header in the frame; `seq` = its link sequence
   ack @3;          # receiver → origin: every envelope up to `seq` is durable
   nack @4;         # refused: `code` and `reason` say why; `seq` = next expected for a gap
   unreachable @5;  # broker → sender: `destination` has no route now
@@ -25,6 +27,7 @@ enum NackCode {
   notRegistered @3;  # broker: say HELLO first
   tooLarge @4;
   protocol @5;       # wrong tag, version or command
+  idInUse @6;        # broker: another live process holds this node id; `reason` says which
 }
 
 struct BrokerStats {
@@ -36,6 +39,7 @@ struct BrokerStats {
   refused @5 :UInt64;      # malformed, wrong tag or version, oversized, unregistered
   upstreamUp @6 :Bool;
   upstreamRelayed @7 :UInt64;
+  idInUse @8 :UInt64;      # HELLOs refused because a live process holds the id
 }
 
 struct Header {
@@ -49,4 +53,6 @@ struct Header {
   code @7 :NackCode;
   reason @8 :Text;
   brokerStats @9 :BrokerStats;
+  incarnation @10 :UInt64;  # HELLO: the node's start count, kept in its store (see broker.h)
+  nonce @11 :UInt64;        # HELLO: random per process: a reconnect is told from a rival
 }

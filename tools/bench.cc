@@ -168,26 +168,25 @@ Result BestCase(const std::string& dir, uint64_t count, size_t size, uint32_t wi
 
   std::thread receiver([&] {
     store::Env env({dir + "/best-case", 1ull << 30, false});
-    std::vector<zmq::message_t> parts;
     uint64_t stored = 0;
     while (!stop.load()) {
       zmq::pollitem_t item{router.handle(), 0, ZMQ_POLLIN, 0};
       zmq::poll(&item, 1, std::chrono::milliseconds(50));
       if (!(item.revents & ZMQ_POLLIN)) continue;
-      std::vector<std::vector<zmq::message_t>> got;
-      bool too_many = false;
-      while (got.size() < batch && wire::RecvAll(router, parts, true, 3, &too_many)) {
-        got.push_back(std::move(parts));
-      }
+      std::vector<zmq::message_t> got;
       std::string peer;
+      size_t parts = 0;
+      zmq::message_t frame;
+      while (got.size() < batch && wire::RecvRouted(router, &peer, frame, true, &parts)) {
+        got.push_back(std::move(frame));
+      }
       env.Write([&](store::Txn& t) {
         uint64_t n = stored;
-        for (auto& g : got) t.Put("inbox", EncodeBe64(++n), wire::View(g[1]));
+        for (auto& g : got) t.Put("inbox", EncodeBe64(++n), wire::View(g));
       });
       stored += got.size();
-      peer = std::string(wire::View(got.back()[0]));
       std::string ack = EncodeBe64(stored);
-      wire::SendParts(router, {peer, ack});
+      wire::SendRouted(router, peer, ack);
     }
   });
 

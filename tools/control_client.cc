@@ -70,14 +70,14 @@ std::optional<wire::BrokerStats> QueryBrokerStats(zmq::context_t& ctx, const std
   s.connect(endpoint);
   wire::Header h;
   h.command = wire::Command::STATS;
-  std::string bytes = wire::EncodeHeader(h);
+  std::string bytes = wire::EncodeFrame(h);
   s.send(zmq::buffer(bytes), zmq::send_flags::none);
   zmq::pollitem_t item{s.handle(), 0, ZMQ_POLLIN, 0};
   zmq::poll(&item, 1, std::chrono::milliseconds(timeout_ms));
   if (!(item.revents & ZMQ_POLLIN)) return std::nullopt;
   zmq::message_t reply;
   (void)s.recv(reply, zmq::recv_flags::none);
-  auto parsed = wire::ParseHeader(wire::View(reply));
+  auto parsed = wire::ParseFrame(wire::View(reply), 0);
   if (!parsed.header || !parsed.header->stats) return std::nullopt;
   return parsed.header->stats;
 }

@@ -52,7 +52,7 @@ int Date::iso_weekday() const {
 
 std::string Date::ToString() const {
   auto c = CivilFromDays(days);
-  char buf[16];
+  char buf[32];  // room for any int year: GCC's -Wformat-truncation checks the whole range
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", c.y, c.m, c.d);
   return buf;
 }

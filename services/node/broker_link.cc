@@ -8,11 +8,18 @@
 
 namespace zhuji::node {
 
+namespace {
+constexpr int64_t kRefusedRetryMs = 3000;  // HELLO again after the broker refused our id
+}  // namespace
+
 BrokerLink::BrokerLink(zmq::context_t& ctx, std::string endpoint, std::string node_id,
-                       const TransportConfig& config, spdlog::logger& log)
+                       uint64_t incarnation, uint64_t nonce, const TransportConfig& config,
+                       spdlog::logger& log)
     : ctx_(ctx),
       endpoint_(std::move(endpoint)),
       node_id_(std::move(node_id)),
+      incarnation_(incarnation),
+      nonce_(nonce),
       config_(config),
       log_(log) {}
 
@@ -40,15 +47,27 @@ void BrokerLink::SayHello() {
   wire::Header h;
   h.command = wire::Command::HELLO;
   h.source = node_id_;
-  Send(wire::EncodeHeader(h));
+  h.incarnation = incarnation_;
+  h.nonce = nonce_;
+  Send(h);
 }
 
 bool BrokerLink::Welcomed(int64_t mono_now) {
   Heard(mono_now);
   bool was_down = !up_;
   SetUp(true);
+  if (!refusal_.empty()) log_.info("broker {} now accepts node id {}", endpoint_, node_id_);
+  refusal_.clear();
   if (was_down) log_.info("link to broker {} is up", endpoint_);
   return was_down;
+}
+
+void BrokerLink::RefusedId(int64_t mono_now, const std::string& reason) {
+  Heard(mono_now);
+  if (refusal_ != reason) log_.error("broker {} refused this node: {}", endpoint_, reason);
+  refusal_ = reason;
+  SetUp(false);
+  next_heartbeat_ = mono_now + kRefusedRetryMs;
 }
 
 void BrokerLink::Reregister(int64_t mono_now) {
@@ -59,7 +78,9 @@ void BrokerLink::Reregister(int64_t mono_now) {
 }
 
 bool BrokerLink::Tick(int64_t mono_now) {
-  if (mono_now - last_heard_ > config_.heartbeat_interval_ms * config_.heartbeat_liveness) {
+  int64_t silence = config_.heartbeat_interval_ms * config_.heartbeat_liveness;
+  if (!refusal_.empty()) silence += kRefusedRetryMs;  // it answered; we wait before asking again
+  if (mono_now - last_heard_ > silence) {
     if (up_)
       log_.warn("link to broker {} is dead (silent for {} ms); reconnecting", endpoint_,
                 mono_now - last_heard_);
@@ -71,7 +92,7 @@ bool BrokerLink::Tick(int64_t mono_now) {
       wire::Header h;
       h.command = wire::Command::HEARTBEAT;
       h.source = node_id_;
-      Send(wire::EncodeHeader(h));
+      Send(h);
       next_heartbeat_ = mono_now + config_.heartbeat_interval_ms;
     } else {
       SayHello();  // until welcomed, ask again soon: the first HELLO may precede the connection
@@ -81,9 +102,13 @@ bool BrokerLink::Tick(int64_t mono_now) {
   return false;
 }
 
-bool BrokerLink::Send(std::string_view header, std::string_view body) {
-  if (body.empty()) return wire::SendParts(*socket_, {header});
-  return wire::SendParts(*socket_, {header, body});
+bool BrokerLink::Send(const wire::Header& header, std::string_view body) {
+  std::string head = wire::EncodeHeader(header);
+  zmq::message_t frame(head.size() + body.size());
+  auto* out = static_cast<char*>(frame.data());
+  std::copy(head.begin(), head.end(), out);
+  std::copy(body.begin(), body.end(), out + head.size());
+  return wire::SendFrame(*socket_, frame);
 }
 
 }  // namespace zhuji::node

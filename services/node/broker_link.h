@@ -15,13 +15,16 @@
 #include <zmq.hpp>
 
 #include "services/node/config.h"
+#include "services/wire/header.h"
 
 namespace zhuji::node {
 
 class BrokerLink {
  public:
-  BrokerLink(zmq::context_t& ctx, std::string endpoint, std::string node_id,
-             const TransportConfig& config, spdlog::logger& log);
+  // `incarnation` counts the node's starts (kept in its store); `nonce` is random per process.
+  // Both go with every HELLO so the broker can tell a reconnect or a restart from a rival.
+  BrokerLink(zmq::context_t& ctx, std::string endpoint, std::string node_id, uint64_t incarnation,
+             uint64_t nonce, const TransportConfig& config, spdlog::logger& log);
   BrokerLink(const BrokerLink&) = delete;
   BrokerLink& operator=(const BrokerLink&) = delete;
 
@@ -35,13 +38,18 @@ class BrokerLink {
   bool Welcomed(int64_t mono_now);
   // The broker forgot us (restarted): say HELLO again. The link counts as down until WELCOME.
   void Reregister(int64_t mono_now);
+  // The broker refused our HELLO: another live process holds this node id. The link stays
+  // down; HELLO is tried again every few seconds, and the reason is kept for `zhuji status`.
+  void RefusedId(int64_t mono_now, const std::string& reason);
+  const std::string& refusal() const { return refusal_; }
 
   // Heartbeats and liveness. Returns true if the link just died and was recreated.
   bool Tick(int64_t mono_now);
   int64_t NextTick() const { return next_heartbeat_; }
 
-  // Sends a header (and optional body). False if it could not be queued now.
-  bool Send(std::string_view header, std::string_view body = {});
+  // Sends one frame: the header, then `body` (a DELIVER's envelope). False if it could not be
+  // queued now.
+  bool Send(const wire::Header& header, std::string_view body = {});
 
   bool up() const { return up_; }
   const std::string& endpoint() const { return endpoint_; }
@@ -53,6 +61,8 @@ class BrokerLink {
   zmq::context_t& ctx_;
   std::string endpoint_;
   std::string node_id_;
+  uint64_t incarnation_;
+  uint64_t nonce_;
   TransportConfig config_;
   spdlog::logger& log_;
   std::unique_ptr<zmq::socket_t> socket_;
@@ -60,6 +70,7 @@ class BrokerLink {
   int64_t last_heard_ = 0;
   int64_t next_heartbeat_ = 0;
   int64_t last_change_wall_ = 0;
+  std::string refusal_;  // why the broker refused our HELLO, until it welcomes us
 };
 
 }  // namespace zhuji::node

@@ -186,8 +186,8 @@ NodeConfig ParseNodeConfig(const std::string& text, const std::string& source) {
       }
       if (authority.empty() || authority == "none") {
         o.authority = {false, workflows::SecrecyLevel::kMimi};
-      } else if (auto level = workflows::ParseLevel(authority)) {
-        o.authority = {true, *level};
+      } else if (auto secrecy = workflows::ParseLevel(authority)) {
+        o.authority = {true, *secrecy};
       } else {
         orr.Fail("authority", "must be none, 秘密, 机密 or 绝密, not '" + authority + "'");
       }

@@ -18,23 +18,27 @@ constexpr uint32_t kMaxSendCount = 1'000'000;
 }  // namespace
 
 void Node::ServeControl() {
-  std::vector<zmq::message_t> parts;
-  bool too_many = false;
+  std::string identity;
+  zmq::message_t request;
+  size_t parts = 0;
   for (int i = 0; i < 256; ++i) {
-    if (!wire::RecvAll(*control_, parts, true, 3, &too_many)) break;
-    std::string identity(wire::View(parts[0]));
-    if (too_many || parts.size() != 2) {
+    if (!wire::RecvRouted(*control_, &identity, request, true, &parts)) break;
+    if (parts != 1) {
       ++counters_.refused;
-      NoteError("refused a control request of " + std::to_string(parts.size()) + " frames");
+      std::string why = "a control request is one frame; got " + std::to_string(parts);
+      NoteError("refused a control request: " + why);
+      capnp::MallocMessageBuilder reply;
+      reply.initRoot<schema::ControlReply>().setError(why);
+      ReplyControl(identity, reply);
       continue;
     }
-    HandleControl(identity, wire::View(parts[1]));
+    HandleControl(identity, wire::View(request));
   }
 }
 
 void Node::ReplyControl(const std::string& identity, capnp::MessageBuilder& reply) {
   std::string bytes = ToBytes(reply);
-  if (!wire::SendParts(*control_, {identity, bytes})) {
+  if (!wire::SendRouted(*control_, identity, bytes)) {
     log_.debug("control client went away before its reply");
   }
 }

@@ -16,6 +16,7 @@
 #include "services/common/signals.h"
 #include "services/common/time_format.h"
 #include "services/node/config.h"
+#include "services/node/identity.h"
 #include "services/node/node.h"
 #include "services/node/topology.h"
 #include "services/store/store.h"
@@ -117,6 +118,14 @@ int main(int argc, char** argv) {
 
   zhuji::InstallStopSignals(&g_stop);
 
+  std::unique_ptr<zhuji::node::DataDirLock> lock;
+  try {
+    lock = std::make_unique<zhuji::node::DataDirLock>(config.data_dir);
+  } catch (const zhuji::node::IdentityError& e) {
+    log->critical("node {} cannot start: {}", config.node_id, e.what());
+    std::cerr << "zhuji-node: " << e.what() << "\n";
+    return 1;
+  }
   try {
     zhuji::store::Env env({config.data_dir + "/store", config.map_size_mb << 20, false});
     std::string cal_dir = config.calendar_dir.empty()
@@ -150,6 +159,10 @@ int main(int argc, char** argv) {
     }
     ctx.shutdown();
     ctx.close();
+  } catch (const zhuji::node::IdentityError& e) {
+    log->critical("node {} refuses to start: {}", config.node_id, e.what());
+    std::cerr << "zhuji-node: " << e.what() << "\n";
+    return 1;
   } catch (const std::exception& e) {
     log->critical("node {} stopped on error: {}", config.node_id, e.what());
     return 1;

@@ -11,6 +11,7 @@
 #include "services/common/capnp_io.h"
 #include "services/common/ids.h"
 #include "services/node/audit.h"
+#include "services/node/identity.h"
 #include "services/node/supervision.h"
 #include "services/wire/header.h"
 #include "services/wire/socket_util.h"
@@ -18,8 +19,10 @@
 namespace zhuji::node {
 
 namespace {
+std::string_view ToBytesView(const EnvelopeId& id) {
+  return {reinterpret_cast<const char*>(id.data()), id.size()};
+}
 constexpr int64_t kMaxPollMs = 100;  // the stop flag is checked at least this often
-constexpr size_t kMaxParts = 4;
 }  // namespace
 
 Node::Node(const NodeConfig& config, workflows::OrganDirectory directory, zmq::context_t& ctx,
@@ -43,6 +46,8 @@ Node::~Node() = default;
 
 void Node::Start() {
   started_at_ = clock_.NowMs();
+  uint64_t incarnation = ClaimStore(env_, config_.node_id, LevelName(config_.level));
+  uint64_t nonce = DecodeBe64(ToBytesView(NewEnvelopeId()).substr(0, 8)) | 1;  // this process
   {
     auto txn = env_.BeginRead();
     // Years published by the province since the files were installed override the files.
@@ -66,8 +71,8 @@ void Node::Start() {
   control_->bind(config_.control);
   int64_t mono = MonotonicMs();
   for (const auto& endpoint : config_.brokers) {
-    links_.push_back(
-        std::make_unique<BrokerLink>(ctx_, endpoint, config_.node_id, config_.transport, log_));
+    links_.push_back(std::make_unique<BrokerLink>(ctx_, endpoint, config_.node_id, incarnation,
+                                                  nonce, config_.transport, log_));
     links_.back()->Connect(mono);
   }
   uint64_t pending = 0;
@@ -77,8 +82,11 @@ void Node::Start() {
         "[escalation] auto_review is on: TEST POLICY, every matter held here is forwarded or "
         "decided at once without a person");
   }
-  log_.info("node {} ({}, {}) serving; control {}; {} envelope(s) pending in the outbox",
-            config_.node_id, config_.name, LevelName(config_.level), config_.control, pending);
+  log_.info(
+      "node {} ({}, {}) serving, incarnation {}; control {}; {} envelope(s) pending in the "
+      "outbox",
+      config_.node_id, config_.name, LevelName(config_.level), incarnation, config_.control,
+      pending);
 }
 
 void Node::Run(const std::atomic<bool>& stop) {
@@ -111,12 +119,13 @@ void Node::Turn(int64_t poll_ms) {
     if (!(items[i].revents & ZMQ_POLLIN)) continue;
     while (budget > 0) {
       Incoming in{links_[i].get(), {}};
-      bool too_many = false;
-      if (!wire::RecvAll(links_[i]->socket(), in.parts, true, kMaxParts, &too_many)) break;
+      size_t parts = 0;
+      if (!wire::RecvFrame(links_[i]->socket(), in.frame, true, &parts)) break;
       links_[i]->Heard(MonotonicMs());
-      if (too_many) {
+      if (parts != 1) {
         ++counters_.refused;
-        NoteError("refused a message of more than " + std::to_string(kMaxParts) + " frames");
+        NoteError("refused a message of " + std::to_string(parts) + " frames from broker " +
+                  links_[i]->endpoint() + " (protocol 2 sends one)");
         continue;
       }
       batch.push_back(std::move(in));
@@ -149,7 +158,7 @@ void Node::RefuseFrame(BrokerLink* link, const std::string& to, wire::NackCode c
   h.code = code;
   h.reason = reason;
   h.message_id = message_id;
-  link->Send(wire::EncodeHeader(h));
+  link->Send(h);
 }
 
 void Node::ProcessBrokerBatch(std::vector<Incoming>& batch) {
@@ -164,10 +173,16 @@ void Node::ProcessBrokerBatch(std::vector<Incoming>& batch) {
   int64_t mono = MonotonicMs();
 
   for (auto& in : batch) {
-    auto parsed = wire::ParseHeader(wire::View(in.parts[0]));
+    auto parsed = wire::ParseFrame(wire::View(in.frame), config_.transport.max_envelope_bytes);
     if (!parsed.header) {
-      ++counters_.refused;
-      NoteError("refused a frame from broker " + in.link->endpoint() + ": " + parsed.error.reason);
+      if (parsed.about && parsed.about->command == wire::Command::DELIVER) {
+        RefuseFrame(in.link, parsed.about->source, parsed.error.code, parsed.error.reason,
+                    parsed.about->message_id);
+      } else {
+        ++counters_.refused;
+        NoteError("refused a frame from broker " + in.link->endpoint() + ": " +
+                  parsed.error.reason);
+      }
       continue;
     }
     auto& h = *parsed.header;
@@ -178,16 +193,12 @@ void Node::ProcessBrokerBatch(std::vector<Incoming>& batch) {
       case wire::Command::HEARTBEAT:
         break;
       case wire::Command::DELIVER:
-        if (in.parts.size() != 2) {
-          RefuseFrame(in.link, h.source, wire::NackCode::MALFORMED,
-                      "DELIVER needs exactly 2 frames, got " + std::to_string(in.parts.size()),
-                      h.message_id);
-        } else if (h.destination != config_.node_id) {
+        if (h.destination != config_.node_id) {
           RefuseFrame(in.link, h.source, wire::NackCode::WRONG_NODE,
                       "routed to " + config_.node_id + " but addressed to '" + h.destination + "'",
                       h.message_id);
         } else {
-          delivers.push_back({in.link, h.source, wire::View(in.parts[1])});
+          delivers.push_back({in.link, h.source, parsed.body});
         }
         break;
       case wire::Command::ACK:
@@ -196,6 +207,9 @@ void Node::ProcessBrokerBatch(std::vector<Incoming>& batch) {
       case wire::Command::NACK:
         if (h.code == wire::NackCode::NOT_REGISTERED) {
           in.link->Reregister(mono);
+        } else if (h.code == wire::NackCode::ID_IN_USE) {
+          in.link->RefusedId(mono, h.reason);
+          NoteError("broker " + in.link->endpoint() + " refused this node: " + h.reason);
         } else if (h.code == wire::NackCode::GAP) {
           if (h.seq > 0) acks[h.source] = std::max(acks[h.source], h.seq - 1);
           gaps[h.source] = h.seq;
@@ -287,7 +301,7 @@ void Node::ProcessBrokerBatch(std::vector<Incoming>& batch) {
     h.source = config_.node_id;
     h.destination = origin;
     h.seq = le.second - 1;
-    le.first->Send(wire::EncodeHeader(h));
+    le.first->Send(h);
   }
   for (auto& [origin, le] : gap_to) {
     if (ack_to.count(origin)) continue;  // the ACK already says where we are
@@ -298,7 +312,7 @@ void Node::ProcessBrokerBatch(std::vector<Incoming>& batch) {
     h.destination = origin;
     h.seq = le.second;
     h.reason = "out of order: expected #" + std::to_string(le.second);
-    le.first->Send(wire::EncodeHeader(h));
+    le.first->Send(h);
   }
 
   for (auto& [dest, seq] : acks) {
@@ -337,7 +351,7 @@ void Node::PumpOut() {
                       h.source = config_.node_id;
                       h.destination = r.destination;
                       h.seq = seq;
-                      if (!link->Send(wire::EncodeHeader(h), bytes)) {
+                      if (!link->Send(h, bytes)) {
                         blocked = true;
                         return;
                       }

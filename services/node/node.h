@@ -58,7 +58,7 @@ class Node {
  private:
   struct Incoming {
     BrokerLink* link;
-    std::vector<zmq::message_t> parts;
+    zmq::message_t frame;
   };
   struct Waiter {  // an operator waiting for an acknowledgement (send --wait)
     std::string identity;

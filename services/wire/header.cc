@@ -21,6 +21,8 @@ std::string EncodeHeader(const Header& h) {
   b.setSeq(h.seq);
   b.setCode(h.code);
   if (!h.reason.empty()) b.setReason(h.reason);
+  b.setIncarnation(h.incarnation);
+  b.setNonce(h.nonce);
   if (h.stats) {
     auto s = b.initBrokerStats();
     s.setBrokerId(h.stats->broker_id);
@@ -31,8 +33,15 @@ std::string EncodeHeader(const Header& h) {
     s.setRefused(h.stats->refused);
     s.setUpstreamUp(h.stats->upstream_up);
     s.setUpstreamRelayed(h.stats->upstream_relayed);
+    s.setIdInUse(h.stats->id_in_use);
   }
   return ToBytes(message);
+}
+
+std::string EncodeFrame(const Header& header, std::string_view body) {
+  std::string frame = EncodeHeader(header);
+  frame.append(body);
+  return frame;
 }
 
 namespace {
@@ -77,10 +86,12 @@ ParsedHeader ParseHeader(std::string_view bytes) {
     h.reason = r.getReason();
     if (r.hasBrokerStats()) {
       auto s = r.getBrokerStats();
-      h.stats = BrokerStats{s.getBrokerId(),   s.getPeers(),          s.getRoutes(),
-                            s.getRelayed(),    s.getUnreachable(),    s.getRefused(),
-                            s.getUpstreamUp(), s.getUpstreamRelayed()};
+      h.stats = BrokerStats{s.getBrokerId(),   s.getPeers(),           s.getRoutes(),
+                            s.getRelayed(),    s.getUnreachable(),     s.getRefused(),
+                            s.getUpstreamUp(), s.getUpstreamRelayed(), s.getIdInUse()};
     }
+    h.incarnation = r.getIncarnation();
+    h.nonce = r.getNonce();
     ParsedHeader p;
     p.header = std::move(h);
     return p;
@@ -89,6 +100,62 @@ ParsedHeader ParseHeader(std::string_view bytes) {
   } catch (const kj::Exception& e) {
     return Fail(NackCode::MALFORMED, "unreadable header: " + std::string(e.getDescription()));
   }
+}
+
+namespace {
+
+uint32_t Le32(std::string_view bytes, size_t at) {
+  auto b = reinterpret_cast<const unsigned char*>(bytes.data() + at);
+  return uint32_t{b[0]} | uint32_t{b[1]} << 8 | uint32_t{b[2]} << 16 | uint32_t{b[3]} << 24;
+}
+
+// The size in bytes of the flat Cap'n Proto message at the start of `frame`, from its segment
+// table, or 0 when the table is cut short or names more than a header can hold.
+size_t LeadingMessageBytes(std::string_view frame) {
+  if (frame.size() < 8) return 0;
+  uint64_t segments = uint64_t{Le32(frame, 0)} + 1;
+  if (segments > 16) return 0;
+  uint64_t table = (4 * (segments + 1) + 7) / 8 * 8;
+  if (frame.size() < table) return 0;
+  uint64_t words = 0;
+  for (uint64_t i = 0; i < segments; ++i) words += Le32(frame, 4 + 4 * i);
+  uint64_t total = table + words * 8;
+  return total <= kMaxHeaderBytes && total <= frame.size() ? total : 0;
+}
+
+}  // namespace
+
+ParsedFrame ParseFrame(std::string_view frame, size_t max_body_bytes) {
+  ParsedFrame f;
+  size_t header_bytes = LeadingMessageBytes(frame);
+  if (header_bytes == 0) {
+    f.error = {NackCode::MALFORMED, "frame of " + std::to_string(frame.size()) +
+                                        " bytes does not start with a routing header of at most " +
+                                        std::to_string(kMaxHeaderBytes) + " bytes"};
+    return f;
+  }
+  auto parsed = ParseHeader(frame.substr(0, header_bytes));
+  if (!parsed.header) {
+    f.error = parsed.error;
+    return f;
+  }
+  std::string_view body = frame.substr(header_bytes);
+  bool deliver = parsed.header->command == Command::DELIVER;
+  if (deliver && body.empty()) {
+    f.error = {NackCode::MALFORMED, "DELIVER without an envelope"};
+  } else if (!deliver && !body.empty()) {
+    f.error = {NackCode::PROTOCOL, std::string(CommandName(parsed.header->command)) + " with " +
+                                       std::to_string(body.size()) + " bytes after the header"};
+  } else if (body.size() > max_body_bytes) {
+    f.error = {NackCode::TOO_LARGE, "envelope of " + std::to_string(body.size()) +
+                                        " bytes exceeds " + std::to_string(max_body_bytes)};
+  } else {
+    f.header = std::move(parsed.header);
+    f.body = body;
+    return f;
+  }
+  f.about = std::move(parsed.header);  // readable: the refusal can be addressed
+  return f;
 }
 
 const char* CommandName(Command command) {

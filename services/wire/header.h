@@ -1,6 +1,10 @@
 #pragma once
 // The routing header (schemas/transport.capnp) as a plain value, and its checked encoding.
 // Shared by the broker and the node; knows nothing of workflows or stores.
+//
+// Protocol 2: a message is ONE ZeroMQ frame: the header as a flat Cap'n Proto message, whose
+// segment table says where it ends, then the body (a DELIVER's envelope; nothing otherwise).
+// EncodeFrame / ParseFrame are the only way frames are made and read.
 
 #include <cstdint>
 #include <optional>
@@ -14,7 +18,7 @@ namespace zhuji::wire {
 using Command = schema::Command;
 using NackCode = schema::NackCode;
 
-// Frames larger than this are refused before parsing (either frame of a message).
+// A header larger than this is refused before parsing.
 inline constexpr size_t kMaxHeaderBytes = 4 * 1024;
 inline constexpr size_t kDefaultMaxEnvelopeBytes = 4 * 1024 * 1024;
 
@@ -27,6 +31,7 @@ struct BrokerStats {
   uint64_t refused = 0;
   bool upstream_up = false;
   uint64_t upstream_relayed = 0;
+  uint64_t id_in_use = 0;
 };
 
 struct Header {
@@ -38,9 +43,14 @@ struct Header {
   NackCode code = NackCode::MALFORMED;
   std::string reason;
   std::optional<BrokerStats> stats;
+  uint64_t incarnation = 0;  // HELLO: the node's start count (kept in its store)
+  uint64_t nonce = 0;        // HELLO: random per process, so a reconnect is told from a rival
 };
 
+// The header alone (a message without a body). Tests use it to build malformed frames.
 std::string EncodeHeader(const Header& header);
+// One whole frame: the header, then `body` (an envelope for a DELIVER, else empty).
+std::string EncodeFrame(const Header& header, std::string_view body = {});
 
 // A header that failed its checks: the code to NACK with and a reason naming the problem.
 struct HeaderError {
@@ -55,6 +65,17 @@ struct ParsedHeader {
 
 // Checks size, Cap'n Proto well-formedness, protocol tag, version and command. Never throws.
 ParsedHeader ParseHeader(std::string_view bytes);
+
+struct ParsedFrame {
+  std::optional<Header> header;  // set on success
+  std::string_view body;         // views the frame: lives as long as it
+  HeaderError error;             // meaningful when !header
+  std::optional<Header> about;   // when !header but the header itself was readable
+};
+
+// Splits a frame into header and body and checks the header (ParseHeader), and that only a
+// DELIVER has a body and that it is at most `max_body_bytes`. Never throws.
+ParsedFrame ParseFrame(std::string_view frame, size_t max_body_bytes);
 
 const char* CommandName(Command command);
 

@@ -22,19 +22,23 @@ class RawPeer {
     s_.set(zmq::sockopt::linger, 0);
     s_.connect(endpoint);
   }
+  // One frame, as protocol 2 sends; several parts imitate a peer of protocol 1 (or a fuzzer).
   void Send(const std::vector<std::string>& parts) {
-    std::vector<std::string_view> views(parts.begin(), parts.end());
-    ASSERT_TRUE(wire::SendParts(s_, views, false));
+    for (size_t i = 0; i < parts.size(); ++i) {
+      auto more = i + 1 < parts.size() ? zmq::send_flags::sndmore : zmq::send_flags::none;
+      ASSERT_TRUE(s_.send(zmq::buffer(parts[i]), more));
+    }
   }
-  // The next header received within 5 s.
+  // The next header received within 20 s.
   std::optional<wire::Header> Next() {
     zmq::pollitem_t item{s_.handle(), 0, ZMQ_POLLIN, 0};
-    zmq::poll(&item, 1, std::chrono::milliseconds(5000));
+    zmq::poll(&item, 1, std::chrono::milliseconds(20'000));
     if (!(item.revents & ZMQ_POLLIN)) return std::nullopt;
-    std::vector<zmq::message_t> parts;
-    bool too_many = false;
-    wire::RecvAll(s_, parts, false, 4, &too_many);
-    return wire::ParseHeader(wire::View(parts[0])).header;
+    zmq::message_t frame;
+    size_t parts = 0;
+    wire::RecvFrame(s_, frame, false, &parts);
+    EXPECT_EQ(parts, 1u) << "protocol 2 sends one frame per message";
+    return wire::ParseFrame(wire::View(frame), 1 << 20).header;
   }
   std::optional<wire::Header> NextNack() {
     for (int i = 0; i < 10; ++i) {
@@ -49,14 +53,26 @@ class RawPeer {
   zmq::socket_t s_;
 };
 
-std::string HeaderBytes(wire::Command c, const std::string& source, const std::string& dest,
-                        uint64_t seq = 0) {
+// One frame: a header, then `body` (an envelope for a DELIVER).
+std::string FrameBytes(wire::Command c, const std::string& source, const std::string& dest,
+                       uint64_t seq = 0, const std::string& body = "") {
   wire::Header h;
   h.command = c;
   h.source = source;
   h.destination = dest;
   h.seq = seq;
-  return wire::EncodeHeader(h);
+  return wire::EncodeFrame(h, body);
+}
+
+// A HELLO as a node of protocol 1 would say it.
+std::string Protocol1Hello() {
+  capnp::MallocMessageBuilder m;
+  auto b = m.initRoot<schema::Header>();
+  b.setProtocol(schema::PROTOCOL_TAG);
+  b.setVersion(1);
+  b.setCommand(schema::Command::HELLO);
+  b.setSource("449999");
+  return ToBytes(m);
 }
 
 std::string Envelope(const std::string& origin, const std::string& dest, uint64_t seq,
@@ -83,7 +99,7 @@ TEST(Malformed, BrokerRefusesAndCountsBadFramesAndKeepsServing) {
   uint64_t refused_before = h.BrokerStatsOf(0).refused;
 
   RawPeer peer(h.ctx(), h.BrokerEndpoint(0));
-  std::string good = HeaderBytes(wire::Command::HELLO, "449999", "");
+  std::string good = FrameBytes(wire::Command::HELLO, "449999", "");
   struct Case {
     const char* what;
     std::vector<std::string> parts;
@@ -96,14 +112,20 @@ TEST(Malformed, BrokerRefusesAndCountsBadFramesAndKeepsServing) {
       {"truncated header", {good.substr(0, good.size() - 8)}, wire::NackCode::MALFORMED},
       {"wrong protocol tag", {wrong_tag}, wire::NackCode::PROTOCOL},
       {"oversized body",
-       {HeaderBytes(wire::Command::DELIVER, "449999", "440000", 1), std::string(100'000, 'x')},
+       {FrameBytes(wire::Command::DELIVER, "449999", "440000", 1, std::string(100'000, 'x'))},
        wire::NackCode::TOO_LARGE},
+      {"two frames (protocol 1)", {good, good}, wire::NackCode::PROTOCOL},
       {"too many frames", {good, good, good, good}, wire::NackCode::PROTOCOL},
+      {"protocol 1 header", {Protocol1Hello()}, wire::NackCode::PROTOCOL},
+      {"deliver without an envelope",
+       {FrameBytes(wire::Command::DELIVER, "449999", "440000", 1)},
+       wire::NackCode::MALFORMED},
+      {"hello with a body", {good + std::string(8, 'x')}, wire::NackCode::PROTOCOL},
       {"deliver before hello",
-       {HeaderBytes(wire::Command::DELIVER, "449999", "440000", 1), "x"},
+       {FrameBytes(wire::Command::DELIVER, "449999", "440000", 1, "x")},
        wire::NackCode::NOT_REGISTERED},
       {"hello with a bad id",
-       {HeaderBytes(wire::Command::HELLO, "not-a-code", "")},
+       {FrameBytes(wire::Command::HELLO, "not-a-code", "")},
        wire::NackCode::PROTOCOL},
   };
   for (auto& c : cases) {
@@ -131,7 +153,7 @@ TEST(Malformed, NodeRefusesAndCountsBadEnvelopesAndKeepsServing) {
   h.StartProvinceAndCounty("max_envelope_bytes = 16384");
 
   RawPeer fake(h.ctx(), h.BrokerEndpoint(0));
-  fake.Send({HeaderBytes(wire::Command::HELLO, "449999", "")});
+  fake.Send({FrameBytes(wire::Command::HELLO, "449999", "")});
   auto welcome = fake.Next();
   ASSERT_TRUE(welcome && welcome->command == wire::Command::WELCOME);
 
@@ -144,7 +166,7 @@ TEST(Malformed, NodeRefusesAndCountsBadEnvelopesAndKeepsServing) {
   std::vector<Case> cases = {
       {"garbage envelope", "garbage garbage garbage!", wire::NackCode::MALFORMED},
       {"truncated envelope", ok.substr(0, ok.size() - 16), wire::NackCode::MALFORMED},
-      {"wrong protocol in the body", HeaderBytes(wire::Command::HELLO, "449999", ""),
+      {"wrong protocol in the body", FrameBytes(wire::Command::HELLO, "449999", ""),
        wire::NackCode::MALFORMED},
       {"envelope for another node", Envelope("449999", "440100", 1, "x"),
        wire::NackCode::WRONG_NODE},
@@ -154,7 +176,7 @@ TEST(Malformed, NodeRefusesAndCountsBadEnvelopesAndKeepsServing) {
        wire::NackCode::TOO_LARGE},
   };
   for (auto& c : cases) {
-    fake.Send({HeaderBytes(wire::Command::DELIVER, "449999", "440000", 1), c.body});
+    fake.Send({FrameBytes(wire::Command::DELIVER, "449999", "440000", 1, c.body)});
     auto nack = fake.NextNack();
     ASSERT_TRUE(nack) << c.what << ": no NACK came back";
     EXPECT_EQ(nack->code, c.code) << c.what << ": " << nack->reason;
@@ -181,7 +203,7 @@ TEST(Malformed, NodeRefusesAndCountsBadEnvelopesAndKeepsServing) {
 
   // The real neighbour's notices and a well-formed one from the fake peer still arrive.
   h.Send("440106", "440000", "still-serving", 1);
-  fake.Send({HeaderBytes(wire::Command::DELIVER, "449999", "440000", 1), ok});
+  fake.Send({FrameBytes(wire::Command::DELIVER, "449999", "440000", 1, ok)});
   ASSERT_TRUE(Harness::WaitFor([&] { return h.Inbox("440000").size() == 2; }, seconds(20)));
 }
 

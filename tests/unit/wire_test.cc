@@ -102,5 +102,84 @@ TEST(CapnpIo, NamesTruncationInTheError) {
   }
 }
 
+// Protocol 2: one frame holds the header and, for a DELIVER, the envelope after it.
+TEST(Frame, SplitsHeaderAndEnvelope) {
+  Header h;
+  h.command = Command::DELIVER;
+  h.source = "440106";
+  h.destination = "440000";
+  h.seq = 7;
+  std::string envelope(1000, 'e');
+  std::string frame = EncodeFrame(h, envelope);
+  auto parsed = ParseFrame(frame, 4096);
+  ASSERT_TRUE(parsed.header) << parsed.error.reason;
+  EXPECT_EQ(parsed.header->seq, 7u);
+  EXPECT_EQ(parsed.body, envelope);
+}
+
+TEST(Frame, CarriesIncarnationAndNonceOfHello) {
+  Header h;
+  h.command = Command::HELLO;
+  h.source = "440106";
+  h.incarnation = 12;
+  h.nonce = 0xfeedbeefULL;
+  auto parsed = ParseFrame(EncodeFrame(h), 0);
+  ASSERT_TRUE(parsed.header) << parsed.error.reason;
+  EXPECT_EQ(parsed.header->incarnation, 12u);
+  EXPECT_EQ(parsed.header->nonce, 0xfeedbeefULL);
+}
+
+TEST(Frame, RefusesBodiesWhereNoneBelongAndOversizedOnes) {
+  Header hello;
+  hello.command = Command::HELLO;
+  hello.source = "440106";
+  auto extra = ParseFrame(EncodeFrame(hello, "12345678"), 4096);
+  ASSERT_FALSE(extra.header);
+  EXPECT_EQ(extra.error.code, NackCode::PROTOCOL);
+  ASSERT_TRUE(extra.about) << "a readable header is kept so the refusal can be addressed";
+  EXPECT_EQ(extra.about->source, "440106");
+
+  Header deliver;
+  deliver.command = Command::DELIVER;
+  deliver.source = "440106";
+  deliver.seq = 3;
+  auto empty = ParseFrame(EncodeFrame(deliver), 4096);
+  ASSERT_FALSE(empty.header);
+  EXPECT_EQ(empty.error.code, NackCode::MALFORMED);
+
+  auto big = ParseFrame(EncodeFrame(deliver, std::string(5000, 'x')), 4096);
+  ASSERT_FALSE(big.header);
+  EXPECT_EQ(big.error.code, NackCode::TOO_LARGE);
+  ASSERT_TRUE(big.about);
+  EXPECT_EQ(big.about->seq, 3u);
+}
+
+TEST(Frame, RefusesCutAndGarbageFramesWithoutReadingPastThem) {
+  Header h;
+  h.command = Command::HELLO;
+  h.source = "440106";
+  std::string frame = EncodeFrame(h);
+  for (size_t cut = 0; cut < frame.size(); ++cut) {
+    EXPECT_FALSE(ParseFrame(std::string_view(frame).substr(0, cut), 4096).header)
+        << "accepted a frame cut to " << cut << " bytes";
+  }
+  std::string huge_table(16, '\xff');  // 2^32 segments claimed
+  EXPECT_FALSE(ParseFrame(huge_table, 4096).header);
+  std::string one_segment_too_long = std::string("\0\0\0\0\xff\xff\xff\x0f", 8) + "xxxxxxxx";
+  EXPECT_FALSE(ParseFrame(one_segment_too_long, 4096).header);
+}
+
+TEST(Frame, RefusesProtocolOne) {
+  capnp::MallocMessageBuilder m;
+  auto b = m.initRoot<schema::Header>();
+  b.setProtocol(schema::PROTOCOL_TAG);
+  b.setVersion(1);
+  b.setCommand(Command::HELLO);
+  auto parsed = ParseFrame(ToBytes(m), 4096);
+  ASSERT_FALSE(parsed.header);
+  EXPECT_EQ(parsed.error.code, NackCode::PROTOCOL);
+  EXPECT_NE(parsed.error.reason.find("version 1"), std::string::npos) << parsed.error.reason;
+}
+
 }  // namespace
 }  // namespace zhuji::wire
