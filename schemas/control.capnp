@@ -15,7 +15,35 @@ struct ControlRequest {
     clock @7 :ClockRequest;       # test-only: refused unless the node runs a fake clock
     loadCalendar @8 :LoadCalendarRequest;   # province node only
     matter @9 :MatterRequest;
+    deadLetter @10 :DeadLetterRequest;
   }
+}
+
+# Envelopes their destination refused for good (zhuji deadletter).
+struct DeadLetterRequest {
+  op @0 :Op;
+  number @1 :UInt64;      # show / retry / drop
+  limit @2 :UInt32 = 100; # list: newest first; 0 = all
+  enum Op {
+    list @0;
+    show @1;
+    retry @2;             # queue it again to its destination (a new link sequence)
+    drop @3;              # give it up (the audit log keeps the fact)
+  }
+}
+
+struct DeadLetterView {
+  number @0 :UInt64;
+  destination @1 :Text;
+  seq @2 :UInt64;
+  id @3 :Data;
+  kind @4 :Text;          # notice, supervision, calendarUpdate, matter, … or the number
+  summary @5 :Text;       # what it carried, for people
+  reason @6 :Text;        # why the destination refused it
+  sentAtMs @7 :Int64;
+  deadAtMs @8 :Int64;
+  bytes @9 :UInt64;
+  requeuedSeq @10 :UInt64;  # retry: the new link sequence
 }
 
 # An operator's step on an escalated matter (services/workflows/matter.h). Which fields count
@@ -120,6 +148,7 @@ struct LinkStatus {
   endpoint @0 :Text;
   up @1 :Bool;
   lastChangeMs @2 :Int64;
+  refusal @3 :Text;       # the broker refused this node's id (another live process holds it)
 }
 
 struct DestinationStatus {
@@ -127,6 +156,7 @@ struct DestinationStatus {
   pending @1 :UInt64;
   oldestPendingMs @2 :Int64;   # sent-at of the oldest unacknowledged envelope, 0 if none
   lastError @3 :Text;
+  broken @4 :Bool;        # the receiver asks for a sequence this node no longer has
 }
 
 struct NodeStatus {
@@ -152,6 +182,8 @@ struct NodeStatus {
   calendarVersion @19 :Text;
   supervisedOpen @20 :UInt64;        # 督办 from below not yet closed
   organs @21 :List(Text);            # "440106/jyj 天河区教育局 [education]"
+  deadLetters @22 :UInt64;           # envelopes refused for good by their destination
+  incarnation @23 :UInt64;           # how many times this node's store has been started
 }
 
 struct InboxEntry {
@@ -175,6 +207,7 @@ struct ControlReply {
     clockMs @7 :Int64;
     calendarLoaded @8 :CalendarLoaded;
     matters @9 :List(Data);       # matter.capnp StoredMatter, one per matter
+    deadLetters @10 :List(DeadLetterView);
   }
 }
 

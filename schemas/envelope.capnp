@@ -9,6 +9,7 @@ enum Kind {
   supervision @1;      # an overdue notice (督办) to the supervising secrecy admin dept, or its closing
   calendarUpdate @2;   # a year's official schedule, published by the province, passed down
   matter @3;           # an escalated matter (matter.capnp Matter), the whole of it, after a step
+  skip @4;             # stands in for an envelope the destination refused for good (Skip)
 }
 
 struct Envelope {
@@ -26,6 +27,15 @@ struct Envelope {
 
 struct Notice {
   text @0 :Text;
+}
+
+# The destination refused the envelope that had this link sequence for good (malformed for it,
+# too large, not its business). The sender moved that envelope to its dead letters and sends
+# this in its place, so the link sequence is consumed and the envelopes behind it go on.
+struct Skip {
+  deadLetter @0 :UInt64;   # the number of the dead letter at the sender (zhuji deadletter show)
+  originalId @1 :Data;     # the refused envelope's id
+  reason @2 :Text;         # why the destination refused it
 }
 
 # 督办: a duty on the origin node passed its deadline (RULES.md "Deadlines"), or was done after.

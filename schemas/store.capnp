@@ -50,3 +50,14 @@ struct Supervised {
   receivedMs @2 :Int64;
   closed @3 :Bool;
 }
+
+# An envelope its destination refused for good (services/node/deadletters.h), kept until an
+# operator retries or drops it.
+struct DeadLetter {
+  destination @0 :Text;
+  seq @1 :UInt64;          # the link sequence it had (now carried by a Skip)
+  envelope @2 :Data;       # the envelope as it was sent
+  reason @3 :Text;         # the destination's reason
+  code @4 :UInt16;         # the NACK code (transport.capnp NackCode)
+  deadAtMs @5 :Int64;
+}

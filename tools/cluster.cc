@@ -82,8 +82,8 @@ void Cluster::StartBroker(const std::string& id, std::ostream& out) {
     return;
   }
   std::string endpoint = BrokerEndpoint(id);
-  std::string bind =
-      endpoint.empty() ? "tcp://127.0.0.1:" + std::to_string(FreeTcpPort()) : endpoint;
+  // Port 0: the broker binds a free port itself and reports it (no check-then-bind race).
+  std::string bind = endpoint.empty() ? "tcp://127.0.0.1:0" : endpoint;
   std::vector<std::string> argv = {
       bin_dir_ + "/zhuji-broker", "--id", id, "--bind", bind, "--endpoint-file",
       dir + "/endpoint.new"};
@@ -96,12 +96,17 @@ void Cluster::StartBroker(const std::string& id, std::ostream& out) {
   fs::remove(dir + "/endpoint.new");
   pid_t pid = Spawn(argv, dir + "/broker.log", true);
   WriteFile(dir + "/pid", std::to_string(pid) + "\n");
-  for (int i = 0; i < 500 && !fs::exists(dir + "/endpoint.new"); ++i) {
+  // Generous: a busy machine can take seconds to start a process.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!fs::exists(dir + "/endpoint.new") && std::chrono::steady_clock::now() < deadline) {
     if (!IsRunning(pid)) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   if (!fs::exists(dir + "/endpoint.new")) {
-    throw std::runtime_error("broker " + id + " did not start; see " + dir + "/broker.log");
+    throw std::runtime_error("broker " + id + " did not start (" +
+                             (IsRunning(pid) ? "no endpoint after 60 s" : "it exited") +
+                             "); last lines of " + dir + "/broker.log:\n" +
+                             LogTail(dir + "/broker.log", 15));
   }
   fs::rename(dir + "/endpoint.new", dir + "/endpoint");
   out << "  broker " << id << " started (pid " << pid << ") at " << BrokerEndpoint(id) << "\n";

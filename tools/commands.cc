@@ -80,7 +80,8 @@ int CmdStatus(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     j.Key("links").BeginArray();
     for (auto l : st.getLinks()) {
       j.BeginObject().Key("endpoint").String(l.getEndpoint().cStr()).Key("up").Bool(l.getUp());
-      j.Key("since_ms").Int(l.getLastChangeMs()).EndObject();
+      j.Key("since_ms").Int(l.getLastChangeMs());
+      j.Key("refusal").String(l.getRefusal().cStr()).EndObject();
     }
     j.EndArray();
     j.Key("outbox_depth").Uint(st.getOutboxDepth());
@@ -90,7 +91,8 @@ int CmdStatus(const Args& args, zmq::context_t& ctx, std::ostream& out) {
       j.BeginObject().Key("destination").String(d.getDestination().cStr());
       j.Key("pending").Uint(d.getPending());
       j.Key("oldest_pending_age_ms").Int(now - d.getOldestPendingMs());
-      j.Key("last_error").String(d.getLastError().cStr()).EndObject();
+      j.Key("last_error").String(d.getLastError().cStr());
+      j.Key("broken").Bool(d.getBroken()).EndObject();
     }
     j.EndArray();
     j.Key("delivered").Uint(st.getDelivered()).Key("duplicates").Uint(st.getDuplicates());
@@ -105,6 +107,8 @@ int CmdStatus(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     j.Key("deadlines_provisional").Uint(st.getDeadlinesProvisional());
     j.Key("calendar_version").String(st.getCalendarVersion().cStr());
     j.Key("supervised_open").Uint(st.getSupervisedOpen());
+    j.Key("dead_letters").Uint(st.getDeadLetters());
+    j.Key("incarnation").Uint(st.getIncarnation());
     j.Key("organs").BeginArray();
     for (auto o : st.getOrgans()) j.String(o.cStr());
     j.EndArray();
@@ -124,6 +128,7 @@ int CmdStatus(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     out << "链路 link        " << l.getEndpoint().cStr() << "  "
         << (l.getUp() ? "up 连通" : "DOWN 断开") << " since " << FormatCst(l.getLastChangeMs())
         << "\n";
+    if (l.getRefusal().size()) out << "  拒绝注册 refused: " << l.getRefusal().cStr() << "\n";
   }
   out << "待发 outbox      " << st.getOutboxDepth() << " pending";
   if (st.getOldestPendingMs()) {
@@ -134,12 +139,17 @@ int CmdStatus(const Args& args, zmq::context_t& ctx, std::ostream& out) {
   for (auto d : st.getDestinations()) {
     out << "  → " << d.getDestination().cStr() << ": " << d.getPending() << " pending, oldest "
         << FormatDuration(now - d.getOldestPendingMs());
+    if (d.getBroken()) out << "; BROKEN 断裂";
     if (d.getLastError().size()) out << "; " << d.getLastError().cStr();
     out << "\n";
   }
+  if (st.getDeadLetters()) {
+    out << "死信 dead letters " << st.getDeadLetters()
+        << " refused for good by their destination (zhuji deadletter list)\n";
+  }
   out << "收到 delivered   " << st.getDelivered() << " (duplicates 重复 " << st.getDuplicates()
       << ", refused 拒收 " << st.getRefused() << ") since start " << FormatCst(st.getStartedMs())
-      << "\n";
+      << " (start no. " << st.getIncarnation() << ")\n";
   out << "确认 acked       " << st.getAcked() << " of this node's envelopes since start\n";
   out << "期限 deadlines    " << st.getDeadlinesOpen() << " open, " << st.getDeadlinesOverdue()
       << " overdue 逾期, " << st.getDeadlinesProvisional() << " provisional 暂定 (calendar "

@@ -33,6 +33,9 @@ Node commands:
        [--title T]                     track a duty by hand; overdue → 督办 to the parent node
   deadlines close --item I --step S    the duty is done
   clock advance --days N | clock set DATE   move a test node's fake clock ([clock] fake_start)
+  deadletter list|show N|retry N|drop N [--json]
+                                       死信: envelopes their destination refused for good; the
+                                       link goes on, the operator retries or drops them
 
 Escalated matters (逐级上报; `zhuji matter --help` for every option):
   matter report|request|object ...     start a 不明确事项 (GD Art. 30), a 定密申请 (GD Art. 29)
@@ -94,7 +97,7 @@ int main(int argc, char** argv) {
       std::cout << kUsage;
       return pos.empty() && !args.Flag("help") ? 2 : 0;
     }
-    if (args.Flag("help") && pos[0] != "bench" && pos[0] != "matter") {
+    if (args.Flag("help") && pos[0] != "bench" && pos[0] != "matter" && pos[0] != "deadletter") {
       std::cout << kUsage;
       return 0;
     }
@@ -110,6 +113,7 @@ int main(int argc, char** argv) {
     if (cmd == "deadlines") return CmdDeadlines(args, ctx, std::cout);
     if (cmd == "clock") return CmdClock(args, ctx, std::cout);
     if (cmd == "matter") return CmdMatter(args, ctx, std::cout);
+    if (cmd == "deadletter") return CmdDeadLetter(args, ctx, std::cout);
     if (cmd == "organs") return CmdOrgans(args, ctx, std::cout);
     if (cmd == "route") return CmdRoute(args, ctx, std::cout);
     if (cmd == "help") {

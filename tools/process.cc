@@ -13,7 +13,6 @@
 #include <chrono>
 #include <cstring>
 #include <fstream>
-#include <random>
 #include <stdexcept>
 #include <thread>
 
@@ -90,29 +89,15 @@ bool StopProcess(pid_t pid, int sig, int timeout_ms) {
   return false;
 }
 
-int FreeTcpPort() {
-  // Below the kernel's ephemeral range: a port from that range can be handed to an outgoing
-  // connection (a node reconnecting to a killed broker can even connect to itself), and then the
-  // broker cannot bind it again when it restarts.
-  int low = 32768;
-  std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range");
-  range >> low;
-  int first = 10000, last = std::max(first + 100, low - 1);
-  std::mt19937 rng(std::random_device{}());
-  for (int attempt = 0; attempt < 200; ++attempt) {
-    int port = std::uniform_int_distribution<int>(first, last)(rng);
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0) throw std::runtime_error("socket failed");
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    bool free = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-    close(fd);
-    if (free) return port;
+std::string LogTail(const std::string& path, size_t lines) {
+  std::ifstream in(path);
+  std::vector<std::string> all;
+  for (std::string line; std::getline(in, line);) all.push_back(line);
+  std::string out;
+  for (size_t i = all.size() > lines ? all.size() - lines : 0; i < all.size(); ++i) {
+    out += all[i] + "\n";
   }
-  throw std::runtime_error("no free TCP port found on 127.0.0.1 between " + std::to_string(first) +
-                           " and " + std::to_string(last));
+  return out;
 }
 
 }  // namespace zhuji::tools

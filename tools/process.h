@@ -22,7 +22,8 @@ bool IsRunning(pid_t pid);
 // Returns true if it exited.
 bool StopProcess(pid_t pid, int sig, int timeout_ms);
 
-// A TCP port on 127.0.0.1 that was free a moment ago, below the ephemeral range.
-int FreeTcpPort();
+// The last `lines` lines of a log file ("" if it cannot be read): what a process said before it
+// exited, for error messages.
+std::string LogTail(const std::string& path, size_t lines);
 
 }  // namespace zhuji::tools

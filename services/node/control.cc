@@ -6,6 +6,7 @@
 #include "services/common/ids.h"
 #include "services/common/time_format.h"
 #include "services/node/audit.h"
+#include "services/node/deadletters.h"
 #include "services/node/node.h"
 #include "services/node/supervision.h"
 #include "services/wire/socket_util.h"
@@ -141,6 +142,9 @@ void Node::HandleControl(const std::string& identity, std::string_view request) 
         break;
       case schema::ControlRequest::MATTER:
         HandleMatterControl(req.getMatter(), r);
+        break;
+      case schema::ControlRequest::DEAD_LETTER:
+        HandleDeadLetterControl(req.getDeadLetter(), r);
         break;
       default:
         return fail("unknown control request");
@@ -309,6 +313,7 @@ void Node::FillStatus(schema::NodeStatus::Builder st) {
     links[i].setEndpoint(links_[i]->endpoint());
     links[i].setUp(links_[i]->up());
     links[i].setLastChangeMs(links_[i]->last_change_ms());
+    links[i].setRefusal(links_[i]->refusal());
   }
   std::vector<PendingRange> pending;
   {
@@ -319,6 +324,7 @@ void Node::FillStatus(schema::NodeStatus::Builder st) {
     st.setDeadlinesOverdue(c.overdue);
     st.setDeadlinesProvisional(c.provisional);
     st.setSupervisedOpen(Supervision::List(txn, false).size());
+    st.setDeadLetters(DeadLetters::Count(txn));
   }
   st.setCalendarVersion(calendar_.Version());
   auto organs = st.initOrgans(config_.organs.size());
@@ -345,7 +351,10 @@ void Node::FillStatus(schema::NodeStatus::Builder st) {
     d.setPending(p.count());
     d.setOldestPendingMs(p.oldest_sent_at);
     auto it = pump_.destinations().find(p.destination);
-    if (it != pump_.destinations().end()) d.setLastError(it->second.last_error);
+    if (it != pump_.destinations().end()) {
+      d.setLastError(it->second.last_error);
+      d.setBroken(it->second.broken);
+    }
   }
   st.setLastError(last_error_);
   st.setLastErrorMs(last_error_at_);
@@ -355,6 +364,77 @@ void Node::FillStatus(schema::NodeStatus::Builder st) {
   st.setAcked(counters_.acked);
   st.setNowMs(clock_.NowMs());
   st.setStartedMs(started_at_);
+  st.setIncarnation(incarnation_);
+}
+
+namespace {
+
+void FillDeadLetter(const DeadLetterRecord& d, schema::DeadLetterView::Builder v) {
+  v.setNumber(d.number);
+  v.setDestination(d.destination);
+  v.setSeq(d.seq);
+  v.setReason(d.reason);
+  v.setDeadAtMs(d.dead_at);
+  v.setBytes(d.envelope.size());
+  auto msg = ReadMessage(d.envelope);
+  auto env = msg->Root<schema::Envelope>();
+  v.setId(env.getId());
+  v.setSentAtMs(env.getSentAt());
+  v.setKind(Inbox::KindName(env.getKind()));
+  v.setSummary(Inbox::Describe(env.getKind(), AsView(env.getBody())));
+}
+
+}  // namespace
+
+void Node::HandleDeadLetterControl(schema::DeadLetterRequest::Reader req,
+                                   schema::ControlReply::Builder r) {
+  using Op = schema::DeadLetterRequest::Op;
+  int64_t now = clock_.NowMs();
+  uint64_t number = req.getNumber();
+  std::string missing = "no dead letter #" + std::to_string(number) + " on this node";
+  switch (req.getOp()) {
+    case Op::LIST: {
+      auto txn = env_.BeginRead();
+      auto list = DeadLetters::List(txn, req.getLimit());
+      auto views = r.initDeadLetters(list.size());
+      for (size_t i = 0; i < list.size(); ++i) FillDeadLetter(list[i], views[i]);
+      return;
+    }
+    case Op::SHOW: {
+      auto txn = env_.BeginRead();
+      auto d = DeadLetters::Get(txn, number);
+      if (!d) return (void)r.setError(missing);
+      FillDeadLetter(*d, r.initDeadLetters(1)[0]);
+      return;
+    }
+    case Op::RETRY: {
+      std::optional<DeadLetterRecord> d;
+      std::optional<QueuedEnvelope> q;
+      env_.Write([&](store::Txn& txn) {
+        d = DeadLetters::Get(txn, number);
+        q = d ? DeadLetters::Retry(txn, outbox_, number, now) : std::nullopt;
+      });
+      if (!q) return (void)r.setError(missing);
+      pump_.Enqueued(d->destination, q->seq);
+      log_.info("dead letter #{} to {} queued again as #{}", number, d->destination, q->seq);
+      auto v = r.initDeadLetters(1)[0];
+      FillDeadLetter(*d, v);
+      v.setRequeuedSeq(q->seq);
+      return;
+    }
+    case Op::DROP: {
+      std::optional<DeadLetterRecord> d;
+      env_.Write([&](store::Txn& txn) {
+        d = DeadLetters::Get(txn, number);
+        if (d) DeadLetters::Drop(txn, number, now);
+      });
+      if (!d) return (void)r.setError(missing);
+      log_.warn("dead letter #{} to {} dropped by the operator", number, d->destination);
+      FillDeadLetter(*d, r.initDeadLetters(1)[0]);
+      return;
+    }
+  }
+  r.setError("unknown dead-letter operation " + std::to_string(static_cast<int>(req.getOp())));
 }
 
 }  // namespace zhuji::node

@@ -40,27 +40,63 @@ InboxEntry Decode(std::string_view key, std::string_view value) {
   e.kind = static_cast<uint16_t>(env.getKind());
   e.sent_at = env.getSentAt();
   auto body = env.getBody();
-  std::string_view body_view = AsView(body);
-  if (env.getKind() == schema::Kind::NOTICE) {
-    e.text = ReadMessage(body_view)->Root<schema::Notice>().getText();
-  } else if (env.getKind() == schema::Kind::SUPERVISION) {
-    e.text = Supervision::Summary(body_view);
-  } else if (env.getKind() == schema::Kind::MATTER) {
-    auto m = Matters::Decode(body_view);
-    e.text = m.ok() ? std::string("事项 matter ") + m.value().id + " " +
-                          workflows::MatterKindZh(m.value().kind) + " " +
-                          workflows::MatterStateZh(m.value().state)
-                    : m.message();
-  } else if (env.getKind() == schema::Kind::CALENDAR_UPDATE) {
-    auto u = ReadMessage(body_view);
-    auto r = u->Root<schema::CalendarUpdate>();
-    e.text = std::string("日历更新 calendar update ") + r.getFileName().cStr() + " from " +
-             r.getPublishedBy().cStr() + " (" + r.getVersion().cStr() + ")";
-  }
+  e.text = Inbox::Describe(env.getKind(), AsView(body));
   return e;
 }
 
 }  // namespace
+
+std::string Inbox::KindName(schema::Kind kind) {
+  switch (kind) {
+    case schema::Kind::NOTICE:
+      return "notice";
+    case schema::Kind::SUPERVISION:
+      return "supervision";
+    case schema::Kind::CALENDAR_UPDATE:
+      return "calendarUpdate";
+    case schema::Kind::MATTER:
+      return "matter";
+    case schema::Kind::SKIP:
+      return "skip";
+  }
+  return "kind " + std::to_string(static_cast<int>(kind));
+}
+
+std::string Inbox::Describe(schema::Kind kind, std::string_view body) {
+  try {
+    switch (kind) {
+      case schema::Kind::NOTICE:
+        return ReadMessage(body)->Root<schema::Notice>().getText();
+      case schema::Kind::SUPERVISION:
+        return Supervision::Summary(body);
+      case schema::Kind::MATTER: {
+        auto m = Matters::Decode(body);
+        return m.ok() ? std::string("事项 matter ") + m.value().id + " " +
+                            workflows::MatterKindZh(m.value().kind) + " " +
+                            workflows::MatterStateZh(m.value().state)
+                      : m.message();
+      }
+      case schema::Kind::CALENDAR_UPDATE: {
+        auto u = ReadMessage(body);
+        auto r = u->Root<schema::CalendarUpdate>();
+        return std::string("日历更新 calendar update ") + r.getFileName().cStr() + " from " +
+               r.getPublishedBy().cStr() + " (" + r.getVersion().cStr() + ")";
+      }
+      case schema::Kind::SKIP: {
+        auto k = ReadMessage(body);
+        auto r = k->Root<schema::Skip>();
+        return "跳过 skipped: the sender's envelope " + ToHex(AsView(r.getOriginalId())) +
+               " was refused here (" + r.getReason().cStr() + "); 死信 dead letter #" +
+               std::to_string(r.getDeadLetter()) + " at the sender";
+      }
+    }
+  } catch (const MalformedMessage& e) {
+    return std::string("(unreadable body: ") + e.what() + ")";
+  } catch (const kj::Exception& e) {
+    return "(unreadable body: " + std::string(e.getDescription().cStr()) + ")";
+  }
+  return "(envelope kind " + std::to_string(static_cast<int>(kind)) + ", unknown to this build)";
+}
 
 uint64_t Inbox::Expected(store::Txn& txn, std::string_view origin) {
   auto v = txn.Get("links", std::string(kInPrefix) + std::string(origin));
@@ -127,6 +163,13 @@ Delivery Inbox::Check(std::string_view routed_from, std::string_view bytes) cons
           return Refuse(wire::NackCode::MALFORMED, std::string("calendar update: ") + e.what());
         }
         d.body = std::string(body_view);
+        break;
+      }
+      case schema::Kind::SKIP: {
+        auto k = ReadMessage(body_view);
+        if (k->Root<schema::Skip>().getOriginalId().size() != 16) {
+          return Refuse(wire::NackCode::MALFORMED, "skip without the refused envelope's id");
+        }
         break;
       }
       case schema::Kind::MATTER: {

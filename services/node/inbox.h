@@ -78,6 +78,11 @@ class Inbox {
   Delivery Apply(store::Txn& txn, std::string_view routed_from, std::string_view bytes,
                  int64_t now) const;
 
+  // The kind's name ("notice", "matter", …; the number for a kind this build does not know).
+  static std::string KindName(schema::Kind kind);
+  // What an envelope body carries, in a line for people (inbox and dead-letter listings).
+  static std::string Describe(schema::Kind kind, std::string_view body);
+
   // The next link sequence expected from `origin` (1 if none seen yet).
   static uint64_t Expected(store::Txn& txn, std::string_view origin);
 

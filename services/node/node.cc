@@ -11,6 +11,7 @@
 #include "services/common/capnp_io.h"
 #include "services/common/ids.h"
 #include "services/node/audit.h"
+#include "services/node/deadletters.h"
 #include "services/node/identity.h"
 #include "services/node/supervision.h"
 #include "services/wire/header.h"
@@ -46,7 +47,8 @@ Node::~Node() = default;
 
 void Node::Start() {
   started_at_ = clock_.NowMs();
-  uint64_t incarnation = ClaimStore(env_, config_.node_id, LevelName(config_.level));
+  incarnation_ = ClaimStore(env_, config_.node_id, LevelName(config_.level));
+  uint64_t incarnation = incarnation_;
   uint64_t nonce = DecodeBe64(ToBytesView(NewEnvelopeId()).substr(0, 8)) | 1;  // this process
   {
     auto txn = env_.BeginRead();
@@ -147,7 +149,7 @@ void Node::NoteError(std::string message) {
 }
 
 void Node::RefuseFrame(BrokerLink* link, const std::string& to, wire::NackCode code,
-                       const std::string& reason, const std::string& message_id) {
+                       const std::string& reason, const std::string& message_id, uint64_t seq) {
   ++counters_.refused;
   NoteError("refused a frame from '" + to + "': " + reason);
   if (to.empty() || !IsDivisionCode(to)) return;  // nobody to answer
@@ -158,16 +160,32 @@ void Node::RefuseFrame(BrokerLink* link, const std::string& to, wire::NackCode c
   h.code = code;
   h.reason = reason;
   h.message_id = message_id;
+  h.seq = seq;
   link->Send(h);
 }
+
+namespace {
+// A NACK from a destination node for one of our envelopes that no resend can cure.
+bool RefusedForGood(const wire::Header& h) {
+  return h.seq > 0 && IsDivisionCode(h.source) &&
+         (h.code == wire::NackCode::MALFORMED || h.code == wire::NackCode::WRONG_NODE ||
+          h.code == wire::NackCode::TOO_LARGE);
+}
+}  // namespace
 
 void Node::ProcessBrokerBatch(std::vector<Incoming>& batch) {
   struct Deliver {
     BrokerLink* link;
     std::string source;
+    uint64_t seq;
     std::string_view body;
   };
+  struct Refusal {  // a destination refused one of our envelopes for good
+    wire::Header nack;
+    std::optional<uint64_t> dead_letter;
+  };
   std::vector<Deliver> delivers;
+  std::vector<Refusal> refusals;
   std::map<std::string, uint64_t> acks;  // destination -> highest acknowledged seq
   std::map<std::string, uint64_t> gaps;  // destination -> seq it expects
   int64_t mono = MonotonicMs();
@@ -177,7 +195,7 @@ void Node::ProcessBrokerBatch(std::vector<Incoming>& batch) {
     if (!parsed.header) {
       if (parsed.about && parsed.about->command == wire::Command::DELIVER) {
         RefuseFrame(in.link, parsed.about->source, parsed.error.code, parsed.error.reason,
-                    parsed.about->message_id);
+                    parsed.about->message_id, parsed.about->seq);
       } else {
         ++counters_.refused;
         NoteError("refused a frame from broker " + in.link->endpoint() + ": " +
@@ -196,9 +214,9 @@ void Node::ProcessBrokerBatch(std::vector<Incoming>& batch) {
         if (h.destination != config_.node_id) {
           RefuseFrame(in.link, h.source, wire::NackCode::WRONG_NODE,
                       "routed to " + config_.node_id + " but addressed to '" + h.destination + "'",
-                      h.message_id);
+                      h.message_id, h.seq);
         } else {
-          delivers.push_back({in.link, h.source, parsed.body});
+          delivers.push_back({in.link, h.source, h.seq, parsed.body});
         }
         break;
       case wire::Command::ACK:
@@ -213,10 +231,11 @@ void Node::ProcessBrokerBatch(std::vector<Incoming>& batch) {
         } else if (h.code == wire::NackCode::GAP) {
           if (h.seq > 0) acks[h.source] = std::max(acks[h.source], h.seq - 1);
           gaps[h.source] = h.seq;
+        } else if (RefusedForGood(h) && pump_.destinations().count(h.source)) {
+          refusals.push_back({h, std::nullopt});
         } else {
           pump_.OnRefused(h.source, mono, h.reason);
-          NoteError("node '" + h.source + "' refused envelope " + ToHex(h.message_id) + ": " +
-                    h.reason);
+          NoteError("'" + h.source + "' refused envelope " + ToHex(h.message_id) + ": " + h.reason);
         }
         break;
       case wire::Command::UNREACHABLE:
@@ -231,7 +250,7 @@ void Node::ProcessBrokerBatch(std::vector<Incoming>& batch) {
         break;
     }
   }
-  if (delivers.empty() && acks.empty()) return;
+  if (delivers.empty() && acks.empty() && refusals.empty()) return;
 
   // Group commit: every delivery and acknowledgement of this batch in one transaction.
   std::vector<Delivery> outcomes;
@@ -262,6 +281,10 @@ void Node::ProcessBrokerBatch(std::vector<Incoming>& batch) {
     }
     inbound.Finish();
     if (deadlines_changed) RefreshNextDeadline(txn);
+    for (auto& r : refusals) {
+      r.dead_letter = DeadLetters::Bury(txn, outbox_, r.nack.source, r.nack.seq, r.nack.message_id,
+                                        static_cast<uint16_t>(r.nack.code), r.nack.reason, now);
+    }
     for (auto& [dest, seq] : acks) {
       auto it = pump_.destinations().find(dest);
       if (it == pump_.destinations().end() || seq <= it->second.acked) continue;
@@ -271,6 +294,14 @@ void Node::ProcessBrokerBatch(std::vector<Incoming>& batch) {
   });
 
   for (auto& [dest, seq] : queued) pump_.Enqueued(dest, seq);
+  for (auto& r : refusals) {
+    if (!r.dead_letter) continue;             // an older copy, or handled already
+    pump_.Resend(r.nack.source, r.nack.seq);  // the skip now holds that sequence
+    NoteError("node " + r.nack.source + " refused envelope #" + std::to_string(r.nack.seq) +
+              " for good: " + r.nack.reason + "; moved to 死信 dead letter #" +
+              std::to_string(*r.dead_letter) + " (zhuji deadletter show " +
+              std::to_string(*r.dead_letter) + "), the link goes on");
+  }
 
   // Durable now: acknowledge, once per origin, cumulatively.
   std::map<std::string, std::pair<BrokerLink*, uint64_t>> ack_to;  // origin -> (link, expected)
@@ -291,7 +322,7 @@ void Node::ProcessBrokerBatch(std::vector<Incoming>& batch) {
         gap_to.try_emplace(o.origin, link, o.expected);
         break;
       case Delivery::Outcome::kRefused:
-        RefuseFrame(link, delivers[i].source, o.code, o.reason, o.id);
+        RefuseFrame(link, delivers[i].source, o.code, o.reason, o.id, delivers[i].seq);
         break;
     }
   }

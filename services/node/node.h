@@ -77,7 +77,7 @@ class Node {
   BrokerLink* ActiveLink();
   void NoteError(std::string message);
   void RefuseFrame(BrokerLink* link, const std::string& to, wire::NackCode code,
-                   const std::string& reason, const std::string& message_id);
+                   const std::string& reason, const std::string& message_id, uint64_t seq);
   void ReplyControl(const std::string& identity, capnp::MessageBuilder& reply);
   void FillStatus(schema::NodeStatus::Builder status);
   void AnswerWaiters(const std::string& destination, uint64_t acked);
@@ -105,6 +105,9 @@ class Node {
                                     const std::string& toml, int64_t now);
   void HandleDeadlineControl(schema::ControlRequest::Reader req,
                              schema::ControlReply::Builder reply);
+
+  void HandleDeadLetterControl(schema::DeadLetterRequest::Reader req,
+                               schema::ControlReply::Builder reply);
 
   // Escalated matters (escalation.cc).
   void HandleMatterControl(schema::MatterRequest::Reader req, schema::ControlReply::Builder reply);
@@ -139,6 +142,7 @@ class Node {
   std::string last_error_;
   int64_t last_error_at_ = 0;
   int64_t started_at_ = 0;
+  uint64_t incarnation_ = 0;
 };
 
 }  // namespace zhuji::node

@@ -27,6 +27,25 @@ QueuedEnvelope Outbox::Enqueue(store::Txn& txn, const OutgoingEnvelope& out, int
   txn.Put("links", counter, EncodeBe64(seq));
 
   QueuedEnvelope q{NewEnvelopeId(), seq, now};
+  txn.Put("outbox", OutboxKey(out.destination, seq), Build(out, q));
+  return q;
+}
+
+QueuedEnvelope Outbox::Replace(store::Txn& txn, uint64_t seq, const OutgoingEnvelope& out,
+                               int64_t now) const {
+  QueuedEnvelope q{NewEnvelopeId(), seq, now};
+  txn.Put("outbox", OutboxKey(out.destination, seq), Build(out, q));
+  return q;
+}
+
+std::optional<std::string> Outbox::Get(store::Txn& txn, std::string_view destination,
+                                       uint64_t seq) const {
+  auto v = txn.Get("outbox", OutboxKey(destination, seq));
+  if (!v) return std::nullopt;
+  return std::string(*v);
+}
+
+std::string Outbox::Build(const OutgoingEnvelope& out, const QueuedEnvelope& q) const {
   // Sized to the envelope: the default first segment (8 KiB, zeroed) cost more than the rest.
   capnp::MallocMessageBuilder message(
       static_cast<unsigned>((out.body.size() + out.correlation_id.size()) / 8 + 32));
@@ -34,15 +53,14 @@ QueuedEnvelope Outbox::Enqueue(store::Txn& txn, const OutgoingEnvelope& out, int
   e.setId(capnp::Data::Reader(q.id.data(), q.id.size()));
   e.setOrigin(origin_);
   e.setDestination(out.destination);
-  e.setSentAt(now);
+  e.setSentAt(q.sent_at);
   e.setKind(out.kind);
   e.setBody(AsData(out.body));
   if (!out.correlation_id.empty()) {
     e.setCorrelationId(AsData(out.correlation_id));
   }
-  e.setLinkSeq(seq);
-  txn.Put("outbox", OutboxKey(out.destination, seq), ToBytes(message));
-  return q;
+  e.setLinkSeq(q.seq);
+  return ToBytes(message);
 }
 
 void Outbox::ForEach(store::Txn& txn, std::string_view destination, uint64_t from_seq, size_t max,

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,6 +55,13 @@ class Outbox {
   void ForEach(store::Txn& txn, std::string_view destination, uint64_t from_seq, size_t max,
                const std::function<void(uint64_t, std::string_view)>& fn) const;
 
+  // The pending envelope `seq` of `destination`, if it is still pending.
+  std::optional<std::string> Get(store::Txn& txn, std::string_view destination, uint64_t seq) const;
+  // Puts a new envelope (fresh id, sent-at = now) in place of the pending one at `seq`: the link
+  // sequence is kept. Write transaction; the caller checked that `seq` is pending.
+  QueuedEnvelope Replace(store::Txn& txn, uint64_t seq, const OutgoingEnvelope& out,
+                         int64_t now) const;
+
   // Removes every envelope of `destination` up to and including `upto`; returns how many.
   uint64_t Acknowledge(store::Txn& txn, std::string_view destination, uint64_t upto) const;
 
@@ -61,6 +69,7 @@ class Outbox {
   std::vector<PendingRange> Pending(store::Txn& txn) const;
 
  private:
+  std::string Build(const OutgoingEnvelope& out, const QueuedEnvelope& q) const;
   std::string origin_;
 };
 

@@ -54,11 +54,27 @@ uint64_t Pump::OnAck(const std::string& destination, uint64_t seq, int64_t now) 
   d.resume_at = 0;
   d.probing = false;
   d.last_error.clear();
+  d.broken = false;
   return d.acked;
+}
+
+void Pump::Resend(const std::string& destination, uint64_t seq) {
+  auto& d = Get(destination);
+  if (seq > d.acked && d.next > seq) d.next = seq;
 }
 
 uint64_t Pump::OnGap(const std::string& destination, uint64_t expected, int64_t now) {
   auto& d = Get(destination);
+  if (expected > 0 && expected <= d.acked) {
+    d.broken = true;
+    d.last_error = "链路断裂 link broken: " + destination + " expects #" +
+                   std::to_string(expected) + " but every envelope up to #" +
+                   std::to_string(d.acked) +
+                   " was acknowledged and removed here (is its store older than the link: a "
+                   "restored backup or a copied data directory?)";
+    d.last_error_at = now;
+    return 0;
+  }
   uint64_t progress = expected > 0 ? OnAck(destination, expected - 1, now) : 0;
   // Several gap reports can be in flight for one loss: rewind once per back-off period.
   bool recent = d.gap_rewound_to == expected && now - d.gap_rewound_at < d.backoff;

@@ -48,6 +48,8 @@ class Pump {
   uint64_t OnGap(const std::string& destination, uint64_t expected, int64_t now);
   void OnUnreachable(const std::string& destination, int64_t now, const std::string& why);
   void OnRefused(const std::string& destination, int64_t now, const std::string& why);
+  // Envelope `seq` was replaced in the outbox (a skip for a dead letter): send from it again.
+  void Resend(const std::string& destination, uint64_t seq);
   // The link was re-established: whatever was in flight may be lost.
   void RewindAll(int64_t now);
 
@@ -66,6 +68,9 @@ class Pump {
     int64_t gap_rewound_at = 0;
     std::string last_error;
     int64_t last_error_at = 0;
+    // The receiver asks for a sequence at or below `acked`, which this node deleted when it was
+    // acknowledged: its store is older than the link (a restored backup, a copied directory).
+    bool broken = false;
     bool in_flight() const { return next > acked + 1; }
     uint64_t pending() const { return last > acked ? last - acked : 0; }
   };

@@ -51,6 +51,7 @@ inline constexpr const char* kTables[] = {
     "supervised",      // node/supervision: origin \0 item \0 step -> Supervised
     "calendar",        // node: "year/<yyyy>" -> year file (TOML) received or loaded
     "matters",         // node/matters: matter id -> StoredMatter
+    "deadletter",      // node/deadletters: be64(number) -> DeadLetter
 };
 
 inline constexpr uint32_t kSchemaVersion = 1;

@@ -45,31 +45,39 @@ void Harness::DumpLogs() const {
 }
 
 void Harness::LaunchBroker(BrokerProc& b, int index) {
+  // The first start binds port 0: the broker picks a free port itself and writes it to the
+  // endpoint file (no check-then-bind race). A restart binds the port it had.
+  std::string endpoint_file = dir() + "/broker" + std::to_string(index) + ".endpoint";
+  std::filesystem::remove(endpoint_file);
   std::vector<std::string> argv = {ZHUJI_BIN_DIR "/zhuji-broker",
                                    "--id",
                                    "b" + std::to_string(index),
                                    "--bind",
-                                   b.endpoint,
+                                   b.endpoint.empty() ? "tcp://127.0.0.1:0" : b.endpoint,
+                                   "--endpoint-file",
+                                   endpoint_file,
                                    "--heartbeat-ms",
                                    "200"};
   argv.insert(argv.end(), b.extra_args.begin(), b.extra_args.end());
-  b.pid = tools::Spawn(argv, dir() + "/broker" + std::to_string(index) + ".log", false);
-  // Ready when it answers STATS; a broker that exited (say, its port was taken) fails at once.
-  bool up = WaitFor(
-      [&] {
-        return !tools::IsRunning(b.pid) ||
-               tools::QueryBrokerStats(ctx_, b.endpoint, 200).has_value();
-      },
-      std::chrono::seconds(10));
-  if (!up || !tools::IsRunning(b.pid)) {
-    throw std::runtime_error("broker " + std::to_string(index) + " did not start on " + b.endpoint);
+  std::string log = dir() + "/broker" + std::to_string(index) + ".log";
+  b.pid = tools::Spawn(argv, log, false);
+  // Ready when it has bound and says where; a broker that exited fails at once, with its log.
+  bool bound =
+      WaitFor([&] { return !tools::IsRunning(b.pid) || fs::exists(endpoint_file); }, kStartTimeout);
+  if (!bound || !fs::exists(endpoint_file)) {
+    throw std::runtime_error(
+        "broker " + std::to_string(index) + " did not start (" +
+        (tools::IsRunning(b.pid)
+             ? "no endpoint file after " + std::to_string(kStartTimeout.count()) + " s"
+             : "it exited") +
+        "); last lines of its log:\n" + tools::LogTail(log, 20));
   }
+  std::ifstream in(endpoint_file);
+  std::getline(in, b.endpoint);
 }
 
 int Harness::StartBroker(const std::vector<std::string>& extra_args) {
   BrokerProc b;
-  b.port = tools::FreeTcpPort();
-  b.endpoint = "tcp://127.0.0.1:" + std::to_string(b.port);
   b.extra_args = extra_args;
   brokers_.push_back(b);
   int index = static_cast<int>(brokers_.size()) - 1;
@@ -80,16 +88,7 @@ int Harness::StartBroker(const std::vector<std::string>& extra_args) {
 void Harness::RestartBroker(int index) {
   auto& b = brokers_.at(index);
   if (tools::IsRunning(b.pid)) throw std::logic_error("broker still running");
-  // The port can linger in TIME_WAIT briefly; ZeroMQ sets SO_REUSEADDR, so retry a few times.
-  for (int attempt = 0;; ++attempt) {
-    try {
-      LaunchBroker(b, index);
-      return;
-    } catch (const std::exception&) {
-      if (attempt >= 5) throw;
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    }
-  }
+  LaunchBroker(b, index);
 }
 
 void Harness::KillBroker(int index, int sig) {
@@ -99,15 +98,17 @@ void Harness::KillBroker(int index, int sig) {
 bool Harness::BrokerRunning(int index) const { return tools::IsRunning(brokers_.at(index).pid); }
 
 void Harness::AddNode(const NodeSpec& spec, int broker) {
-  nodes_[spec.id] = NodeProc{spec, broker, 0};
-  std::string ndir = dir() + "/" + spec.id;
+  std::string key = spec.key();
+  nodes_[key] = NodeProc{spec, broker, 0};
+  std::string ndir = dir() + "/" + key;
   fs::create_directories(ndir);
   std::ofstream c(ndir + "/node.toml");
   c << "node_id = \"" << spec.id << "\"\nname = \"test " << spec.id << "\"\nlevel = \""
     << spec.level << "\"\n";
   if (!spec.parent.empty()) c << "parent = \"" << spec.parent << "\"\n";
   c << "brokers = [\"" << brokers_.at(broker).endpoint << "\"]\n"
-    << "data_dir = \"" << ndir << "\"\n"
+    << "data_dir = \"" << (spec.data_dir.empty() ? ndir : spec.data_dir) << "\"\n"
+    << "control = \"" << ControlEndpoint(key) << "\"\n"
     << "log_file = \"" << ndir << "/node.log\"\n"
     << spec.extra_config << "\n"
     << "[transport]\nheartbeat_interval_ms = 200\nheartbeat_liveness = 3\n"
@@ -116,10 +117,10 @@ void Harness::AddNode(const NodeSpec& spec, int broker) {
 }
 
 void Harness::RewriteNode(const NodeSpec& spec) {
-  int broker = nodes_.at(spec.id).broker;
-  pid_t pid = nodes_.at(spec.id).pid;
+  int broker = nodes_.at(spec.key()).broker;
+  pid_t pid = nodes_.at(spec.key()).pid;
   AddNode(spec, broker);
-  nodes_.at(spec.id).pid = pid;
+  nodes_.at(spec.key()).pid = pid;
 }
 
 int64_t Harness::CstMs(const std::string& cst) {
@@ -132,7 +133,7 @@ int64_t Harness::CstMs(const std::string& cst) {
 namespace {
 std::unique_ptr<OwnedMessage> Control(zmq::context_t& ctx, const std::string& ep,
                                       capnp::MessageBuilder& req) {
-  return ControlClient(ctx, ep).CallOk(req, 10'000);
+  return ControlClient(ctx, ep).CallOk(req, Harness::kCallTimeoutMs);
 }
 }  // namespace
 
@@ -206,7 +207,7 @@ node::StoredMatter Harness::MatterStep(
 std::optional<node::StoredMatter> Harness::MatterOn(const std::string& id,
                                                     const std::string& matter) {
   ControlClient client(ctx_, ControlEndpoint(id));
-  return tools::ShowMatter(client, matter, 10'000);
+  return tools::ShowMatter(client, matter, kCallTimeoutMs);
 }
 
 void Harness::SetClock(const std::string& id, const std::string& cst) {
@@ -219,14 +220,24 @@ std::string Harness::ControlEndpoint(const std::string& id) const {
   return "ipc://" + dir() + "/" + id + "/control.sock";
 }
 
-void Harness::StartNode(const std::string& id) {
+void Harness::StartNode(const std::string& id, bool wait_for_link) {
   auto& n = nodes_.at(id);
   if (tools::IsRunning(n.pid)) throw std::logic_error("node " + id + " already running");
   n.pid = tools::Spawn({ZHUJI_BIN_DIR "/zhuji-node", "--config", dir() + "/" + id + "/node.toml"},
                        dir() + "/" + id + "/stderr.log", false);
-  bool up = tools::WaitForNodeLink(ctx_, ControlEndpoint(id), 15'000,
+  if (!wait_for_link) return;
+  auto limit = std::chrono::duration_cast<std::chrono::milliseconds>(kStartTimeout);
+  bool up = tools::WaitForNodeLink(ctx_, ControlEndpoint(id), static_cast<int>(limit.count()),
                                    [&] { return tools::IsRunning(n.pid); });
-  if (!up) throw std::runtime_error("node " + id + " did not come up");
+  if (!up) {
+    bool running = tools::IsRunning(n.pid);
+    throw std::runtime_error(
+        "node " + id + " did not come up: " +
+        (running ? "no broker link up after " + std::to_string(kStartTimeout.count()) + " s"
+                 : std::string("the process exited")) +
+        "; last lines of its logs:\n" + tools::LogTail(dir() + "/" + id + "/stderr.log", 10) +
+        tools::LogTail(dir() + "/" + id + "/node.log", 20));
+  }
 }
 
 void Harness::KillNode(const std::string& id, int sig) {
@@ -237,15 +248,24 @@ bool Harness::NodeRunning(const std::string& id) const {
   return tools::IsRunning(nodes_.at(id).pid);
 }
 
+std::unique_ptr<OwnedMessage> Harness::Status(const std::string& id) {
+  ControlClient client(ctx_, ControlEndpoint(id));
+  capnp::MallocMessageBuilder req;
+  req.initRoot<schema::ControlRequest>().setStatus();
+  return client.CallOk(req, kCallTimeoutMs);
+}
+
 std::pair<uint64_t, uint64_t> Harness::Send(const std::string& from, const std::string& to,
-                                            const std::string& text, uint32_t count) {
+                                            const std::string& text, uint32_t count,
+                                            uint32_t pad_to) {
   ControlClient client(ctx_, ControlEndpoint(from));
   capnp::MallocMessageBuilder req;
   auto s = req.initRoot<schema::ControlRequest>().initSend();
   s.setTo(to);
   s.setText(text);
   s.setCount(count);
-  auto reply = client.CallOk(req, 30'000);
+  s.setPadTo(pad_to);
+  auto reply = client.CallOk(req, kCallTimeoutMs);
   auto r = reply->Root<schema::ControlReply>();
   return {r.getSent().getFirstSeq(), r.getSent().getLastSeq()};
 }
@@ -256,7 +276,7 @@ std::vector<Received> Harness::Inbox(const std::string& id, uint64_t after) {
   auto q = req.initRoot<schema::ControlRequest>().initInbox();
   q.setLimit(0);
   q.setAfterSeq(after);
-  auto reply = client.Call(req, 30'000);
+  auto reply = client.Call(req, kCallTimeoutMs);
   std::vector<Received> out;
   for (auto e : reply->Root<schema::ControlReply>().getInbox()) {
     out.push_back({e.getSeq(), e.getOrigin(), e.getText()});
@@ -283,7 +303,7 @@ NodeCounters Harness::Counters(const std::string& id) {
   ControlClient client(ctx_, ControlEndpoint(id));
   capnp::MallocMessageBuilder req;
   req.initRoot<schema::ControlRequest>().setStatus();
-  auto reply = client.Call(req, 2000);
+  auto reply = client.Call(req, kCallTimeoutMs);
   auto st = reply->Root<schema::ControlReply>().getStatus();
   NodeCounters c;
   c.delivered = st.getDelivered();
@@ -296,7 +316,7 @@ NodeCounters Harness::Counters(const std::string& id) {
 }
 
 wire::BrokerStats Harness::BrokerStatsOf(int index) {
-  auto s = tools::QueryBrokerStats(ctx_, brokers_.at(index).endpoint, 2000);
+  auto s = tools::QueryBrokerStats(ctx_, brokers_.at(index).endpoint, kCallTimeoutMs);
   if (!s) throw std::runtime_error("broker did not answer STATS");
   return *s;
 }

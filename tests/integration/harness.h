@@ -13,6 +13,7 @@
 #include <vector>
 #include <zmq.hpp>
 
+#include "services/common/capnp_io.h"
 #include "services/common/temp_dir.h"
 #include "services/node/deadlines.h"
 #include "services/node/matters.h"
@@ -27,6 +28,11 @@ struct NodeSpec {
   std::string parent;
   std::string extra_transport;  // extra lines for the [transport] table
   std::string extra_config;     // top-level keys, then tables, e.g. "[clock]\nfake_start = …"
+  std::string data_dir;         // empty: the node's own folder in the harness directory
+  // The harness's name for this process when it is not the node id (a second process started
+  // with a live node's id, or with another node's store); its folder and control socket.
+  std::string instance;
+  std::string key() const { return instance.empty() ? id : instance; }
 };
 
 struct SupervisedItem {
@@ -47,10 +53,16 @@ struct NodeCounters {
 
 class Harness {
  public:
+  // Generous on purpose: CI runs on a machine that may be busy with other work. A process that
+  // exits early fails at once with the end of its log; only a hung one waits this long.
+  static constexpr std::chrono::seconds kStartTimeout{60};
+  static constexpr int kCallTimeoutMs = 30'000;  // one control or STATS call
+
   Harness();
   ~Harness();
 
-  // Brokers are numbered from 0; a restarted broker keeps its port.
+  // Brokers are numbered from 0; a restarted broker keeps its port. Throws with the end of the
+  // broker's log when it does not start.
   int StartBroker(const std::vector<std::string>& extra_args = {});
   void RestartBroker(int index);
   void KillBroker(int index, int sig = 9);
@@ -58,7 +70,10 @@ class Harness {
   bool BrokerRunning(int index) const;
 
   void AddNode(const NodeSpec& spec, int broker = 0);
-  void StartNode(const std::string& id);  // waits until its link is up
+  // Waits until its link is up; throws with the end of its logs when it exits or never does.
+  // `id` is the node's key (its id, or the instance name); without `wait_for_link` it returns
+  // once the process is started.
+  void StartNode(const std::string& id, bool wait_for_link = true);
   void KillNode(const std::string& id, int sig = 9);
   bool NodeRunning(const std::string& id) const;
   std::string ControlEndpoint(const std::string& id) const;
@@ -66,7 +81,9 @@ class Harness {
   // Queues `count` notices "text #i" (or just "text" for one) from `from` to `to`; returns the
   // first and last link sequence. Throws if the node does not answer.
   std::pair<uint64_t, uint64_t> Send(const std::string& from, const std::string& to,
-                                     const std::string& text, uint32_t count);
+                                     const std::string& text, uint32_t count, uint32_t pad_to = 0);
+  // The node's status reply (schema::ControlReply with its status set).
+  std::unique_ptr<OwnedMessage> Status(const std::string& id);
   std::vector<Received> Inbox(const std::string& id, uint64_t after_local_seq = 0);
   // How many notices in `id`'s inbox read "prefix #n".
   size_t CountPrefix(const std::string& id, const std::string& prefix);
@@ -106,8 +123,7 @@ class Harness {
  private:
   struct BrokerProc {
     pid_t pid = 0;
-    int port = 0;
-    std::string endpoint;
+    std::string endpoint;  // empty until the first start has bound a port
     std::vector<std::string> extra_args;
   };
   struct NodeProc {

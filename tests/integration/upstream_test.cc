@@ -44,7 +44,8 @@ TEST(Upstream, ProvinceBrokerRestartIsHealedByReRegistration) {
   h.Send("440106", "440000", "before", 100);
   h.KillBroker(province, SIGKILL);
   h.Send("440106", "440000", "during", 100);
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  ASSERT_TRUE(Harness::WaitFor([&] { return !h.BrokerStatsOf(city).upstream_up; }, seconds(60)))
+      << "the city broker never noticed its upstream was gone";
   h.RestartBroker(province);
   h.Send("440106", "440000", "after", 100);
   for (const char* p : {"before", "during", "after"}) {

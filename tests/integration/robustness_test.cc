@@ -1,0 +1,170 @@
+// Issue #8 with real processes: no dead links (a refused envelope goes to the dead letters and
+// the link goes on), a store belongs to one node, a node id to one live process.
+#include <capnp/message.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include "harness.h"
+#include "services/common/ids.h"
+#include "tools/control_client.h"
+
+namespace zhuji::testing {
+namespace {
+
+using std::chrono::seconds;
+
+std::vector<std::pair<uint64_t, std::string>> DeadLetterList(Harness& h, const std::string& id) {
+  tools::ControlClient client(h.ctx(), h.ControlEndpoint(id));
+  capnp::MallocMessageBuilder req;
+  req.initRoot<schema::ControlRequest>().initDeadLetter().setOp(
+      schema::DeadLetterRequest::Op::LIST);
+  auto reply = client.CallOk(req, Harness::kCallTimeoutMs);
+  std::vector<std::pair<uint64_t, std::string>> out;
+  for (auto v : reply->Root<schema::ControlReply>().getDeadLetters()) {
+    out.emplace_back(v.getNumber(), v.getReason().cStr());
+  }
+  return out;
+}
+
+uint64_t Retry(Harness& h, const std::string& id, uint64_t number) {
+  tools::ControlClient client(h.ctx(), h.ControlEndpoint(id));
+  capnp::MallocMessageBuilder req;
+  auto d = req.initRoot<schema::ControlRequest>().initDeadLetter();
+  d.setOp(schema::DeadLetterRequest::Op::RETRY);
+  d.setNumber(number);
+  auto reply = client.CallOk(req, Harness::kCallTimeoutMs);
+  return reply->Root<schema::ControlReply>().getDeadLetters()[0].getRequeuedSeq();
+}
+
+size_t CountText(Harness& h, const std::string& id, const std::string& prefix) {
+  size_t n = 0;
+  for (auto& e : h.Inbox(id)) n += e.text.rfind(prefix, 0) == 0;
+  return n;
+}
+
+TEST(DeadLetter, RefusedEnvelopeIsSetAsideAndTheLinkGoesOnThenRetryDeliversIt) {
+  Harness h;
+  h.StartProvinceAndCounty("max_envelope_bytes = 16384");  // the province takes 16 KiB at most
+  h.Send("440106", "440000", "before", 5);
+  h.Send("440106", "440000", "too-big", 1, 20'000);  // refused for good by the province
+  h.Send("440106", "440000", "behind", 50);
+  ASSERT_TRUE(
+      Harness::WaitFor([&] { return CountText(h, "440000", "behind #") == 50; }, seconds(60)))
+      << "the envelopes behind the refused one were not delivered";
+  EXPECT_EQ(CountText(h, "440000", "before #"), 5u);
+  EXPECT_EQ(CountText(h, "440000", "too-big"), 0u);
+  EXPECT_EQ(CountText(h, "440000", "跳过 skipped"), 1u) << "the skip consumed its sequence";
+
+  auto dead = DeadLetterList(h, "440106");
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_NE(dead[0].second.find("exceeds"), std::string::npos) << dead[0].second;
+  auto st = h.Status("440106");
+  EXPECT_EQ(st->Root<schema::ControlReply>().getStatus().getDeadLetters(), 1u);
+  ASSERT_TRUE(
+      Harness::WaitFor([&] { return h.Counters("440106").outbox_depth == 0; }, seconds(60)));
+
+  // The cause is fixed at the province (a larger limit); the operator retries: it arrives once.
+  h.KillNode("440000", SIGTERM);
+  h.RewriteNode({"440000", "province", "", "max_envelope_bytes = 65536", ""});
+  h.StartNode("440000");
+  uint64_t seq = Retry(h, "440106", dead[0].first);
+  EXPECT_EQ(seq, 57u) << "queued again behind the 56 sent before";
+  ASSERT_TRUE(
+      Harness::WaitFor([&] { return CountText(h, "440000", "too-big") == 1; }, seconds(60)));
+  EXPECT_TRUE(DeadLetterList(h, "440106").empty());
+  h.Send("440106", "440000", "after", 1);
+  ASSERT_TRUE(Harness::WaitFor([&] { return CountText(h, "440000", "after") == 1; }, seconds(60)));
+  EXPECT_EQ(CountText(h, "440000", "too-big"), 1u);
+}
+
+TEST(Identity, NodeRefusesTheStoreOfAnotherNodeId) {
+  Harness h;
+  h.StartProvinceAndCounty();
+  h.KillNode("440106", SIGTERM);
+  // 440107's configuration pointed, by mistake, at 440106's data directory.
+  h.AddNode({"440107", "county", "440100", "", "", h.dir() + "/440106"});
+  try {
+    h.StartNode("440107");
+    FAIL() << "a node started on another node's store";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("belongs to node 440106"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(h.NodeRunning("440107"));
+  h.StartNode("440106");  // its own store is untouched
+}
+
+TEST(Identity, OneDataDirectoryIsServedByOneProcess) {
+  Harness h;
+  h.StartProvinceAndCounty();
+  h.AddNode({"440106", "county", "440100", "", "", h.dir() + "/440106", "440106-twin"});
+  try {
+    h.StartNode("440106-twin");
+    FAIL() << "a second process started on a data directory in use";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("in use by another zhuji-node"), std::string::npos)
+        << e.what();
+  }
+  h.Send("440000", "440106", "still-served", 3);
+  ASSERT_TRUE(
+      Harness::WaitFor([&] { return CountText(h, "440106", "still-served") == 3; }, seconds(60)));
+}
+
+TEST(Identity, SecondLiveProcessWithTheSameIdIsRefusedByTheBrokerAndNothingIsLost) {
+  Harness h;
+  h.StartProvinceAndCounty();
+  // A copy of 440106 (a restored backup, say) with its own store, started while 440106 runs.
+  h.AddNode({"440106", "county", "440100", "", "", "", "440106-copy"});
+  h.StartNode("440106-copy", false);
+  std::string refusal;
+  ASSERT_TRUE(Harness::WaitFor(
+      [&] {
+        try {
+          auto st = h.Status("440106-copy");
+          auto links = st->Root<schema::ControlReply>().getStatus().getLinks();
+          refusal = links.size() ? links[0].getRefusal().cStr() : "";
+          return !refusal.empty();
+        } catch (const std::exception&) {
+          return false;
+        }
+      },
+      seconds(60)))
+      << "the copy was never refused";
+  EXPECT_NE(refusal.find("held by another live process"), std::string::npos) << refusal;
+  EXPECT_GT(h.BrokerStatsOf(0).id_in_use, 0u);
+
+  // The real 440106 keeps its route: everything for it arrives there, none at the copy.
+  h.Send("440000", "440106", "to-real", 300);
+  h.Send("440106", "440000", "from-real", 100);
+  ASSERT_TRUE(
+      Harness::WaitFor([&] { return CountText(h, "440106", "to-real #") == 300; }, seconds(60)));
+  ASSERT_TRUE(
+      Harness::WaitFor([&] { return CountText(h, "440000", "from-real #") == 100; }, seconds(60)));
+  EXPECT_EQ(h.Inbox("440106-copy").size(), 0u) << "the copy received traffic";
+  EXPECT_TRUE(h.Counters("440106").link_up);
+  EXPECT_FALSE(h.Counters("440106-copy").link_up);
+
+  // The real one stops for good; the copy takes the id. Its store is older than the link: the
+  // province shows the link as broken, with both numbers, instead of "up, no error".
+  h.KillNode("440106", SIGKILL);
+  ASSERT_TRUE(Harness::WaitFor([&] { return h.Counters("440106-copy").link_up; }, seconds(60)));
+  h.Send("440000", "440106", "to-copy", 1);
+  std::string error;
+  ASSERT_TRUE(Harness::WaitFor(
+      [&] {
+        auto st = h.Status("440000");
+        for (auto d : st->Root<schema::ControlReply>().getStatus().getDestinations()) {
+          if (d.getDestination() == "440106" && d.getBroken()) {
+            error = d.getLastError().cStr();
+            return true;
+          }
+        }
+        return false;
+      },
+      seconds(60)))
+      << "the province never saw the link as broken";
+  EXPECT_NE(error.find("expects #1"), std::string::npos) << error;
+  EXPECT_NE(error.find("#300"), std::string::npos) << error;
+}
+
+}  // namespace
+}  // namespace zhuji::testing
