@@ -13,6 +13,7 @@ packages=(
   libtomlplusplus-dev
   libsodium-dev
   libgtest-dev libgmock-dev
+  nlohmann-json3-dev             # tests only: every --json output is parsed by a real JSON parser
 )
 
 missing=()

@@ -46,8 +46,9 @@ std::string Kind(const Calendar& cal, Date d) {
 int Add(const Args& args, std::ostream& out) {
   const auto& pos = args.positionals();
   if (pos.size() != 4) throw UsageError("calendar add needs a DATE (YYYY-MM-DD) and a number N");
-  auto trigger = calendar::ParseDate(pos[2]);
-  if (!trigger) throw UsageError("'" + pos[2] + "' is not a date of the form YYYY-MM-DD");
+  std::string why;
+  auto trigger = calendar::ParseInputDate(pos[2], &why);
+  if (!trigger) throw UsageError(why);
   char* end = nullptr;
   long n = std::strtol(pos[3].c_str(), &end, 10);
   if (!end || *end || n < 0 || n > 2000) {

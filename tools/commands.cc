@@ -172,7 +172,7 @@ int CmdSend(const Args& args, zmq::context_t& ctx, std::ostream& out) {
   auto s = req.initRoot<schema::ControlRequest>().initSend();
   s.setTo(args.Get("to"));
   s.setText(args.Get("text"));
-  s.setCount(static_cast<uint32_t>(args.GetInt("count", 1, 1, 1'000'000)));
+  s.setCount(static_cast<uint32_t>(args.GetInt("count", 1, 1, 100'000)));
   s.setWaitAck(args.Flag("wait"));
   s.setPadTo(static_cast<uint32_t>(args.GetInt("pad-to", 0, 0, 1 << 20)));
   int timeout = args.Flag("wait")

@@ -149,14 +149,16 @@ int Open(const Args& args, zmq::context_t& ctx, std::ostream& out) {
   o.setRule(args.Get("rule"));
   o.setTitle(args.Get("title"));
   if (args.Has("from")) {
-    auto d = calendar::ParseDate(args.Get("from"));
-    if (!d) throw UsageError("--from must be a date YYYY-MM-DD");
+    std::string why;
+    auto d = calendar::ParseInputDate(args.Get("from"), &why);
+    if (!d) throw UsageError("--from: " + why);
     o.setTriggerDay(d->days);
     o.setHasTrigger(true);
   }
   if (args.Has("date")) {
-    auto d = calendar::ParseDate(args.Get("date"));
-    if (!d) throw UsageError("--date must be a date YYYY-MM-DD");
+    std::string why;
+    auto d = calendar::ParseInputDate(args.Get("date"), &why);
+    if (!d) throw UsageError("--date: " + why);
     o.setFixedDay(d->days);
     o.setHasFixedDay(true);
   } else {
@@ -210,8 +212,9 @@ int CmdClock(const Args& args, zmq::context_t& ctx, std::ostream& out) {
                    args.GetInt("hours", 0, 0, 1'000'000) * 3'600'000 +
                    args.GetInt("ms", 0, 0, 1ll << 50));
   } else if (pos.size() == 3 && pos[1] == "set") {
-    auto d = calendar::ParseDate(pos[2].substr(0, 10));
-    if (!d) throw UsageError("clock set takes a date YYYY-MM-DD (00:00 CST)");
+    std::string why;
+    auto d = calendar::ParseInputDate(pos[2].substr(0, 10), &why);
+    if (!d) throw UsageError("clock set takes a date YYYY-MM-DD (00:00 CST): " + why);
     c.setSetMs(calendar::EndOfDayCstMs(*d - 1));
   } else {
     throw UsageError("clock advance --days N | clock set DATE (test nodes with a fake clock only)");

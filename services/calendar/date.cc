@@ -86,6 +86,36 @@ std::optional<Date> ParseDate(std::string_view t) {
   return Date::FromYmd(y, m, d);
 }
 
+bool IsSupported(Date date) {
+  return date >= Date::FromYmd(kFirstSupportedYear, 1, 1) &&
+         date <= Date::FromYmd(kLastSupportedYear, 12, 31);
+}
+
+std::string SupportedRange() {
+  return Date::FromYmd(kFirstSupportedYear, 1, 1).ToString() + " to " +
+         Date::FromYmd(kLastSupportedYear, 12, 31).ToString();
+}
+
+std::optional<Date> ParseInputDate(std::string_view text, std::string* why) {
+  std::string quoted = "'" + std::string(text) + "'";
+  bool shape = text.size() == 10 && text[4] == '-' && text[7] == '-';
+  for (size_t i = 0; shape && i < text.size(); ++i) {
+    if (i != 4 && i != 7 && (text[i] < '0' || text[i] > '9')) shape = false;
+  }
+  if (!shape) {
+    *why = quoted + " is not a date of the form YYYY-MM-DD";
+    return std::nullopt;
+  }
+  int year = std::stoi(std::string(text.substr(0, 4)));
+  if (year < kFirstSupportedYear || year > kLastSupportedYear) {
+    *why = quoted + " is outside the dates zhuji supports (" + SupportedRange() + ")";
+    return std::nullopt;
+  }
+  auto date = ParseDate(text);
+  if (!date) *why = quoted + " is not a calendar date (no such month or day)";
+  return date;
+}
+
 Date CstDateOf(int64_t ms) {
   int64_t local = ms + kCstOffsetMs;
   int64_t day = local >= 0 ? local / 86'400'000 : (local - 86'399'999) / 86'400'000;

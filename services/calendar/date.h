@@ -29,8 +29,19 @@ struct Date {
   const char* WeekdayZh() const;
 };
 
-// Strict "YYYY-MM-DD" with a real month and day; nullopt otherwise.
+// Strict "YYYY-MM-DD" with a real month and day (years 1900-2200, for the arithmetic); nullopt
+// otherwise.
 std::optional<Date> ParseDate(std::string_view text);
+
+// The dates an operator may give and a node accepts: 2000-01-01 to 2099-12-31.
+inline constexpr int kFirstSupportedYear = 2000;
+inline constexpr int kLastSupportedYear = 2099;
+bool IsSupported(Date date);
+// An operator's date: YYYY-MM-DD, a real calendar date, within the supported years. Otherwise
+// nullopt, and `*why` says which of the three it is not ("'3000-01-01' is outside …").
+std::optional<Date> ParseInputDate(std::string_view text, std::string* why);
+// "2000-01-01 to 2099-12-31".
+std::string SupportedRange();
 
 bool IsLeapYear(int year);
 int DaysInMonth(int year, int month);

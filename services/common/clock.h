@@ -26,6 +26,15 @@ class SystemClock final : public Clock {
 };
 
 // A clock that moves only when told to. Thread-safe.
+// The instants a node accepts for its clock, its deadlines and its dates: from 2000-01-01 00:00
+// to 2100-01-01 00:00 China Standard Time (calendar::SupportedRange()).
+inline constexpr int64_t kFirstSupportedMs = 946'656'000'000;
+inline constexpr int64_t kEndSupportedMs = 4'102'416'000'000;
+inline bool IsSupportedInstant(int64_t ms) {
+  return ms >= kFirstSupportedMs && ms < kEndSupportedMs;
+}
+
+// Tests only. The node refuses to move it outside the supported instants (above).
 class FakeClock final : public Clock {
  public:
   explicit FakeClock(int64_t start_ms) : now_(start_ms) {}

@@ -2,9 +2,18 @@
 
 #include <cstdio>
 
+#include "services/common/utf8.h"
+
 namespace zhuji {
 
-std::string JsonEscape(std::string_view s) {
+std::string JsonEscape(std::string_view raw) {
+  // JSON text is UTF-8: whatever is stored, what is printed parses (bad bytes become U+FFFD).
+  std::string valid;
+  std::string_view s = raw;
+  if (!IsValidUtf8(raw)) {
+    valid = ToValidUtf8(raw);
+    s = valid;
+  }
   std::string out;
   out.reserve(s.size() + 2);
   out.push_back('"');
@@ -26,7 +35,7 @@ std::string JsonEscape(std::string_view s) {
         out += "\\t";
         break;
       default:
-        if (c < 0x20) {
+        if (c < 0x20 || c == 0x7f) {
           char buf[8];
           std::snprintf(buf, sizeof buf, "\\u%04x", c);
           out += buf;

@@ -146,8 +146,8 @@ NodeConfig ParseNodeConfig(const std::string& text, const std::string& source) {
     dr.StringList("local_off_days", c.local_off_days);
     dr.RefuseUnknown();
     for (auto& d : c.local_off_days) {
-      if (!calendar::ParseDate(d))
-        dr.Fail("local_off_days", "'" + d + "' is not a date YYYY-MM-DD");
+      std::string why;
+      if (!calendar::ParseInputDate(d, &why)) dr.Fail("local_off_days", why);
     }
   }
   if (auto* t = r.Table("clock")) {
@@ -155,14 +155,16 @@ NodeConfig ParseNodeConfig(const std::string& text, const std::string& source) {
     std::string start;
     cr.String("fake_start", start);
     cr.RefuseUnknown();
-    auto day = calendar::ParseDate(start.substr(0, 10));
+    std::string why;
+    auto day = calendar::ParseInputDate(start.substr(0, 10), &why);
     int hh = -1, mm = -1;
     if (start.size() == 16 && start[10] == ' ' && start[13] == ':') {
       hh = std::atoi(start.substr(11, 2).c_str());
       mm = std::atoi(start.substr(14, 2).c_str());
     }
     if (!day || hh < 0 || hh > 23 || mm < 0 || mm > 59) {
-      cr.Fail("fake_start", "must be \"YYYY-MM-DD HH:MM\" (China Standard Time)");
+      cr.Fail("fake_start", "must be \"YYYY-MM-DD HH:MM\" (China Standard Time), between " +
+                                calendar::SupportedRange() + (why.empty() ? "" : ": " + why));
     }
     c.fake_clock_start_ms = calendar::EndOfDayCstMs(*day - 1) + (hh * 60LL + mm) * 60'000;
   }

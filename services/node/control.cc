@@ -5,6 +5,7 @@
 #include "services/common/capnp_io.h"
 #include "services/common/ids.h"
 #include "services/common/time_format.h"
+#include "services/common/utf8.h"
 #include "services/node/audit.h"
 #include "services/node/deadletters.h"
 #include "services/node/node.h"
@@ -14,8 +15,12 @@
 namespace zhuji::node {
 
 namespace {
+// Limits the node enforces itself, whatever the client (issue #8): a request is at most 1 MiB;
+// one `send` queues at most 100,000 notices and 256 MiB, each within max_envelope_bytes.
 constexpr size_t kMaxControlBytes = 1 << 20;
-constexpr uint32_t kMaxSendCount = 1'000'000;
+constexpr uint32_t kMaxSendCount = 100'000;
+constexpr uint64_t kMaxSendTotalBytes = 256ull << 20;
+constexpr size_t kEnvelopeOverhead = 512;  // envelope fields around a notice's text
 }  // namespace
 
 void Node::ServeControl() {
@@ -58,11 +63,17 @@ void Node::HandleControl(const std::string& identity, std::string_view request) 
     ++counters_.refused;
     refuse(why);
   };
-  if (request.size() > kMaxControlBytes) return fail("request too large");
+  if (request.size() > kMaxControlBytes) {
+    return fail("request of " + std::to_string(request.size()) + " bytes exceeds the limit of " +
+                std::to_string(kMaxControlBytes));
+  }
   std::unique_ptr<OwnedMessage> msg;
   try {
     msg = ReadMessage(request);
     auto req = msg->Root<schema::ControlRequest>();
+    if (auto bad = FirstInvalidText(capnp::toDynamic(req)); !bad.empty()) {
+      return fail("the text in " + bad + " is not valid UTF-8");
+    }
     switch (req.which()) {
       case schema::ControlRequest::STATUS:
         FillStatus(r.initStatus());
@@ -77,7 +88,20 @@ void Node::HandleControl(const std::string& identity, std::string_view request) 
         }
         if (to == config_.node_id) return refuse("a node cannot send to itself");
         if (count == 0 || count > kMaxSendCount) {
-          return refuse("count must be between 1 and " + std::to_string(kMaxSendCount));
+          return refuse("count must be between 1 and " + std::to_string(kMaxSendCount) +
+                        " in one request");
+        }
+        uint64_t max_text = config_.transport.max_envelope_bytes - kEnvelopeOverhead;
+        uint64_t each = std::max<uint64_t>(text.size() + 8, s.getPadTo());
+        if (each > max_text) {
+          return refuse("a notice of " + std::to_string(each) +
+                        " bytes would exceed this node's envelope limit (max_envelope_bytes " +
+                        std::to_string(config_.transport.max_envelope_bytes) + ")");
+        }
+        if (each * count > kMaxSendTotalBytes) {
+          return refuse(std::to_string(count) + " notices of " + std::to_string(each) +
+                        " bytes exceed the " + std::to_string(kMaxSendTotalBytes >> 20) +
+                        " MiB one request may queue: send fewer at a time");
         }
         std::vector<QueuedEnvelope> queued;
         int64_t now = clock_.NowMs();
@@ -200,6 +224,11 @@ void Node::HandleDeadlineControl(schema::ControlRequest::Reader req,
           o.getHasTrigger() ? calendar::Date{o.getTriggerDay()} : calendar::CstDateOf(now);
       spec.working_days = o.getWorkingDays();
       if (o.getHasFixedDay()) spec.fixed_day = calendar::Date{o.getFixedDay()};
+      if (!calendar::IsSupported(spec.trigger) ||
+          (spec.fixed_day && !calendar::IsSupported(*spec.fixed_day))) {
+        r.setError("a deadline's dates must lie within " + calendar::SupportedRange());
+        return;
+      }
       spec.supervisor = config_.parent;
       Status st = Status::Ok();
       DeadlineRecord d;
@@ -259,11 +288,18 @@ void Node::HandleDeadlineControl(schema::ControlRequest::Reader req,
         return;
       }
       auto c = req.getClock();
-      if (c.getSetMs()) {
-        fake_clock_->Set(c.getSetMs());
-      } else {
-        fake_clock_->Advance(c.getAdvanceMs());
+      int64_t advance = c.getAdvanceMs();
+      int64_t target = c.getSetMs()                                ? c.getSetMs()
+                       : advance >= 0 && advance < kEndSupportedMs ? fake_clock_->NowMs() + advance
+                                                                   : kEndSupportedMs;
+      if (!IsSupportedInstant(target) || (!c.getSetMs() && advance < 0)) {
+        r.setError("the fake clock stays within " + calendar::SupportedRange() +
+                   " (CST) and advances by a positive amount; refused " +
+                   (c.getSetMs() ? "setting it to " + std::to_string(c.getSetMs()) + " ms"
+                                 : "advancing it by " + std::to_string(advance) + " ms"));
+        return;
       }
+      fake_clock_->Set(target);
       log_.warn("fake clock moved to {}", FormatCst(fake_clock_->NowMs()));
       r.setClockMs(fake_clock_->NowMs());
       return;

@@ -7,16 +7,36 @@
 #include "services/calendar/calendar.h"
 #include "services/common/capnp_io.h"
 #include "services/common/ids.h"
+#include "services/common/utf8.h"
 #include "services/node/audit.h"
 #include "services/node/matters.h"
 #include "services/node/supervision.h"
 #include "zhuji/schemas/envelope.capnp.h"
+#include "zhuji/schemas/matter.capnp.h"
 
 namespace zhuji::node {
 
 namespace {
 
 constexpr std::string_view kInPrefix = "in/";
+
+// The first text field of the body that is not valid UTF-8 ("" if none, or a kind not known).
+std::string InvalidText(schema::Kind kind, std::string_view body) {
+  auto msg = ReadMessage(body);
+  switch (kind) {
+    case schema::Kind::NOTICE:
+      return FirstInvalidText(capnp::toDynamic(msg->Root<schema::Notice>()));
+    case schema::Kind::SUPERVISION:
+      return FirstInvalidText(capnp::toDynamic(msg->Root<schema::Supervision>()));
+    case schema::Kind::CALENDAR_UPDATE:
+      return FirstInvalidText(capnp::toDynamic(msg->Root<schema::CalendarUpdate>()));
+    case schema::Kind::MATTER:
+      return FirstInvalidText(capnp::toDynamic(msg->Root<schema::Matter>()));
+    case schema::Kind::SKIP:
+      return FirstInvalidText(capnp::toDynamic(msg->Root<schema::Skip>()));
+  }
+  return "";
+}
 
 Delivery Refuse(wire::NackCode code, std::string reason) {
   Delivery d;
@@ -135,6 +155,9 @@ Delivery Inbox::Check(std::string_view routed_from, std::string_view bytes) cons
     d.kind = env.getKind();
     auto body = env.getBody();
     std::string_view body_view = AsView(body);
+    if (auto bad = InvalidText(env.getKind(), body_view); !bad.empty()) {
+      return Refuse(wire::NackCode::MALFORMED, "the text in " + bad + " is not valid UTF-8");
+    }
     switch (env.getKind()) {
       case schema::Kind::NOTICE: {
         auto notice = ReadMessage(body_view);

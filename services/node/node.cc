@@ -70,6 +70,9 @@ void Node::Start() {
   control_ = std::make_unique<zmq::socket_t>(ctx_, zmq::socket_type::router);
   control_->set(zmq::sockopt::linger, 0);
   control_->set(zmq::sockopt::router_mandatory, 1);
+  // A memory guard: requests over 1 MiB are answered with an error (control.cc); past this
+  // libzmq drops the client's connection without reading it.
+  control_->set(zmq::sockopt::maxmsgsize, int64_t{64} << 20);
   control_->bind(config_.control);
   int64_t mono = MonotonicMs();
   for (const auto& endpoint : config_.brokers) {

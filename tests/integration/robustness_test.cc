@@ -4,8 +4,11 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <nlohmann/json.hpp>
+
 #include "harness.h"
 #include "services/common/ids.h"
+#include "services/wire/socket_util.h"
 #include "tools/control_client.h"
 
 namespace zhuji::testing {
@@ -164,6 +167,125 @@ TEST(Identity, SecondLiveProcessWithTheSameIdIsRefusedByTheBrokerAndNothingIsLos
       << "the province never saw the link as broken";
   EXPECT_NE(error.find("expects #1"), std::string::npos) << error;
   EXPECT_NE(error.find("#300"), std::string::npos) << error;
+}
+
+// One raw request to a node's control socket, as any local process could send it; the reply's
+// error ("" when accepted). Several parts imitate a client that does not speak the protocol.
+std::string RawControl(Harness& h, const std::string& id, const std::vector<std::string>& parts) {
+  zmq::socket_t s(h.ctx(), zmq::socket_type::dealer);
+  s.set(zmq::sockopt::linger, 0);
+  s.connect(h.ControlEndpoint(id));
+  for (size_t i = 0; i < parts.size(); ++i) {
+    auto more = i + 1 < parts.size() ? zmq::send_flags::sndmore : zmq::send_flags::none;
+    s.send(zmq::buffer(parts[i]), more);
+  }
+  zmq::pollitem_t item{s.handle(), 0, ZMQ_POLLIN, 0};
+  zmq::poll(&item, 1, std::chrono::milliseconds(Harness::kCallTimeoutMs));
+  if (!(item.revents & ZMQ_POLLIN)) return "NO REPLY";
+  zmq::message_t reply;
+  (void)s.recv(reply);
+  return ReadMessage(wire::View(reply))->Root<schema::ControlReply>().getError().cStr();
+}
+
+std::string SendRequest(const std::string& text, uint32_t count, uint32_t pad_to) {
+  capnp::MallocMessageBuilder req;
+  auto s = req.initRoot<schema::ControlRequest>().initSend();
+  s.setTo("440000");
+  s.setText(text);
+  s.setCount(count);
+  s.setPadTo(pad_to);
+  return ToBytes(req);
+}
+
+TEST(ControlLimits, NodeRefusesInvalidUtf8OversizedAndUnboundedRequestsAndKeepsServing) {
+  Harness h;
+  h.StartProvinceAndCounty();
+  h.AddNode({"440100", "city", "440000", "", "[clock]\nfake_start = \"2026-01-05 09:00\"\n"});
+  h.StartNode("440100");
+  struct Case {
+    const char* what;
+    std::string node;
+    std::vector<std::string> parts;
+    const char* error;
+  };
+  capnp::MallocMessageBuilder clock;
+  clock.initRoot<schema::ControlRequest>().initClock().setSetMs(-1'000'000'000'000'000);
+  capnp::MallocMessageBuilder matter;
+  auto m = matter.initRoot<schema::ControlRequest>().initMatter();
+  m.setOp(schema::MatterRequest::Op::REPORT);
+  m.setOrgan("jyj");
+  m.setTitle("\xe4\xb8 cut in the middle of 不");
+  std::vector<Case> cases = {
+      {"invalid UTF-8 in a notice",
+       "440106",
+       {SendRequest("bad \xff text", 1, 0)},
+       "send.text is not valid UTF-8"},
+      {"invalid UTF-8 in a matter title",
+       "440106",
+       {ToBytes(matter)},
+       "matter.title is not valid UTF-8"},
+      {"padding of 4e9 bytes",
+       "440106",
+       {SendRequest("x", 1, 4'000'000'000u)},
+       "would exceed this node's envelope limit"},
+      {"padding of 100 MB",
+       "440106",
+       {SendRequest("x", 1, 100'000'000)},
+       "would exceed this node's envelope limit"},
+      {"unbounded work", "440106", {SendRequest("x", 100'000, 1'000'000)}, "one request may queue"},
+      {"count beyond the cap", "440106", {SendRequest("x", 2'000'000, 0)}, "between 1 and 100000"},
+      {"a request of 2 MiB", "440106", {std::string(2 << 20, '\0')}, "exceeds the limit"},
+      {"two frames", "440106", {SendRequest("x", 1, 0), SendRequest("y", 1, 0)}, "one frame"},
+      {"a clock 30,000 years back", "440100", {ToBytes(clock)}, "stays within 2000-01-01"},
+  };
+  for (auto& c : cases) {
+    std::string error = RawControl(h, c.node, c.parts);
+    EXPECT_NE(error.find(c.error), std::string::npos) << c.what << ": got '" << error << "'";
+  }
+  EXPECT_EQ(h.Counters("440106").outbox_depth, 0u) << "a refused request queued something";
+  h.Send("440106", "440000", "after-refusals", 1);
+  ASSERT_TRUE(
+      Harness::WaitFor([&] { return CountText(h, "440000", "after-refusals") == 1; }, seconds(60)));
+}
+
+// Every --json output of the CLI parses with a real JSON parser, Chinese text included.
+std::string RunCli(const std::string& args) {
+  std::string cmd = std::string(ZHUJI_BIN_DIR) + "/zhuji " + args + " 2>&1";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (!p) throw std::runtime_error("popen failed: " + cmd);
+  std::string out;
+  char buf[4096];
+  for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+  int rc = ::pclose(p);
+  if (rc != 0) throw std::runtime_error(cmd + " exited " + std::to_string(rc) + ": " + out);
+  return out;
+}
+
+TEST(Json, EveryListingOfTheCliParses) {
+  Harness h;
+  h.StartProvinceAndCounty("max_envelope_bytes = 16384");
+  h.Send("440106", "440000", "定密责任人 \"quoted\" \\ back\tslash", 3);
+  h.Send("440106", "440000", "too-big", 1, 20'000);  // a dead letter to list
+  h.OpenDeadline("440106", "授权/2026-01", "备案", "GD Art. 14", 10, "2026-11-02");
+  ASSERT_TRUE(
+      Harness::WaitFor([&] { return CountText(h, "440000", "定密责任人") == 3; }, seconds(60)));
+  ASSERT_TRUE(Harness::WaitFor([&] { return !DeadLetterList(h, "440106").empty(); }, seconds(60)));
+  for (const std::string node : {"440106", "440000"}) {
+    std::string control = "--control " + h.ControlEndpoint(node) + " ";
+    for (const char* command :
+         {"status --json", "inbox --all --json", "deadletter list --json", "deadlines --all --json",
+          "deadlines --supervised --json", "matter list --json"}) {
+      std::string out = RunCli(control + command);
+      try {
+        auto parsed = nlohmann::json::parse(out);
+        EXPECT_FALSE(parsed.is_null()) << command;
+      } catch (const std::exception& e) {
+        ADD_FAILURE() << "zhuji " << command << " on " << node << " printed invalid JSON ("
+                      << e.what() << "):\n"
+                      << out;
+      }
+    }
+  }
 }
 
 }  // namespace
