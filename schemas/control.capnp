@@ -4,6 +4,9 @@
 $import "/capnp/c++.capnp".namespace("zhuji::schema");
 
 struct ControlRequest {
+  # Random, chosen by the client for a request that changes something: the node carries out a
+  # request id once and answers a repeat (a retry after a timeout) with the reply it kept.
+  requestId @11 :Data;
   union {
     status @0 :Void;
     send @1 :SendRequest;

@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "services/common/control_request.h"
+#include "services/common/ids.h"
 #include "services/wire/socket_util.h"
 
 namespace zhuji::tools {
@@ -14,19 +16,34 @@ ControlClient::ControlClient(zmq::context_t& ctx, std::string endpoint)
     : ctx_(ctx), endpoint_(std::move(endpoint)) {}
 
 std::unique_ptr<OwnedMessage> ControlClient::Call(capnp::MessageBuilder& request, int timeout_ms) {
-  zmq::socket_t s(ctx_, zmq::socket_type::dealer);
-  s.set(zmq::sockopt::linger, 0);
-  s.connect(endpoint_);
-  std::string bytes = ToBytes(request);
-  s.send(zmq::buffer(bytes), zmq::send_flags::none);
-  zmq::pollitem_t item{s.handle(), 0, ZMQ_POLLIN, 0};
-  zmq::poll(&item, 1, std::chrono::milliseconds(timeout_ms));
-  if (!(item.revents & ZMQ_POLLIN)) {
-    throw std::runtime_error("node at " + endpoint_ + " did not answer within " +
-                             std::to_string(timeout_ms) + " ms (is it running?)");
+  // A request that changes something carries an id: after a timeout it is sent once more with
+  // the same id, and the node carries it out once whatever happened to the first.
+  auto root = request.getRoot<schema::ControlRequest>();
+  bool changes = ChangesState(root.asReader());
+  if (changes && root.getRequestId().size() == 0) {
+    auto id = NewEnvelopeId();
+    root.setRequestId(capnp::Data::Reader(id.data(), id.size()));
   }
+  std::string bytes = ToBytes(request);
   zmq::message_t reply;
-  (void)s.recv(reply, zmq::recv_flags::none);
+  bool answered = false;
+  for (int attempt = 0; attempt < (changes ? 2 : 1) && !answered; ++attempt) {
+    zmq::socket_t s(ctx_, zmq::socket_type::dealer);
+    s.set(zmq::sockopt::linger, 0);
+    s.connect(endpoint_);
+    s.send(zmq::buffer(bytes), zmq::send_flags::none);
+    zmq::pollitem_t item{s.handle(), 0, ZMQ_POLLIN, 0};
+    zmq::poll(&item, 1, std::chrono::milliseconds(timeout_ms));
+    if (item.revents & ZMQ_POLLIN) {
+      (void)s.recv(reply, zmq::recv_flags::none);
+      answered = true;
+    }
+  }
+  if (!answered) {
+    throw std::runtime_error(
+        "node at " + endpoint_ + " did not answer within " + std::to_string(timeout_ms) + " ms" +
+        (changes ? " (asked twice, with the same request id)" : "") + " (is it running?)");
+  }
   capnp::ReaderOptions options = UntrustedReaderOptions();
   options.traversalLimitInWords = 1ull << 28;  // large inbox listings
   return ReadMessage(wire::View(reply), options);

@@ -3,12 +3,14 @@
 #include <kj/exception.h>
 
 #include "services/common/capnp_io.h"
+#include "services/common/control_request.h"
 #include "services/common/ids.h"
 #include "services/common/time_format.h"
 #include "services/common/utf8.h"
 #include "services/node/audit.h"
 #include "services/node/deadletters.h"
 #include "services/node/node.h"
+#include "services/node/requests.h"
 #include "services/node/supervision.h"
 #include "services/wire/socket_util.h"
 
@@ -42,14 +44,34 @@ void Node::ServeControl() {
   }
 }
 
+void Node::WriteStep(const std::function<void(store::Txn&)>& step) {
+  int64_t now = clock_.NowMs();
+  env_.Write([&](store::Txn& txn) {
+    step(txn);
+    if (!request_id_.empty()) Requests::Mark(txn, request_id_, now);
+  });
+  if (!request_id_.empty()) request_wrote_ = true;
+}
+
+void Node::KeepReply(std::string_view bytes) {
+  if (request_id_.empty()) return;
+  std::string id = std::exchange(request_id_, std::string());
+  if (!std::exchange(request_wrote_, false)) return;  // refused: nothing was carried out
+  int64_t now = clock_.NowMs();
+  env_.Write([&](store::Txn& txn) { Requests::SaveReply(txn, id, bytes, now); });
+}
+
 void Node::ReplyControl(const std::string& identity, capnp::MessageBuilder& reply) {
   std::string bytes = ToBytes(reply);
+  KeepReply(bytes);
   if (!wire::SendRouted(*control_, identity, bytes)) {
     log_.debug("control client went away before its reply");
   }
 }
 
 void Node::HandleControl(const std::string& identity, std::string_view request) {
+  request_id_.clear();
+  request_wrote_ = false;
   capnp::MallocMessageBuilder reply;
   auto r = reply.initRoot<schema::ControlReply>();
   // `refused` in the status counts frames the node could not read; a well-formed request it will
@@ -73,6 +95,27 @@ void Node::HandleControl(const std::string& identity, std::string_view request) 
     auto req = msg->Root<schema::ControlRequest>();
     if (auto bad = FirstInvalidText(capnp::toDynamic(req)); !bad.empty()) {
       return fail("the text in " + bad + " is not valid UTF-8");
+    }
+    std::string_view request_id = AsView(req.getRequestId());
+    if (request_id.size() > Requests::kMaxIdBytes) return fail("request id too long");
+    if (!request_id.empty() && ChangesState(req)) {
+      std::optional<Requests::Done> done;
+      {
+        auto txn = env_.BeginRead();
+        done = Requests::Find(txn, request_id);
+      }
+      if (done) {  // a retry: carried out once already
+        log_.info("control request {} repeated: answered with the kept reply", ToHex(request_id));
+        if (!done->reply.empty()) {
+          (void)wire::SendRouted(*control_, identity, done->reply);
+          return;
+        }
+        return refuse("this request (" + ToHex(request_id) + ") was carried out at " +
+                      FormatCst(done->at) +
+                      " but the node stopped before it kept its reply: see status or list");
+      }
+      request_id_ = std::string(request_id);
+      request_wrote_ = false;
     }
     switch (req.which()) {
       case schema::ControlRequest::STATUS:
@@ -105,7 +148,7 @@ void Node::HandleControl(const std::string& identity, std::string_view request) 
         }
         std::vector<QueuedEnvelope> queued;
         int64_t now = clock_.NowMs();
-        env_.Write([&](store::Txn& txn) {
+        WriteStep([&](store::Txn& txn) {
           queued.clear();
           for (uint32_t i = 1; i <= count; ++i) {
             std::string t = count > 1 ? text + " #" + std::to_string(i) : text;
@@ -126,10 +169,6 @@ void Node::HandleControl(const std::string& identity, std::string_view request) 
         for (size_t i = 0; i < shown; ++i) {
           ids.emplace_back(reinterpret_cast<const char*>(queued[i].id.data()), 16);
         }
-        if (s.getWaitAck()) {
-          waiters_.push_back({identity, to, queued.back().seq, ids, queued.front().seq});
-          return;  // answered by AnswerWaiters
-        }
         auto sent = r.initSent();
         auto list = sent.initIds(ids.size());
         for (size_t i = 0; i < ids.size(); ++i) {
@@ -137,6 +176,11 @@ void Node::HandleControl(const std::string& identity, std::string_view request) 
         }
         sent.setFirstSeq(queued.front().seq);
         sent.setLastSeq(queued.back().seq);
+        if (s.getWaitAck()) {
+          KeepReply(ToBytes(reply));  // a retry learns what was queued, not yet acknowledged
+          waiters_.push_back({identity, to, queued.back().seq, ids, queued.front().seq});
+          return;  // answered by AnswerWaiters
+        }
         break;
       }
       case schema::ControlRequest::INBOX: {
@@ -232,7 +276,7 @@ void Node::HandleDeadlineControl(schema::ControlRequest::Reader req,
       spec.supervisor = config_.parent;
       Status st = Status::Ok();
       DeadlineRecord d;
-      env_.Write([&](store::Txn& txn) {
+      WriteStep([&](store::Txn& txn) {
         st = deadlines_.Open(txn, spec, now, &d);
         RefreshNextDeadline(txn);
       });
@@ -252,7 +296,7 @@ void Node::HandleDeadlineControl(schema::ControlRequest::Reader req,
       auto c = req.getCloseDeadline();
       std::optional<DeadlineRecord> was;
       Queued queued;
-      env_.Write([&](store::Txn& txn) {
+      WriteStep([&](store::Txn& txn) {
         queued.clear();
         was = CloseDuty(txn, c.getItem(), c.getStep(), now, &queued);
         RefreshNextDeadline(txn);
@@ -321,7 +365,7 @@ void Node::HandleDeadlineControl(schema::ControlRequest::Reader req,
         return;
       }
       CalendarApplied applied;
-      env_.Write([&](store::Txn& txn) {
+      WriteStep([&](store::Txn& txn) {
         applied = ApplyCalendarYear(txn, file, toml, now);
         RefreshNextDeadline(txn);
       });
@@ -446,7 +490,7 @@ void Node::HandleDeadLetterControl(schema::DeadLetterRequest::Reader req,
     case Op::RETRY: {
       std::optional<DeadLetterRecord> d;
       std::optional<QueuedEnvelope> q;
-      env_.Write([&](store::Txn& txn) {
+      WriteStep([&](store::Txn& txn) {
         d = DeadLetters::Get(txn, number);
         q = d ? DeadLetters::Retry(txn, outbox_, number, now) : std::nullopt;
       });
@@ -460,7 +504,7 @@ void Node::HandleDeadLetterControl(schema::DeadLetterRequest::Reader req,
     }
     case Op::DROP: {
       std::optional<DeadLetterRecord> d;
-      env_.Write([&](store::Txn& txn) {
+      WriteStep([&](store::Txn& txn) {
         d = DeadLetters::Get(txn, number);
         if (d) DeadLetters::Drop(txn, number, now);
       });

@@ -202,7 +202,7 @@ void Node::HandleMatterControl(schema::MatterRequest::Reader req, schema::Contro
   Queued queued;
   std::string done_id;
   try {
-    env_.Write([&](store::Txn& txn) {
+    WriteStep([&](store::Txn& txn) {
       queued.clear();
       auto fail = [](const Status& st) { throw StepRefused{st}; };
       std::optional<StoredMatter> held;

@@ -79,6 +79,11 @@ class Node {
   void RefuseFrame(BrokerLink* link, const std::string& to, wire::NackCode code,
                    const std::string& reason, const std::string& message_id, uint64_t seq);
   void ReplyControl(const std::string& identity, capnp::MessageBuilder& reply);
+  // A control request's write: `step` in one transaction, with the request's id marked in it
+  // when the request carries one (services/node/requests.h).
+  void WriteStep(const std::function<void(store::Txn&)>& step);
+  // Keeps the reply of the request being served under its id, if it changed anything.
+  void KeepReply(std::string_view reply_bytes);
   void FillStatus(schema::NodeStatus::Builder status);
   void AnswerWaiters(const std::string& destination, uint64_t acked);
   // Deadlines: fire what is due, and the control requests that open, close and list them.
@@ -143,6 +148,8 @@ class Node {
   int64_t last_error_at_ = 0;
   int64_t started_at_ = 0;
   uint64_t incarnation_ = 0;
+  std::string request_id_;  // of the control request being served, if it changes something
+  bool request_wrote_ = false;
 };
 
 }  // namespace zhuji::node

@@ -52,6 +52,7 @@ inline constexpr const char* kTables[] = {
     "calendar",        // node: "year/<yyyy>" -> year file (TOML) received or loaded
     "matters",         // node/matters: matter id -> StoredMatter
     "deadletter",      // node/deadletters: be64(number) -> DeadLetter
+    "requests",        // node/requests: operator request ids carried out, with their replies
 };
 
 inline constexpr uint32_t kSchemaVersion = 1;

@@ -244,6 +244,9 @@ void Harness::KillNode(const std::string& id, int sig) {
   tools::StopProcess(nodes_.at(id).pid, sig, 15'000);
 }
 
+void Harness::PauseNode(const std::string& id) { ::kill(nodes_.at(id).pid, SIGSTOP); }
+void Harness::ResumeNode(const std::string& id) { ::kill(nodes_.at(id).pid, SIGCONT); }
+
 bool Harness::NodeRunning(const std::string& id) const {
   return tools::IsRunning(nodes_.at(id).pid);
 }

@@ -76,6 +76,9 @@ class Harness {
   void StartNode(const std::string& id, bool wait_for_link = true);
   void KillNode(const std::string& id, int sig = 9);
   bool NodeRunning(const std::string& id) const;
+  // SIGSTOP / SIGCONT: a node that does not answer for a while, then carries on.
+  void PauseNode(const std::string& id);
+  void ResumeNode(const std::string& id);
   std::string ControlEndpoint(const std::string& id) const;
 
   // Queues `count` notices "text #i" (or just "text" for one) from `from` to `to`; returns the
