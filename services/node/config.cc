@@ -150,6 +150,24 @@ NodeConfig ParseNodeConfig(const std::string& text, const std::string& source) {
       if (!calendar::ParseInputDate(d, &why)) dr.Fail("local_off_days", why);
     }
   }
+  if (auto* t = r.Table("retention")) {
+    Reader rr(*t, source, "retention.");
+    int64_t seen = 30, inbox = 0, deadlines = 400, supervised = 400;
+    rr.Int("seen_days", seen, 1, 36'500);
+    rr.Int("inbox_days", inbox, 0, 36'500);
+    rr.Int("closed_deadline_days", deadlines, 1, 36'500);
+    rr.Int("closed_supervised_days", supervised, 1, 36'500);
+    rr.RefuseUnknown();
+    if (inbox != 0 && inbox < seen) {
+      rr.Fail("inbox_days", "must be 0 (keep) or at least seen_days (" + std::to_string(seen) +
+                                "): an envelope's id outlives its body");
+    }
+    auto& p = c.retention;
+    p.seen_ms = seen * RetentionPolicy::kDayMs;
+    p.inbox_ms = inbox * RetentionPolicy::kDayMs;
+    p.closed_deadline_ms = deadlines * RetentionPolicy::kDayMs;
+    p.closed_supervised_ms = supervised * RetentionPolicy::kDayMs;
+  }
   if (auto* t = r.Table("clock")) {
     Reader cr(*t, source, "clock.");
     std::string start;

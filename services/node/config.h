@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "services/common/ids.h"
+#include "services/node/retention.h"
 #include "services/workflows/matter.h"
 #include "services/workflows/organs.h"
 
@@ -45,6 +46,7 @@ struct NodeConfig {
   std::string log_file;  // empty: stderr
   uint64_t map_size_mb = 256;
   TransportConfig transport;
+  RetentionPolicy retention;  // [retention]: what is deleted when (services/node/retention.h)
 
   // Working-day calendar and deadlines (issue #3).
   std::string calendar_dir;                 // year files; default: found beside the binaries

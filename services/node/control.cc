@@ -44,9 +44,23 @@ void Node::ServeControl() {
   }
 }
 
+void Node::Commit(const std::function<void(store::Txn&)>& step) {
+  try {
+    env_.Write([&](store::Txn& txn) {
+      after_commit_.clear();  // a step run again (map grown) asks again
+      step(txn);
+    });
+  } catch (...) {
+    after_commit_.clear();
+    throw;
+  }
+  auto effects = std::exchange(after_commit_, {});
+  for (auto& effect : effects) effect();
+}
+
 void Node::WriteStep(const std::function<void(store::Txn&)>& step) {
   int64_t now = clock_.NowMs();
-  env_.Write([&](store::Txn& txn) {
+  Commit([&](store::Txn& txn) {
     step(txn);
     if (!request_id_.empty()) Requests::Mark(txn, request_id_, now);
   });
@@ -403,7 +417,7 @@ void Node::FillStatus(schema::NodeStatus::Builder st) {
     st.setDeadlinesOpen(c.open);
     st.setDeadlinesOverdue(c.overdue);
     st.setDeadlinesProvisional(c.provisional);
-    st.setSupervisedOpen(Supervision::List(txn, false).size());
+    st.setSupervisedOpen(Supervision::OpenCount(txn));
     st.setDeadLetters(DeadLetters::Count(txn));
   }
   st.setCalendarVersion(calendar_.Version());

@@ -202,11 +202,13 @@ std::vector<DeadlineEvent> DeadlineBook::Fire(store::Txn& txn, int64_t now, size
   std::vector<DeadlineEvent> events;
   while (events.size() < max) {
     std::string id;
+    std::string first_key;
     {
       auto cursor = txn.OpenCursor("deadlines");
       auto first = cursor.First();
       if (!first || static_cast<int64_t>(DecodeBe64(first->first.substr(0, 8))) > now) break;
-      id = std::string(first->first.substr(8));
+      first_key = std::string(first->first);
+      id = first_key.substr(8);
     }
     auto v = txn.Get("deadline_items", id);
     if (!v) {  // a timer entry without its record: drop it loudly rather than loop
@@ -216,6 +218,13 @@ std::vector<DeadlineEvent> DeadlineBook::Fire(store::Txn& txn, int64_t now, size
       continue;
     }
     DeadlineRecord d = DeadlineRecord::Decode(*v);
+    uint64_t at = DecodeBe64(first_key.substr(0, 8));
+    if (d.state == State::CLOSED || d.state == State::OVERDUE ||
+        static_cast<uint64_t>(d.next_event_ms) != at) {
+      // A timer entry left behind (its duty was closed, or rescheduled): drop it, never fire it.
+      txn.Del("deadlines", first_key);
+      continue;
+    }
     DeadlineEvent::Kind kind;
     if (d.state == State::OPEN) {
       d.state = State::REMINDED;

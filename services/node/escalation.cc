@@ -36,8 +36,8 @@ bool Node::HoldsStepHere(const Matter& m) const {
          m.path[m.at].organ.node == config_.node_id;
 }
 
-void Node::ApplyMatterStep(store::Txn& txn, const workflows::Step& step, const std::string& what,
-                           int64_t now, Queued* queued) {
+Status Node::ApplyMatterStep(store::Txn& txn, const workflows::Step& step, const std::string& what,
+                             int64_t now, Queued* queued) {
   Matter m = step.matter;
   auto prev = Matters::Get(txn, m.id);
   StoredMatter s = prev ? *prev : StoredMatter{};
@@ -55,8 +55,9 @@ void Node::ApplyMatterStep(store::Txn& txn, const workflows::Step& step, const s
     spec.supervisor = config_.parent;
     DeadlineRecord d;
     if (auto st = deadlines_.Open(txn, spec, now, &d); !st.ok()) {
-      log_.warn("matter {}: {}", m.id, st.message());
-      continue;
+      // The step and its deadline go together or not at all: the caller aborts the transaction.
+      return Status::Error("matter " + m.id + ": its deadline " + o.step +
+                           " cannot be opened: " + st.message());
     }
     // The deadline travels with the matter, so every trail shows it.
     using Duty = workflows::DeadlineOpen::Duty;
@@ -88,28 +89,24 @@ void Node::ApplyMatterStep(store::Txn& txn, const workflows::Step& step, const s
   }
   Matters::Put(txn, s);
   Audit::Append(txn, now, "matter " + what, Summary(m) + sent);
-  log_.info("matter {}: {}{}", what, Summary(m), sent);
-  if (here) ReceiveHere(txn, s.matter, now, queued);
+  AfterCommit([this, line = what + ": " + Summary(m) + sent] { log_.info("matter {}", line); });
+  if (here) return ReceiveHere(txn, s.matter, now, queued);
+  return Status::Ok();
 }
 
-void Node::ReceiveHere(store::Txn& txn, const Matter& m, int64_t now, Queued* queued) {
-  if (!HoldsStepHere(m)) return;
+Status Node::ReceiveHere(store::Txn& txn, const Matter& m, int64_t now, Queued* queued) {
+  if (!HoldsStepHere(m)) return Status::Ok();
   auto r = workflows::Receive(m, now, config_.escalation);
-  if (!r.ok()) {
-    log_.warn("matter {}: {}", m.id, r.message());
-    return;
-  }
-  if (r.value().matter.version == m.version) return;  // received before
-  ApplyMatterStep(txn, r.value(), "received", now, queued);
+  if (!r.ok()) return Status::Error("matter " + m.id + ": " + r.message());
+  if (r.value().matter.version == m.version) return Status::Ok();  // received before
+  if (auto st = ApplyMatterStep(txn, r.value(), "received", now, queued); !st.ok()) return st;
   if (config_.auto_review && m.state == MatterState::kInReview) {
     auto stored = Matters::Get(txn, m.id);
     auto step = workflows::AutoReview(stored->matter, now);
-    if (!step.ok()) {
-      log_.warn("matter {}: auto-review: {}", m.id, step.message());
-      return;
-    }
-    ApplyMatterStep(txn, step.value(), "auto-reviewed (TEST POLICY)", now, queued);
+    if (!step.ok()) return Status::Error("matter " + m.id + ": auto-review: " + step.message());
+    return ApplyMatterStep(txn, step.value(), "auto-reviewed (TEST POLICY)", now, queued);
   }
+  return Status::Ok();
 }
 
 void Node::OnMatterEnvelope(store::Txn& txn, const std::string& from, std::string_view body,
@@ -140,8 +137,23 @@ void Node::OnMatterEnvelope(store::Txn& txn, const std::string& from, std::strin
   }
   Matters::Put(txn, s);
   Audit::Append(txn, now, event, Summary(m) + " from " + from);
-  log_.info("{}: {} from {}", event, Summary(m), from);
-  ReceiveHere(txn, s.matter, now, queued);
+  AfterCommit(
+      [this, line = event + ": " + Summary(m) + " from " + from] { log_.info("{}", line); });
+  // This node's own step on it (receipt, a test policy's review) goes in whole or not at all;
+  // the copy is kept either way, and a step not taken is named in the audit log and status.
+  size_t effects = after_commit_.size();
+  Queued mine;
+  auto child = txn.Child();
+  Status st = ReceiveHere(child, s.matter, now, &mine);
+  if (st.ok()) {
+    child.Commit();
+    queued->insert(queued->end(), mine.begin(), mine.end());
+    return;
+  }
+  child.Abort();
+  after_commit_.resize(effects);
+  Audit::Append(txn, now, "matter step not taken", st.message());
+  AfterCommit([this, why = st.message()] { NoteError("matter step not taken: " + why); });
 }
 
 namespace {
@@ -227,7 +239,7 @@ void Node::HandleMatterControl(schema::MatterRequest::Reader req, schema::Contro
       auto apply = [&](const Result<workflows::Step>& step, const std::string& what) {
         if (!step.ok()) return fail(step.status());
         done_id = step.value().matter.id;
-        ApplyMatterStep(txn, step.value(), what, now, &queued);
+        if (auto st = ApplyMatterStep(txn, step.value(), what, now, &queued); !st.ok()) fail(st);
       };
       int year = calendar::CstDateOf(now).year();
       switch (req.getOp()) {

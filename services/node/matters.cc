@@ -24,11 +24,24 @@ void PutProtection(schema::Protection::Builder b, const Protection& p) {
   b.setCondition(p.condition);
 }
 
+// A stored or received value out of its range is corruption, named, never clamped into range.
+workflows::SecrecyLevel CheckedLevel(uint8_t level, const char* what) {
+  if (level < 1 || level > 3) {
+    throw MalformedMessage(std::string(what) + " level " + std::to_string(level) +
+                           " is not 1 (秘密), 2 (机密) or 3 (绝密)");
+  }
+  return static_cast<workflows::SecrecyLevel>(level);
+}
+
 Protection GetProtection(schema::Protection::Reader r) {
   Protection p;
-  uint8_t level = std::clamp<uint8_t>(r.getLevel(), 1, 3);
-  p.level = static_cast<workflows::SecrecyLevel>(level);
-  p.kind = static_cast<Protection::Kind>(r.getKind());
+  p.level = CheckedLevel(r.getLevel(), "protection");
+  auto kind = static_cast<uint16_t>(r.getKind());
+  if (kind > static_cast<uint16_t>(Protection::Kind::kReleaseCondition)) {
+    throw MalformedMessage("protection kind " + std::to_string(kind) +
+                           " is unknown to this build (a newer peer?)");
+  }
+  p.kind = static_cast<Protection::Kind>(kind);
   p.term_months = r.getTermMonths();
   p.release_date = calendar::Date{r.getReleaseDay()};
   p.condition = r.getCondition();
@@ -52,8 +65,7 @@ workflows::Organ GetOrgan(schema::Organ::Reader r) {
   o.name = r.getName();
   o.line = r.getLine();
   o.authority.has_original_authority = r.getHasAuthority();
-  o.authority.ceiling =
-      static_cast<workflows::SecrecyLevel>(std::clamp<uint8_t>(r.getCeiling(), 1, 3));
+  o.authority.ceiling = CheckedLevel(r.getCeiling(), "authority ceiling");
   o.authorizing = r.getAuthorizing();
   return o;
 }
@@ -146,7 +158,11 @@ Result<workflows::Matter> GetMatter(schema::Matter::Reader r) {
     hop.sent_at = hb.getSentAt();
     hop.reviewer = hb.getReviewer();
     hop.opinion = hb.getOpinion();
-    hop.outcome = static_cast<workflows::HopOutcome>(std::min<uint8_t>(hb.getOutcome(), 3));
+    if (hb.getOutcome() > static_cast<uint8_t>(workflows::HopOutcome::kDecided)) {
+      return Status::Error("matter " + m.id + ": hop outcome " + std::to_string(hb.getOutcome()) +
+                           " is unknown to this build");
+    }
+    hop.outcome = static_cast<workflows::HopOutcome>(hb.getOutcome());
     hop.due_at = hb.getDueAt();
     if (!IsDivisionCode(hop.organ.node)) {
       return Status::Error("matter " + m.id + ": a hop on node '" + hop.organ.node + "'");

@@ -20,6 +20,8 @@
 namespace zhuji::node {
 
 namespace {
+constexpr int64_t kSweepEveryMs = 60'000;  // retention: one bounded pass a minute
+constexpr size_t kSweepMax = 2'000;        // entries per table per pass
 std::string_view ToBytesView(const EnvelopeId& id) {
   return {reinterpret_cast<const char*>(id.data()), id.size()};
 }
@@ -48,6 +50,7 @@ Node::~Node() = default;
 void Node::Start() {
   started_at_ = clock_.NowMs();
   incarnation_ = ClaimStore(env_, config_.node_id, LevelName(config_.level));
+  env_.Write([](store::Txn& txn) { Supervision::Recount(txn); });
   uint64_t incarnation = incarnation_;
   uint64_t nonce = DecodeBe64(ToBytesView(NewEnvelopeId()).substr(0, 8)) | 1;  // this process
   {
@@ -143,6 +146,22 @@ void Node::Turn(int64_t poll_ms) {
   if (next_deadline_ms_ && *next_deadline_ms_ <= now) FireDeadlines(now);
   PumpOut();
   LinkTicks();
+  if (int64_t mono = MonotonicMs(); mono >= next_sweep_mono_) {
+    next_sweep_mono_ = mono + kSweepEveryMs;
+    Sweep(now);
+  }
+}
+
+void Node::Sweep(int64_t now) {
+  RetentionReport report;
+  Commit(
+      [&](store::Txn& txn) { report = Retention::Sweep(txn, config_.retention, now, kSweepMax); });
+  if (report.total()) {
+    log_.info(
+        "retention: deleted {} seen id(s), {} inbox entr(ies), {} closed deadline(s), {} closed "
+        "督办, {} request id(s)",
+        report.seen, report.inbox, report.deadlines, report.supervised, report.requests);
+  }
 }
 
 void Node::NoteError(std::string message) {
@@ -260,7 +279,7 @@ void Node::ProcessBrokerBatch(std::vector<Incoming>& batch) {
   Queued queued;  // envelopes the applied steps queued: calendar updates, matters
   bool deadlines_changed = false;
   int64_t now = clock_.NowMs();
-  env_.Write([&](store::Txn& txn) {
+  Commit([&](store::Txn& txn) {
     outcomes.clear();
     queued.clear();
     Inbox::Batch inbound(inbox_, txn, now);
@@ -469,17 +488,20 @@ Node::CalendarApplied Node::ApplyCalendarYear(store::Txn& txn, const std::string
                     " provisional deadline(s) recomputed, "
                     "passed to " +
                     std::to_string(out.forwarded.size()) + " node(s) below");
-  log_.info(
-      "calendar: {} schedule applied, now {}; {} provisional deadline(s) recomputed; passed "
-      "to {} node(s) below",
-      y.year, calendar_.Version(), out.recomputed, out.forwarded.size());
+  AfterCommit([this, year = y.year, version = calendar_.Version(), recomputed = out.recomputed,
+               passed = out.forwarded.size()] {
+    log_.info(
+        "calendar: {} schedule applied, now {}; {} provisional deadline(s) recomputed; passed "
+        "to {} node(s) below",
+        year, version, recomputed, passed);
+  });
   return out;
 }
 
 void Node::FireDeadlines(int64_t now) {
   std::vector<DeadlineEvent> events;
   Queued queued;
-  env_.Write([&](store::Txn& txn) {
+  Commit([&](store::Txn& txn) {
     queued.clear();
     events = deadlines_.Fire(txn, now);
     for (auto& e : events) {

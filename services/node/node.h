@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -73,6 +74,8 @@ class Node {
   void ServeControl();
   void HandleControl(const std::string& identity, std::string_view request);
   void PumpOut();
+  // Retention: one bounded pass (services/node/retention.h).
+  void Sweep(int64_t now);
   void LinkTicks();
   BrokerLink* ActiveLink();
   void NoteError(std::string message);
@@ -82,6 +85,10 @@ class Node {
   // A control request's write: `step` in one transaction, with the request's id marked in it
   // when the request carries one (services/node/requests.h).
   void WriteStep(const std::function<void(store::Txn&)>& step);
+  // Every write of the node: `step` in one transaction; what it asked to happen after the
+  // commit (AfterCommit: log lines, in-memory changes) happens only once the commit succeeded.
+  void Commit(const std::function<void(store::Txn&)>& step);
+  void AfterCommit(std::function<void()> effect) { after_commit_.push_back(std::move(effect)); }
   // Keeps the reply of the request being served under its id, if it changed anything.
   void KeepReply(std::string_view reply_bytes);
   void FillStatus(schema::NodeStatus::Builder status);
@@ -118,13 +125,14 @@ class Node {
   void HandleMatterControl(schema::MatterRequest::Reader req, schema::ControlReply::Builder reply);
   // Applies a workflow step in the caller's transaction: stores the matter, closes and opens its
   // deadlines, queues it to every node named, and applies a step for this node here at once.
-  void ApplyMatterStep(store::Txn& txn, const workflows::Step& step, const std::string& what,
-                       int64_t now, Queued* queued);
+  // Not OK (nothing to keep: the caller aborts) when a deadline of the step cannot be opened.
+  Status ApplyMatterStep(store::Txn& txn, const workflows::Step& step, const std::string& what,
+                         int64_t now, Queued* queued);
   // A `matter` envelope arrived: keep the newer copy, record a decision's written notice, and
   // start this node's clock if the matter now waits on one of its organs.
   void OnMatterEnvelope(store::Txn& txn, const std::string& from, std::string_view body,
                         int64_t now, Queued* queued);
-  void ReceiveHere(store::Txn& txn, const workflows::Matter& m, int64_t now, Queued* queued);
+  Status ReceiveHere(store::Txn& txn, const workflows::Matter& m, int64_t now, Queued* queued);
   bool HoldsStepHere(const workflows::Matter& m) const;
 
   NodeConfig config_;
@@ -150,6 +158,8 @@ class Node {
   uint64_t incarnation_ = 0;
   std::string request_id_;  // of the control request being served, if it changes something
   bool request_wrote_ = false;
+  std::vector<std::function<void()>> after_commit_;
+  int64_t next_sweep_mono_ = 0;
 };
 
 }  // namespace zhuji::node

@@ -3,12 +3,17 @@
 #include <capnp/message.h>
 
 #include "services/common/capnp_io.h"
+#include "services/common/ids.h"
 #include "services/common/time_format.h"
 #include "services/node/audit.h"
 #include "zhuji/schemas/envelope.capnp.h"
 #include "zhuji/schemas/store.capnp.h"
 
 namespace zhuji::node {
+
+namespace {
+constexpr std::string_view kOpenKey = "supervised_open";  // be64: rows not closed
+}  // namespace
 
 std::string Supervision::Body(const DeadlineRecord& d, const std::string& origin_name, bool closed,
                               int64_t closed_at_ms) {
@@ -34,6 +39,15 @@ void Supervision::Record(store::Txn& txn, const std::string& origin, std::string
   auto s = msg->Root<schema::Supervision>();
   std::string item = s.getItem(), step = s.getStep();
   std::string key = origin + '\0' + item + '\0' + step;
+  bool was_open = false;
+  if (auto prev = txn.Get("supervised", key)) {
+    was_open = !ReadMessage(*prev)->Root<schema::Supervised>().getClosed();
+  }
+  bool open = !s.getClosed();
+  if (was_open != open) {
+    uint64_t n = OpenCount(txn);
+    txn.Put("meta", kOpenKey, EncodeBe64(open ? n + 1 : (n ? n - 1 : 0)));
+  }
   capnp::MallocMessageBuilder m(64);
   auto r = m.initRoot<schema::Supervised>();
   r.setOrigin(origin);
@@ -43,6 +57,16 @@ void Supervision::Record(store::Txn& txn, const std::string& origin, std::string
   txn.Put("supervised", key, ToBytes(m));
   Audit::Append(txn, now, s.getClosed() ? "supervision closed" : "supervision received",
                 origin + " " + item + " / " + step + " (" + std::string(s.getRule().cStr()) + ")");
+}
+
+uint64_t Supervision::OpenCount(store::Txn& txn) {
+  auto v = txn.Get("meta", kOpenKey);
+  return v && v->size() == 8 ? DecodeBe64(*v) : 0;
+}
+
+void Supervision::Recount(store::Txn& txn) {
+  if (txn.Get("meta", kOpenKey)) return;
+  txn.Put("meta", kOpenKey, EncodeBe64(List(txn, false).size()));
 }
 
 std::vector<SupervisedEntry> Supervision::List(store::Txn& txn, bool with_closed) {

@@ -30,6 +30,10 @@ class Supervision {
   static void Record(store::Txn& txn, const std::string& origin, std::string_view body,
                      int64_t now);
   static std::vector<SupervisedEntry> List(store::Txn& txn, bool with_closed);
+  // How many are open, kept in `meta` as they change (status reads it without a scan).
+  static uint64_t OpenCount(store::Txn& txn);
+  // Counts them once for a store written before the count was kept. Write transaction.
+  static void Recount(store::Txn& txn);
   // "督办 item / step (rule) due …" for inbox listings.
   static std::string Summary(std::string_view body);
 };

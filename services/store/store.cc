@@ -104,6 +104,12 @@ uint64_t Txn::Count(std::string_view table) {
   return st.ms_entries;
 }
 
+Txn Txn::Child() {
+  MDB_txn* child = nullptr;
+  Check(mdb_txn_begin(mdb_txn_env(txn_), txn_, 0, &child), "mdb_txn_begin (child)");
+  return Txn(env_, child, true);
+}
+
 void Txn::Commit() {
   MDB_txn* t = std::exchange(txn_, nullptr);  // the handle is gone whatever commit returns
   int rc = mdb_txn_commit(t);

@@ -107,6 +107,10 @@ class Txn {
   void Commit();
   void Abort();
   bool is_write() const { return write_; }
+  // A child of this write transaction (LMDB nested transaction): what it writes joins this one
+  // when it commits and vanishes when it aborts (or is destroyed uncommitted). This transaction
+  // must not be used while the child is open.
+  Txn Child();
 
  private:
   friend class Env;

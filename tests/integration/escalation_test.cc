@@ -50,7 +50,7 @@ class Escalation : public ::testing::Test {
           got = h.MatterOn(node, id);
           return got && pred(*got);
         },
-        seconds(30));
+        seconds(60));
     EXPECT_TRUE(ok) << "node " << node << " never got matter " << id << " into the expected state"
                     << (got ? std::string(" (it is ") +
                                   workflows::MatterStateZh(got->matter.state) + ", at " +
@@ -204,6 +204,32 @@ TEST_F(Escalation, GdArt30_UnclearMatterGoesLevelByLevelWithAReturnAndComesBackD
   for (const char* node : {"440000", "440100", "440106"}) {
     EXPECT_EQ(OpenDeadlinesOf(node, id), 0u) << "every duty on " << node << " closed";
   }
+}
+
+// Issue #8 "nothing is swallowed": a step and its deadline go together. The 10-WD report duty of
+// a new 不明确事项 (GD Art. 30) cannot be opened (one with its item and step is open already):
+// the report is refused as a whole, and nothing of it is stored or sent.
+TEST_F(Escalation, GdArt30_StepWhoseDeadlineCannotBeOpenedChangesNothing) {
+  Start();
+  const std::string id = "440106/jyj/2025-0001";  // the id the report will take
+  h.OpenDeadline("440106", id, workflows::kStepReport, "test", 10, "2025-09-24");
+  auto report = [&](schema::MatterRequest::Builder r) {
+    r.setOp(Op::REPORT);
+    r.setOrgan("jyj");
+    r.setTitle("某考试命题工作方案");
+    r.setMark("秘密★5年");
+    tools::SetMaterials(r, {"申报不明确事项公文", "不明确事项定密申报表"});
+  };
+  std::string why = Refusal("440106", report);
+  EXPECT_NE(why.find("cannot be opened"), std::string::npos) << why;
+  EXPECT_FALSE(h.MatterOn("440106", id)) << "the matter was stored without its deadline";
+  EXPECT_EQ(OpenDeadlinesOf("440106", id), 1u) << "only the one opened by hand";
+  EXPECT_EQ(h.Counters("440106").outbox_depth, 0u) << "the refused step sent something";
+
+  h.CloseDeadline("440106", id, workflows::kStepReport);
+  auto m = h.MatterStep("440106", report);
+  EXPECT_EQ(m.matter.id, id);
+  EXPECT_GT(m.matter.report_due_at, 0) << "its own report duty was tracked (and closed: reported)";
 }
 
 TEST_F(Escalation, GdArt30_AProvinceLevelOrgansOwnMatterGoesToTheBureauOnItsOwnNode) {

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "services/common/ids.h"
 #include "services/common/temp_dir.h"
 #include "services/common/time_format.h"
 
@@ -114,6 +115,33 @@ TEST_F(DeadlineBookTest, ClosingRemovesTheTimerAndKeepsTheRecord) {
   EXPECT_TRUE(DeadlineBook::List(r, false).empty());
   ASSERT_EQ(DeadlineBook::List(r, true).size(), 1u);
   EXPECT_EQ(DeadlineBook::List(r, true)[0].state, State::CLOSED);
+}
+
+// Issue #8 "nothing is swallowed": a timer entry left behind for a closed duty (a crash between
+// two writes of an older build, a restored store) is dropped, never turned into an overdue.
+TEST_F(DeadlineBookTest, ATimerEntryOfAClosedDeadlineIsDroppedNotMadeOverdue) {
+  auto d = Open("objection/1", "2025-09-25", 20);
+  env_.Write([&](store::Txn& t) { book_.Close(t, "objection/1", "step", At("2025-10-01")); });
+  env_.Write([&](store::Txn& t) {  // the stale entries: at the reminder and at the due time
+    t.Put("deadlines", EncodeBe64(static_cast<uint64_t>(d.remind_ms)) + d.id(), "");
+    t.Put("deadlines", EncodeBe64(static_cast<uint64_t>(d.due_ms)) + d.id(), "");
+  });
+  EXPECT_TRUE(Fire(At("2026-01-01")).empty()) << "a closed duty fired";
+  auto r = env_.BeginRead();
+  EXPECT_EQ(DeadlineBook::List(r, true)[0].state, State::CLOSED);
+  EXPECT_EQ(r.Count("deadlines"), 0u) << "the stale timer entries stayed";
+  EXPECT_EQ(DeadlineBook::GetCounts(r).overdue, 0u);
+}
+
+TEST_F(DeadlineBookTest, ATimerEntryThatNoLongerMatchesItsDeadlineIsDropped) {
+  auto d = Open("objection/1", "2025-09-25", 20);
+  env_.Write([&](store::Txn& t) {  // an entry at a time the record no longer waits for
+    t.Put("deadlines", EncodeBe64(static_cast<uint64_t>(d.remind_ms - 86'400'000)) + d.id(), "");
+  });
+  EXPECT_TRUE(Fire(d.remind_ms - 1).empty()) << "fired at a time it was not scheduled for";
+  auto e = Fire(d.remind_ms);
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].kind, DeadlineEvent::Kind::kReminder);
 }
 
 TEST_F(DeadlineBookTest, TheTimerIsARangeScanOverManyDeadlines) {
