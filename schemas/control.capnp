@@ -187,6 +187,8 @@ struct NodeStatus {
   organs @21 :List(Text);            # "440106/jyj 天河区教育局 [education]"
   deadLetters @22 :UInt64;           # envelopes refused for good by their destination
   incarnation @23 :UInt64;           # how many times this node's store has been started
+  storeError @24 :Text;              # the store cannot be written (disk full …): nothing is acknowledged
+  storeErrorSinceMs @25 :Int64;
 }
 
 struct InboxEntry {

@@ -109,6 +109,8 @@ int CmdStatus(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     j.Key("supervised_open").Uint(st.getSupervisedOpen());
     j.Key("dead_letters").Uint(st.getDeadLetters());
     j.Key("incarnation").Uint(st.getIncarnation());
+    j.Key("store_error").String(st.getStoreError().cStr());
+    j.Key("store_error_since_ms").Int(st.getStoreErrorSinceMs());
     j.Key("organs").BeginArray();
     for (auto o : st.getOrgans()) j.String(o.cStr());
     j.EndArray();
@@ -124,6 +126,11 @@ int CmdStatus(const Args& args, zmq::context_t& ctx, std::ostream& out) {
   if (st.getParent().size()) out << ", parent 上级 " << st.getParent().cStr();
   out << "\n";
   for (auto o : st.getOrgans()) out << "机关 organ       " << o.cStr() << "\n";
+  if (st.getStoreError().size()) {
+    out << "存储 store       CANNOT WRITE 无法写入 since " << FormatCst(st.getStoreErrorSinceMs())
+        << ": " << st.getStoreError().cStr()
+        << "\n                 nothing is acknowledged until it can; retried every second\n";
+  }
   for (auto l : st.getLinks()) {
     out << "链路 link        " << l.getEndpoint().cStr() << "  "
         << (l.getUp() ? "up 连通" : "DOWN 断开") << " since " << FormatCst(l.getLastChangeMs())

@@ -217,7 +217,11 @@ NodeConfig ParseNodeConfig(const std::string& text, const std::string& source) {
   if (auto* t = r.Table("store")) {
     Reader sr(*t, source, "store.");
     sr.Int("map_size_mb", c.map_size_mb, 1, 1ll << 20);
+    sr.Int("max_map_size_mb", c.max_map_size_mb, 0, 1ll << 22);
     sr.RefuseUnknown();
+    if (c.max_map_size_mb && c.max_map_size_mb < c.map_size_mb) {
+      sr.Fail("max_map_size_mb", "must be 0 (no limit) or at least map_size_mb");
+    }
   }
   r.RefuseUnknown();
 

@@ -45,6 +45,7 @@ struct NodeConfig {
   std::string log_level = "info";
   std::string log_file;  // empty: stderr
   uint64_t map_size_mb = 256;
+  uint64_t max_map_size_mb = 0;  // the store never grows past this; 0: until the disk is full
   TransportConfig transport;
   RetentionPolicy retention;  // [retention]: what is deleted when (services/node/retention.h)
 

@@ -112,6 +112,10 @@ void Node::HandleControl(const std::string& identity, std::string_view request) 
     }
     std::string_view request_id = AsView(req.getRequestId());
     if (request_id.size() > Requests::kMaxIdBytes) return fail("request id too long");
+    if (!store_error_.empty() && ChangesState(req)) {
+      return refuse("the store cannot be written now (" + store_error_ +
+                    "); nothing was changed: try again when zhuji status no longer says so");
+    }
     if (!request_id.empty() && ChangesState(req)) {
       std::optional<Requests::Done> done;
       {
@@ -231,6 +235,12 @@ void Node::HandleControl(const std::string& identity, std::string_view request) 
       default:
         return fail("unknown control request");
     }
+  } catch (const store::StoreError& e) {
+    if (!e.unwritable()) throw;
+    StoreUnwritable(e);
+    request_wrote_ = false;
+    return refuse("the store cannot be written now (" + std::string(e.what()) +
+                  "); nothing was changed: try again when zhuji status no longer says so");
   } catch (const MalformedMessage& e) {
     return fail(std::string("malformed control request: ") + e.what());
   } catch (const kj::Exception& e) {
@@ -410,7 +420,7 @@ void Node::FillStatus(schema::NodeStatus::Builder st) {
     links[i].setRefusal(links_[i]->refusal());
   }
   std::vector<PendingRange> pending;
-  {
+  try {
     auto txn = env_.BeginRead();
     pending = outbox_.Pending(txn);
     auto c = DeadlineBook::GetCounts(txn);
@@ -419,7 +429,11 @@ void Node::FillStatus(schema::NodeStatus::Builder st) {
     st.setDeadlinesProvisional(c.provisional);
     st.setSupervisedOpen(Supervision::OpenCount(txn));
     st.setDeadLetters(DeadLetters::Count(txn));
+  } catch (const store::StoreError& e) {  // status answers whatever the store says
+    if (store_error_.empty()) StoreUnwritable(e);
   }
+  st.setStoreError(store_error_);
+  st.setStoreErrorSinceMs(store_error_.empty() ? 0 : store_error_since_);
   st.setCalendarVersion(calendar_.Version());
   auto organs = st.initOrgans(config_.organs.size());
   for (size_t i = 0; i < config_.organs.size(); ++i) {

@@ -12,27 +12,42 @@
 
 namespace zhuji::node {
 
-uint64_t ClaimStore(store::Env& env, const std::string& node_id, const std::string& level) {
+uint64_t ClaimStore(store::Env& env, const std::string& node_id, const std::string& level,
+                    std::string* unwritable) {
   uint64_t incarnation = 0;
-  env.Write([&](store::Txn& txn) {
+  try {
+    env.Write([&](store::Txn& txn) {
+      auto id = txn.Get("meta", "node_id");
+      auto lv = txn.Get("meta", "node_level");
+      if (id && *id != node_id) {
+        throw IdentityError("the store at " + env.dir() + " belongs to node " + std::string(*id) +
+                            ", not " + node_id +
+                            ": point data_dir at this node's own store (a store is never shared "
+                            "or renamed)");
+      }
+      if (lv && *lv != level) {
+        throw IdentityError("the store at " + env.dir() + " was written by node " + node_id +
+                            " as " + std::string(*lv) + " level, not " + level);
+      }
+      if (!id) txn.Put("meta", "node_id", node_id);
+      if (!lv) txn.Put("meta", "node_level", level);
+      auto inc = txn.Get("meta", "incarnation");
+      incarnation = (inc && inc->size() == 8 ? DecodeBe64(*inc) : 0) + 1;
+      txn.Put("meta", "incarnation", EncodeBe64(incarnation));
+    });
+  } catch (const store::StoreError& e) {
+    if (!e.unwritable()) throw;
+    // A full disk: start all the same, checking the owner without writing.
+    *unwritable = e.what();
+    auto txn = env.BeginRead();
     auto id = txn.Get("meta", "node_id");
-    auto lv = txn.Get("meta", "node_level");
     if (id && *id != node_id) {
       throw IdentityError("the store at " + env.dir() + " belongs to node " + std::string(*id) +
-                          ", not " + node_id +
-                          ": point data_dir at this node's own store (a store is never shared "
-                          "or renamed)");
+                          ", not " + node_id);
     }
-    if (lv && *lv != level) {
-      throw IdentityError("the store at " + env.dir() + " was written by node " + node_id + " as " +
-                          std::string(*lv) + " level, not " + level);
-    }
-    if (!id) txn.Put("meta", "node_id", node_id);
-    if (!lv) txn.Put("meta", "node_level", level);
     auto inc = txn.Get("meta", "incarnation");
     incarnation = (inc && inc->size() == 8 ? DecodeBe64(*inc) : 0) + 1;
-    txn.Put("meta", "incarnation", EncodeBe64(incarnation));
-  });
+  }
   return incarnation;
 }
 

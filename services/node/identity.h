@@ -21,7 +21,10 @@ class IdentityError : public std::runtime_error {
 };
 
 // Returns this start's incarnation (1 for a new store). Throws IdentityError naming both ids.
-uint64_t ClaimStore(store::Env& env, const std::string& node_id, const std::string& level);
+// On a store that cannot be written (a full disk) it checks without writing, sets
+// `*unwritable` to the reason and returns the incarnation it would have written.
+uint64_t ClaimStore(store::Env& env, const std::string& node_id, const std::string& level,
+                    std::string* unwritable);
 
 // Locks `dir`/node.lock (flock, exclusive, not waiting). Throws IdentityError naming the pid
 // that holds it. The lock goes with the process, also when it is killed.

@@ -127,7 +127,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   try {
-    zhuji::store::Env env({config.data_dir + "/store", config.map_size_mb << 20, false});
+    zhuji::store::Env env({config.data_dir + "/store", config.map_size_mb << 20, false,
+                           config.max_map_size_mb << 20});
     std::string cal_dir = config.calendar_dir.empty()
                               ? zhuji::calendar::DefaultCalendarDir(zhuji::BinaryDir())
                               : config.calendar_dir;

@@ -2,6 +2,7 @@
 
 #include <capnp/message.h>
 #include <kj/exception.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -22,6 +23,8 @@ namespace zhuji::node {
 namespace {
 constexpr int64_t kSweepEveryMs = 60'000;  // retention: one bounded pass a minute
 constexpr size_t kSweepMax = 2'000;        // entries per table per pass
+constexpr int64_t kStoreProbeMs = 1'000;   // a store that cannot be written is tried this often
+constexpr uint64_t kStoreHeadroomBytes = 1 << 20;  // … once its disk has this much free (or 2%)
 std::string_view ToBytesView(const EnvelopeId& id) {
   return {reinterpret_cast<const char*>(id.data()), id.size()};
 }
@@ -49,8 +52,13 @@ Node::~Node() = default;
 
 void Node::Start() {
   started_at_ = clock_.NowMs();
-  incarnation_ = ClaimStore(env_, config_.node_id, LevelName(config_.level));
-  env_.Write([](store::Txn& txn) { Supervision::Recount(txn); });
+  std::string unwritable;
+  incarnation_ = ClaimStore(env_, config_.node_id, LevelName(config_.level), &unwritable);
+  if (unwritable.empty()) {
+    env_.Write([](store::Txn& txn) { Supervision::Recount(txn); });
+  } else {
+    StoreUnwritable(store::StoreError(unwritable, ENOSPC));
+  }
   uint64_t incarnation = incarnation_;
   uint64_t nonce = DecodeBe64(ToBytesView(NewEnvelopeId()).substr(0, 8)) | 1;  // this process
   {
@@ -109,6 +117,9 @@ void Node::Run(const std::atomic<bool>& stop) {
       if (e.num() == EINTR) continue;
       if (e.num() == ETERM) break;
       throw;
+    } catch (const store::StoreError& e) {
+      if (!e.unwritable()) throw;  // corruption and the like stop the node loudly
+      StoreUnwritable(e);          // nothing of the failed step was kept or acknowledged
     }
   }
   log_.info("node {} stopping: {} delivered, {} acknowledged this run", config_.node_id,
@@ -143,12 +154,74 @@ void Node::Turn(int64_t poll_ms) {
   if (!batch.empty()) ProcessBrokerBatch(batch);
   if (items.back().revents & ZMQ_POLLIN) ServeControl();
   int64_t now = clock_.NowMs();
-  if (next_deadline_ms_ && *next_deadline_ms_ <= now) FireDeadlines(now);
   PumpOut();
   LinkTicks();
-  if (int64_t mono = MonotonicMs(); mono >= next_sweep_mono_) {
+  int64_t mono = MonotonicMs();
+  if (!store_error_.empty()) {
+    if (mono >= next_store_probe_mono_) ProbeStore(mono);
+    return;  // no deadline or retention writes until the store takes writes again
+  }
+  if (next_deadline_ms_ && *next_deadline_ms_ <= now) FireDeadlines(now);
+  if (mono >= next_sweep_mono_) {
     next_sweep_mono_ = mono + kSweepEveryMs;
     Sweep(now);
+  }
+}
+
+void Node::StoreUnwritable(const store::StoreError& error) {
+  std::string why = error.what();
+  if (error.rc() == MDB_PANIC) {  // LMDB gave up on the environment: reading needs it open again
+    try {
+      env_.Reopen();
+    } catch (const store::StoreError& e) {
+      why += "; reopening failed: " + std::string(e.what());
+    }
+  }
+  if (store_error_.empty()) {
+    store_error_since_ = clock_.NowMs();
+    log_.error(
+        "存储无法写入 the store cannot be written: {}; nothing more is acknowledged until it can "
+        "(retrying every {} ms)",
+        why, kStoreProbeMs);
+  }
+  store_error_ = why;
+  NoteError("the store cannot be written: " + why);
+  next_store_probe_mono_ = MonotonicMs() + kStoreProbeMs;
+}
+
+void Node::ProbeStore(int64_t mono) {
+  next_store_probe_mono_ = mono + kStoreProbeMs;
+  // Some headroom first, or a full disk that has room for the probe alone would flap.
+  struct statvfs fs {};
+  if (::statvfs(env_.dir().c_str(), &fs) == 0) {
+    uint64_t total = uint64_t{fs.f_blocks} * fs.f_frsize;
+    uint64_t free = uint64_t{fs.f_bavail} * fs.f_frsize;
+    if (free < std::max<uint64_t>(kStoreHeadroomBytes, total / 50)) return;
+  }
+  try {
+    try {
+      env_.Write([&](store::Txn& txn) {
+        txn.Put("meta", "store_probe", EncodeBe64(static_cast<uint64_t>(clock_.NowMs())));
+      });
+    } catch (const store::StoreError& e) {
+      if (e.rc() != MDB_PANIC) throw;
+      env_.Reopen();  // LMDB gave up on the environment after the failed write: open it again
+      env_.Write([&](store::Txn& txn) {
+        txn.Put("meta", "store_probe", EncodeBe64(static_cast<uint64_t>(clock_.NowMs())));
+      });
+    }
+  } catch (const store::StoreError& e) {
+    if (!e.unwritable()) throw;
+    store_error_ = e.what();
+    return;
+  }
+  log_.info("存储恢复 the store takes writes again after {} s; resuming",
+            (clock_.NowMs() - store_error_since_) / 1000);
+  store_error_.clear();
+  pump_.RewindAll(mono);  // what the peers sent meanwhile comes again
+  {
+    auto txn = env_.BeginRead();
+    next_deadline_ms_ = DeadlineBook::NextEventMs(txn);
   }
 }
 
@@ -273,6 +346,9 @@ void Node::ProcessBrokerBatch(std::vector<Incoming>& batch) {
     }
   }
   if (delivers.empty() && acks.empty() && refusals.empty()) return;
+  // The store cannot be written: apply nothing and acknowledge nothing; the senders resend, and
+  // acknowledgements of ours come again when we resend after recovery.
+  if (!store_error_.empty()) return;
 
   // Group commit: every delivery and acknowledgement of this batch in one transaction.
   std::vector<Delivery> outcomes;

@@ -76,6 +76,10 @@ class Node {
   void PumpOut();
   // Retention: one bounded pass (services/node/retention.h).
   void Sweep(int64_t now);
+  // A full disk is a state, not a crash: acknowledge nothing, keep answering status with the
+  // reason, try a small write every second, resume by itself.
+  void StoreUnwritable(const store::StoreError& error);
+  void ProbeStore(int64_t mono);
   void LinkTicks();
   BrokerLink* ActiveLink();
   void NoteError(std::string message);
@@ -160,6 +164,9 @@ class Node {
   bool request_wrote_ = false;
   std::vector<std::function<void()>> after_commit_;
   int64_t next_sweep_mono_ = 0;
+  std::string store_error_;  // non-empty while the store cannot be written
+  int64_t store_error_since_ = 0;
+  int64_t next_store_probe_mono_ = 0;
 };
 
 }  // namespace zhuji::node

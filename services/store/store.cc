@@ -25,6 +25,10 @@ void Check(int rc, const std::string& what) {
 StoreError::StoreError(const std::string& what, int rc)
     : std::runtime_error(what + ": " + mdb_strerror(rc)), rc_(rc) {}
 
+bool StoreError::unwritable() const {
+  return rc_ == ENOSPC || rc_ == EDQUOT || rc_ == EIO || rc_ == MDB_PANIC || rc_ == MDB_MAP_FULL;
+}
+
 // ---- Cursor ---------------------------------------------------------------------------------
 
 Cursor::Cursor(MDB_txn* txn, MDB_dbi dbi) : cursor_(nullptr) {
@@ -123,7 +127,19 @@ void Txn::Abort() {
 
 // ---- Env ------------------------------------------------------------------------------------
 
-Env::Env(const Options& options) : dir_(options.dir), map_size_(options.map_size) {
+Env::Env(const Options& options)
+    : options_(options), dir_(options.dir), map_size_(options.map_size) {
+  Open();
+}
+
+void Env::Reopen() {
+  if (env_) mdb_env_close(std::exchange(env_, nullptr));
+  tables_.clear();
+  Open();
+}
+
+void Env::Open() {
+  const Options& options = options_;
   std::error_code ec;
   if (!options.read_only) std::filesystem::create_directories(dir_, ec);
   if (ec) throw StoreError("cannot create store directory " + dir_ + " (" + ec.message() + ")", 0);
@@ -172,7 +188,7 @@ Env::Env(const Options& options) : dir_(options.dir), map_size_(options.map_size
       Check(mdb_txn_commit(txn), "mdb_txn_commit (open)");
     }
   } catch (...) {
-    mdb_env_close(env_);
+    mdb_env_close(std::exchange(env_, nullptr));
     throw;
   }
 }
@@ -195,6 +211,15 @@ Txn Env::BeginRead() {
 
 void Env::Grow() {
   size_t next = map_size_ * 2;
+  if (options_.max_map_size && next > options_.max_map_size) {
+    if (map_size_ >= options_.max_map_size) {
+      throw StoreError("store at " + dir_ + " reached its maximum size of " +
+                           std::to_string(options_.max_map_size >> 20) +
+                           " MiB ([store] max_map_size_mb)",
+                       MDB_MAP_FULL);
+    }
+    next = options_.max_map_size;
+  }
   Check(mdb_env_set_mapsize(env_, next), "mdb_env_set_mapsize (grow)");
   map_size_ = next;
 }

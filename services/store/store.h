@@ -27,6 +27,9 @@ class StoreError : public std::runtime_error {
  public:
   StoreError(const std::string& what, int rc);
   int rc() const { return rc_; }
+  // The store cannot take writes now (disk full, quota, I/O error, its size limit reached, or
+  // LMDB gave up on the environment after such an error): a state to wait out, not a bug.
+  bool unwritable() const;
 
  private:
   int rc_;
@@ -128,6 +131,7 @@ class Env {
     std::string dir;                 // created if missing
     size_t map_size = 256ull << 20;  // initial; doubles when full
     bool read_only = false;
+    size_t max_map_size = 0;  // the map never grows past this (0: no limit)
   };
   // Opens (creating if needed) the environment and every table of kTables, and checks the
   // schema version in `meta`: a newer store is refused (StoreError).
@@ -143,11 +147,16 @@ class Env {
   void Write(const std::function<void(Txn&)>& step);
 
   MDB_dbi Table(std::string_view name) const;
+  // Closes and opens the environment again, e.g. after LMDB declared it failed (MDB_PANIC) when
+  // a write hit a full disk. No transaction may be open. Throws StoreError if it cannot.
+  void Reopen();
   size_t map_size() const { return map_size_; }
   const std::string& dir() const { return dir_; }
 
  private:
+  void Open();
   void Grow();
+  Options options_;
   MDB_env* env_ = nullptr;
   std::string dir_;
   size_t map_size_;

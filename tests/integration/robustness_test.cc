@@ -3,8 +3,11 @@
 #include <capnp/message.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/mount.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "harness.h"
 #include "services/common/ids.h"
@@ -167,6 +170,100 @@ TEST(Identity, SecondLiveProcessWithTheSameIdIsRefusedByTheBrokerAndNothingIsLos
       << "the province never saw the link as broken";
   EXPECT_NE(error.find("expects #1"), std::string::npos) << error;
   EXPECT_NE(error.find("#300"), std::string::npos) << error;
+}
+
+// A small filesystem for one node's store: a tmpfs where the test may mount one (as root, as CI
+// runs), unmounted (lazily) when the test ends.
+class SmallDisk {
+ public:
+  explicit SmallDisk(const std::string& dir) : dir_(dir) {
+    std::filesystem::create_directories(dir);
+    // ZHUJI_TEST_NO_TMPFS=1 tries the fallback where mounting would work.
+    mounted_ = !std::getenv("ZHUJI_TEST_NO_TMPFS") &&
+               ::mount("tmpfs", dir.c_str(), "tmpfs", 0, "size=3m") == 0;
+  }
+  ~SmallDisk() {
+    if (mounted_) ::umount2(dir_.c_str(), MNT_DETACH);
+  }
+  bool mounted() const { return mounted_; }
+  // Space returns.
+  bool Grow() { return ::mount("tmpfs", dir_.c_str(), "tmpfs", MS_REMOUNT, "size=256m") == 0; }
+
+ private:
+  std::string dir_;
+  bool mounted_ = false;
+};
+
+std::string StoreErrorOf(Harness& h, const std::string& id) {
+  try {
+    return h.Status(id)->Root<schema::ControlReply>().getStatus().getStoreError().cStr();
+  } catch (const std::exception& e) {
+    return std::string("NO STATUS: ") + e.what();
+  }
+}
+
+// Issue #8: a full disk is a state, not a crash. The province's store fills up while the county
+// sends: it acknowledges nothing more, keeps answering status with the reason, starts again on
+// the full disk and says so, and resumes by itself when space returns; every notice arrives once.
+// Where no tmpfs can be mounted, a store size limit ([store] max_map_size_mb) fills it instead
+// and "space returns" is the operator raising the limit.
+TEST(FullDisk, StopsAcknowledgingKeepsAnsweringAndRecoversByItself) {
+  Harness h;
+  SmallDisk disk(h.dir() + "/small-disk");
+  std::string limit = disk.mounted() ? "" : "[store]\nmap_size_mb = 1\nmax_map_size_mb = 2\n";
+  std::cout << (disk.mounted() ? "store on a 3 MiB tmpfs\n"
+                               : "no tmpfs (not root?): store limited to 2 MiB instead\n");
+  h.StartBroker();
+  h.AddNode({"440000", "province", "", "", limit, h.dir() + "/small-disk"});
+  h.AddNode({"440106", "county", "440100", "", ""});
+  h.StartNode("440000");
+  h.StartNode("440106");
+  constexpr uint32_t kCount = 600;  // 600 × 8 KiB: more than the small disk holds
+  h.Send("440106", "440000", "fill", kCount, 8192);
+  ASSERT_TRUE(Harness::WaitFor([&] { return !StoreErrorOf(h, "440000").empty(); }, seconds(60)))
+      << "the province never found its store full";
+  std::string why = StoreErrorOf(h, "440000");
+  EXPECT_TRUE(why.find("No space left") != std::string::npos ||
+              why.find("Input/output error") != std::string::npos ||
+              why.find("maximum size") != std::string::npos ||
+              why.find("MDB_MAP_FULL") != std::string::npos)
+      << why;
+  EXPECT_TRUE(h.NodeRunning("440000"));
+  EXPECT_GT(h.Counters("440106").outbox_depth, 0u) << "everything acknowledged on a full disk?";
+  size_t held = h.CountPrefix("440000", "fill");
+  EXPECT_LT(held, kCount);
+
+  // Restarted on the full disk, it starts and says so.
+  h.KillNode("440000", SIGKILL);
+  h.StartNode("440000");
+  ASSERT_TRUE(Harness::WaitFor([&] { return !StoreErrorOf(h, "440000").empty(); }, seconds(60)))
+      << "restarted on a full disk without saying so";
+
+  // Space returns: it resumes by itself (tmpfs), or once the operator raised the limit.
+  if (disk.mounted()) {
+    ASSERT_TRUE(disk.Grow());
+  } else {
+    h.KillNode("440000", SIGTERM);
+    h.RewriteNode({"440000", "province", "", "", "[store]\nmax_map_size_mb = 1024\n",
+                   h.dir() + "/small-disk"});
+    h.StartNode("440000");
+  }
+  ASSERT_TRUE(Harness::WaitFor([&] { return StoreErrorOf(h, "440000").empty(); }, seconds(60)))
+      << "the province did not resume: " << StoreErrorOf(h, "440000");
+  ASSERT_TRUE(
+      Harness::WaitFor([&] { return h.Counters("440106").outbox_depth == 0; }, seconds(120)));
+  std::multiset<std::string> texts;
+  for (auto& e : h.Inbox("440000")) {
+    if (e.text.rfind("fill #", 0) == 0) texts.insert(e.text.substr(0, e.text.find('.')));
+  }
+  EXPECT_EQ(texts.size(), kCount);
+  for (uint32_t i = 1; i <= kCount; ++i) {
+    if (texts.count("fill #" + std::to_string(i)) != 1) {
+      ADD_FAILURE() << "fill #" << i << " arrived " << texts.count("fill #" + std::to_string(i))
+                    << " times";
+      break;
+    }
+  }
 }
 
 // One raw request to a node's control socket, as any local process could send it; the reply's
