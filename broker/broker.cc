@@ -12,7 +12,8 @@ namespace zhuji::broker {
 
 namespace {
 constexpr int64_t kMaxPollMs = 100;
-constexpr int kMaxDrain = 10'000;  // frames read from one socket per turn
+constexpr int kMaxDrain = 10'000;               // frames read from one socket per turn
+constexpr int64_t kUpstreamRefusalMs = 30'000;  // how long a province's idInUse is remembered
 
 // "tcp://HOST:0" → HOST, else empty.
 std::string AnyPortHost(const std::string& bind) {
@@ -232,6 +233,15 @@ void Broker::OnHello(const std::string& identity, const wire::Header& h, int64_t
     return Refuse(identity, wire::NackCode::PROTOCOL,
                   "HELLO names '" + h.source + "', not a six-digit node id", &h);
   }
+  auto refused = upstream_refused_.find(h.source);
+  if (refused != upstream_refused_.end()) {
+    if (mono < refused->second.until && refused->second.nonce == h.nonce) {
+      // Still refused by the province: ask it again, answer with its refusal meanwhile.
+      UpstreamHello(h.source, Route{identity, h.incarnation, h.nonce, mono});
+      return Refuse(identity, wire::NackCode::ID_IN_USE, refused->second.reason, &h);
+    }
+    upstream_refused_.erase(refused);
+  }
   if (!Register(identity, h, mono)) return;
   peers_[identity].last_heard = mono;
   wire::Header w;
@@ -373,6 +383,8 @@ void Broker::OnUpstream(zmq::message_t& frame, size_t parts) {
   const auto& h = *parsed.header;
   switch (h.command) {
     case wire::Command::WELCOME:
+      upstream_refused_.erase(h.destination);  // the province holds it for this one now
+      return;
     case wire::Command::HEARTBEAT:
       return;
     case wire::Command::NACK:
@@ -381,8 +393,21 @@ void Broker::OnUpstream(zmq::message_t& frame, size_t parts) {
         return;
       }
       if (h.code == wire::NackCode::ID_IN_USE && !IsDivisionCode(h.source)) {
+        // The province holds this id for another live process: so does nobody here. The node
+        // is told (its link shows the refusal) and loses its local route, so its neighbours
+        // here cannot deliver to it while it is the rival.
         ++stats_.id_in_use;
         log_.error("upstream broker refused node {}: {}", h.destination, h.reason);
+        auto route = routes_.find(h.destination);
+        if (route != routes_.end()) {
+          std::string identity = route->second.identity;
+          (void)wire::SendRouted(*frontend_, identity, frame);
+          upstream_refused_[h.destination] = {route->second.nonce, h.reason,
+                                              MonotonicMs() + kUpstreamRefusalMs};
+          auto peer = peers_.find(identity);
+          if (peer != peers_.end()) peer->second.node_ids.erase(h.destination);
+          routes_.erase(route);
+        }
         return;
       }
       [[fallthrough]];

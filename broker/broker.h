@@ -93,6 +93,14 @@ class Broker {
   std::unique_ptr<zmq::socket_t> upstream_;
   std::map<std::string, Peer> peers_;    // routing identity -> peer
   std::map<std::string, Route> routes_;  // node id -> who holds it
+  struct UpstreamRefusal {
+    uint64_t nonce = 0;  // the refused process
+    std::string reason;
+    int64_t until = 0;
+  };
+  // Node ids the upstream broker refused (another live process holds them there): the process
+  // refused is answered with the refusal and not routed here, until the upstream welcomes it.
+  std::map<std::string, UpstreamRefusal> upstream_refused_;
   wire::BrokerStats stats_;
   int64_t upstream_heard_ = 0;
   int64_t next_heartbeat_ = 0;

@@ -189,6 +189,7 @@ struct NodeStatus {
   incarnation @23 :UInt64;           # how many times this node's store has been started
   storeError @24 :Text;              # the store cannot be written (disk full …): nothing is acknowledged
   storeErrorSinceMs @25 :Int64;
+  stepsNotTaken @26 :UInt64;         # own steps on received matters that could not be taken (audit)
 }
 
 struct InboxEntry {

@@ -110,6 +110,7 @@ int CmdStatus(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     j.Key("dead_letters").Uint(st.getDeadLetters());
     j.Key("incarnation").Uint(st.getIncarnation());
     j.Key("store_error").String(st.getStoreError().cStr());
+    j.Key("steps_not_taken").Uint(st.getStepsNotTaken());
     j.Key("store_error_since_ms").Int(st.getStoreErrorSinceMs());
     j.Key("organs").BeginArray();
     for (auto o : st.getOrgans()) j.String(o.cStr());
@@ -149,6 +150,10 @@ int CmdStatus(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     if (d.getBroken()) out << "; BROKEN 断裂";
     if (d.getLastError().size()) out << "; " << d.getLastError().cStr();
     out << "\n";
+  }
+  if (st.getStepsNotTaken()) {
+    out << "未执行 not taken  " << st.getStepsNotTaken()
+        << " step(s) of this node on received matters could not be taken (see the audit log)\n";
   }
   if (st.getDeadLetters()) {
     out << "死信 dead letters " << st.getDeadLetters()

@@ -70,7 +70,7 @@ const char* OutcomeZh(HopOutcome o) {
     case HopOutcome::kDecided:
       return "确定 decided";
   }
-  return "?";
+  return "未知 unknown (from a newer node)";
 }
 
 std::string LevelOf(const workflows::Organ& o) {

@@ -70,6 +70,10 @@ bool IsRunning(pid_t pid) {
       stat_line[close_paren + 2] == 'Z') {
     return false;
   }
+  // An empty command line is a process in the middle of execve: the kernel closes the exec
+  // pipe (close-on-exec, which Spawn waits for) before it sets the new program's arguments.
+  // Taking that for "not running" made a node that was starting look as if it had exited.
+  if (line.empty()) return true;
   return line.find("zhuji") != std::string::npos;
 }
 

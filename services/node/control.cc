@@ -18,11 +18,11 @@ namespace zhuji::node {
 
 namespace {
 // Limits the node enforces itself, whatever the client (issue #8): a request is at most 1 MiB;
-// one `send` queues at most 100,000 notices and 256 MiB, each within max_envelope_bytes.
+// one `send` queues at most 100,000 notices and 32 MiB, each within max_envelope_bytes.
 constexpr size_t kMaxControlBytes = 1 << 20;
 constexpr uint32_t kMaxSendCount = 100'000;
-constexpr uint64_t kMaxSendTotalBytes = 256ull << 20;
-constexpr size_t kEnvelopeOverhead = 512;  // envelope fields around a notice's text
+constexpr uint64_t kMaxSendTotalBytes = 32ull << 20;  // one transaction, well under a second
+constexpr size_t kEnvelopeOverhead = 512;             // envelope fields around a notice's text
 }  // namespace
 
 void Node::ServeControl() {
@@ -45,15 +45,22 @@ void Node::ServeControl() {
 }
 
 void Node::Commit(const std::function<void(store::Txn&)>& step) {
+  auto undo = [this] {  // in-memory changes made for a transaction that did not commit
+    for (auto it = on_abort_.rbegin(); it != on_abort_.rend(); ++it) (*it)();
+    on_abort_.clear();
+  };
   try {
     env_.Write([&](store::Txn& txn) {
-      after_commit_.clear();  // a step run again (map grown) asks again
+      undo();                 // a step run again (map grown) starts from where it started
+      after_commit_.clear();  // … and asks again
       step(txn);
     });
   } catch (...) {
+    undo();
     after_commit_.clear();
     throw;
   }
+  on_abort_.clear();
   auto effects = std::exchange(after_commit_, {});
   for (auto& effect : effects) effect();
 }
@@ -72,7 +79,13 @@ void Node::KeepReply(std::string_view bytes) {
   std::string id = std::exchange(request_id_, std::string());
   if (!std::exchange(request_wrote_, false)) return;  // refused: nothing was carried out
   int64_t now = clock_.NowMs();
-  env_.Write([&](store::Txn& txn) { Requests::SaveReply(txn, id, bytes, now); });
+  try {
+    env_.Write([&](store::Txn& txn) { Requests::SaveReply(txn, id, bytes, now); });
+  } catch (const store::StoreError& e) {
+    // The step is committed; only its reply is not kept: a repeat is told it was carried out.
+    log_.warn("the reply to request {} could not be kept: {}", ToHex(id), e.what());
+    if (e.unwritable()) StoreUnwritable(e);
+  }
 }
 
 void Node::ReplyControl(const std::string& identity, capnp::MessageBuilder& reply) {
@@ -238,7 +251,11 @@ void Node::HandleControl(const std::string& identity, std::string_view request) 
   } catch (const store::StoreError& e) {
     if (!e.unwritable()) throw;
     StoreUnwritable(e);
-    request_wrote_ = false;
+    if (std::exchange(request_wrote_, false)) {
+      request_id_.clear();
+      return refuse("carried out, but the node could not finish its reply (" +
+                    std::string(e.what()) + "): see status or list before trying again");
+    }
     return refuse("the store cannot be written now (" + std::string(e.what()) +
                   "); nothing was changed: try again when zhuji status no longer says so");
   } catch (const MalformedMessage& e) {
@@ -429,6 +446,8 @@ void Node::FillStatus(schema::NodeStatus::Builder st) {
     st.setDeadlinesProvisional(c.provisional);
     st.setSupervisedOpen(Supervision::OpenCount(txn));
     st.setDeadLetters(DeadLetters::Count(txn));
+    auto not_taken = txn.Get("meta", kStepsNotTaken);
+    st.setStepsNotTaken(not_taken && not_taken->size() == 8 ? DecodeBe64(*not_taken) : 0);
   } catch (const store::StoreError& e) {  // status answers whatever the store says
     if (store_error_.empty()) StoreUnwritable(e);
   }

@@ -13,6 +13,7 @@ namespace zhuji::node {
 namespace {
 
 constexpr std::string_view kTable = "deadletter";
+constexpr std::string_view kLastNumber = "deadletter_last";
 
 DeadLetterRecord Decode(std::string_view key, std::string_view value) {
   auto msg = ReadMessage(value);
@@ -54,9 +55,12 @@ std::optional<uint64_t> DeadLetters::Bury(store::Txn& txn, const Outbox& outbox,
   if (env.getKind() == schema::Kind::SKIP) return std::nullopt;  // never bury a stand-in
   if (!id.empty() && id != pending_id) return std::nullopt;      // a refused older copy
 
+  // Numbers only go up (kept in meta): a number once shown names one envelope for good.
   uint64_t number = 1;
-  auto cursor = txn.OpenCursor(kTable);
-  if (auto last = cursor.Last()) number = DecodeBe64(last->first) + 1;
+  if (auto last = txn.Get("meta", kLastNumber); last && last->size() == 8) {
+    number = DecodeBe64(*last) + 1;
+  }
+  txn.Put("meta", kLastNumber, EncodeBe64(number));
   DeadLetterRecord d{number, destination, seq, *bytes, reason, code, now};
   txn.Put(kTable, EncodeBe64(number), Encode(d));
 

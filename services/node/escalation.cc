@@ -15,6 +15,10 @@
 
 namespace zhuji::node {
 
+// Counted in `meta` for `zhuji status`: this node's own steps on received matters that could not
+// be taken (each named in the audit log).
+const char* const kStepsNotTaken = "matter_steps_not_taken";
+
 namespace {
 
 using workflows::Matter;
@@ -153,6 +157,8 @@ void Node::OnMatterEnvelope(store::Txn& txn, const std::string& from, std::strin
   child.Abort();
   after_commit_.resize(effects);
   Audit::Append(txn, now, "matter step not taken", st.message());
+  auto n = txn.Get("meta", kStepsNotTaken);
+  txn.Put("meta", kStepsNotTaken, EncodeBe64((n && n->size() == 8 ? DecodeBe64(*n) : 0) + 1));
   AfterCommit([this, why = st.message()] { NoteError("matter step not taken: " + why); });
 }
 

@@ -39,6 +39,7 @@ uint64_t ClaimStore(store::Env& env, const std::string& node_id, const std::stri
     if (!e.unwritable()) throw;
     // A full disk: start all the same, checking the owner without writing.
     *unwritable = e.what();
+    if (e.rc() == MDB_PANIC) env.Reopen();  // LMDB gave up on it after the failed write
     auto txn = env.BeginRead();
     auto id = txn.Get("meta", "node_id");
     if (id && *id != node_id) {

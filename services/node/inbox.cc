@@ -123,12 +123,13 @@ uint64_t Inbox::Expected(store::Txn& txn, std::string_view origin) {
   return v ? DecodeBe64(*v) : 1;
 }
 
-Delivery Inbox::Check(std::string_view routed_from, std::string_view bytes) const {
-  if (bytes.size() > max_bytes_) {
-    return Refuse(wire::NackCode::TOO_LARGE, "envelope of " + std::to_string(bytes.size()) +
-                                                 " bytes exceeds the limit of " +
-                                                 std::to_string(max_bytes_));
-  }
+Delivery Inbox::TooLarge(size_t size) const {
+  return Refuse(wire::NackCode::TOO_LARGE, "envelope of " + std::to_string(size) +
+                                               " bytes exceeds the limit of " +
+                                               std::to_string(max_bytes_));
+}
+
+Delivery Inbox::Identify(std::string_view routed_from, std::string_view bytes) const {
   Delivery d;
   try {
     auto msg = ReadMessage(bytes);
@@ -152,11 +153,37 @@ Delivery Inbox::Check(std::string_view routed_from, std::string_view bytes) cons
     }
     d.seq = env.getLinkSeq();
     if (d.seq == 0) return Refuse(wire::NackCode::MALFORMED, "envelope has no link sequence");
+    d.outcome = Delivery::Outcome::kApplied;  // identified; Batch::Apply decides the rest
+  } catch (const MalformedMessage& e) {
+    if (bytes.size() > max_bytes_) return TooLarge(bytes.size());
+    return Refuse(wire::NackCode::MALFORMED, std::string("envelope: ") + e.what());
+  } catch (const kj::Exception& e) {
+    if (bytes.size() > max_bytes_) return TooLarge(bytes.size());
+    return Refuse(wire::NackCode::MALFORMED,
+                  "envelope unreadable: " + std::string(e.getDescription().cStr()));
+  }
+  return d;
+}
+
+Delivery Inbox::Check(std::string_view bytes, Delivery d) const {
+  auto refuse = [&](wire::NackCode code, std::string reason) {
+    d.outcome = Delivery::Outcome::kRefused;
+    d.code = code;
+    d.reason = std::move(reason);
+    return d;
+  };
+  if (bytes.size() > max_bytes_) {
+    Delivery t = TooLarge(bytes.size());
+    return refuse(t.code, t.reason);
+  }
+  try {
+    auto msg = ReadMessage(bytes);
+    auto env = msg->Root<schema::Envelope>();
     d.kind = env.getKind();
     auto body = env.getBody();
     std::string_view body_view = AsView(body);
     if (auto bad = InvalidText(env.getKind(), body_view); !bad.empty()) {
-      return Refuse(wire::NackCode::MALFORMED, "the text in " + bad + " is not valid UTF-8");
+      return refuse(wire::NackCode::MALFORMED, "the text in " + bad + " is not valid UTF-8");
     }
     switch (env.getKind()) {
       case schema::Kind::NOTICE: {
@@ -167,14 +194,14 @@ Delivery Inbox::Check(std::string_view routed_from, std::string_view bytes) cons
       case schema::Kind::SUPERVISION: {
         auto s = ReadMessage(body_view);
         if (s->Root<schema::Supervision>().getItem().size() == 0) {
-          return Refuse(wire::NackCode::MALFORMED, "督办 without an item");
+          return refuse(wire::NackCode::MALFORMED, "督办 without an item");
         }
         d.body = std::string(body_view);
         break;
       }
       case schema::Kind::CALENDAR_UPDATE: {
         if (d.origin != parent_) {
-          return Refuse(wire::NackCode::MALFORMED,
+          return refuse(wire::NackCode::MALFORMED,
                         "calendar updates are accepted only from the parent node " +
                             (parent_.empty() ? std::string("(this is the province)") : parent_));
         }
@@ -183,7 +210,7 @@ Delivery Inbox::Check(std::string_view routed_from, std::string_view bytes) cons
         try {
           calendar::ParseYearFile(r.getToml(), r.getFileName());
         } catch (const calendar::CalendarError& e) {
-          return Refuse(wire::NackCode::MALFORMED, std::string("calendar update: ") + e.what());
+          return refuse(wire::NackCode::MALFORMED, std::string("calendar update: ") + e.what());
         }
         d.body = std::string(body_view);
         break;
@@ -191,38 +218,42 @@ Delivery Inbox::Check(std::string_view routed_from, std::string_view bytes) cons
       case schema::Kind::SKIP: {
         auto k = ReadMessage(body_view);
         if (k->Root<schema::Skip>().getOriginalId().size() != 16) {
-          return Refuse(wire::NackCode::MALFORMED, "skip without the refused envelope's id");
+          return refuse(wire::NackCode::MALFORMED, "skip without the refused envelope's id");
         }
         break;
       }
       case schema::Kind::MATTER: {
         auto m = Matters::Decode(body_view);
-        if (!m.ok()) return Refuse(wire::NackCode::MALFORMED, m.message());
+        if (!m.ok()) return refuse(wire::NackCode::MALFORMED, m.message());
         // Only the nodes of a matter (its route, its origin, the parties) hold and send it.
         auto nodes = m.value().NoticeNodes();
         auto involved = [&](const std::string& n) {
           return std::find(nodes.begin(), nodes.end(), n) != nodes.end();
         };
         if (!involved(self_)) {
-          return Refuse(wire::NackCode::MALFORMED,
+          return refuse(wire::NackCode::MALFORMED,
                         "matter " + m.value().id + " does not concern node " + self_);
         }
         if (!involved(d.origin)) {
-          return Refuse(wire::NackCode::MALFORMED, "matter " + m.value().id + " sent by node " +
+          return refuse(wire::NackCode::MALFORMED, "matter " + m.value().id + " sent by node " +
                                                        d.origin + ", which is not on its route");
         }
         d.body = std::string(body_view);
         break;
       }
       default:
-        return Refuse(wire::NackCode::MALFORMED,
-                      "unknown envelope kind " + std::to_string(static_cast<int>(env.getKind())));
+        // A newer peer's kind: not applied here, set aside at the sender (its dead letters),
+        // where it can be retried once this node is upgraded. The link goes on.
+        return refuse(wire::NackCode::MALFORMED,
+                      "envelope kind " + std::to_string(static_cast<int>(env.getKind())) +
+                          " is unknown to this build of node " + self_ +
+                          " (a newer sender? upgrade this node, then retry the dead letter)");
     }
     d.outcome = Delivery::Outcome::kApplied;  // well-formed; Batch::Apply decides the rest
   } catch (const MalformedMessage& e) {
-    return Refuse(wire::NackCode::MALFORMED, std::string("envelope: ") + e.what());
+    return refuse(wire::NackCode::MALFORMED, std::string("envelope: ") + e.what());
   } catch (const kj::Exception& e) {
-    return Refuse(wire::NackCode::MALFORMED,
+    return refuse(wire::NackCode::MALFORMED,
                   "envelope unreadable: " + std::string(e.getDescription().cStr()));
   }
   return d;
@@ -236,7 +267,7 @@ Inbox::Batch::Batch(const Inbox& inbox, store::Txn& txn, int64_t now)
 }
 
 Delivery Inbox::Batch::Apply(std::string_view routed_from, std::string_view bytes) {
-  Delivery d = inbox_.Check(routed_from, bytes);
+  Delivery d = inbox_.Identify(routed_from, bytes);
   if (d.outcome == Delivery::Outcome::kRefused) return d;
   auto it = origins_.find(d.origin);
   if (it == origins_.end()) {
@@ -253,6 +284,10 @@ Delivery Inbox::Batch::Apply(std::string_view routed_from, std::string_view byte
     d.expected = o.expected;
     return d;
   }
+  // Only now the rules for its body: a copy already applied is acknowledged as a duplicate
+  // above even if this build (or this node's limits) would refuse it today.
+  d = inbox_.Check(bytes, std::move(d));
+  if (d.outcome == Delivery::Outcome::kRefused) return d;
   txn_.Put("seen", d.id, EncodeBe64(static_cast<uint64_t>(now_)));
   std::string value = EncodeBe64(static_cast<uint64_t>(now_));
   value.append(bytes);

@@ -92,8 +92,12 @@ class Inbox {
   static std::vector<InboxEntry> All(store::Txn& txn);
 
  private:
-  // Checks everything that does not need the store. Fills id, origin and seq, or refuses.
-  Delivery Check(std::string_view routed_from, std::string_view bytes) const;
+  // Reads what identifies the envelope (id, origin = the routed source, destination = this
+  // node, link sequence), or refuses it.
+  Delivery Identify(std::string_view routed_from, std::string_view bytes) const;
+  // The rest, once it is known not to be a duplicate: size, UTF-8, the body of its kind.
+  Delivery Check(std::string_view bytes, Delivery identified) const;
+  Delivery TooLarge(size_t size) const;
 
   std::string self_;
   std::string parent_;

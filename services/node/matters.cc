@@ -158,10 +158,8 @@ Result<workflows::Matter> GetMatter(schema::Matter::Reader r) {
     hop.sent_at = hb.getSentAt();
     hop.reviewer = hb.getReviewer();
     hop.opinion = hb.getOpinion();
-    if (hb.getOutcome() > static_cast<uint8_t>(workflows::HopOutcome::kDecided)) {
-      return Status::Error("matter " + m.id + ": hop outcome " + std::to_string(hb.getOutcome()) +
-                           " is unknown to this build");
-    }
+    // An outcome a newer peer knows and this build does not is kept as it is and shown as
+    // unknown: it only describes the hop, no rule here depends on it.
     hop.outcome = static_cast<workflows::HopOutcome>(hb.getOutcome());
     hop.due_at = hb.getDueAt();
     if (!IsDivisionCode(hop.organ.node)) {

@@ -198,21 +198,28 @@ void Node::ProbeStore(int64_t mono) {
     uint64_t free = uint64_t{fs.f_bavail} * fs.f_frsize;
     if (free < std::max<uint64_t>(kStoreHeadroomBytes, total / 50)) return;
   }
+  // The probe: 1 MiB written and committed, then deleted: room for a batch, not just for itself
+  // (a store at its size limit would otherwise flap between full and not).
+  std::string room(kStoreHeadroomBytes, '\0');
+  auto probe = [&] {
+    env_.Write([&](store::Txn& txn) { txn.Put("meta", "store_probe", room); });
+    env_.Write([&](store::Txn& txn) { txn.Del("meta", "store_probe"); });
+  };
   try {
     try {
-      env_.Write([&](store::Txn& txn) {
-        txn.Put("meta", "store_probe", EncodeBe64(static_cast<uint64_t>(clock_.NowMs())));
-      });
+      probe();
     } catch (const store::StoreError& e) {
       if (e.rc() != MDB_PANIC) throw;
       env_.Reopen();  // LMDB gave up on the environment after the failed write: open it again
-      env_.Write([&](store::Txn& txn) {
-        txn.Put("meta", "store_probe", EncodeBe64(static_cast<uint64_t>(clock_.NowMs())));
-      });
+      probe();
     }
   } catch (const store::StoreError& e) {
     if (!e.unwritable()) throw;
     store_error_ = e.what();
+    try {  // leave nothing of the probe behind
+      env_.Write([&](store::Txn& txn) { txn.Del("meta", "store_probe"); });
+    } catch (const store::StoreError&) {
+    }
     return;
   }
   log_.info("存储恢复 the store takes writes again after {} s; resuming",
@@ -268,6 +275,32 @@ bool RefusedForGood(const wire::Header& h) {
 }
 }  // namespace
 
+void Node::AnswerUnreadableDeliver(BrokerLink* link, const wire::Header& h,
+                                   const wire::HeaderError& error) {
+  // A copy of an envelope applied before (its ACK lost) is acknowledged, never refused: this
+  // node's limits may have changed since, and a refusal would dead-letter a delivered envelope.
+  uint64_t expected = 0;
+  if (IsDivisionCode(h.source)) {
+    try {
+      auto txn = env_.BeginRead();
+      expected = Inbox::Expected(txn, h.source);
+    } catch (const store::StoreError&) {
+      expected = 0;  // cannot tell: refuse, the sender keeps it
+    }
+  }
+  if (h.seq > 0 && h.seq < expected) {
+    ++counters_.duplicates;
+    wire::Header ack;
+    ack.command = wire::Command::ACK;
+    ack.source = config_.node_id;
+    ack.destination = h.source;
+    ack.seq = expected - 1;
+    link->Send(ack);
+    return;
+  }
+  RefuseFrame(link, h.source, error.code, error.reason, h.message_id, h.seq);
+}
+
 void Node::ProcessBrokerBatch(std::vector<Incoming>& batch) {
   struct Deliver {
     BrokerLink* link;
@@ -289,8 +322,7 @@ void Node::ProcessBrokerBatch(std::vector<Incoming>& batch) {
     auto parsed = wire::ParseFrame(wire::View(in.frame), config_.transport.max_envelope_bytes);
     if (!parsed.header) {
       if (parsed.about && parsed.about->command == wire::Command::DELIVER) {
-        RefuseFrame(in.link, parsed.about->source, parsed.error.code, parsed.error.reason,
-                    parsed.about->message_id, parsed.about->seq);
+        AnswerUnreadableDeliver(in.link, *parsed.about, parsed.error);
       } else {
         ++counters_.refused;
         NoteError("refused a frame from broker " + in.link->endpoint() + ": " +
@@ -543,6 +575,9 @@ Node::CalendarApplied Node::ApplyCalendarYear(store::Txn& txn, const std::string
                                               const std::string& toml, int64_t now) {
   CalendarApplied out;
   calendar::YearSchedule y = calendar::ParseYearFile(toml, file_name);  // checked already
+  // The deadlines are recomputed with the new year inside the transaction; if it does not
+  // commit, the calendar in memory goes back to what the store still says.
+  OnAbort([this, saved = calendar_] { calendar_ = saved; });
   (void)calendar_.AddYear(y, true);
   out.year = y.year;
   txn.Put("calendar", "year/" + std::to_string(y.year), toml);

@@ -33,6 +33,8 @@
 
 namespace zhuji::node {
 
+extern const char* const kStepsNotTaken;  // meta key (escalation.cc)
+
 struct NodeCounters {
   uint64_t delivered = 0;
   uint64_t duplicates = 0;
@@ -83,6 +85,10 @@ class Node {
   void LinkTicks();
   BrokerLink* ActiveLink();
   void NoteError(std::string message);
+  // A DELIVER whose frame failed its checks (too large for this node): acknowledged if it is a
+  // copy of one applied before, refused otherwise.
+  void AnswerUnreadableDeliver(BrokerLink* link, const wire::Header& h,
+                               const wire::HeaderError& error);
   void RefuseFrame(BrokerLink* link, const std::string& to, wire::NackCode code,
                    const std::string& reason, const std::string& message_id, uint64_t seq);
   void ReplyControl(const std::string& identity, capnp::MessageBuilder& reply);
@@ -93,6 +99,9 @@ class Node {
   // commit (AfterCommit: log lines, in-memory changes) happens only once the commit succeeded.
   void Commit(const std::function<void(store::Txn&)>& step);
   void AfterCommit(std::function<void()> effect) { after_commit_.push_back(std::move(effect)); }
+  // An in-memory change a step must make before its commit: `undo` restores it if the
+  // transaction does not commit.
+  void OnAbort(std::function<void()> undo) { on_abort_.push_back(std::move(undo)); }
   // Keeps the reply of the request being served under its id, if it changed anything.
   void KeepReply(std::string_view reply_bytes);
   void FillStatus(schema::NodeStatus::Builder status);
@@ -163,6 +172,7 @@ class Node {
   std::string request_id_;  // of the control request being served, if it changes something
   bool request_wrote_ = false;
   std::vector<std::function<void()>> after_commit_;
+  std::vector<std::function<void()>> on_abort_;
   int64_t next_sweep_mono_ = 0;
   std::string store_error_;  // non-empty while the store cannot be written
   int64_t store_error_since_ = 0;

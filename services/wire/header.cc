@@ -7,6 +7,17 @@
 
 namespace zhuji::wire {
 
+namespace {
+// At most `max` bytes, cut at a UTF-8 character boundary: a reason may quote a peer's text, and
+// a header over kMaxHeaderBytes would be refused, losing the refusal it carries.
+std::string Shorten(const std::string& s, size_t max) {
+  if (s.size() <= max) return s;
+  size_t cut = max - 3;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xc0) == 0x80) --cut;
+  return s.substr(0, cut) + "...";
+}
+}  // namespace
+
 std::string EncodeHeader(const Header& h) {
   capnp::MallocMessageBuilder message(64);
   auto b = message.initRoot<schema::Header>();
@@ -20,7 +31,7 @@ std::string EncodeHeader(const Header& h) {
   }
   b.setSeq(h.seq);
   b.setCode(h.code);
-  if (!h.reason.empty()) b.setReason(h.reason);
+  if (!h.reason.empty()) b.setReason(Shorten(h.reason, kMaxReasonBytes));
   b.setIncarnation(h.incarnation);
   b.setNonce(h.nonce);
   if (h.stats) {

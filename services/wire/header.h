@@ -20,6 +20,7 @@ using NackCode = schema::NackCode;
 
 // A header larger than this is refused before parsing.
 inline constexpr size_t kMaxHeaderBytes = 4 * 1024;
+inline constexpr size_t kMaxReasonBytes = 1024;  // a longer reason is cut (EncodeHeader)
 inline constexpr size_t kDefaultMaxEnvelopeBytes = 4 * 1024 * 1024;
 
 struct BrokerStats {

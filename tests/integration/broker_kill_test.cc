@@ -98,12 +98,7 @@ TEST(BrokerKill, NodesSurviveTheUpstreamBrokerKilledMidStreamAndLoseNothing) {
   unsigned seed = std::random_device{}();
   std::cout << "seed " << seed << "\n";
   Harness h;
-  int province = h.StartBroker();
-  int city = h.StartBroker({"--upstream", h.BrokerEndpoint(province)});
-  h.AddNode({"440000", "province", "", "", ""}, province);
-  h.AddNode({"440106", "county", "440100", "", ""}, city);
-  h.StartNode("440000");
-  h.StartNode("440106");
+  auto [province, city] = h.StartTwoBrokerLevels();
   KillBrokerUnderTraffic(h, province, KillsPerTest(), seed);
   EXPECT_TRUE(h.BrokerRunning(city)) << "the city broker died with its upstream";
 }

@@ -302,6 +302,16 @@ void Harness::StartProvinceAndCounty(const std::string& province_transport) {
   StartNode("440106");
 }
 
+std::pair<int, int> Harness::StartTwoBrokerLevels() {
+  int province = StartBroker();
+  int city = StartBroker({"--upstream", BrokerEndpoint(province)});
+  AddNode({"440000", "province", "", "", ""}, province);
+  AddNode({"440106", "county", "440100", "", ""}, city);
+  StartNode("440000");
+  StartNode("440106");
+  return {province, city};
+}
+
 NodeCounters Harness::Counters(const std::string& id) {
   ControlClient client(ctx_, ControlEndpoint(id));
   capnp::MallocMessageBuilder req;

@@ -93,6 +93,9 @@ class Harness {
   // The usual pair: broker 0, province 440000 and county 440106 on it, both started.
   // `province_transport` adds lines to the province's [transport] table.
   void StartProvinceAndCounty(const std::string& province_transport = "");
+  // Two broker levels: a province broker, a city broker below it (its upstream); 440000 on the
+  // first, 440106 on the second, both started. Returns {province broker, city broker}.
+  std::pair<int, int> StartTwoBrokerLevels();
   NodeCounters Counters(const std::string& id);
 
   // Deadlines over the control socket.

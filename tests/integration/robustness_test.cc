@@ -172,6 +172,38 @@ TEST(Identity, SecondLiveProcessWithTheSameIdIsRefusedByTheBrokerAndNothingIsLos
   EXPECT_NE(error.find("#300"), std::string::npos) << error;
 }
 
+std::string RefusalOf(Harness& h, const std::string& id) {
+  try {
+    auto st = h.Status(id);
+    auto links = st->Root<schema::ControlReply>().getStatus().getLinks();
+    return links.size() ? links[0].getRefusal().cStr() : "";
+  } catch (const std::exception&) {
+    return "";
+  }
+}
+
+// The copy connects to a city broker, the live 440106 to the province broker: the province
+// refuses the copy, the city broker passes the refusal on and does not route to it, so the city
+// node's notices for 440106 still reach the live one.
+TEST(Identity, ACopyBehindACityBrokerIsRefusedUpstreamAndItsNeighboursReachTheLiveNode) {
+  Harness h;
+  int province = h.StartBroker();
+  int city = h.StartBroker({"--upstream", h.BrokerEndpoint(province)});
+  h.AddNode({"440106", "county", "440100", "", ""}, province);
+  h.AddNode({"440100", "city", "440000", "", ""}, city);
+  h.StartNode("440106");
+  h.StartNode("440100");
+  h.AddNode({"440106", "county", "440100", "", "", "", "440106-copy"}, city);
+  h.StartNode("440106-copy", false);
+  ASSERT_TRUE(Harness::WaitFor([&] { return !RefusalOf(h, "440106-copy").empty(); }, seconds(60)))
+      << "the copy behind the city broker was never refused";
+  h.Send("440100", "440106", "from-city", 50);
+  ASSERT_TRUE(
+      Harness::WaitFor([&] { return CountText(h, "440106", "from-city #") == 50; }, seconds(60)));
+  EXPECT_EQ(h.Inbox("440106-copy").size(), 0u) << "the city broker routed to the copy";
+  EXPECT_GT(h.BrokerStatsOf(city).id_in_use, 0u);
+}
+
 // A small filesystem for one node's store: a tmpfs where the test may mount one (as root, as CI
 // runs), unmounted (lazily) when the test ends.
 class SmallDisk {

@@ -12,20 +12,9 @@ namespace {
 
 using std::chrono::seconds;
 
-// A province broker, a city broker below it; 440000 on the first, 440106 on the second.
-std::pair<int, int> StartTwoLevels(Harness& h) {
-  int province = h.StartBroker();
-  int city = h.StartBroker({"--upstream", h.BrokerEndpoint(province)});
-  h.AddNode({"440000", "province", "", "", ""}, province);
-  h.AddNode({"440106", "county", "440100", "", ""}, city);
-  h.StartNode("440000");
-  h.StartNode("440106");
-  return {province, city};
-}
-
 TEST(Upstream, CityBrokerRelaysUnknownIdsToTheProvinceBrokerAndBack) {
   Harness h;
-  auto [province, city] = StartTwoLevels(h);
+  auto [province, city] = h.StartTwoBrokerLevels();
 
   h.Send("440106", "440000", "up", 200);
   h.Send("440000", "440106", "down", 200);
@@ -40,7 +29,7 @@ TEST(Upstream, CityBrokerRelaysUnknownIdsToTheProvinceBrokerAndBack) {
 
 TEST(Upstream, ProvinceBrokerRestartIsHealedByReRegistration) {
   Harness h;
-  auto [province, city] = StartTwoLevels(h);
+  auto [province, city] = h.StartTwoBrokerLevels();
   h.Send("440106", "440000", "before", 100);
   h.KillBroker(province, SIGKILL);
   h.Send("440106", "440000", "during", 100);

@@ -7,6 +7,7 @@
 #include "services/common/ids.h"
 #include "services/common/temp_dir.h"
 #include "services/node/audit.h"
+#include "services/node/deadletters.h"
 #include "services/node/inbox.h"
 #include "services/node/matters.h"
 #include "services/node/outbox.h"
@@ -187,11 +188,89 @@ TEST_F(DeliveryTest, AMatterIsAcceptedOnlyBetweenTheNodesOfItsRoute) {
   EXPECT_EQ(off_route.outcome, Delivery::Outcome::kRefused);
   EXPECT_NE(off_route.reason.find("does not concern node 440000"), std::string::npos)
       << off_route.reason;
+  // The sender sets the refused one aside (dead letter + skip), and the link goes on.
+  sender_env_.Write([&](store::Txn& t) {
+    ASSERT_TRUE(DeadLetters::Bury(t, outbox_, "440000", off_route.seq, off_route.id, 0,
+                                  off_route.reason, 5000));
+  });
+  {
+    auto r = sender_env_.BeginRead();
+    EXPECT_EQ(Apply(*outbox_.Get(r, "440000", off_route.seq)).outcome, Delivery::Outcome::kApplied);
+  }
   // 南山区's matter, sent by 天河区 (not on its route).
   auto other = SetProvisional(dir, "440305/jyj", "c", "x", secret, 0, EscalationPolicy{});
   Delivery forged = Apply(MatterEnvelope(outbox_, sender_env_, other.value().matter));
   EXPECT_EQ(forged.outcome, Delivery::Outcome::kRefused);
   EXPECT_NE(forged.reason.find("not on its route"), std::string::npos) << forged.reason;
+}
+
+// Issue #8: a copy of an envelope applied before is a duplicate even if this node would refuse
+// it today (a smaller size limit, a stricter build): refusing it would dead-letter a delivered
+// envelope, and a retry would deliver it twice.
+TEST_F(DeliveryTest, ACopyOfAnAppliedEnvelopeIsADuplicateEvenWhereItWouldNowBeRefused) {
+  auto sent = Queue(1);
+  EXPECT_EQ(Apply(sent[0]).outcome, Delivery::Outcome::kApplied);
+  Inbox strict{"440000", "", 16};  // now takes 16 bytes at most
+  Delivery d;
+  receiver_env_.Write([&](store::Txn& t) { d = strict.Apply(t, "440106", sent[0], 6000); });
+  EXPECT_EQ(d.outcome, Delivery::Outcome::kDuplicate) << d.reason;
+  auto next = Queue(1);
+  receiver_env_.Write([&](store::Txn& t) { d = strict.Apply(t, "440106", next[1], 6000); });
+  EXPECT_EQ(d.outcome, Delivery::Outcome::kRefused) << "a new one is held to today's limit";
+  EXPECT_EQ(d.code, wire::NackCode::TOO_LARGE);
+  EXPECT_EQ(d.seq, 2u) << "the refusal names the sequence, for the sender's dead letters";
+}
+
+// Issue #8 "no dead links": the refused envelope leaves the link for the dead letters, a skip
+// takes its sequence, the receiver consumes it in order, and a retry sends the envelope again.
+TEST_F(DeliveryTest, ARefusedEnvelopeIsBuriedAndASkipKeepsTheLinkGoing) {
+  auto sent = Queue(3);
+  EXPECT_EQ(Apply(sent[0]).outcome, Delivery::Outcome::kApplied);
+  std::string id2;
+  {
+    auto msg = ReadMessage(sent[1]);
+    id2 = std::string(AsView(msg->Root<schema::Envelope>().getId()));
+  }
+  std::optional<uint64_t> number;
+  sender_env_.Write([&](store::Txn& t) {
+    number = DeadLetters::Bury(t, outbox_, "440000", 2, id2, 0, "too large for 440000", 2000);
+  });
+  ASSERT_EQ(number, 1u);
+  // A refusal of an older copy, or of the skip itself, buries nothing more.
+  sender_env_.Write([&](store::Txn& t) {
+    EXPECT_FALSE(DeadLetters::Bury(t, outbox_, "440000", 2, id2, 0, "again", 2001));
+    EXPECT_FALSE(DeadLetters::Bury(t, outbox_, "440000", 2, "", 0, "the skip", 2001));
+  });
+  std::string skip;
+  {
+    auto r = sender_env_.BeginRead();
+    skip = *outbox_.Get(r, "440000", 2);
+    EXPECT_EQ(DeadLetters::Count(r), 1u);
+    auto dead = DeadLetters::Get(r, 1);
+    ASSERT_TRUE(dead);
+    EXPECT_EQ(dead->envelope, sent[1]);
+    EXPECT_EQ(dead->seq, 2u);
+  }
+  Delivery s = Apply(skip);
+  EXPECT_EQ(s.outcome, Delivery::Outcome::kApplied) << s.reason;
+  EXPECT_EQ(s.kind, schema::Kind::SKIP);
+  EXPECT_EQ(Apply(sent[2]).outcome, Delivery::Outcome::kApplied) << "the link went on";
+  EXPECT_EQ(Apply(sent[1]).outcome, Delivery::Outcome::kDuplicate)
+      << "the refused original, resent late, is below the link: nothing applied";
+
+  std::optional<QueuedEnvelope> again;
+  sender_env_.Write([&](store::Txn& t) { again = DeadLetters::Retry(t, outbox_, 1, 3000); });
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->seq, 4u);
+  auto r = sender_env_.BeginRead();
+  EXPECT_EQ(DeadLetters::Count(r), 0u);
+  auto retried = *outbox_.Get(r, "440000", 4);
+  EXPECT_EQ(Apply(retried).outcome, Delivery::Outcome::kApplied);
+  auto rr = receiver_env_.BeginRead();
+  auto all = Inbox::All(rr);
+  ASSERT_EQ(all.size(), 4u);
+  EXPECT_NE(all[1].text.find("跳过 skipped"), std::string::npos) << all[1].text;
+  EXPECT_EQ(all[3].text, "n1") << "the retried notice, once";
 }
 
 }  // namespace

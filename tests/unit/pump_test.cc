@@ -108,6 +108,35 @@ TEST(Pump, RewindAllResendsEverythingUnacknowledged) {
   EXPECT_EQ(due[0].from_seq, 3u);
 }
 
+// Issue #8: a receiver that asks for a sequence already acknowledged (its store is older than
+// the link) makes the link broken, shown, never silently "up".
+TEST(Pump, AGapBelowWhatWasAcknowledgedBreaksTheLink) {
+  Pump p(PumpPolicy{100, 1000, 8, 500});
+  p.Track("440000", 0, 300);
+  EXPECT_EQ(p.OnAck("440000", 300, 0), 300u);
+  p.Enqueued("440000", 301);
+  EXPECT_EQ(p.OnGap("440000", 1, 10), 0u);
+  const auto& d = p.destinations().at("440000");
+  EXPECT_TRUE(d.broken);
+  EXPECT_NE(d.last_error.find("expects #1"), std::string::npos) << d.last_error;
+  EXPECT_NE(d.last_error.find("#300"), std::string::npos) << d.last_error;
+  EXPECT_EQ(p.OnAck("440000", 301, 20), 301u);
+  EXPECT_FALSE(p.destinations().at("440000").broken) << "progress mends it";
+}
+
+TEST(Pump, ResendGoesBackToAReplacedEnvelope) {
+  Pump p(PumpPolicy{100, 1000, 8, 500});
+  p.Track("440000", 0, 5);
+  auto due = p.Due(0);
+  ASSERT_EQ(due.size(), 1u);
+  p.MarkSent("440000", 5, 0);
+  EXPECT_TRUE(p.Due(1).empty());
+  p.Resend("440000", 3);  // #3 became a skip
+  due = p.Due(2);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].from_seq, 3u);
+}
+
 TEST(Pump, NextWakeupIsNowWhenWorkIsWaiting) {
   Pump p(Policy());
   EXPECT_EQ(p.NextWakeup(), INT64_MAX);

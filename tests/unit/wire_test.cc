@@ -169,6 +169,22 @@ TEST(Frame, RefusesCutAndGarbageFramesWithoutReadingPastThem) {
   EXPECT_FALSE(ParseFrame(one_segment_too_long, 4096).header);
 }
 
+TEST(Frame, ALongReasonIsCutSoTheRefusalStillFitsAHeader) {
+  Header h;
+  h.command = Command::NACK;
+  h.source = "440000";
+  h.destination = "440106";
+  h.code = NackCode::MALFORMED;
+  std::string why;
+  for (int i = 0; i < 2000; ++i) why += "拒";  // 6000 bytes of a peer's text
+  h.reason = why;
+  auto parsed = ParseFrame(EncodeFrame(h), 0);
+  ASSERT_TRUE(parsed.header) << parsed.error.reason;
+  EXPECT_LE(parsed.header->reason.size(), kMaxReasonBytes);
+  EXPECT_EQ(parsed.header->reason.substr(parsed.header->reason.size() - 3), "...");
+  EXPECT_EQ(parsed.header->reason.substr(0, 3), "拒") << "cut at a character boundary";
+}
+
 TEST(Frame, RefusesProtocolOne) {
   capnp::MallocMessageBuilder m;
   auto b = m.initRoot<schema::Header>();
