@@ -399,6 +399,20 @@ TEST(Json, EveryListingOfTheCliParses) {
   ASSERT_TRUE(
       Harness::WaitFor([&] { return CountText(h, "440000", "定密责任人") == 3; }, seconds(60)));
   ASSERT_TRUE(Harness::WaitFor([&] { return !DeadLetterList(h, "440106").empty(); }, seconds(60)));
+  std::string topology = ZHUJI_SOURCE_DIR "/deploy/topologies/guangdong-demo.toml";
+  for (const std::string& command :
+       {"broker-stats " + h.BrokerEndpoint(0) + " --json",
+        std::string("calendar add 2025-09-25 10 --json"), std::string("calendar show 2026 --json"),
+        "organs " + topology + " --json", "route " + topology + " 440106/jyj --json"}) {
+    std::string out = RunCli(command);
+    try {
+      auto parsed = nlohmann::json::parse(out);
+      EXPECT_FALSE(parsed.is_null()) << command;
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "zhuji " << command << " printed invalid JSON (" << e.what() << "):\n"
+                    << out;
+    }
+  }
   for (const std::string node : {"440106", "440000"}) {
     std::string control = "--control " + h.ControlEndpoint(node) + " ";
     for (const char* command :
