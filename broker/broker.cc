@@ -138,6 +138,7 @@ void Broker::Refuse(const std::string& identity, wire::NackCode code, const std:
     n.destination = h->source;
     n.message_id = h->message_id;
     n.seq = h->seq;
+    if (h->command == wire::Command::DELIVER) n.refused_for = h->destination;
   }
   Reply(identity, n);
 }

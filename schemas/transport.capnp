@@ -54,5 +54,6 @@ struct Header {
   reason @8 :Text;
   brokerStats @9 :BrokerStats;
   incarnation @10 :UInt64;  # HELLO: the node's start count, kept in its store (see broker.h)
-  nonce @11 :UInt64;        # HELLO: random per process: a reconnect is told from a rival
+  nonce @11 :UInt64;
+  refusedFor @12 :Text;     # a broker's NACK of a DELIVER: the refused envelope's destination        # HELLO: random per process: a reconnect is told from a rival
 }

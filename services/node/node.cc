@@ -267,11 +267,17 @@ void Node::RefuseFrame(BrokerLink* link, const std::string& to, wire::NackCode c
 }
 
 namespace {
-// A NACK from a destination node for one of our envelopes that no resend can cure.
-bool RefusedForGood(const wire::Header& h) {
-  return h.seq > 0 && IsDivisionCode(h.source) &&
-         (h.code == wire::NackCode::MALFORMED || h.code == wire::NackCode::WRONG_NODE ||
-          h.code == wire::NackCode::TOO_LARGE);
+// The destination of one of our envelopes that no resend can cure, named by the NACK: the
+// destination node itself (it refused the envelope), or a broker on the way that refused it as
+// too large for it. Empty for any other NACK.
+std::string RefusedForGood(const wire::Header& h) {
+  if (h.seq == 0) return "";
+  if (IsDivisionCode(h.source)) {
+    bool permanent = h.code == wire::NackCode::MALFORMED || h.code == wire::NackCode::WRONG_NODE ||
+                     h.code == wire::NackCode::TOO_LARGE;
+    return permanent ? h.source : "";
+  }
+  return h.code == wire::NackCode::TOO_LARGE && IsDivisionCode(h.refused_for) ? h.refused_for : "";
 }
 }  // namespace
 
@@ -308,7 +314,8 @@ void Node::ProcessBrokerBatch(std::vector<Incoming>& batch) {
     uint64_t seq;
     std::string_view body;
   };
-  struct Refusal {  // a destination refused one of our envelopes for good
+  struct Refusal {  // a destination (or a broker) refused one of our envelopes for good
+    std::string destination;
     wire::Header nack;
     std::optional<uint64_t> dead_letter;
   };
@@ -358,8 +365,8 @@ void Node::ProcessBrokerBatch(std::vector<Incoming>& batch) {
         } else if (h.code == wire::NackCode::GAP) {
           if (h.seq > 0) acks[h.source] = std::max(acks[h.source], h.seq - 1);
           gaps[h.source] = h.seq;
-        } else if (RefusedForGood(h) && pump_.destinations().count(h.source)) {
-          refusals.push_back({h, std::nullopt});
+        } else if (auto dest = RefusedForGood(h); pump_.destinations().count(dest)) {
+          refusals.push_back({dest, h, std::nullopt});
         } else {
           pump_.OnRefused(h.source, mono, h.reason);
           NoteError("'" + h.source + "' refused envelope " + ToHex(h.message_id) + ": " + h.reason);
@@ -412,7 +419,7 @@ void Node::ProcessBrokerBatch(std::vector<Incoming>& batch) {
     inbound.Finish();
     if (deadlines_changed) RefreshNextDeadline(txn);
     for (auto& r : refusals) {
-      r.dead_letter = DeadLetters::Bury(txn, outbox_, r.nack.source, r.nack.seq, r.nack.message_id,
+      r.dead_letter = DeadLetters::Bury(txn, outbox_, r.destination, r.nack.seq, r.nack.message_id,
                                         static_cast<uint16_t>(r.nack.code), r.nack.reason, now);
     }
     for (auto& [dest, seq] : acks) {
@@ -426,9 +433,9 @@ void Node::ProcessBrokerBatch(std::vector<Incoming>& batch) {
   for (auto& [dest, seq] : queued) pump_.Enqueued(dest, seq);
   for (auto& r : refusals) {
     if (!r.dead_letter) continue;             // an older copy, or handled already
-    pump_.Resend(r.nack.source, r.nack.seq);  // the skip now holds that sequence
-    NoteError("node " + r.nack.source + " refused envelope #" + std::to_string(r.nack.seq) +
-              " for good: " + r.nack.reason + "; moved to 死信 dead letter #" +
+    pump_.Resend(r.destination, r.nack.seq);  // the skip now holds that sequence
+    NoteError(r.nack.source + " refused envelope #" + std::to_string(r.nack.seq) + " to " +
+              r.destination + " for good: " + r.nack.reason + "; moved to 死信 dead letter #" +
               std::to_string(*r.dead_letter) + " (zhuji deadletter show " +
               std::to_string(*r.dead_letter) + "), the link goes on");
   }

@@ -34,6 +34,7 @@ std::string EncodeHeader(const Header& h) {
   if (!h.reason.empty()) b.setReason(Shorten(h.reason, kMaxReasonBytes));
   b.setIncarnation(h.incarnation);
   b.setNonce(h.nonce);
+  if (!h.refused_for.empty()) b.setRefusedFor(h.refused_for);
   if (h.stats) {
     auto s = b.initBrokerStats();
     s.setBrokerId(h.stats->broker_id);
@@ -103,6 +104,7 @@ ParsedHeader ParseHeader(std::string_view bytes) {
     }
     h.incarnation = r.getIncarnation();
     h.nonce = r.getNonce();
+    h.refused_for = r.getRefusedFor();
     ParsedHeader p;
     p.header = std::move(h);
     return p;

@@ -46,6 +46,7 @@ struct Header {
   std::optional<BrokerStats> stats;
   uint64_t incarnation = 0;  // HELLO: the node's start count (kept in its store)
   uint64_t nonce = 0;        // HELLO: random per process, so a reconnect is told from a rival
+  std::string refused_for;   // a broker's NACK of a DELIVER: that envelope's destination
 };
 
 // The header alone (a message without a body). Tests use it to build malformed frames.

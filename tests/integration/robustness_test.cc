@@ -83,6 +83,23 @@ TEST(DeadLetter, RefusedEnvelopeIsSetAsideAndTheLinkGoesOnThenRetryDeliversIt) {
   EXPECT_EQ(CountText(h, "440000", "too-big"), 1u);
 }
 
+// A broker on the way takes less than the nodes do: its refusal names the envelope and its
+// destination, and the sender sets it aside the same way.
+TEST(DeadLetter, AnEnvelopeTooLargeForTheBrokerIsSetAsideAndTheLinkGoesOn) {
+  Harness h;
+  h.StartBroker({"--max-body-bytes", "16384"});
+  h.StartProvinceAndCounty();
+  h.Send("440106", "440000", "too-big-for-the-broker", 1, 20'000);
+  h.Send("440106", "440000", "behind", 20);
+  ASSERT_TRUE(
+      Harness::WaitFor([&] { return CountText(h, "440000", "behind #") == 20; }, seconds(60)))
+      << "the link stayed blocked behind the envelope the broker refused";
+  auto dead = DeadLetterList(h, "440106");
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_NE(dead[0].second.find("exceeds"), std::string::npos) << dead[0].second;
+  EXPECT_EQ(CountText(h, "440000", "跳过 skipped"), 1u);
+}
+
 TEST(Identity, NodeRefusesTheStoreOfAnotherNodeId) {
   Harness h;
   h.StartProvinceAndCounty();
