@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,11 +22,19 @@ namespace zhuji::tools {
 pid_t Spawn(const std::vector<std::string>& argv, const std::string& log_path, bool detach) {
   int pipefd[2];
   if (pipe2(pipefd, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
+  pid_t parent = getpid();
   pid_t pid = fork();
   if (pid < 0) throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
   if (pid == 0) {
     close(pipefd[0]);
-    if (detach) setsid();
+    if (detach) {
+      setsid();
+    } else {
+      // A child of a test or benchmark dies with it, even when it aborts (an ASan report, a
+      // crash) before its destructors could stop the processes it started.
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (getppid() != parent) _exit(127);  // the parent is already gone
+    }
     int in = open("/dev/null", O_RDONLY);
     if (in >= 0) dup2(in, 0);
     if (!log_path.empty()) {

@@ -10,7 +10,8 @@
 namespace zhuji::tools {
 
 // Starts `argv` with stdout and stderr appended to `log_path` ("" keeps them), stdin from
-// /dev/null. With `detach` the child gets its own session, so it outlives this process.
+// /dev/null. With `detach` the child gets its own session, so it outlives this process; without
+// it the child is killed when this process dies, however it dies.
 // Throws std::runtime_error if fork or exec fails (exec failure is reported from the child
 // through a pipe, so a missing binary is an error here, not a silent exit).
 pid_t Spawn(const std::vector<std::string>& argv, const std::string& log_path, bool detach);

@@ -80,7 +80,8 @@ TEST_F(Idempotent, MatterReportRepeatedWithTheSameIdCreatesOneMatter) {
   std::string first = RawCall(h, "440106", bytes);
   std::string again = RawCall(h, "440106", bytes);
   EXPECT_EQ(again, first) << "a repeat is answered with the reply kept for the first";
-  auto r = ReadMessage(first)->Root<schema::ControlReply>();
+  auto reply = ReadMessage(first);  // owns what r reads
+  auto r = reply->Root<schema::ControlReply>();
   ASSERT_EQ(r.getError().size(), 0u) << r.getError().cStr();
   EXPECT_EQ(MatterCount(h, "440106"), 1u);
 
@@ -117,7 +118,8 @@ TEST_F(Idempotent, SendCountRetriedAfterALostReplyQueuesNOnce) {
   std::string first = RawCall(h, "440106", bytes);
   std::string again = RawCall(h, "440106", bytes);
   EXPECT_EQ(again, first);
-  auto r = ReadMessage(first)->Root<schema::ControlReply>();
+  auto reply = ReadMessage(first);  // owns what r reads
+  auto r = reply->Root<schema::ControlReply>();
   ASSERT_EQ(r.getError().size(), 0u) << r.getError().cStr();
   EXPECT_EQ(r.getSent().getLastSeq(), 500u);
   ASSERT_TRUE(
