@@ -97,7 +97,9 @@ std::string SupportedRange() {
 }
 
 std::optional<Date> ParseInputDate(std::string_view text, std::string* why) {
-  std::string quoted = "'" + std::string(text) + "'";
+  // Built by appending: `"'" + std::string(…)` trips GCC 12's false -Wrestrict at -O3 (PR105329).
+  std::string quoted = "'";
+  quoted.append(text).append("'");
   bool shape = text.size() == 10 && text[4] == '-' && text[7] == '-';
   for (size_t i = 0; shape && i < text.size(); ++i) {
     if (i != 4 && i != 7 && (text[i] < '0' || text[i] > '9')) shape = false;

@@ -189,7 +189,7 @@ Result<Protection> ParseMark(std::string_view mark) {
                          "解密条件 (…后解密)");
   }
   if (auto st = CheckProtection(p); !st.ok())
-    return Status::Error("'" + std::string(mark) + "': " + st.message());
+    return Status::Error(std::string("'").append(mark).append("': ") + st.message());
   return p;
 }
 

@@ -50,7 +50,7 @@ TEST(CalendarUpdate, ProvinceLoads2027AndEveryNodeRecomputesItsProvisionalDeadli
         auto d = h.Deadlines("440106");
         return !d.empty() && !d[0].provisional;
       },
-      seconds(20));
+      seconds(60));
   ASSERT_TRUE(recomputed) << "the county never got the 2027 schedule";
   auto after = h.Deadlines("440106")[0];
   EXPECT_EQ(after.due_day.ToString(), "2027-01-09");  // 01-04 off, 01-09 a make-up day

@@ -35,11 +35,11 @@ State StateOf(Harness& h, const std::string& node) {
 }
 
 bool WaitState(Harness& h, const std::string& node, State s) {
-  return Harness::WaitFor([&] { return StateOf(h, node) == s; }, seconds(10));
+  return Harness::WaitFor([&] { return StateOf(h, node) == s; }, seconds(60));
 }
 
 bool WaitSupervised(Harness& h, size_t n) {
-  return Harness::WaitFor([&] { return h.Supervised("440100").size() == n; }, seconds(20));
+  return Harness::WaitFor([&] { return h.Supervised("440100").size() == n; }, seconds(60));
 }
 
 TEST(Deadlines, GdArt14_RemindsFallsDueGoesOverdueAndTheCityListsTheSupervision) {

@@ -54,7 +54,7 @@ TEST(Delivery, ThousandNoticesQueuedWhileDestinationDownArriveInOrder) {
   ASSERT_TRUE(
       Harness::WaitFor([&] { return h.CountPrefix("440000", "queued") >= 1000; }, seconds(60)));
   ExpectExactlyOnceInOrder(h.Inbox("440000"), "440106", "queued", 1000);
-  EXPECT_TRUE(Harness::WaitFor([&] { return h.Counters("440106").outbox_depth == 0; }, seconds(30)))
+  EXPECT_TRUE(Harness::WaitFor([&] { return h.Counters("440106").outbox_depth == 0; }, seconds(60)))
       << "acknowledgements did not empty the outbox";
 }
 

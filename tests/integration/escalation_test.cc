@@ -353,7 +353,7 @@ TEST_F(Escalation, GdArt45_ASilentClassifierGoesOverdueAndTheObjectorMayEscalate
         }
         return false;
       },
-      seconds(30)))
+      seconds(60)))
       << "督办 of the unanswered objection at the province";
 
   // GD Art. 31 "未予以处理": the objector escalates without an answer.
@@ -379,7 +379,7 @@ TEST_F(Escalation, GdArt45_ASilentClassifierGoesOverdueAndTheObjectorMayEscalate
         }
         return false;
       },
-      seconds(30)))
+      seconds(60)))
       << "the 督办 is closed once the duty ended";
 }
 

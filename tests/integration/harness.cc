@@ -339,7 +339,7 @@ bool Harness::WaitFor(const std::function<bool()>& done, std::chrono::millisecon
   while (true) {
     if (done()) return true;
     if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::this_thread::sleep_for(std::chrono::milliseconds(60));
   }
 }
 

@@ -18,9 +18,9 @@ TEST(Upstream, CityBrokerRelaysUnknownIdsToTheProvinceBrokerAndBack) {
 
   h.Send("440106", "440000", "up", 200);
   h.Send("440000", "440106", "down", 200);
-  ASSERT_TRUE(Harness::WaitFor([&] { return h.CountPrefix("440000", "up") == 200; }, seconds(30)));
+  ASSERT_TRUE(Harness::WaitFor([&] { return h.CountPrefix("440000", "up") == 200; }, seconds(60)));
   ASSERT_TRUE(
-      Harness::WaitFor([&] { return h.CountPrefix("440106", "down") == 200; }, seconds(30)));
+      Harness::WaitFor([&] { return h.CountPrefix("440106", "down") == 200; }, seconds(60)));
   auto city_stats = h.BrokerStatsOf(city);
   EXPECT_TRUE(city_stats.upstream_up);
   EXPECT_GT(city_stats.upstream_relayed, 0u);
@@ -38,7 +38,7 @@ TEST(Upstream, ProvinceBrokerRestartIsHealedByReRegistration) {
   h.RestartBroker(province);
   h.Send("440106", "440000", "after", 100);
   for (const char* p : {"before", "during", "after"}) {
-    EXPECT_TRUE(Harness::WaitFor([&] { return h.CountPrefix("440000", p) == 100; }, seconds(30)))
+    EXPECT_TRUE(Harness::WaitFor([&] { return h.CountPrefix("440000", p) == 100; }, seconds(60)))
         << p << ": " << h.CountPrefix("440000", p) << " of 100";
   }
 }
@@ -51,7 +51,7 @@ TEST(Upstream, NodeKnownNowhereIsUnreachableAndItsEnvelopesWait) {
   h.StartNode("440106");
   h.Send("440106", "440300", "nowhere", 3);
   EXPECT_TRUE(
-      Harness::WaitFor([&] { return h.BrokerStatsOf(province).unreachable > 0; }, seconds(10)));
+      Harness::WaitFor([&] { return h.BrokerStatsOf(province).unreachable > 0; }, seconds(60)));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_EQ(h.Counters("440106").outbox_depth, 3u) << "nothing is dropped for being unroutable";
 }

@@ -92,7 +92,10 @@ TEST(UnclearMatter, GdArt30_GoesLevelByLevelAndTheDecisionComesBackDownThePath) 
 TEST(UnclearMatter, GdArt30_NothingSkipsALevel) {
   Matter m = Report(Provisional(), kAllMaterials, kT0).value().matter;
   EXPECT_FALSE(Forward(m, "x", "y", kT0).ok()) << "forwarded before it was received";
-  EXPECT_FALSE(Decide(m, Decision{true, {}, "", "x", 0}, kT0).ok()) << "decided at the city";
+  Decision at_city;
+  at_city.not_secret = true;
+  at_city.decided_by = "x";
+  EXPECT_FALSE(Decide(m, at_city, kT0).ok()) << "decided at the city";
   m = ReceiveAndForward(m, kT0);
   EXPECT_EQ(m.at, 1) << "one level per forward";
   m = ReceiveAndForward(m, kT0);
@@ -146,9 +149,12 @@ TEST(UnclearMatter, TheDecisionIsCheckedLikeAnyDetermination) {
   m = Receive(m, kT0, EscalationPolicy{}).value().matter;
   Decision too_long{false, Protection::Term(SecrecyLevel::kMimi, 15), "x", "李四", 0};
   EXPECT_FALSE(Decide(m, too_long, kT0).ok());
-  Decision nobody{true, {}, "", "", 0};
+  Decision nobody;  // member by member: GCC 12 -O3 warns (falsely) about {true, {}, …}
+  nobody.not_secret = true;
   EXPECT_FALSE(Decide(m, nobody, kT0).ok()) << "who decided must be named";
-  Decision not_secret{true, {}, "", "李四", 0};
+  Decision not_secret;
+  not_secret.not_secret = true;
+  not_secret.decided_by = "李四";
   auto ok = Decide(m, not_secret, kT0);
   ASSERT_TRUE(ok.ok()) << ok.message();
   EXPECT_TRUE(ok.value().matter.decision->not_secret);
