@@ -48,7 +48,7 @@ void KillBrokerUnderTraffic(Harness& h, int victim, int kills, unsigned seed) {
   std::mt19937 rng(seed);
   constexpr int kPerRound = 100;
   for (int k = 1; k <= kills; ++k) {
-    std::string round = "k" + std::to_string(k);
+    std::string round = std::string("k").append(std::to_string(k));
     h.Send("440000", "440106", round + "down", kPerRound);
     h.Send("440106", "440000", round + "up", kPerRound);
     // Somewhere in the middle of the stream: right away, or after frames began to flow.
@@ -77,7 +77,7 @@ void KillBrokerUnderTraffic(Harness& h, int victim, int kills, unsigned seed) {
   auto at_county = h.Inbox("440106");
   auto at_province = h.Inbox("440000");
   for (int k = 1; k <= kills; ++k) {
-    std::string round = "k" + std::to_string(k);
+    std::string round = std::string("k").append(std::to_string(k));
     ExpectEachOnce(at_county, "440000", round + "down", kPerRound);
     ExpectEachOnce(at_province, "440106", round + "up", kPerRound);
     if (::testing::Test::HasFailure()) return;

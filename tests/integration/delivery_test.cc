@@ -111,7 +111,7 @@ TEST(Delivery, SigkillChaosEveryNoticeAppliedExactlyOnce) {
   constexpr int kBatches = 20, kPerBatch = 250;
 
   for (int round = 1; round <= rounds; ++round) {
-    std::string prefix = "r" + std::to_string(round);
+    std::string prefix = std::string("r").append(std::to_string(round));
     for (int b = 0; b < kBatches; ++b) {
       // Only a reply proves the batch committed, so the sender is never killed mid-request.
       // Batches are numbered 1..250 each: the prefix carries the batch to keep texts unique.

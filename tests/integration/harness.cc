@@ -65,12 +65,13 @@ void Harness::LaunchBroker(BrokerProc& b, int index) {
   bool bound =
       WaitFor([&] { return !tools::IsRunning(b.pid) || fs::exists(endpoint_file); }, kStartTimeout);
   if (!bound || !fs::exists(endpoint_file)) {
-    throw std::runtime_error(
-        "broker " + std::to_string(index) + " did not start (" +
-        (tools::IsRunning(b.pid)
-             ? "no endpoint file after " + std::to_string(kStartTimeout.count()) + " s"
-             : "it exited") +
-        "); last lines of its log:\n" + tools::LogTail(log, 20));
+    throw std::runtime_error("broker " + std::to_string(index) + " did not start (" +
+                             (tools::IsRunning(b.pid)
+                                  ? std::string("no endpoint file after ")
+                                            .append(std::to_string(kStartTimeout.count())) +
+                                        " s"
+                                  : "it exited") +
+                             "); last lines of its log:\n" + tools::LogTail(log, 20));
   }
   std::ifstream in(endpoint_file);
   std::getline(in, b.endpoint);

@@ -54,7 +54,7 @@ class RetentionTest : public ::testing::Test {
       batch.Finish();
       auto today = calendar::CstDateOf(now);
       for (int i = 0; i < duties; ++i) {
-        std::string item = "d" + std::to_string(day) + "/" + std::to_string(i);
+        std::string item = std::string("d").append(std::to_string(day)) + "/" + std::to_string(i);
         DeadlineRecord d;
         DeadlineSpec spec{item, "step", "GD Art. 45", "", today, 20, std::nullopt, "440100"};
         ASSERT_TRUE(book_.Open(t, spec, now, &d).ok());
@@ -62,7 +62,7 @@ class RetentionTest : public ::testing::Test {
         d.item = item;
         Supervision::Record(t, "440106", Supervision::Body(d, "天河区", false, 0), now);
         Supervision::Record(t, "440106", Supervision::Body(d, "天河区", true, now), now);
-        std::string rid = "r" + std::to_string(day) + "/" + std::to_string(i);
+        std::string rid = std::string("r").append(std::to_string(day)) + "/" + std::to_string(i);
         Requests::Mark(t, rid, now);
         Requests::SaveReply(t, rid, "reply", now, 0);
       }
