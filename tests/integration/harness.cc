@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -65,13 +66,15 @@ void Harness::LaunchBroker(BrokerProc& b, int index) {
   bool bound =
       WaitFor([&] { return !tools::IsRunning(b.pid) || fs::exists(endpoint_file); }, kStartTimeout);
   if (!bound || !fs::exists(endpoint_file)) {
-    throw std::runtime_error("broker " + std::to_string(index) + " did not start (" +
-                             (tools::IsRunning(b.pid)
-                                  ? std::string("no endpoint file after ")
-                                            .append(std::to_string(kStartTimeout.count())) +
-                                        " s"
-                                  : "it exited") +
-                             "); last lines of its log:\n" + tools::LogTail(log, 20));
+    std::ostringstream why;
+    why << "broker " << index << " did not start (";
+    if (tools::IsRunning(b.pid)) {
+      why << "no endpoint file after " << kStartTimeout.count() << " s";
+    } else {
+      why << "it exited";
+    }
+    why << "); last lines of its log:\n" << tools::LogTail(log, 20);
+    throw std::runtime_error(why.str());
   }
   std::ifstream in(endpoint_file);
   std::getline(in, b.endpoint);
