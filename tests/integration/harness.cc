@@ -52,7 +52,7 @@ void Harness::LaunchBroker(BrokerProc& b, int index) {
   std::filesystem::remove(endpoint_file);
   std::vector<std::string> argv = {ZHUJI_BIN_DIR "/zhuji-broker",
                                    "--id",
-                                   "b" + std::to_string(index),
+                                   std::string("b").append(std::to_string(index)),
                                    "--bind",
                                    b.endpoint.empty() ? "tcp://127.0.0.1:0" : b.endpoint,
                                    "--endpoint-file",
