@@ -77,7 +77,8 @@ void Node::WriteStep(const std::function<void(store::Txn&)>& step) {
 void Node::KeepReply(std::string_view bytes) {
   if (request_id_.empty()) return;
   std::string id = std::exchange(request_id_, std::string());
-  if (!std::exchange(request_wrote_, false)) return;  // refused: nothing was carried out
+  if (!std::exchange(request_wrote_, false)) return;      // refused: nothing was carried out
+  if (std::exchange(request_reply_kept_, false)) return;  // kept with the step itself
   int64_t now = clock_.NowMs();
   try {
     env_.Write([&](store::Txn& txn) { Requests::SaveReply(txn, id, bytes, now); });
@@ -99,6 +100,7 @@ void Node::ReplyControl(const std::string& identity, capnp::MessageBuilder& repl
 void Node::HandleControl(const std::string& identity, std::string_view request) {
   request_id_.clear();
   request_wrote_ = false;
+  request_reply_kept_ = false;
   capnp::MallocMessageBuilder reply;
   auto r = reply.initRoot<schema::ControlReply>();
   // `refused` in the status counts frames the node could not read; a well-formed request it will
@@ -178,6 +180,7 @@ void Node::HandleControl(const std::string& identity, std::string_view request) 
                         " MiB one request may queue: send fewer at a time");
         }
         std::vector<QueuedEnvelope> queued;
+        std::vector<std::string> ids;
         int64_t now = clock_.NowMs();
         WriteStep([&](store::Txn& txn) {
           queued.clear();
@@ -193,22 +196,25 @@ void Node::HandleControl(const std::string& identity, std::string_view request) 
                         std::to_string(count) + " notice(s) to " + to + " #" +
                             std::to_string(queued.front().seq) + "-" +
                             std::to_string(queued.back().seq));
+          ids.clear();
+          size_t shown = std::min<size_t>(queued.size(), 100);
+          for (size_t i = 0; i < shown; ++i) {
+            ids.emplace_back(reinterpret_cast<const char*>(queued[i].id.data()), 16);
+          }
+          auto sent = r.initSent();
+          auto list = sent.initIds(ids.size());
+          for (size_t i = 0; i < ids.size(); ++i) list.set(i, AsData(ids[i]));
+          sent.setFirstSeq(queued.front().seq);
+          sent.setLastSeq(queued.back().seq);
+          // The reply is known here: kept in the step's own transaction, no second commit. A
+          // retry of a --wait send learns what was queued (not yet acknowledged).
+          if (!request_id_.empty()) {
+            Requests::SaveReply(txn, request_id_, ToBytes(reply), now, 0);
+            request_reply_kept_ = true;
+          }
         });
         pump_.Enqueued(to, queued.back().seq);
-        std::vector<std::string> ids;
-        size_t shown = std::min<size_t>(queued.size(), 100);
-        for (size_t i = 0; i < shown; ++i) {
-          ids.emplace_back(reinterpret_cast<const char*>(queued[i].id.data()), 16);
-        }
-        auto sent = r.initSent();
-        auto list = sent.initIds(ids.size());
-        for (size_t i = 0; i < ids.size(); ++i) {
-          list.set(i, AsData(ids[i]));
-        }
-        sent.setFirstSeq(queued.front().seq);
-        sent.setLastSeq(queued.back().seq);
         if (s.getWaitAck()) {
-          KeepReply(ToBytes(reply));  // a retry learns what was queued, not yet acknowledged
           waiters_.push_back({identity, to, queued.back().seq, ids, queued.front().seq});
           return;  // answered by AnswerWaiters
         }

@@ -171,6 +171,7 @@ class Node {
   uint64_t incarnation_ = 0;
   std::string request_id_;  // of the control request being served, if it changes something
   bool request_wrote_ = false;
+  bool request_reply_kept_ = false;  // the step kept its reply in its own transaction
   std::vector<std::function<void()>> after_commit_;
   std::vector<std::function<void()>> on_abort_;
   int64_t next_sweep_mono_ = 0;
