@@ -65,13 +65,23 @@ void Node::Commit(const std::function<void(store::Txn&)>& step) {
   for (auto& effect : effects) effect();
 }
 
-void Node::WriteStep(const std::function<void(store::Txn&)>& step) {
+void Node::WriteStep(const std::function<void(store::Txn&)>& step,
+                     const std::function<std::string(store::Txn&)>& reply) {
   int64_t now = clock_.NowMs();
+  bool kept = false;
   Commit([&](store::Txn& txn) {
     step(txn);
-    if (!request_id_.empty()) Requests::Mark(txn, request_id_, now);
+    kept = false;
+    if (request_id_.empty()) return;
+    if (reply) {  // the reply is known now: kept with the step, no second commit
+      Requests::SaveReply(txn, request_id_, reply(txn), now, 0);
+      kept = true;
+    } else {
+      Requests::Mark(txn, request_id_, now);
+    }
   });
   if (!request_id_.empty()) request_wrote_ = true;
+  if (kept) request_reply_kept_ = true;
 }
 
 void Node::KeepReply(std::string_view bytes) {
@@ -182,37 +192,36 @@ void Node::HandleControl(const std::string& identity, std::string_view request) 
         std::vector<QueuedEnvelope> queued;
         std::vector<std::string> ids;
         int64_t now = clock_.NowMs();
-        WriteStep([&](store::Txn& txn) {
-          queued.clear();
-          for (uint32_t i = 1; i <= count; ++i) {
-            std::string t = count > 1 ? text + " #" + std::to_string(i) : text;
-            if (t.size() < s.getPadTo()) t.resize(s.getPadTo(), '.');
-            capnp::MallocMessageBuilder body(static_cast<unsigned>(t.size() / 8 + 8));
-            body.initRoot<schema::Notice>().setText(t);
-            OutgoingEnvelope out{to, schema::Kind::NOTICE, ToBytes(body), {}};
-            queued.push_back(outbox_.Enqueue(txn, out, now));
-          }
-          Audit::Append(txn, now, "queued",
-                        std::to_string(count) + " notice(s) to " + to + " #" +
-                            std::to_string(queued.front().seq) + "-" +
-                            std::to_string(queued.back().seq));
-          ids.clear();
-          size_t shown = std::min<size_t>(queued.size(), 100);
-          for (size_t i = 0; i < shown; ++i) {
-            ids.emplace_back(reinterpret_cast<const char*>(queued[i].id.data()), 16);
-          }
-          auto sent = r.initSent();
-          auto list = sent.initIds(ids.size());
-          for (size_t i = 0; i < ids.size(); ++i) list.set(i, AsData(ids[i]));
-          sent.setFirstSeq(queued.front().seq);
-          sent.setLastSeq(queued.back().seq);
-          // The reply is known here: kept in the step's own transaction, no second commit. A
-          // retry of a --wait send learns what was queued (not yet acknowledged).
-          if (!request_id_.empty()) {
-            Requests::SaveReply(txn, request_id_, ToBytes(reply), now, 0);
-            request_reply_kept_ = true;
-          }
-        });
+        WriteStep(
+            [&](store::Txn& txn) {
+              queued.clear();
+              for (uint32_t i = 1; i <= count; ++i) {
+                std::string t = count > 1 ? text + " #" + std::to_string(i) : text;
+                if (t.size() < s.getPadTo()) t.resize(s.getPadTo(), '.');
+                capnp::MallocMessageBuilder body(static_cast<unsigned>(t.size() / 8 + 8));
+                body.initRoot<schema::Notice>().setText(t);
+                OutgoingEnvelope out{to, schema::Kind::NOTICE, ToBytes(body), {}};
+                queued.push_back(outbox_.Enqueue(txn, out, now));
+              }
+              Audit::Append(txn, now, "queued",
+                            std::to_string(count) + " notice(s) to " + to + " #" +
+                                std::to_string(queued.front().seq) + "-" +
+                                std::to_string(queued.back().seq));
+              ids.clear();
+              size_t shown = std::min<size_t>(queued.size(), 100);
+              for (size_t i = 0; i < shown; ++i) {
+                ids.emplace_back(reinterpret_cast<const char*>(queued[i].id.data()), 16);
+              }
+              auto sent = r.initSent();
+              auto list = sent.initIds(ids.size());
+              for (size_t i = 0; i < ids.size(); ++i) list.set(i, AsData(ids[i]));
+              sent.setFirstSeq(queued.front().seq);
+              sent.setLastSeq(queued.back().seq);
+            },
+            [&](store::Txn&) {
+              // A retry of a --wait send learns what was queued (not yet acknowledged).
+              return ToBytes(reply);
+            });
         pump_.Enqueued(to, queued.back().seq);
         if (s.getWaitAck()) {
           waiters_.push_back({identity, to, queued.back().seq, ids, queued.front().seq});

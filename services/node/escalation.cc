@@ -220,153 +220,167 @@ void Node::HandleMatterControl(schema::MatterRequest::Reader req, schema::Contro
   Queued queued;
   std::string done_id;
   try {
-    WriteStep([&](store::Txn& txn) {
-      queued.clear();
-      auto fail = [](const Status& st) { throw StepRefused{st}; };
-      std::optional<StoredMatter> held;
-      if (!id.empty()) {
-        held = Matters::Get(txn, id);
-        if (!held) return fail(Status::Error("no matter " + id + " on node " + config_.node_id));
-      }
-      const Matter* m = held ? &held->matter : nullptr;
-      auto need = [&](bool ok, const std::string& why) {
-        if (!ok) fail(Status::Error(why));
-        return ok;
-      };
-      auto own_organ = [&](const std::string& code) -> std::string {
-        return config_.node_id + "/" + code;
-      };
-      auto here = [&](const workflows::Organ& o, const char* role) {
-        return need(o.node == config_.node_id, std::string(role) + " " + o.name + " is on node " +
-                                                   o.node + ", not on this node " +
-                                                   config_.node_id +
-                                                   ": that node's operators act for it");
-      };
-      auto apply = [&](const Result<workflows::Step>& step, const std::string& what) {
-        if (!step.ok()) return fail(step.status());
-        done_id = step.value().matter.id;
-        if (auto st = ApplyMatterStep(txn, step.value(), what, now, &queued); !st.ok()) fail(st);
-      };
-      int year = calendar::CstDateOf(now).year();
-      switch (req.getOp()) {
-        case Op::REPORT:
-        case Op::REQUEST: {
-          bool unclear = req.getOp() == Op::REPORT;
-          if (m) {  // a report again, after a return for more material
-            if (!here(m->origin, "the origin")) return;
-            return apply(workflows::Report(*m, Materials(req.getMaterials()), now), "reported");
+    WriteStep(
+        [&](store::Txn& txn) {
+          queued.clear();
+          auto fail = [](const Status& st) { throw StepRefused{st}; };
+          std::optional<StoredMatter> held;
+          if (!id.empty()) {
+            held = Matters::Get(txn, id);
+            if (!held)
+              return fail(Status::Error("no matter " + id + " on node " + config_.node_id));
           }
-          // GD Art. 24: what may not be a state secret, unless a scope of secret matters says so.
-          auto category = workflows::ParseArt24Category(req.getArt24().cStr());
-          if (!category) {
-            return fail(
-                Status::Error("--art24 is one of none, public-information, "
-                              "internal-affairs, speech; not '" +
-                              std::string(req.getArt24().cStr()) + "'"));
-          }
-          if (auto st = workflows::CheckNotExcluded(*category, req.getListedInScope()); !st.ok()) {
-            return fail(st);
-          }
-          const char* what =
-              unclear ? "the provisional level (--mark)" : "the proposed level (--mark)";
-          std::optional<workflows::Protection> given;
-          if (req.getMark().size() || req.getParts().size() == 0) {
-            auto g = Mark(req.getMark(), what);
-            if (!g.ok()) return fail(g.status());
-            given = g.value();
-          }
-          std::vector<workflows::Protection> parts;  // GD Art. 33: a compilation or excerpt
-          for (auto part : req.getParts()) {
-            auto pm = Mark(part, "a part of the compilation (--parts)");
-            if (!pm.ok()) return fail(pm.status());
-            parts.push_back(pm.value());
-          }
-          auto p = workflows::ItemMark(given, parts);
-          if (!p.ok()) return fail(p.status());
-          if (!need(req.getTitle().size() > 0, "a title is required")) return;
-          std::string origin = own_organ(req.getOrgan());
-          if (!need(directory_.Find(origin).has_value(), "no organ " + origin + " on this node"))
-            return;
-          std::string new_id = Matters::NextId(txn, origin, year);
-          auto set =
-              unclear ? workflows::SetProvisional(directory_, origin, new_id, req.getTitle(),
+          const Matter* m = held ? &held->matter : nullptr;
+          auto need = [&](bool ok, const std::string& why) {
+            if (!ok) fail(Status::Error(why));
+            return ok;
+          };
+          auto own_organ = [&](const std::string& code) -> std::string {
+            return config_.node_id + "/" + code;
+          };
+          auto here = [&](const workflows::Organ& o, const char* role) {
+            return need(o.node == config_.node_id, std::string(role) + " " + o.name +
+                                                       " is on node " + o.node +
+                                                       ", not on this node " + config_.node_id +
+                                                       ": that node's operators act for it");
+          };
+          auto apply = [&](const Result<workflows::Step>& step, const std::string& what) {
+            if (!step.ok()) return fail(step.status());
+            done_id = step.value().matter.id;
+            if (auto st = ApplyMatterStep(txn, step.value(), what, now, &queued); !st.ok())
+              fail(st);
+          };
+          int year = calendar::CstDateOf(now).year();
+          switch (req.getOp()) {
+            case Op::REPORT:
+            case Op::REQUEST: {
+              bool unclear = req.getOp() == Op::REPORT;
+              if (m) {  // a report again, after a return for more material
+                if (!here(m->origin, "the origin")) return;
+                return apply(workflows::Report(*m, Materials(req.getMaterials()), now), "reported");
+              }
+              // GD Art. 24: what may not be a state secret, unless a scope of secret matters says
+              // so.
+              auto category = workflows::ParseArt24Category(req.getArt24().cStr());
+              if (!category) {
+                return fail(
+                    Status::Error("--art24 is one of none, public-information, "
+                                  "internal-affairs, speech; not '" +
+                                  std::string(req.getArt24().cStr()) + "'"));
+              }
+              if (auto st = workflows::CheckNotExcluded(*category, req.getListedInScope());
+                  !st.ok()) {
+                return fail(st);
+              }
+              const char* what =
+                  unclear ? "the provisional level (--mark)" : "the proposed level (--mark)";
+              std::optional<workflows::Protection> given;
+              if (req.getMark().size() || req.getParts().size() == 0) {
+                auto g = Mark(req.getMark(), what);
+                if (!g.ok()) return fail(g.status());
+                given = g.value();
+              }
+              std::vector<workflows::Protection> parts;  // GD Art. 33: a compilation or excerpt
+              for (auto part : req.getParts()) {
+                auto pm = Mark(part, "a part of the compilation (--parts)");
+                if (!pm.ok()) return fail(pm.status());
+                parts.push_back(pm.value());
+              }
+              auto p = workflows::ItemMark(given, parts);
+              if (!p.ok()) return fail(p.status());
+              if (!need(req.getTitle().size() > 0, "a title is required")) return;
+              std::string origin = own_organ(req.getOrgan());
+              if (!need(directory_.Find(origin).has_value(),
+                        "no organ " + origin + " on this node"))
+                return;
+              std::string new_id = Matters::NextId(txn, origin, year);
+              auto set =
+                  unclear
+                      ? workflows::SetProvisional(directory_, origin, new_id, req.getTitle(),
                                                   p.value(), now, config_.escalation)
                       : workflows::RequestDetermination(directory_, origin, new_id, req.getTitle(),
                                                         p.value(), now, config_.escalation);
-          if (!set.ok()) return fail(set.status());
-          apply(set, "set provisionally (先行保护)");
-          if (req.getHold()) return;
-          auto stored = Matters::Get(txn, new_id);  // with the report deadline it now tracks
-          return apply(workflows::Report(stored->matter, Materials(req.getMaterials()), now),
-                       "reported");
-        }
-        case Op::OBJECT: {
-          auto classified = Mark(req.getMark(), "the determination objected to (--mark)");
-          if (!classified.ok()) return fail(classified.status());
-          workflows::Claim claim;
-          claim.not_secret = req.getNotSecret();
-          if (!claim.not_secret) {
-            auto c =
-                Mark(req.getClaimMark(), "the objector's claim (--claim or --claim-not-secret)");
-            if (!c.ok()) return fail(c.status());
-            claim.protection = c.value();
+              if (!set.ok()) return fail(set.status());
+              apply(set, "set provisionally (先行保护)");
+              if (req.getHold()) return;
+              auto stored = Matters::Get(txn, new_id);  // with the report deadline it now tracks
+              return apply(workflows::Report(stored->matter, Materials(req.getMaterials()), now),
+                           "reported");
+            }
+            case Op::OBJECT: {
+              auto classified = Mark(req.getMark(), "the determination objected to (--mark)");
+              if (!classified.ok()) return fail(classified.status());
+              workflows::Claim claim;
+              claim.not_secret = req.getNotSecret();
+              if (!claim.not_secret) {
+                auto c = Mark(req.getClaimMark(),
+                              "the objector's claim (--claim or --claim-not-secret)");
+                if (!c.ok()) return fail(c.status());
+                claim.protection = c.value();
+              }
+              if (!need(req.getTitle().size() > 0, "a title is required")) return;
+              std::string origin = own_organ(req.getOrgan());
+              return apply(workflows::Object(directory_, origin, req.getAgainst(),
+                                             Matters::NextId(txn, origin, year), req.getTitle(),
+                                             classified.value(), claim, now),
+                           "objected (定密异议)");
+            }
+            case Op::REVIEW: {
+              if (!need(m != nullptr, "which matter? (--id)")) return;
+              if (m->at >= 0 && !here(m->path[m->at].organ, "the reviewing organ")) return;
+              if (req.getForward()) {
+                return apply(workflows::Forward(*m, req.getWho(), req.getText(), now), "forwarded");
+              }
+              return apply(workflows::Return(*m, req.getWho(), req.getText(), now),
+                           "returned (退回补充)");
+            }
+            case Op::DECIDE: {
+              if (!need(m != nullptr, "which matter? (--id)")) return;
+              if (m->at >= 0 && !here(m->path[m->at].organ, "the deciding organ")) return;
+              workflows::Decision d;
+              d.not_secret = req.getNotSecret();
+              if (!d.not_secret) {
+                auto p = Mark(req.getMark(), "the decided level (--mark, or --not-secret)");
+                if (!p.ok()) return fail(p.status());
+                d.protection = p.value();
+              }
+              d.scope = req.getText();
+              d.decided_by = req.getWho();
+              return apply(workflows::Decide(*m, d, now), "decided (确定)");
+            }
+            case Op::ANSWER: {
+              if (!need(m != nullptr, "which matter? (--id)")) return;
+              if (m->classifier && !here(*m->classifier, "the classifier")) return;
+              return apply(
+                  workflows::Answer(*m, req.getWho(), req.getText(), req.getUpheld(), now),
+                  req.getUpheld() ? "answered: upheld (维持)" : "answered: adopted (采纳异议)");
+            }
+            case Op::ACCEPT: {
+              if (!need(m != nullptr, "which matter? (--id)")) return;
+              if (!here(m->origin, "the objector")) return;
+              return apply(workflows::AcceptAnswer(*m, now), "answer accepted");
+            }
+            case Op::ESCALATE: {
+              if (!need(m != nullptr, "which matter? (--id)")) return;
+              if (!here(m->origin, "the objector")) return;
+              // GD Art. 45: the classifier had 20 WD; counted here from the day of the objection.
+              auto due = calendar_.AddWorkingDays(calendar::CstDateOf(m->provisional_at),
+                                                  config_.escalation.objection_working_days);
+              return apply(
+                  workflows::Escalate(*m, Materials(req.getMaterials()), now > due.due_ms, now),
+                  "escalated (有争议事项)");
+            }
+            default:
+              return fail(Status::Error("unknown matter step"));
           }
-          if (!need(req.getTitle().size() > 0, "a title is required")) return;
-          std::string origin = own_organ(req.getOrgan());
-          return apply(workflows::Object(directory_, origin, req.getAgainst(),
-                                         Matters::NextId(txn, origin, year), req.getTitle(),
-                                         classified.value(), claim, now),
-                       "objected (定密异议)");
-        }
-        case Op::REVIEW: {
-          if (!need(m != nullptr, "which matter? (--id)")) return;
-          if (m->at >= 0 && !here(m->path[m->at].organ, "the reviewing organ")) return;
-          if (req.getForward()) {
-            return apply(workflows::Forward(*m, req.getWho(), req.getText(), now), "forwarded");
-          }
-          return apply(workflows::Return(*m, req.getWho(), req.getText(), now),
-                       "returned (退回补充)");
-        }
-        case Op::DECIDE: {
-          if (!need(m != nullptr, "which matter? (--id)")) return;
-          if (m->at >= 0 && !here(m->path[m->at].organ, "the deciding organ")) return;
-          workflows::Decision d;
-          d.not_secret = req.getNotSecret();
-          if (!d.not_secret) {
-            auto p = Mark(req.getMark(), "the decided level (--mark, or --not-secret)");
-            if (!p.ok()) return fail(p.status());
-            d.protection = p.value();
-          }
-          d.scope = req.getText();
-          d.decided_by = req.getWho();
-          return apply(workflows::Decide(*m, d, now), "decided (确定)");
-        }
-        case Op::ANSWER: {
-          if (!need(m != nullptr, "which matter? (--id)")) return;
-          if (m->classifier && !here(*m->classifier, "the classifier")) return;
-          return apply(
-              workflows::Answer(*m, req.getWho(), req.getText(), req.getUpheld(), now),
-              req.getUpheld() ? "answered: upheld (维持)" : "answered: adopted (采纳异议)");
-        }
-        case Op::ACCEPT: {
-          if (!need(m != nullptr, "which matter? (--id)")) return;
-          if (!here(m->origin, "the objector")) return;
-          return apply(workflows::AcceptAnswer(*m, now), "answer accepted");
-        }
-        case Op::ESCALATE: {
-          if (!need(m != nullptr, "which matter? (--id)")) return;
-          if (!here(m->origin, "the objector")) return;
-          // GD Art. 45: the classifier had 20 WD; counted here from the day of the objection.
-          auto due = calendar_.AddWorkingDays(calendar::CstDateOf(m->provisional_at),
-                                              config_.escalation.objection_working_days);
-          return apply(
-              workflows::Escalate(*m, Materials(req.getMaterials()), now > due.due_ms, now),
-              "escalated (有争议事项)");
-        }
-        default:
-          return fail(Status::Error("unknown matter step"));
-      }
-    });
+        },
+        [&](store::Txn& txn) {  // the reply a retry of this step gets
+          capnp::MallocMessageBuilder m;
+          std::vector<StoredMatter> done;
+          if (auto s = Matters::Get(txn, done_id)) done.push_back(*s);
+          ReplyMatters(m.initRoot<schema::ControlReply>(), done);
+          return ToBytes(m);
+        });
   } catch (const StepRefused& refused) {
     r.setError(refused.status.message());  // nothing of the step was committed
     return;

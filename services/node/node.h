@@ -93,8 +93,10 @@ class Node {
                    const std::string& reason, const std::string& message_id, uint64_t seq);
   void ReplyControl(const std::string& identity, capnp::MessageBuilder& reply);
   // A control request's write: `step` in one transaction, with the request's id marked in it
-  // when the request carries one (services/node/requests.h).
-  void WriteStep(const std::function<void(store::Txn&)>& step);
+  // when the request carries one (services/node/requests.h), and its reply kept with it when
+  // `reply` can build it from the transaction.
+  void WriteStep(const std::function<void(store::Txn&)>& step,
+                 const std::function<std::string(store::Txn&)>& reply = {});
   // Every write of the node: `step` in one transaction; what it asked to happen after the
   // commit (AfterCommit: log lines, in-memory changes) happens only once the commit succeeded.
   void Commit(const std::function<void(store::Txn&)>& step);
