@@ -306,7 +306,7 @@ int Wait(const Args& args, zmq::context_t& ctx, const std::string& id, std::ostr
   int64_t deadline = MonotonicMs() + args.GetInt("wait-seconds", 60, 1, 86'400) * 1000;
   std::string last = "no copy on this node yet";
   ControlClient client(ctx, ResolveControl(args));
-  const std::string on = "[" + AskNode(client, NodeTimeoutMs(args)).id + "] ";
+  const std::string on = std::string("[").append(AskNode(client, NodeTimeoutMs(args)).id) + "] ";
   while (true) {
     if (auto s = ShowMatter(client, id, NodeTimeoutMs(args))) {
       const Matter& m = s->matter;

@@ -34,8 +34,10 @@ class DeliveryTest : public ::testing::Test {
     std::vector<std::string> out;
     sender_env_.Write([&](store::Txn& t) {
       for (int i = 0; i < n; ++i) {
-        outbox_.Enqueue(t, {to, schema::Kind::NOTICE, NoticeBody("n" + std::to_string(i)), {}},
-                        1000 + i);
+        outbox_.Enqueue(
+            t,
+            {to, schema::Kind::NOTICE, NoticeBody(std::string("n").append(std::to_string(i))), {}},
+            1000 + i);
       }
     });
     auto r = sender_env_.BeginRead();
