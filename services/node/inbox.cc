@@ -20,24 +20,6 @@ namespace {
 
 constexpr std::string_view kInPrefix = "in/";
 
-// The first text field of the body that is not valid UTF-8 ("" if none, or a kind not known).
-std::string InvalidText(schema::Kind kind, std::string_view body) {
-  auto msg = ReadMessage(body);
-  switch (kind) {
-    case schema::Kind::NOTICE:
-      return FirstInvalidText(capnp::toDynamic(msg->Root<schema::Notice>()));
-    case schema::Kind::SUPERVISION:
-      return FirstInvalidText(capnp::toDynamic(msg->Root<schema::Supervision>()));
-    case schema::Kind::CALENDAR_UPDATE:
-      return FirstInvalidText(capnp::toDynamic(msg->Root<schema::CalendarUpdate>()));
-    case schema::Kind::MATTER:
-      return FirstInvalidText(capnp::toDynamic(msg->Root<schema::Matter>()));
-    case schema::Kind::SKIP:
-      return FirstInvalidText(capnp::toDynamic(msg->Root<schema::Skip>()));
-  }
-  return "";
-}
-
 Delivery Refuse(wire::NackCode code, std::string reason) {
   Delivery d;
   d.outcome = Delivery::Outcome::kRefused;
@@ -129,11 +111,12 @@ Delivery Inbox::TooLarge(size_t size) const {
                                                std::to_string(max_bytes_));
 }
 
-Delivery Inbox::Identify(std::string_view routed_from, std::string_view bytes) const {
+Delivery Inbox::Identify(std::string_view routed_from, std::string_view bytes,
+                         std::unique_ptr<OwnedMessage>* parsed) const {
   Delivery d;
   try {
-    auto msg = ReadMessage(bytes);
-    auto env = msg->Root<schema::Envelope>();
+    *parsed = ReadMessage(bytes);
+    auto env = (*parsed)->Root<schema::Envelope>();
     auto id = env.getId();
     if (id.size() != 16) {
       return Refuse(wire::NackCode::MALFORMED,
@@ -165,34 +148,39 @@ Delivery Inbox::Identify(std::string_view routed_from, std::string_view bytes) c
   return d;
 }
 
-Delivery Inbox::Check(std::string_view bytes, Delivery d) const {
+Delivery Inbox::Check(schema::Envelope::Reader env, size_t size, Delivery d) const {
   auto refuse = [&](wire::NackCode code, std::string reason) {
     d.outcome = Delivery::Outcome::kRefused;
     d.code = code;
     d.reason = std::move(reason);
     return d;
   };
-  if (bytes.size() > max_bytes_) {
-    Delivery t = TooLarge(bytes.size());
+  if (size > max_bytes_) {
+    Delivery t = TooLarge(size);
     return refuse(t.code, t.reason);
   }
+  // Each body is read once; its text fields are checked on that reading.
+  auto bad_text = [&](auto root) {
+    std::string bad = FirstInvalidText(capnp::toDynamic(root));
+    return bad.empty() ? bad : "the text in " + bad + " is not valid UTF-8";
+  };
   try {
-    auto msg = ReadMessage(bytes);
-    auto env = msg->Root<schema::Envelope>();
     d.kind = env.getKind();
     auto body = env.getBody();
     std::string_view body_view = AsView(body);
-    if (auto bad = InvalidText(env.getKind(), body_view); !bad.empty()) {
-      return refuse(wire::NackCode::MALFORMED, "the text in " + bad + " is not valid UTF-8");
-    }
     switch (env.getKind()) {
       case schema::Kind::NOTICE: {
         auto notice = ReadMessage(body_view);
-        (void)notice->Root<schema::Notice>().getText();
+        if (auto bad = bad_text(notice->Root<schema::Notice>()); !bad.empty()) {
+          return refuse(wire::NackCode::MALFORMED, bad);
+        }
         break;
       }
       case schema::Kind::SUPERVISION: {
         auto s = ReadMessage(body_view);
+        if (auto bad = bad_text(s->Root<schema::Supervision>()); !bad.empty()) {
+          return refuse(wire::NackCode::MALFORMED, bad);
+        }
         if (s->Root<schema::Supervision>().getItem().size() == 0) {
           return refuse(wire::NackCode::MALFORMED, "督办 without an item");
         }
@@ -207,6 +195,7 @@ Delivery Inbox::Check(std::string_view bytes, Delivery d) const {
         }
         auto u = ReadMessage(body_view);
         auto r = u->Root<schema::CalendarUpdate>();
+        if (auto bad = bad_text(r); !bad.empty()) return refuse(wire::NackCode::MALFORMED, bad);
         try {
           calendar::ParseYearFile(r.getToml(), r.getFileName());
         } catch (const calendar::CalendarError& e) {
@@ -217,12 +206,21 @@ Delivery Inbox::Check(std::string_view bytes, Delivery d) const {
       }
       case schema::Kind::SKIP: {
         auto k = ReadMessage(body_view);
+        if (auto bad = bad_text(k->Root<schema::Skip>()); !bad.empty()) {
+          return refuse(wire::NackCode::MALFORMED, bad);
+        }
         if (k->Root<schema::Skip>().getOriginalId().size() != 16) {
           return refuse(wire::NackCode::MALFORMED, "skip without the refused envelope's id");
         }
         break;
       }
       case schema::Kind::MATTER: {
+        {
+          auto raw = ReadMessage(body_view);
+          if (auto bad = bad_text(raw->Root<schema::Matter>()); !bad.empty()) {
+            return refuse(wire::NackCode::MALFORMED, bad);
+          }
+        }
         auto m = Matters::Decode(body_view);
         if (!m.ok()) return refuse(wire::NackCode::MALFORMED, m.message());
         // Only the nodes of a matter (its route, its origin, the parties) hold and send it.
@@ -267,7 +265,8 @@ Inbox::Batch::Batch(const Inbox& inbox, store::Txn& txn, int64_t now)
 }
 
 Delivery Inbox::Batch::Apply(std::string_view routed_from, std::string_view bytes) {
-  Delivery d = inbox_.Identify(routed_from, bytes);
+  std::unique_ptr<OwnedMessage> msg;  // read once, for both halves of the checks
+  Delivery d = inbox_.Identify(routed_from, bytes, &msg);
   if (d.outcome == Delivery::Outcome::kRefused) return d;
   auto it = origins_.find(d.origin);
   if (it == origins_.end()) {
@@ -286,7 +285,7 @@ Delivery Inbox::Batch::Apply(std::string_view routed_from, std::string_view byte
   }
   // Only now the rules for its body: a copy already applied is acknowledged as a duplicate
   // above even if this build (or this node's limits) would refuse it today.
-  d = inbox_.Check(bytes, std::move(d));
+  d = inbox_.Check(msg->Root<schema::Envelope>(), bytes.size(), std::move(d));
   if (d.outcome == Delivery::Outcome::kRefused) return d;
   txn_.Put("seen", d.id, EncodeBe64(static_cast<uint64_t>(now_)));
   std::string value = EncodeBe64(static_cast<uint64_t>(now_));

@@ -10,10 +10,12 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "services/common/capnp_io.h"
 #include "services/store/store.h"
 #include "services/wire/header.h"
 #include "zhuji/schemas/envelope.capnp.h"
@@ -94,9 +96,11 @@ class Inbox {
  private:
   // Reads what identifies the envelope (id, origin = the routed source, destination = this
   // node, link sequence), or refuses it.
-  Delivery Identify(std::string_view routed_from, std::string_view bytes) const;
+  // `*parsed` keeps the reading for Check.
+  Delivery Identify(std::string_view routed_from, std::string_view bytes,
+                    std::unique_ptr<OwnedMessage>* parsed) const;
   // The rest, once it is known not to be a duplicate: size, UTF-8, the body of its kind.
-  Delivery Check(std::string_view bytes, Delivery identified) const;
+  Delivery Check(schema::Envelope::Reader envelope, size_t size, Delivery identified) const;
   Delivery TooLarge(size_t size) const;
 
   std::string self_;
