@@ -12,9 +12,11 @@ using EnvelopeId = std::array<uint8_t, 16>;
 
 EnvelopeId NewEnvelopeId();
 std::string ToHex(std::string_view bytes);
-inline std::string ToHex(const EnvelopeId& id) {
-  return ToHex(std::string_view(reinterpret_cast<const char*>(id.data()), id.size()));
+// The id's bytes, viewed (lives as long as `id`).
+inline std::string_view IdView(const EnvelopeId& id) {
+  return {reinterpret_cast<const char*>(id.data()), id.size()};
 }
+inline std::string ToHex(const EnvelopeId& id) { return ToHex(IdView(id)); }
 
 // True for six ASCII digits: a GB/T 2260 division code, which is a node's id.
 bool IsDivisionCode(std::string_view s);

@@ -210,7 +210,7 @@ void Node::HandleControl(const std::string& identity, std::string_view request) 
               ids.clear();
               size_t shown = std::min<size_t>(queued.size(), 100);
               for (size_t i = 0; i < shown; ++i) {
-                ids.emplace_back(reinterpret_cast<const char*>(queued[i].id.data()), 16);
+                ids.emplace_back(IdView(queued[i].id));
               }
               auto sent = r.initSent();
               auto list = sent.initIds(ids.size());

@@ -25,10 +25,7 @@ constexpr int64_t kSweepEveryMs = 60'000;  // retention: one bounded pass a minu
 constexpr size_t kSweepMax = 2'000;        // entries per table per pass
 constexpr int64_t kStoreProbeMs = 1'000;   // a store that cannot be written is tried this often
 constexpr uint64_t kStoreHeadroomBytes = 1 << 20;  // … once its disk has this much free (or 2%)
-std::string_view ToBytesView(const EnvelopeId& id) {
-  return {reinterpret_cast<const char*>(id.data()), id.size()};
-}
-constexpr int64_t kMaxPollMs = 100;  // the stop flag is checked at least this often
+constexpr int64_t kMaxPollMs = 100;                // the stop flag is checked at least this often
 }  // namespace
 
 Node::Node(const NodeConfig& config, workflows::OrganDirectory directory, zmq::context_t& ctx,
@@ -59,8 +56,7 @@ void Node::Start() {
   } else {
     StoreUnwritable(store::StoreError(unwritable, ENOSPC));
   }
-  uint64_t incarnation = incarnation_;
-  uint64_t nonce = DecodeBe64(ToBytesView(NewEnvelopeId()).substr(0, 8)) | 1;  // this process
+  uint64_t nonce = DecodeBe64(IdView(NewEnvelopeId()).substr(0, 8)) | 1;  // this process
   {
     auto txn = env_.BeginRead();
     // Years published by the province since the files were installed override the files.
@@ -87,7 +83,7 @@ void Node::Start() {
   control_->bind(config_.control);
   int64_t mono = MonotonicMs();
   for (const auto& endpoint : config_.brokers) {
-    links_.push_back(std::make_unique<BrokerLink>(ctx_, endpoint, config_.node_id, incarnation,
+    links_.push_back(std::make_unique<BrokerLink>(ctx_, endpoint, config_.node_id, incarnation_,
                                                   nonce, config_.transport, log_));
     links_.back()->Connect(mono);
   }
@@ -101,7 +97,7 @@ void Node::Start() {
   log_.info(
       "node {} ({}, {}) serving, incarnation {}; control {}; {} envelope(s) pending in the "
       "outbox",
-      config_.node_id, config_.name, LevelName(config_.level), incarnation, config_.control,
+      config_.node_id, config_.name, LevelName(config_.level), incarnation_, config_.control,
       pending);
 }
 
@@ -281,6 +277,15 @@ std::string RefusedForGood(const wire::Header& h) {
 }
 }  // namespace
 
+void Node::SendAck(BrokerLink* link, const std::string& origin, uint64_t upto) {
+  wire::Header h;
+  h.command = wire::Command::ACK;
+  h.source = config_.node_id;
+  h.destination = origin;
+  h.seq = upto;
+  link->Send(h);
+}
+
 void Node::AnswerUnreadableDeliver(BrokerLink* link, const wire::Header& h,
                                    const wire::HeaderError& error) {
   // A copy of an envelope applied before (its ACK lost) is acknowledged, never refused: this
@@ -296,12 +301,7 @@ void Node::AnswerUnreadableDeliver(BrokerLink* link, const wire::Header& h,
   }
   if (h.seq > 0 && h.seq < expected) {
     ++counters_.duplicates;
-    wire::Header ack;
-    ack.command = wire::Command::ACK;
-    ack.source = config_.node_id;
-    ack.destination = h.source;
-    ack.seq = expected - 1;
-    link->Send(ack);
+    SendAck(link, h.source, expected - 1);
     return;
   }
   RefuseFrame(link, h.source, error.code, error.reason, h.message_id, h.seq);
@@ -463,14 +463,7 @@ void Node::ProcessBrokerBatch(std::vector<Incoming>& batch) {
         break;
     }
   }
-  for (auto& [origin, le] : ack_to) {
-    wire::Header h;
-    h.command = wire::Command::ACK;
-    h.source = config_.node_id;
-    h.destination = origin;
-    h.seq = le.second - 1;
-    le.first->Send(h);
-  }
+  for (auto& [origin, le] : ack_to) SendAck(le.first, origin, le.second - 1);
   for (auto& [origin, le] : gap_to) {
     if (ack_to.count(origin)) continue;  // the ACK already says where we are
     wire::Header h;

@@ -85,6 +85,8 @@ class Node {
   void LinkTicks();
   BrokerLink* ActiveLink();
   void NoteError(std::string message);
+  // ACK: every envelope from `origin` up to `upto` is durable here (cumulative).
+  void SendAck(BrokerLink* link, const std::string& origin, uint64_t upto);
   // A DELIVER whose frame failed its checks (too large for this node): acknowledged if it is a
   // copy of one applied before, refused otherwise.
   void AnswerUnreadableDeliver(BrokerLink* link, const wire::Header& h,
