@@ -45,8 +45,9 @@ void BindAnyPort(zmq::socket_t& socket, const std::string& host) {
 
 }  // namespace
 
-Broker::Broker(const BrokerConfig& config, zmq::context_t& ctx, spdlog::logger& log)
-    : config_(config), ctx_(ctx), log_(log) {
+Broker::Broker(const BrokerConfig& config, zmq::context_t& ctx, const Clock& clock,
+               spdlog::logger& log)
+    : config_(config), ctx_(ctx), clock_(clock), log_(log) {
   stats_.broker_id = config_.id;
 }
 
@@ -66,7 +67,7 @@ std::string Broker::Start() {
     frontend_->bind(config_.bind);
   }
   std::string endpoint = frontend_->get(zmq::sockopt::last_endpoint);
-  if (!config_.upstream.empty()) ConnectUpstream(MonotonicMs());
+  if (!config_.upstream.empty()) ConnectUpstream(clock_.MonoMs());
   log_.info("broker {} listening on {}{} (protocol {})", config_.id, endpoint,
             config_.upstream.empty() ? "" : ", upstream " + config_.upstream,
             schema::PROTOCOL_VERSION);
@@ -91,7 +92,7 @@ wire::BrokerStats Broker::Stats() const {
   wire::BrokerStats s = stats_;
   s.peers = static_cast<uint32_t>(peers_.size());
   s.routes = static_cast<uint32_t>(routes_.size());
-  s.upstream_up = upstream_ && MonotonicMs() - upstream_heard_ <=
+  s.upstream_up = upstream_ && clock_.MonoMs() - upstream_heard_ <=
                                    config_.heartbeat_interval_ms * config_.heartbeat_liveness;
   return s;
 }
@@ -99,7 +100,7 @@ wire::BrokerStats Broker::Stats() const {
 void Broker::Turn(int64_t poll_ms) {
   zmq::pollitem_t items[2] = {{frontend_->handle(), 0, ZMQ_POLLIN, 0},
                               {upstream_ ? upstream_->handle() : nullptr, 0, ZMQ_POLLIN, 0}};
-  int64_t mono = MonotonicMs();
+  int64_t mono = clock_.MonoMs();
   poll_ms = std::clamp<int64_t>(next_heartbeat_ - mono, 0, poll_ms);
   zmq::poll(items, upstream_ ? 2 : 1, std::chrono::milliseconds(poll_ms));
   std::string identity;
@@ -113,11 +114,11 @@ void Broker::Turn(int64_t poll_ms) {
   }
   if (upstream_ && (items[1].revents & ZMQ_POLLIN)) {
     for (int i = 0; i < kMaxDrain && wire::RecvFrame(*upstream_, frame, true, &parts); ++i) {
-      upstream_heard_ = MonotonicMs();
+      upstream_heard_ = clock_.MonoMs();
       OnUpstream(frame, parts);
     }
   }
-  mono = MonotonicMs();
+  mono = clock_.MonoMs();
   if (mono >= next_heartbeat_) {
     Sweep(mono);
     next_heartbeat_ = mono + config_.heartbeat_interval_ms;
@@ -266,7 +267,7 @@ void Broker::OnFrontend(const std::string& identity, zmq::message_t& frame, size
                   parsed.about ? &*parsed.about : nullptr);
   }
   const wire::Header& h = *parsed.header;
-  int64_t mono = MonotonicMs();
+  int64_t mono = clock_.MonoMs();
   auto peer = peers_.find(identity);
   if (peer != peers_.end()) peer->second.last_heard = mono;
 
@@ -404,7 +405,7 @@ void Broker::OnUpstream(zmq::message_t& frame, size_t parts) {
           std::string identity = route->second.identity;
           (void)wire::SendRouted(*frontend_, identity, frame);
           upstream_refused_[h.destination] = {route->second.nonce, h.reason,
-                                              MonotonicMs() + kUpstreamRefusalMs};
+                                              clock_.MonoMs() + kUpstreamRefusalMs};
           auto peer = peers_.find(identity);
           if (peer != peers_.end()) peer->second.node_ids.erase(h.destination);
           routes_.erase(route);

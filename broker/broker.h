@@ -29,6 +29,7 @@
 #include <vector>
 #include <zmq.hpp>
 
+#include "services/common/clock.h"
 #include "services/wire/header.h"
 
 namespace zhuji::broker {
@@ -44,7 +45,8 @@ struct BrokerConfig {
 
 class Broker {
  public:
-  Broker(const BrokerConfig& config, zmq::context_t& ctx, spdlog::logger& log);
+  // Borrows the context, clock (monotonic time for heartbeats and time-outs) and logger.
+  Broker(const BrokerConfig& config, zmq::context_t& ctx, const Clock& clock, spdlog::logger& log);
   Broker(const Broker&) = delete;
   Broker& operator=(const Broker&) = delete;
 
@@ -88,6 +90,7 @@ class Broker {
 
   BrokerConfig config_;
   zmq::context_t& ctx_;
+  const Clock& clock_;
   spdlog::logger& log_;
   std::unique_ptr<zmq::socket_t> frontend_;
   std::unique_ptr<zmq::socket_t> upstream_;

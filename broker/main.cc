@@ -110,7 +110,8 @@ int main(int argc, char** argv) {
   try {
     zmq::context_t ctx(1);
     {
-      zhuji::broker::Broker broker(config, ctx, *log);
+      zhuji::SystemClock clock;
+      zhuji::broker::Broker broker(config, ctx, clock, *log);
       std::string bound = broker.Start();
       if (!endpoint_file.empty()) {
         std::string tmp = endpoint_file + ".tmp";

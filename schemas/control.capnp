@@ -122,9 +122,27 @@ struct ClockRequest {
   setMs @1 :Int64;                # when non-zero, set instead of advancing
 }
 
+# A tracked deadline as the operator sees it (services/node/views.h fills it from the store).
 struct DeadlineView {
-  record @0 :Data;                # a store.capnp Deadline
+  record @0 :Data;                # retired: was a store encoding; never set
   daysLeft @1 :Int32;             # working days from today (CST) to the due day; < 0 overdue
+  item @2 :Text;
+  step @3 :Text;
+  rule @4 :Text;                  # e.g. "GD Art. 14"
+  title @5 :Text;
+  triggerDay @6 :Int32;           # CST date, days since 1970-01-01 (not counted)
+  workingDays @7 :UInt16;         # 0 for a calendar-date deadline
+  dueDay @8 :Int32;               # the last day
+  dueMs @9 :Int64;                # 24:00 CST of dueDay: overdue from here
+  remindMs @10 :Int64;            # 00:00 CST of the reminder day
+  provisional @11 :Bool;          # counted through a year with no schedule (暂定)
+  calendarVersion @12 :Text;
+  state @13 :Text;                # open, reminded, due_today, overdue, closed
+  stateZh @14 :Text;              # "办理中 open" …
+  openedMs @15 :Int64;
+  closedMs @16 :Int64;
+  supervisor @17 :Text;           # node told when it goes overdue (督办), or empty
+  overdueAtMs @18 :Int64;
 }
 
 struct CalendarInfo {
@@ -212,9 +230,103 @@ struct ControlReply {
     supervised @6 :List(SupervisedView);
     clockMs @7 :Int64;
     calendarLoaded @8 :CalendarLoaded;
-    matters @9 :List(Data);       # matter.capnp StoredMatter, one per matter
+    matters @9 :List(Data);       # retired: was a store encoding; never set
     deadLetters @10 :List(DeadLetterView);
+    matterViews @11 :List(MatterView);  # one per matter
   }
+}
+
+# An escalated matter as the operator sees it (services/node/views.h fills it from this node's
+# copy). Kinds, states, outcomes and marks come rendered by the node; times are ms since the
+# epoch, 0 = not yet; deadlines are 24:00 CST, 0 = none.
+struct MatterView {
+  id @0 :Text;
+  kind @1 :Text;                  # unclear, disputed, determination
+  kindZh @2 :Text;                # 不明确事项, 有争议事项, 定密申请
+  title @3 :Text;
+  state @4 :Text;                 # provisional, objected, answered, settled, in-review, returned,
+                                  # decided (as `zhuji matter wait --state` takes them)
+  stateZh @5 :Text;               # "逐级审核中 in review" …
+  final @6 :Bool;                 # decided or settled
+  version @7 :UInt64;
+  origin @8 :OrganView;           # the reporting organ (the objector for a dispute)
+  holder @9 :OrganView;           # who holds it now
+  at @10 :Int32;                  # the hop in `path` holding it; -1 = the origin
+  provisionalMark @11 :Text;      # the level set provisionally, a GD Art. 32 mark
+  protectedAt @12 :Text;          # the mark it is protected at while pending (a dispute: the
+                                  # highest claim); empty when no party claims a secret
+  provisionalAt @13 :Int64;
+  reportedAt @14 :Int64;
+  reportDueAt @15 :Int64;         # the origin's report deadline
+  currentDueAt @16 :Int64;        # the deadline of the step it waits for now, 0 if none tracked
+  materials @17 :List(Text);
+  path @18 :List(HopView);        # the last hop decides
+  returnReason @19 :Text;         # 退回补充: what is missing
+  hasClassifier @20 :Bool;        # 有争议事项: the original classifier (原定密机关) and its answer
+  classifier @21 :OrganView;
+  claims @22 :List(ClaimView);
+  objectionReceivedAt @23 :Int64;
+  answerDueAt @24 :Int64;         # GD Art. 45
+  answeredAt @25 :Int64;
+  answeredBy @26 :Text;
+  answer @27 :Text;
+  upheld @28 :Bool;
+  hasDecision @29 :Bool;
+  decision @30 :DecisionView;
+  history @31 :List(TrailEventView);  # oldest first
+  noticeReceivedAt @32 :Int64;    # the written notice (书面通知) of the decision arrived here
+  createdAt @33 :Int64;
+  updatedAt @34 :Int64;
+}
+
+struct OrganView {
+  node @0 :Text;
+  code @1 :Text;
+  name @2 :Text;
+  address @3 :Text;               # "<node>/<code>"
+  level @4 :Text;                 # 省级, 市级, 县级 (from the node's GB/T 2260 code)
+}
+
+struct HopView {
+  organ @0 :OrganView;
+  receivedAt @1 :Int64;
+  sentAt @2 :Int64;
+  dueAt @3 :Int64;                # its review or decision deadline
+  reviewer @4 :Text;              # or, at the last hop, who decided (定密责任人)
+  opinion @5 :Text;               # 审核意见
+  outcome @6 :Outcome;
+  outcomeZh @7 :Text;             # "转报 forwarded" …
+
+  enum Outcome {                  # numbered as services/workflows' HopOutcome
+    pending @0;
+    forwarded @1;
+    returned @2;
+    decided @3;
+  }
+}
+
+struct ClaimView {
+  organ @0 :Text;                 # address
+  organName @1 :Text;
+  notSecret @2 :Bool;
+  mark @3 :Text;                  # empty when notSecret
+  level @4 :Text;                 # the mark, or "非国家秘密 not a state secret"
+}
+
+struct DecisionView {
+  notSecret @0 :Bool;
+  mark @1 :Text;                  # empty when notSecret
+  level @2 :Text;                 # the mark, or "非国家秘密 not a state secret"
+  scope @3 :Text;                 # 知悉范围
+  decidedBy @4 :Text;
+  decidedAt @5 :Int64;
+}
+
+struct TrailEventView {
+  at @0 :Int64;
+  organ @1 :Text;                 # who acted (name)
+  action @2 :Text;                # "上报 reported" …
+  detail @3 :Text;
 }
 
 struct DeadlineList {

@@ -9,15 +9,15 @@
 #include <string>
 #include <zmq.hpp>
 
-#include "services/node/topology.h"
+#include "services/config/topology.h"
 
 namespace zhuji::tools {
 
-using node::LoadTopology;
-using node::Topology;
-using node::TopologyBroker;
-using node::TopologyError;
-using node::TopologyNode;
+using config::LoadTopology;
+using config::Topology;
+using config::TopologyBroker;
+using config::TopologyError;
+using config::TopologyNode;
 
 class Cluster {
  public:

@@ -10,7 +10,7 @@
 #include "services/common/json.h"
 #include "services/common/paths.h"
 #include "services/common/time_format.h"
-#include "services/node/config.h"
+#include "services/config/config.h"
 #include "services/workflows/organs.h"
 #include "tools/cluster.h"
 #include "tools/control_client.h"
@@ -57,7 +57,7 @@ std::string ResolveControl(const Args& args) {
         "which node? give --config FILE, --control ENDPOINT, --cluster FILE --node "
         "ID, or set ZHUJI_CONFIG");
   }
-  return node::LoadNodeConfig(config).control;
+  return config::LoadNodeConfig(config).control;
 }
 
 int CmdStatus(const Args& args, zmq::context_t& ctx, std::ostream& out) {

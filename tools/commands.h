@@ -20,7 +20,6 @@ int CmdClock(const Args& args, zmq::context_t& ctx, std::ostream& out);
 int CmdOrgans(const Args& args, zmq::context_t& ctx, std::ostream& out);
 int CmdRoute(const Args& args, zmq::context_t& ctx, std::ostream& out);
 int CmdMatter(const Args& args, zmq::context_t& ctx, std::ostream& out);
-int CmdBench(const Args& args, zmq::context_t& ctx, std::ostream& out);
 int CmdDeadLetter(const Args& args, zmq::context_t& ctx, std::ostream& out);
 
 // The control endpoint named by --control, --config, --cluster + --node, or $ZHUJI_CONFIG.

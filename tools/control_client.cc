@@ -104,16 +104,20 @@ void SetMaterials(schema::MatterRequest::Builder r, const std::vector<std::strin
   for (size_t i = 0; i < names.size(); ++i) list.set(i, names[i]);
 }
 
-std::optional<node::StoredMatter> ShowMatter(ControlClient& client, const std::string& id,
-                                             int timeout_ms) {
+std::optional<HeldView<schema::MatterView::Reader>> ShowMatter(ControlClient& client,
+                                                               const std::string& id,
+                                                               int timeout_ms) {
   capnp::MallocMessageBuilder req;
   auto m = req.initRoot<schema::ControlRequest>().initMatter();
   m.setOp(schema::MatterRequest::Op::SHOW);
   m.setId(id);
   auto reply = client.Call(req, timeout_ms);
   auto r = reply->Root<schema::ControlReply>();
-  if (r.getError().size() || r.getMatters().size() != 1) return std::nullopt;
-  return node::Matters::DecodeStored(AsView(r.getMatters()[0]));
+  if (r.getError().size() || !r.isMatterViews() || r.getMatterViews().size() != 1) {
+    return std::nullopt;
+  }
+  auto view = r.getMatterViews()[0];
+  return HeldView<schema::MatterView::Reader>{std::move(reply), view};
 }
 
 }  // namespace zhuji::tools

@@ -9,7 +9,6 @@
 #include <zmq.hpp>
 
 #include "services/common/capnp_io.h"
-#include "services/node/matters.h"
 #include "services/wire/header.h"
 #include "zhuji/schemas/control.capnp.h"
 
@@ -38,9 +37,19 @@ bool WaitForNodeLink(zmq::context_t& ctx, const std::string& endpoint, int timeo
 // Sets a MatterRequest's materials (the names of the documents attached).
 void SetMaterials(schema::MatterRequest::Builder r, const std::vector<std::string>& names);
 
+// A view inside a control reply, kept with the reply that holds its bytes: `view` is valid as
+// long as this lives (a move keeps it valid).
+template <typename Reader>
+struct HeldView {
+  std::unique_ptr<OwnedMessage> reply;
+  Reader view;
+  const Reader* operator->() const { return &view; }
+};
+
 // The node's copy of a matter (`matter show`), or nullopt when it has none.
-std::optional<node::StoredMatter> ShowMatter(ControlClient& client, const std::string& id,
-                                             int timeout_ms);
+std::optional<HeldView<schema::MatterView::Reader>> ShowMatter(ControlClient& client,
+                                                               const std::string& id,
+                                                               int timeout_ms);
 
 // Asks a broker for its counters (STATS). nullopt if it does not answer in time.
 std::optional<wire::BrokerStats> QueryBrokerStats(zmq::context_t& ctx, const std::string& endpoint,

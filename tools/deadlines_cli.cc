@@ -7,7 +7,6 @@
 #include "services/common/capnp_io.h"
 #include "services/common/json.h"
 #include "services/common/time_format.h"
-#include "services/node/deadlines.h"
 #include "tools/commands.h"
 #include "tools/control_client.h"
 #include "zhuji/schemas/envelope.capnp.h"
@@ -16,8 +15,7 @@ namespace zhuji::tools {
 
 namespace {
 
-using node::DeadlineRecord;
-using State = schema::Deadline::State;
+using DeadlineView = schema::DeadlineView::Reader;
 
 std::unique_ptr<OwnedMessage> Call(const Args& args, zmq::context_t& ctx,
                                    capnp::MessageBuilder& req) {
@@ -25,28 +23,25 @@ std::unique_ptr<OwnedMessage> Call(const Args& args, zmq::context_t& ctx,
   return client.CallOk(req, NodeTimeoutMs(args));
 }
 
-std::string DaysLeft(int days, State state) {
-  if (state == State::CLOSED) return "-";
+std::string DaysLeft(DeadlineView d) {
+  int days = d.getDaysLeft();
+  if (d.getState() == "closed") return "-";
   if (days > 0) return "剩 " + std::to_string(days) + " 个工作日";
-  if (days == 0) return state == State::OVERDUE ? "逾期 overdue" : "今日到期 today";
+  if (days == 0) return d.getState() == "overdue" ? "逾期 overdue" : "今日到期 today";
   return "逾期 " + std::to_string(-days) + " 个工作日";
 }
 
-void PrintRecordJson(JsonWriter& j, const DeadlineRecord& d, int days_left) {
-  j.BeginObject().Key("item").String(d.item).Key("step").String(d.step);
-  j.Key("rule").String(d.rule).Key("title").String(d.title);
-  j.Key("trigger").String(d.trigger.ToString()).Key("working_days").Int(d.working_days);
-  j.Key("due_date").String(d.due_day.ToString()).Key("due_ms").Int(d.due_ms);
-  j.Key("days_left")
-      .Int(days_left)
-      .Key("state")
-      .String(d.state == State::OPEN        ? "open"
-              : d.state == State::REMINDED  ? "reminded"
-              : d.state == State::DUE_TODAY ? "due_today"
-              : d.state == State::OVERDUE   ? "overdue"
-                                            : "closed");
-  j.Key("provisional").Bool(d.provisional).Key("calendar_version").String(d.calendar_version);
-  j.Key("supervisor").String(d.supervisor).Key("overdue_at_ms").Int(d.overdue_at_ms);
+std::string DayOf(int32_t days) { return calendar::Date{days}.ToString(); }
+
+void PrintRecordJson(JsonWriter& j, DeadlineView d) {
+  j.BeginObject().Key("item").String(d.getItem().cStr()).Key("step").String(d.getStep().cStr());
+  j.Key("rule").String(d.getRule().cStr()).Key("title").String(d.getTitle().cStr());
+  j.Key("trigger").String(DayOf(d.getTriggerDay())).Key("working_days").Int(d.getWorkingDays());
+  j.Key("due_date").String(DayOf(d.getDueDay())).Key("due_ms").Int(d.getDueMs());
+  j.Key("days_left").Int(d.getDaysLeft()).Key("state").String(d.getState().cStr());
+  j.Key("provisional").Bool(d.getProvisional());
+  j.Key("calendar_version").String(d.getCalendarVersion().cStr());
+  j.Key("supervisor").String(d.getSupervisor().cStr()).Key("overdue_at_ms").Int(d.getOverdueAtMs());
   j.EndObject();
 }
 
@@ -57,13 +52,11 @@ int List(const Args& args, zmq::context_t& ctx, std::ostream& out) {
   auto list = reply->Root<schema::ControlReply>().getDeadlines();
   bool only_overdue = args.Flag("overdue");
   long long within = args.GetInt("due-within", -1, 0, 10'000);
-  std::vector<std::pair<DeadlineRecord, int>> rows;
-  for (auto v : list.getDeadlines()) {
-    auto rec = v.getRecord();
-    DeadlineRecord d = DeadlineRecord::Decode(AsView(rec));
-    if (only_overdue && d.state != State::OVERDUE) continue;
-    if (within >= 0 && (d.state == State::CLOSED || v.getDaysLeft() > within)) continue;
-    rows.emplace_back(d, v.getDaysLeft());
+  std::vector<DeadlineView> rows;
+  for (auto d : list.getDeadlines()) {
+    if (only_overdue && d.getState() != "overdue") continue;
+    if (within >= 0 && (d.getState() == "closed" || d.getDaysLeft() > within)) continue;
+    rows.push_back(d);
   }
   auto cal = list.getCalendar();
   if (args.Flag("json")) {
@@ -72,7 +65,7 @@ int List(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     j.Key("local_off_days").BeginArray();
     for (auto l : cal.getLocalOffDays()) j.String(l.cStr());
     j.EndArray().Key("deadlines").BeginArray();
-    for (auto& [d, left] : rows) PrintRecordJson(j, d, left);
+    for (auto d : rows) PrintRecordJson(j, d);
     j.EndArray().EndObject();
     out << j.str() << "\n";
     return 0;
@@ -86,17 +79,19 @@ int List(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     out << "  (none 无)\n";
     return 0;
   }
-  for (auto& [d, left] : rows) {
-    out << "  " << d.item << " / " << d.step << "  " << d.rule;
-    if (!d.title.empty()) out << "  " << d.title;
-    out << "\n      due 到期 " << d.due_day.ToString() << " " << d.due_day.WeekdayZh()
-        << " 24:00 CST";
-    if (d.working_days) {
-      out << " (" << d.working_days << " 个工作日 from " << d.trigger.ToString() << ")";
+  for (auto d : rows) {
+    calendar::Date due{d.getDueDay()};
+    out << "  " << d.getItem().cStr() << " / " << d.getStep().cStr() << "  " << d.getRule().cStr();
+    if (d.getTitle().size()) out << "  " << d.getTitle().cStr();
+    out << "\n      due 到期 " << due.ToString() << " " << due.WeekdayZh() << " 24:00 CST";
+    if (d.getWorkingDays()) {
+      out << " (" << d.getWorkingDays() << " 个工作日 from " << DayOf(d.getTriggerDay()) << ")";
     }
-    out << "  " << DaysLeft(left, d.state) << "  " << node::StateZh(d.state);
-    if (d.provisional) out << "  暂定 PROVISIONAL";
-    if (d.state == State::OVERDUE && !d.supervisor.empty()) out << "  督办 → " << d.supervisor;
+    out << "  " << DaysLeft(d) << "  " << d.getStateZh().cStr();
+    if (d.getProvisional()) out << "  暂定 PROVISIONAL";
+    if (d.getState() == "overdue" && d.getSupervisor().size()) {
+      out << "  督办 → " << d.getSupervisor().cStr();
+    }
     out << "\n";
   }
   return 0;
@@ -166,14 +161,13 @@ int Open(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     if (!args.Has("days")) throw UsageError("give --days N (working days) or --date DATE");
   }
   auto reply = Call(args, ctx, req);
-  auto v = reply->Root<schema::ControlReply>().getDeadlines().getDeadlines()[0];
-  auto rec = v.getRecord();
-  DeadlineRecord d = DeadlineRecord::Decode(AsView(rec));
-  out << "已登记 opened " << d.item << " / " << d.step << " (" << d.rule << "): due 到期 "
-      << d.due_day.ToString() << " " << d.due_day.WeekdayZh() << " 24:00 CST, "
-      << DaysLeft(v.getDaysLeft(), d.state) << (d.provisional ? ", 暂定 PROVISIONAL" : "")
-      << "; reminder 提醒 " << FormatCst(d.remind_ms) << "; calendar " << d.calendar_version
-      << "\n";
+  auto d = reply->Root<schema::ControlReply>().getDeadlines().getDeadlines()[0];
+  calendar::Date due{d.getDueDay()};
+  out << "已登记 opened " << d.getItem().cStr() << " / " << d.getStep().cStr() << " ("
+      << d.getRule().cStr() << "): due 到期 " << due.ToString() << " " << due.WeekdayZh()
+      << " 24:00 CST, " << DaysLeft(d) << (d.getProvisional() ? ", 暂定 PROVISIONAL" : "")
+      << "; reminder 提醒 " << FormatCst(d.getRemindMs()) << "; calendar "
+      << d.getCalendarVersion().cStr() << "\n";
   return 0;
 }
 

@@ -1,9 +1,13 @@
 // zhuji: the operator CLI. Talks to one node over its control socket, and runs local clusters.
+#include <unistd.h>
+
+#include <cstring>
 #include <iostream>
 #include <zmq.hpp>
 
-#include "services/node/config.h"
-#include "services/node/topology.h"
+#include "services/common/paths.h"
+#include "services/config/config.h"
+#include "services/config/topology.h"
 #include "tools/commands.h"
 
 namespace {
@@ -86,6 +90,24 @@ const std::set<std::string> kFlags = {"json", "wait", "purge", "kill", "help", "
                                       "hold", "forward", "not-secret", "claim-not-secret", "uphold",
                                       "adopt", "final", "listed-in-scope", "todo"};
 
+// `zhuji bench …` runs zhuji-bench, installed beside this binary, with the same arguments.
+int ExecBench(int argc, char** argv) {
+  std::string bench = zhuji::BinaryDir() + "/zhuji-bench";
+  std::vector<char*> args{bench.data()};
+  bool skipped = false;
+  for (int i = 1; i < argc; ++i) {
+    if (!skipped && std::strcmp(argv[i], "bench") == 0) {
+      skipped = true;
+      continue;
+    }
+    args.push_back(argv[i]);
+  }
+  args.push_back(nullptr);
+  ::execv(bench.c_str(), args.data());
+  std::cerr << "zhuji: cannot run " << bench << ": " << std::strerror(errno) << "\n";
+  return 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -101,6 +123,7 @@ int main(int argc, char** argv) {
       std::cout << kUsage;
       return 0;
     }
+    if (pos[0] == "bench") return ExecBench(argc, argv);
     zmq::context_t ctx(1);
     const std::string& cmd = pos[0];
     if (cmd == "status") return CmdStatus(args, ctx, std::cout);
@@ -108,7 +131,6 @@ int main(int argc, char** argv) {
     if (cmd == "inbox") return CmdInbox(args, ctx, std::cout);
     if (cmd == "broker-stats") return CmdBrokerStats(args, ctx, std::cout);
     if (cmd == "cluster") return CmdCluster(args, ctx, std::cout);
-    if (cmd == "bench") return CmdBench(args, ctx, std::cout);
     if (cmd == "calendar") return CmdCalendar(args, ctx, std::cout);
     if (cmd == "deadlines") return CmdDeadlines(args, ctx, std::cout);
     if (cmd == "clock") return CmdClock(args, ctx, std::cout);
@@ -125,10 +147,10 @@ int main(int argc, char** argv) {
   } catch (const UsageError& e) {
     std::cerr << "zhuji: " << e.what() << "\n(see zhuji --help)\n";
     return 2;
-  } catch (const zhuji::node::TopologyError& e) {
+  } catch (const zhuji::config::TopologyError& e) {
     std::cerr << "zhuji: bad topology: " << e.what() << "\n";
     return 2;
-  } catch (const zhuji::node::ConfigError& e) {
+  } catch (const zhuji::config::ConfigError& e) {
     std::cerr << "zhuji: bad node configuration: " << e.what() << "\n";
     return 2;
   } catch (const std::exception& e) {

@@ -4,7 +4,7 @@
 
 #include <chrono>
 #include <iomanip>
-#include <map>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -12,7 +12,6 @@
 #include "services/common/clock.h"
 #include "services/common/json.h"
 #include "services/common/time_format.h"
-#include "services/node/matters.h"
 #include "tools/commands.h"
 #include "tools/control_client.h"
 
@@ -20,37 +19,27 @@ namespace zhuji::tools {
 
 namespace {
 
-using node::StoredMatter;
-using workflows::HopOutcome;
-using workflows::Matter;
-using workflows::MatterState;
+using MatterView = schema::MatterView::Reader;
+using Outcome = schema::HopView::Outcome;
 using Op = schema::MatterRequest::Op;
 
-std::vector<StoredMatter> Call(const Args& args, zmq::context_t& ctx, capnp::MessageBuilder& req) {
+// The matters of a reply, with the reply that holds them.
+struct MatterList {
+  std::unique_ptr<OwnedMessage> reply;
+  std::vector<MatterView> matters;
+};
+
+MatterList Call(const Args& args, zmq::context_t& ctx, capnp::MessageBuilder& req) {
   ControlClient client(ctx, ResolveControl(args));
-  auto reply = client.CallOk(req, NodeTimeoutMs(args));
-  std::vector<StoredMatter> out;
-  for (auto bytes : reply->Root<schema::ControlReply>().getMatters()) {
-    out.push_back(node::Matters::DecodeStored(AsView(bytes)));
+  MatterList out{client.CallOk(req, NodeTimeoutMs(args)), {}};
+  auto r = out.reply->Root<schema::ControlReply>();
+  if (r.isMatterViews()) {
+    for (auto m : r.getMatterViews()) out.matters.push_back(m);
   }
   return out;
 }
 
 std::string When(int64_t ms) { return ms ? FormatCst(ms) : "-"; }
-
-// The deadline of the step the matter waits for now (0 when none is tracked).
-int64_t CurrentDue(const Matter& m) {
-  switch (m.state) {
-    case MatterState::kProvisional:
-      return m.report_due_at;
-    case MatterState::kObjected:
-      return m.answer_due_at;
-    case MatterState::kInReview:
-      return m.at >= 0 ? m.path[m.at].due_at : 0;
-    default:
-      return 0;
-  }
-}
 
 // "按时 on time" / "超期 late" / "逾期 overdue" / "" for a duty due at `due` done at `done`.
 std::string Timeliness(int64_t due, int64_t done, int64_t now) {
@@ -59,161 +48,182 @@ std::string Timeliness(int64_t due, int64_t done, int64_t now) {
   return now > due ? "逾期 overdue" : "待办 pending";
 }
 
-const char* OutcomeZh(HopOutcome o) {
-  switch (o) {
-    case HopOutcome::kPending:
-      return "待审 pending";
-    case HopOutcome::kForwarded:
-      return "转报 forwarded";
-    case HopOutcome::kReturned:
-      return "退回补充 returned";
-    case HopOutcome::kDecided:
-      return "确定 decided";
-  }
-  return "未知 unknown (from a newer node)";
+void PrintOrgan(schema::OrganView::Reader o, std::ostream& out) {
+  out << o.getName().cStr() << " (" << o.getAddress().cStr() << ")";
 }
 
-std::string LevelOf(const workflows::Organ& o) {
-  // GB/T 2260: a province's code ends in 0000, a city's in 00.
-  return o.node.substr(2) == "0000" ? "省级" : o.node.substr(4) == "00" ? "市级" : "县级";
+// 有争议事项: the classifier, every party's claim.
+void PrintParties(MatterView m, std::ostream& out) {
+  out << "  原定密机关 classifier ";
+  PrintOrgan(m.getClassifier(), out);
+  out << "\n";
+  for (auto c : m.getClaims()) {
+    out << "  主张 claim           " << c.getOrganName().cStr() << ": " << c.getLevel().cStr()
+        << "\n";
+  }
 }
 
-void PrintTrail(const StoredMatter& s, int64_t now, std::ostream& out) {
-  const Matter& m = s.matter;
-  out << "事项 matter " << m.id << "  " << workflows::MatterKindZh(m.kind) << " ("
-      << workflows::MatterKindName(m.kind) << ")\n";
-  out << "  标题 title           " << m.title << "\n";
-  out << "  状态 state           " << workflows::MatterStateZh(m.state)
-      << (m.final() ? "  [最终 final]" : "  [先行保护中 provisionally protected]") << "\n";
-  out << "  发起 origin          " << m.origin.name << " (" << m.origin.address() << ")\n";
-  if (m.kind == workflows::MatterKind::kDisputed) {
-    out << "  原定密机关 classifier " << m.classifier->name << " (" << m.classifier->address()
-        << ")\n";
-    for (auto& c : m.claims) {
-      out << "  主张 claim           " << c.organ_name << ": "
-          << workflows::LevelText(c.not_secret, c.protection) << "\n";
-    }
+// 有争议事项: the objection to the classifier and its answer (GD Art. 45).
+void PrintObjection(MatterView m, int64_t now, std::ostream& out) {
+  out << "  定密异议 objection    sent " << When(m.getProvisionalAt()) << ", received "
+      << When(m.getObjectionReceivedAt()) << ", due "
+      << (m.getAnswerDueAt() ? FormatDueCst(m.getAnswerDueAt()) : "-") << " (GD Art. 45)  "
+      << Timeliness(m.getAnswerDueAt(), m.getAnsweredAt(), now) << "\n";
+  if (m.getAnsweredAt()) {
+    out << "  答复 answer          " << (m.getUpheld() ? "维持 upheld" : "采纳 adopted") << ": "
+        << m.getAnswer().cStr() << " — " << m.getAnsweredBy().cStr() << ", "
+        << When(m.getAnsweredAt()) << "\n";
   }
-  if (!m.final()) {
-    auto p = m.PendingProtection();
-    out << "  保护 protected at    " << (p ? workflows::FormatMark(*p) : "-")
-        << (m.kind == workflows::MatterKind::kDisputed ? "  (各方主张的最高密级 highest claim)"
-                                                       : "  (先行保护 provisional)")
-        << " since " << When(m.provisional_at) << "\n";
-  }
-  if (!m.materials.empty()) {
-    out << "  材料 materials       ";
-    bool first = true;
-    for (auto& name : m.materials) out << (first ? "" : "、") << name, first = false;
-    out << "\n";
-  }
-  if (m.kind == workflows::MatterKind::kDisputed) {
-    out << "  定密异议 objection    sent " << When(m.provisional_at) << ", received "
-        << When(m.objection_received_at) << ", due "
-        << (m.answer_due_at ? FormatDueCst(m.answer_due_at) : "-") << " (GD Art. 45)  "
-        << Timeliness(m.answer_due_at, m.answered_at, now) << "\n";
-    if (m.answered_at) {
-      out << "  答复 answer          " << (m.upheld ? "维持 upheld" : "采纳 adopted") << ": "
-          << m.answer << " — " << m.answered_by << ", " << When(m.answered_at) << "\n";
-    }
-  }
-  out << "  逐级上报 trail:\n";
-  out << "    " << m.origin.name << " (" << LevelOf(m.origin) << ", 发起 origin): ";
-  if (m.reported_at) {
-    out << "上报 reported " << When(m.reported_at);
+}
+
+// The origin's line of the trail: reported when, and its report deadline.
+void PrintOriginHop(MatterView m, int64_t now, std::ostream& out) {
+  auto o = m.getOrigin();
+  out << "    " << o.getName().cStr() << " (" << o.getLevel().cStr() << ", 发起 origin): ";
+  if (m.getReportedAt()) {
+    out << "上报 reported " << When(m.getReportedAt());
   } else {
     out << "未上报 not reported";
   }
-  if (m.report_due_at) {
-    out << ", due " << FormatDueCst(m.report_due_at) << "  "
-        << Timeliness(m.report_due_at, m.reported_at, now);
+  if (m.getReportDueAt()) {
+    out << ", due " << FormatDueCst(m.getReportDueAt()) << "  "
+        << Timeliness(m.getReportDueAt(), m.getReportedAt(), now);
   }
   out << "\n";
-  for (int i = 0; i < static_cast<int>(m.path.size()); ++i) {
-    const auto& h = m.path[i];
-    bool reached =
-        h.received_at || h.sent_at || i <= m.at || (m.final() && h.outcome != HopOutcome::kPending);
-    out << "    " << (i == m.at && !m.final() ? "▶ " : "  ") << h.organ.name << " ("
-        << LevelOf(h.organ) << ", " << h.organ.address() << ")";
-    if (!reached) {
-      out << ": 未到 not reached\n";
-      continue;
-    }
-    out << ": " << OutcomeZh(h.outcome) << "\n";
-    out << "        received-at " << When(h.received_at) << "   sent-at " << When(h.sent_at);
-    if (h.due_at) {
-      out << "   due " << FormatDueCst(h.due_at) << "  " << Timeliness(h.due_at, h.sent_at, now);
-    }
-    out << "\n";
-    if (!h.reviewer.empty() || !h.opinion.empty()) {
-      out << "        "
-          << (h.outcome == HopOutcome::kDecided ? "定密责任人 decided by " : "审核人 reviewer ")
-          << h.reviewer << (h.opinion.empty() ? "" : "   审核意见 opinion: " + h.opinion) << "\n";
-    }
+}
+
+void PrintHop(MatterView m, int i, int64_t now, std::ostream& out) {
+  auto h = m.getPath()[i];
+  bool reached = h.getReceivedAt() || h.getSentAt() || i <= m.getAt() ||
+                 (m.getFinal() && h.getOutcome() != Outcome::PENDING);
+  out << "    " << (i == m.getAt() && !m.getFinal() ? "▶ " : "  ") << h.getOrgan().getName().cStr()
+      << " (" << h.getOrgan().getLevel().cStr() << ", " << h.getOrgan().getAddress().cStr() << ")";
+  if (!reached) {
+    out << ": 未到 not reached\n";
+    return;
   }
-  out << "  经过 history:\n";
-  for (auto& e : m.history) {
-    out << "    " << When(e.at) << "  " << e.organ << "  " << e.action
-        << (e.detail.empty() ? "" : "：" + e.detail) << "\n";
+  out << ": " << h.getOutcomeZh().cStr() << "\n";
+  out << "        received-at " << When(h.getReceivedAt()) << "   sent-at " << When(h.getSentAt());
+  if (h.getDueAt()) {
+    out << "   due " << FormatDueCst(h.getDueAt()) << "  "
+        << Timeliness(h.getDueAt(), h.getSentAt(), now);
   }
-  if (m.state == MatterState::kReturned) {
-    out << "  退回补充 returned for: " << m.return_reason << "\n";
-  }
-  if (m.decision) {
-    const auto& d = *m.decision;
-    out << "  确定 decision        " << workflows::LevelText(d.not_secret, d.protection)
-        << (d.scope.empty() ? "" : "   知悉范围 scope: " + d.scope) << "   by " << d.decided_by
-        << ", " << When(d.decided_at) << "\n";
-  }
-  if (s.notice_received_at) {
-    out << "  书面通知 notice       recorded on this node " << When(s.notice_received_at) << "\n";
+  out << "\n";
+  if (h.getReviewer().size() || h.getOpinion().size()) {
+    out << "        "
+        << (h.getOutcome() == Outcome::DECIDED ? "定密责任人 decided by " : "审核人 reviewer ")
+        << h.getReviewer().cStr()
+        << (h.getOpinion().size() ? "   审核意见 opinion: " + std::string(h.getOpinion().cStr())
+                                  : "")
+        << "\n";
   }
 }
 
-void MatterJson(JsonWriter& j, const StoredMatter& s) {
-  const Matter& m = s.matter;
-  j.BeginObject().Key("id").String(m.id).Key("kind").String(workflows::MatterKindName(m.kind));
-  j.Key("title").String(m.title).Key("state").String(workflows::MatterStateZh(m.state));
-  j.Key("final").Bool(m.final()).Key("version").Uint(m.version);
-  j.Key("origin").String(m.origin.address()).Key("at").Int(m.at);
-  auto p = m.PendingProtection();
-  j.Key("protected_at").String(p ? workflows::FormatMark(*p) : "");
-  j.Key("reported_at").Int(m.reported_at).Key("report_due_at").Int(m.report_due_at);
+// What happened, the return reason, the decision and the written notice.
+void PrintOutcome(MatterView m, std::ostream& out) {
+  out << "  经过 history:\n";
+  for (auto e : m.getHistory()) {
+    out << "    " << When(e.getAt()) << "  " << e.getOrgan().cStr() << "  " << e.getAction().cStr()
+        << (e.getDetail().size() ? "：" + std::string(e.getDetail().cStr()) : "") << "\n";
+  }
+  if (m.getState() == "returned") {
+    out << "  退回补充 returned for: " << m.getReturnReason().cStr() << "\n";
+  }
+  if (m.getHasDecision()) {
+    auto d = m.getDecision();
+    out << "  确定 decision        " << d.getLevel().cStr()
+        << (d.getScope().size() ? "   知悉范围 scope: " + std::string(d.getScope().cStr()) : "")
+        << "   by " << d.getDecidedBy().cStr() << ", " << When(d.getDecidedAt()) << "\n";
+  }
+  if (m.getNoticeReceivedAt()) {
+    out << "  书面通知 notice       recorded on this node " << When(m.getNoticeReceivedAt())
+        << "\n";
+  }
+}
+
+void PrintTrail(MatterView m, int64_t now, std::ostream& out) {
+  bool disputed = m.getKind() == "disputed";
+  out << "事项 matter " << m.getId().cStr() << "  " << m.getKindZh().cStr() << " ("
+      << m.getKind().cStr() << ")\n";
+  out << "  标题 title           " << m.getTitle().cStr() << "\n";
+  out << "  状态 state           " << m.getStateZh().cStr()
+      << (m.getFinal() ? "  [最终 final]" : "  [先行保护中 provisionally protected]") << "\n";
+  out << "  发起 origin          ";
+  PrintOrgan(m.getOrigin(), out);
+  out << "\n";
+  if (disputed) PrintParties(m, out);
+  if (!m.getFinal()) {
+    out << "  保护 protected at    "
+        << (m.getProtectedAt().size() ? m.getProtectedAt().cStr() : "-")
+        << (disputed ? "  (各方主张的最高密级 highest claim)" : "  (先行保护 provisional)")
+        << " since " << When(m.getProvisionalAt()) << "\n";
+  }
+  if (m.getMaterials().size()) {
+    out << "  材料 materials       ";
+    bool first = true;
+    for (auto name : m.getMaterials()) out << (first ? "" : "、") << name.cStr(), first = false;
+    out << "\n";
+  }
+  if (disputed) PrintObjection(m, now, out);
+  out << "  逐级上报 trail:\n";
+  PrintOriginHop(m, now, out);
+  for (int i = 0; i < static_cast<int>(m.getPath().size()); ++i) PrintHop(m, i, now, out);
+  PrintOutcome(m, out);
+}
+
+void PathJson(JsonWriter& j, MatterView m) {
   j.Key("path").BeginArray();
-  for (auto& h : m.path) {
-    j.BeginObject().Key("organ").String(h.organ.address()).Key("name").String(h.organ.name);
-    j.Key("received_at").Int(h.received_at).Key("sent_at").Int(h.sent_at);
-    j.Key("due_at").Int(h.due_at).Key("reviewer").String(h.reviewer);
-    j.Key("opinion").String(h.opinion).Key("outcome").Int(static_cast<int>(h.outcome));
+  for (auto h : m.getPath()) {
+    j.BeginObject().Key("organ").String(h.getOrgan().getAddress().cStr());
+    j.Key("name").String(h.getOrgan().getName().cStr());
+    j.Key("received_at").Int(h.getReceivedAt()).Key("sent_at").Int(h.getSentAt());
+    j.Key("due_at").Int(h.getDueAt()).Key("reviewer").String(h.getReviewer().cStr());
+    j.Key("opinion").String(h.getOpinion().cStr());
+    j.Key("outcome").Int(static_cast<int>(h.getOutcome()));
     j.EndObject();
   }
   j.EndArray();
-  if (m.classifier) {
-    j.Key("classifier").String(m.classifier->address()).Key("answer").String(m.answer);
-    j.Key("upheld").Bool(m.upheld).Key("answered_at").Int(m.answered_at);
-    j.Key("claims").BeginArray();
-    for (auto& c : m.claims) {
-      j.BeginObject().Key("organ").String(c.organ);
-      j.Key("mark").String(c.not_secret ? "" : workflows::FormatMark(c.protection));
-      j.Key("not_secret").Bool(c.not_secret).EndObject();
-    }
-    j.EndArray();
-  }
-  if (m.decision) {
-    j.Key("decision").BeginObject().Key("not_secret").Bool(m.decision->not_secret);
-    j.Key("mark").String(m.decision->not_secret ? ""
-                                                : workflows::FormatMark(m.decision->protection));
-    j.Key("scope").String(m.decision->scope).Key("decided_by").String(m.decision->decided_by);
-    j.Key("decided_at").Int(m.decision->decided_at).EndObject();
-  }
-  j.Key("history").BeginArray();
-  for (auto& e : m.history) {
-    j.BeginObject().Key("at").Int(e.at).Key("organ").String(e.organ);
-    j.Key("action").String(e.action).Key("detail").String(e.detail).EndObject();
+}
+
+void DisputeJson(JsonWriter& j, MatterView m) {
+  j.Key("classifier").String(m.getClassifier().getAddress().cStr());
+  j.Key("answer").String(m.getAnswer().cStr());
+  j.Key("upheld").Bool(m.getUpheld()).Key("answered_at").Int(m.getAnsweredAt());
+  j.Key("claims").BeginArray();
+  for (auto c : m.getClaims()) {
+    j.BeginObject().Key("organ").String(c.getOrgan().cStr());
+    j.Key("mark").String(c.getMark().cStr());
+    j.Key("not_secret").Bool(c.getNotSecret()).EndObject();
   }
   j.EndArray();
-  j.Key("return_reason").String(m.return_reason);
-  j.Key("notice_received_at").Int(s.notice_received_at).Key("updated_at").Int(s.updated_at);
+}
+
+void MatterJson(JsonWriter& j, MatterView m) {
+  j.BeginObject().Key("id").String(m.getId().cStr()).Key("kind").String(m.getKind().cStr());
+  j.Key("title").String(m.getTitle().cStr()).Key("state").String(m.getStateZh().cStr());
+  j.Key("final").Bool(m.getFinal()).Key("version").Uint(m.getVersion());
+  j.Key("origin").String(m.getOrigin().getAddress().cStr()).Key("at").Int(m.getAt());
+  j.Key("protected_at").String(m.getProtectedAt().cStr());
+  j.Key("reported_at").Int(m.getReportedAt()).Key("report_due_at").Int(m.getReportDueAt());
+  PathJson(j, m);
+  if (m.getHasClassifier()) DisputeJson(j, m);
+  if (m.getHasDecision()) {
+    auto d = m.getDecision();
+    j.Key("decision").BeginObject().Key("not_secret").Bool(d.getNotSecret());
+    j.Key("mark").String(d.getMark().cStr());
+    j.Key("scope").String(d.getScope().cStr()).Key("decided_by").String(d.getDecidedBy().cStr());
+    j.Key("decided_at").Int(d.getDecidedAt()).EndObject();
+  }
+  j.Key("history").BeginArray();
+  for (auto e : m.getHistory()) {
+    j.BeginObject().Key("at").Int(e.getAt()).Key("organ").String(e.getOrgan().cStr());
+    j.Key("action").String(e.getAction().cStr()).Key("detail").String(e.getDetail().cStr());
+    j.EndObject();
+  }
+  j.EndArray();
+  j.Key("return_reason").String(m.getReturnReason().cStr());
+  j.Key("notice_received_at").Int(m.getNoticeReceivedAt());
+  j.Key("updated_at").Int(m.getUpdatedAt());
   j.EndObject();
 }
 
@@ -293,11 +303,8 @@ int Wait(const Args& args, zmq::context_t& ctx, const std::string& id, std::ostr
   if (!want_final && held_by.empty() && state.empty()) {
     throw UsageError("matter wait: give --held-by NODE/CODE, --state STATE or --final");
   }
-  static const std::map<std::string, MatterState> kStates = {
-      {"provisional", MatterState::kProvisional}, {"objected", MatterState::kObjected},
-      {"answered", MatterState::kAnswered},       {"settled", MatterState::kSettled},
-      {"in-review", MatterState::kInReview},      {"returned", MatterState::kReturned},
-      {"decided", MatterState::kDecided}};
+  static const std::set<std::string> kStates = {"provisional", "objected", "answered", "settled",
+                                                "in-review",   "returned", "decided"};
   if (!state.empty() && !kStates.count(state)) {
     throw UsageError(
         "matter wait: --state is one of provisional, objected, answered, settled, "
@@ -308,16 +315,18 @@ int Wait(const Args& args, zmq::context_t& ctx, const std::string& id, std::ostr
   ControlClient client(ctx, ResolveControl(args));
   const std::string on = std::string("[").append(AskNode(client, NodeTimeoutMs(args)).id) + "] ";
   while (true) {
-    if (auto s = ShowMatter(client, id, NodeTimeoutMs(args))) {
-      const Matter& m = s->matter;
+    if (auto held = ShowMatter(client, id, NodeTimeoutMs(args))) {
+      MatterView m = held->view;
       bool ok = true;
-      if (want_final) ok = m.final() && s->notice_received_at;
-      if (!state.empty()) ok = ok && m.state == kStates.at(state);
+      if (want_final) ok = m.getFinal() && m.getNoticeReceivedAt();
+      if (!state.empty()) ok = ok && m.getState() == state.c_str();
       if (!held_by.empty()) {
-        ok = ok && m.state == MatterState::kInReview && m.at >= 0 &&
-             m.path[m.at].organ.address() == held_by && m.path[m.at].received_at > 0;
+        auto path = m.getPath();
+        int at = m.getAt();
+        ok = ok && m.getState() == "in-review" && at >= 0 && at < static_cast<int>(path.size()) &&
+             path[at].getOrgan().getAddress() == held_by.c_str() && path[at].getReceivedAt() > 0;
       }
-      last = std::string(workflows::MatterStateZh(m.state)) + " @ " + m.holder().name;
+      last = std::string(m.getStateZh().cStr()) + " @ " + m.getHolder().getName().cStr();
       if (ok) {
         out << on << id << ": " << last << "\n";
         return 0;
@@ -429,19 +438,20 @@ int CmdMatter(const Args& args, zmq::context_t& ctx, std::ostream& out) {
   if (!is_new && sub != "list" && id.empty()) {
     throw UsageError("matter " + sub + ": which matter? (--id ID)");
   }
-  auto list = Call(args, ctx, msg);
+  MatterList reply = Call(args, ctx, msg);
+  std::vector<MatterView>& list = reply.matters;
   ControlClient client(ctx, ResolveControl(args));
   const NodeNow node = AskNode(client, NodeTimeoutMs(args));
   const int64_t now = node.now_ms;
   if (args.Flag("todo")) {  // what waits on an organ of this node
-    std::erase_if(list, [&](const StoredMatter& s) {
-      return s.matter.final() || s.matter.holder().node != node.id;
+    std::erase_if(list, [&](MatterView m) {
+      return m.getFinal() || m.getHolder().getNode() != node.id.c_str();
     });
   }
   if (args.Flag("json")) {
     JsonWriter j;
     if (sub == "list") j.BeginArray();
-    for (auto& s : list) MatterJson(j, s);
+    for (auto m : list) MatterJson(j, m);
     if (sub == "list") j.EndArray();
     out << j.str() << "\n";
     return 0;
@@ -451,18 +461,17 @@ int CmdMatter(const Args& args, zmq::context_t& ctx, std::ostream& out) {
       out << (args.Flag("todo") ? "(nothing waits on this node's organs)\n"
                                 : "(no matters on this node)\n");
     }
-    for (auto& s : list) {
-      const Matter& m = s.matter;
-      out << m.id << "  " << workflows::MatterKindZh(m.kind) << "  "
-          << workflows::MatterStateZh(m.state) << "  @ " << m.holder().name;
-      if (int64_t due = CurrentDue(m); due && !m.final()) {
+    for (auto m : list) {
+      out << m.getId().cStr() << "  " << m.getKindZh().cStr() << "  " << m.getStateZh().cStr()
+          << "  @ " << m.getHolder().getName().cStr();
+      if (int64_t due = m.getCurrentDueAt(); due && !m.getFinal()) {
         out << "  due " << FormatDueCst(due) << (now > due ? " 逾期 overdue" : "");
       }
-      out << "  「" << m.title << "」\n";
+      out << "  「" << m.getTitle().cStr() << "」\n";
     }
     return 0;
   }
-  for (auto& s : list) PrintTrail(s, now, out);
+  for (auto m : list) PrintTrail(m, now, out);
   return 0;
 }
 

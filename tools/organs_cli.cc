@@ -1,15 +1,15 @@
 // `zhuji organs FILE` and `zhuji route FILE ORGAN`: the organs of a topology and the
 // level-by-level path (逐级上报) an escalation from an organ takes (GD Art. 30, 31).
 #include "services/common/json.h"
-#include "services/node/topology.h"
+#include "services/config/topology.h"
 #include "services/workflows/organs.h"
 #include "tools/commands.h"
 
 namespace zhuji::tools {
 
-using node::LoadTopology;
-using node::Topology;
-using node::TopologyError;
+using config::LoadTopology;
+using config::Topology;
+using config::TopologyError;
 
 namespace {
 

@@ -9,11 +9,20 @@
 
 namespace zhuji {
 
+// Monotonic milliseconds for timeouts, back-off and heartbeats (never for deadlines).
+inline int64_t MonotonicMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 class Clock {
  public:
   virtual ~Clock() = default;
-  // Thread-safe.
+  // Wall time: deadlines, records, what operators see. Thread-safe.
   virtual int64_t NowMs() const = 0;
+  // Monotonic time: timeouts, back-off, heartbeats. Thread-safe.
+  virtual int64_t MonoMs() const { return MonotonicMs(); }
 };
 
 class SystemClock final : public Clock {
@@ -34,23 +43,23 @@ inline bool IsSupportedInstant(int64_t ms) {
   return ms >= kFirstSupportedMs && ms < kEndSupportedMs;
 }
 
-// Tests only. The node refuses to move it outside the supported instants (above).
+// Tests only. The node refuses to move it outside the supported instants (above). Its monotonic
+// time is the real one unless set with SetMono (in-process tests drive time-outs with it).
 class FakeClock final : public Clock {
  public:
   explicit FakeClock(int64_t start_ms) : now_(start_ms) {}
   int64_t NowMs() const override { return now_.load(); }
   void Set(int64_t ms) { now_.store(ms); }
   void Advance(int64_t ms) { now_.fetch_add(ms); }
+  int64_t MonoMs() const override {
+    int64_t m = mono_.load();
+    return m ? m : MonotonicMs();
+  }
+  void SetMono(int64_t ms) { mono_.store(ms); }
 
  private:
   std::atomic<int64_t> now_;
+  std::atomic<int64_t> mono_{0};
 };
-
-// Monotonic milliseconds for timeouts, back-off and heartbeats (never for deadlines).
-inline int64_t MonotonicMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 }  // namespace zhuji

@@ -13,14 +13,15 @@ constexpr int64_t kRefusedRetryMs = 3000;  // HELLO again after the broker refus
 }  // namespace
 
 BrokerLink::BrokerLink(zmq::context_t& ctx, std::string endpoint, std::string node_id,
-                       uint64_t incarnation, uint64_t nonce, const TransportConfig& config,
-                       spdlog::logger& log)
+                       uint64_t incarnation, uint64_t nonce, const config::TransportConfig& config,
+                       const Clock& clock, spdlog::logger& log)
     : ctx_(ctx),
       endpoint_(std::move(endpoint)),
       node_id_(std::move(node_id)),
       incarnation_(incarnation),
       nonce_(nonce),
       config_(config),
+      clock_(clock),
       log_(log) {}
 
 void BrokerLink::Connect(int64_t mono_now) {
@@ -39,7 +40,7 @@ void BrokerLink::Connect(int64_t mono_now) {
 }
 
 void BrokerLink::SetUp(bool up) {
-  if (up_ != up) last_change_wall_ = SystemClock().NowMs();
+  if (up_ != up) last_change_wall_ = clock_.NowMs();
   up_ = up;
 }
 

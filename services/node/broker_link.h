@@ -14,7 +14,8 @@
 #include <string_view>
 #include <zmq.hpp>
 
-#include "services/node/config.h"
+#include "services/common/clock.h"
+#include "services/config/config.h"
 #include "services/wire/header.h"
 
 namespace zhuji::node {
@@ -24,7 +25,8 @@ class BrokerLink {
   // `incarnation` counts the node's starts (kept in its store); `nonce` is random per process.
   // Both go with every HELLO so the broker can tell a reconnect or a restart from a rival.
   BrokerLink(zmq::context_t& ctx, std::string endpoint, std::string node_id, uint64_t incarnation,
-             uint64_t nonce, const TransportConfig& config, spdlog::logger& log);
+             uint64_t nonce, const config::TransportConfig& config, const Clock& clock,
+             spdlog::logger& log);
   BrokerLink(const BrokerLink&) = delete;
   BrokerLink& operator=(const BrokerLink&) = delete;
 
@@ -63,7 +65,8 @@ class BrokerLink {
   std::string node_id_;
   uint64_t incarnation_;
   uint64_t nonce_;
-  TransportConfig config_;
+  config::TransportConfig config_;
+  const Clock& clock_;
   spdlog::logger& log_;
   std::unique_ptr<zmq::socket_t> socket_;
   bool up_ = false;

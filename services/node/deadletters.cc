@@ -4,7 +4,7 @@
 
 #include "services/common/capnp_io.h"
 #include "services/common/ids.h"
-#include "services/node/audit.h"
+#include "services/store/audit.h"
 #include "zhuji/schemas/envelope.capnp.h"
 #include "zhuji/schemas/store.capnp.h"
 
@@ -70,10 +70,10 @@ std::optional<uint64_t> DeadLetters::Bury(store::Txn& txn, const Outbox& outbox,
   k.setOriginalId(AsData(pending_id));
   k.setReason(reason);
   outbox.Replace(txn, seq, {destination, schema::Kind::SKIP, ToBytes(skip), pending_id}, now);
-  Audit::Append(txn, now, "dead-lettered",
-                "envelope " + ToHex(pending_id) + " #" + std::to_string(seq) + " to " +
-                    destination + " refused for good: " + reason + "; dead letter #" +
-                    std::to_string(number) + ", a skip goes in its place");
+  store::Audit::Append(txn, now, "dead-lettered",
+                       "envelope " + ToHex(pending_id) + " #" + std::to_string(seq) + " to " +
+                           destination + " refused for good: " + reason + "; dead letter #" +
+                           std::to_string(number) + ", a skip goes in its place");
   return number;
 }
 
@@ -102,9 +102,9 @@ std::optional<QueuedEnvelope> DeadLetters::Retry(store::Txn& txn, Outbox& outbox
                        std::string(AsView(env.getCorrelationId()))};
   auto q = outbox.Enqueue(txn, out, now);
   txn.Del(kTable, EncodeBe64(number));
-  Audit::Append(txn, now, "dead letter retried",
-                "dead letter #" + std::to_string(number) + " to " + d->destination +
-                    " queued again as #" + std::to_string(q.seq) + " (" + ToHex(q.id) + ")");
+  store::Audit::Append(txn, now, "dead letter retried",
+                       "dead letter #" + std::to_string(number) + " to " + d->destination +
+                           " queued again as #" + std::to_string(q.seq) + " (" + ToHex(q.id) + ")");
   return q;
 }
 
@@ -113,10 +113,10 @@ bool DeadLetters::Drop(store::Txn& txn, uint64_t number, int64_t now) {
   if (!d) return false;
   txn.Del(kTable, EncodeBe64(number));
   auto msg = ReadMessage(d->envelope);
-  Audit::Append(txn, now, "dead letter dropped",
-                "dead letter #" + std::to_string(number) + " to " + d->destination + " (" +
-                    ToHex(AsView(msg->Root<schema::Envelope>().getId())) +
-                    ") given up by the operator; it had been refused: " + d->reason);
+  store::Audit::Append(txn, now, "dead letter dropped",
+                       "dead letter #" + std::to_string(number) + " to " + d->destination + " (" +
+                           ToHex(AsView(msg->Root<schema::Envelope>().getId())) +
+                           ") given up by the operator; it had been refused: " + d->reason);
   return true;
 }
 

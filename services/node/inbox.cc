@@ -4,15 +4,10 @@
 
 #include <algorithm>
 
-#include "services/calendar/calendar.h"
 #include "services/common/capnp_io.h"
 #include "services/common/ids.h"
-#include "services/common/utf8.h"
-#include "services/node/audit.h"
-#include "services/node/matters.h"
-#include "services/node/supervision.h"
+#include "services/store/audit.h"
 #include "zhuji/schemas/envelope.capnp.h"
-#include "zhuji/schemas/matter.capnp.h"
 
 namespace zhuji::node {
 
@@ -28,76 +23,22 @@ Delivery Refuse(wire::NackCode code, std::string reason) {
   return d;
 }
 
+}  // namespace
+
 // Inbox value: be64(received-at) followed by the envelope bytes as received.
-InboxEntry Decode(std::string_view key, std::string_view value) {
+InboxEntry Inbox::Decode(std::string_view key, std::string_view value) const {
   InboxEntry e{};
   e.local_seq = DecodeBe64(key);
   e.received_at = static_cast<int64_t>(DecodeBe64(value.substr(0, 8)));
   auto msg = ReadMessage(value.substr(8));
   auto env = msg->Root<schema::Envelope>();
-  auto id = env.getId();
-  e.id.assign(AsView(id));
+  e.id.assign(AsView(env.getId()));
   e.origin = env.getOrigin();
   e.link_seq = env.getLinkSeq();
   e.kind = static_cast<uint16_t>(env.getKind());
   e.sent_at = env.getSentAt();
-  auto body = env.getBody();
-  e.text = Inbox::Describe(env.getKind(), AsView(body));
+  e.text = kinds_.Describe(env.getKind(), AsView(env.getBody()));
   return e;
-}
-
-}  // namespace
-
-std::string Inbox::KindName(schema::Kind kind) {
-  switch (kind) {
-    case schema::Kind::NOTICE:
-      return "notice";
-    case schema::Kind::SUPERVISION:
-      return "supervision";
-    case schema::Kind::CALENDAR_UPDATE:
-      return "calendarUpdate";
-    case schema::Kind::MATTER:
-      return "matter";
-    case schema::Kind::SKIP:
-      return "skip";
-  }
-  return "kind " + std::to_string(static_cast<int>(kind));
-}
-
-std::string Inbox::Describe(schema::Kind kind, std::string_view body) {
-  try {
-    switch (kind) {
-      case schema::Kind::NOTICE:
-        return ReadMessage(body)->Root<schema::Notice>().getText();
-      case schema::Kind::SUPERVISION:
-        return Supervision::Summary(body);
-      case schema::Kind::MATTER: {
-        auto m = Matters::Decode(body);
-        return m.ok() ? std::string("事项 matter ") + m.value().id + " " +
-                            workflows::MatterKindZh(m.value().kind) + " " +
-                            workflows::MatterStateZh(m.value().state)
-                      : m.message();
-      }
-      case schema::Kind::CALENDAR_UPDATE: {
-        auto u = ReadMessage(body);
-        auto r = u->Root<schema::CalendarUpdate>();
-        return std::string("日历更新 calendar update ") + r.getFileName().cStr() + " from " +
-               r.getPublishedBy().cStr() + " (" + r.getVersion().cStr() + ")";
-      }
-      case schema::Kind::SKIP: {
-        auto k = ReadMessage(body);
-        auto r = k->Root<schema::Skip>();
-        return "跳过 skipped: the sender's envelope " + ToHex(AsView(r.getOriginalId())) +
-               " was refused here (" + r.getReason().cStr() + "); 死信 dead letter #" +
-               std::to_string(r.getDeadLetter()) + " at the sender";
-      }
-    }
-  } catch (const MalformedMessage& e) {
-    return std::string("(unreadable body: ") + e.what() + ")";
-  } catch (const kj::Exception& e) {
-    return "(unreadable body: " + std::string(e.getDescription().cStr()) + ")";
-  }
-  return "(envelope kind " + std::to_string(static_cast<int>(kind)) + ", unknown to this build)";
 }
 
 uint64_t Inbox::Expected(store::Txn& txn, std::string_view origin) {
@@ -159,101 +100,27 @@ Delivery Inbox::Check(schema::Envelope::Reader env, size_t size, Delivery d) con
     Delivery t = TooLarge(size);
     return refuse(t.code, t.reason);
   }
-  // Each body is read once; its text fields are checked on that reading.
-  auto bad_text = [&](auto root) {
-    std::string bad = FirstInvalidText(capnp::toDynamic(root));
-    return bad.empty() ? bad : "the text in " + bad + " is not valid UTF-8";
-  };
+  d.kind = env.getKind();
+  const KindEntry* kind = kinds_.Find(d.kind);
+  if (!kind) {
+    // A newer peer's kind: not applied here, set aside at the sender (its dead letters), where
+    // it can be retried once this node is upgraded. The link goes on.
+    return refuse(wire::NackCode::MALFORMED,
+                  "envelope kind " + std::to_string(static_cast<int>(d.kind)) +
+                      " is unknown to this build of node " + self_ +
+                      " (a newer sender? upgrade this node, then retry the dead letter)");
+  }
   try {
-    d.kind = env.getKind();
-    auto body = env.getBody();
-    std::string_view body_view = AsView(body);
-    switch (env.getKind()) {
-      case schema::Kind::NOTICE: {
-        auto notice = ReadMessage(body_view);
-        if (auto bad = bad_text(notice->Root<schema::Notice>()); !bad.empty()) {
-          return refuse(wire::NackCode::MALFORMED, bad);
-        }
-        break;
-      }
-      case schema::Kind::SUPERVISION: {
-        auto s = ReadMessage(body_view);
-        if (auto bad = bad_text(s->Root<schema::Supervision>()); !bad.empty()) {
-          return refuse(wire::NackCode::MALFORMED, bad);
-        }
-        if (s->Root<schema::Supervision>().getItem().size() == 0) {
-          return refuse(wire::NackCode::MALFORMED, "督办 without an item");
-        }
-        d.body = std::string(body_view);
-        break;
-      }
-      case schema::Kind::CALENDAR_UPDATE: {
-        if (d.origin != parent_) {
-          return refuse(wire::NackCode::MALFORMED,
-                        "calendar updates are accepted only from the parent node " +
-                            (parent_.empty() ? std::string("(this is the province)") : parent_));
-        }
-        auto u = ReadMessage(body_view);
-        auto r = u->Root<schema::CalendarUpdate>();
-        if (auto bad = bad_text(r); !bad.empty()) return refuse(wire::NackCode::MALFORMED, bad);
-        try {
-          calendar::ParseYearFile(r.getToml(), r.getFileName());
-        } catch (const calendar::CalendarError& e) {
-          return refuse(wire::NackCode::MALFORMED, std::string("calendar update: ") + e.what());
-        }
-        d.body = std::string(body_view);
-        break;
-      }
-      case schema::Kind::SKIP: {
-        auto k = ReadMessage(body_view);
-        if (auto bad = bad_text(k->Root<schema::Skip>()); !bad.empty()) {
-          return refuse(wire::NackCode::MALFORMED, bad);
-        }
-        if (k->Root<schema::Skip>().getOriginalId().size() != 16) {
-          return refuse(wire::NackCode::MALFORMED, "skip without the refused envelope's id");
-        }
-        break;
-      }
-      case schema::Kind::MATTER: {
-        {
-          auto raw = ReadMessage(body_view);
-          if (auto bad = bad_text(raw->Root<schema::Matter>()); !bad.empty()) {
-            return refuse(wire::NackCode::MALFORMED, bad);
-          }
-        }
-        auto m = Matters::Decode(body_view);
-        if (!m.ok()) return refuse(wire::NackCode::MALFORMED, m.message());
-        // Only the nodes of a matter (its route, its origin, the parties) hold and send it.
-        auto nodes = m.value().NoticeNodes();
-        auto involved = [&](const std::string& n) {
-          return std::find(nodes.begin(), nodes.end(), n) != nodes.end();
-        };
-        if (!involved(self_)) {
-          return refuse(wire::NackCode::MALFORMED,
-                        "matter " + m.value().id + " does not concern node " + self_);
-        }
-        if (!involved(d.origin)) {
-          return refuse(wire::NackCode::MALFORMED, "matter " + m.value().id + " sent by node " +
-                                                       d.origin + ", which is not on its route");
-        }
-        d.body = std::string(body_view);
-        break;
-      }
-      default:
-        // A newer peer's kind: not applied here, set aside at the sender (its dead letters),
-        // where it can be retried once this node is upgraded. The link goes on.
-        return refuse(wire::NackCode::MALFORMED,
-                      "envelope kind " + std::to_string(static_cast<int>(env.getKind())) +
-                          " is unknown to this build of node " + self_ +
-                          " (a newer sender? upgrade this node, then retry the dead letter)");
+    if (Status st = kind->check(d.origin, AsView(env.getBody())); !st.ok()) {
+      return refuse(wire::NackCode::MALFORMED, st.message());
     }
-    d.outcome = Delivery::Outcome::kApplied;  // well-formed; Batch::Apply decides the rest
   } catch (const MalformedMessage& e) {
     return refuse(wire::NackCode::MALFORMED, std::string("envelope: ") + e.what());
   } catch (const kj::Exception& e) {
     return refuse(wire::NackCode::MALFORMED,
                   "envelope unreadable: " + std::string(e.getDescription().cStr()));
   }
+  d.outcome = Delivery::Outcome::kApplied;  // well-formed; Batch::Apply decides the rest
   return d;
 }
 
@@ -285,7 +152,8 @@ Delivery Inbox::Batch::Apply(std::string_view routed_from, std::string_view byte
   }
   // Only now the rules for its body: a copy already applied is acknowledged as a duplicate
   // above even if this build (or this node's limits) would refuse it today.
-  d = inbox_.Check(msg->Root<schema::Envelope>(), bytes.size(), std::move(d));
+  auto envelope = msg->Root<schema::Envelope>();
+  d = inbox_.Check(envelope, bytes.size(), std::move(d));
   if (d.outcome == Delivery::Outcome::kRefused) return d;
   txn_.Put("seen", d.id, EncodeBe64(static_cast<uint64_t>(now_)));
   std::string value = EncodeBe64(static_cast<uint64_t>(now_));
@@ -295,6 +163,9 @@ Delivery Inbox::Batch::Apply(std::string_view routed_from, std::string_view byte
   o.last_applied = d.seq;
   d.expected = ++o.expected;
   d.outcome = Delivery::Outcome::kApplied;
+  if (const auto& apply = inbox_.kinds_.Find(d.kind)->apply) {
+    apply(txn_, d.origin, AsView(envelope.getBody()), now_);
+  }
   return d;
 }
 
@@ -302,10 +173,10 @@ void Inbox::Batch::Finish() {
   for (auto& [origin, o] : origins_) {
     if (!o.first_applied) continue;
     txn_.Put("links", std::string(kInPrefix) + origin, EncodeBe64(o.expected));
-    Audit::Append(txn_, now_, "delivered",
-                  std::to_string(o.last_applied - o.first_applied + 1) + " envelope(s) from " +
-                      origin + " #" + std::to_string(o.first_applied) + "-#" +
-                      std::to_string(o.last_applied));
+    store::Audit::Append(
+        txn_, now_, "delivered",
+        std::to_string(o.last_applied - o.first_applied + 1) + " envelope(s) from " + origin +
+            " #" + std::to_string(o.first_applied) + "-#" + std::to_string(o.last_applied));
   }
 }
 
@@ -317,7 +188,7 @@ Delivery Inbox::Apply(store::Txn& txn, std::string_view routed_from, std::string
   return d;
 }
 
-std::vector<InboxEntry> Inbox::List(store::Txn& txn, size_t limit, uint64_t after) {
+std::vector<InboxEntry> Inbox::List(store::Txn& txn, size_t limit, uint64_t after) const {
   std::vector<InboxEntry> out;
   auto cursor = txn.OpenCursor("inbox");
   for (auto kv = cursor.Last(); kv; kv = cursor.Prev()) {
@@ -328,7 +199,7 @@ std::vector<InboxEntry> Inbox::List(store::Txn& txn, size_t limit, uint64_t afte
   return out;
 }
 
-std::vector<InboxEntry> Inbox::All(store::Txn& txn) {
+std::vector<InboxEntry> Inbox::All(store::Txn& txn) const {
   std::vector<InboxEntry> out;
   auto cursor = txn.OpenCursor("inbox");
   for (auto kv = cursor.First(); kv; kv = cursor.Next())

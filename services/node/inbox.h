@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "services/common/capnp_io.h"
+#include "services/node/kinds.h"
 #include "services/store/store.h"
 #include "services/wire/header.h"
 #include "zhuji/schemas/envelope.capnp.h"
@@ -30,7 +31,6 @@ struct Delivery {
   uint64_t expected = 0;  // the origin's next expected sequence after this step
   std::string id;         // raw 16 bytes, when readable
   schema::Kind kind = schema::Kind::NOTICE;
-  std::string body;  // the body, for kinds other than notices (the node applies it)
   wire::NackCode code = wire::NackCode::MALFORMED;  // for kRefused
   std::string reason;                               // for kRefused
 };
@@ -41,16 +41,16 @@ struct InboxEntry {
   std::string origin;
   uint64_t link_seq;
   uint16_t kind;
-  std::string text;  // for notices
+  std::string text;  // a notice's text; what the body carries for other kinds
   int64_t sent_at;
   int64_t received_at;
 };
 
 class Inbox {
  public:
-  // `parent` is the only node a calendar update is accepted from (empty for a province).
-  Inbox(std::string self, std::string parent, uint64_t max_envelope_bytes)
-      : self_(std::move(self)), parent_(std::move(parent)), max_bytes_(max_envelope_bytes) {}
+  // Each kind's rules and effects come from `kinds` (services/node/kinds.h), which it borrows.
+  Inbox(std::string self, uint64_t max_envelope_bytes, const KindRegistry& kinds)
+      : self_(std::move(self)), max_bytes_(max_envelope_bytes), kinds_(kinds) {}
 
   // Applies a batch in one write transaction. Per-origin counters and the inbox position are
   // read once and written once, and the audit log gets one entry per origin naming the range of
@@ -58,7 +58,8 @@ class Inbox {
   class Batch {
    public:
     Batch(const Inbox& inbox, store::Txn& txn, int64_t now);
-    // `routed_from` is the source named in the routing header; it must match the envelope.
+    // `routed_from` is the source named in the routing header; it must match the envelope. A
+    // new envelope is recorded and its kind's apply runs, in this transaction.
     Delivery Apply(std::string_view routed_from, std::string_view bytes);
     // Writes the counters and the audit entries. Call once, before the commit.
     void Finish();
@@ -80,18 +81,15 @@ class Inbox {
   Delivery Apply(store::Txn& txn, std::string_view routed_from, std::string_view bytes,
                  int64_t now) const;
 
-  // The kind's name ("notice", "matter", …; the number for a kind this build does not know).
-  static std::string KindName(schema::Kind kind);
-  // What an envelope body carries, in a line for people (inbox and dead-letter listings).
-  static std::string Describe(schema::Kind kind, std::string_view body);
+  const KindRegistry& kinds() const { return kinds_; }
 
   // The next link sequence expected from `origin` (1 if none seen yet).
   static uint64_t Expected(store::Txn& txn, std::string_view origin);
 
   // Newest first, at most `limit` (0 = all), only entries after `after_local_seq`.
-  static std::vector<InboxEntry> List(store::Txn& txn, size_t limit, uint64_t after_local_seq);
+  std::vector<InboxEntry> List(store::Txn& txn, size_t limit, uint64_t after_local_seq) const;
   // Oldest first, every entry: for verification tools and tests.
-  static std::vector<InboxEntry> All(store::Txn& txn);
+  std::vector<InboxEntry> All(store::Txn& txn) const;
 
  private:
   // Reads what identifies the envelope (id, origin = the routed source, destination = this
@@ -99,13 +97,14 @@ class Inbox {
   // `*parsed` keeps the reading for Check.
   Delivery Identify(std::string_view routed_from, std::string_view bytes,
                     std::unique_ptr<OwnedMessage>* parsed) const;
-  // The rest, once it is known not to be a duplicate: size, UTF-8, the body of its kind.
+  // The rest, once it is known not to be a duplicate: size, and its kind's rules for the body.
   Delivery Check(schema::Envelope::Reader envelope, size_t size, Delivery identified) const;
   Delivery TooLarge(size_t size) const;
+  InboxEntry Decode(std::string_view key, std::string_view value) const;
 
   std::string self_;
-  std::string parent_;
   uint64_t max_bytes_;
+  const KindRegistry& kinds_;
 };
 
 }  // namespace zhuji::node

@@ -15,10 +15,10 @@
 #include "services/common/paths.h"
 #include "services/common/signals.h"
 #include "services/common/time_format.h"
-#include "services/node/config.h"
+#include "services/config/config.h"
+#include "services/config/topology.h"
 #include "services/node/identity.h"
 #include "services/node/node.h"
-#include "services/node/topology.h"
 #include "services/store/store.h"
 
 namespace {
@@ -37,129 +37,151 @@ Usage: zhuji-node --config FILE [--check]
 Stops cleanly on SIGTERM or SIGINT: nothing acknowledged is lost.
 )";
 
+enum class Parsed { kRun, kExit0, kBadUsage };
+
+Parsed ParseArgs(int argc, char** argv, std::string* config_path, bool* check_only) {
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--help" || a == "-h") {
+      std::cout << kUsage;
+      return Parsed::kExit0;
+    } else if (a == "--config" && i + 1 < argc) {
+      *config_path = argv[++i];
+    } else if (a == "--check") {
+      *check_only = true;
+    } else {
+      std::cerr << "zhuji-node: unknown argument '" << a << "'\n\n" << kUsage;
+      return Parsed::kBadUsage;
+    }
+  }
+  if (config_path->empty()) {
+    std::cerr << "zhuji-node: --config FILE is required\n\n" << kUsage;
+    return Parsed::kBadUsage;
+  }
+  return Parsed::kRun;
+}
+
+// The directory of organs named by the configuration (GD Art. 15), checked against it; the
+// node's organs come from it unless the configuration lists them. Throws TopologyError.
+zhuji::workflows::OrganDirectory LoadDirectory(zhuji::config::NodeConfig& config) {
+  zhuji::workflows::OrganDirectory directory;
+  if (config.directory_file.empty()) return directory;
+  auto topology = zhuji::config::LoadTopology(config.directory_file);
+  directory = topology.Directory().value();  // LoadTopology checked it
+  const auto* self = directory.Node(config.node_id);
+  if (!self) {
+    throw zhuji::config::TopologyError(config.directory_file + ": node " + config.node_id +
+                                       " is not in the directory");
+  }
+  if (config.organs.empty()) {
+    config.organs = self->organs;
+    return directory;
+  }
+  for (const auto& o : config.organs) {
+    if (!directory.Find(o.address())) {
+      throw zhuji::config::TopologyError(config.directory_file + ": organ " + o.address() +
+                                         " of the node configuration is not in it");
+    }
+  }
+  return directory;
+}
+
+// Throws spdlog::spdlog_ex when the log file cannot be opened.
+std::shared_ptr<spdlog::logger> OpenLog(const zhuji::config::NodeConfig& config) {
+  std::shared_ptr<spdlog::logger> log;
+  if (config.log_file.empty()) {
+    log = std::make_shared<spdlog::logger>("node-" + config.node_id,
+                                           std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
+  } else {
+    log = std::make_shared<spdlog::logger>(
+        "node-" + config.node_id,
+        std::make_shared<spdlog::sinks::basic_file_sink_mt>(config.log_file));
+  }
+  log->set_level(spdlog::level::from_str(config.log_level));
+  log->flush_on(spdlog::level::info);
+  return log;
+}
+
+zhuji::calendar::Calendar LoadCalendar(const zhuji::config::NodeConfig& config,
+                                       spdlog::logger& log) {
+  std::string dir = config.calendar_dir.empty()
+                        ? zhuji::calendar::DefaultCalendarDir(zhuji::BinaryDir())
+                        : config.calendar_dir;
+  if (dir.empty()) {
+    throw std::runtime_error("no calendar folder: set calendar_dir (the deploy/calendar files)");
+  }
+  zhuji::calendar::Calendar calendar = zhuji::calendar::LoadCalendarDir(dir);
+  for (auto& d : config.local_off_days) {
+    calendar.AddLocalOffDay(*zhuji::calendar::ParseDate(d), "local day off (node config)");
+  }
+  log.info("calendar {} from {}: years {}{}", calendar.Version(), dir,
+           calendar.Years().empty() ? std::string("none")
+                                    : std::to_string(calendar.Years().front()) + "-" +
+                                          std::to_string(calendar.Years().back()),
+           config.local_off_days.empty() ? "" : ", with local days off");
+  return calendar;
+}
+
+// Opens the store and runs the node until a stop signal. Throws on what stops it.
+void Serve(const zhuji::config::NodeConfig& config, zhuji::workflows::OrganDirectory directory,
+           spdlog::logger& log) {
+  zhuji::store::Env env(
+      {config.data_dir + "/store", config.map_size_mb << 20, false, config.max_map_size_mb << 20});
+  zhuji::calendar::Calendar calendar = LoadCalendar(config, log);
+  zmq::context_t ctx(1);
+  zhuji::SystemClock system_clock;
+  std::unique_ptr<zhuji::FakeClock> fake;
+  if (config.fake_clock_start_ms) {
+    fake = std::make_unique<zhuji::FakeClock>(config.fake_clock_start_ms);
+    log.warn("FAKE CLOCK (tests only): starting at {}", zhuji::FormatCst(fake->NowMs()));
+  }
+  const zhuji::Clock& clock = fake ? static_cast<const zhuji::Clock&>(*fake) : system_clock;
+  {
+    zhuji::node::Node node(config, std::move(directory), ctx, env, clock, fake.get(),
+                           std::move(calendar), log);
+    node.Start();
+    node.Run(g_stop);
+  }
+  ctx.shutdown();
+  ctx.close();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::string config_path;
   bool check_only = false;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a == "--help" || a == "-h") {
-      std::cout << kUsage;
-      return 0;
-    } else if (a == "--config" && i + 1 < argc) {
-      config_path = argv[++i];
-    } else if (a == "--check") {
-      check_only = true;
-    } else {
-      std::cerr << "zhuji-node: unknown argument '" << a << "'\n\n" << kUsage;
-      return 2;
-    }
+  if (Parsed p = ParseArgs(argc, argv, &config_path, &check_only); p != Parsed::kRun) {
+    return p == Parsed::kExit0 ? 0 : 2;
   }
-  if (config_path.empty()) {
-    std::cerr << "zhuji-node: --config FILE is required\n\n" << kUsage;
-    return 2;
-  }
-
-  zhuji::node::NodeConfig config;
+  zhuji::config::NodeConfig config;
+  zhuji::workflows::OrganDirectory directory;
   try {
-    config = zhuji::node::LoadNodeConfig(config_path);
-  } catch (const zhuji::node::ConfigError& e) {
+    config = zhuji::config::LoadNodeConfig(config_path);
+    directory = LoadDirectory(config);
+  } catch (const zhuji::config::ConfigError& e) {
     std::cerr << "zhuji-node: bad configuration: " << e.what() << "\n";
     return 2;
-  }
-  zhuji::workflows::OrganDirectory directory;
-  if (!config.directory_file.empty()) {
-    try {
-      auto topology = zhuji::node::LoadTopology(config.directory_file);
-      directory = topology.Directory().value();  // LoadTopology checked it
-      const auto* self = directory.Node(config.node_id);
-      if (!self) {
-        throw zhuji::node::TopologyError(config.directory_file + ": node " + config.node_id +
-                                         " is not in the directory");
-      }
-      if (config.organs.empty()) {
-        config.organs = self->organs;
-      } else {
-        for (const auto& o : config.organs) {
-          if (!directory.Find(o.address())) {
-            throw zhuji::node::TopologyError(config.directory_file + ": organ " + o.address() +
-                                             " of the node configuration is not in it");
-          }
-        }
-      }
-    } catch (const zhuji::node::TopologyError& e) {
-      std::cerr << "zhuji-node: bad directory of organs: " << e.what() << "\n";
-      return 2;
-    }
+  } catch (const zhuji::config::TopologyError& e) {
+    std::cerr << "zhuji-node: bad directory of organs: " << e.what() << "\n";
+    return 2;
   }
   if (check_only) {
     std::cout << "configuration OK: node " << config.node_id << " " << config.name << " ("
               << zhuji::workflows::NodeLevelZh(config.level) << ")\n";
     return 0;
   }
-
   std::shared_ptr<spdlog::logger> log;
   try {
-    if (config.log_file.empty()) {
-      log = std::make_shared<spdlog::logger>(
-          "node-" + config.node_id, std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
-    } else {
-      log = std::make_shared<spdlog::logger>(
-          "node-" + config.node_id,
-          std::make_shared<spdlog::sinks::basic_file_sink_mt>(config.log_file));
-    }
+    log = OpenLog(config);
   } catch (const spdlog::spdlog_ex& e) {
     std::cerr << "zhuji-node: cannot open log: " << e.what() << "\n";
     return 1;
   }
-  log->set_level(spdlog::level::from_str(config.log_level));
-  log->flush_on(spdlog::level::info);
-
   zhuji::InstallStopSignals(&g_stop);
-
-  std::unique_ptr<zhuji::node::DataDirLock> lock;
   try {
-    lock = std::make_unique<zhuji::node::DataDirLock>(config.data_dir);
-  } catch (const zhuji::node::IdentityError& e) {
-    log->critical("node {} cannot start: {}", config.node_id, e.what());
-    std::cerr << "zhuji-node: " << e.what() << "\n";
-    return 1;
-  }
-  try {
-    zhuji::store::Env env({config.data_dir + "/store", config.map_size_mb << 20, false,
-                           config.max_map_size_mb << 20});
-    std::string cal_dir = config.calendar_dir.empty()
-                              ? zhuji::calendar::DefaultCalendarDir(zhuji::BinaryDir())
-                              : config.calendar_dir;
-    if (cal_dir.empty()) {
-      throw std::runtime_error("no calendar folder: set calendar_dir (the deploy/calendar files)");
-    }
-    zhuji::calendar::Calendar calendar = zhuji::calendar::LoadCalendarDir(cal_dir);
-    for (auto& d : config.local_off_days) {
-      calendar.AddLocalOffDay(*zhuji::calendar::ParseDate(d), "local day off (node config)");
-    }
-    log->info("calendar {} from {}: years {}{}", calendar.Version(), cal_dir,
-              calendar.Years().empty() ? std::string("none")
-                                       : std::to_string(calendar.Years().front()) + "-" +
-                                             std::to_string(calendar.Years().back()),
-              config.local_off_days.empty() ? "" : ", with local days off");
-    zmq::context_t ctx(1);
-    zhuji::SystemClock system_clock;
-    std::unique_ptr<zhuji::FakeClock> fake;
-    if (config.fake_clock_start_ms) {
-      fake = std::make_unique<zhuji::FakeClock>(config.fake_clock_start_ms);
-      log->warn("FAKE CLOCK (tests only): starting at {}", zhuji::FormatCst(fake->NowMs()));
-    }
-    const zhuji::Clock& clock = fake ? static_cast<const zhuji::Clock&>(*fake) : system_clock;
-    {
-      zhuji::node::Node node(config, std::move(directory), ctx, env, clock, fake.get(),
-                             std::move(calendar), *log);
-      node.Start();
-      node.Run(g_stop);
-    }
-    ctx.shutdown();
-    ctx.close();
+    zhuji::node::DataDirLock lock(config.data_dir);
+    Serve(config, std::move(directory), *log);
   } catch (const zhuji::node::IdentityError& e) {
     log->critical("node {} refuses to start: {}", config.node_id, e.what());
     std::cerr << "zhuji-node: " << e.what() << "\n";

@@ -70,6 +70,29 @@ workflows::Organ GetOrgan(schema::Organ::Reader r) {
   return o;
 }
 
+void PutPath(capnp::List<schema::Hop>::Builder path, const std::vector<workflows::Hop>& hops) {
+  for (size_t h = 0; h < hops.size(); ++h) {
+    const auto& hop = hops[h];
+    auto hb = path[h];
+    PutOrgan(hb.initOrgan(), hop.organ);
+    hb.setWhy(hop.why);
+    hb.setReceivedAt(hop.received_at);
+    hb.setSentAt(hop.sent_at);
+    hb.setReviewer(hop.reviewer);
+    hb.setOpinion(hop.opinion);
+    hb.setOutcome(static_cast<uint8_t>(hop.outcome));
+    hb.setDueAt(hop.due_at);
+  }
+}
+
+void PutDecision(schema::Decision::Builder d, const workflows::Decision& decision) {
+  d.setNotSecret(decision.not_secret);
+  PutProtection(d.initProtection(), decision.protection);
+  d.setScope(decision.scope);
+  d.setDecidedBy(decision.decided_by);
+  d.setDecidedAt(decision.decided_at);
+}
+
 void PutMatter(schema::Matter::Builder b, const workflows::Matter& m) {
   b.setId(m.id);
   b.setKind(static_cast<uint8_t>(m.kind));
@@ -82,30 +105,11 @@ void PutMatter(schema::Matter::Builder b, const workflows::Matter& m) {
   auto mats = b.initMaterials(m.materials.size());
   size_t i = 0;
   for (auto& name : m.materials) mats.set(i++, name);
-  auto path = b.initPath(m.path.size());
-  for (size_t h = 0; h < m.path.size(); ++h) {
-    const auto& hop = m.path[h];
-    auto hb = path[h];
-    PutOrgan(hb.initOrgan(), hop.organ);
-    hb.setWhy(hop.why);
-    hb.setReceivedAt(hop.received_at);
-    hb.setSentAt(hop.sent_at);
-    hb.setReviewer(hop.reviewer);
-    hb.setOpinion(hop.opinion);
-    hb.setOutcome(static_cast<uint8_t>(hop.outcome));
-    hb.setDueAt(hop.due_at);
-  }
+  PutPath(b.initPath(m.path.size()), m.path);
   b.setAt(m.at);
   b.setState(static_cast<uint8_t>(m.state));
   b.setHasDecision(m.decision.has_value());
-  if (m.decision) {
-    auto d = b.initDecision();
-    d.setNotSecret(m.decision->not_secret);
-    PutProtection(d.initProtection(), m.decision->protection);
-    d.setScope(m.decision->scope);
-    d.setDecidedBy(m.decision->decided_by);
-    d.setDecidedAt(m.decision->decided_at);
-  }
+  if (m.decision) PutDecision(b.initDecision(), *m.decision);
   b.setReturnReason(m.return_reason);
   auto claims = b.initClaims(m.claims.size());
   for (size_t c = 0; c < m.claims.size(); ++c) {
@@ -132,6 +136,31 @@ void PutMatter(schema::Matter::Builder b, const workflows::Matter& m) {
   }
 }
 
+workflows::Hop GetHop(schema::Hop::Reader hb) {
+  workflows::Hop hop;
+  hop.organ = GetOrgan(hb.getOrgan());
+  hop.why = hb.getWhy();
+  hop.received_at = hb.getReceivedAt();
+  hop.sent_at = hb.getSentAt();
+  hop.reviewer = hb.getReviewer();
+  hop.opinion = hb.getOpinion();
+  // An outcome a newer peer knows and this build does not is kept as it is and shown as
+  // unknown: it only describes the hop, no rule here depends on it.
+  hop.outcome = static_cast<workflows::HopOutcome>(hb.getOutcome());
+  hop.due_at = hb.getDueAt();
+  return hop;
+}
+
+workflows::Decision GetDecision(schema::Decision::Reader d) {
+  workflows::Decision dec;
+  dec.not_secret = d.getNotSecret();
+  dec.protection = GetProtection(d.getProtection());
+  dec.scope = d.getScope();
+  dec.decided_by = d.getDecidedBy();
+  dec.decided_at = d.getDecidedAt();
+  return dec;
+}
+
 Result<workflows::Matter> GetMatter(schema::Matter::Reader r) {
   workflows::Matter m;
   m.id = r.getId();
@@ -151,21 +180,10 @@ Result<workflows::Matter> GetMatter(schema::Matter::Reader r) {
   m.reported_at = r.getReportedAt();
   for (auto name : r.getMaterials()) m.materials.insert(name);
   for (auto hb : r.getPath()) {
-    workflows::Hop hop;
-    hop.organ = GetOrgan(hb.getOrgan());
-    hop.why = hb.getWhy();
-    hop.received_at = hb.getReceivedAt();
-    hop.sent_at = hb.getSentAt();
-    hop.reviewer = hb.getReviewer();
-    hop.opinion = hb.getOpinion();
-    // An outcome a newer peer knows and this build does not is kept as it is and shown as
-    // unknown: it only describes the hop, no rule here depends on it.
-    hop.outcome = static_cast<workflows::HopOutcome>(hb.getOutcome());
-    hop.due_at = hb.getDueAt();
-    if (!IsDivisionCode(hop.organ.node)) {
-      return Status::Error("matter " + m.id + ": a hop on node '" + hop.organ.node + "'");
+    m.path.push_back(GetHop(hb));
+    if (!IsDivisionCode(m.path.back().organ.node)) {
+      return Status::Error("matter " + m.id + ": a hop on node '" + m.path.back().organ.node + "'");
     }
-    m.path.push_back(std::move(hop));
   }
   if (m.path.empty()) return Status::Error("matter " + m.id + " has no route");
   m.at = r.getAt();
@@ -177,24 +195,11 @@ Result<workflows::Matter> GetMatter(schema::Matter::Reader r) {
     return Status::Error("matter " + m.id + ": origin on node '" + m.origin.node + "'");
   }
   m.state = static_cast<workflows::MatterState>(r.getState());
-  if (r.getHasDecision()) {
-    auto d = r.getDecision();
-    workflows::Decision dec;
-    dec.not_secret = d.getNotSecret();
-    dec.protection = GetProtection(d.getProtection());
-    dec.scope = d.getScope();
-    dec.decided_by = d.getDecidedBy();
-    dec.decided_at = d.getDecidedAt();
-    m.decision = dec;
-  }
+  if (r.getHasDecision()) m.decision = GetDecision(r.getDecision());
   m.return_reason = r.getReturnReason();
   for (auto c : r.getClaims()) {
-    workflows::Claim claim;
-    claim.organ = c.getOrgan();
-    claim.organ_name = c.getOrganName();
-    claim.not_secret = c.getNotSecret();
-    claim.protection = GetProtection(c.getProtection());
-    m.claims.push_back(claim);
+    m.claims.push_back(
+        {c.getOrgan(), c.getOrganName(), c.getNotSecret(), GetProtection(c.getProtection())});
   }
   if (r.getHasClassifier()) m.classifier = GetOrgan(r.getClassifier());
   if (m.kind == workflows::MatterKind::kDisputed && (!m.classifier || m.claims.empty())) {

@@ -16,22 +16,17 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "services/config/config.h"
 #include "services/store/store.h"
 
 namespace zhuji::node {
-
-struct RetentionPolicy {
-  static constexpr int64_t kDayMs = 86'400'000;
-  int64_t seen_ms = 30 * kDayMs;
-  int64_t inbox_ms = 0;  // 0: keep
-  int64_t closed_deadline_ms = 400 * kDayMs;
-  int64_t closed_supervised_ms = 400 * kDayMs;
-};
 
 struct RetentionReport {
   size_t seen = 0, inbox = 0, deadlines = 0, supervised = 0, requests = 0;
   size_t total() const { return seen + inbox + deadlines + supervised + requests; }
 };
+
+using config::RetentionPolicy;
 
 class Retention {
  public:

@@ -5,7 +5,7 @@
 #include "services/common/capnp_io.h"
 #include "services/common/ids.h"
 #include "services/common/time_format.h"
-#include "services/node/audit.h"
+#include "services/store/audit.h"
 #include "zhuji/schemas/envelope.capnp.h"
 #include "zhuji/schemas/store.capnp.h"
 
@@ -15,8 +15,8 @@ namespace {
 constexpr std::string_view kOpenKey = "supervised_open";  // be64: rows not closed
 }  // namespace
 
-std::string Supervision::Body(const DeadlineRecord& d, const std::string& origin_name, bool closed,
-                              int64_t closed_at_ms) {
+std::string Supervision::Body(const deadlines::DeadlineRecord& d, const std::string& origin_name,
+                              bool closed, int64_t closed_at_ms) {
   capnp::MallocMessageBuilder m(128);
   auto b = m.initRoot<schema::Supervision>();
   b.setItem(d.item);
@@ -55,8 +55,9 @@ void Supervision::Record(store::Txn& txn, const std::string& origin, std::string
   r.setReceivedMs(now);
   r.setClosed(s.getClosed());
   txn.Put("supervised", key, ToBytes(m));
-  Audit::Append(txn, now, s.getClosed() ? "supervision closed" : "supervision received",
-                origin + " " + item + " / " + step + " (" + std::string(s.getRule().cStr()) + ")");
+  store::Audit::Append(
+      txn, now, s.getClosed() ? "supervision closed" : "supervision received",
+      origin + " " + item + " / " + step + " (" + std::string(s.getRule().cStr()) + ")");
 }
 
 uint64_t Supervision::OpenCount(store::Txn& txn) {

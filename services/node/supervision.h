@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "services/node/deadlines.h"
+#include "services/deadlines/deadlines.h"
 #include "services/store/store.h"
 
 namespace zhuji::node {
@@ -23,8 +23,8 @@ struct SupervisedEntry {
 class Supervision {
  public:
   // The body of a 督办 envelope for `d` (closed = the duty was done after all).
-  static std::string Body(const DeadlineRecord& d, const std::string& origin_name, bool closed,
-                          int64_t closed_at_ms);
+  static std::string Body(const deadlines::DeadlineRecord& d, const std::string& origin_name,
+                          bool closed, int64_t closed_at_ms);
   // Records a received 督办 in the caller's write transaction. Throws MalformedMessage (or a kj
   // exception) for a body that is not a Supervision.
   static void Record(store::Txn& txn, const std::string& origin, std::string_view body,

@@ -225,14 +225,21 @@ void Env::Grow() {
 }
 
 void Env::Write(const std::function<void(Txn&)>& step) {
+  WriteIf([&](Txn& txn) {
+    step(txn);
+    return true;
+  });
+}
+
+bool Env::WriteIf(const std::function<bool(Txn&)>& step) {
   for (int attempt = 0;; ++attempt) {
     MDB_txn* raw = nullptr;
     Check(mdb_txn_begin(env_, nullptr, 0, &raw), "mdb_txn_begin (write)");
     Txn txn(this, raw, true);
     try {
-      step(txn);
+      if (!step(txn)) return false;  // ~Txn aborts
       txn.Commit();
-      return;
+      return true;
     } catch (const MapFull&) {
       txn.Abort();
       if (attempt >= 20)

@@ -145,6 +145,9 @@ class Env {
   // the map doubled and `step` run again from the start, so `step` must keep its effects inside
   // the transaction until it returns. Must not be called while this thread holds a transaction.
   void Write(const std::function<void(Txn&)>& step);
+  // The same, for a step that may decline: commits when `step` returns true, aborts (nothing it
+  // wrote is kept) and returns false when it returns false.
+  bool WriteIf(const std::function<bool(Txn&)>& step);
 
   MDB_dbi Table(std::string_view name) const;
   // Closes and opens the environment again, e.g. after LMDB declared it failed (MDB_PANIC) when

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "harness.h"
+#include "services/workflows/matter.h"
 #include "tools/control_client.h"
 
 namespace zhuji::testing {
@@ -16,7 +17,7 @@ namespace {
 
 using std::chrono::seconds;
 using Op = schema::MatterRequest::Op;
-using workflows::MatterState;
+using MatterView = schema::MatterView::Reader;
 
 constexpr const char* kArt30All = "申报不明确事项公文,不明确事项定密申报表,不明确事项的具体内容";
 
@@ -42,32 +43,32 @@ class Escalation : public ::testing::Test {
     if (shenzhen) h.StartNode("440300");
   }
   // Waits until `node` holds the matter in a state `pred` accepts.
-  workflows::Matter WaitOn(const std::string& node, const std::string& id,
-                           const std::function<bool(const node::StoredMatter&)>& pred) {
-    std::optional<node::StoredMatter> got;
+  // Waits until `node` holds the matter in a state `pred` accepts. An empty view if it never does.
+  HeldMatter WaitOn(const std::string& node, const std::string& id,
+                    const std::function<bool(MatterView)>& pred) {
+    std::optional<HeldMatter> got;
     bool ok = Harness::WaitFor(
         [&] {
           got = h.MatterOn(node, id);
-          return got && pred(*got);
+          return got && pred(got->view);
         },
         seconds(60));
     EXPECT_TRUE(ok) << "node " << node << " never got matter " << id << " into the expected state"
-                    << (got ? std::string(" (it is ") +
-                                  workflows::MatterStateZh(got->matter.state) + ", at " +
-                                  std::to_string(got->matter.at) + ")"
+                    << (got ? std::string(" (it is ") + got->view.getStateZh().cStr() + ", at " +
+                                  std::to_string(got->view.getAt()) + ")"
                             : std::string(" (it has none)"));
-    return got ? got->matter : workflows::Matter{};
+    if (got) return std::move(*got);
+    return {};
   }
-  workflows::Matter WaitHeldAt(const std::string& node, const std::string& id, int hop) {
-    return WaitOn(node, id, [&](const node::StoredMatter& s) {
-      return s.matter.state == MatterState::kInReview && s.matter.at == hop &&
-             s.matter.path[hop].received_at > 0;
+  HeldMatter WaitHeldAt(const std::string& node, const std::string& id, int hop) {
+    return WaitOn(node, id, [&](MatterView s) {
+      return s.getState() == "in-review" && s.getAt() == hop &&
+             s.getPath()[hop].getReceivedAt() > 0;
     });
   }
-  workflows::Matter WaitFinal(const std::string& node, const std::string& id) {
-    return WaitOn(node, id, [](const node::StoredMatter& s) {
-      return s.matter.final() && s.notice_received_at > 0;
-    });
+  HeldMatter WaitFinal(const std::string& node, const std::string& id) {
+    return WaitOn(node, id,
+                  [](MatterView s) { return s.getFinal() && s.getNoticeReceivedAt() > 0; });
   }
   void Review(const std::string& node, const std::string& id, bool forward, const char* text) {
     h.MatterStep(node, [&](schema::MatterRequest::Builder r) {
@@ -97,7 +98,7 @@ class Escalation : public ::testing::Test {
     return "";
   }
   // 天河区教育局 objects to 深圳市公安局's `mark`; it claims `claim` (empty: not a state secret).
-  node::StoredMatter ObjectTo440300(const char* title, const char* mark, const char* claim) {
+  HeldMatter ObjectTo440300(const char* title, const char* mark, const char* claim) {
     return h.MatterStep("440106", [&](schema::MatterRequest::Builder r) {
       r.setOp(Op::OBJECT);
       r.setOrgan("jyj");
@@ -133,10 +134,10 @@ TEST_F(Escalation, GdArt30_UnclearMatterGoesLevelByLevelWithAReturnAndComesBackD
     r.setMark("秘密★5年");
     tools::SetMaterials(r, {"申报不明确事项公文", "不明确事项定密申报表"});
   });
-  const std::string id = m.matter.id;
+  const std::string id = m->getId();
   EXPECT_EQ(id, "440106/jyj/2025-0001");
-  EXPECT_EQ(m.matter.state, MatterState::kInReview);
-  EXPECT_GT(m.matter.report_due_at, 0) << "the 10-WD report deadline was tracked";
+  EXPECT_STREQ(m->getState().cStr(), "in-review");
+  EXPECT_GT(m->getReportDueAt(), 0) << "the 10-WD report deadline was tracked";
 
   // 广州市教育局 receives it; its review clock starts. The province has not seen it.
   WaitHeldAt("440100", id, 0);
@@ -146,7 +147,7 @@ TEST_F(Escalation, GdArt30_UnclearMatterGoesLevelByLevelWithAReturnAndComesBackD
   WaitHeldAt("440000", id, 1);  // 广东省教育厅
   // The origin follows its matter: its copy shows who holds it now, received when.
   auto followed = WaitHeldAt("440106", id, 1);
-  EXPECT_EQ(followed.path[0].opinion, "属于不明确事项，同意上报");
+  EXPECT_STREQ(followed->getPath()[0].getOpinion().cStr(), "属于不明确事项，同意上报");
 
   // GD Art. 30: the submission to the bureau is refused while a material is missing.
   std::string refused = Refusal("440000", [&](schema::MatterRequest::Builder r) {
@@ -165,8 +166,7 @@ TEST_F(Escalation, GdArt30_UnclearMatterGoesLevelByLevelWithAReturnAndComesBackD
   h.KillNode("440106");
   Review("440100", id, false, "请补充不明确事项的具体内容");
   h.StartNode("440106");
-  WaitOn("440106", id,
-         [](const node::StoredMatter& s) { return s.matter.state == MatterState::kReturned; });
+  WaitOn("440106", id, [](MatterView s) { return s.getState() == "returned"; });
 
   // The origin adds the material and reports again: up again, level by level.
   h.MatterStep("440106", [&](schema::MatterRequest::Builder r) {
@@ -180,26 +180,30 @@ TEST_F(Escalation, GdArt30_UnclearMatterGoesLevelByLevelWithAReturnAndComesBackD
   h.KillNode("440100");  // the city is down while the province submits and decides
   Review("440000", id, true, "同意报送");
   auto at_bureau = WaitHeldAt("440000", id, 2);
-  EXPECT_EQ(at_bureau.path[2].organ.name, "广东省国家保密局");
+  EXPECT_STREQ(at_bureau->getPath()[2].getOrgan().getName().cStr(), "广东省国家保密局");
   Decide("440000", id, "机密★10年");
 
   // The written notice reaches the origin and, once it is back, the city.
   auto origin = WaitFinal("440106", id);
   h.StartNode("440100");
   auto city = WaitFinal("440100", id);
-  for (const auto* copy : {&origin, &city}) {
-    ASSERT_TRUE(copy->decision);
-    EXPECT_EQ(workflows::FormatMark(copy->decision->protection), "机密★10年");
-    EXPECT_EQ(copy->state, MatterState::kDecided);
-    ASSERT_EQ(copy->path.size(), 3u);
-    EXPECT_EQ(copy->path[0].opinion, "已补充，同意上报");
-    for (auto& hop : copy->path) {
-      EXPECT_GT(hop.received_at, 0) << hop.organ.name;
-      EXPECT_GT(hop.due_at, 0) << hop.organ.name << ": its deadline travels with the matter";
+  for (const HeldMatter* held : {&origin, &city}) {
+    MatterView copy = held->view;
+    ASSERT_TRUE(copy.getHasDecision());
+    EXPECT_STREQ(copy.getDecision().getMark().cStr(), "机密★10年");
+    EXPECT_STREQ(copy.getState().cStr(), "decided");
+    ASSERT_EQ(copy.getPath().size(), 3u);
+    EXPECT_STREQ(copy.getPath()[0].getOpinion().cStr(), "已补充，同意上报");
+    for (auto hop : copy.getPath()) {
+      const char* name = hop.getOrgan().getName().cStr();
+      EXPECT_GT(hop.getReceivedAt(), 0) << name;
+      EXPECT_GT(hop.getDueAt(), 0) << name << ": its deadline travels with the matter";
     }
   }
   int returns = 0;
-  for (auto& e : origin.history) returns += e.action.find("退回补充") != std::string::npos;
+  for (auto e : origin->getHistory()) {
+    returns += std::string(e.getAction().cStr()).find("退回补充") != std::string::npos;
+  }
   EXPECT_EQ(returns, 2) << "both returns stay in the trail";
   for (const char* node : {"440000", "440100", "440106"}) {
     EXPECT_EQ(OpenDeadlinesOf(node, id), 0u) << "every duty on " << node << " closed";
@@ -228,8 +232,8 @@ TEST_F(Escalation, GdArt30_StepWhoseDeadlineCannotBeOpenedChangesNothing) {
 
   h.CloseDeadline("440106", id, workflows::kStepReport);
   auto m = h.MatterStep("440106", report);
-  EXPECT_EQ(m.matter.id, id);
-  EXPECT_GT(m.matter.report_due_at, 0) << "its own report duty was tracked (and closed: reported)";
+  EXPECT_EQ(std::string(m->getId().cStr()), id);
+  EXPECT_GT(m->getReportDueAt(), 0) << "its own report duty was tracked (and closed: reported)";
 }
 
 TEST_F(Escalation, GdArt30_AProvinceLevelOrgansOwnMatterGoesToTheBureauOnItsOwnNode) {
@@ -241,26 +245,27 @@ TEST_F(Escalation, GdArt30_AProvinceLevelOrgansOwnMatterGoesToTheBureauOnItsOwnN
     r.setMark("机密★5年");
     tools::SetMaterials(r, workflows::RequiredMaterials(workflows::MatterKind::kUnclear));
   });
-  const std::string id = m.matter.id;
-  ASSERT_EQ(m.matter.path.size(), 1u);
-  EXPECT_GT(m.matter.path[0].received_at, 0) << "handed over inside the node, at once";
+  const std::string id = m->getId();
+  ASSERT_EQ(m->getPath().size(), 1u);
+  EXPECT_GT(m->getPath()[0].getReceivedAt(), 0) << "handed over inside the node, at once";
   Decide("440000", id, "机密★5年");
   auto decided = WaitFinal("440000", id);
-  EXPECT_EQ(workflows::FormatMark(decided.decision->protection), "机密★5年");
+  EXPECT_STREQ(decided->getDecision().getMark().cStr(), "机密★5年");
   EXPECT_EQ(OpenDeadlinesOf("440000", id), 0u);
 }
 
 TEST_F(Escalation, GdArt31_GdArt45_ObjectionFirstToTheClassifierThenUpToBothParties) {
   Start(/*shenzhen=*/true);
   auto m = ObjectTo440300("某联合执法通报", "机密★10年", "秘密★5年");
-  const std::string id = m.matter.id;
+  const std::string id = m->getId();
   // Protected at the highest level any party claims.
-  EXPECT_EQ(workflows::FormatMark(*m.matter.PendingProtection()), "机密★10年");
+  EXPECT_STREQ(m->getProtectedAt().cStr(), "机密★10年");
 
   // GD Art. 45: the classifier (深圳市公安局) has 20 WD from receipt.
-  auto at_classifier = WaitOn(
-      "440300", id, [](const node::StoredMatter& s) { return s.matter.objection_received_at > 0; });
-  EXPECT_GT(at_classifier.answer_due_at, 0) << "the GD Art. 45 deadline travels with the matter";
+  auto at_classifier =
+      WaitOn("440300", id, [](MatterView s) { return s.getObjectionReceivedAt() > 0; });
+  EXPECT_GT(at_classifier->getAnswerDueAt(), 0)
+      << "the GD Art. 45 deadline travels with the matter";
   bool tracked = false;
   for (auto& d : h.Deadlines("440300")) {
     if (d.item == id) tracked = d.rule == "GD Art. 45" && d.working_days == 20;
@@ -280,8 +285,7 @@ TEST_F(Escalation, GdArt31_GdArt45_ObjectionFirstToTheClassifierThenUpToBothPart
     r.setWho("赵六");
   });
   EXPECT_EQ(OpenDeadlinesOf("440300", id), 0u) << "answered: its GD Art. 45 duty is done";
-  WaitOn("440106", id,
-         [](const node::StoredMatter& s) { return s.matter.state == MatterState::kAnswered; });
+  WaitOn("440106", id, [](MatterView s) { return s.getState() == "answered"; });
 
   // The objection stands: up as a disputed matter, while the city on the path is down.
   h.KillNode("440100");
@@ -298,8 +302,8 @@ TEST_F(Escalation, GdArt31_GdArt45_ObjectionFirstToTheClassifierThenUpToBothPart
   // Both parties and every level on the path record the written notice.
   for (const char* node : {"440106", "440300", "440100"}) {
     auto copy = WaitFinal(node, id);
-    ASSERT_TRUE(copy.decision) << node;
-    EXPECT_EQ(workflows::FormatMark(copy.decision->protection), "秘密★10年") << node;
+    ASSERT_TRUE(copy->getHasDecision()) << node;
+    EXPECT_STREQ(copy->getDecision().getMark().cStr(), "秘密★10年") << node;
   }
 }
 
@@ -311,9 +315,9 @@ TEST_F(Escalation, GdArt29_RequestGoesToTheFirstSuperiorWithAuthorityWhichDecide
     r.setTitle("某招生录取方案");
     r.setMark("秘密★5年");
   });
-  const std::string id = m.matter.id;
-  ASSERT_EQ(m.matter.path.size(), 1u);
-  EXPECT_EQ(m.matter.path[0].organ.name, "广州市教育局");
+  const std::string id = m->getId();
+  ASSERT_EQ(m->getPath().size(), 1u);
+  EXPECT_STREQ(m->getPath()[0].getOrgan().getName().cStr(), "广州市教育局");
   WaitHeldAt("440100", id, 0);
   bool tracked = false;
   for (auto& d : h.Deadlines("440100")) {
@@ -331,16 +335,15 @@ TEST_F(Escalation, GdArt29_RequestGoesToTheFirstSuperiorWithAuthorityWhichDecide
   Decide("440100", id, "秘密★5年");
   h.StartNode("440106");
   auto origin = WaitFinal("440106", id);
-  EXPECT_EQ(workflows::FormatMark(origin.decision->protection), "秘密★5年");
+  EXPECT_STREQ(origin->getDecision().getMark().cStr(), "秘密★5年");
   EXPECT_FALSE(h.MatterOn("440000", id)) << "the province is not on this route";
 }
 
 TEST_F(Escalation, GdArt45_ASilentClassifierGoesOverdueAndTheObjectorMayEscalate) {
   Start(/*shenzhen=*/true);
   auto m = ObjectTo440300("某会议纪要", "秘密★10年", "");  // it says: not a state secret
-  const std::string id = m.matter.id;
-  WaitOn("440300", id,
-         [](const node::StoredMatter& s) { return s.matter.objection_received_at > 0; });
+  const std::string id = m->getId();
+  WaitOn("440300", id, [](MatterView s) { return s.getObjectionReceivedAt() > 0; });
 
   // 20 working days from 2025-09-24 end on 2025-10-28 (the National Day week is off): on
   // 2025-11-03 深圳市公安局 is overdue, and its supervisor one level up hears of it (督办).
@@ -370,7 +373,7 @@ TEST_F(Escalation, GdArt45_ASilentClassifierGoesOverdueAndTheObjectorMayEscalate
     r.setWho("李四");
   });
   auto classifier = WaitFinal("440300", id);
-  EXPECT_TRUE(classifier.decision->not_secret);
+  EXPECT_TRUE(classifier->getHasDecision() && classifier->getDecision().getNotSecret());
   EXPECT_EQ(OpenDeadlinesOf("440300", id), 0u) << "the decision ends the classifier's duty";
   EXPECT_TRUE(Harness::WaitFor(
       [&] {
@@ -424,10 +427,11 @@ TEST_F(Escalation, GdArt24_GdArt33_ContentChecksRefuseAtTheOriginAndStoreNothing
 
   // Nothing of the refused steps was stored: the first matter accepted gets serial 0001.
   auto ok = report("", {"秘密★10年", "机密★5年"}, "internal-affairs", /*listed=*/true);
-  EXPECT_EQ(ok.matter.id, "440106/jyj/2025-0001");
-  EXPECT_EQ(workflows::FormatMark(ok.matter.provisional), "机密★10年");
-  EXPECT_EQ(ok.matter.state, MatterState::kProvisional) << "--hold: set, not reported";
-  EXPECT_FALSE(h.MatterOn("440100", ok.matter.id));
+  const std::string id = ok->getId();
+  EXPECT_EQ(id, "440106/jyj/2025-0001");
+  EXPECT_STREQ(ok->getProvisionalMark().cStr(), "机密★10年");
+  EXPECT_STREQ(ok->getState().cStr(), "provisional") << "--hold: set, not reported";
+  EXPECT_FALSE(h.MatterOn("440100", id));
 }
 
 // SIGKILL of the county, the city, the province and the broker at random moments while matters
@@ -466,7 +470,7 @@ TEST_F(Escalation, SigkillChaosEveryEscalationDecidedOnceAndEveryStepOnce) {
       r.setMark("秘密★5年");
       tools::SetMaterials(r, workflows::RequiredMaterials(workflows::MatterKind::kUnclear));
     });
-    ids.push_back(m.matter.id);
+    ids.emplace_back(m->getId().cStr());
     if (std::uniform_int_distribution<>(0, 99)(rng) >= 25) continue;
     pause(10);  // somewhere on its way up or down
     int victim = std::uniform_int_distribution<>(0, 3)(rng);
@@ -484,16 +488,19 @@ TEST_F(Escalation, SigkillChaosEveryEscalationDecidedOnceAndEveryStepOnce) {
   }
   for (const auto& id : ids) {
     auto m = WaitFinal("440106", id);
-    ASSERT_TRUE(m.decision) << id;
-    EXPECT_EQ(workflows::FormatMark(m.decision->protection), "秘密★5年") << id;
+    ASSERT_TRUE(m->getHasDecision()) << id;
+    EXPECT_STREQ(m->getDecision().getMark().cStr(), "秘密★5年") << id;
     // Set, reported, received ×3, forwarded ×2, decided: each once.
     std::map<std::string, int> actions;
-    for (auto& e : m.history) ++actions[e.action.substr(0, e.action.find(' '))];
-    EXPECT_EQ(m.history.size(), 8u) << id;
+    for (auto e : m->getHistory()) {
+      std::string action = e.getAction().cStr();
+      ++actions[action.substr(0, action.find(' '))];
+    }
+    EXPECT_EQ(m->getHistory().size(), 8u) << id;
     EXPECT_EQ(actions["收到"], 3) << id;
     EXPECT_EQ(actions["审核转报"], 2) << id;
     EXPECT_EQ(actions["确定"], 1) << id;
-    EXPECT_EQ(m.version, 8u) << id;
+    EXPECT_EQ(m->getVersion(), 8u) << id;
     if (HasFailure()) {
       std::cout << "escalation chaos failed at " << id << " with seed " << seed << "\n";
       return;

@@ -163,14 +163,15 @@ void Harness::CloseDeadline(const std::string& id, const std::string& item,
   Control(ctx_, ControlEndpoint(id), req);
 }
 
-std::vector<node::DeadlineRecord> Harness::Deadlines(const std::string& id, bool all) {
+std::vector<DeadlineItem> Harness::Deadlines(const std::string& id, bool all) {
   capnp::MallocMessageBuilder req;
   req.initRoot<schema::ControlRequest>().initDeadlines().setAll(all);
   auto reply = Control(ctx_, ControlEndpoint(id), req);
-  std::vector<node::DeadlineRecord> out;
+  std::vector<DeadlineItem> out;
   for (auto v : reply->Root<schema::ControlReply>().getDeadlines().getDeadlines()) {
-    auto r = v.getRecord();
-    out.push_back(node::DeadlineRecord::Decode(AsView(r)));
+    out.push_back({v.getItem(), v.getStep(), v.getRule(), v.getSupervisor(), v.getCalendarVersion(),
+                   v.getState(), calendar::Date{v.getDueDay()}, v.getWorkingDays(),
+                   v.getProvisional()});
   }
   return out;
 }
@@ -198,18 +199,20 @@ void Harness::LoadCalendar(const std::string& id, const std::string& file_name,
   Control(ctx_, ControlEndpoint(id), req);
 }
 
-node::StoredMatter Harness::MatterStep(
-    const std::string& id, const std::function<void(schema::MatterRequest::Builder)>& fill) {
+HeldMatter Harness::MatterStep(const std::string& id,
+                               const std::function<void(schema::MatterRequest::Builder)>& fill) {
   capnp::MallocMessageBuilder req;
   fill(req.initRoot<schema::ControlRequest>().initMatter());
   auto reply = Control(ctx_, ControlEndpoint(id), req);
-  auto list = reply->Root<schema::ControlReply>().getMatters();
-  if (list.size() != 1) throw std::runtime_error("matter step: no matter in the reply");
-  return node::Matters::DecodeStored(AsView(list[0]));
+  auto r = reply->Root<schema::ControlReply>();
+  if (!r.isMatterViews() || r.getMatterViews().size() != 1) {
+    throw std::runtime_error("matter step: no matter in the reply");
+  }
+  auto view = r.getMatterViews()[0];
+  return {std::move(reply), view};
 }
 
-std::optional<node::StoredMatter> Harness::MatterOn(const std::string& id,
-                                                    const std::string& matter) {
+std::optional<HeldMatter> Harness::MatterOn(const std::string& id, const std::string& matter) {
   ControlClient client(ctx_, ControlEndpoint(id));
   return tools::ShowMatter(client, matter, kCallTimeoutMs);
 }

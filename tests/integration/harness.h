@@ -13,11 +13,11 @@
 #include <vector>
 #include <zmq.hpp>
 
+#include "services/calendar/date.h"
 #include "services/common/capnp_io.h"
-#include "services/common/temp_dir.h"
-#include "services/node/deadlines.h"
-#include "services/node/matters.h"
 #include "services/wire/header.h"
+#include "tests/support/temp_dir.h"
+#include "tools/control_client.h"
 #include "zhuji/schemas/control.capnp.h"
 
 namespace zhuji::testing {
@@ -34,6 +34,18 @@ struct NodeSpec {
   std::string instance;
   std::string key() const { return instance.empty() ? id : instance; }
 };
+
+// A deadline as the node's control socket shows it (its DeadlineView, as values).
+struct DeadlineItem {
+  std::string item, step, rule, supervisor, calendar_version;
+  std::string state;  // open, reminded, due_today, overdue, closed
+  calendar::Date due_day;
+  int working_days = 0;
+  bool provisional = false;
+};
+
+// A matter as the node's control socket shows it: its MatterView, with the reply holding it.
+using HeldMatter = tools::HeldView<schema::MatterView::Reader>;
 
 struct SupervisedItem {
   std::string origin, item, step, rule;
@@ -102,7 +114,7 @@ class Harness {
   void OpenDeadline(const std::string& id, const std::string& item, const std::string& step,
                     const std::string& rule, int working_days, const std::string& from_date);
   void CloseDeadline(const std::string& id, const std::string& item, const std::string& step);
-  std::vector<node::DeadlineRecord> Deadlines(const std::string& id, bool all = false);
+  std::vector<DeadlineItem> Deadlines(const std::string& id, bool all = false);
   std::vector<SupervisedItem> Supervised(const std::string& id, bool all = false);
   // Sets a fake-clock node's clock to "YYYY-MM-DD HH:MM" China Standard Time.
   void SetClock(const std::string& id, const std::string& cst);
@@ -115,10 +127,10 @@ class Harness {
 
   // One `zhuji matter` step on a node: `fill` sets the request. Returns the matter as the node
   // holds it after the step; throws std::runtime_error with the node's reason when refused.
-  node::StoredMatter MatterStep(const std::string& id,
-                                const std::function<void(schema::MatterRequest::Builder)>& fill);
+  HeldMatter MatterStep(const std::string& id,
+                        const std::function<void(schema::MatterRequest::Builder)>& fill);
   // The node's copy of a matter, if it has one.
-  std::optional<node::StoredMatter> MatterOn(const std::string& id, const std::string& matter);
+  std::optional<HeldMatter> MatterOn(const std::string& id, const std::string& matter);
 
   // Polls `done` every 20 ms until it is true or `timeout` passes.
   static bool WaitFor(const std::function<bool()>& done, std::chrono::milliseconds timeout);

@@ -42,7 +42,7 @@ size_t MatterCount(Harness& h, const std::string& id) {
   req.initRoot<schema::ControlRequest>().initMatter().setOp(Op::LIST);
   return client.CallOk(req, Harness::kCallTimeoutMs)
       ->Root<schema::ControlReply>()
-      .getMatters()
+      .getMatterViews()
       .size();
 }
 

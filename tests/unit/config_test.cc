@@ -1,13 +1,13 @@
-#include "services/node/config.h"
+#include "services/config/config.h"
 
 #include <gtest/gtest.h>
 
 #include <fstream>
 
-#include "services/common/temp_dir.h"
-#include "services/node/topology.h"
+#include "services/config/topology.h"
+#include "tests/support/temp_dir.h"
 
-namespace zhuji::node {
+namespace zhuji::config {
 namespace {
 
 const char* kGood = R"(
@@ -110,7 +110,7 @@ TEST(Config, ReportsTomlSyntaxErrorsWithTheLine) {
 }
 
 TEST(Topology, TheDemoTopologyLoads) {
-  auto t = node::LoadTopology(ZHUJI_SOURCE_DIR "/deploy/topologies/guangdong-demo.toml");
+  auto t = config::LoadTopology(ZHUJI_SOURCE_DIR "/deploy/topologies/guangdong-demo.toml");
   EXPECT_EQ(t.name, "guangdong-demo");
   EXPECT_EQ(t.nodes.size(), 6u);
   ASSERT_TRUE(t.FindNode("440106"));
@@ -119,7 +119,7 @@ TEST(Topology, TheDemoTopologyLoads) {
 }
 
 TEST(Topology, TheDemoOrgansGiveTheRoutesOfTheRules) {
-  auto t = node::LoadTopology(ZHUJI_SOURCE_DIR "/deploy/topologies/guangdong-demo.toml");
+  auto t = config::LoadTopology(ZHUJI_SOURCE_DIR "/deploy/topologies/guangdong-demo.toml");
   for (auto& n : t.nodes) {
     bool admin = false;
     for (auto& o : n.organs) admin = admin || o.is_secrecy_admin();
@@ -143,12 +143,12 @@ TEST(Topology, RefusesAParentThatIsNotOneLevelUp) {
                          "[[node]]\nid = \"440106\"\nname = \"c\"\nlevel = \"county\"\n"
                          "parent = \"440000\"\n";
   try {
-    node::LoadTopology(path);
+    config::LoadTopology(path);
     FAIL() << "a county under a province was accepted";
-  } catch (const node::TopologyError& e) {
+  } catch (const config::TopologyError& e) {
     EXPECT_NE(std::string(e.what()).find("not one level up"), std::string::npos) << e.what();
   }
 }
 
 }  // namespace
-}  // namespace zhuji::node
+}  // namespace zhuji::config

@@ -1,11 +1,11 @@
 // The deadline book against a real store, without sockets (issue #3).
-#include "services/node/deadlines.h"
+#include "services/deadlines/deadlines.h"
 
 #include <gtest/gtest.h>
 
 #include "services/common/ids.h"
-#include "services/common/temp_dir.h"
 #include "services/common/time_format.h"
+#include "tests/support/temp_dir.h"
 
 namespace zhuji::node {
 namespace {
@@ -23,18 +23,19 @@ class DeadlineBookTest : public ::testing::Test {
   DeadlineBookTest()
       : env_({dir_.path(), 1 << 20, false}),
         cal_(calendar::LoadCalendarDir(ZHUJI_SOURCE_DIR "/deploy/calendar")),
-        book_(cal_, DeadlinePolicy{3}) {}
+        book_(cal_, deadlines::DeadlinePolicy{3}) {}
 
-  DeadlineRecord Open(const char* item, const char* from, int days) {
-    DeadlineRecord d;
+  deadlines::DeadlineRecord Open(const char* item, const char* from, int days) {
+    deadlines::DeadlineRecord d;
     env_.Write([&](store::Txn& t) {
-      DeadlineSpec spec{item, "step", "GD Art. 45", "", D(from), days, std::nullopt, "440100"};
+      deadlines::DeadlineSpec spec{item,    "step", "GD Art. 45", "",
+                                   D(from), days,   std::nullopt, "440100"};
       ASSERT_TRUE(book_.Open(t, spec, At(from, 9), &d).ok());
     });
     return d;
   }
-  std::vector<DeadlineEvent> Fire(int64_t now) {
-    std::vector<DeadlineEvent> events;
+  std::vector<deadlines::DeadlineEvent> Fire(int64_t now) {
+    std::vector<deadlines::DeadlineEvent> events;
     env_.Write([&](store::Txn& t) { events = book_.Fire(t, now); });
     return events;
   }
@@ -42,7 +43,7 @@ class DeadlineBookTest : public ::testing::Test {
   TempDir dir_;
   store::Env env_;
   calendar::Calendar cal_;
-  DeadlineBook book_;
+  deadlines::DeadlineBook book_;
 };
 
 // GD Art. 45: an objection is answered within 20 working days of receipt.
@@ -55,25 +56,26 @@ TEST_F(DeadlineBookTest, GdArt45_OpenComputesTheDueDayAndTheReminderDay) {
   EXPECT_EQ(FormatCst(d.remind_ms), "2025-10-24 00:00:00 CST");  // 10-28, 10-27, 10-24
   EXPECT_EQ(d.calendar_version, cal_.Version());
   auto r = env_.BeginRead();
-  EXPECT_EQ(DeadlineBook::NextEventMs(r).value_or(0), d.remind_ms);
+  EXPECT_EQ(deadlines::DeadlineBook::NextEventMs(r).value_or(0), d.remind_ms);
 }
 
 TEST_F(DeadlineBookTest, OpenStepsListsTheOpenDutiesOfOneItemOnly) {
   env_.Write([&](store::Txn& t) {
     for (const char* step : {"上报 report", "审核 review @ 广州市教育局", "答复异议"}) {
-      DeadlineSpec spec{"m/1", step, "GD Art. 30", "", D("2025-09-25"), 10, std::nullopt, ""};
+      deadlines::DeadlineSpec spec{"m/1",           step, "GD Art. 30", "",
+                                   D("2025-09-25"), 10,   std::nullopt, ""};
       ASSERT_TRUE(book_.Open(t, spec, At("2025-09-25", 9)).ok());
     }
-    DeadlineSpec other{"m/10", "上报 report", "GD Art. 30", "", D("2025-09-25"), 10, std::nullopt,
-                       ""};
+    deadlines::DeadlineSpec other{
+        "m/10", "上报 report", "GD Art. 30", "", D("2025-09-25"), 10, std::nullopt, ""};
     ASSERT_TRUE(book_.Open(t, other, At("2025-09-25", 9)).ok());
     ASSERT_TRUE(book_.Close(t, "m/1", "上报 report", At("2025-09-26")));
   });
   auto r = env_.BeginRead();
-  EXPECT_EQ(DeadlineBook::OpenSteps(r, "m/1"),
+  EXPECT_EQ(deadlines::DeadlineBook::OpenSteps(r, "m/1"),
             (std::vector<std::string>{"审核 review @ 广州市教育局", "答复异议"}))
       << "closed steps and the item m/10 are not listed";
-  EXPECT_TRUE(DeadlineBook::OpenSteps(r, "m/2").empty());
+  EXPECT_TRUE(deadlines::DeadlineBook::OpenSteps(r, "m/2").empty());
 }
 
 TEST_F(DeadlineBookTest, EventsFireInOrderAndOnlyWhenTheirTimeHasCome) {
@@ -81,40 +83,40 @@ TEST_F(DeadlineBookTest, EventsFireInOrderAndOnlyWhenTheirTimeHasCome) {
   EXPECT_TRUE(Fire(At("2025-10-23", 23)).empty());
   auto e = Fire(At("2025-10-24", 1));
   ASSERT_EQ(e.size(), 1u);
-  EXPECT_EQ(e[0].kind, DeadlineEvent::Kind::kReminder);
+  EXPECT_EQ(e[0].kind, deadlines::DeadlineEvent::Kind::kReminder);
   e = Fire(At("2025-10-29", 8));
   ASSERT_EQ(e.size(), 1u);
-  EXPECT_EQ(e[0].kind, DeadlineEvent::Kind::kDueToday);
+  EXPECT_EQ(e[0].kind, deadlines::DeadlineEvent::Kind::kDueToday);
   EXPECT_TRUE(Fire(At("2025-10-29", 23)).empty());
   e = Fire(At("2025-10-30", 0));
   ASSERT_EQ(e.size(), 1u);
-  EXPECT_EQ(e[0].kind, DeadlineEvent::Kind::kOverdue);
+  EXPECT_EQ(e[0].kind, deadlines::DeadlineEvent::Kind::kOverdue);
   EXPECT_EQ(e[0].deadline.state, State::OVERDUE);
   EXPECT_TRUE(Fire(At("2026-01-01")).empty()) << "overdue fires once";
   auto r = env_.BeginRead();
-  EXPECT_FALSE(DeadlineBook::NextEventMs(r)) << "nothing left to wake for";
-  EXPECT_EQ(DeadlineBook::List(r, false).size(), 1u) << "listed until closed";
+  EXPECT_FALSE(deadlines::DeadlineBook::NextEventMs(r)) << "nothing left to wake for";
+  EXPECT_EQ(deadlines::DeadlineBook::List(r, false).size(), 1u) << "listed until closed";
 }
 
 TEST_F(DeadlineBookTest, ANodeThatWasDownFiresEverythingMissedInOrder) {
   Open("objection/1", "2025-09-25", 20);
   auto e = Fire(At("2025-11-15"));
   ASSERT_EQ(e.size(), 3u);
-  EXPECT_EQ(e[0].kind, DeadlineEvent::Kind::kReminder);
-  EXPECT_EQ(e[2].kind, DeadlineEvent::Kind::kOverdue);
+  EXPECT_EQ(e[0].kind, deadlines::DeadlineEvent::Kind::kReminder);
+  EXPECT_EQ(e[2].kind, deadlines::DeadlineEvent::Kind::kOverdue);
 }
 
 TEST_F(DeadlineBookTest, ClosingRemovesTheTimerAndKeepsTheRecord) {
   Open("objection/1", "2025-09-25", 20);
-  std::optional<DeadlineRecord> was;
+  std::optional<deadlines::DeadlineRecord> was;
   env_.Write([&](store::Txn& t) { was = book_.Close(t, "objection/1", "step", At("2025-10-01")); });
   ASSERT_TRUE(was);
   EXPECT_EQ(was->state, State::OPEN);
   EXPECT_TRUE(Fire(At("2026-01-01")).empty());
   auto r = env_.BeginRead();
-  EXPECT_TRUE(DeadlineBook::List(r, false).empty());
-  ASSERT_EQ(DeadlineBook::List(r, true).size(), 1u);
-  EXPECT_EQ(DeadlineBook::List(r, true)[0].state, State::CLOSED);
+  EXPECT_TRUE(deadlines::DeadlineBook::List(r, false).empty());
+  ASSERT_EQ(deadlines::DeadlineBook::List(r, true).size(), 1u);
+  EXPECT_EQ(deadlines::DeadlineBook::List(r, true)[0].state, State::CLOSED);
 }
 
 // Issue #8 "nothing is swallowed": a timer entry left behind for a closed duty (a crash between
@@ -128,9 +130,9 @@ TEST_F(DeadlineBookTest, ATimerEntryOfAClosedDeadlineIsDroppedNotMadeOverdue) {
   });
   EXPECT_TRUE(Fire(At("2026-01-01")).empty()) << "a closed duty fired";
   auto r = env_.BeginRead();
-  EXPECT_EQ(DeadlineBook::List(r, true)[0].state, State::CLOSED);
+  EXPECT_EQ(deadlines::DeadlineBook::List(r, true)[0].state, State::CLOSED);
   EXPECT_EQ(r.Count("deadlines"), 0u) << "the stale timer entries stayed";
-  EXPECT_EQ(DeadlineBook::GetCounts(r).overdue, 0u);
+  EXPECT_EQ(deadlines::DeadlineBook::GetCounts(r).overdue, 0u);
 }
 
 TEST_F(DeadlineBookTest, ATimerEntryThatNoLongerMatchesItsDeadlineIsDropped) {
@@ -141,7 +143,7 @@ TEST_F(DeadlineBookTest, ATimerEntryThatNoLongerMatchesItsDeadlineIsDropped) {
   EXPECT_TRUE(Fire(d.remind_ms - 1).empty()) << "fired at a time it was not scheduled for";
   auto e = Fire(d.remind_ms);
   ASSERT_EQ(e.size(), 1u);
-  EXPECT_EQ(e[0].kind, DeadlineEvent::Kind::kReminder);
+  EXPECT_EQ(e[0].kind, deadlines::DeadlineEvent::Kind::kReminder);
 }
 
 TEST_F(DeadlineBookTest, TheTimerIsARangeScanOverManyDeadlines) {
@@ -166,25 +168,25 @@ TEST_F(DeadlineBookTest, ProvisionalDeadlinesAreRecomputedWhenTheirYearArrives) 
   env_.Write([&](store::Txn& t) { n = book_.RecomputeProvisional(t, At("2026-12-25")); });
   EXPECT_EQ(n, 1u);
   auto r = env_.BeginRead();
-  auto list = DeadlineBook::List(r, false);
+  auto list = deadlines::DeadlineBook::List(r, false);
   ASSERT_EQ(list.size(), 1u);
   EXPECT_FALSE(list[0].provisional);
   EXPECT_EQ(list[0].due_day, D("2027-01-09"));
   EXPECT_EQ(list[0].calendar_version, cal_.Version());
-  EXPECT_EQ(DeadlineBook::NextEventMs(r).value_or(0), list[0].remind_ms);
+  EXPECT_EQ(deadlines::DeadlineBook::NextEventMs(r).value_or(0), list[0].remind_ms);
 }
 
 TEST_F(DeadlineBookTest, GdArt46_CalendarDateDeadlineIsDueAtTheEndOfFebruary) {
-  DeadlineRecord d;
+  deadlines::DeadlineRecord d;
   env_.Write([&](store::Txn& t) {
-    DeadlineSpec spec{"statistics/2027",
-                      "annual",
-                      "GD Art. 46",
-                      "",
-                      D("2028-01-01"),
-                      0,
-                      calendar::EndOfFebruary(2028),
-                      ""};
+    deadlines::DeadlineSpec spec{"statistics/2027",
+                                 "annual",
+                                 "GD Art. 46",
+                                 "",
+                                 D("2028-01-01"),
+                                 0,
+                                 calendar::EndOfFebruary(2028),
+                                 ""};
     ASSERT_TRUE(book_.Open(t, spec, At("2028-01-01"), &d).ok());
   });
   EXPECT_EQ(d.due_day, D("2028-02-29"));
@@ -194,7 +196,7 @@ TEST_F(DeadlineBookTest, GdArt46_CalendarDateDeadlineIsDueAtTheEndOfFebruary) {
 TEST_F(DeadlineBookTest, CountsForTheStatusFollowEveryStep) {
   auto counts = [&] {
     auto r = env_.BeginRead();
-    return DeadlineBook::GetCounts(r);
+    return deadlines::DeadlineBook::GetCounts(r);
   };
   Open("a", "2025-09-25", 20);
   Open("b", "2026-12-24", 10);  // provisional: runs into 2027
@@ -217,7 +219,8 @@ TEST_F(DeadlineBookTest, OpeningTwiceIsRefused) {
   Open("objection/1", "2025-09-25", 20);
   Status st = Status::Ok();
   env_.Write([&](store::Txn& t) {
-    DeadlineSpec spec{"objection/1", "step", "GD Art. 45", "", D("2025-09-26"), 5, {}, ""};
+    deadlines::DeadlineSpec spec{"objection/1",   "step", "GD Art. 45", "",
+                                 D("2025-09-26"), 5,      {},           ""};
     st = book_.Open(t, spec, At("2025-09-26"));
   });
   EXPECT_FALSE(st.ok());

@@ -5,14 +5,15 @@
 #include "guangdong.h"
 #include "services/common/capnp_io.h"
 #include "services/common/ids.h"
-#include "services/common/temp_dir.h"
-#include "services/node/audit.h"
 #include "services/node/deadletters.h"
 #include "services/node/inbox.h"
 #include "services/node/matters.h"
 #include "services/node/outbox.h"
+#include "services/store/audit.h"
 #include "services/workflows/determination_request.h"
 #include "services/workflows/unclear_matter.h"
+#include "tests/support/temp_dir.h"
+#include "tests/unit/test_kinds.h"
 
 namespace zhuji::node {
 namespace {
@@ -55,7 +56,8 @@ class DeliveryTest : public ::testing::Test {
   TempDir sender_dir_, receiver_dir_;
   store::Env sender_env_, receiver_env_;
   Outbox outbox_{"440106"};
-  Inbox inbox_{"440000", "", 1 << 16};
+  KindRegistry kinds_ = testing::KindsOf("440000");
+  Inbox inbox_{"440000", 1 << 16, kinds_};
 };
 
 TEST_F(DeliveryTest, OutboxNumbersEachDestinationFromOne) {
@@ -103,7 +105,7 @@ TEST_F(DeliveryTest, InboxAppliesInOrderAndOnlyOnce) {
   EXPECT_EQ(second.expected, 3u);
   EXPECT_EQ(Apply(env[2]).outcome, Delivery::Outcome::kApplied);
   auto r = receiver_env_.BeginRead();
-  auto all = Inbox::All(r);
+  auto all = inbox_.All(r);
   ASSERT_EQ(all.size(), 3u);
   EXPECT_EQ(all[0].text, "n0");
   EXPECT_EQ(all[2].text, "n2");
@@ -145,7 +147,7 @@ TEST_F(DeliveryTest, AuditChainVerifiesAndDetectsTampering) {
   {
     auto r = receiver_env_.BeginRead();
     uint64_t n = 0;
-    auto st = Audit::Verify(r, &n);
+    auto st = store::Audit::Verify(r, &n);
     EXPECT_TRUE(st.ok()) << st.message();
     EXPECT_EQ(n, 3u);
   }
@@ -160,7 +162,7 @@ TEST_F(DeliveryTest, AuditChainVerifiesAndDetectsTampering) {
     t.Put("audit", EncodeBe64(2), bytes);
   });
   auto r = receiver_env_.BeginRead();
-  auto st = Audit::Verify(r, nullptr);
+  auto st = store::Audit::Verify(r, nullptr);
   EXPECT_FALSE(st.ok());
   EXPECT_NE(st.message().find("entry 2"), std::string::npos) << st.message();
 }
@@ -212,7 +214,7 @@ TEST_F(DeliveryTest, AMatterIsAcceptedOnlyBetweenTheNodesOfItsRoute) {
 TEST_F(DeliveryTest, ACopyOfAnAppliedEnvelopeIsADuplicateEvenWhereItWouldNowBeRefused) {
   auto sent = Queue(1);
   EXPECT_EQ(Apply(sent[0]).outcome, Delivery::Outcome::kApplied);
-  Inbox strict{"440000", "", 16};  // now takes 16 bytes at most
+  Inbox strict{"440000", 16, kinds_};  // now takes 16 bytes at most
   Delivery d;
   receiver_env_.Write([&](store::Txn& t) { d = strict.Apply(t, "440106", sent[0], 6000); });
   EXPECT_EQ(d.outcome, Delivery::Outcome::kDuplicate) << d.reason;
@@ -269,7 +271,7 @@ TEST_F(DeliveryTest, ARefusedEnvelopeIsBuriedAndASkipKeepsTheLinkGoing) {
   auto retried = *outbox_.Get(r, "440000", 4);
   EXPECT_EQ(Apply(retried).outcome, Delivery::Outcome::kApplied);
   auto rr = receiver_env_.BeginRead();
-  auto all = Inbox::All(rr);
+  auto all = inbox_.All(rr);
   ASSERT_EQ(all.size(), 4u);
   EXPECT_NE(all[1].text.find("跳过 skipped"), std::string::npos) << all[1].text;
   EXPECT_EQ(all[3].text, "n1") << "the retried notice, once";

@@ -4,8 +4,8 @@
 #include <gtest/gtest.h>
 
 #include "guangdong.h"
-#include "services/common/temp_dir.h"
 #include "services/workflows/disputed_matter.h"
+#include "tests/support/temp_dir.h"
 
 namespace zhuji::node {
 namespace {

@@ -8,12 +8,13 @@
 #include "services/calendar/calendar.h"
 #include "services/common/capnp_io.h"
 #include "services/common/ids.h"
-#include "services/common/temp_dir.h"
-#include "services/node/deadlines.h"
+#include "services/deadlines/deadlines.h"
 #include "services/node/inbox.h"
 #include "services/node/outbox.h"
 #include "services/node/requests.h"
 #include "services/node/supervision.h"
+#include "tests/support/temp_dir.h"
+#include "tests/unit/test_kinds.h"
 
 namespace zhuji::node {
 namespace {
@@ -33,7 +34,7 @@ class RetentionTest : public ::testing::Test {
       : sender_({sender_dir_.path(), 64 << 20, false}),
         env_({dir_.path(), 64 << 20, false}),
         cal_(calendar::LoadCalendarDir(ZHUJI_SOURCE_DIR "/deploy/calendar")),
-        book_(cal_, DeadlinePolicy{3}) {}
+        book_(cal_, deadlines::DeadlinePolicy{3}) {}
 
   // One day of a busy node: `notices` envelopes from 440106, `duties` deadlines opened and
   // closed, `duties` 督办 received and closed, `duties` operator requests.
@@ -55,8 +56,9 @@ class RetentionTest : public ::testing::Test {
       auto today = calendar::CstDateOf(now);
       for (int i = 0; i < duties; ++i) {
         std::string item = std::string("d").append(std::to_string(day)) + "/" + std::to_string(i);
-        DeadlineRecord d;
-        DeadlineSpec spec{item, "step", "GD Art. 45", "", today, 20, std::nullopt, "440100"};
+        deadlines::DeadlineRecord d;
+        deadlines::DeadlineSpec spec{item,  "step", "GD Art. 45", "",
+                                     today, 20,     std::nullopt, "440100"};
         ASSERT_TRUE(book_.Open(t, spec, now, &d).ok());
         book_.Close(t, item, "step", now);
         d.item = item;
@@ -81,9 +83,10 @@ class RetentionTest : public ::testing::Test {
   TempDir sender_dir_, dir_;
   store::Env sender_, env_;
   calendar::Calendar cal_;
-  DeadlineBook book_;
+  deadlines::DeadlineBook book_;
   Outbox outbox_{"440106"};
-  Inbox inbox_{"440000", "", 1 << 16};
+  KindRegistry kinds_ = testing::KindsOf("440000");
+  Inbox inbox_{"440000", 1 << 16, kinds_};
 };
 
 TEST_F(RetentionTest, TablesStayBoundedOverAYearOfTrafficAndDuplicatesAreStillRecognised) {
@@ -123,9 +126,10 @@ TEST_F(RetentionTest, TablesStayBoundedOverAYearOfTrafficAndDuplicatesAreStillRe
 TEST_F(RetentionTest, KeepingTheInboxIsTheDefaultAndOpenDutiesAreNeverDeleted) {
   RetentionPolicy p;  // defaults: seen 30 days, inbox kept, closed 400 days
   env_.Write([&](store::Txn& t) {
-    DeadlineRecord d;
-    DeadlineSpec spec{"open/1", "step",       "GD Art. 45", "", calendar::CstDateOf(kStart),
-                      20,       std::nullopt, "440100"};
+    deadlines::DeadlineRecord d;
+    deadlines::DeadlineSpec spec{
+        "open/1", "step",       "GD Art. 45", "", calendar::CstDateOf(kStart),
+        20,       std::nullopt, "440100"};
     ASSERT_TRUE(book_.Open(t, spec, kStart, &d).ok());
   });
   for (int day = 0; day < 60; ++day) Day(day, 50, 1);
@@ -133,10 +137,11 @@ TEST_F(RetentionTest, KeepingTheInboxIsTheDefaultAndOpenDutiesAreNeverDeleted) {
   EXPECT_EQ(Count("seen"), 0u);
   EXPECT_EQ(Count("inbox"), 60u * 50) << "inbox bodies are kept unless configured";
   auto r = env_.BeginRead();
-  auto open = DeadlineBook::List(r, false);
+  auto open = deadlines::DeadlineBook::List(r, false);
   ASSERT_EQ(open.size(), 1u) << "an open duty is never deleted, however old";
   EXPECT_EQ(open[0].item, "open/1");
-  EXPECT_EQ(DeadlineBook::List(r, true).size(), 1u) << "closed ones past 400 days are gone";
+  EXPECT_EQ(deadlines::DeadlineBook::List(r, true).size(), 1u)
+      << "closed ones past 400 days are gone";
   EXPECT_EQ(Supervision::OpenCount(r), 0u);
 }
 

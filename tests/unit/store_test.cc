@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "services/common/ids.h"
-#include "services/common/temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace zhuji::store {
 namespace {

@@ -1,4 +1,4 @@
-#include "services/node/audit.h"
+#include "services/store/audit.h"
 
 #include <capnp/message.h>
 #include <sodium.h>
@@ -10,7 +10,7 @@
 #include "services/common/ids.h"
 #include "zhuji/schemas/store.capnp.h"
 
-namespace zhuji::node {
+namespace zhuji::store {
 
 namespace {
 
@@ -37,7 +37,7 @@ constexpr std::string_view kHeadKey = "audit_head";
 
 }  // namespace
 
-void Audit::Append(store::Txn& txn, int64_t at, std::string_view event, std::string_view detail) {
+void Audit::Append(Txn& txn, int64_t at, std::string_view event, std::string_view detail) {
   uint64_t seq = 1;
   Hash prev{};
   if (auto head = txn.Get("meta", kHeadKey); head && head->size() == 8 + 32) {
@@ -59,7 +59,7 @@ void Audit::Append(store::Txn& txn, int64_t at, std::string_view event, std::str
   txn.Put("meta", kHeadKey, head);
 }
 
-Status Audit::Verify(store::Txn& txn, uint64_t* entries) {
+Status Audit::Verify(Txn& txn, uint64_t* entries) {
   Hash prev{};
   uint64_t expected_seq = 1;
   auto cursor = txn.OpenCursor("audit");
@@ -87,4 +87,4 @@ Status Audit::Verify(store::Txn& txn, uint64_t* entries) {
   return Status::Ok();
 }
 
-}  // namespace zhuji::node
+}  // namespace zhuji::store

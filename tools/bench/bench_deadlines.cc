@@ -13,9 +13,10 @@
 
 #include "services/calendar/calendar.h"
 #include "services/common/paths.h"
-#include "services/common/temp_dir.h"
-#include "services/node/deadlines.h"
+#include "services/deadlines/deadlines.h"
 #include "services/store/store.h"
+#include "tests/support/temp_dir.h"
+#include "tools/bench/bench.h"
 #include "tools/commands.h"
 #include "tools/control_client.h"
 #include "tools/process.h"
@@ -49,7 +50,7 @@ int BenchDeadlines(const Args& args, std::ostream& out) {
   if (args.Flag("keep")) out << "keeping " << dir << " (--keep)\n";
   std::string cal_dir = args.Get("calendar-dir", calendar::DefaultCalendarDir(BinaryDir()));
   calendar::Calendar cal = calendar::LoadCalendarDir(cal_dir);
-  node::DeadlineBook book(cal, node::DeadlinePolicy{3});
+  deadlines::DeadlineBook book(cal, deadlines::DeadlinePolicy{3});
   auto d = [](const char* s) { return *calendar::ParseDate(s); };
 
   out << "zhuji bench deadlines: " << count << " open deadlines, " << due
@@ -65,7 +66,7 @@ int BenchDeadlines(const Args& args, std::ostream& out) {
     for (uint64_t done = 0; done < count;) {
       env.Write([&](store::Txn& txn) {
         for (uint64_t i = done; i < std::min(count, done + kPerTxn); ++i) {
-          node::DeadlineSpec spec;
+          deadlines::DeadlineSpec spec;
           spec.item = "matter/" + std::to_string(i);
           spec.step = "report";
           spec.rule = "GD Art. 30";
@@ -96,7 +97,7 @@ int BenchDeadlines(const Args& args, std::ostream& out) {
   for (int i = 0; i < 2000; ++i) {
     auto t = SteadyClock::now();
     auto txn = env.BeginRead();
-    auto next = node::DeadlineBook::NextEventMs(txn);
+    auto next = deadlines::DeadlineBook::NextEventMs(txn);
     if (!next || *next <= before_due)
       throw std::runtime_error("bench setup: something is due early");
     idle.push_back(MsSince(t));

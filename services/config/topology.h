@@ -16,7 +16,7 @@
 
 #include "services/workflows/organs.h"
 
-namespace zhuji::node {
+namespace zhuji::config {
 
 struct TopologyBroker {
   std::string id;
@@ -51,4 +51,4 @@ class TopologyError : public std::runtime_error {
 
 Topology LoadTopology(const std::string& path);
 
-}  // namespace zhuji::node
+}  // namespace zhuji::config

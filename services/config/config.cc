@@ -1,4 +1,4 @@
-#include "services/node/config.h"
+#include "services/config/config.h"
 
 #include <toml++/toml.h>
 
@@ -10,7 +10,7 @@
 
 #include "services/calendar/date.h"
 
-namespace zhuji::node {
+namespace zhuji::config {
 
 namespace {
 
@@ -269,4 +269,4 @@ NodeConfig LoadNodeConfig(const std::string& path) {
   return ParseNodeConfig(text, path);
 }
 
-}  // namespace zhuji::node
+}  // namespace zhuji::config

@@ -2,6 +2,8 @@
 // zhuji-node, three processes, fsync on every commit), next to the best case on this machine
 // measured in the same run: the same LMDB batch commit and ZeroMQ round trip, in one process,
 // with no broker and no workflow. Prints the machine it ran on. Not a test: it asserts nothing.
+#include "tools/bench/bench.h"
+
 #include <capnp/message.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -22,10 +24,10 @@
 #include "services/common/ids.h"
 #include "services/common/json.h"
 #include "services/common/paths.h"
-#include "services/common/temp_dir.h"
-#include "services/node/matters.h"
 #include "services/store/store.h"
 #include "services/wire/socket_util.h"
+#include "services/workflows/matter.h"
+#include "tests/support/temp_dir.h"
 #include "tools/commands.h"
 #include "tools/control_client.h"
 #include "tools/process.h"
@@ -354,18 +356,17 @@ EscalationRun Escalations(const std::string& dir, const std::string& topology, i
     r.setMark("秘密★5年");
     SetMaterials(r, workflows::RequiredMaterials(workflows::MatterKind::kUnclear));
     auto reply = origin.CallOk(req, 30'000);
-    auto bytes = reply->Root<schema::ControlReply>().getMatters()[0];
-    std::string id = node::Matters::DecodeStored(AsView(bytes)).matter.id;
+    std::string id = reply->Root<schema::ControlReply>().getMatterViews()[0].getId();
     while (true) {
       if (Ms(Clock::now() - t0) > 60'000) {
         throw std::runtime_error("escalation " + id + " did not come back in 60 s; see " + dir);
       }
       auto held = ShowMatter(origin, id, 30'000);
       if (!held) throw std::runtime_error("escalation " + id + " is gone from the origin");
-      if (held->matter.final() && held->notice_received_at) {
+      if (held->view.getFinal() && held->view.getNoticeReceivedAt()) {
         run.end_to_end_ms.push_back(Ms(Clock::now() - t0));
         run.recorded_ms.push_back(
-            static_cast<double>(held->notice_received_at - held->matter.reported_at));
+            static_cast<double>(held->view.getNoticeReceivedAt() - held->view.getReportedAt()));
         break;
       }
       std::this_thread::sleep_for(std::chrono::microseconds(200));
@@ -439,9 +440,7 @@ int BenchEscalation(const Args& args, std::ostream& out) {
 
 }  // namespace
 
-int BenchDeadlines(const Args& args, std::ostream& out);
-
-int CmdBench(const Args& args, zmq::context_t&, std::ostream& out) {
+int CmdBench(const Args& args, std::ostream& out) {
   args.Allow({"count", "size", "samples", "dir", "json", "help", "window", "batch", "due",
               "calendar-dir", "keep", "topology"});
   if (args.positionals().size() >= 2 && args.positionals()[1] == "deadlines") {

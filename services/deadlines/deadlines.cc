@@ -1,4 +1,4 @@
-#include "services/node/deadlines.h"
+#include "services/deadlines/deadlines.h"
 
 #include <capnp/message.h>
 
@@ -6,9 +6,9 @@
 
 #include "services/common/capnp_io.h"
 #include "services/common/ids.h"
-#include "services/node/audit.h"
+#include "services/store/audit.h"
 
-namespace zhuji::node {
+namespace zhuji::deadlines {
 
 using State = schema::Deadline::State;
 using calendar::Date;
@@ -162,9 +162,9 @@ Status DeadlineBook::Open(store::Txn& txn, const DeadlineSpec& spec, int64_t now
   Compute(d);
   Schedule(txn, d, now);
   AdjustCounts(txn, 1, 0, d.provisional ? 1 : 0);
-  Audit::Append(txn, now, "deadline opened",
-                d.item + " / " + d.step + " (" + d.rule + ") due " + d.due_day.ToString() +
-                    (d.provisional ? " provisional" : "") + " " + d.calendar_version);
+  store::Audit::Append(txn, now, "deadline opened",
+                       d.item + " / " + d.step + " (" + d.rule + ") due " + d.due_day.ToString() +
+                           (d.provisional ? " provisional" : "") + " " + d.calendar_version);
   if (out) *out = d;
   return Status::Ok();
 }
@@ -180,8 +180,9 @@ std::optional<DeadlineRecord> DeadlineBook::Close(store::Txn& txn, const std::st
   d.closed_ms = now;
   Schedule(txn, d, now);
   AdjustCounts(txn, -1, before.state == State::OVERDUE ? -1 : 0, before.provisional ? -1 : 0);
-  Audit::Append(txn, now, "deadline closed",
-                d.item + " / " + d.step + (before.state == State::OVERDUE ? " (was overdue)" : ""));
+  store::Audit::Append(
+      txn, now, "deadline closed",
+      d.item + " / " + d.step + (before.state == State::OVERDUE ? " (was overdue)" : ""));
   return before;
 }
 
@@ -240,8 +241,8 @@ std::vector<DeadlineEvent> DeadlineBook::Fire(store::Txn& txn, int64_t now, size
     }
     Schedule(txn, d, now);
     static const char* kNames[] = {"deadline reminder", "deadline due today", "deadline overdue"};
-    Audit::Append(txn, now, kNames[static_cast<int>(kind)],
-                  d.item + " / " + d.step + " (" + d.rule + ") due " + d.due_day.ToString());
+    store::Audit::Append(txn, now, kNames[static_cast<int>(kind)],
+                         d.item + " / " + d.step + " (" + d.rule + ") due " + d.due_day.ToString());
     events.push_back({kind, d});
   }
   return events;
@@ -309,12 +310,12 @@ size_t DeadlineBook::RecomputeProvisional(store::Txn& txn, int64_t now) {
     if (!d.provisional) AdjustCounts(txn, 0, 0, -1);
     // Events already fired stay fired; the next one moves with the new dates.
     Schedule(txn, d, now);
-    Audit::Append(txn, now, "deadline recomputed",
-                  d.item + " / " + d.step + " due " + old_due.ToString() + " -> " +
-                      d.due_day.ToString() + (d.provisional ? " (still provisional)" : "") + " " +
-                      d.calendar_version);
+    store::Audit::Append(txn, now, "deadline recomputed",
+                         d.item + " / " + d.step + " due " + old_due.ToString() + " -> " +
+                             d.due_day.ToString() + (d.provisional ? " (still provisional)" : "") +
+                             " " + d.calendar_version);
   }
   return changed.size();
 }
 
-}  // namespace zhuji::node
+}  // namespace zhuji::deadlines

@@ -8,15 +8,23 @@
 #include <vector>
 
 #include "services/common/ids.h"
-#include "services/node/retention.h"
 #include "services/workflows/matter.h"
 #include "services/workflows/organs.h"
 
-namespace zhuji::node {
+namespace zhuji::config {
 
 class ConfigError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+};
+
+// [retention]: what a node deletes when (services/node/retention.h).
+struct RetentionPolicy {
+  static constexpr int64_t kDayMs = 86'400'000;
+  int64_t seen_ms = 30 * kDayMs;
+  int64_t inbox_ms = 0;  // 0: keep
+  int64_t closed_deadline_ms = 400 * kDayMs;
+  int64_t closed_supervised_ms = 400 * kDayMs;
 };
 
 using Level = workflows::NodeLevel;
@@ -71,4 +79,4 @@ NodeConfig ParseNodeConfig(const std::string& toml_text, const std::string& sour
 
 using zhuji::IsDivisionCode;
 
-}  // namespace zhuji::node
+}  // namespace zhuji::config

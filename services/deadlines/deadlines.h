@@ -20,7 +20,7 @@
 #include "services/store/store.h"
 #include "zhuji/schemas/store.capnp.h"
 
-namespace zhuji::node {
+namespace zhuji::deadlines {
 
 struct DeadlinePolicy {
   int reminder_working_days = 3;  // RULES.md: policy default, a reminder 3 WD before
@@ -104,4 +104,4 @@ class DeadlineBook {
 
 const char* StateZh(schema::Deadline::State state);
 
-}  // namespace zhuji::node
+}  // namespace zhuji::deadlines

@@ -1,4 +1,4 @@
-#include "services/node/topology.h"
+#include "services/config/topology.h"
 
 #include <toml++/toml.h>
 
@@ -6,9 +6,9 @@
 #include <map>
 #include <set>
 
-#include "services/node/config.h"
+#include "services/config/config.h"
 
-namespace zhuji::node {
+namespace zhuji::config {
 
 const TopologyNode* Topology::FindNode(const std::string& id) const {
   for (auto& n : nodes) {
@@ -157,4 +157,4 @@ Topology LoadTopology(const std::string& path) {
   return t;
 }
 
-}  // namespace zhuji::node
+}  // namespace zhuji::config

@@ -10,14 +10,14 @@
 #include "services/common/result.h"
 #include "services/store/store.h"
 
-namespace zhuji::node {
+namespace zhuji::store {
 
 class Audit {
  public:
   // Appends one entry in the caller's write transaction.
-  static void Append(store::Txn& txn, int64_t at, std::string_view event, std::string_view detail);
+  static void Append(Txn& txn, int64_t at, std::string_view event, std::string_view detail);
   // Walks the whole chain; Status names the first entry that does not verify.
-  static Status Verify(store::Txn& txn, uint64_t* entries);
+  static Status Verify(Txn& txn, uint64_t* entries);
 };
 
-}  // namespace zhuji::node
+}  // namespace zhuji::store

@@ -1,0 +1,349 @@
+#include "services/node/delivery.h"
+
+#include <algorithm>
+
+#include "services/common/ids.h"
+#include "services/node/deadletters.h"
+#include "services/wire/header.h"
+#include "services/wire/socket_util.h"
+
+namespace zhuji::node {
+
+namespace {
+
+// The destination of one of our envelopes that no resend can cure, named by the NACK: the
+// destination node itself (it refused the envelope), or a broker on the way that refused it as
+// too large for it. Empty for any other NACK.
+std::string RefusedForGood(const wire::Header& h) {
+  if (h.seq == 0) return "";
+  if (IsDivisionCode(h.source)) {
+    bool permanent = h.code == wire::NackCode::MALFORMED || h.code == wire::NackCode::WRONG_NODE ||
+                     h.code == wire::NackCode::TOO_LARGE;
+    return permanent ? h.source : "";
+  }
+  return h.code == wire::NackCode::TOO_LARGE && IsDivisionCode(h.refused_for) ? h.refused_for : "";
+}
+
+}  // namespace
+
+DeliveryLoop::DeliveryLoop(const config::NodeConfig& config, zmq::context_t& ctx, Writer& writer,
+                           Outbox& outbox, Pump& pump, Inbox& inbox, Health& health,
+                           const Clock& clock, spdlog::logger& log)
+    : config_(config),
+      ctx_(ctx),
+      writer_(writer),
+      outbox_(outbox),
+      pump_(pump),
+      inbox_(inbox),
+      health_(health),
+      clock_(clock),
+      log_(log) {}
+
+void DeliveryLoop::Start(uint64_t incarnation) {
+  uint64_t nonce = DecodeBe64(IdView(NewEnvelopeId()).substr(0, 8)) | 1;  // this process
+  int64_t mono = clock_.MonoMs();
+  for (const auto& endpoint : config_.brokers) {
+    links_.push_back(std::make_unique<BrokerLink>(ctx_, endpoint, config_.node_id, incarnation,
+                                                  nonce, config_.transport, clock_, log_));
+    links_.back()->Connect(mono);
+  }
+}
+
+void DeliveryLoop::AddPollItems(std::vector<zmq::pollitem_t>& items) {
+  for (auto& l : links_) items.push_back({l->socket().handle(), 0, ZMQ_POLLIN, 0});
+}
+
+int64_t DeliveryLoop::NextWakeup() const {
+  int64_t wake = pump_.NextWakeup();
+  for (auto& l : links_) wake = std::min(wake, l->NextTick());
+  return wake;
+}
+
+void DeliveryLoop::Receive(const std::vector<zmq::pollitem_t>& items, size_t first) {
+  std::vector<Incoming> frames = ReadFrames(items, first);
+  if (frames.empty()) return;
+  Batch batch;
+  Sort(frames, &batch);
+  if (batch.empty()) return;
+  // The store cannot be written: apply nothing and acknowledge nothing; the senders resend, and
+  // acknowledgements of ours come again when we resend after recovery.
+  if (!writer_.writable()) return;
+  std::vector<Delivery> outcomes = Apply(batch);
+  ReportRefusals(batch);
+  Acknowledge(batch, outcomes);  // durable now
+  Advance(batch);
+}
+
+std::vector<DeliveryLoop::Incoming> DeliveryLoop::ReadFrames(
+    const std::vector<zmq::pollitem_t>& items, size_t first) {
+  std::vector<Incoming> frames;
+  size_t budget = config_.transport.max_batch;
+  for (size_t i = 0; i < links_.size(); ++i) {
+    if (!(items[first + i].revents & ZMQ_POLLIN)) continue;
+    while (budget > 0) {
+      Incoming in{links_[i].get(), {}};
+      size_t parts = 0;
+      if (!wire::RecvFrame(links_[i]->socket(), in.frame, true, &parts)) break;
+      links_[i]->Heard(clock_.MonoMs());
+      if (parts != 1) {
+        ++health_.counters.refused;
+        health_.NoteError("refused a message of " + std::to_string(parts) + " frames from broker " +
+                          links_[i]->endpoint() + " (protocol 2 sends one)");
+        continue;
+      }
+      frames.push_back(std::move(in));
+      --budget;
+    }
+  }
+  return frames;
+}
+
+void DeliveryLoop::Sort(std::vector<Incoming>& frames, Batch* batch) {
+  for (auto& in : frames) {
+    auto parsed = wire::ParseFrame(wire::View(in.frame), config_.transport.max_envelope_bytes);
+    if (parsed.header) {
+      SortOne(in, *parsed.header, parsed.body, batch);
+    } else if (parsed.about && parsed.about->command == wire::Command::DELIVER) {
+      AnswerUnreadableDeliver(in.link, *parsed.about, parsed.error);
+    } else {
+      ++health_.counters.refused;
+      health_.NoteError("refused a frame from broker " + in.link->endpoint() + ": " +
+                        parsed.error.reason);
+    }
+  }
+}
+
+void DeliveryLoop::SortOne(Incoming& in, const wire::Header& h, std::string_view body,
+                           Batch* batch) {
+  switch (h.command) {
+    case wire::Command::WELCOME:
+      if (in.link->Welcomed(clock_.MonoMs())) pump_.RewindAll(clock_.MonoMs());
+      return;
+    case wire::Command::HEARTBEAT:
+      return;
+    case wire::Command::DELIVER:
+      if (h.destination != config_.node_id) {
+        RefuseFrame(in.link, h.source, wire::NackCode::WRONG_NODE,
+                    "routed to " + config_.node_id + " but addressed to '" + h.destination + "'",
+                    h.message_id, h.seq);
+      } else {
+        batch->delivers.push_back({in.link, h.source, h.seq, body});
+      }
+      return;
+    case wire::Command::ACK:
+      batch->acks[h.source] = std::max(batch->acks[h.source], h.seq);
+      return;
+    case wire::Command::NACK:
+      return SortNack(in, h, batch);
+    case wire::Command::UNREACHABLE:
+      pump_.OnUnreachable(h.destination, clock_.MonoMs(),
+                          "node " + h.destination + " is unreachable: " + h.reason);
+      return;
+    case wire::Command::HELLO:
+    case wire::Command::STATS:
+      break;
+  }
+  ++health_.counters.refused;
+  health_.NoteError(std::string("unexpected ") + wire::CommandName(h.command) + " from broker " +
+                    in.link->endpoint());
+}
+
+void DeliveryLoop::SortNack(Incoming& in, const wire::Header& h, Batch* batch) {
+  int64_t mono = clock_.MonoMs();
+  if (h.code == wire::NackCode::NOT_REGISTERED) {
+    in.link->Reregister(mono);
+  } else if (h.code == wire::NackCode::ID_IN_USE) {
+    in.link->RefusedId(mono, h.reason);
+    health_.NoteError("broker " + in.link->endpoint() + " refused this node: " + h.reason);
+  } else if (h.code == wire::NackCode::GAP) {
+    if (h.seq > 0) batch->acks[h.source] = std::max(batch->acks[h.source], h.seq - 1);
+    batch->gaps[h.source] = h.seq;
+  } else if (auto dest = RefusedForGood(h); pump_.destinations().count(dest)) {
+    batch->refusals.push_back({dest, h, std::nullopt});
+  } else {
+    pump_.OnRefused(h.source, mono, h.reason);
+    health_.NoteError("'" + h.source + "' refused envelope " + ToHex(h.message_id) + ": " +
+                      h.reason);
+  }
+}
+
+// Group commit: every delivery and acknowledgement of the batch in one transaction.
+std::vector<Delivery> DeliveryLoop::Apply(Batch& batch) {
+  std::vector<Delivery> outcomes;
+  int64_t now = clock_.NowMs();
+  (void)writer_.Commit([&](store::Txn& txn) {
+    outcomes.clear();
+    Inbox::Batch inbound(inbox_, txn, now);
+    for (auto& d : batch.delivers) outcomes.push_back(inbound.Apply(d.source, d.body));
+    inbound.Finish();
+    for (auto& r : batch.refusals) {
+      r.dead_letter = DeadLetters::Bury(txn, outbox_, r.destination, r.nack.seq, r.nack.message_id,
+                                        static_cast<uint16_t>(r.nack.code), r.nack.reason, now);
+    }
+    for (auto& [dest, seq] : batch.acks) {
+      auto it = pump_.destinations().find(dest);
+      if (it == pump_.destinations().end() || seq <= it->second.acked) continue;
+      outbox_.Acknowledge(txn, dest, std::min(seq, it->second.last));
+    }
+    return Status::Ok();
+  });
+  return outcomes;
+}
+
+void DeliveryLoop::ReportRefusals(const Batch& batch) {
+  for (auto& r : batch.refusals) {
+    if (!r.dead_letter) continue;             // an older copy, or handled already
+    pump_.Resend(r.destination, r.nack.seq);  // the skip now holds that sequence
+    health_.NoteError(r.nack.source + " refused envelope #" + std::to_string(r.nack.seq) + " to " +
+                      r.destination + " for good: " + r.nack.reason +
+                      "; moved to 死信 dead letter #" + std::to_string(*r.dead_letter) +
+                      " (zhuji deadletter show " + std::to_string(*r.dead_letter) +
+                      "), the link goes on");
+  }
+}
+
+// Acknowledges, once per origin, cumulatively; asks again from a gap.
+void DeliveryLoop::Acknowledge(const Batch& batch, const std::vector<Delivery>& outcomes) {
+  std::map<std::string, std::pair<BrokerLink*, uint64_t>> ack_to;  // origin -> (link, expected)
+  std::map<std::string, std::pair<BrokerLink*, uint64_t>> gap_to;
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    const Delivery& o = outcomes[i];
+    BrokerLink* link = batch.delivers[i].link;
+    switch (o.outcome) {
+      case Delivery::Outcome::kApplied:
+        ++health_.counters.delivered;
+        ack_to[o.origin] = {link, o.expected};
+        break;
+      case Delivery::Outcome::kDuplicate:
+        ++health_.counters.duplicates;
+        ack_to[o.origin] = {link, std::max(o.expected, ack_to[o.origin].second)};
+        break;
+      case Delivery::Outcome::kGap:
+        gap_to.try_emplace(o.origin, link, o.expected);
+        break;
+      case Delivery::Outcome::kRefused:
+        RefuseFrame(link, batch.delivers[i].source, o.code, o.reason, o.id, batch.delivers[i].seq);
+        break;
+    }
+  }
+  for (auto& [origin, le] : ack_to) SendAck(le.first, origin, le.second - 1);
+  for (auto& [origin, le] : gap_to) {
+    if (!ack_to.count(origin)) SendGap(le.first, origin, le.second);  // else the ACK says it
+  }
+}
+
+// The pump learns what was acknowledged; operators waiting on it hear of it.
+void DeliveryLoop::Advance(Batch& batch) {
+  int64_t mono = clock_.MonoMs();
+  for (auto& [dest, seq] : batch.acks) {
+    auto it = pump_.destinations().find(dest);
+    uint64_t before = it != pump_.destinations().end() ? it->second.acked : 0;
+    uint64_t after = batch.gaps.count(dest) ? pump_.OnGap(dest, batch.gaps[dest], mono) : 0;
+    if (!after) after = pump_.OnAck(dest, seq, mono);
+    if (after > before) {
+      health_.counters.acked += after - before;
+      if (on_acked_) on_acked_(dest, after);
+    }
+  }
+}
+
+void DeliveryLoop::SendAck(BrokerLink* link, const std::string& origin, uint64_t upto) {
+  wire::Header h;
+  h.command = wire::Command::ACK;
+  h.source = config_.node_id;
+  h.destination = origin;
+  h.seq = upto;
+  link->Send(h);
+}
+
+void DeliveryLoop::SendGap(BrokerLink* link, const std::string& origin, uint64_t expected) {
+  wire::Header h;
+  h.command = wire::Command::NACK;
+  h.code = wire::NackCode::GAP;
+  h.source = config_.node_id;
+  h.destination = origin;
+  h.seq = expected;
+  h.reason = "out of order: expected #" + std::to_string(expected);
+  link->Send(h);
+}
+
+void DeliveryLoop::AnswerUnreadableDeliver(BrokerLink* link, const wire::Header& h,
+                                           const wire::HeaderError& error) {
+  // A copy of an envelope applied before (its ACK lost) is acknowledged, never refused: this
+  // node's limits may have changed since, and a refusal would dead-letter a delivered envelope.
+  uint64_t expected = 0;
+  if (IsDivisionCode(h.source)) {
+    try {
+      auto txn = writer_.BeginRead();
+      expected = Inbox::Expected(txn, h.source);
+    } catch (const store::StoreError&) {
+      expected = 0;  // cannot tell: refuse, the sender keeps it
+    }
+  }
+  if (h.seq > 0 && h.seq < expected) {
+    ++health_.counters.duplicates;
+    SendAck(link, h.source, expected - 1);
+    return;
+  }
+  RefuseFrame(link, h.source, error.code, error.reason, h.message_id, h.seq);
+}
+
+void DeliveryLoop::RefuseFrame(BrokerLink* link, const std::string& to, wire::NackCode code,
+                               const std::string& reason, const std::string& message_id,
+                               uint64_t seq) {
+  ++health_.counters.refused;
+  health_.NoteError("refused a frame from '" + to + "': " + reason);
+  if (to.empty() || !IsDivisionCode(to)) return;  // nobody to answer
+  wire::Header h;
+  h.command = wire::Command::NACK;
+  h.source = config_.node_id;
+  h.destination = to;
+  h.code = code;
+  h.reason = reason;
+  h.message_id = message_id;
+  h.seq = seq;
+  link->Send(h);
+}
+
+BrokerLink* DeliveryLoop::ActiveLink() {
+  for (auto& l : links_) {
+    if (l->up()) return l.get();
+  }
+  return nullptr;
+}
+
+void DeliveryLoop::SendDue() {
+  BrokerLink* link = ActiveLink();
+  if (!link) return;
+  int64_t mono = clock_.MonoMs();
+  auto due = pump_.Due(mono);
+  if (due.empty()) return;
+  auto txn = writer_.BeginRead();
+  for (auto& r : due) {
+    uint64_t sent_upto = 0;
+    bool blocked = false;
+    outbox_.ForEach(txn, r.destination, r.from_seq, r.to_seq - r.from_seq + 1,
+                    [&](uint64_t seq, std::string_view bytes) {
+                      if (blocked) return;
+                      wire::Header h;
+                      h.command = wire::Command::DELIVER;
+                      h.source = config_.node_id;
+                      h.destination = r.destination;
+                      h.seq = seq;
+                      if (!link->Send(h, bytes)) {
+                        blocked = true;
+                        return;
+                      }
+                      sent_upto = seq;
+                    });
+    if (sent_upto) pump_.MarkSent(r.destination, sent_upto, mono);
+    if (blocked) break;
+  }
+}
+
+void DeliveryLoop::Tick() {
+  int64_t mono = clock_.MonoMs();
+  for (auto& l : links_) l->Tick(mono);
+}
+
+}  // namespace zhuji::node

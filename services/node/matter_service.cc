@@ -1,0 +1,211 @@
+#include "services/node/matter_service.h"
+
+#include <algorithm>
+
+#include "services/common/ids.h"
+#include "services/common/utf8.h"
+#include "services/store/audit.h"
+#include "zhuji/schemas/matter.capnp.h"
+
+namespace zhuji::node {
+
+const char* const kStepsNotTaken = "matter_steps_not_taken";
+
+namespace {
+
+using workflows::Matter;
+using workflows::MatterState;
+
+std::string Summary(const Matter& m) {
+  return m.id + " " + workflows::MatterKindZh(m.kind) + " 「" + m.title + "」 " +
+         workflows::MatterStateZh(m.state) + " @ " + m.holder().name + " (v" +
+         std::to_string(m.version) + ")";
+}
+
+}  // namespace
+
+MatterService::MatterService(const config::NodeConfig& config, Writer& writer, Mail& mail,
+                             DeadlineService& deadlines, Health& health, spdlog::logger& log)
+    : config_(config),
+      writer_(writer),
+      mail_(mail),
+      deadlines_(deadlines),
+      health_(health),
+      log_(log) {}
+
+KindEntry MatterService::EnvelopeKind(const std::string& self) {
+  KindEntry k;
+  k.name = "matter";
+  k.check = [self](const std::string& origin, std::string_view body) {
+    if (Status st = CheckText<schema::Matter>(body); !st.ok()) return st;
+    auto m = Matters::Decode(body);
+    if (!m.ok()) return m.status();
+    auto nodes = m.value().NoticeNodes();
+    auto involved = [&](const std::string& n) {
+      return std::find(nodes.begin(), nodes.end(), n) != nodes.end();
+    };
+    if (!involved(self)) {
+      return Status::Error("matter " + m.value().id + " does not concern node " + self);
+    }
+    if (!involved(origin)) {
+      return Status::Error("matter " + m.value().id + " sent by node " + origin +
+                           ", which is not on its route");
+    }
+    return Status::Ok();
+  };
+  k.describe = [](std::string_view body) {
+    auto m = Matters::Decode(body);
+    return m.ok() ? std::string("事项 matter ") + m.value().id + " " +
+                        workflows::MatterKindZh(m.value().kind) + " " +
+                        workflows::MatterStateZh(m.value().state)
+                  : m.message();
+  };
+  return k;
+}
+
+void MatterService::Register(KindRegistry& kinds) {
+  kinds.Register(schema::Kind::MATTER, EnvelopeKind(config_.node_id));
+  kinds.SetApply(schema::Kind::MATTER,
+                 [this](store::Txn& txn, const std::string& from, std::string_view body,
+                        int64_t now) { OnEnvelope(txn, from, body, now); });
+}
+
+bool MatterService::HoldsStepHere(const Matter& m) const {
+  if (m.state == MatterState::kObjected)
+    return m.classifier && m.classifier->node == config_.node_id;
+  return m.state == MatterState::kInReview && m.at >= 0 &&
+         m.path[m.at].organ.node == config_.node_id;
+}
+
+Status MatterService::OpenDeadlines(store::Txn& txn, const workflows::Step& step, Matter* m,
+                                    int64_t now) {
+  for (const auto& c : step.effects.close) deadlines_.CloseDuty(txn, c.item, c.step, now);
+  for (const auto& o : step.effects.open) {
+    deadlines::DeadlineSpec spec;
+    spec.item = o.item;
+    spec.step = o.step;
+    spec.rule = o.rule;
+    spec.title = std::string(workflows::MatterKindZh(m->kind)) + " 「" + m->title + "」";
+    spec.trigger = o.trigger;
+    spec.working_days = o.working_days;
+    spec.supervisor = config_.parent;
+    deadlines::DeadlineRecord d;
+    if (auto st = deadlines_.Open(txn, spec, now, &d); !st.ok()) {
+      // The step and its deadline go together or not at all: the caller aborts the transaction.
+      return Status::Error("matter " + m->id + ": its deadline " + o.step +
+                           " cannot be opened: " + st.message());
+    }
+    // The deadline travels with the matter, so every trail shows it.
+    using Duty = workflows::DeadlineOpen::Duty;
+    switch (o.duty) {
+      case Duty::kReport:
+        m->report_due_at = d.due_ms;
+        break;
+      case Duty::kAnswer:
+        m->answer_due_at = d.due_ms;
+        break;
+      case Duty::kHop:
+        m->path[o.hop].due_at = d.due_ms;
+        break;
+    }
+  }
+  return Status::Ok();
+}
+
+Status MatterService::ApplyStep(store::Txn& txn, const workflows::Step& step,
+                                const std::string& what, int64_t now) {
+  Matter m = step.matter;
+  auto prev = Matters::Get(txn, m.id);
+  StoredMatter s = prev ? *prev : StoredMatter{};
+  if (!prev) s.created_at = now;
+  s.updated_at = now;
+  if (Status st = OpenDeadlines(txn, step, &m, now); !st.ok()) return st;
+  s.matter = m;
+  // A decision (or a settled dispute) taken here is known here from the moment it is taken.
+  if (m.final() && !s.notice_received_at) s.notice_received_at = now;
+  bool here = false;
+  std::string sent;
+  for (const auto& node : step.effects.send_to) {
+    if (node == config_.node_id) {
+      here = true;
+      continue;
+    }
+    mail_.Post(txn, {node, schema::Kind::MATTER, Matters::Encode(m), m.id}, now);
+    sent += (sent.empty() ? " → " : ", ") + node;
+  }
+  Matters::Put(txn, s);
+  store::Audit::Append(txn, now, "matter " + what, Summary(m) + sent);
+  writer_.AfterCommit(
+      [this, line = what + ": " + Summary(m) + sent] { log_.info("matter {}", line); });
+  return here ? ReceiveHere(txn, s.matter, now) : Status::Ok();
+}
+
+Status MatterService::ReceiveHere(store::Txn& txn, const Matter& m, int64_t now) {
+  if (!HoldsStepHere(m)) return Status::Ok();
+  auto r = workflows::Receive(m, now, config_.escalation);
+  if (!r.ok()) return Status::Error("matter " + m.id + ": " + r.message());
+  if (r.value().matter.version == m.version) return Status::Ok();  // received before
+  if (auto st = ApplyStep(txn, r.value(), "received", now); !st.ok()) return st;
+  if (config_.auto_review && m.state == MatterState::kInReview) {
+    auto stored = Matters::Get(txn, m.id);
+    auto step = workflows::AutoReview(stored->matter, now);
+    if (!step.ok()) return Status::Error("matter " + m.id + ": auto-review: " + step.message());
+    return ApplyStep(txn, step.value(), "auto-reviewed (TEST POLICY)", now);
+  }
+  return Status::Ok();
+}
+
+void MatterService::OnEnvelope(store::Txn& txn, const std::string& from, std::string_view body,
+                               int64_t now) {
+  auto decoded = Matters::Decode(body);  // checked by the inbox already
+  if (!decoded.ok()) return;
+  const Matter& m = decoded.value();
+  auto prev = Matters::Get(txn, m.id);
+  if (prev && prev->matter.version >= m.version) {
+    store::Audit::Append(txn, now, "matter copy ignored",
+                         m.id + " v" + std::to_string(m.version) + " from " + from + ": v" +
+                             std::to_string(prev->matter.version) + " is held here");
+    return;
+  }
+  StoredMatter s = prev ? *prev : StoredMatter{};
+  if (!prev) s.created_at = now;
+  s.matter = m;
+  s.updated_at = now;
+  std::string event = "matter arrived";
+  if (m.final() && !s.notice_received_at) {
+    // 书面通知: the decision (or the settled dispute) is recorded by every organ it reaches; any
+    // duty of this node on the matter ends with it.
+    s.notice_received_at = now;
+    event = "matter notice recorded (书面通知)";
+    for (const auto& step : deadlines::DeadlineBook::OpenSteps(txn, m.id)) {
+      deadlines_.CloseDuty(txn, m.id, step, now);
+    }
+  }
+  Matters::Put(txn, s);
+  store::Audit::Append(txn, now, event, Summary(m) + " from " + from);
+  writer_.AfterCommit(
+      [this, line = event + ": " + Summary(m) + " from " + from] { log_.info("{}", line); });
+  TakeOwnStep(txn, s, now);
+}
+
+// This node's own step on a received matter (receipt, a test policy's review) goes in whole or
+// not at all; the copy is kept either way, and a step not taken is named in the audit log and
+// status.
+void MatterService::TakeOwnStep(store::Txn& txn, const StoredMatter& s, int64_t now) {
+  size_t effects = writer_.EffectsMark();
+  auto child = txn.Child();
+  Status st = ReceiveHere(child, s.matter, now);
+  if (st.ok()) {
+    child.Commit();
+    return;
+  }
+  child.Abort();
+  writer_.DropEffectsSince(effects);
+  store::Audit::Append(txn, now, "matter step not taken", st.message());
+  auto n = txn.Get("meta", kStepsNotTaken);
+  txn.Put("meta", kStepsNotTaken, EncodeBe64((n && n->size() == 8 ? DecodeBe64(*n) : 0) + 1));
+  writer_.AfterCommit(
+      [this, why = st.message()] { health_.NoteError("matter step not taken: " + why); });
+}
+
+}  // namespace zhuji::node

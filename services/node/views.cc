@@ -1,0 +1,231 @@
+#include "services/node/views.h"
+
+#include <string_view>
+
+namespace zhuji::node {
+
+namespace {
+
+using workflows::HopOutcome;
+using workflows::Matter;
+using workflows::MatterState;
+
+// GB/T 2260: a province's code ends in 0000, a city's in 00.
+const char* LevelOf(std::string_view node) {
+  if (node.size() >= 2 && node.substr(2) == "0000") return "省级";
+  if (node.size() >= 4 && node.substr(4) == "00") return "市级";
+  return "县级";
+}
+
+void FillOrgan(const workflows::Organ& o, schema::OrganView::Builder v) {
+  v.setNode(o.node);
+  v.setCode(o.code);
+  v.setName(o.name);
+  v.setAddress(o.address());
+  v.setLevel(LevelOf(o.node));
+}
+
+schema::HopView::Outcome OutcomeOf(HopOutcome o) {
+  switch (o) {
+    case HopOutcome::kPending:
+      return schema::HopView::Outcome::PENDING;
+    case HopOutcome::kForwarded:
+      return schema::HopView::Outcome::FORWARDED;
+    case HopOutcome::kReturned:
+      return schema::HopView::Outcome::RETURNED;
+    case HopOutcome::kDecided:
+      return schema::HopView::Outcome::DECIDED;
+  }
+  return schema::HopView::Outcome::PENDING;
+}
+
+const char* OutcomeZh(HopOutcome o) {
+  switch (o) {
+    case HopOutcome::kPending:
+      return "待审 pending";
+    case HopOutcome::kForwarded:
+      return "转报 forwarded";
+    case HopOutcome::kReturned:
+      return "退回补充 returned";
+    case HopOutcome::kDecided:
+      return "确定 decided";
+  }
+  return "未知 unknown";
+}
+
+void FillHop(const workflows::Hop& h, schema::HopView::Builder v) {
+  FillOrgan(h.organ, v.initOrgan());
+  v.setReceivedAt(h.received_at);
+  v.setSentAt(h.sent_at);
+  v.setDueAt(h.due_at);
+  v.setReviewer(h.reviewer);
+  v.setOpinion(h.opinion);
+  v.setOutcome(OutcomeOf(h.outcome));
+  v.setOutcomeZh(OutcomeZh(h.outcome));
+}
+
+std::string MarkOf(bool not_secret, const workflows::Protection& p) {
+  return not_secret ? "" : workflows::FormatMark(p);
+}
+
+// 有争议事项: the classifier, its answer and every party's claim.
+void FillDispute(const Matter& m, schema::MatterView::Builder v) {
+  v.setHasClassifier(m.classifier.has_value());
+  if (m.classifier) FillOrgan(*m.classifier, v.initClassifier());
+  auto claims = v.initClaims(m.claims.size());
+  for (size_t i = 0; i < m.claims.size(); ++i) {
+    const auto& c = m.claims[i];
+    claims[i].setOrgan(c.organ);
+    claims[i].setOrganName(c.organ_name);
+    claims[i].setNotSecret(c.not_secret);
+    claims[i].setMark(MarkOf(c.not_secret, c.protection));
+    claims[i].setLevel(workflows::LevelText(c.not_secret, c.protection));
+  }
+  v.setObjectionReceivedAt(m.objection_received_at);
+  v.setAnswerDueAt(m.answer_due_at);
+  v.setAnsweredAt(m.answered_at);
+  v.setAnsweredBy(m.answered_by);
+  v.setAnswer(m.answer);
+  v.setUpheld(m.upheld);
+}
+
+void FillDecision(const workflows::Decision& d, schema::DecisionView::Builder v) {
+  v.setNotSecret(d.not_secret);
+  v.setMark(MarkOf(d.not_secret, d.protection));
+  v.setLevel(workflows::LevelText(d.not_secret, d.protection));
+  v.setScope(d.scope);
+  v.setDecidedBy(d.decided_by);
+  v.setDecidedAt(d.decided_at);
+}
+
+void FillHistory(const std::vector<workflows::TrailEvent>& history,
+                 capnp::List<schema::TrailEventView>::Builder v) {
+  for (size_t i = 0; i < history.size(); ++i) {
+    v[i].setAt(history[i].at);
+    v[i].setOrgan(history[i].organ);
+    v[i].setAction(history[i].action);
+    v[i].setDetail(history[i].detail);
+  }
+}
+
+// The deadline of the step the matter waits for now (0 when none is tracked).
+int64_t CurrentDue(const Matter& m) {
+  switch (m.state) {
+    case MatterState::kProvisional:
+      return m.report_due_at;
+    case MatterState::kObjected:
+      return m.answer_due_at;
+    case MatterState::kInReview:
+      return m.at >= 0 && m.at < static_cast<int>(m.path.size()) ? m.path[m.at].due_at : 0;
+    default:
+      return 0;
+  }
+}
+
+// Where the matter is: its state, who holds it, its protection and the origin's report.
+void FillProgress(const Matter& m, schema::MatterView::Builder v) {
+  v.setState(MatterStateName(m.state));
+  v.setStateZh(workflows::MatterStateZh(m.state));
+  v.setFinal(m.final());
+  FillOrgan(m.holder(), v.initHolder());
+  v.setAt(m.at);
+  v.setProvisionalMark(workflows::FormatMark(m.provisional));
+  auto pending = m.PendingProtection();
+  v.setProtectedAt(pending ? workflows::FormatMark(*pending) : "");
+  v.setProvisionalAt(m.provisional_at);
+  v.setReportedAt(m.reported_at);
+  v.setReportDueAt(m.report_due_at);
+  v.setCurrentDueAt(CurrentDue(m));
+  v.setReturnReason(m.return_reason);
+}
+
+}  // namespace
+
+const char* DeadlineStateName(schema::Deadline::State state) {
+  using State = schema::Deadline::State;
+  switch (state) {
+    case State::OPEN:
+      return "open";
+    case State::REMINDED:
+      return "reminded";
+    case State::DUE_TODAY:
+      return "due_today";
+    case State::OVERDUE:
+      return "overdue";
+    case State::CLOSED:
+      return "closed";
+  }
+  return "closed";
+}
+
+const char* MatterStateName(MatterState state) {
+  switch (state) {
+    case MatterState::kProvisional:
+      return "provisional";
+    case MatterState::kObjected:
+      return "objected";
+    case MatterState::kAnswered:
+      return "answered";
+    case MatterState::kSettled:
+      return "settled";
+    case MatterState::kInReview:
+      return "in-review";
+    case MatterState::kReturned:
+      return "returned";
+    case MatterState::kDecided:
+      return "decided";
+  }
+  return "?";
+}
+
+void FillDeadlineView(const deadlines::DeadlineRecord& d, int days_left,
+                      schema::DeadlineView::Builder v) {
+  v.setDaysLeft(days_left);
+  v.setItem(d.item);
+  v.setStep(d.step);
+  v.setRule(d.rule);
+  v.setTitle(d.title);
+  v.setTriggerDay(d.trigger.days);
+  v.setWorkingDays(static_cast<uint16_t>(d.working_days));
+  v.setDueDay(d.due_day.days);
+  v.setDueMs(d.due_ms);
+  v.setRemindMs(d.remind_ms);
+  v.setProvisional(d.provisional);
+  v.setCalendarVersion(d.calendar_version);
+  v.setState(DeadlineStateName(d.state));
+  v.setStateZh(deadlines::StateZh(d.state));
+  v.setOpenedMs(d.opened_ms);
+  v.setClosedMs(d.closed_ms);
+  v.setSupervisor(d.supervisor);
+  v.setOverdueAtMs(d.overdue_at_ms);
+}
+
+void FillMatterView(const StoredMatter& s, schema::MatterView::Builder v) {
+  const Matter& m = s.matter;
+  v.setId(m.id);
+  v.setKind(workflows::MatterKindName(m.kind));
+  v.setKindZh(workflows::MatterKindZh(m.kind));
+  v.setTitle(m.title);
+  v.setVersion(m.version);
+  FillOrgan(m.origin, v.initOrigin());
+  FillProgress(m, v);
+  auto materials = v.initMaterials(m.materials.size());
+  size_t i = 0;
+  for (const auto& name : m.materials) materials.set(i++, name);
+  auto path = v.initPath(m.path.size());
+  for (size_t h = 0; h < m.path.size(); ++h) FillHop(m.path[h], path[h]);
+  FillDispute(m, v);
+  v.setHasDecision(m.decision.has_value());
+  if (m.decision) FillDecision(*m.decision, v.initDecision());
+  FillHistory(m.history, v.initHistory(m.history.size()));
+  v.setNoticeReceivedAt(s.notice_received_at);
+  v.setCreatedAt(s.created_at);
+  v.setUpdatedAt(s.updated_at);
+}
+
+void FillMatterList(const std::vector<StoredMatter>& list, schema::ControlReply::Builder r) {
+  auto out = r.initMatterViews(list.size());
+  for (size_t i = 0; i < list.size(); ++i) FillMatterView(list[i], out[i]);
+}
+
+}  // namespace zhuji::node
