@@ -48,9 +48,9 @@ inline constexpr const char* kTables[] = {
     "links",           // node/outbox + node/inbox: per-peer sequence counters
     "seen",            // node/inbox: envelope id -> be64(received-at)
     "inbox",           // node/inbox: be64(local seq) -> InboxRecord
-    "audit",           // node/audit: be64(seq) -> AuditEntry (hash-chained)
-    "deadlines",       // node/deadlines: be64(next event ms) item \0 step -> "" (the timer)
-    "deadline_items",  // node/deadlines: item \0 step -> Deadline
+    "audit",           // store/audit: be64(seq) -> AuditEntry (hash-chained)
+    "deadlines",       // deadlines: be64(next event ms) item \0 step -> "" (the timer)
+    "deadline_items",  // deadlines: item \0 step -> Deadline
     "supervised",      // node/supervision: origin \0 item \0 step -> Supervised
     "calendar",        // node: "year/<yyyy>" -> year file (TOML) received or loaded
     "matters",         // node/matters: matter id -> StoredMatter

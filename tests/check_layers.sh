@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The layers (docs/architecture.md) are enforced by include paths: a library sees only its own
+# folder and those of the libraries it links. A relative include ("../…") would walk around
+# that, so none is allowed. The second check says in words what the compiler says for tools/:
+# the operator CLI includes no header of the node daemon, the store or the deadline engine.
+set -euo pipefail
+root=${1:?usage: check_layers.sh SOURCE_DIR}
+cd "$root"
+status=0
+if grep -rnE '^\s*#\s*include\s*"\.\.?/' --include='*.cc' --include='*.h' \
+    services broker tools tests; then
+  echo "check_layers: relative includes walk around the layers (use the folder path)" >&2
+  status=1
+fi
+if grep -rnE '^\s*#\s*include\s*"services/(node|store|deadlines)/' --include='*.cc' \
+    --include='*.h' tools | grep -v '^tools/bench/'; then
+  echo "check_layers: the operator CLI (tools/) includes the daemon's code" >&2
+  status=1
+fi
+[ "$status" -eq 0 ] && echo "check_layers: no relative includes; tools/ includes no node, store or deadline header"
+exit "$status"
