@@ -124,7 +124,7 @@ int64_t CurrentDue(const Matter& m) {
 
 // Where the matter is: its state, who holds it, its protection and the origin's report.
 void FillProgress(const Matter& m, schema::MatterView::Builder v) {
-  v.setState(MatterStateName(m.state));
+  v.setState(workflows::MatterStateName(m.state));
   v.setStateZh(workflows::MatterStateZh(m.state));
   v.setFinal(m.final());
   FillOrgan(m.holder(), v.initHolder());
@@ -156,26 +156,6 @@ const char* DeadlineStateName(schema::Deadline::State state) {
       return "closed";
   }
   return "closed";
-}
-
-const char* MatterStateName(MatterState state) {
-  switch (state) {
-    case MatterState::kProvisional:
-      return "provisional";
-    case MatterState::kObjected:
-      return "objected";
-    case MatterState::kAnswered:
-      return "answered";
-    case MatterState::kSettled:
-      return "settled";
-    case MatterState::kInReview:
-      return "in-review";
-    case MatterState::kReturned:
-      return "returned";
-    case MatterState::kDecided:
-      return "decided";
-  }
-  return "?";
 }
 
 void FillDeadlineView(const deadlines::DeadlineRecord& d, int days_left,

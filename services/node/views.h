@@ -25,7 +25,5 @@ void FillMatterList(const std::vector<StoredMatter>& list, schema::ControlReply:
 
 // "open", "reminded", "due_today", "overdue", "closed" (`zhuji deadlines --json`).
 const char* DeadlineStateName(schema::Deadline::State state);
-// "provisional", "objected", "answered", "settled", "in-review", "returned", "decided".
-const char* MatterStateName(workflows::MatterState state);
 
 }  // namespace zhuji::node

@@ -67,6 +67,26 @@ const char* MatterKindZh(MatterKind kind) {
   return "?";
 }
 
+const char* MatterStateName(MatterState state) {
+  switch (state) {
+    case MatterState::kProvisional:
+      return "provisional";
+    case MatterState::kObjected:
+      return "objected";
+    case MatterState::kAnswered:
+      return "answered";
+    case MatterState::kSettled:
+      return "settled";
+    case MatterState::kInReview:
+      return "in-review";
+    case MatterState::kReturned:
+      return "returned";
+    case MatterState::kDecided:
+      return "decided";
+  }
+  return "?";
+}
+
 const char* MatterKindName(MatterKind kind) {
   switch (kind) {
     case MatterKind::kUnclear:

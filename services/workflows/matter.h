@@ -90,6 +90,9 @@ enum class MatterState {
   kDecided,      // final: the decision is on its way down or arrived
 };
 const char* MatterStateZh(MatterState state);
+// "provisional", "objected", "answered", "settled", "in-review", "returned", "decided" (the
+// names `zhuji matter wait --state` takes and `--json` prints).
+const char* MatterStateName(MatterState state);
 
 struct Matter {
   std::string id;  // "<origin organ address>/<year>-<serial>"

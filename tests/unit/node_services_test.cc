@@ -231,6 +231,17 @@ class NodeInProcessTest : public ::testing::Test {
     return client.Call(req, kWaitMs);
   }
 
+  // `matter report` of a 不明确事项 by 天河区教育局 (GD Art. 30); `hold`: set provisionally only.
+  static void ReportUnclear(capnp::MallocMessageBuilder& msg, bool hold) {
+    auto m = msg.initRoot<schema::ControlRequest>().initMatter();
+    m.setOp(schema::MatterRequest::Op::REPORT);
+    m.setOrgan("jyj");
+    m.setTitle("一项不明确事项");
+    m.setMark("秘密★5年");
+    m.setArt24("none");
+    m.setHold(hold);
+  }
+
   // What a step writes: audit entries, matters, envelopes, deadlines, the matter serial.
   std::string Snapshot() {
     auto r = env_.BeginRead();
@@ -267,12 +278,7 @@ TEST_F(NodeInProcessTest, ARefusedStepChangesNothing_GD_Art30) {
   std::string before = Snapshot();
 
   capnp::MallocMessageBuilder report;
-  auto m = report.initRoot<schema::ControlRequest>().initMatter();
-  m.setOp(schema::MatterRequest::Op::REPORT);
-  m.setOrgan("jyj");
-  m.setTitle("一项不明确事项");
-  m.setMark("秘密★5年");
-  m.setArt24("none");
+  ReportUnclear(report, false);
   auto reply = Call(report);
   std::string error = reply->Root<schema::ControlReply>().getError();
   EXPECT_NE(error.find("cannot be opened"), std::string::npos) << error;
@@ -288,13 +294,7 @@ std::string Pretty(Reader r) {
 // services/node/views.cc: what a step replies is what the store holds, and what a listing shows.
 TEST_F(NodeInProcessTest, AControlRequestsReplyMatchesItsView_GD_Art30) {
   capnp::MallocMessageBuilder report;
-  auto m = report.initRoot<schema::ControlRequest>().initMatter();
-  m.setOp(schema::MatterRequest::Op::REPORT);
-  m.setOrgan("jyj");
-  m.setTitle("一项不明确事项");
-  m.setMark("秘密★5年");
-  m.setArt24("none");
-  m.setHold(true);  // set provisionally only: its report deadline opens here
+  ReportUnclear(report, true);  // set provisionally only: its report deadline opens here
   auto reply = Call(report);
   auto r = reply->Root<schema::ControlReply>();
   ASSERT_EQ(r.getError(), "");

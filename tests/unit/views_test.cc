@@ -189,8 +189,8 @@ TEST(Views, EveryDeadlineStateHasTheNameTheCliPrints) {
   EXPECT_STREQ(DeadlineStateName(State::REMINDED), "reminded");
   EXPECT_STREQ(DeadlineStateName(State::DUE_TODAY), "due_today");
   EXPECT_STREQ(DeadlineStateName(State::CLOSED), "closed");
-  EXPECT_STREQ(MatterStateName(MatterState::kInReview), "in-review");
-  EXPECT_STREQ(MatterStateName(MatterState::kSettled), "settled");
+  EXPECT_STREQ(workflows::MatterStateName(MatterState::kInReview), "in-review");
+  EXPECT_STREQ(workflows::MatterStateName(MatterState::kSettled), "settled");
 }
 
 }  // namespace
