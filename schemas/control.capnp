@@ -3,6 +3,8 @@
 
 $import "/capnp/c++.capnp".namespace("zhuji::schema");
 
+using Envelope = import "envelope.capnp";
+
 struct ControlRequest {
   # Random, chosen by the client for a request that changes something: the node carries out a
   # request id once and answers a repeat (a retry after a timeout) with the reply it kept.
@@ -336,9 +338,10 @@ struct DeadlineList {
 
 struct SupervisedView {
   origin @0 :Text;
-  notice @1 :Data;                # an envelope.capnp Supervision
+  notice @1 :Data;                # retired: was the envelope body's bytes; never set
   receivedMs @2 :Int64;
   closed @3 :Bool;
+  supervision @4 :Envelope.Supervision;  # the 督办 as the node below sent it
 }
 
 struct SentReply {

@@ -108,9 +108,7 @@ int Supervised(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     out << "督办 overdue duties reported by the nodes below (" << list.size() << ")\n";
   }
   for (auto v : list) {
-    auto n = v.getNotice();
-    auto msg = ReadMessage(AsView(n));
-    auto s = msg->Root<schema::Supervision>();
+    auto s = v.getSupervision();
     if (args.Flag("json")) {
       j.BeginObject().Key("origin").String(v.getOrigin().cStr());
       j.Key("origin_name").String(s.getOriginName().cStr()).Key("item").String(s.getItem().cStr());

@@ -105,7 +105,8 @@ void DeadlineControl::Supervised(ControlCall& call) {
   auto views = call.reply.initSupervised(list.size());
   for (size_t i = 0; i < list.size(); ++i) {
     views[i].setOrigin(list[i].origin);
-    views[i].setNotice(AsData(list[i].notice));
+    auto body = ReadMessage(list[i].notice);  // checked when it arrived (the supervision kind)
+    views[i].setSupervision(body->Root<schema::Supervision>());
     views[i].setReceivedMs(list[i].received_ms);
     views[i].setClosed(list[i].closed);
   }

@@ -182,9 +182,7 @@ std::vector<SupervisedItem> Harness::Supervised(const std::string& id, bool all)
   auto reply = Control(ctx_, ControlEndpoint(id), req);
   std::vector<SupervisedItem> out;
   for (auto v : reply->Root<schema::ControlReply>().getSupervised()) {
-    auto n = v.getNotice();
-    auto msg = ReadMessage(AsView(n));
-    auto s = msg->Root<schema::Supervision>();
+    auto s = v.getSupervision();
     out.push_back({v.getOrigin(), s.getItem(), s.getStep(), s.getRule(), v.getClosed()});
   }
   return out;
