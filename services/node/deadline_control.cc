@@ -1,5 +1,7 @@
 #include "services/node/deadline_control.h"
 
+#include <kj/exception.h>
+
 #include "services/common/capnp_io.h"
 #include "services/common/time_format.h"
 #include "services/node/supervision.h"
@@ -105,8 +107,15 @@ void DeadlineControl::Supervised(ControlCall& call) {
   auto views = call.reply.initSupervised(list.size());
   for (size_t i = 0; i < list.size(); ++i) {
     views[i].setOrigin(list[i].origin);
-    auto body = ReadMessage(list[i].notice);  // checked when it arrived (the supervision kind)
-    views[i].setSupervision(body->Root<schema::Supervision>());
+    try {  // checked when it arrived (the supervision kind); one bad row spoils no listing
+      auto body = ReadMessage(list[i].notice);
+      views[i].setSupervision(body->Root<schema::Supervision>());
+    } catch (const MalformedMessage& e) {
+      views[i].initSupervision().setTitle(std::string("(unreadable: ") + e.what() + ")");
+    } catch (const kj::Exception& e) {
+      views[i].initSupervision().setTitle("(unreadable: " + std::string(e.getDescription().cStr()) +
+                                          ")");
+    }
     views[i].setReceivedMs(list[i].received_ms);
     views[i].setClosed(list[i].closed);
   }

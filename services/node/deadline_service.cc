@@ -139,12 +139,18 @@ DeadlineService::CalendarApplied DeadlineService::ApplyCalendarYear(store::Txn& 
     mail_.Post(txn, {child, schema::Kind::CALENDAR_UPDATE, body, {}}, now);
     out.forwarded_to.push_back(child);
   }
-  std::string what = std::to_string(y.year) + " from " + file_name + ": now " +
-                     calendar_.Version() + ", " + std::to_string(out.recomputed) +
-                     " provisional deadline(s) recomputed, passed to " +
-                     std::to_string(out.forwarded_to.size()) + " node(s) below";
-  store::Audit::Append(txn, now, "calendar year loaded", what);
-  writer_.AfterCommit([this, what] { log_.info("calendar: {} schedule applied", what); });
+  store::Audit::Append(txn, now, "calendar year loaded",
+                       std::to_string(y.year) + " from " + file_name + ": now " +
+                           calendar_.Version() + ", " + std::to_string(out.recomputed) +
+                           " provisional deadline(s) recomputed, passed to " +
+                           std::to_string(out.forwarded_to.size()) + " node(s) below");
+  writer_.AfterCommit([this, year = y.year, version = calendar_.Version(),
+                       recomputed = out.recomputed, passed = out.forwarded_to.size()] {
+    log_.info(
+        "calendar: {} schedule applied, now {}; {} provisional deadline(s) recomputed; passed "
+        "to {} node(s) below",
+        year, version, recomputed, passed);
+  });
   return out;
 }
 

@@ -192,7 +192,7 @@ void MatterService::OnEnvelope(store::Txn& txn, const std::string& from, std::st
 // not at all; the copy is kept either way, and a step not taken is named in the audit log and
 // status.
 void MatterService::TakeOwnStep(store::Txn& txn, const StoredMatter& s, int64_t now) {
-  size_t effects = writer_.EffectsMark();
+  Writer::Mark mark = writer_.EffectsMark();
   auto child = txn.Child();
   Status st = ReceiveHere(child, s.matter, now);
   if (st.ok()) {
@@ -200,7 +200,7 @@ void MatterService::TakeOwnStep(store::Txn& txn, const StoredMatter& s, int64_t 
     return;
   }
   child.Abort();
-  writer_.DropEffectsSince(effects);
+  writer_.AbortSince(mark);
   store::Audit::Append(txn, now, "matter step not taken", st.message());
   auto n = txn.Get("meta", kStepsNotTaken);
   txn.Put("meta", kStepsNotTaken, EncodeBe64((n && n->size() == 8 ? DecodeBe64(*n) : 0) + 1));

@@ -25,18 +25,18 @@ void FillOrgan(const workflows::Organ& o, schema::OrganView::Builder v) {
   v.setLevel(LevelOf(o.node));
 }
 
+// The enum is numbered as workflows::HopOutcome; an outcome a newer peer knows and this build
+// does not keeps its number (Cap'n Proto carries unknown enumerants as they are).
+static_assert(static_cast<int>(schema::HopView::Outcome::PENDING) ==
+              static_cast<int>(HopOutcome::kPending));
+static_assert(static_cast<int>(schema::HopView::Outcome::FORWARDED) ==
+              static_cast<int>(HopOutcome::kForwarded));
+static_assert(static_cast<int>(schema::HopView::Outcome::RETURNED) ==
+              static_cast<int>(HopOutcome::kReturned));
+static_assert(static_cast<int>(schema::HopView::Outcome::DECIDED) ==
+              static_cast<int>(HopOutcome::kDecided));
 schema::HopView::Outcome OutcomeOf(HopOutcome o) {
-  switch (o) {
-    case HopOutcome::kPending:
-      return schema::HopView::Outcome::PENDING;
-    case HopOutcome::kForwarded:
-      return schema::HopView::Outcome::FORWARDED;
-    case HopOutcome::kReturned:
-      return schema::HopView::Outcome::RETURNED;
-    case HopOutcome::kDecided:
-      return schema::HopView::Outcome::DECIDED;
-  }
-  return schema::HopView::Outcome::PENDING;
+  return static_cast<schema::HopView::Outcome>(o);
 }
 
 const char* OutcomeZh(HopOutcome o) {
@@ -50,7 +50,7 @@ const char* OutcomeZh(HopOutcome o) {
     case HopOutcome::kDecided:
       return "确定 decided";
   }
-  return "未知 unknown";
+  return "未知 unknown (from a newer node)";
 }
 
 void FillHop(const workflows::Hop& h, schema::HopView::Builder v) {

@@ -17,6 +17,14 @@ void Writer::Undo() {  // in-memory changes made for a transaction that did not 
   on_abort_.clear();
 }
 
+void Writer::AbortSince(Mark mark) {
+  while (on_abort_.size() > mark.on_abort) {
+    on_abort_.back()();
+    on_abort_.pop_back();
+  }
+  after_commit_.resize(std::min(after_commit_.size(), mark.after_commit));
+}
+
 Status Writer::Commit(const std::function<Status(store::Txn&)>& step) {
   Status result = Status::Ok();
   bool committed = false;

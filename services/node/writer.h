@@ -35,10 +35,15 @@ class Writer {
   Status Commit(const std::function<Status(store::Txn&)>& step);
   void AfterCommit(std::function<void()> effect) { after_commit_.push_back(std::move(effect)); }
   void OnAbort(std::function<void()> undo) { on_abort_.push_back(std::move(undo)); }
-  // For a nested step (store::Txn::Child): effects asked for since `EffectsMark()` are dropped
-  // when that child aborts.
-  size_t EffectsMark() const { return after_commit_.size(); }
-  void DropEffectsSince(size_t mark) { after_commit_.resize(mark); }
+  // For a nested step (store::Txn::Child). When the child aborts, what it asked for since the
+  // mark is undone: its in-memory changes rolled back (OnAbort, newest first), its after-commit
+  // effects dropped.
+  struct Mark {
+    size_t after_commit = 0;
+    size_t on_abort = 0;
+  };
+  Mark EffectsMark() const { return {after_commit_.size(), on_abort_.size()}; }
+  void AbortSince(Mark mark);
 
   store::Env& env() { return env_; }
   store::Txn BeginRead() { return env_.BeginRead(); }

@@ -91,7 +91,7 @@ enum class MatterState {
 };
 const char* MatterStateZh(MatterState state);
 // "provisional", "objected", "answered", "settled", "in-review", "returned", "decided" (the
-// names `zhuji matter wait --state` takes and `--json` prints).
+// names `zhuji matter wait --state` takes; the control protocol's MatterView.state).
 const char* MatterStateName(MatterState state);
 
 struct Matter {

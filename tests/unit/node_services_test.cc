@@ -334,5 +334,50 @@ TEST_F(NodeInProcessTest, AControlRequestsReplyMatchesItsView_GD_Art30) {
   EXPECT_EQ(Pretty(views[0]), Pretty(deadline.getRoot<schema::DeadlineView>().asReader()));
 }
 
+// The write helper (services/node/writer.h): a step that returns an error aborts its
+// transaction; its in-memory changes are undone and its after-commit effects never happen. A
+// nested step that aborts undoes only its own.
+TEST(WriterTest, AnErrorAbortsTheStepAndItsEffects) {
+  TempDir dir("zhuji-writer-");
+  store::Env env({dir.path(), 1 << 20, false});
+  FakeClock clock(kStartMs);
+  auto log = QuietLog();
+  Health health(clock, *log);
+  Writer writer(env, clock, health, *log);
+  int memory = 0;
+  bool effect = false;
+  Status st = writer.Commit([&](store::Txn& txn) {
+    txn.Put("meta", "k", "v");
+    memory = 1;
+    writer.OnAbort([&] { memory = 0; });
+    writer.AfterCommit([&] { effect = true; });
+    return Status::Error("refused by a rule");
+  });
+  EXPECT_EQ(st.message(), "refused by a rule");
+  EXPECT_EQ(memory, 0) << "the in-memory change was not undone";
+  EXPECT_FALSE(effect) << "an effect of an aborted step happened";
+  EXPECT_FALSE(env.BeginRead().Get("meta", "k")) << "an aborted step wrote to the store";
+
+  st = writer.Commit([&](store::Txn& txn) {
+    txn.Put("meta", "outer", "1");
+    writer.AfterCommit([&] { effect = true; });
+    Writer::Mark mark = writer.EffectsMark();
+    auto child = txn.Child();
+    child.Put("meta", "inner", "1");
+    memory = 2;
+    writer.OnAbort([&] { memory = 0; });
+    writer.AfterCommit([&] { memory = 99; });
+    child.Abort();
+    writer.AbortSince(mark);
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok());
+  EXPECT_TRUE(effect) << "the outer step's effect was dropped";
+  EXPECT_EQ(memory, 0) << "the nested step's change was not undone, or its effect ran";
+  auto r = env.BeginRead();
+  EXPECT_TRUE(r.Get("meta", "outer"));
+  EXPECT_FALSE(r.Get("meta", "inner"));
+}
+
 }  // namespace
 }  // namespace zhuji::node
