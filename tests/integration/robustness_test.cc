@@ -394,9 +394,9 @@ TEST(ControlLimits, NodeRefusesInvalidUtf8OversizedAndUnboundedRequestsAndKeepsS
       Harness::WaitFor([&] { return CountText(h, "440000", "after-refusals") == 1; }, seconds(60)));
 }
 
-// Every --json output of the CLI parses with a real JSON parser, Chinese text included.
-std::string RunCli(const std::string& args) {
-  std::string cmd = std::string(ZHUJI_BIN_DIR) + "/zhuji " + args + " 2>&1";
+// What a command printed (stdout and stderr); throws when it does not exit 0.
+std::string RunCommand(const std::string& command) {
+  std::string cmd = command + " 2>&1";
   FILE* p = ::popen(cmd.c_str(), "r");
   if (!p) throw std::runtime_error("popen failed: " + cmd);
   std::string out;
@@ -407,6 +407,11 @@ std::string RunCli(const std::string& args) {
   return out;
 }
 
+std::string RunCli(const std::string& args) {
+  return RunCommand(std::string(ZHUJI_BIN_DIR) + "/zhuji " + args);
+}
+
+// Every --json output of the CLI parses with a real JSON parser, Chinese text included.
 TEST(Json, EveryListingOfTheCliParses) {
   Harness h;
   h.StartProvinceAndCounty("max_envelope_bytes = 16384");
@@ -446,6 +451,14 @@ TEST(Json, EveryListingOfTheCliParses) {
       }
     }
   }
+}
+
+// Issue #9: the benchmarks are their own binary (zhuji-bench); `zhuji bench …` runs it with the
+// same arguments, from the folder the CLI is in.
+TEST(Cli, BenchIsItsOwnBinaryAndTheCliRunsIt) {
+  std::string via_cli = RunCli("bench --help");
+  EXPECT_NE(via_cli.find("zhuji bench hop"), std::string::npos) << via_cli;
+  EXPECT_EQ(RunCommand(std::string(ZHUJI_BIN_DIR) + "/zhuji-bench --help"), via_cli);
 }
 
 }  // namespace
