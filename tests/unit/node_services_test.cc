@@ -334,6 +334,28 @@ TEST_F(NodeInProcessTest, AControlRequestsReplyMatchesItsView_GD_Art30) {
   EXPECT_EQ(Pretty(views[0]), Pretty(deadline.getRoot<schema::DeadlineView>().asReader()));
 }
 
+// RULES.md "Deadlines": a deadline opened by a matter step fires on time. The step changed the
+// deadline table; the loop must know its next event without a restart (DeadlineService::Changed).
+TEST_F(NodeInProcessTest, ADeadlineOpenedByAStepFiresWhenItsTimeComes_GD_Art30) {
+  capnp::MallocMessageBuilder report;
+  ReportUnclear(report, true);  // opens the report deadline (条例 Art. 25: 10 working days)
+  ASSERT_EQ(Call(report)->Root<schema::ControlReply>().getError(), "");
+  clock_.Advance(int64_t{40} * 86'400'000);  // well past its last day
+  std::string state;
+  for (auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(kWaitMs);
+       state != "overdue" && std::chrono::steady_clock::now() < until;) {
+    capnp::MallocMessageBuilder list;
+    list.initRoot<schema::ControlRequest>().initDeadlines();
+    auto listed = Call(list);
+    auto views = listed->Root<schema::ControlReply>().getDeadlines().getDeadlines();
+    ASSERT_EQ(views.size(), 1u);
+    state = views[0].getState().cStr();
+  }
+  EXPECT_EQ(state, "overdue") << "the loop did not learn of the deadline the step opened";
+  auto txn = env_.BeginRead();
+  EXPECT_EQ(txn.Count("outbox"), 1u) << "the 督办 to the parent (440100) is not queued";
+}
+
 // The write helper (services/node/writer.h): a step that returns an error aborts its
 // transaction; its in-memory changes are undone and its after-commit effects never happen. A
 // nested step that aborts undoes only its own.
