@@ -51,8 +51,28 @@ Broker::Broker(const BrokerConfig& config, zmq::context_t& ctx, const Clock& clo
   stats_.broker_id = config_.id;
 }
 
+void Broker::StartCurve() {
+  auto own = crypto::ReadKeys(config_.keys_dir);
+  if (!own.ok()) throw std::runtime_error("CURVE: " + own.message());
+  auto dir = crypto::KeyDirectory::Load(config_.key_directory);
+  if (!dir.ok()) throw std::runtime_error("CURVE: " + dir.message());
+  if (!config_.upstream.empty() && !crypto::IsCurveKey(config_.upstream_key)) {
+    throw std::runtime_error("CURVE: --upstream-key must be the upstream broker's Z85 key");
+  }
+  keys_ = std::make_unique<crypto::KeyDirectory>(dir.value());
+  curve_public_ = own.value().pub.curve;
+  curve_secret_ = own.value().curve_secret;
+  zap_ = std::make_unique<ZapHandler>(ctx_, *keys_, log_);  // before the first CURVE socket
+  frontend_->set(zmq::sockopt::curve_server, 1);
+  frontend_->set(zmq::sockopt::curve_secretkey, curve_secret_);
+  frontend_->set(zmq::sockopt::zap_domain, "zhuji");
+  log_.info("broker {}: CURVE on, {} key(s) in the directory (version {}), own key {}", config_.id,
+            keys_->size(), keys_->version(), curve_public_);
+}
+
 std::string Broker::Start() {
   frontend_ = std::make_unique<zmq::socket_t>(ctx_, zmq::socket_type::router);
+  if (!config_.keys_dir.empty()) StartCurve();
   frontend_->set(zmq::sockopt::linger, 0);
   frontend_->set(zmq::sockopt::router_mandatory, 1);
   frontend_->set(zmq::sockopt::sndhwm, 200'000);
@@ -92,17 +112,20 @@ wire::BrokerStats Broker::Stats() const {
   wire::BrokerStats s = stats_;
   s.peers = static_cast<uint32_t>(peers_.size());
   s.routes = static_cast<uint32_t>(routes_.size());
+  s.keys_refused = zap_ ? zap_->refused() : 0;
   s.upstream_up = upstream_ && clock_.MonoMs() - upstream_heard_ <=
                                    config_.heartbeat_interval_ms * config_.heartbeat_liveness;
   return s;
 }
 
 void Broker::Turn(int64_t poll_ms) {
-  zmq::pollitem_t items[2] = {{frontend_->handle(), 0, ZMQ_POLLIN, 0},
-                              {upstream_ ? upstream_->handle() : nullptr, 0, ZMQ_POLLIN, 0}};
+  std::vector<zmq::pollitem_t> items = {{frontend_->handle(), 0, ZMQ_POLLIN, 0}};
+  if (upstream_) items.push_back({upstream_->handle(), 0, ZMQ_POLLIN, 0});
+  if (zap_) items.push_back({zap_->socket().handle(), 0, ZMQ_POLLIN, 0});
   int64_t mono = clock_.MonoMs();
   poll_ms = std::clamp<int64_t>(next_heartbeat_ - mono, 0, poll_ms);
-  zmq::poll(items, upstream_ ? 2 : 1, std::chrono::milliseconds(poll_ms));
+  zmq::poll(items.data(), items.size(), std::chrono::milliseconds(poll_ms));
+  if (zap_ && (items.back().revents & ZMQ_POLLIN)) zap_->Serve();
   std::string identity;
   zmq::message_t frame;
   size_t parts = 0;
@@ -273,6 +296,7 @@ void Broker::OnFrontend(const std::string& identity, zmq::message_t& frame, size
 
   switch (h.command) {
     case wire::Command::HELLO:
+      if (keys_ && !MaySpeakFor(identity, frame, h)) return;
       return OnHello(identity, h, mono);
     case wire::Command::HEARTBEAT: {
       if (peer == peers_.end()) {
@@ -345,9 +369,26 @@ void Broker::Relay(const wire::Header& h, zmq::message_t& frame, const std::stri
   }
 }
 
+bool Broker::MaySpeakFor(const std::string& identity, zmq::message_t& frame,
+                         const wire::Header& h) {
+  std::string user = UserIdOf(frame);
+  if (user == h.source || crypto::IsBrokerKeyId(user)) return true;
+  ++stats_.forbidden;
+  Refuse(identity, wire::NackCode::FORBIDDEN,
+         "this connection's key is " + (user.empty() ? std::string("no one's") : user + "'s") +
+             " (directory of keys): it may not say HELLO as " + h.source,
+         &h);
+  return false;
+}
+
 void Broker::ConnectUpstream(int64_t mono) {
   if (upstream_) upstream_->close();
   upstream_ = std::make_unique<zmq::socket_t>(ctx_, zmq::socket_type::dealer);
+  if (keys_) {  // this broker is the upstream's client; its key says it is a broker
+    upstream_->set(zmq::sockopt::curve_serverkey, config_.upstream_key);
+    upstream_->set(zmq::sockopt::curve_publickey, curve_public_);
+    upstream_->set(zmq::sockopt::curve_secretkey, curve_secret_);
+  }
   upstream_->set(zmq::sockopt::linger, 0);
   upstream_->set(zmq::sockopt::immediate, 1);
   upstream_->set(zmq::sockopt::sndhwm, 200'000);

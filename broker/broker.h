@@ -29,7 +29,9 @@
 #include <vector>
 #include <zmq.hpp>
 
+#include "broker/zap.h"
 #include "services/common/clock.h"
+#include "services/crypto/key_directory.h"
 #include "services/wire/header.h"
 
 namespace zhuji::broker {
@@ -41,6 +43,11 @@ struct BrokerConfig {
   int64_t heartbeat_interval_ms = 1000;
   int heartbeat_liveness = 3;
   size_t max_body_bytes = wire::kDefaultMaxEnvelopeBytes;
+  // CURVE (issue #10), on when keys_dir is set: this broker's keys (keys_dir/keys/secret.toml),
+  // the directory of keys that admits clients, and the upstream broker's public key.
+  std::string keys_dir;
+  std::string key_directory;
+  std::string upstream_key;
 };
 
 class Broker {
@@ -71,6 +78,11 @@ class Broker {
   };
 
   void Turn(int64_t poll_ms);
+  // Loads the keys and starts ZAP; the frontend becomes a CURVE server. Throws what is wrong.
+  void StartCurve();
+  // With CURVE, a HELLO for node id X comes from X's key, or from a broker's (which speaks for
+  // the nodes below it). False (and refused, counted) otherwise.
+  bool MaySpeakFor(const std::string& identity, zmq::message_t& frame, const wire::Header& h);
   void OnFrontend(const std::string& identity, zmq::message_t& frame, size_t parts);
   void OnUpstream(zmq::message_t& frame, size_t parts);
   void OnHello(const std::string& identity, const wire::Header& h, int64_t mono);
@@ -92,6 +104,10 @@ class Broker {
   zmq::context_t& ctx_;
   const Clock& clock_;
   spdlog::logger& log_;
+  // CURVE: the keys admitted, and the ZAP handler that admits them (null when CURVE is off).
+  std::unique_ptr<crypto::KeyDirectory> keys_;
+  std::unique_ptr<ZapHandler> zap_;
+  std::string curve_public_, curve_secret_;
   std::unique_ptr<zmq::socket_t> frontend_;
   std::unique_ptr<zmq::socket_t> upstream_;
   std::map<std::string, Peer> peers_;    // routing identity -> peer

@@ -27,6 +27,10 @@ Usage: zhuji-broker --bind ENDPOINT [options]
   --liveness N           silent intervals before a peer is dropped (default 3)
   --max-body-bytes N     largest envelope relayed (default 4194304)
   --endpoint-file FILE   write the bound endpoint here once listening
+  --keys-dir DIR         CURVE on: this broker's keys (DIR/keys/, zhuji keys init --broker)
+  --key-directory FILE   with --keys-dir: the directory of keys; only its keys connect, and a
+                         HELLO for a node id is taken only from that node's key
+  --upstream-key KEY     with --keys-dir and --upstream: the upstream broker's CURVE key (Z85)
   --log-level LEVEL      trace, debug, info, warn, error (default info)
   --help                 this text
 
@@ -67,6 +71,12 @@ int main(int argc, char** argv) {
       have_bind = true;
     } else if (a == "--id") {
       config.id = value("--id");
+    } else if (a == "--keys-dir") {
+      config.keys_dir = value("--keys-dir");
+    } else if (a == "--key-directory") {
+      config.key_directory = value("--key-directory");
+    } else if (a == "--upstream-key") {
+      config.upstream_key = value("--upstream-key");
     } else if (a == "--upstream") {
       config.upstream = value("--upstream");
     } else if (a == "--heartbeat-ms") {
@@ -98,6 +108,10 @@ int main(int argc, char** argv) {
   }
   if (!have_bind) {
     std::cerr << "zhuji-broker: --bind ENDPOINT is required\n\n" << kUsage;
+    return 2;
+  }
+  if (config.keys_dir.empty() != config.key_directory.empty()) {
+    std::cerr << "zhuji-broker: --keys-dir and --key-directory go together (CURVE on)\n";
     return 2;
   }
   auto log = std::make_shared<spdlog::logger>(

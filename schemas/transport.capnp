@@ -28,6 +28,7 @@ enum NackCode {
   tooLarge @4;
   protocol @5;       # wrong tag, version or command
   idInUse @6;        # broker: another live process holds this node id; `reason` says which
+  forbidden @7;      # broker: this connection's key may not speak for that node id (issue #10)
 }
 
 struct BrokerStats {
@@ -40,6 +41,8 @@ struct BrokerStats {
   upstreamUp @6 :Bool;
   upstreamRelayed @7 :UInt64;
   idInUse @8 :UInt64;      # HELLOs refused because a live process holds the id
+  forbidden @9 :UInt64;    # HELLOs refused: the connection's key belongs to another id
+  keysRefused @10 :UInt64; # connections refused: their CURVE key is not in the directory of keys
 }
 
 struct Header {

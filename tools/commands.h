@@ -21,6 +21,7 @@ int CmdOrgans(const Args& args, zmq::context_t& ctx, std::ostream& out);
 int CmdRoute(const Args& args, zmq::context_t& ctx, std::ostream& out);
 int CmdMatter(const Args& args, zmq::context_t& ctx, std::ostream& out);
 int CmdDeadLetter(const Args& args, zmq::context_t& ctx, std::ostream& out);
+int CmdKeys(const Args& args, zmq::context_t& ctx, std::ostream& out);
 
 // The control endpoint named by --control, --config, --cluster + --node, or $ZHUJI_CONFIG.
 std::string ResolveControl(const Args& args);

@@ -81,9 +81,14 @@ bool WaitForNodeLink(zmq::context_t& ctx, const std::string& endpoint, int timeo
 }
 
 std::optional<wire::BrokerStats> QueryBrokerStats(zmq::context_t& ctx, const std::string& endpoint,
-                                                  int timeout_ms) {
+                                                  int timeout_ms, const CurveCredentials* curve) {
   zmq::socket_t s(ctx, zmq::socket_type::dealer);
   s.set(zmq::sockopt::linger, 0);
+  if (curve) {
+    s.set(zmq::sockopt::curve_serverkey, curve->server_key);
+    s.set(zmq::sockopt::curve_publickey, curve->public_key);
+    s.set(zmq::sockopt::curve_secretkey, curve->secret_key);
+  }
   s.connect(endpoint);
   wire::Header h;
   h.command = wire::Command::STATS;

@@ -51,8 +51,15 @@ std::optional<HeldView<schema::MatterView::Reader>> ShowMatter(ControlClient& cl
                                                                const std::string& id,
                                                                int timeout_ms);
 
+// CURVE credentials of a client of a broker (issue #10): the broker's public key and a key pair
+// in its directory of keys (Z85).
+struct CurveCredentials {
+  std::string server_key, public_key, secret_key;
+};
+
 // Asks a broker for its counters (STATS). nullopt if it does not answer in time.
 std::optional<wire::BrokerStats> QueryBrokerStats(zmq::context_t& ctx, const std::string& endpoint,
-                                                  int timeout_ms);
+                                                  int timeout_ms,
+                                                  const CurveCredentials* curve = nullptr);
 
 }  // namespace zhuji::tools

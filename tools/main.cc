@@ -41,6 +41,10 @@ Node commands:
                                        死信: envelopes their destination refused for good; the
                                        link goes on, the operator retries or drops them
 
+Keys (密钥, issue #10; `zhuji keys --help`):
+  keys init|show (--config FILE | --dir DIR [--id ID])   a node's or broker's long-term keys
+  keys directory --out FILE DIR...     the directory of keys (密钥名录) brokers admit clients by
+
 Escalated matters (逐级上报; `zhuji matter --help` for every option):
   matter report|request|object ...     start a 不明确事项 (GD Art. 30), a 定密申请 (GD Art. 29)
                                        or a 定密异议 (GD Art. 45) from an organ of this node
@@ -119,7 +123,8 @@ int main(int argc, char** argv) {
       std::cout << kUsage;
       return pos.empty() && !args.Flag("help") ? 2 : 0;
     }
-    if (args.Flag("help") && pos[0] != "bench" && pos[0] != "matter" && pos[0] != "deadletter") {
+    if (args.Flag("help") && pos[0] != "bench" && pos[0] != "matter" && pos[0] != "deadletter" &&
+        pos[0] != "keys") {
       std::cout << kUsage;
       return 0;
     }
@@ -136,6 +141,7 @@ int main(int argc, char** argv) {
     if (cmd == "clock") return CmdClock(args, ctx, std::cout);
     if (cmd == "matter") return CmdMatter(args, ctx, std::cout);
     if (cmd == "deadletter") return CmdDeadLetter(args, ctx, std::cout);
+    if (cmd == "keys") return CmdKeys(args, ctx, std::cout);
     if (cmd == "organs") return CmdOrgans(args, ctx, std::cout);
     if (cmd == "route") return CmdRoute(args, ctx, std::cout);
     if (cmd == "help") {

@@ -168,6 +168,20 @@ NodeConfig ParseNodeConfig(const std::string& text, const std::string& source) {
     p.closed_deadline_ms = deadlines * RetentionPolicy::kDayMs;
     p.closed_supervised_ms = supervised * RetentionPolicy::kDayMs;
   }
+  if (auto* t = r.Table("security")) {
+    Reader sr(*t, source, "security.");
+    sr.Bool("curve", c.security.curve);
+    sr.String("keys_dir", c.security.keys_dir);
+    sr.StringList("broker_keys", c.security.broker_keys);
+    sr.RefuseUnknown();
+    for (const auto& k : c.security.broker_keys) {
+      if (k.size() != 40) sr.Fail("broker_keys", "each is a Z85 CURVE public key of 40 characters");
+    }
+    if (c.security.curve && c.security.broker_keys.size() != c.brokers.size()) {
+      sr.Fail("broker_keys", "one key per entry of brokers (" + std::to_string(c.brokers.size()) +
+                                 "), in the same order");
+    }
+  }
   if (auto* t = r.Table("clock")) {
     Reader cr(*t, source, "clock.");
     std::string start;
@@ -252,6 +266,7 @@ NodeConfig ParseNodeConfig(const std::string& text, const std::string& source) {
   }
   if (c.data_dir.empty()) r.Fail("data_dir", "is required");
   if (c.control.empty()) c.control = "ipc://" + c.data_dir + "/control.sock";
+  if (c.security.keys_dir.empty()) c.security.keys_dir = c.data_dir;
   for (auto& o : c.organs) o.node = c.node_id;
   static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error"};
   if (!kLevels.count(c.log_level)) r.Fail("log_level", "must be trace, debug, info, warn or error");

@@ -41,6 +41,13 @@ struct TransportConfig {
   uint64_t max_envelope_bytes = 4ull << 20;
 };
 
+// [security] (issue #10): CURVE on every broker link, with this node's keys.
+struct SecurityConfig {
+  bool curve = false;                    // off: plain TCP (tests of the transport alone)
+  std::string keys_dir;                  // where keys/ is (zhuji keys init); default data_dir
+  std::vector<std::string> broker_keys;  // each broker's CURVE public key (Z85), as `brokers`
+};
+
 struct NodeConfig {
   std::string node_id;  // GB/T 2260 code, six digits
   std::string name;     // e.g. 天河区
@@ -55,6 +62,7 @@ struct NodeConfig {
   uint64_t map_size_mb = 256;
   uint64_t max_map_size_mb = 0;  // the store never grows past this; 0: until the disk is full
   TransportConfig transport;
+  SecurityConfig security;
   RetentionPolicy retention;  // [retention]: what is deleted when (services/node/retention.h)
 
   // Working-day calendar and deadlines (issue #3).

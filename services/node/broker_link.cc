@@ -14,7 +14,7 @@ constexpr int64_t kRefusedRetryMs = 3000;  // HELLO again after the broker refus
 
 BrokerLink::BrokerLink(zmq::context_t& ctx, std::string endpoint, std::string node_id,
                        uint64_t incarnation, uint64_t nonce, const config::TransportConfig& config,
-                       const Clock& clock, spdlog::logger& log)
+                       const Clock& clock, spdlog::logger& log, std::optional<CurveClient> curve)
     : ctx_(ctx),
       endpoint_(std::move(endpoint)),
       node_id_(std::move(node_id)),
@@ -22,6 +22,7 @@ BrokerLink::BrokerLink(zmq::context_t& ctx, std::string endpoint, std::string no
       nonce_(nonce),
       config_(config),
       clock_(clock),
+      curve_(std::move(curve)),
       log_(log) {}
 
 void BrokerLink::Connect(int64_t mono_now) {
@@ -33,6 +34,11 @@ void BrokerLink::Connect(int64_t mono_now) {
   socket_->set(zmq::sockopt::rcvhwm, 200'000);
   socket_->set(zmq::sockopt::reconnect_ivl, 100);
   socket_->set(zmq::sockopt::reconnect_ivl_max, 2000);
+  if (curve_) {  // the broker proves its key; ours admits us and binds us to our node id
+    socket_->set(zmq::sockopt::curve_serverkey, curve_->server_key);
+    socket_->set(zmq::sockopt::curve_publickey, curve_->public_key);
+    socket_->set(zmq::sockopt::curve_secretkey, curve_->secret_key);
+  }
   socket_->connect(endpoint_);
   last_heard_ = mono_now;
   next_heartbeat_ = mono_now;  // HELLO goes out on the first Tick

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <zmq.hpp>
@@ -20,13 +21,20 @@
 
 namespace zhuji::node {
 
+// CURVE on the link (issue #10): the broker's public key, and this node's key pair (Z85).
+struct CurveClient {
+  std::string server_key;
+  std::string public_key;
+  std::string secret_key;
+};
+
 class BrokerLink {
  public:
   // `incarnation` counts the node's starts (kept in its store); `nonce` is random per process.
   // Both go with every HELLO so the broker can tell a reconnect or a restart from a rival.
   BrokerLink(zmq::context_t& ctx, std::string endpoint, std::string node_id, uint64_t incarnation,
              uint64_t nonce, const config::TransportConfig& config, const Clock& clock,
-             spdlog::logger& log);
+             spdlog::logger& log, std::optional<CurveClient> curve = std::nullopt);
   BrokerLink(const BrokerLink&) = delete;
   BrokerLink& operator=(const BrokerLink&) = delete;
 
@@ -67,6 +75,7 @@ class BrokerLink {
   uint64_t nonce_;
   config::TransportConfig config_;
   const Clock& clock_;
+  std::optional<CurveClient> curve_;
   spdlog::logger& log_;
   std::unique_ptr<zmq::socket_t> socket_;
   bool up_ = false;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "services/common/ids.h"
+#include "services/crypto/keys.h"
 #include "services/node/deadletters.h"
 #include "services/wire/header.h"
 #include "services/wire/socket_util.h"
@@ -41,10 +42,24 @@ DeliveryLoop::DeliveryLoop(const config::NodeConfig& config, zmq::context_t& ctx
 
 void DeliveryLoop::Start(uint64_t incarnation) {
   uint64_t nonce = DecodeBe64(IdView(NewEnvelopeId()).substr(0, 8)) | 1;  // this process
+  std::optional<crypto::KeyPair> keys;
+  if (config_.security.curve) {
+    auto read = crypto::ReadKeys(config_.security.keys_dir);
+    if (!read.ok()) throw std::runtime_error("[security] curve is on: " + read.message());
+    if (read.value().pub.id != config_.node_id) {
+      throw std::runtime_error("[security] the keys in " + config_.security.keys_dir + " are " +
+                               read.value().pub.id + "'s, not " + config_.node_id + "'s");
+    }
+    keys = read.value();
+  }
   int64_t mono = clock_.MonoMs();
-  for (const auto& endpoint : config_.brokers) {
-    links_.push_back(std::make_unique<BrokerLink>(ctx_, endpoint, config_.node_id, incarnation,
-                                                  nonce, config_.transport, clock_, log_));
+  for (size_t i = 0; i < config_.brokers.size(); ++i) {
+    std::optional<CurveClient> curve;
+    if (keys)
+      curve = CurveClient{config_.security.broker_keys[i], keys->pub.curve, keys->curve_secret};
+    links_.push_back(std::make_unique<BrokerLink>(ctx_, config_.brokers[i], config_.node_id,
+                                                  incarnation, nonce, config_.transport, clock_,
+                                                  log_, std::move(curve)));
     links_.back()->Connect(mono);
   }
 }

@@ -46,6 +46,8 @@ std::string EncodeHeader(const Header& h) {
     s.setUpstreamUp(h.stats->upstream_up);
     s.setUpstreamRelayed(h.stats->upstream_relayed);
     s.setIdInUse(h.stats->id_in_use);
+    s.setForbidden(h.stats->forbidden);
+    s.setKeysRefused(h.stats->keys_refused);
   }
   return ToBytes(message);
 }
@@ -100,7 +102,8 @@ ParsedHeader ParseHeader(std::string_view bytes) {
       auto s = r.getBrokerStats();
       h.stats = BrokerStats{s.getBrokerId(),   s.getPeers(),           s.getRoutes(),
                             s.getRelayed(),    s.getUnreachable(),     s.getRefused(),
-                            s.getUpstreamUp(), s.getUpstreamRelayed(), s.getIdInUse()};
+                            s.getUpstreamUp(), s.getUpstreamRelayed(), s.getIdInUse(),
+                            s.getForbidden(),  s.getKeysRefused()};
     }
     h.incarnation = r.getIncarnation();
     h.nonce = r.getNonce();

@@ -33,6 +33,8 @@ struct BrokerStats {
   bool upstream_up = false;
   uint64_t upstream_relayed = 0;
   uint64_t id_in_use = 0;
+  uint64_t forbidden = 0;     // HELLOs for an id the connection's key does not hold
+  uint64_t keys_refused = 0;  // connections whose CURVE key is not in the directory of keys
 };
 
 struct Header {

@@ -110,7 +110,9 @@ void Harness::AddNode(const NodeSpec& spec, int broker) {
   c << "node_id = \"" << spec.id << "\"\nname = \"test " << spec.id << "\"\nlevel = \""
     << spec.level << "\"\n";
   if (!spec.parent.empty()) c << "parent = \"" << spec.parent << "\"\n";
-  c << "brokers = [\"" << brokers_.at(broker).endpoint << "\"]\n"
+  c << "brokers = [\""
+    << (spec.broker_endpoint.empty() ? brokers_.at(broker).endpoint : spec.broker_endpoint)
+    << "\"]\n"
     << "data_dir = \"" << (spec.data_dir.empty() ? ndir : spec.data_dir) << "\"\n"
     << "control = \"" << ControlEndpoint(key) << "\"\n"
     << "log_file = \"" << ndir << "/node.log\"\n"

@@ -150,5 +150,23 @@ TEST(Topology, RefusesAParentThatIsNotOneLevelUp) {
   }
 }
 
+// Issue #10: [security] names one broker key per broker, in order; keys live under data_dir.
+TEST(Config, SecurityNeedsOneBrokerKeyPerBroker) {
+  std::string key = "\"" + std::string(40, 'a') + "\"";
+  std::string base = std::string(kGood).substr(0, std::string(kGood).find("[transport]"));
+  auto c = ParseNodeConfig(
+      base + "[security]\ncurve = true\nbroker_keys = [" + key + ", " + key + "]\n", "node.toml");
+  EXPECT_TRUE(c.security.curve);
+  EXPECT_EQ(c.security.keys_dir, "/tmp/x");
+  EXPECT_NE(ErrorOf(base + "[security]\ncurve = true\nbroker_keys = [" + key + "]\n")
+                .find("security.broker_keys: one key per entry of brokers (2)"),
+            std::string::npos);
+  EXPECT_NE(
+      ErrorOf(base + "[security]\nbroker_keys = [\"short\", \"x\"]\n").find("Z85 CURVE public key"),
+      std::string::npos);
+  EXPECT_NE(ErrorOf(base + "[security]\ncurve_typo = true\n").find("unknown key"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace zhuji::config
