@@ -11,6 +11,7 @@
 #include "services/common/paths.h"
 #include "services/common/time_format.h"
 #include "services/config/config.h"
+#include "services/crypto/keys.h"
 #include "services/workflows/organs.h"
 #include "tools/cluster.h"
 #include "tools/control_client.h"
@@ -252,10 +253,20 @@ int CmdInbox(const Args& args, zmq::context_t& ctx, std::ostream& out) {
 }
 
 int CmdBrokerStats(const Args& args, zmq::context_t& ctx, std::ostream& out) {
-  args.Allow({"json", "timeout", "help"});
+  args.Allow({"json", "timeout", "help", "keys-dir", "broker-key"});
   if (args.positionals().size() != 2) throw UsageError("broker-stats needs the broker's ENDPOINT");
   std::string endpoint = args.positionals()[1];
-  auto s = QueryBrokerStats(ctx, endpoint, NodeTimeoutMs(args));
+  std::optional<CurveCredentials> curve;  // a broker with CURVE on: a key of its directory
+  if (args.Has("keys-dir") || args.Has("broker-key")) {
+    auto keys = crypto::ReadKeys(args.Get("keys-dir"));
+    if (!keys.ok()) throw UsageError("broker-stats --keys-dir: " + keys.message());
+    if (!crypto::IsCurveKey(args.Get("broker-key"))) {
+      throw UsageError("broker-stats --broker-key: the broker's CURVE public key (Z85)");
+    }
+    curve = CurveCredentials{args.Get("broker-key"), keys.value().pub.curve,
+                             keys.value().curve_secret};
+  }
+  auto s = QueryBrokerStats(ctx, endpoint, NodeTimeoutMs(args), curve ? &*curve : nullptr);
   if (!s) {
     std::cerr << "zhuji: broker at " << endpoint << " did not answer\n";
     return 1;
@@ -266,14 +277,18 @@ int CmdBrokerStats(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     j.Key("routes").Uint(s->routes).Key("relayed").Uint(s->relayed);
     j.Key("unreachable").Uint(s->unreachable).Key("refused").Uint(s->refused);
     j.Key("upstream_up").Bool(s->upstream_up).Key("upstream_relayed").Uint(s->upstream_relayed);
-    j.EndObject();
+    j.Key("id_in_use").Uint(s->id_in_use).Key("forbidden").Uint(s->forbidden);
+    j.Key("keys_refused").Uint(s->keys_refused).EndObject();
     out << j.str() << "\n";
     return 0;
   }
   out << "broker " << s->broker_id << " at " << endpoint << ": " << s->peers << " peer(s), "
       << s->routes << " route(s), relayed " << s->relayed << ", unreachable " << s->unreachable
       << ", refused " << s->refused << ", upstream " << (s->upstream_up ? "up" : "none/down")
-      << " (relayed " << s->upstream_relayed << ")\n";
+      << " (relayed " << s->upstream_relayed << ")\n"
+      << "  refused HELLOs: id in use " << s->id_in_use << ", key of another id (forbidden) "
+      << s->forbidden << "; connections with a key not in the directory " << s->keys_refused
+      << "\n";
   return 0;
 }
 

@@ -79,6 +79,7 @@ Organs and routes (from a topology file):
 
 Other:
   broker-stats ENDPOINT [--json]       a broker's counters (routes, relayed, refused)
+       [--keys-dir DIR --broker-key KEY]  a broker with CURVE on: a key of its directory
   bench hop [options]                  throughput and latency of one durable hop; `zhuji bench --help`
   bench escalation [--count N]         one 不明确事项 end to end on the TEST auto-review policy,
                                        next to one durable hop measured in the same run

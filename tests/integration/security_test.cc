@@ -137,6 +137,7 @@ class SecureCluster {
     for (const char* id : {"440000", "440106"}) {
       EXPECT_TRUE(crypto::WriteKeys(h.dir() + "/" + id, keys_[id]).ok());
     }
+    EXPECT_TRUE(crypto::WriteKeys(h.dir() + "/observer", keys_["observer:test"]).ok());
     h.AddNode({"440000", "province", "", "", security});
     h.AddNode(
         {"440106", "county", "440000", "", security, "", "", proxy_ ? proxy_->endpoint() : ""});
@@ -199,6 +200,17 @@ TEST(Security, NodesTalkOverCurve) {
   SecureCluster c;
   c.ExpectServed("curve");
   EXPECT_EQ(c.Stats().keys_refused, 0u);
+  // The operator reads a CURVE broker's counters with a key of its directory.
+  std::string cmd = std::string(ZHUJI_BIN_DIR) + "/zhuji broker-stats " + c.h.BrokerEndpoint(0) +
+                    " --keys-dir " + c.h.dir() + "/observer --broker-key '" +
+                    c.broker_.pub.curve + "' --json";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  char buf[4096];
+  std::string out;
+  for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+  EXPECT_EQ(::pclose(p), 0) << out;
+  EXPECT_NE(out.find("\"keys_refused\":0"), std::string::npos) << out;
 }
 
 // A client whose key is not in the directory of keys never gets a connection: the handshake
