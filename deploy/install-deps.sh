@@ -14,6 +14,7 @@ packages=(
   libsodium-dev
   libgtest-dev libgmock-dev
   nlohmann-json3-dev             # tests only: every --json output is parsed by a real JSON parser
+  clang libclang-rt-14-dev       # tests only: the libFuzzer targets (deploy/fuzz.sh)
 )
 
 missing=()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # README command (2): installs what is needed, builds, and runs the whole test suite twice:
-# once as built for production, once under AddressSanitizer + UndefinedBehaviorSanitizer.
+# once as built for production, once under AddressSanitizer + UndefinedBehaviorSanitizer; then
+# each fuzz target for 10 s on its seed corpus (deploy/fuzz.sh).
 # Environment: ZHUJI_CHAOS_ROUNDS (default 20) sets the SIGKILL chaos rounds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,12 +13,15 @@ deploy/install-deps.sh
 echo "== build (RelWithDebInfo)"
 BUILD_DIR=build deploy/build.sh
 echo "== tests"
-(cd build && ctest --output-on-failure --timeout 900)
+(cd build && ctest -j2 --output-on-failure --timeout 900)
 
 echo "== build (AddressSanitizer + UndefinedBehaviorSanitizer)"
 BUILD_DIR=build-asan BUILD_TYPE=Debug deploy/build.sh -DZHUJI_SANITIZE=ON
 echo "== tests under ASan + UBSan"
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure --timeout 900)
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest -j2 --output-on-failure --timeout 900)
+
+echo "== fuzzing (libFuzzer, each target 10 s)"
+deploy/fuzz.sh
 
 echo "== all tests passed in $(( $(date +%s) - start )) s"

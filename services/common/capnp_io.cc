@@ -1,5 +1,6 @@
 #include "services/common/capnp_io.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace zhuji {
@@ -27,6 +28,13 @@ OwnedMessage::OwnedMessage(std::string_view bytes, capnp::ReaderOptions options)
                            std::to_string(bytes.size()));
   }
   reader_ = std::make_unique<capnp::FlatArrayMessageReader>(words_.asPtr(), options);
+}
+
+std::unique_ptr<OwnedMessage> ReadMessage(std::string_view bytes) {
+  capnp::ReaderOptions options = UntrustedReaderOptions();
+  uint64_t bound = bytes.size() / sizeof(capnp::word) * 8 + 1024;
+  options.traversalLimitInWords = std::min<uint64_t>(options.traversalLimitInWords, bound);
+  return std::make_unique<OwnedMessage>(bytes, options);
 }
 
 std::unique_ptr<OwnedMessage> ReadMessage(std::string_view bytes, capnp::ReaderOptions options) {

@@ -43,8 +43,13 @@ class OwnedMessage {
 
 // Throws MalformedMessage for an empty buffer, a size that is not a whole number of words, or
 // a segment table that does not fit the bytes.
-std::unique_ptr<OwnedMessage> ReadMessage(std::string_view bytes,
-                                          capnp::ReaderOptions options = UntrustedReaderOptions());
+// Bytes from outside (a peer, an operator, the store): UntrustedReaderOptions, and a message is
+// never amplified: reading it may traverse at most 8 times its own size (each getter that
+// follows a pointer counts), so a small message whose pointers share one large object cannot
+// make the reader copy megabytes out of kilobytes.
+std::unique_ptr<OwnedMessage> ReadMessage(std::string_view bytes);
+// With the caller's limits as they are (a large reply the CLI reads, say).
+std::unique_ptr<OwnedMessage> ReadMessage(std::string_view bytes, capnp::ReaderOptions options);
 
 std::string ToBytes(capnp::MessageBuilder& builder);
 

@@ -3,8 +3,10 @@
 #include <toml++/toml.h>
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "services/config/config.h"
 
@@ -62,16 +64,26 @@ Result<workflows::OrganDirectory> Topology::Directory() const {
 }
 
 Topology LoadTopology(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw TopologyError("cannot read " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  Topology t = ParseTopology(text.str(), path);
+  t.path = std::filesystem::absolute(path).string();
+  return t;
+}
+
+Topology ParseTopology(const std::string& text, const std::string& path) {
   toml::table root;
   try {
-    root = toml::parse_file(path);
+    root = toml::parse(text, path);
   } catch (const toml::parse_error& e) {
     throw TopologyError(path + " (line " + std::to_string(e.source().begin.line) +
                         "): " + std::string(e.description()));
   }
   OnlyKeys(root, {"name", "description", "broker", "node"}, path);
   Topology t;
-  t.path = std::filesystem::absolute(path).string();
+  t.path = path;
   t.name = Str(root, "name", path);
   t.description = Str(root, "description", path);
   if (t.name.empty()) throw TopologyError(path + ": name is required");

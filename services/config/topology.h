@@ -49,6 +49,8 @@ class TopologyError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Both throw TopologyError naming the file, the line or key, and the problem.
 Topology LoadTopology(const std::string& path);
+Topology ParseTopology(const std::string& toml_text, const std::string& source_name);
 
 }  // namespace zhuji::config

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+
 #include "guangdong.h"
 #include "services/workflows/disputed_matter.h"
 #include "tests/support/temp_dir.h"
@@ -73,6 +76,20 @@ TEST(Matters, TheTableKeepsCopiesAndNumbersNewMattersPerYear) {
   EXPECT_EQ(got->notice_received_at, 5);
   EXPECT_FALSE(Matters::Get(txn, "nope"));
   EXPECT_EQ(Matters::List(txn).size(), 1u);
+}
+
+// Found by fuzz_matter (issue #10): 1.2 KB whose pointers share one object decoded to megabytes,
+// whose own encoding could no longer be read back (a node storing it would fail on every later
+// read). A message is never amplified now (ReadMessage: at most 8 times its size is traversed),
+// so such bytes are refused, and whatever is accepted encodes to bytes that decode again.
+TEST(Matters, AnAmplifiedMessageIsRefusedAndWhatIsAcceptedReadsBack) {
+  std::ifstream in(ZHUJI_SOURCE_DIR "/tests/fuzz/corpus/fuzz_matter/regression-amplified",
+                   std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_EQ(bytes.size(), 1208u);
+  auto m = Matters::Decode(bytes);
+  EXPECT_FALSE(m.ok()) << "decoded an amplified message";
+  EXPECT_NE(m.message().find("traversal limit"), std::string::npos) << m.message();
 }
 
 }  // namespace

@@ -1,0 +1,186 @@
+// Writes the seed corpus of the fuzz targets (tests/fuzz/corpus/<target>/): valid inputs of each
+// decoder, made with the project's own encoders, so the fuzzer starts from what real peers send.
+// Usage: fuzz_make_seeds SOURCE_DIR OUT_DIR
+#include <capnp/message.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "services/common/capnp_io.h"
+#include "services/config/topology.h"
+#include "services/crypto/key_directory.h"
+#include "services/node/matters.h"
+#include "services/wire/header.h"
+#include "services/workflows/unclear_matter.h"
+#include "zhuji/schemas/control.capnp.h"
+#include "zhuji/schemas/envelope.capnp.h"
+
+namespace fs = std::filesystem;
+using namespace zhuji;
+
+namespace {
+
+std::string out_dir;
+
+void Seed(const std::string& target, const std::string& name, const std::string& bytes) {
+  fs::create_directories(out_dir + "/" + target);
+  std::ofstream(out_dir + "/" + target + "/" + name, std::ios::binary) << bytes;
+}
+
+std::string Read(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+template <typename Fill>
+std::string Message(Fill fill) {
+  capnp::MallocMessageBuilder m;
+  fill(m);
+  return ToBytes(m);
+}
+
+std::string Envelope(schema::Kind kind, const std::string& body, const std::string& origin) {
+  return Message([&](capnp::MallocMessageBuilder& m) {
+    auto e = m.initRoot<schema::Envelope>();
+    e.setId(AsData(std::string(16, '\x2a')));
+    e.setOrigin(origin);
+    e.setDestination("440000");
+    e.setSentAt(1'750'000'000'000);
+    e.setKind(kind);
+    e.setBody(AsData(body));
+    e.setLinkSeq(1);
+  });
+}
+
+// A 不明确事项 of 天河区教育局 on its way to the province (GD Art. 30), on the demo topology.
+workflows::Matter Unclear(const std::string& source_dir) {
+  auto topology =
+      config::LoadTopology(source_dir + "/deploy/topologies/guangdong-demo.toml").Directory();
+  if (!topology.ok()) throw std::runtime_error(topology.message());
+  auto p = workflows::Protection::Term(workflows::SecrecyLevel::kMimi, 5);
+  auto s = workflows::SetProvisional(topology.value(), "440106/jyj", "440106/jyj/2026-0001",
+                                     "一项不明确事项", p, 1'750'000'000'000,
+                                     workflows::EscalationPolicy{});
+  if (!s.ok()) throw std::runtime_error(s.message());
+  return s.value().matter;
+}
+
+void FrameSeeds() {
+  wire::Header hello;
+  hello.command = wire::Command::HELLO;
+  hello.source = "440106";
+  hello.incarnation = 3;
+  hello.nonce = 7;
+  Seed("fuzz_frame", "hello", wire::EncodeFrame(hello));
+  wire::Header deliver;
+  deliver.command = wire::Command::DELIVER;
+  deliver.source = "440106";
+  deliver.destination = "440000";
+  deliver.seq = 1;
+  capnp::MallocMessageBuilder n;
+  n.initRoot<schema::Notice>().setText("通知 notice");
+  Seed("fuzz_frame", "deliver",
+       wire::EncodeFrame(deliver, Envelope(schema::Kind::NOTICE, ToBytes(n), "440106")));
+  wire::Header nack;
+  nack.command = wire::Command::NACK;
+  nack.source = "440000";
+  nack.destination = "440106";
+  nack.code = wire::NackCode::GAP;
+  nack.seq = 5;
+  nack.reason = "out of order";
+  Seed("fuzz_frame", "nack", wire::EncodeFrame(nack));
+}
+
+void EnvelopeSeeds(const std::string& source_dir) {
+  Seed("fuzz_envelope", "notice",
+       Envelope(schema::Kind::NOTICE, Message([](capnp::MallocMessageBuilder& m) {
+                  m.initRoot<schema::Notice>().setText("定密责任人 notice");
+                }),
+                "440106"));
+  Seed("fuzz_envelope", "supervision",
+       Envelope(schema::Kind::SUPERVISION, Message([](capnp::MallocMessageBuilder& m) {
+                  auto s = m.initRoot<schema::Supervision>();
+                  s.setItem("授权/2026-01");
+                  s.setStep("备案");
+                  s.setRule("GD Art. 14");
+                  s.setDueMs(1'750'000'000'000);
+                }),
+                "440106"));
+  Seed("fuzz_envelope", "calendar",
+       Envelope(schema::Kind::CALENDAR_UPDATE, Message([&](capnp::MallocMessageBuilder& m) {
+                  auto u = m.initRoot<schema::CalendarUpdate>();
+                  u.setFileName("2026.toml");
+                  u.setToml(Read(source_dir + "/deploy/calendar/2026.toml"));
+                  u.setPublishedBy("440000");
+                }),
+                "440100"));
+  Seed("fuzz_envelope", "matter",
+       Envelope(schema::Kind::MATTER, node::Matters::Encode(Unclear(source_dir)), "440106"));
+  Seed("fuzz_envelope", "skip",
+       Envelope(schema::Kind::SKIP, Message([](capnp::MallocMessageBuilder& m) {
+                  auto k = m.initRoot<schema::Skip>();
+                  k.setOriginalId(AsData(std::string(16, '\x01')));
+                  k.setReason("too large");
+                  k.setDeadLetter(1);
+                }),
+                "440106"));
+  Seed("fuzz_matter", "unclear", node::Matters::Encode(Unclear(source_dir)));
+}
+
+void ControlSeeds() {
+  Seed("fuzz_control", "status", Message([](capnp::MallocMessageBuilder& m) {
+         m.initRoot<schema::ControlRequest>().setStatus();
+       }));
+  Seed("fuzz_control", "send", Message([](capnp::MallocMessageBuilder& m) {
+         auto s = m.initRoot<schema::ControlRequest>().initSend();
+         s.setTo("440000");
+         s.setText("通知");
+         s.setCount(3);
+       }));
+  Seed("fuzz_control", "report", Message([](capnp::MallocMessageBuilder& m) {
+         auto r = m.initRoot<schema::ControlRequest>().initMatter();
+         r.setOp(schema::MatterRequest::Op::REPORT);
+         r.setOrgan("jyj");
+         r.setTitle("一项不明确事项");
+         r.setMark("秘密★5年");
+         r.setArt24("none");
+         auto parts = r.initParts(1);
+         parts.set(0, "机密★10年");
+       }));
+  Seed("fuzz_control", "open-deadline", Message([](capnp::MallocMessageBuilder& m) {
+         auto o = m.initRoot<schema::ControlRequest>().initOpenDeadline();
+         o.setItem("2026-09-25");
+         o.setStep("备案");
+         o.setWorkingDays(10);
+       }));
+}
+
+void TomlSeeds(const std::string& source_dir) {
+  Seed("fuzz_toml", "node", std::string(1, '\0') + Read(source_dir + "/deploy/node.example.toml"));
+  Seed("fuzz_toml", "topology",
+       std::string(1, '\1') + Read(source_dir + "/deploy/topologies/guangdong-demo.toml"));
+  Seed("fuzz_toml", "calendar",
+       std::string(1, '\2') + Read(source_dir + "/deploy/calendar/2026.toml"));
+  crypto::PublicKeys k{"440106", std::string(40, 'a'), std::string(64, 'b')};
+  Seed("fuzz_toml", "keys", std::string(1, '\3') + crypto::KeyDirectory::Render({k}, 1));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 3) {
+    std::cerr << "usage: fuzz_make_seeds SOURCE_DIR OUT_DIR\n";
+    return 2;
+  }
+  out_dir = argv[2];
+  FrameSeeds();
+  EnvelopeSeeds(argv[1]);
+  ControlSeeds();
+  TomlSeeds(argv[1]);
+  std::cout << "seeds written under " << out_dir << "\n";
+  return 0;
+}
