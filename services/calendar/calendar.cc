@@ -30,7 +30,8 @@ YearSchedule ParseYearFile(const std::string& text, const std::string& source) {
     }
   }
   YearSchedule y;
-  auto year = root["year"].value<int64_t>();
+  // Integers only: toml++ would convert a float, undefined when out of range (fuzz_toml).
+  auto year = root["year"].is_integer() ? root["year"].value<int64_t>() : std::nullopt;
   if (!year || *year < 1900 || *year > 2200) {
     throw CalendarError(source + ": year must be a whole number from 1900 to 2200");
   }

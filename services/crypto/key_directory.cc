@@ -23,7 +23,9 @@ Result<KeyDirectory> KeyDirectory::Parse(const std::string& toml_text, const std
     return Status::Error(source + ": " + std::string(e.description()));
   }
   KeyDirectory d;
-  d.version_ = static_cast<uint64_t>(t["version"].value_or(int64_t{0}));
+  // Integers only: toml++ would convert a float, undefined when out of range.
+  int64_t version = t["version"].is_integer() ? t["version"].value_or(int64_t{0}) : 0;
+  d.version_ = version > 0 ? static_cast<uint64_t>(version) : 0;
   if (d.version_ == 0) return Status::Error(source + ": no version (a positive number)");
   const toml::array* keys = t["key"].as_array();
   if (!keys) return Status::Error(source + ": no [[key]] entries");

@@ -168,5 +168,16 @@ TEST(Config, SecurityNeedsOneBrokerKeyPerBroker) {
             std::string::npos);
 }
 
+// Found by fuzz_toml (issue #10): a float where an integer belongs was converted by the TOML
+// library, undefined behaviour when out of range. Refused now, naming the key.
+TEST(Config, AFloatWhereAnIntegerBelongsIsRefused) {
+  std::string base = std::string(kGood).substr(0, std::string(kGood).find("[transport]"));
+  EXPECT_NE(ErrorOf(base + "[transport]\nmax_envelope_bytes = 4455555555555555555555540105.94\n")
+                .find("transport.max_envelope_bytes: must be an integer"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(base + "[transport]\nwindow = 12.0\n").find("must be an integer"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace zhuji::config
