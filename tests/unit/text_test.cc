@@ -8,6 +8,7 @@
 #include "services/calendar/date.h"
 #include "services/common/clock.h"
 #include "services/common/json.h"
+#include "services/common/time_format.h"
 #include "services/common/utf8.h"
 #include "zhuji/schemas/control.capnp.h"
 
@@ -91,5 +92,14 @@ TEST(Dates, SupportedInstantsMatchTheSupportedDates) {
   EXPECT_TRUE(IsSupportedInstant(calendar::EndOfDayCstMs(calendar::Date::FromYmd(2026, 11, 22))));
 }
 
+// Found by fuzz_envelope (issue #10): a peer's 督办 with a due time of INT64_MIN overflowed when
+// it was shown. Times beyond four-digit years are shown as the number they are.
+TEST(TimeFormat, TimesFromOutsideAreShownWithoutArithmeticOverflow) {
+  EXPECT_EQ(FormatDueCst(INT64_MIN), "(time out of range: -9223372036854775808 ms)");
+  EXPECT_EQ(FormatCst(INT64_MIN), "(time out of range: -9223372036854775808 ms)");
+  EXPECT_EQ(FormatCst(INT64_MAX), "(time out of range: 9223372036854775807 ms)");
+  EXPECT_EQ(FormatCst(1'760'544'000'000), "2025-10-16 00:00:00 CST");
+  EXPECT_EQ(FormatDueCst(1'760'544'000'000), "2025-10-15 24:00 CST");
+}
 }  // namespace
 }  // namespace zhuji
