@@ -263,8 +263,8 @@ int CmdBrokerStats(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     if (!crypto::IsCurveKey(args.Get("broker-key"))) {
       throw UsageError("broker-stats --broker-key: the broker's CURVE public key (Z85)");
     }
-    curve = CurveCredentials{args.Get("broker-key"), keys.value().pub.curve,
-                             keys.value().curve_secret};
+    curve =
+        CurveCredentials{args.Get("broker-key"), keys.value().pub.curve, keys.value().curve_secret};
   }
   auto s = QueryBrokerStats(ctx, endpoint, NodeTimeoutMs(args), curve ? &*curve : nullptr);
   if (!s) {

@@ -202,8 +202,8 @@ TEST(Security, NodesTalkOverCurve) {
   EXPECT_EQ(c.Stats().keys_refused, 0u);
   // The operator reads a CURVE broker's counters with a key of its directory.
   std::string cmd = std::string(ZHUJI_BIN_DIR) + "/zhuji broker-stats " + c.h.BrokerEndpoint(0) +
-                    " --keys-dir " + c.h.dir() + "/observer --broker-key '" +
-                    c.broker_.pub.curve + "' --json";
+                    " --keys-dir " + c.h.dir() + "/observer --broker-key '" + c.broker_.pub.curve +
+                    "' --json";
   FILE* p = ::popen(cmd.c_str(), "r");
   ASSERT_NE(p, nullptr);
   char buf[4096];
