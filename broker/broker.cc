@@ -1,6 +1,7 @@
 #include "broker/broker.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <random>
 
@@ -54,7 +55,10 @@ Broker::Broker(const BrokerConfig& config, zmq::context_t& ctx, const Clock& clo
 void Broker::StartCurve() {
   auto own = crypto::ReadKeys(config_.keys_dir);
   if (!own.ok()) throw std::runtime_error("CURVE: " + own.message());
-  auto dir = crypto::KeyDirectory::Load(config_.key_directory);
+  std::error_code ec;
+  auto mtime = std::filesystem::last_write_time(config_.key_directory, ec);
+  directory_mtime_ = ec ? 0 : static_cast<int64_t>(mtime.time_since_epoch().count());
+  auto dir = ReadDirectory();
   if (!dir.ok()) throw std::runtime_error("CURVE: " + dir.message());
   if (!config_.upstream.empty() && !crypto::IsCurveKey(config_.upstream_key)) {
     throw std::runtime_error("CURVE: --upstream-key must be the upstream broker's Z85 key");
@@ -62,12 +66,40 @@ void Broker::StartCurve() {
   keys_ = std::make_unique<crypto::KeyDirectory>(dir.value());
   curve_public_ = own.value().pub.curve;
   curve_secret_ = own.value().curve_secret;
-  zap_ = std::make_unique<ZapHandler>(ctx_, *keys_, log_);  // before the first CURVE socket
+  zap_ = std::make_unique<ZapHandler>(ctx_, keys_.get(), clock_, log_);  // before CURVE sockets
   frontend_->set(zmq::sockopt::curve_server, 1);
   frontend_->set(zmq::sockopt::curve_secretkey, curve_secret_);
   frontend_->set(zmq::sockopt::zap_domain, "zhuji");
   log_.info("broker {}: CURVE on, {} key(s) in the directory (version {}), own key {}", config_.id,
             keys_->size(), keys_->version(), curve_public_);
+}
+
+Result<crypto::KeyDirectory> Broker::ReadDirectory() const {
+  if (config_.directory_key.empty()) return crypto::KeyDirectory::Load(config_.key_directory);
+  return crypto::KeyDirectory::LoadSigned(config_.key_directory, config_.suite,
+                                          config_.directory_key);
+}
+
+void Broker::ReloadDirectory() {
+  std::error_code ec;
+  auto mtime = std::filesystem::last_write_time(config_.key_directory, ec);
+  int64_t ns = ec ? 0 : static_cast<int64_t>(mtime.time_since_epoch().count());
+  if (ec || ns == directory_mtime_) return;
+  directory_mtime_ = ns;
+  auto dir = ReadDirectory();
+  if (!dir.ok()) {
+    log_.error("broker {}: the directory of keys was changed but is refused: {}", config_.id,
+               dir.message());
+  } else if (dir.value().version() <= keys_->version()) {
+    log_.warn("broker {}: the directory of keys in {} is version {}, not newer than the version "
+              "{} in use: refused",
+              config_.id, config_.key_directory, dir.value().version(), keys_->version());
+  } else {
+    log_.info("broker {}: directory of keys version {} in use ({} keys), was {}", config_.id,
+              dir.value().version(), dir.value().size(), keys_->version());
+    keys_ = std::make_unique<crypto::KeyDirectory>(std::move(dir.value()));
+    zap_->Use(keys_.get());
+  }
 }
 
 std::string Broker::Start() {
@@ -144,6 +176,7 @@ void Broker::Turn(int64_t poll_ms) {
   mono = clock_.MonoMs();
   if (mono >= next_heartbeat_) {
     Sweep(mono);
+    if (keys_) ReloadDirectory();
     next_heartbeat_ = mono + config_.heartbeat_interval_ms;
   }
 }

@@ -48,6 +48,10 @@ struct BrokerConfig {
   std::string keys_dir;
   std::string key_directory;
   std::string upstream_key;
+  // The province's directory key (hex) and the suite: when set, the directory must carry its
+  // signature. The file is read again when it changes; only a newer version replaces the one held.
+  std::string directory_key;
+  std::string suite = "ed25519";
 };
 
 class Broker {
@@ -107,6 +111,9 @@ class Broker {
   // CURVE: the keys admitted, and the ZAP handler that admits them (null when CURVE is off).
   std::unique_ptr<crypto::KeyDirectory> keys_;
   std::unique_ptr<ZapHandler> zap_;
+  int64_t directory_mtime_ = 0;  // of the file last read, ns
+  Result<crypto::KeyDirectory> ReadDirectory() const;
+  void ReloadDirectory();
   std::string curve_public_, curve_secret_;
   std::unique_ptr<zmq::socket_t> frontend_;
   std::unique_ptr<zmq::socket_t> upstream_;

@@ -31,6 +31,9 @@ Usage: zhuji-broker --bind ENDPOINT [options]
   --key-directory FILE   with --keys-dir: the directory of keys; only its keys connect, and a
                          HELLO for a node id is taken only from that node's key
   --upstream-key KEY     with --keys-dir and --upstream: the upstream broker's CURVE key (Z85)
+  --directory-key HEX    the province's directory key: the directory must carry its signature;
+                         the file is read again when it changes (a newer version only)
+  --suite NAME           signature suite of the directory: ed25519 (default) or sm2-sm3
   --log-level LEVEL      trace, debug, info, warn, error (default info)
   --help                 this text
 
@@ -77,6 +80,10 @@ int main(int argc, char** argv) {
       config.key_directory = value("--key-directory");
     } else if (a == "--upstream-key") {
       config.upstream_key = value("--upstream-key");
+    } else if (a == "--directory-key") {
+      config.directory_key = value("--directory-key");
+    } else if (a == "--suite") {
+      config.suite = value("--suite");
     } else if (a == "--upstream") {
       config.upstream = value("--upstream");
     } else if (a == "--heartbeat-ms") {

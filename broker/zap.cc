@@ -9,8 +9,9 @@ constexpr const char* kZapEndpoint = "inproc://zeromq.zap.01";  // RFC 27: the f
 constexpr size_t kParts = 7;  // version, request id, domain, address, identity, mechanism, key
 }  // namespace
 
-ZapHandler::ZapHandler(zmq::context_t& ctx, const crypto::KeyDirectory& keys, spdlog::logger& log)
-    : socket_(ctx, zmq::socket_type::rep), keys_(keys), log_(log) {
+ZapHandler::ZapHandler(zmq::context_t& ctx, const crypto::KeyDirectory* keys, const Clock& clock,
+                       spdlog::logger& log)
+    : socket_(ctx, zmq::socket_type::rep), keys_(keys), clock_(clock), log_(log) {
   socket_.set(zmq::sockopt::linger, 0);
   socket_.bind(kZapEndpoint);
 }
@@ -39,10 +40,16 @@ void ZapHandler::Answer(zmq::message_t request[7], size_t parts) {
       request[6].size() == 32) {
     char z85[41];
     zmq_z85_encode(z85, request[6].data<uint8_t>(), 32);
-    if (const crypto::PublicKeys* k = keys_.FindByCurve(z85)) {
+    const crypto::DirectoryKey* k = keys_->FindByCurve(z85);
+    Status usable = k ? keys_->Usable(*k, clock_.NowMs()) : Status::Ok();
+    if (k && usable.ok()) {
       status = "200";
       text = "OK";
-      user = k->id;
+      user = k->keys.id;
+    } else if (k) {
+      ++refused_;
+      text = usable.message();
+      log_.warn("refused a connection from {}: {}", request[3].to_string(), text);
     } else {
       ++refused_;
       text = "key not in the directory of keys";

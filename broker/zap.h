@@ -4,8 +4,9 @@
 // the key belongs to as its "User-Id" (a node id, or "broker:<name>" for a broker below). The
 // broker binds what a connection may say to that id.
 //
-// Serve() answers the handshakes waiting; the broker's loop polls socket(). Borrows the context,
-// the directory and the logger.
+// A key the directory marks revoked, or retiring past its grace period, is refused with that
+// reason. Serve() answers the handshakes waiting; the broker's loop polls socket(). Borrows the
+// context, the directory (replaced by Use when a newer version is installed), clock and logger.
 
 #include <spdlog/logger.h>
 
@@ -14,13 +15,16 @@
 #include <string>
 #include <zmq.hpp>
 
+#include "services/common/clock.h"
 #include "services/crypto/key_directory.h"
 
 namespace zhuji::broker {
 
 class ZapHandler {
  public:
-  ZapHandler(zmq::context_t& ctx, const crypto::KeyDirectory& keys, spdlog::logger& log);
+  ZapHandler(zmq::context_t& ctx, const crypto::KeyDirectory* keys, const Clock& clock,
+             spdlog::logger& log);
+  void Use(const crypto::KeyDirectory* keys) { keys_ = keys; }
   zmq::socket_t& socket() { return socket_; }
   void Serve();
   uint64_t refused() const { return refused_; }
@@ -28,7 +32,8 @@ class ZapHandler {
  private:
   void Answer(zmq::message_t request[7], size_t parts);
   zmq::socket_t socket_;
-  const crypto::KeyDirectory& keys_;
+  const crypto::KeyDirectory* keys_;
+  const Clock& clock_;
   spdlog::logger& log_;
   uint64_t refused_ = 0;
 };

@@ -12,6 +12,7 @@ packages=(
   libspdlog-dev libfmt-dev
   libtomlplusplus-dev
   libsodium-dev
+  libssl-dev                     # SM2/SM3 signatures through OpenSSL 3 (issue #10)
   libgtest-dev libgmock-dev
   nlohmann-json3-dev             # tests only: every --json output is parsed by a real JSON parser
   clang libclang-rt-14-dev       # tests only: the libFuzzer targets (deploy/fuzz.sh)

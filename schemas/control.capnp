@@ -21,7 +21,38 @@ struct ControlRequest {
     loadCalendar @8 :LoadCalendarRequest;   # province node only
     matter @9 :MatterRequest;
     deadLetter @10 :DeadLetterRequest;
+    directory @12 :DirectoryRequest;
   }
+}
+
+# The directory of keys (密钥名录, issue #10): show the one held, or load a newer signed one
+# (it is passed down to every node below).
+struct DirectoryRequest {
+  op @0 :Op;
+  fileName @1 :Text;      # load
+  text @2 :Text;          # load: the signed file
+  enum Op {
+    show @0;
+    load @1;
+  }
+}
+
+struct DirectoryView {
+  version @0 :UInt64;
+  suite @1 :Text;
+  keys @2 :List(DirectoryKeyView);
+  signatures @3 :Bool;          # this node signs and verifies envelopes
+  ownFingerprint @4 :Text;      # the key this node signs with
+  forwardedTo @5 :List(Text);   # load: the nodes it was passed to
+  nextKey @6 :Text;             # the fingerprint of keys made by `zhuji keys rotate`, if any
+}
+
+struct DirectoryKeyView {
+  id @0 :Text;
+  fingerprint @1 :Text;
+  state @2 :Text;               # active, retiring, revoked
+  untilMs @3 :Int64;            # retiring: valid until then
+  curve @4 :Text;
 }
 
 # Envelopes their destination refused for good (zhuji deadletter).
@@ -210,6 +241,9 @@ struct NodeStatus {
   storeError @24 :Text;              # the store cannot be written (disk full …): nothing is acknowledged
   storeErrorSinceMs @25 :Int64;
   stepsNotTaken @26 :UInt64;         # own steps on received matters that could not be taken (audit)
+  signaturesRefused @27 :UInt64;     # envelopes refused: bad, missing or unknown signature
+  keyDirectoryVersion @28 :UInt64;   # the directory of keys held (0: none)
+  signatures @29 :Bool;              # this node signs and verifies envelopes
 }
 
 struct InboxEntry {
@@ -235,6 +269,7 @@ struct ControlReply {
     matters @9 :List(Data);       # retired: was a store encoding; never set
     deadLetters @10 :List(DeadLetterView);
     matterViews @11 :List(MatterView);  # one per matter
+    directory @12 :DirectoryView;
   }
 }
 

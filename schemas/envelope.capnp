@@ -10,6 +10,7 @@ enum Kind {
   calendarUpdate @2;   # a year's official schedule, published by the province, passed down
   matter @3;           # an escalated matter (matter.capnp Matter), the whole of it, after a step
   skip @4;             # stands in for an envelope the destination refused for good (Skip)
+  directoryUpdate @5;  # the directory of keys, signed by the province, passed down
 }
 
 struct Envelope {
@@ -21,8 +22,8 @@ struct Envelope {
   body @5 :Data;           # Cap'n Proto message of the type that `kind` names
   correlationId @6 :Data;  # the business item this belongs to (empty for notices)
   linkSeq @7 :UInt64;      # 1, 2, 3 … per (origin, destination): delivery order
-  signature @8 :Data;      # Ed25519 over the fields above (later; empty for now)
-  signerKeyId @9 :Text;    # which key signed it (later)
+  signature @8 :Data;      # the origin's signature (services/crypto/envelope_signature.h)
+  signerKeyId @9 :Text;    # the fingerprint of the key that signed it
 }
 
 struct Notice {
@@ -60,4 +61,11 @@ struct CalendarUpdate {
   toml @1 :Text;              # the year file as loaded on the province node
   publishedBy @2 :Text;       # the province node id
   version @3 :Text;           # the province's calendar version after loading it
+}
+
+# The directory of keys (密钥名录, services/crypto/key_directory.h), as signed by the province's
+# directory key; passed down level by level like the calendar. Older versions are refused.
+struct DirectoryUpdate {
+  text @0 :Text;              # the signed file, byte for byte
+  version @1 :UInt64;
 }

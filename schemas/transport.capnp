@@ -29,6 +29,8 @@ enum NackCode {
   protocol @5;       # wrong tag, version or command
   idInUse @6;        # broker: another live process holds this node id; `reason` says which
   forbidden @7;      # broker: this connection's key may not speak for that node id (issue #10)
+  badSignature @8;   # the envelope's signature does not verify, or its key may not sign it
+  unverified @9;     # signed by a key not in the receiver's directory yet: sent again later
 }
 
 struct BrokerStats {

@@ -13,11 +13,13 @@ Args::Args(int argc, char** argv, const std::set<std::string>& flags) {
       auto eq = name.find('=');
       if (eq != std::string::npos) {
         options_[name.substr(0, eq)] = name.substr(eq + 1);
+        all_.emplace_back(name.substr(0, eq), name.substr(eq + 1));
       } else if (flags.count(name)) {
         flags_set_.insert(name);
       } else {
         if (i + 1 >= argc) throw UsageError("--" + name + " needs a value");
         options_[name] = argv[++i];
+        all_.emplace_back(name, argv[i]);
       }
     } else if (a == "-h") {
       flags_set_.insert("help");
@@ -32,6 +34,14 @@ bool Args::Flag(const std::string& name) const { return flags_set_.count(name) >
 std::string Args::Get(const std::string& name, const std::string& fallback) const {
   auto it = options_.find(name);
   return it == options_.end() ? fallback : it->second;
+}
+
+std::vector<std::string> Args::GetAll(const std::string& name) const {
+  std::vector<std::string> out;
+  for (auto& [k, v] : all_) {
+    if (k == name) out.push_back(v);
+  }
+  return out;
 }
 
 long long Args::GetInt(const std::string& name, long long fallback, long long min,

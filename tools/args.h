@@ -22,6 +22,8 @@ class Args {
 
   bool Flag(const std::string& name) const;
   std::string Get(const std::string& name, const std::string& fallback = "") const;
+  // Every value of an option given more than once, in order (Get: the last).
+  std::vector<std::string> GetAll(const std::string& name) const;
   bool Has(const std::string& name) const { return options_.count(name) > 0; }
   long long GetInt(const std::string& name, long long fallback, long long min, long long max) const;
   const std::vector<std::string>& positionals() const { return positionals_; }
@@ -30,6 +32,7 @@ class Args {
 
  private:
   std::map<std::string, std::string> options_;
+  std::vector<std::pair<std::string, std::string>> all_;
   std::set<std::string> flags_set_;
   std::vector<std::string> positionals_;
 };

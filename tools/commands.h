@@ -22,6 +22,7 @@ int CmdRoute(const Args& args, zmq::context_t& ctx, std::ostream& out);
 int CmdMatter(const Args& args, zmq::context_t& ctx, std::ostream& out);
 int CmdDeadLetter(const Args& args, zmq::context_t& ctx, std::ostream& out);
 int CmdKeys(const Args& args, zmq::context_t& ctx, std::ostream& out);
+int CmdDirectory(const Args& args, zmq::context_t& ctx, std::ostream& out);
 
 // The control endpoint named by --control, --config, --cluster + --node, or $ZHUJI_CONFIG.
 std::string ResolveControl(const Args& args);

@@ -41,9 +41,16 @@ Node commands:
                                        死信: envelopes their destination refused for good; the
                                        link goes on, the operator retries or drops them
 
-Keys (密钥, issue #10; `zhuji keys --help`):
-  keys init|show (--config FILE | --dir DIR [--id ID])   a node's or broker's long-term keys
-  keys directory --out FILE DIR...     the directory of keys (密钥名录) brokers admit clients by
+Keys and signatures (密钥, 签名; issue #10; `zhuji keys --help`, docs/security.md):
+  keys init|show|rotate (--config FILE | --dir DIR [--id ID])
+                                       a node's or broker's long-term keys
+  keys directory --out FILE [--sign-with DIR] DIR...
+                                       the directory of keys (密钥名录), signed by the province
+  directory show [--json] | directory load FILE
+                                       the directory a node holds; load a newer signed one
+  verify ENVELOPE-ID --data-dir DIR    check a received envelope's signature, offline
+  audit verify --data-dir DIR          the audit chain and every signature in a store (a copy
+                                       will do); names the first entry that does not verify
 
 Escalated matters (逐级上报; `zhuji matter --help` for every option):
   matter report|request|object ...     start a 不明确事项 (GD Art. 30), a 定密申请 (GD Art. 29)
@@ -90,26 +97,28 @@ Exit status: 0 ok, 1 the operation failed, 2 usage error.
 )";
 
 const std::set<std::string> kFlags = {"json", "wait", "purge", "kill", "help", "all", "overdue",
-                                      "supervised", "keep",
+                                      "supervised", "keep", "next",
                                       // matter
                                       "hold", "forward", "not-secret", "claim-not-secret", "uphold",
                                       "adopt", "final", "listed-in-scope", "todo"};
 
 // `zhuji bench …` runs zhuji-bench, installed beside this binary, with the same arguments.
-int ExecBench(int argc, char** argv) {
-  std::string bench = zhuji::BinaryDir() + "/zhuji-bench";
-  std::vector<char*> args{bench.data()};
-  bool skipped = false;
+// `zhuji bench …` runs zhuji-bench without the word "bench"; `zhuji verify …` and `zhuji audit
+// …` run zhuji-verify with every argument (they read a store, which this binary never links).
+int ExecTool(const std::string& binary, const char* drop, int argc, char** argv) {
+  std::string path = zhuji::BinaryDir() + "/" + binary;
+  std::vector<char*> args{path.data()};
+  bool skipped = drop == nullptr;
   for (int i = 1; i < argc; ++i) {
-    if (!skipped && std::strcmp(argv[i], "bench") == 0) {
+    if (!skipped && std::strcmp(argv[i], drop) == 0) {
       skipped = true;
       continue;
     }
     args.push_back(argv[i]);
   }
   args.push_back(nullptr);
-  ::execv(bench.c_str(), args.data());
-  std::cerr << "zhuji: cannot run " << bench << ": " << std::strerror(errno) << "\n";
+  ::execv(path.c_str(), args.data());
+  std::cerr << "zhuji: cannot run " << path << ": " << std::strerror(errno) << "\n";
   return 1;
 }
 
@@ -124,12 +133,14 @@ int main(int argc, char** argv) {
       std::cout << kUsage;
       return pos.empty() && !args.Flag("help") ? 2 : 0;
     }
-    if (args.Flag("help") && pos[0] != "bench" && pos[0] != "matter" && pos[0] != "deadletter" &&
-        pos[0] != "keys") {
+    static const std::set<std::string> kOwnHelp = {"bench",     "matter", "deadletter", "keys",
+                                                   "directory", "verify", "audit"};
+    if (args.Flag("help") && !kOwnHelp.count(pos[0])) {
       std::cout << kUsage;
       return 0;
     }
-    if (pos[0] == "bench") return ExecBench(argc, argv);
+    if (pos[0] == "bench") return ExecTool("zhuji-bench", "bench", argc, argv);
+    if (pos[0] == "verify" || pos[0] == "audit") return ExecTool("zhuji-verify", nullptr, argc, argv);
     zmq::context_t ctx(1);
     const std::string& cmd = pos[0];
     if (cmd == "status") return CmdStatus(args, ctx, std::cout);
@@ -143,6 +154,7 @@ int main(int argc, char** argv) {
     if (cmd == "matter") return CmdMatter(args, ctx, std::cout);
     if (cmd == "deadletter") return CmdDeadLetter(args, ctx, std::cout);
     if (cmd == "keys") return CmdKeys(args, ctx, std::cout);
+    if (cmd == "directory") return CmdDirectory(args, ctx, std::cout);
     if (cmd == "organs") return CmdOrgans(args, ctx, std::cout);
     if (cmd == "route") return CmdRoute(args, ctx, std::cout);
     if (cmd == "help") {

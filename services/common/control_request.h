@@ -25,6 +25,8 @@ inline bool ChangesState(schema::ControlRequest::Reader req) {
       return op == schema::DeadLetterRequest::Op::RETRY ||
              op == schema::DeadLetterRequest::Op::DROP;
     }
+    case schema::ControlRequest::DIRECTORY:
+      return req.getDirectory().getOp() == schema::DirectoryRequest::Op::LOAD;
     default:
       return false;
   }

@@ -47,6 +47,23 @@ std::string ToHex(std::string_view bytes) {
   return out;
 }
 
+bool FromHex(std::string_view hex, std::string* bytes) {
+  auto digit = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  if (hex.size() % 2) return false;
+  std::string out(hex.size() / 2, '\0');
+  for (size_t i = 0; i < out.size(); ++i) {
+    int hi = digit(hex[2 * i]), lo = digit(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    out[i] = static_cast<char>(hi << 4 | lo);
+  }
+  *bytes = std::move(out);
+  return true;
+}
+
 std::string EncodeBe64(uint64_t v) {
   std::string out(8, '\0');
   for (int i = 7; i >= 0; --i) {

@@ -12,6 +12,8 @@ using EnvelopeId = std::array<uint8_t, 16>;
 
 EnvelopeId NewEnvelopeId();
 std::string ToHex(std::string_view bytes);
+// Lower-case hex back to bytes; false (and `bytes` untouched) on an odd length or a bad digit.
+bool FromHex(std::string_view hex, std::string* bytes);
 // The id's bytes, viewed (lives as long as `id`).
 inline std::string_view IdView(const EnvelopeId& id) {
   return {reinterpret_cast<const char*>(id.data()), id.size()};

@@ -176,7 +176,25 @@ NodeConfig ParseNodeConfig(const std::string& text, const std::string& source) {
     sr.Bool("curve", c.security.curve);
     sr.String("keys_dir", c.security.keys_dir);
     sr.StringList("broker_keys", c.security.broker_keys);
+    sr.Bool("signatures", c.security.signatures);
+    sr.String("suite", c.security.suite);
+    sr.String("directory_key", c.security.directory_key);
+    sr.String("key_directory", c.security.key_directory);
     sr.RefuseUnknown();
+    if (c.security.suite != "ed25519" && c.security.suite != "sm2-sm3") {
+      sr.Fail("suite", "is ed25519 or sm2-sm3, not '" + c.security.suite + "'");
+    }
+    size_t hex = c.security.suite == "ed25519" ? 64 : 130;
+    const std::string& dk = c.security.directory_key;
+    if (!dk.empty() &&
+        (dk.size() != hex || dk.find_first_not_of("0123456789abcdef") != std::string::npos)) {
+      sr.Fail("directory_key", "must be the province's " + c.security.suite + " public key, " +
+                                   std::to_string(hex) + " hex digits (zhuji keys show)");
+    }
+    if (c.security.signatures && dk.empty()) {
+      sr.Fail("directory_key", "is needed with signatures = true: the directory of keys that "
+                               "signatures are checked against must be signed by the province");
+    }
     for (const auto& k : c.security.broker_keys) {
       if (k.size() != 40) sr.Fail("broker_keys", "each is a Z85 CURVE public key of 40 characters");
     }

@@ -46,6 +46,12 @@ struct SecurityConfig {
   bool curve = false;                    // off: plain TCP (tests of the transport alone)
   std::string keys_dir;                  // where keys/ is (zhuji keys init); default data_dir
   std::vector<std::string> broker_keys;  // each broker's CURVE public key (Z85), as `brokers`
+  // Signed envelopes: sign what this node sends, and apply only what verifies against the
+  // directory of keys (services/crypto/envelope_signature.h).
+  bool signatures = false;
+  std::string suite = "ed25519";  // or "sm2-sm3" (services/crypto/suite.h)
+  std::string directory_key;      // hex: the province's directory key, pinned at install
+  std::string key_directory;      // a signed directory file installed with the node (optional)
 };
 
 struct NodeConfig {

@@ -5,14 +5,99 @@
 #include <fstream>
 #include <sstream>
 
+#include "services/common/ids.h"
+
 namespace zhuji::crypto {
 
-Result<KeyDirectory> KeyDirectory::Load(const std::string& path) {
+namespace {
+
+constexpr std::string_view kSignatureLine = "signature = \"";
+constexpr std::string_view kDomain = "zhuji-directory-v1\n";  // what a directory signature covers
+
+Result<std::string> ReadAll(const std::string& path) {
   std::ifstream in(path);
   if (!in) return Status::Error("cannot read the directory of keys " + path);
   std::ostringstream text;
   text << in.rdbuf();
-  return Parse(text.str(), path);
+  return text.str();
+}
+
+// Splits a signed text into the signed part and the signature's bytes.
+Status SplitSigned(const std::string& text, const std::string& source, std::string* body,
+                   std::string* signature) {
+  size_t at = text.rfind(std::string("\n") + std::string(kSignatureLine));
+  if (at == std::string::npos) return Status::Error(source + ": not signed (no signature line)");
+  std::string_view line = std::string_view(text).substr(at + 1 + kSignatureLine.size());
+  size_t quote = line.find('"');
+  std::string_view rest = quote == std::string_view::npos ? "" : line.substr(quote + 1);
+  if (quote == std::string_view::npos || !(rest.empty() || rest == "\n") ||
+      !FromHex(line.substr(0, quote), signature)) {
+    return Status::Error(source + ": the signature line is malformed (it must be the last line)");
+  }
+  *body = text.substr(0, at + 1);
+  return Status::Ok();
+}
+
+KeyState ParseState(const std::string& s, bool* ok) {
+  *ok = true;
+  if (s.empty() || s == "active") return KeyState::kActive;
+  if (s == "retiring") return KeyState::kRetiring;
+  if (s == "revoked") return KeyState::kRevoked;
+  *ok = false;
+  return KeyState::kRevoked;
+}
+
+}  // namespace
+
+const char* KeyStateName(KeyState state) {
+  switch (state) {
+    case KeyState::kActive:
+      return "active";
+    case KeyState::kRetiring:
+      return "retiring";
+    case KeyState::kRevoked:
+      return "revoked";
+  }
+  return "revoked";
+}
+
+Result<KeyDirectory> KeyDirectory::Load(const std::string& path) {
+  auto text = ReadAll(path);
+  if (!text.ok()) return text.status();
+  return Parse(text.value(), path);
+}
+
+Result<KeyDirectory> KeyDirectory::LoadSigned(const std::string& path, const std::string& suite,
+                                              const std::string& pinned_sign_hex) {
+  auto text = ReadAll(path);
+  if (!text.ok()) return text.status();
+  return ParseSigned(text.value(), path, suite, pinned_sign_hex);
+}
+
+Result<KeyDirectory> KeyDirectory::ParseSigned(const std::string& text, const std::string& source,
+                                               const std::string& suite_name,
+                                               const std::string& pinned_sign_hex) {
+  const Suite* suite = FindSuite(suite_name);
+  if (!suite) return Status::Error(source + ": unknown signature suite '" + suite_name + "'");
+  std::string body, signature, pinned;
+  if (Status st = SplitSigned(text, source, &body, &signature); !st.ok()) return st;
+  if (!FromHex(pinned_sign_hex, &pinned) || pinned.size() != suite->public_key_bytes()) {
+    return Status::Error("the pinned directory key is not a hex " + suite_name + " public key");
+  }
+  if (!suite->Verify(pinned, std::string(kDomain) + body, signature)) {
+    return Status::Error(source +
+                         ": its signature does not verify with the pinned directory key of the "
+                         "province (signed by another key, or changed since it was signed)");
+  }
+  auto d = Parse(body, source);
+  if (!d.ok()) return d;
+  if (d.value().suite_ != suite_name) {
+    return Status::Error(source + ": lists keys of suite '" + d.value().suite_ +
+                         "', this deployment uses '" + suite_name + "'");
+  }
+  KeyDirectory signed_directory = d.value();
+  signed_directory.text_ = text;
+  return signed_directory;
 }
 
 Result<KeyDirectory> KeyDirectory::Parse(const std::string& toml_text, const std::string& source) {
@@ -23,50 +108,112 @@ Result<KeyDirectory> KeyDirectory::Parse(const std::string& toml_text, const std
     return Status::Error(source + ": " + std::string(e.description()));
   }
   KeyDirectory d;
+  d.text_ = toml_text;
   // Integers only: toml++ would convert a float, undefined when out of range.
   int64_t version = t["version"].is_integer() ? t["version"].value_or(int64_t{0}) : 0;
   d.version_ = version > 0 ? static_cast<uint64_t>(version) : 0;
   if (d.version_ == 0) return Status::Error(source + ": no version (a positive number)");
+  d.suite_ = t["suite"].value_or(std::string("ed25519"));
+  if (!FindSuite(d.suite_)) return Status::Error(source + ": unknown suite '" + d.suite_ + "'");
   const toml::array* keys = t["key"].as_array();
   if (!keys) return Status::Error(source + ": no [[key]] entries");
   for (const auto& node : *keys) {
     const toml::table* k = node.as_table();
     if (!k) return Status::Error(source + ": a [[key]] is not a table");
-    PublicKeys p{(*k)["id"].value_or(std::string()), (*k)["curve"].value_or(std::string()),
-                 (*k)["sign"].value_or(std::string())};
-    std::string where = source + ": key of '" + p.id + "'";
-    if (p.id.empty()) return Status::Error(source + ": a [[key]] without an id");
-    if (!IsCurveKey(p.curve)) return Status::Error(where + ": curve is not a Z85 CURVE key");
-    if (p.sign.size() != 64) return Status::Error(where + ": sign is not a hex Ed25519 key");
-    if (d.by_id_.count(p.id)) return Status::Error(where + ": listed twice");
-    if (d.id_by_curve_.count(p.curve)) {
-      return Status::Error(where + ": its CURVE key is also " + d.id_by_curve_[p.curve] + "'s");
+    DirectoryKey e;
+    e.keys = {(*k)["id"].value_or(std::string()), (*k)["curve"].value_or(std::string()),
+              (*k)["sign"].value_or(std::string()), (*k)["suite"].value_or(d.suite_)};
+    std::string where = source + ": key of '" + e.keys.id + "'";
+    if (e.keys.id.empty()) return Status::Error(source + ": a [[key]] without an id");
+    if (Status st = CheckPublicKeys(e.keys, where); !st.ok()) return st;
+    if (e.keys.suite != d.suite_) {
+      return Status::Error(where + ": suite '" + e.keys.suite + "' in a directory of '" +
+                           d.suite_ + "'");
     }
-    d.id_by_curve_[p.curve] = p.id;
-    d.by_id_[p.id] = p;
+    bool ok = false;
+    e.state = ParseState((*k)["state"].value_or(std::string()), &ok);
+    if (!ok) return Status::Error(where + ": state is active, retiring or revoked");
+    if (e.state == KeyState::kRetiring) {
+      if (!(*k)["until"].is_integer() || (*k)["until"].value_or(int64_t{0}) <= 0) {
+        return Status::Error(where + ": a retiring key needs until (ms since the epoch)");
+      }
+      e.until_ms = (*k)["until"].value_or(int64_t{0});
+    }
+    e.fingerprint = Fingerprint(e.keys);
+    if (d.by_curve_.count(e.keys.curve)) {
+      return Status::Error(where + ": its CURVE key is also " +
+                           d.keys_[d.by_curve_[e.keys.curve]].keys.id + "'s");
+    }
+    if (d.by_fingerprint_.count(e.fingerprint)) {
+      return Status::Error(where + ": its signing key is listed twice");
+    }
+    if (e.state == KeyState::kActive && d.active_by_id_.count(e.keys.id)) {
+      return Status::Error(where + ": two active keys (the older one is retiring or revoked)");
+    }
+    size_t index = d.keys_.size();
+    d.by_curve_[e.keys.curve] = index;
+    d.by_fingerprint_[e.fingerprint] = index;
+    if (e.state == KeyState::kActive) d.active_by_id_[e.keys.id] = index;
+    d.keys_.push_back(std::move(e));
   }
   return d;
 }
 
-std::string KeyDirectory::Render(const std::vector<PublicKeys>& keys, uint64_t version) {
-  std::string out =
-      "# 密钥名录 the directory of keys (zhuji, issue #10)\nversion = " + std::to_string(version) +
-      "\n";
+std::string KeyDirectory::Render(const std::vector<DirectoryKey>& keys, uint64_t version,
+                                 const std::string& suite) {
+  std::string out = "# 密钥名录 the directory of keys (zhuji, issue #10)\nversion = " +
+                    std::to_string(version) + "\nsuite = \"" + suite + "\"\n";
   for (const auto& k : keys) {
-    out += "\n[[key]]\nid = \"" + k.id + "\"\ncurve = \"" + k.curve + "\"\nsign = \"" + k.sign +
-           "\"\n";
+    out += "\n[[key]]\n" + PublicKeyLines(k.keys);
+    if (k.state != KeyState::kActive) {
+      out += "state = \"" + std::string(KeyStateName(k.state)) + "\"\n";
+    }
+    if (k.state == KeyState::kRetiring) out += "until = " + std::to_string(k.until_ms) + "\n";
   }
   return out;
 }
 
-const PublicKeys* KeyDirectory::FindByCurve(const std::string& z85) const {
-  auto it = id_by_curve_.find(z85);
-  return it == id_by_curve_.end() ? nullptr : Find(it->second);
+Result<std::string> KeyDirectory::Sign(const std::string& text, const KeyPair& signer) {
+  const Suite* suite = FindSuite(signer.pub.suite);
+  std::string secret;
+  if (!suite || !FromHex(signer.sign_secret, &secret)) {
+    return Status::Error("the signing key of " + signer.pub.id + " is unusable");
+  }
+  std::string body = text;
+  if (!body.empty() && body.back() != '\n') body.push_back('\n');
+  std::string signature = suite->Sign(secret, std::string(kDomain) + body);
+  return body + std::string(kSignatureLine) + ToHex(signature) + "\"\n";
+}
+
+const DirectoryKey* KeyDirectory::FindByCurve(const std::string& z85) const {
+  auto it = by_curve_.find(z85);
+  return it == by_curve_.end() ? nullptr : &keys_[it->second];
+}
+
+const DirectoryKey* KeyDirectory::FindByFingerprint(const std::string& fingerprint) const {
+  auto it = by_fingerprint_.find(fingerprint);
+  return it == by_fingerprint_.end() ? nullptr : &keys_[it->second];
 }
 
 const PublicKeys* KeyDirectory::Find(const std::string& id) const {
-  auto it = by_id_.find(id);
-  return it == by_id_.end() ? nullptr : &it->second;
+  auto it = active_by_id_.find(id);
+  return it == active_by_id_.end() ? nullptr : &keys_[it->second].keys;
+}
+
+Status KeyDirectory::Usable(const DirectoryKey& key, int64_t now_ms) const {
+  std::string which = key.keys.id + "'s key " + key.fingerprint;
+  switch (key.state) {
+    case KeyState::kActive:
+      return Status::Ok();
+    case KeyState::kRetiring:
+      if (now_ms <= key.until_ms) return Status::Ok();
+      return Status::Error(which + " was retired (its grace period ended; directory version " +
+                           std::to_string(version_) + ")");
+    case KeyState::kRevoked:
+      break;
+  }
+  return Status::Error(which + " is revoked (directory version " + std::to_string(version_) +
+                       ")");
 }
 
 }  // namespace zhuji::crypto

@@ -11,22 +11,24 @@
 #include <filesystem>
 #include <fstream>
 
+#include "services/common/ids.h"
+
 namespace zhuji::crypto {
 
 namespace {
 
-constexpr const char* kSecretFile = "secret.toml";
-constexpr const char* kPublicFile = "public.toml";
-
-std::string Hex(const unsigned char* bytes, size_t n) {
-  std::string out(n * 2, '\0');
-  sodium_bin2hex(out.data(), out.size() + 1, bytes, n);
-  return out;
+std::string SecretFile(KeySlot slot) {
+  return slot == KeySlot::kNext ? "next-secret.toml" : "secret.toml";
+}
+std::string PublicFile(KeySlot slot) {
+  return slot == KeySlot::kNext ? "next-public.toml" : "public.toml";
 }
 
 bool IsHex(const std::string& s, size_t chars) {
   return s.size() == chars && s.find_first_not_of("0123456789abcdef") == std::string::npos;
 }
+
+const Suite* SuiteOf(const std::string& name) { return FindSuite(name); }
 
 Status WriteFile(const std::string& path, const std::string& text, mode_t mode) {
   std::string tmp = path + ".tmp";
@@ -42,11 +44,6 @@ Status WriteFile(const std::string& path, const std::string& text, mode_t mode) 
   return Status::Ok();
 }
 
-std::string PublicText(const PublicKeys& p) {
-  return "# zhuji public keys: these go into the directory of keys (密钥名录)\nid = \"" + p.id +
-         "\"\ncurve = \"" + p.curve + "\"\nsign = \"" + p.sign + "\"\n";
-}
-
 Result<toml::table> ParseFile(const std::string& path) {
   try {
     return toml::parse_file(path);
@@ -60,11 +57,9 @@ Result<PublicKeys> PublicFrom(const toml::table& t, const std::string& path) {
   p.id = t["id"].value_or(std::string());
   p.curve = t["curve"].value_or(std::string());
   p.sign = t["sign"].value_or(std::string());
+  p.suite = t["suite"].value_or(std::string("ed25519"));
   if (p.id.empty()) return Status::Error(path + ": no id");
-  if (!IsCurveKey(p.curve)) return Status::Error(path + ": curve is not a Z85 CURVE key");
-  if (!IsHex(p.sign, 2 * crypto_sign_PUBLICKEYBYTES)) {
-    return Status::Error(path + ": sign is not a hex Ed25519 public key");
-  }
+  if (Status st = CheckPublicKeys(p, path); !st.ok()) return st;
   return p;
 }
 
@@ -76,10 +71,34 @@ bool IsCurveKey(const std::string& z85) {
   return z85.size() == 40 && z85.find_first_not_of(kAlphabet) == std::string::npos;
 }
 
-KeyPair NewKeyPair(const std::string& id) {
+Status CheckPublicKeys(const PublicKeys& p, const std::string& where) {
+  const Suite* suite = SuiteOf(p.suite);
+  if (!suite) return Status::Error(where + ": unknown signature suite '" + p.suite + "'");
+  if (!IsCurveKey(p.curve)) return Status::Error(where + ": curve is not a Z85 CURVE key");
+  if (!IsHex(p.sign, 2 * suite->public_key_bytes())) {
+    return Status::Error(where + ": sign is not a hex " + std::string(suite->name()) +
+                         " public key");
+  }
+  return Status::Ok();
+}
+
+std::string PublicKeyLines(const PublicKeys& p) {
+  return "id = \"" + p.id + "\"\nsuite = \"" + p.suite + "\"\ncurve = \"" + p.curve +
+         "\"\nsign = \"" + p.sign + "\"\n";
+}
+
+std::string Fingerprint(const PublicKeys& keys) {
+  const Suite* suite = SuiteOf(keys.suite);
+  std::string raw;
+  if (!suite || !FromHex(keys.sign, &raw)) return "";
+  return ToHex(std::string_view(suite->Hash(raw)).substr(0, 8));
+}
+
+KeyPair NewKeyPair(const std::string& id, const Suite& suite) {
   if (sodium_init() < 0) throw std::runtime_error("libsodium cannot initialise");
   KeyPair k;
   k.pub.id = id;
+  k.pub.suite = std::string(suite.name());
   char pub[41], sec[41];
   if (zmq_curve_keypair(pub, sec) != 0) {
     throw std::runtime_error(std::string("zmq_curve_keypair: ") + zmq_strerror(zmq_errno()));
@@ -87,37 +106,42 @@ KeyPair NewKeyPair(const std::string& id) {
   k.pub.curve = pub;
   k.curve_secret = sec;
   sodium_memzero(sec, sizeof sec);
-  unsigned char spk[crypto_sign_PUBLICKEYBYTES], ssk[crypto_sign_SECRETKEYBYTES];
-  crypto_sign_keypair(spk, ssk);
-  k.pub.sign = Hex(spk, sizeof spk);
-  k.sign_secret = Hex(ssk, sizeof ssk);
-  sodium_memzero(ssk, sizeof ssk);
+  auto [spk, ssk] = suite.NewKeyPair();
+  k.pub.sign = ToHex(spk);
+  k.sign_secret = ToHex(ssk);
+  sodium_memzero(ssk.data(), ssk.size());
   return k;
 }
 
 std::string KeyDir(const std::string& dir) { return dir + "/keys"; }
 
-Status WriteKeys(const std::string& dir, const KeyPair& keys) {
+bool HasKeys(const std::string& dir, KeySlot slot) {
+  return std::filesystem::exists(KeyDir(dir) + "/" + SecretFile(slot));
+}
+
+Status WriteKeys(const std::string& dir, const KeyPair& keys, KeySlot slot) {
   std::string kd = KeyDir(dir);
   std::error_code ec;
   std::filesystem::create_directories(kd, ec);
   if (ec) return Status::Error("cannot create " + kd + ": " + ec.message());
   ::chmod(kd.c_str(), 0700);
-  std::string secret = kd + "/" + kSecretFile;
+  std::string secret = kd + "/" + SecretFile(slot);
   if (std::filesystem::exists(secret)) {
     return Status::Error(secret + " exists: keys are replaced only by a rotation");
   }
   std::string text = "# zhuji PRIVATE keys of " + keys.pub.id +
-                     ": never copy them off this machine\nid = \"" + keys.pub.id +
-                     "\"\ncurve = \"" + keys.pub.curve + "\"\nsign = \"" + keys.pub.sign +
-                     "\"\ncurve_secret = \"" + keys.curve_secret + "\"\nsign_secret = \"" +
+                     ": never copy them off this machine\n" + PublicKeyLines(keys.pub) +
+                     "curve_secret = \"" + keys.curve_secret + "\"\nsign_secret = \"" +
                      keys.sign_secret + "\"\n";
   if (Status st = WriteFile(secret, text, 0600); !st.ok()) return st;
-  return WriteFile(kd + "/" + kPublicFile, PublicText(keys.pub), 0644);
+  return WriteFile(kd + "/" + PublicFile(slot),
+                   "# zhuji public keys: these go into the directory of keys (密钥名录)\n" +
+                       PublicKeyLines(keys.pub),
+                   0644);
 }
 
-Result<KeyPair> ReadKeys(const std::string& dir) {
-  std::string path = KeyDir(dir) + "/" + kSecretFile;
+Result<KeyPair> ReadKeys(const std::string& dir, KeySlot slot) {
+  std::string path = KeyDir(dir) + "/" + SecretFile(slot);
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     return Status::Error("no keys at " + path + " (zhuji keys init): " + std::strerror(errno));
@@ -137,17 +161,37 @@ Result<KeyPair> ReadKeys(const std::string& dir) {
   k.curve_secret = t.value()["curve_secret"].value_or(std::string());
   k.sign_secret = t.value()["sign_secret"].value_or(std::string());
   if (!IsCurveKey(k.curve_secret)) return Status::Error(path + ": curve_secret is not a Z85 key");
-  if (!IsHex(k.sign_secret, 2 * crypto_sign_SECRETKEYBYTES)) {
-    return Status::Error(path + ": sign_secret is not a hex Ed25519 secret key");
+  if (!IsHex(k.sign_secret, 2 * SuiteOf(k.pub.suite)->secret_key_bytes())) {
+    return Status::Error(path + ": sign_secret is not a hex " + k.pub.suite + " secret key");
   }
   return k;
 }
 
-Result<PublicKeys> ReadPublicKeys(const std::string& dir) {
-  std::string path = KeyDir(dir) + "/" + kPublicFile;
+Result<PublicKeys> ReadPublicKeys(const std::string& dir, KeySlot slot) {
+  std::string path = KeyDir(dir) + "/" + PublicFile(slot);
   auto t = ParseFile(path);
   if (!t.ok()) return t.status();
   return PublicFrom(t.value(), path);
+}
+
+Status PromoteNextKeys(const std::string& dir) {
+  std::string kd = KeyDir(dir) + "/";
+  auto move = [&](const std::string& from, const std::string& to) {
+    if (::rename((kd + from).c_str(), (kd + to).c_str()) == 0) return Status::Ok();
+    return Status::Error("cannot rename " + kd + from + " to " + to + ": " + std::strerror(errno));
+  };
+  for (KeySlot slot : {KeySlot::kCurrent, KeySlot::kNext}) {
+    if (!std::filesystem::exists(kd + PublicFile(slot))) {
+      return Status::Error("no " + kd + PublicFile(slot) + ": nothing to promote");
+    }
+  }
+  for (const std::string& f : {PublicFile(KeySlot::kCurrent), SecretFile(KeySlot::kCurrent)}) {
+    if (Status st = move(f, "previous-" + f); !st.ok()) return st;
+  }
+  if (Status st = move(SecretFile(KeySlot::kNext), SecretFile(KeySlot::kCurrent)); !st.ok()) {
+    return st;
+  }
+  return move(PublicFile(KeySlot::kNext), PublicFile(KeySlot::kCurrent));
 }
 
 }  // namespace zhuji::crypto

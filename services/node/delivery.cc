@@ -19,7 +19,8 @@ std::string RefusedForGood(const wire::Header& h) {
   if (h.seq == 0) return "";
   if (IsDivisionCode(h.source)) {
     bool permanent = h.code == wire::NackCode::MALFORMED || h.code == wire::NackCode::WRONG_NODE ||
-                     h.code == wire::NackCode::TOO_LARGE;
+                     h.code == wire::NackCode::TOO_LARGE ||
+                     h.code == wire::NackCode::BAD_SIGNATURE;
     return permanent ? h.source : "";
   }
   return h.code == wire::NackCode::TOO_LARGE && IsDivisionCode(h.refused_for) ? h.refused_for : "";
@@ -237,6 +238,9 @@ void DeliveryLoop::Acknowledge(const Batch& batch, const std::vector<Delivery>& 
         gap_to.try_emplace(o.origin, link, o.expected);
         break;
       case Delivery::Outcome::kRefused:
+        if (o.code == wire::NackCode::BAD_SIGNATURE || o.code == wire::NackCode::UNVERIFIED) {
+          ++health_.counters.signatures_refused;
+        }
         RefuseFrame(link, batch.delivers[i].source, o.code, o.reason, o.id, batch.delivers[i].seq);
         break;
     }

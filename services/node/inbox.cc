@@ -101,6 +101,13 @@ Delivery Inbox::Check(schema::Envelope::Reader env, size_t size, Delivery d) con
     return refuse(t.code, t.reason);
   }
   d.kind = env.getKind();
+  if (verify_) {
+    crypto::Verification v = verify_(env);
+    if (v.outcome == crypto::Verification::Outcome::kUnknownKey) {
+      return refuse(wire::NackCode::UNVERIFIED, v.reason);
+    }
+    if (!v.ok()) return refuse(wire::NackCode::BAD_SIGNATURE, v.reason);
+  }
   const KindEntry* kind = kinds_.Find(d.kind);
   if (!kind) {
     // A newer peer's kind: not applied here, set aside at the sender (its dead letters), where

@@ -33,14 +33,16 @@ Node::Node(const config::NodeConfig& config, workflows::OrganDirectory directory
       delivery_(config_, ctx, writer_, outbox_, pump_, inbox_, health_, clock, log),
       control_(config_.control, ctx, writer_, health_, clock, log),
       deadlines_(config_, calendar_, writer_, mail_, log),
+      keys_(config_, writer_, mail_, clock, log),
       matters_(config_, writer_, mail_, deadlines_, health_, log),
       notices_(config_, writer_, mail_, inbox_, control_, clock),
       deadline_control_(config_, deadlines_, writer_, control_, clock, fake_clock, log),
       matter_control_(config_, directory_, matters_, deadlines_, writer_, control_, clock),
       deadletter_control_(writer_, mail_, kinds_, control_, clock, log),
-      status_(config_, delivery_, mail_, deadlines_, writer_, health_, clock) {
+      status_(config_, delivery_, mail_, deadlines_, keys_, writer_, health_, clock) {
   notices_.Register(kinds_, control_);
   deadlines_.Register(kinds_);
+  keys_.Register(kinds_, control_);
   matters_.Register(kinds_);
   deadline_control_.Register(control_);
   matter_control_.Register(control_);
@@ -68,6 +70,11 @@ void Node::Start() {
       pump_.Track(p.destination, p.first_seq ? p.first_seq - 1 : p.last_seq, p.last_seq);
       pending += p.count();
     }
+  }
+  keys_.Start();  // rotated keys are put in use before the links connect with them
+  if (keys_.signatures()) {
+    outbox_.SignWith(keys_.signer());
+    inbox_.RequireSignatures([this](schema::Envelope::Reader e) { return keys_.Verify(e); });
   }
   control_.Bind();
   delivery_.Start(incarnation);

@@ -26,6 +26,7 @@
 #include "services/node/delivery.h"
 #include "services/node/health.h"
 #include "services/node/inbox.h"
+#include "services/node/key_service.h"
 #include "services/node/kinds.h"
 #include "services/node/mail.h"
 #include "services/node/matter_control.h"
@@ -80,6 +81,7 @@ class Node {
   DeliveryLoop delivery_;
   ControlService control_;
   DeadlineService deadlines_;
+  KeyService keys_;
   MatterService matters_;
   NoticeService notices_;
   DeadlineControl deadline_control_;

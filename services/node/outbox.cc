@@ -48,7 +48,7 @@ std::optional<std::string> Outbox::Get(store::Txn& txn, std::string_view destina
 std::string Outbox::Build(const OutgoingEnvelope& out, const QueuedEnvelope& q) const {
   // Sized to the envelope: the default first segment (8 KiB, zeroed) cost more than the rest.
   capnp::MallocMessageBuilder message(
-      static_cast<unsigned>((out.body.size() + out.correlation_id.size()) / 8 + 32));
+      static_cast<unsigned>((out.body.size() + out.correlation_id.size()) / 8 + 64));
   auto e = message.initRoot<schema::Envelope>();
   e.setId(capnp::Data::Reader(q.id.data(), q.id.size()));
   e.setOrigin(origin_);
@@ -60,6 +60,7 @@ std::string Outbox::Build(const OutgoingEnvelope& out, const QueuedEnvelope& q) 
     e.setCorrelationId(AsData(out.correlation_id));
   }
   e.setLinkSeq(q.seq);
+  if (signer_) signer_->Sign(e);
   return ToBytes(message);
 }
 

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "services/common/ids.h"
+#include "services/crypto/envelope_signature.h"
 #include "services/store/store.h"
 #include "zhuji/schemas/envelope.capnp.h"
 
@@ -45,6 +46,8 @@ struct PendingRange {
 class Outbox {
  public:
   explicit Outbox(std::string origin) : origin_(std::move(origin)) {}
+  // Every envelope built from now on is signed with `signer` (borrowed; null: unsigned).
+  void SignWith(const crypto::Signer* signer) { signer_ = signer; }
 
   // Assigns the destination's next link sequence, a fresh id and sent-at = now, and stores the
   // envelope. Write transaction.
@@ -71,6 +74,7 @@ class Outbox {
  private:
   std::string Build(const OutgoingEnvelope& out, const QueuedEnvelope& q) const;
   std::string origin_;
+  const crypto::Signer* signer_ = nullptr;
 };
 
 std::string OutboxKey(std::string_view destination, uint64_t seq);

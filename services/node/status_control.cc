@@ -8,12 +8,13 @@
 namespace zhuji::node {
 
 StatusControl::StatusControl(const config::NodeConfig& config, const DeliveryLoop& delivery,
-                             Mail& mail, const DeadlineService& deadlines, Writer& writer,
-                             const Health& health, const Clock& clock)
+                             Mail& mail, const DeadlineService& deadlines, const KeyService& keys,
+                             Writer& writer, const Health& health, const Clock& clock)
     : config_(config),
       delivery_(delivery),
       mail_(mail),
       deadlines_(deadlines),
+      keys_(keys),
       writer_(writer),
       health_(health),
       clock_(clock) {}
@@ -105,6 +106,9 @@ void StatusControl::FillCounters(schema::NodeStatus::Builder st) const {
   st.setDelivered(health_.counters.delivered);
   st.setDuplicates(health_.counters.duplicates);
   st.setRefused(health_.counters.refused);
+  st.setSignaturesRefused(health_.counters.signatures_refused);
+  st.setKeyDirectoryVersion(keys_.version());
+  st.setSignatures(keys_.signatures());
   st.setAcked(health_.counters.acked);
   st.setNowMs(clock_.NowMs());
   st.setStartedMs(started_at_);

@@ -12,6 +12,7 @@
 #include "services/node/deadline_service.h"
 #include "services/node/delivery.h"
 #include "services/node/health.h"
+#include "services/node/key_service.h"
 #include "services/node/mail.h"
 #include "services/node/writer.h"
 
@@ -20,8 +21,8 @@ namespace zhuji::node {
 class StatusControl {
  public:
   StatusControl(const config::NodeConfig& config, const DeliveryLoop& delivery, Mail& mail,
-                const DeadlineService& deadlines, Writer& writer, const Health& health,
-                const Clock& clock);
+                const DeadlineService& deadlines, const KeyService& keys, Writer& writer,
+                const Health& health, const Clock& clock);
   void Register(ControlService& control);
   // Set once the node started.
   void Started(int64_t at_ms, uint64_t incarnation) {
@@ -40,6 +41,7 @@ class StatusControl {
   const DeliveryLoop& delivery_;
   Mail& mail_;
   const DeadlineService& deadlines_;
+  const KeyService& keys_;
   Writer& writer_;
   const Health& health_;
   const Clock& clock_;

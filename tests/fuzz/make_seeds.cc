@@ -165,8 +165,12 @@ void TomlSeeds(const std::string& source_dir) {
        std::string(1, '\1') + Read(source_dir + "/deploy/topologies/guangdong-demo.toml"));
   Seed("fuzz_toml", "calendar",
        std::string(1, '\2') + Read(source_dir + "/deploy/calendar/2026.toml"));
-  crypto::PublicKeys k{"440106", std::string(40, 'a'), std::string(64, 'b')};
-  Seed("fuzz_toml", "keys", std::string(1, '\3') + crypto::KeyDirectory::Render({k}, 1));
+  crypto::DirectoryKey k, old;
+  k.keys = crypto::NewKeyPair("440106").pub;
+  old.keys = crypto::NewKeyPair("440106").pub;
+  old.state = crypto::KeyState::kRetiring;
+  old.until_ms = 1'800'000'000'000;
+  Seed("fuzz_toml", "keys", std::string(1, '\3') + crypto::KeyDirectory::Render({k, old}, 1, "ed25519"));
 }
 
 }  // namespace

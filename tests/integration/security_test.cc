@@ -121,10 +121,10 @@ class SecureCluster {
       keys_[id] = crypto::NewKeyPair(id);
     }
     broker_ = crypto::NewKeyPair(crypto::BrokerKeyId("b0"));
-    std::vector<crypto::PublicKeys> pubs{broker_.pub};
-    for (auto& [id, k] : keys_) pubs.push_back(k.pub);
+    std::vector<crypto::DirectoryKey> pubs{{broker_.pub, crypto::KeyState::kActive, 0, ""}};
+    for (auto& [id, k] : keys_) pubs.push_back({k.pub, crypto::KeyState::kActive, 0, ""});
     std::string directory = h.dir() + "/keys.toml";
-    std::ofstream(directory) << crypto::KeyDirectory::Render(pubs, 1);
+    std::ofstream(directory) << crypto::KeyDirectory::Render(pubs, 1, "ed25519");
     EXPECT_TRUE(crypto::WriteKeys(h.dir() + "/broker0", broker_).ok());
     if (curve) {
       h.StartBroker({"--keys-dir", h.dir() + "/broker0", "--key-directory", directory});

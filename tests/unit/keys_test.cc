@@ -10,6 +10,12 @@
 namespace zhuji::crypto {
 namespace {
 
+std::string Render(std::initializer_list<PublicKeys> keys, uint64_t version) {
+  std::vector<DirectoryKey> entries;
+  for (const auto& k : keys) entries.push_back(DirectoryKey{k, KeyState::kActive, 0, ""});
+  return KeyDirectory::Render(entries, version, "ed25519");
+}
+
 TEST(Keys, WrittenPrivateReadBackAndNeverOverwritten) {
   TempDir dir("zhuji-keys-");
   KeyPair k = NewKeyPair("440106");
@@ -42,12 +48,12 @@ TEST(Keys, PrivateKeysReadableByOthersAreRefused) {
 
 TEST(KeyDirectory, FindsByIdAndByCurveKey) {
   KeyPair a = NewKeyPair("440106"), b = NewKeyPair(BrokerKeyId("gd"));
-  auto d = KeyDirectory::Parse(KeyDirectory::Render({a.pub, b.pub}, 7), "keys.toml");
+  auto d = KeyDirectory::Parse(Render({a.pub, b.pub}, 7), "keys.toml");
   ASSERT_TRUE(d.ok()) << d.message();
   EXPECT_EQ(d.value().version(), 7u);
   ASSERT_NE(d.value().FindByCurve(b.pub.curve), nullptr);
-  EXPECT_EQ(d.value().FindByCurve(b.pub.curve)->id, "broker:gd");
-  EXPECT_TRUE(IsBrokerKeyId(d.value().FindByCurve(b.pub.curve)->id));
+  EXPECT_EQ(d.value().FindByCurve(b.pub.curve)->keys.id, "broker:gd");
+  EXPECT_TRUE(IsBrokerKeyId(d.value().FindByCurve(b.pub.curve)->keys.id));
   EXPECT_EQ(d.value().Find("440106")->curve, a.pub.curve);
   EXPECT_EQ(d.value().FindByCurve(NewKeyPair("x").pub.curve), nullptr);
 }
@@ -56,12 +62,16 @@ TEST(KeyDirectory, RefusesDuplicatesAndMalformedKeysNamingThem) {
   KeyPair a = NewKeyPair("440106");
   PublicKeys same_id = NewKeyPair("440106").pub;
   PublicKeys same_key{"440104", a.pub.curve, a.pub.sign};
+  PublicKeys same_sign{"440104", NewKeyPair("440104").pub.curve, a.pub.sign};
   PublicKeys bad{"440305", "not-a-key", a.pub.sign};
-  auto twice = KeyDirectory::Parse(KeyDirectory::Render({a.pub, same_id}, 1), "k");
-  EXPECT_NE(twice.message().find("listed twice"), std::string::npos) << twice.message();
-  auto shared = KeyDirectory::Parse(KeyDirectory::Render({a.pub, same_key}, 1), "k");
+  auto twice = KeyDirectory::Parse(Render({a.pub, same_id}, 1), "k");
+  EXPECT_NE(twice.message().find("two active keys"), std::string::npos) << twice.message();
+  auto shared = KeyDirectory::Parse(Render({a.pub, same_key}, 1), "k");
   EXPECT_NE(shared.message().find("also 440106's"), std::string::npos) << shared.message();
-  auto malformed = KeyDirectory::Parse(KeyDirectory::Render({bad}, 1), "k");
+  auto signing_twice = KeyDirectory::Parse(Render({a.pub, same_sign}, 1), "k");
+  EXPECT_NE(signing_twice.message().find("listed twice"), std::string::npos)
+      << signing_twice.message();
+  auto malformed = KeyDirectory::Parse(Render({bad}, 1), "k");
   EXPECT_NE(malformed.message().find("440305"), std::string::npos) << malformed.message();
   auto unversioned = KeyDirectory::Parse("[[key]]\nid = \"x\"\n", "k");
   EXPECT_NE(unversioned.message().find("no version"), std::string::npos);

@@ -1,0 +1,92 @@
+#include "services/crypto/envelope_signature.h"
+
+#include "services/common/capnp_io.h"
+#include "services/common/ids.h"
+
+namespace zhuji::crypto {
+
+namespace {
+
+constexpr std::string_view kDomain = "zhuji-envelope-v1";
+
+void Field(std::string* out, std::string_view bytes) {
+  out->append(EncodeBe64(bytes.size()));
+  out->append(bytes);
+}
+
+}  // namespace
+
+std::string SigningInput(schema::Envelope::Reader e) {
+  std::string in;
+  in.reserve(128 + e.getBody().size());
+  Field(&in, kDomain);
+  Field(&in, AsView(e.getId()));
+  Field(&in, e.getOrigin().cStr());
+  Field(&in, e.getDestination().cStr());
+  in.append(EncodeBe64(static_cast<uint64_t>(e.getSentAt())));
+  in.append(EncodeBe64(static_cast<uint64_t>(e.getKind())));
+  Field(&in, AsView(e.getBody()));
+  Field(&in, AsView(e.getCorrelationId()));
+  in.append(EncodeBe64(e.getLinkSeq()));
+  Field(&in, e.getSignerKeyId().cStr());
+  return in;
+}
+
+Result<Signer> Signer::From(const KeyPair& keys) {
+  Signer s;
+  s.suite_ = FindSuite(keys.pub.suite);
+  if (!s.suite_) return Status::Error("unknown signature suite '" + keys.pub.suite + "'");
+  if (!FromHex(keys.sign_secret, &s.secret_) || s.secret_.size() != s.suite_->secret_key_bytes()) {
+    return Status::Error("the signing key of " + keys.pub.id + " is not a " + keys.pub.suite +
+                         " secret key");
+  }
+  s.fingerprint_ = Fingerprint(keys.pub);
+  return s;
+}
+
+void Signer::Sign(schema::Envelope::Builder envelope) const {
+  envelope.setSignerKeyId(fingerprint_);
+  std::string digest = suite_->Hash(SigningInput(envelope.asReader()));
+  envelope.setSignature(AsData(suite_->Sign(secret_, digest)));
+}
+
+Verification VerifyEnvelope(schema::Envelope::Reader e, const KeyDirectory& directory,
+                            std::optional<int64_t> now_ms) {
+  Verification v;
+  std::string origin = e.getOrigin();
+  std::string key_id = e.getSignerKeyId();
+  if (e.getSignature().size() == 0 || key_id.empty()) {
+    v.reason = "the envelope from " + origin + " is not signed";
+    return v;
+  }
+  const DirectoryKey* key = directory.FindByFingerprint(key_id);
+  if (!key) {
+    v.outcome = Verification::Outcome::kUnknownKey;
+    v.reason = "the envelope from " + origin + " is signed by key " + key_id +
+               ", which is not in the directory of keys version " +
+               std::to_string(directory.version()) + " held here";
+    return v;
+  }
+  if (key->keys.id != origin) {
+    v.reason = "the envelope from " + origin + " is signed by " + key->keys.id + "'s key " +
+               key_id + ", not by its origin";
+    return v;
+  }
+  if (Status st = now_ms ? directory.Usable(*key, *now_ms) : Status::Ok(); !st.ok()) {
+    v.reason = "the envelope from " + origin + " is signed by a key no longer valid: " +
+               st.message();
+    return v;
+  }
+  const Suite& suite = *FindSuite(key->keys.suite);
+  std::string pub;
+  FromHex(key->keys.sign, &pub);
+  if (!suite.Verify(pub, suite.Hash(SigningInput(e)), AsView(e.getSignature()))) {
+    v.reason = "the signature of the envelope from " + origin + " by key " + key_id +
+               " does not verify (changed after it was signed, or forged)";
+    return v;
+  }
+  v.outcome = Verification::Outcome::kValid;
+  return v;
+}
+
+}  // namespace zhuji::crypto

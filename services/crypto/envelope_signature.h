@@ -1,0 +1,54 @@
+#pragma once
+// Signed envelopes (issue #10). The origin signs each envelope with its signing key; the
+// receiver verifies it against the origin's key in the directory of keys before applying it,
+// and keeps the envelope as received, signature included, so anyone holding the directory can
+// verify it again later, offline (`zhuji verify`, `zhuji audit verify`).
+//
+// What is signed: the suite's hash (SHA-256 or SM3) of a domain tag and every field of the
+// envelope but the signature, each length-prefixed (SigningInput). The envelope names the key
+// by its fingerprint (signerKeyId), so a key rotation never leaves a receiver guessing.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "services/crypto/key_directory.h"
+#include "services/crypto/keys.h"
+#include "zhuji/schemas/envelope.capnp.h"
+
+namespace zhuji::crypto {
+
+// A node's signing key, ready to use.
+class Signer {
+ public:
+  // Refuses keys whose suite or secret are unusable.
+  static Result<Signer> From(const KeyPair& keys);
+  // Sets signerKeyId and signature on an envelope whose other fields are set.
+  void Sign(schema::Envelope::Builder envelope) const;
+  const std::string& fingerprint() const { return fingerprint_; }
+  const Suite& suite() const { return *suite_; }
+
+ private:
+  const Suite* suite_ = nullptr;
+  std::string secret_;
+  std::string fingerprint_;
+};
+
+// The bytes the signature covers.
+std::string SigningInput(schema::Envelope::Reader envelope);
+
+struct Verification {
+  enum class Outcome { kValid, kUnknownKey, kInvalid };
+  Outcome outcome = Outcome::kInvalid;
+  std::string reason;  // for people: names the key, its owner and what is wrong
+  bool ok() const { return outcome == Outcome::kValid; }
+};
+
+// Checks the envelope's signature against `directory` at `now_ms`: the key must be listed,
+// belong to the envelope's origin, be usable (not revoked, not past its grace period), and the
+// signature must verify. kUnknownKey: the key is not (yet) in this directory. Without `now_ms`
+// the key's state is not asked (an envelope kept from before its key was revoked, audited).
+Verification VerifyEnvelope(schema::Envelope::Reader envelope, const KeyDirectory& directory,
+                            std::optional<int64_t> now_ms);
+
+}  // namespace zhuji::crypto

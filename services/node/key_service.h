@@ -1,0 +1,79 @@
+#pragma once
+// The node's keys and the directory of keys (密钥名录, issue #10).
+//
+// At start: the directory held in the store (meta "key_directory"), or the signed file the
+// configuration names when that is newer; each must carry the signature of the province's
+// directory key pinned in the configuration. Keys made by `zhuji keys rotate` are put in use
+// when the directory lists them as active. With `[security] signatures = true`, every envelope
+// this node sends is signed (the outbox asks signer()), and every envelope it takes must verify
+// against the directory (the inbox asks Verify()) before its kind's rules run.
+//
+// The directory arrives from the parent as a `directoryUpdate` envelope (registered here) or is
+// loaded by an operator (`zhuji directory load`, usually on the province); a newer version is
+// stored and passed to the children, an older one is refused. Loop thread only.
+
+#include <spdlog/logger.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "services/common/clock.h"
+#include "services/config/config.h"
+#include "services/crypto/envelope_signature.h"
+#include "services/crypto/key_directory.h"
+#include "services/node/control_service.h"
+#include "services/node/kinds.h"
+#include "services/node/mail.h"
+#include "services/node/writer.h"
+
+namespace zhuji::node {
+
+class KeyService {
+ public:
+  KeyService(const config::NodeConfig& config, Writer& writer, Mail& mail, const Clock& clock,
+             spdlog::logger& log);
+
+  // The kind's rules, usable without a service: from `parent` only, signed by the pinned key,
+  // not older than `held` (0: none).
+  static Status CheckUpdate(const config::NodeConfig& config, const std::string& origin,
+                            std::string_view body, uint64_t held);
+  void Register(KindRegistry& kinds, ControlService& control);
+
+  // Loads the directory, promotes rotated keys, reads the signing key. Throws (the node does
+  // not start) when signatures are on and there is no valid directory or key. After the store
+  // is claimed, before the links connect.
+  void Start();
+
+  bool signatures() const { return config_.security.signatures; }
+  // The signing key, when signatures are on.
+  const crypto::Signer* signer() const { return signer_ ? &*signer_ : nullptr; }
+  const crypto::KeyDirectory* directory() const { return directory_.get(); }
+  uint64_t version() const { return directory_ ? directory_->version() : 0; }
+  crypto::Verification Verify(schema::Envelope::Reader envelope) const;
+
+  struct Applied {
+    uint64_t version = 0;
+    std::vector<std::string> forwarded_to;
+  };
+  // A checked directory: stored, in use, passed to the children. In the caller's transaction.
+  Applied Apply(store::Txn& txn, const std::string& text, int64_t now);
+
+ private:
+  Result<crypto::KeyDirectory> Parse(const std::string& text, const std::string& source) const;
+  void PromoteRotatedKeys();
+  void Show(ControlCall& call);
+  void Load(ControlCall& call);
+
+  const config::NodeConfig& config_;
+  Writer& writer_;
+  Mail& mail_;
+  const Clock& clock_;
+  spdlog::logger& log_;
+  ControlService* control_ = nullptr;  // set by Register
+  std::shared_ptr<const crypto::KeyDirectory> directory_;
+  std::optional<crypto::Signer> signer_;
+};
+
+}  // namespace zhuji::node

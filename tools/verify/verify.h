@@ -1,0 +1,42 @@
+#pragma once
+// Offline verification of a node's store (issue #10): the audit chain, the directory of keys it
+// holds, and the signature of every envelope it keeps (received: inbox; to send: outbox). Works
+// on a copy of the store; needs only the store and, to trust the directory, the province's
+// pinned directory key.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "services/crypto/key_directory.h"
+#include "services/store/store.h"
+
+namespace zhuji::tools {
+
+struct StoreVerification {
+  uint64_t audit_entries = 0;
+  std::string audit_error;  // empty: the chain verifies end to end
+  uint64_t verified = 0;    // envelopes whose signature verifies
+  uint64_t unsigned_ = 0;   // envelopes without a signature (sent before signatures were on)
+  std::vector<std::string> failures;  // one line per envelope that does not verify, named
+  std::vector<std::string> notes;     // what could not be checked, and why
+  bool ok() const { return audit_error.empty() && failures.empty(); }
+};
+
+struct DirectoryTrust {
+  std::string suite = "ed25519";
+  std::string pinned_key;  // hex; empty: the stored directory is read without its signature
+  std::string file;        // a directory file to use instead of the stored one
+};
+
+// The directory to check signatures against: `trust.file`, or the one kept in the store.
+Result<crypto::KeyDirectory> DirectoryFor(store::Txn& txn, const DirectoryTrust& trust);
+
+StoreVerification VerifyStore(store::Txn& txn, const DirectoryTrust& trust);
+
+// One received envelope, by its id (32 hex digits): a line per fact, and whether it verifies.
+bool VerifyOne(store::Txn& txn, const DirectoryTrust& trust, const std::string& id_hex,
+               std::vector<std::string>* lines);
+
+}  // namespace zhuji::tools
