@@ -144,7 +144,7 @@ wire::BrokerStats Broker::Stats() const {
   wire::BrokerStats s = stats_;
   s.peers = static_cast<uint32_t>(peers_.size());
   s.routes = static_cast<uint32_t>(routes_.size());
-  s.keys_refused = zap_ ? zap_->refused() : 0;
+  s.keys_refused = (zap_ ? zap_->refused() : 0) + keys_revoked_;
   s.upstream_up = upstream_ && clock_.MonoMs() - upstream_heard_ <=
                                    config_.heartbeat_interval_ms * config_.heartbeat_liveness;
   return s;
@@ -323,6 +323,7 @@ void Broker::OnFrontend(const std::string& identity, zmq::message_t& frame, size
                   parsed.about ? &*parsed.about : nullptr);
   }
   const wire::Header& h = *parsed.header;
+  if (keys_ && !KeyStillValid(identity, frame, h)) return;
   int64_t mono = clock_.MonoMs();
   auto peer = peers_.find(identity);
   if (peer != peers_.end()) peer->second.last_heard = mono;
@@ -400,6 +401,29 @@ void Broker::Relay(const wire::Header& h, zmq::message_t& frame, const std::stri
   } else {
     SendUpstream(u);
   }
+}
+
+bool Broker::KeyStillValid(const std::string& identity, zmq::message_t& frame,
+                           const wire::Header& h) {
+  // A connection admitted before a newer directory revoked its key (or its grace period ended)
+  // is refused from then on, and forgotten.
+  const crypto::DirectoryKey* k = keys_->FindByCurve(CurveKeyOf(frame));
+  Status usable = k ? keys_->Usable(*k, clock_.NowMs())
+                    : Status::Error("its key is no longer in the directory of keys (version " +
+                                    std::to_string(keys_->version()) + ")");
+  if (usable.ok()) return true;
+  ++keys_revoked_;
+  auto peer = peers_.find(identity);
+  if (peer != peers_.end()) {
+    for (const auto& id : peer->second.node_ids) {
+      auto route = routes_.find(id);
+      if (route != routes_.end() && route->second.identity == identity) routes_.erase(route);
+    }
+    peers_.erase(peer);
+    log_.warn("broker {}: dropped a connection: {}", config_.id, usable.message());
+  }
+  Refuse(identity, wire::NackCode::FORBIDDEN, "this connection's key: " + usable.message(), &h);
+  return false;
 }
 
 bool Broker::MaySpeakFor(const std::string& identity, zmq::message_t& frame,

@@ -112,6 +112,8 @@ class Broker {
   std::unique_ptr<crypto::KeyDirectory> keys_;
   std::unique_ptr<ZapHandler> zap_;
   int64_t directory_mtime_ = 0;  // of the file last read, ns
+  uint64_t keys_revoked_ = 0;    // frames refused: their connection's key was revoked since
+  bool KeyStillValid(const std::string& identity, zmq::message_t& frame, const wire::Header& h);
   Result<crypto::KeyDirectory> ReadDirectory() const;
   void ReloadDirectory();
   std::string curve_public_, curve_secret_;

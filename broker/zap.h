@@ -40,5 +40,7 @@ class ZapHandler {
 
 // The id a CURVE connection was admitted as ("" on a socket without ZAP).
 std::string UserIdOf(zmq::message_t& message);
+// The CURVE key (Z85) it was admitted with ("" on a socket without ZAP).
+std::string CurveKeyOf(zmq::message_t& message);
 
 }  // namespace zhuji::broker

@@ -13,6 +13,17 @@ namespace zhuji::node {
 
 namespace {
 constexpr const char* kStoredKey = "key_directory";  // in `meta`: the signed text in use
+
+// The directory that will be in use: the installed file when newer, else the one held.
+std::shared_ptr<const crypto::KeyDirectory> Newest(
+    const std::shared_ptr<const crypto::KeyDirectory>& held,
+    const std::optional<std::string>& installed, const config::NodeConfig& config) {
+  if (!installed) return held;
+  auto d = crypto::KeyDirectory::ParseSigned(*installed, "installed", config.security.suite,
+                                             config.security.directory_key);
+  return std::make_shared<const crypto::KeyDirectory>(d.value());
+}
+
 }  // namespace
 
 KeyService::KeyService(const config::NodeConfig& config, Writer& writer, Mail& mail,
@@ -107,7 +118,7 @@ KeyService::Applied KeyService::Apply(store::Txn& txn, const std::string& text, 
   return out;
 }
 
-void KeyService::Start() {
+void KeyService::Start(Outbox& outbox, Inbox& inbox) {
   if (config_.security.directory_key.empty()) return;
   {
     auto txn = writer_.BeginRead();
@@ -120,28 +131,44 @@ void KeyService::Start() {
       }
     }
   }
-  if (!config_.security.key_directory.empty()) {
-    std::ifstream in(config_.security.key_directory);
-    std::ostringstream read;
-    if (!in || !(read << in.rdbuf())) {
-      throw std::runtime_error("[security] key_directory: cannot read " +
-                               config_.security.key_directory);
-    }
-    std::string text = read.str();
-    auto d = Parse(text, config_.security.key_directory);
-    if (!d.ok()) throw std::runtime_error("[security] key_directory: " + d.message());
-    if (d.value().version() > version()) {
-      int64_t now = clock_.NowMs();
-      Status st = writer_.Commit([&](store::Txn& txn) {
-        Apply(txn, text, now);
-        return Status::Ok();
-      });
-      if (!st.ok()) throw std::runtime_error("cannot store the directory of keys: " + st.message());
-    }
+  std::optional<std::string> installed = InstalledDirectory();
+  PromoteRotatedKeys(installed);
+  if (signatures()) {
+    UseSigningKey(installed);
+    outbox.SignWith(&*signer_);
+    inbox.RequireSignatures([this](schema::Envelope::Reader e) { return Verify(e); });
   }
-  PromoteRotatedKeys();
-  if (!signatures()) return;
-  if (!directory_) {
+  if (installed) {  // newer than the one stored: in use, and passed down (signed, if on)
+    int64_t now = clock_.NowMs();
+    Status st = writer_.Commit([&](store::Txn& txn) {
+      Apply(txn, *installed, now);
+      return Status::Ok();
+    });
+    if (!st.ok()) throw std::runtime_error("cannot store the directory of keys: " + st.message());
+  }
+  if (signatures()) {
+    log_.info("signatures on ({}): signing with key {}; directory of keys version {}",
+              config_.security.suite, signer_->fingerprint(), version());
+  }
+}
+
+std::optional<std::string> KeyService::InstalledDirectory() const {
+  if (config_.security.key_directory.empty()) return std::nullopt;
+  std::ifstream in(config_.security.key_directory);
+  std::ostringstream read;
+  if (!in || !(read << in.rdbuf())) {
+    throw std::runtime_error("[security] key_directory: cannot read " +
+                             config_.security.key_directory);
+  }
+  auto d = Parse(read.str(), config_.security.key_directory);
+  if (!d.ok()) throw std::runtime_error("[security] key_directory: " + d.message());
+  if (d.value().version() <= version()) return std::nullopt;
+  return read.str();
+}
+
+void KeyService::UseSigningKey(const std::optional<std::string>& installed) {
+  auto directory = Newest(directory_, installed, config_);
+  if (!directory) {
     throw std::runtime_error(
         "[security] signatures are on but this node holds no directory of keys: install the "
         "province's signed file and name it in [security] key_directory");
@@ -155,29 +182,28 @@ void KeyService::Start() {
   auto signer = crypto::Signer::From(keys.value());
   if (!signer.ok()) throw std::runtime_error("[security] " + signer.message());
   signer_ = std::move(signer.value());
-  const crypto::DirectoryKey* own = directory_->FindByFingerprint(signer_->fingerprint());
+  const crypto::DirectoryKey* own = directory->FindByFingerprint(signer_->fingerprint());
   if (!own) {
     log_.error("this node's signing key {} is not in the directory of keys version {}: every "
                "node will refuse what it sends until the province lists it",
-               signer_->fingerprint(), directory_->version());
-  } else if (Status st = directory_->Usable(*own, clock_.NowMs()); !st.ok()) {
+               signer_->fingerprint(), directory->version());
+  } else if (Status st = directory->Usable(*own, clock_.NowMs()); !st.ok()) {
     log_.error("this node signs with a key the directory no longer accepts: {}", st.message());
   }
-  log_.info("signatures on ({}): signing with key {}; directory of keys version {}",
-            config_.security.suite, signer_->fingerprint(), directory_->version());
 }
 
-void KeyService::PromoteRotatedKeys() {
+void KeyService::PromoteRotatedKeys(const std::optional<std::string>& installed) {
   const std::string& dir = config_.security.keys_dir;
   if (!crypto::HasKeys(dir, crypto::KeySlot::kNext)) return;
   auto next = crypto::ReadPublicKeys(dir, crypto::KeySlot::kNext);
   if (!next.ok()) throw std::runtime_error("rotated keys: " + next.message());
   std::string fp = crypto::Fingerprint(next.value());
-  const crypto::DirectoryKey* listed = directory_ ? directory_->FindByFingerprint(fp) : nullptr;
+  auto directory = Newest(directory_, installed, config_);
+  const crypto::DirectoryKey* listed = directory ? directory->FindByFingerprint(fp) : nullptr;
   if (!listed || listed->state != crypto::KeyState::kActive || listed->keys.id != config_.node_id) {
     log_.info("轮换 rotated keys {} wait: the directory of keys (version {}) does not list them "
               "as this node's active keys yet",
-              fp, version());
+              fp, directory ? directory->version() : 0);
     return;
   }
   if (Status st = crypto::PromoteNextKeys(dir); !st.ok()) {

@@ -24,8 +24,10 @@
 #include "services/crypto/envelope_signature.h"
 #include "services/crypto/key_directory.h"
 #include "services/node/control_service.h"
+#include "services/node/inbox.h"
 #include "services/node/kinds.h"
 #include "services/node/mail.h"
+#include "services/node/outbox.h"
 #include "services/node/writer.h"
 
 namespace zhuji::node {
@@ -41,10 +43,11 @@ class KeyService {
                             std::string_view body, uint64_t held);
   void Register(KindRegistry& kinds, ControlService& control);
 
-  // Loads the directory, promotes rotated keys, reads the signing key. Throws (the node does
-  // not start) when signatures are on and there is no valid directory or key. After the store
-  // is claimed, before the links connect.
-  void Start();
+  // Loads the directory, promotes rotated keys, reads the signing key and, with signatures on,
+  // makes `outbox` sign and `inbox` verify (both borrowed); then a newer installed directory is
+  // put in use and passed down. Throws (the node does not start) when signatures are on and
+  // there is no valid directory or key. After the store is claimed, before the links connect.
+  void Start(Outbox& outbox, Inbox& inbox);
 
   bool signatures() const { return config_.security.signatures; }
   // The signing key, when signatures are on.
@@ -62,7 +65,10 @@ class KeyService {
 
  private:
   Result<crypto::KeyDirectory> Parse(const std::string& text, const std::string& source) const;
-  void PromoteRotatedKeys();
+  // The signed file of [security] key_directory when it is newer than the directory held.
+  std::optional<std::string> InstalledDirectory() const;
+  void PromoteRotatedKeys(const std::optional<std::string>& installed);
+  void UseSigningKey(const std::optional<std::string>& installed);
   void Show(ControlCall& call);
   void Load(ControlCall& call);
 

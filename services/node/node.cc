@@ -71,11 +71,7 @@ void Node::Start() {
       pending += p.count();
     }
   }
-  keys_.Start();  // rotated keys are put in use before the links connect with them
-  if (keys_.signatures()) {
-    outbox_.SignWith(keys_.signer());
-    inbox_.RequireSignatures([this](schema::Envelope::Reader e) { return keys_.Verify(e); });
-  }
+  keys_.Start(outbox_, inbox_);  // rotated keys are put in use before the links connect
   control_.Bind();
   delivery_.Start(incarnation);
   if (config_.auto_review) {

@@ -101,6 +101,25 @@ void Harness::KillBroker(int index, int sig) {
 
 bool Harness::BrokerRunning(int index) const { return tools::IsRunning(brokers_.at(index).pid); }
 
+CommandResult RunCommandStatus(const std::string& command) {
+  std::string cmd = command + " 2>&1";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (!p) throw std::runtime_error("popen failed: " + cmd);
+  CommandResult r;
+  char buf[4096];
+  for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) r.output.append(buf, n);
+  r.status = ::pclose(p);
+  return r;
+}
+
+std::string RunCommand(const std::string& command) {
+  CommandResult r = RunCommandStatus(command);
+  if (r.status != 0) {
+    throw std::runtime_error(command + " exited " + std::to_string(r.status) + ": " + r.output);
+  }
+  return r.output;
+}
+
 void Harness::AddNode(const NodeSpec& spec, int broker) {
   std::string key = spec.key();
   nodes_[key] = NodeProc{spec, broker, 0};

@@ -64,6 +64,15 @@ struct NodeCounters {
   bool link_up = false;
 };
 
+// What a shell command printed (stdout and stderr) and its exit status (as from pclose).
+struct CommandResult {
+  int status = -1;
+  std::string output;
+};
+CommandResult RunCommandStatus(const std::string& command);
+// What it printed; throws with the output when it does not exit 0.
+std::string RunCommand(const std::string& command);
+
 class Harness {
  public:
   // Generous on purpose: CI runs on a machine that may be busy with other work. A process that

@@ -394,19 +394,6 @@ TEST(ControlLimits, NodeRefusesInvalidUtf8OversizedAndUnboundedRequestsAndKeepsS
       Harness::WaitFor([&] { return CountText(h, "440000", "after-refusals") == 1; }, seconds(60)));
 }
 
-// What a command printed (stdout and stderr); throws when it does not exit 0.
-std::string RunCommand(const std::string& command) {
-  std::string cmd = command + " 2>&1";
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) throw std::runtime_error("popen failed: " + cmd);
-  std::string out;
-  char buf[4096];
-  for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-  int rc = ::pclose(p);
-  if (rc != 0) throw std::runtime_error(cmd + " exited " + std::to_string(rc) + ": " + out);
-  return out;
-}
-
 std::string RunCli(const std::string& args) {
   return RunCommand(std::string(ZHUJI_BIN_DIR) + "/zhuji " + args);
 }

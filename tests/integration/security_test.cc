@@ -1,7 +1,8 @@
-// Nobody can pretend to be a node (issue #10), first step: CURVE on every node-broker link, a
-// broker that admits only keys of the directory of keys and takes a HELLO for node id X only
-// from X's key. Real processes; each attack is refused with a reason and counted, and the
-// honest nodes are served throughout.
+// Nobody can pretend to be a node (issue #10): CURVE on every node-broker link, a broker that
+// admits only keys of the directory of keys and takes a HELLO for node id X only from X's key;
+// every envelope signed by its origin and verified before it is applied; the directory signed by
+// the province, versions only going up; rotation and revocation. Real processes; each attack is
+// refused with a reason and counted, and the honest nodes are served throughout.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -10,11 +11,15 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <filesystem>
 #include <chrono>
 #include <fstream>
 #include <mutex>
 #include <thread>
 
+#include "services/common/capnp_io.h"
+#include "services/common/ids.h"
+#include "services/crypto/envelope_signature.h"
 #include "services/crypto/key_directory.h"
 #include "services/crypto/keys.h"
 #include "services/wire/header.h"
@@ -109,40 +114,75 @@ class RecordingProxy {
   std::thread thread_;
 };
 
-// Province 440000 and county 440106 on one CURVE broker. The directory also holds the key of
-// 440104 (a node not running here: the attacker holds its key, as a compromised node would) and
-// an observer key for reading the broker's counters.
+wire::Header Hello(const std::string& as) {
+  wire::Header h;
+  h.command = wire::Command::HELLO;
+  h.source = as;
+  h.incarnation = 1;
+  h.nonce = 42;
+  return h;
+}
+
+// Province 440000 and county 440106 (its child) on one CURVE broker, signing and verifying
+// every envelope against the directory of keys signed by the province's directory key. The
+// directory also holds the keys of 440104 (a node not running here: the attacker holds its
+// keys, as a compromised node would), of broker:b1 (a broker below, compromised: a broker's key
+// may speak for any node at the broker, so only signatures stop it) and of an observer that
+// reads the broker's counters.
 class SecureCluster {
  public:
   // `curve`: off builds the same cluster without security (the control experiment). With
   // `proxy`, the county reaches the broker through a recording proxy.
   explicit SecureCluster(bool curve = true, bool proxy = false) {
+    directory_key_ = crypto::NewKeyPair("directory:gd");
     for (const char* id : {"440000", "440106", "440104", "observer:test"}) {
       keys_[id] = crypto::NewKeyPair(id);
     }
     broker_ = crypto::NewKeyPair(crypto::BrokerKeyId("b0"));
-    std::vector<crypto::DirectoryKey> pubs{{broker_.pub, crypto::KeyState::kActive, 0, ""}};
-    for (auto& [id, k] : keys_) pubs.push_back({k.pub, crypto::KeyState::kActive, 0, ""});
-    std::string directory = h.dir() + "/keys.toml";
-    std::ofstream(directory) << crypto::KeyDirectory::Render(pubs, 1, "ed25519");
+    below_ = crypto::NewKeyPair(crypto::BrokerKeyId("b1"));
+    entries_ = {Active(broker_.pub), Active(below_.pub)};
+    for (auto& [id, k] : keys_) entries_.push_back(Active(k.pub));
+    directory_file_ = h.dir() + "/keys.toml";
+    Publish(1, directory_file_);
     EXPECT_TRUE(crypto::WriteKeys(h.dir() + "/broker0", broker_).ok());
     if (curve) {
-      h.StartBroker({"--keys-dir", h.dir() + "/broker0", "--key-directory", directory});
+      h.StartBroker({"--keys-dir", h.dir() + "/broker0", "--key-directory", directory_file_,
+                     "--directory-key", directory_key_.pub.sign});
     } else {
       h.StartBroker();
     }
     if (proxy) proxy_ = std::make_unique<RecordingProxy>(h.BrokerEndpoint(0));
-    std::string security =
-        !curve ? "" : "[security]\ncurve = true\nbroker_keys = [\"" + broker_.pub.curve + "\"]\n";
+    std::string security = !curve ? ""
+                                  : "[security]\ncurve = true\nbroker_keys = [\"" +
+                                        broker_.pub.curve +
+                                        "\"]\nsignatures = true\ndirectory_key = \"" +
+                                        directory_key_.pub.sign + "\"\nkey_directory = \"" +
+                                        directory_file_ + "\"\n";
     for (const char* id : {"440000", "440106"}) {
       EXPECT_TRUE(crypto::WriteKeys(h.dir() + "/" + id, keys_[id]).ok());
     }
     EXPECT_TRUE(crypto::WriteKeys(h.dir() + "/observer", keys_["observer:test"]).ok());
-    h.AddNode({"440000", "province", "", "", security});
+    h.AddNode({"440000", "province", "", "", "children = [\"440106\"]\n" + security});
     h.AddNode(
         {"440106", "county", "440000", "", security, "", "", proxy_ ? proxy_->endpoint() : ""});
     h.StartNode("440000");
     h.StartNode("440106");
+  }
+
+  static crypto::DirectoryKey Active(const crypto::PublicKeys& k) {
+    return {k, crypto::KeyState::kActive, 0, crypto::Fingerprint(k)};
+  }
+  // The directory of `entries_` at `version`, signed by `by` (default: the province's key).
+  std::string Signed(uint64_t version, const crypto::KeyPair* by = nullptr) const {
+    auto text = crypto::KeyDirectory::Sign(crypto::KeyDirectory::Render(entries_, version, "ed25519"),
+                                           by ? *by : directory_key_);
+    if (!text.ok()) throw std::runtime_error(text.message());
+    return text.value();
+  }
+  void Publish(uint64_t version, const std::string& file, const crypto::KeyPair* by = nullptr) {
+    std::string tmp = file + ".tmp";
+    std::ofstream(tmp) << Signed(version, by);
+    std::filesystem::rename(tmp, file);
   }
 
   // A client of the broker with `keys` (or a key pair of its own when null).
@@ -155,8 +195,24 @@ class SecureCluster {
     s.connect(h.BrokerEndpoint(0));
     return s;
   }
-  static void Say(zmq::socket_t& s, const wire::Header& h) {
-    ASSERT_TRUE(wire::SendFrame(s, wire::EncodeFrame(h), false));
+  // A client with `keys` that the broker welcomed as node `as`; HELLO is said again while the
+  // broker still holds `as` for a process just killed (ID_IN_USE), up to 60 s.
+  zmq::socket_t Registered(const crypto::KeyPair& keys, const std::string& as) {
+    zmq::socket_t s = Client(keys);
+    auto deadline = std::chrono::steady_clock::now() + seconds(60);
+    while (std::chrono::steady_clock::now() < deadline) {
+      Say(s, Hello(as));
+      auto answer = Heard(s);
+      if (answer && answer->command == wire::Command::WELCOME) return s;
+      if (answer && answer->code != wire::NackCode::ID_IN_USE) {
+        throw std::runtime_error("HELLO as " + as + " refused: " + answer->reason);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    throw std::runtime_error("the broker never welcomed " + as);
+  }
+  static void Say(zmq::socket_t& s, const wire::Header& h, std::string_view body = {}) {
+    ASSERT_TRUE(wire::SendFrame(s, wire::EncodeFrame(h, body), false));
   }
   // The next header the broker sends this client, waiting up to 30 s.
   static std::optional<wire::Header> Heard(zmq::socket_t& s) {
@@ -180,20 +236,90 @@ class SecureCluster {
     EXPECT_TRUE(Harness::WaitFor([&] { return h.CountPrefix("440000", tag) == 3; }, seconds(60)))
         << "the honest province did not get the county's notices";
   }
+  uint64_t SignaturesRefused(const std::string& id) {
+    return h.Status(id)->Root<schema::ControlReply>().getStatus().getSignaturesRefused();
+  }
+  uint64_t DirectoryVersion(const std::string& id) {
+    return h.Status(id)->Root<schema::ControlReply>().getStatus().getKeyDirectoryVersion();
+  }
+  // `zhuji directory load FILE` on a node: its exit status and output.
+  CommandResult LoadDirectory(const std::string& id, const std::string& file) {
+    return RunCommandStatus(std::string(ZHUJI_BIN_DIR) + "/zhuji directory load " + file +
+                            " --control " + h.ControlEndpoint(id));
+  }
 
   Harness h;
+  crypto::KeyPair directory_key_;
   std::map<std::string, crypto::KeyPair> keys_;
-  crypto::KeyPair broker_;
+  crypto::KeyPair broker_, below_;
+  std::vector<crypto::DirectoryKey> entries_;
+  std::string directory_file_;
   std::unique_ptr<RecordingProxy> proxy_;
 };
 
-wire::Header Hello(const std::string& as) {
-  wire::Header h;
-  h.command = wire::Command::HELLO;
-  h.source = as;
-  h.incarnation = 1;
-  h.nonce = 42;
-  return h;
+// An envelope from `origin` to `destination`, signed by `signer` (unsigned when null).
+std::string Envelope(const std::string& origin, const std::string& destination, uint64_t seq,
+                     schema::Kind kind, const std::string& body, const crypto::KeyPair* signer) {
+  capnp::MallocMessageBuilder m;
+  auto e = m.initRoot<schema::Envelope>();
+  EnvelopeId id = NewEnvelopeId();
+  e.setId(AsData(IdView(id)));
+  e.setOrigin(origin);
+  e.setDestination(destination);
+  e.setSentAt(Harness::CstMs("2026-11-23 10:00"));
+  e.setKind(kind);
+  e.setBody(AsData(body));
+  e.setLinkSeq(seq);
+  if (signer) crypto::Signer::From(*signer).value().Sign(e);
+  return ToBytes(m);
+}
+
+std::string NoticeBody(const std::string& text) {
+  capnp::MallocMessageBuilder m;
+  m.initRoot<schema::Notice>().setText(text);
+  return ToBytes(m);
+}
+
+std::string DirectoryBody(const std::string& text) {
+  capnp::MallocMessageBuilder m;
+  auto u = m.initRoot<schema::DirectoryUpdate>();
+  u.setText(text);
+  return ToBytes(m);
+}
+
+// DELIVERs `envelope` (origin `from`, link sequence `seq`) to `to`; the node's answer.
+wire::Header Deliver(zmq::socket_t& s, const std::string& from, const std::string& to,
+                     uint64_t seq, const std::string& envelope) {
+  wire::Header d;
+  d.command = wire::Command::DELIVER;
+  d.source = from;
+  d.destination = to;
+  d.seq = seq;
+  d.message_id = std::string(16, 'x');
+  SecureCluster::Say(s, d, envelope);
+  for (;;) {  // heartbeats and WELCOMEs are not the answer
+    auto answer = SecureCluster::Heard(s);
+    if (!answer) throw std::runtime_error("no answer to the DELIVER from " + to);
+    if (answer->command == wire::Command::ACK || answer->command == wire::Command::NACK) {
+      return *answer;
+    }
+  }
+}
+
+// The next link sequence `to` expects from `from`: asked with a far sequence (a GAP answer).
+uint64_t Expected(zmq::socket_t& s, const std::string& from, const std::string& to,
+                  const crypto::KeyPair& signer) {
+  wire::Header gap = Deliver(s, from, to, 1'000'000,
+                             Envelope(from, to, 1'000'000, schema::Kind::NOTICE, NoticeBody("?"),
+                                      &signer));
+  if (gap.code != wire::NackCode::GAP) throw std::runtime_error("no GAP: " + gap.reason);
+  return gap.seq;
+}
+
+size_t Count(Harness& h, const std::string& id, const std::string& text) {
+  size_t n = 0;
+  for (auto& e : h.Inbox(id)) n += e.text == text;
+  return n;
 }
 
 TEST(Security, NodesTalkOverCurve) {
@@ -204,12 +330,7 @@ TEST(Security, NodesTalkOverCurve) {
   std::string cmd = std::string(ZHUJI_BIN_DIR) + "/zhuji broker-stats " + c.h.BrokerEndpoint(0) +
                     " --keys-dir " + c.h.dir() + "/observer --broker-key '" + c.broker_.pub.curve +
                     "' --json";
-  FILE* p = ::popen(cmd.c_str(), "r");
-  ASSERT_NE(p, nullptr);
-  char buf[4096];
-  std::string out;
-  for (size_t n; (n = fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-  EXPECT_EQ(::pclose(p), 0) << out;
+  std::string out = RunCommand(cmd);
   EXPECT_NE(out.find("\"keys_refused\":0"), std::string::npos) << out;
 }
 
@@ -288,6 +409,183 @@ TEST(Security, NoPlaintextOnTheWire) {
     EXPECT_EQ(found, !curve) << (curve ? "the marker crossed the wire in clear text with CURVE on"
                                        : "the proxy did not capture the clear-text marker");
   }
+}
+
+// A broker's key may speak for any node at the broker (a broker below registers its nodes), so
+// a compromised broker below can say "440104" on the wire; the envelope it makes is signed by
+// its own key, not 440104's, and refused for that, counted, never applied.
+TEST(Security, AnEnvelopeSignedByTheWrongKeyIsRefused) {
+  SecureCluster c;
+  zmq::socket_t s = c.Registered(c.below_, "440104");
+  std::string forged = Envelope("440104", "440000", 1, schema::Kind::NOTICE,
+                                NoticeBody("forged by a broker"), &c.below_);
+  wire::Header answer = Deliver(s, "440104", "440000", 1, forged);
+  EXPECT_EQ(answer.command, wire::Command::NACK);
+  EXPECT_EQ(answer.code, wire::NackCode::BAD_SIGNATURE);
+  EXPECT_NE(answer.reason.find("signed by broker:b1's key"), std::string::npos) << answer.reason;
+  EXPECT_GT(c.SignaturesRefused("440000"), 0u);
+  EXPECT_EQ(Count(c.h, "440000", "forged by a broker"), 0u);
+  // Unsigned, it fares no better.
+  answer = Deliver(s, "440104", "440000", 1,
+                   Envelope("440104", "440000", 1, schema::Kind::NOTICE, NoticeBody("x"), nullptr));
+  EXPECT_EQ(answer.code, wire::NackCode::BAD_SIGNATURE);
+  EXPECT_NE(answer.reason.find("not signed"), std::string::npos) << answer.reason;
+  c.ExpectServed("after-wrong-key");
+}
+
+// A valid envelope of 440104 (the attacker holds its keys) with one byte changed is refused;
+// the same envelope unchanged is applied, once, and a replay of it is not applied again: its id
+// makes it a duplicate (acknowledged, counted, not applied) at any link sequence, and under a
+// new id its signature no longer verifies.
+TEST(Security, AChangedByteAndAReplayAreRefused) {
+  SecureCluster c;
+  zmq::socket_t s = c.Registered(c.keys_["440104"], "440104");
+  const crypto::KeyPair& k = c.keys_["440104"];
+  std::string valid =
+      Envelope("440104", "440000", 1, schema::Kind::NOTICE, NoticeBody("MARKER-440104"), &k);
+  std::string changed = valid;
+  changed[changed.find("MARKER-440104")] = 'N';
+  wire::Header answer = Deliver(s, "440104", "440000", 1, changed);
+  EXPECT_EQ(answer.code, wire::NackCode::BAD_SIGNATURE);
+  EXPECT_NE(answer.reason.find("does not verify"), std::string::npos) << answer.reason;
+  uint64_t refused = c.SignaturesRefused("440000");
+  EXPECT_GT(refused, 0u);
+
+  answer = Deliver(s, "440104", "440000", 1, valid);
+  EXPECT_EQ(answer.command, wire::Command::ACK) << answer.reason;
+  EXPECT_EQ(answer.seq, 1u);
+  uint64_t duplicates = c.h.Counters("440000").duplicates;
+  answer = Deliver(s, "440104", "440000", 1, valid);  // replayed as it was
+  EXPECT_EQ(answer.command, wire::Command::ACK) << answer.reason;
+  EXPECT_EQ(c.h.Counters("440000").duplicates, duplicates + 1);
+  EXPECT_EQ(Count(c.h, "440000", "MARKER-440104"), 1u) << "a replay was applied";
+
+  // Its id is what dedupes: the same envelope at the next link sequence is still a duplicate.
+  auto msg = ReadMessage(valid);
+  capnp::MallocMessageBuilder copy;
+  copy.setRoot(msg->Root<schema::Envelope>());
+  copy.getRoot<schema::Envelope>().setLinkSeq(2);
+  answer = Deliver(s, "440104", "440000", 2, ToBytes(copy));
+  EXPECT_EQ(answer.command, wire::Command::ACK) << answer.reason;
+  EXPECT_EQ(answer.seq, 1u) << "a replay moved the link on";
+  // Under a new id, to pass for a new envelope, its signature no longer verifies: it covers
+  // the id and the link sequence.
+  EnvelopeId fresh = NewEnvelopeId();
+  copy.getRoot<schema::Envelope>().setId(AsData(IdView(fresh)));
+  answer = Deliver(s, "440104", "440000", 2, ToBytes(copy));
+  EXPECT_EQ(answer.code, wire::NackCode::BAD_SIGNATURE) << answer.reason;
+  EXPECT_EQ(c.SignaturesRefused("440000"), refused + 1);
+  EXPECT_EQ(Count(c.h, "440000", "MARKER-440104"), 1u);
+  c.ExpectServed("after-replay");
+}
+
+// A directory of keys signed by any key but the province's directory key is refused: loaded by
+// an operator, and sent down as if from the parent (the province's node key stolen and the
+// province offline: the attacker signs the envelope well, but not the directory).
+TEST(Security, ADirectorySignedByAnotherKeyIsRefused) {
+  SecureCluster c;
+  crypto::KeyPair impostor = crypto::NewKeyPair("directory:gd");
+  c.entries_.push_back(SecureCluster::Active(crypto::NewKeyPair("440199").pub));
+  std::string forged_file = c.h.dir() + "/forged.toml";
+  c.Publish(2, forged_file, &impostor);
+  CommandResult load = c.LoadDirectory("440000", forged_file);
+  EXPECT_NE(load.status, 0) << load.output;
+  EXPECT_NE(load.output.find("does not verify with the pinned directory key"), std::string::npos)
+      << load.output;
+
+  c.h.KillNode("440000");
+  zmq::socket_t s = c.Registered(c.below_, "440000");
+  const crypto::KeyPair& parent = c.keys_["440000"];
+  uint64_t seq = Expected(s, "440000", "440106", parent);
+  std::string update = Envelope("440000", "440106", seq, schema::Kind::DIRECTORY_UPDATE,
+                                DirectoryBody(c.Signed(2, &impostor)), &parent);
+  wire::Header answer = Deliver(s, "440000", "440106", seq, update);
+  EXPECT_EQ(answer.code, wire::NackCode::MALFORMED);
+  EXPECT_NE(answer.reason.find("does not verify with the pinned directory key"), std::string::npos)
+      << answer.reason;
+  EXPECT_EQ(c.DirectoryVersion("440106"), 1u);
+  EXPECT_GT(c.h.Counters("440106").refused, 0u);
+}
+
+// Versions only go up: the province publishes version 2 (it reaches the county), then an old,
+// genuinely signed version 1 is refused, sent down or loaded.
+TEST(Security, AnOldDirectoryVersionIsRefused) {
+  SecureCluster c;
+  std::string v2 = c.h.dir() + "/v2.toml";
+  c.Publish(2, v2);
+  CommandResult load = c.LoadDirectory("440000", v2);
+  ASSERT_EQ(load.status, 0) << load.output;
+  ASSERT_TRUE(Harness::WaitFor([&] { return c.DirectoryVersion("440106") == 2; }, seconds(60)))
+      << "version 2 did not reach the county";
+  load = c.LoadDirectory("440106", c.directory_file_);  // version 1
+  EXPECT_NE(load.status, 0);
+  EXPECT_NE(load.output.find("not newer than the version 2"), std::string::npos) << load.output;
+
+  c.h.KillNode("440000");
+  zmq::socket_t s = c.Registered(c.below_, "440000");
+  const crypto::KeyPair& parent = c.keys_["440000"];
+  uint64_t seq = Expected(s, "440000", "440106", parent);
+  std::string old = Envelope("440000", "440106", seq, schema::Kind::DIRECTORY_UPDATE,
+                             DirectoryBody(c.Signed(1)), &parent);
+  wire::Header answer = Deliver(s, "440000", "440106", seq, old);
+  EXPECT_EQ(answer.code, wire::NackCode::MALFORMED);
+  EXPECT_NE(answer.reason.find("older than the version 2 held here"), std::string::npos)
+      << answer.reason;
+  EXPECT_EQ(c.DirectoryVersion("440106"), 2u);
+}
+
+// 440104 rotates its keys: version 2 lists the new key and keeps the old one retiring; version
+// 3 revokes the old one. Once version 3 is in use, the broker refuses a connection with the old
+// CURVE key and the nodes refuse an envelope signed with the old signing key, each with the
+// reason; the new keys work.
+TEST(Security, ARevokedKeyIsRefusedAfterRotation) {
+  SecureCluster c;
+  crypto::KeyPair old = c.keys_["440104"], next = crypto::NewKeyPair("440104");
+  std::string signed_by_old =
+      Envelope("440104", "440000", 1, schema::Kind::NOTICE, NoticeBody("old key"), &old);
+  for (auto& e : c.entries_) {
+    if (e.keys.id == "440104") {
+      e.state = crypto::KeyState::kRetiring;
+      e.until_ms = Harness::CstMs("2027-01-01 00:00");
+    }
+  }
+  c.entries_.push_back(SecureCluster::Active(next.pub));
+  std::string v2 = c.h.dir() + "/v2.toml", v3 = c.h.dir() + "/v3.toml";
+  c.Publish(2, v2);
+  for (auto& e : c.entries_) {
+    if (e.keys.sign == old.pub.sign) e.state = crypto::KeyState::kRevoked;
+  }
+  c.Publish(3, v3);
+  ASSERT_EQ(c.LoadDirectory("440000", v2).status, 0);
+  CommandResult load = c.LoadDirectory("440000", v3);
+  ASSERT_EQ(load.status, 0) << load.output;
+  ASSERT_TRUE(Harness::WaitFor([&] { return c.DirectoryVersion("440106") == 3; }, seconds(60)));
+  c.Publish(3, c.directory_file_);  // the broker reads its file again when it changes
+
+  // A connection with the old key, admitted or not before the broker read version 3: it is
+  // refused once the broker has (counted as keysRefused), whether at the handshake or after.
+  uint64_t refused_keys = c.Stats().keys_refused;
+  zmq::socket_t stale = c.Client(old);
+  EXPECT_TRUE(Harness::WaitFor(
+      [&] {
+        SecureCluster::Say(stale, Hello("440104"));
+        return c.Stats().keys_refused > refused_keys;
+      },
+      seconds(60)))
+      << "the broker still admits the revoked CURVE key";
+
+  zmq::socket_t s = c.Registered(next, "440104");
+  wire::Header answer = Deliver(s, "440104", "440000", 1, signed_by_old);
+  EXPECT_EQ(answer.code, wire::NackCode::BAD_SIGNATURE);
+  EXPECT_NE(answer.reason.find("revoked (directory version 3)"), std::string::npos)
+      << answer.reason;
+  answer = Deliver(s, "440104", "440000", 1,
+                   Envelope("440104", "440000", 1, schema::Kind::NOTICE, NoticeBody("new key"),
+                            &next));
+  EXPECT_EQ(answer.command, wire::Command::ACK) << answer.reason;
+  EXPECT_EQ(Count(c.h, "440000", "new key"), 1u);
+  EXPECT_EQ(Count(c.h, "440000", "old key"), 0u);
+  c.ExpectServed("after-rotation");
 }
 
 }  // namespace
