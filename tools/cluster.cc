@@ -16,6 +16,7 @@
 #include "services/common/time_format.h"
 #include "services/workflows/organs.h"
 #include "tools/control_client.h"
+#include "tools/keyring.h"
 #include "tools/process.h"
 
 namespace zhuji::tools {
@@ -68,6 +69,14 @@ std::string Cluster::ControlEndpoint(const std::string& id) const {
 std::string Cluster::BrokerEndpoint(const std::string& id) const {
   return ReadFirstLine(BrokerDir(id) + "/endpoint");
 }
+bool Cluster::secure() const { return HasKeyring(run_dir_); }
+
+std::string Cluster::BrokerCurveKey(const std::string& id) const {
+  auto pub = crypto::ReadPublicKeys(BrokerDir(id));
+  if (!pub.ok()) throw std::runtime_error("broker " + id + ": " + pub.message());
+  return pub.value().curve;
+}
+
 bool Cluster::NodeRunning(const std::string& id) const {
   return IsRunning(ReadPid(NodeDir(id) + "/pid"));
 }
@@ -92,6 +101,12 @@ void Cluster::StartBroker(const std::string& id, std::ostream& out) {
     if (up.empty()) throw std::runtime_error("start broker " + b->upstream + " before " + id);
     argv.push_back("--upstream");
     argv.push_back(up);
+  }
+  if (secure()) {
+    Keyring ring(run_dir_, topology_.name);
+    for (auto& a : ring.BrokerArgs(dir, b->upstream.empty() ? "" : BrokerCurveKey(b->upstream))) {
+      argv.push_back(a);
+    }
   }
   fs::remove(dir + "/endpoint.new");
   pid_t pid = Spawn(argv, dir + "/broker.log", true);
@@ -146,6 +161,7 @@ void Cluster::WriteNodeConfig(const TopologyNode& n) {
       << (o.authority.has_original_authority ? workflows::LevelZh(o.authority.ceiling) : "none")
       << "\"\nauthorizing = " << (o.authorizing ? "true" : "false") << "\n";
   }
+  if (secure()) c << "\n" << Keyring(run_dir_, topology_.name).NodeSecurity(BrokerCurveKey(n.broker));
   WriteFile(NodeConfigPath(n.id), c.str());
 }
 
@@ -165,8 +181,9 @@ void Cluster::StartNode(const std::string& id, std::ostream& out) {
   pid_t pid = Spawn({bin_dir_ + "/zhuji-node", "--config", NodeConfigPath(id)},
                     dir + "/node.stderr.log", true);
   WriteFile(dir + "/pid", std::to_string(pid) + "\n");
-  if (!WaitForNodeLink(ctx_, ControlEndpoint(id), 15'000, [&] { return NodeRunning(id); })) {
-    throw std::runtime_error("node " + id + " did not come up within 15 s; see " + dir +
+  // Generous: a busy machine can take seconds to start a process.
+  if (!WaitForNodeLink(ctx_, ControlEndpoint(id), 60'000, [&] { return NodeRunning(id); })) {
+    throw std::runtime_error("node " + id + " did not come up within 60 s; see " + dir +
                              "/node.log and node.stderr.log");
   }
   out << "  node " << id << " " << n->name << " ("
@@ -186,9 +203,20 @@ void Cluster::StopNode(const std::string& id, bool kill, std::ostream& out) {
   out << "  node " << id << " " << n->name << (kill ? " killed" : " stopped") << "\n";
 }
 
-void Cluster::Up(std::ostream& out) {
+void Cluster::Up(std::ostream& out, bool secure) {
   out << "cluster " << topology_.name << " up (run dir " << run_dir_ << ")\n";
   fs::create_directories(run_dir_);
+  if (secure || this->secure()) {
+    Keyring ring(run_dir_, topology_.name);
+    for (auto& b : topology_.brokers) ring.Ensure(BrokerDir(b.id), crypto::BrokerKeyId(b.id));
+    for (auto& n : topology_.nodes) ring.Ensure(NodeDir(n.id), n.id);
+    std::string file = ring.Publish();
+    out << "  安全 security on: keys of " << topology_.brokers.size() << " broker(s) and "
+        << topology_.nodes.size() << " node(s); CURVE on every link; signed envelopes; the "
+        << "directory of keys " << file << " signed by directory:" << topology_.name << "\n";
+  } else {
+    out << "  安全 security OFF (--insecure): plain TCP, unsigned envelopes\n";
+  }
   // Brokers in dependency order: an upstream before the brokers below it.
   std::vector<std::string> started;
   while (started.size() < topology_.brokers.size()) {
@@ -233,7 +261,9 @@ bool Cluster::Status(std::ostream& out, bool json) {
     bool running = IsRunning(pid);
     all = all && running;
     std::optional<wire::BrokerStats> s;
-    if (running) s = QueryBrokerStats(ctx_, BrokerEndpoint(b.id), 1000);
+    std::optional<CurveCredentials> curve;
+    if (running && secure()) curve = Keyring(run_dir_, topology_.name).Observer(BrokerCurveKey(b.id));
+    if (running) s = QueryBrokerStats(ctx_, BrokerEndpoint(b.id), 1000, curve ? &*curve : nullptr);
     if (json) {
       j.BeginObject().Key("id").String(b.id).Key("running").Bool(running);
       j.Key("endpoint").String(BrokerEndpoint(b.id));

@@ -23,8 +23,11 @@ class Cluster {
  public:
   Cluster(Topology topology, std::string run_dir, std::string bin_dir, zmq::context_t& ctx);
 
-  // Starts every broker, then every node, that is not running; waits until each answers.
-  void Up(std::ostream& out);
+  // Starts every broker, then every node, that is not running; waits until each answers. With
+  // `secure` (the default of `zhuji cluster up`) the run directory gets keys for every broker and
+  // node and a directory of keys signed by a directory key of its own (tools/keyring.h): CURVE on
+  // every link and signed envelopes. A run directory set up with keys stays secure.
+  void Up(std::ostream& out, bool secure = true);
   // SIGTERM to every node, then every broker; `purge` also removes the run directory.
   void Down(std::ostream& out, bool purge);
   // A table of processes and their node status (or one JSON object). Returns false if anything
@@ -47,6 +50,8 @@ class Cluster {
  private:
   std::string BrokerDir(const std::string& id) const;
   void WriteNodeConfig(const TopologyNode& n);
+  bool secure() const;
+  std::string BrokerCurveKey(const std::string& id) const;
 
   Topology topology_;
   std::string run_dir_;

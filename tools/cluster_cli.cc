@@ -153,7 +153,7 @@ int Report(Cluster& cluster, const Args& args, zmq::context_t& ctx, std::ostream
 
 int CmdCluster(const Args& args, zmq::context_t& ctx, std::ostream& out) {
   args.Allow({"run-dir", "purge", "kill", "broker", "tag", "expect", "links", "wait-seconds",
-              "json", "help"});
+              "json", "help", "insecure"});
   const auto& pos = args.positionals();
   if (pos.size() < 3) throw UsageError("cluster needs an action and a topology FILE");
   std::string action = pos[1];
@@ -164,7 +164,7 @@ int CmdCluster(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     return pos[3];
   };
   if (action == "up") {
-    cluster.Up(out);
+    cluster.Up(out, !args.Flag("insecure"));
     return 0;
   } else if (action == "down") {
     cluster.Down(out, args.Flag("purge"));

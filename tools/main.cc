@@ -62,7 +62,8 @@ Escalated matters (逐级上报; `zhuji matter --help` for every option):
   matter wait ID --held-by|--state|--final   wait for a matter to get somewhere (scripts)
 
 Cluster commands (a local topology from deploy/topologies/):
-  cluster up FILE                      start every broker and node that is not running
+  cluster up FILE [--insecure]         start every broker and node that is not running; with
+                                       keys, CURVE and signed envelopes unless --insecure
   cluster down FILE [--purge]          stop them all (--purge also deletes their data)
   cluster status FILE [--json]         processes, links and outbox depth of every node
   cluster stop FILE NODE [--kill]      stop one node (--kill: SIGKILL, no clean stop)
@@ -97,7 +98,7 @@ Exit status: 0 ok, 1 the operation failed, 2 usage error.
 )";
 
 const std::set<std::string> kFlags = {"json", "wait", "purge", "kill", "help", "all", "overdue",
-                                      "supervised", "keep", "next",
+                                      "supervised", "keep", "next", "insecure",
                                       // matter
                                       "hold", "forward", "not-secret", "claim-not-secret", "uphold",
                                       "adopt", "final", "listed-in-scope", "todo"};

@@ -182,11 +182,9 @@ void Env::Open() {
       MDB_val vv = Val(ver);
       Check(mdb_put(txn, tables_.at("meta"), &k, &vv, 0), "mdb_put schema_version");
     }
-    if (options.read_only) {
-      mdb_txn_abort(txn);
-    } else {
-      Check(mdb_txn_commit(txn), "mdb_txn_commit (open)");
-    }
+    // Committed even when read-only: the table handles opened in a transaction that is
+    // aborted are closed with it (mdb_dbi_open), and a read-only store could not be read.
+    Check(mdb_txn_commit(txn), "mdb_txn_commit (open)");
   } catch (...) {
     mdb_env_close(std::exchange(env_, nullptr));
     throw;

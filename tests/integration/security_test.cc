@@ -588,5 +588,68 @@ TEST(Security, ARevokedKeyIsRefusedAfterRotation) {
   c.ExpectServed("after-rotation");
 }
 
+// Flips one byte of `marker` wherever it is in the file; returns how many places.
+size_t ChangeByte(const std::string& file, const std::string& marker) {
+  std::string bytes;
+  {
+    std::ifstream in(file, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  size_t n = 0;
+  for (size_t at = bytes.find(marker); at != std::string::npos; at = bytes.find(marker, at + 1)) {
+    bytes[at + marker.size() - 1] ^= 0x01;
+    ++n;
+  }
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << bytes;
+  return n;
+}
+
+// `zhuji verify ID` checks a received envelope offline; `zhuji audit verify` checks a copy of a
+// node's store (the hash chain and every signature) and names what was changed in it: an
+// envelope's byte, or an audit entry's.
+TEST(Security, AuditVerifyFindsAChangedByteInACopyOfTheStore) {
+  SecureCluster c;
+  zmq::socket_t s = c.Registered(c.keys_["440104"], "440104");
+  std::string envelope = Envelope("440104", "440000", 1, schema::Kind::NOTICE,
+                                  NoticeBody("AUDIT-MARKER-7e3a"), &c.keys_["440104"]);
+  ASSERT_EQ(Deliver(s, "440104", "440000", 1, envelope).command, wire::Command::ACK);
+  c.ExpectServed("audited");
+  auto msg = ReadMessage(envelope);
+  std::string id = ToHex(AsView(msg->Root<schema::Envelope>().getId()));
+  std::string zhuji = std::string(ZHUJI_BIN_DIR) + "/zhuji ";
+  std::string trust = " --directory-key " + c.directory_key_.pub.sign;
+
+  std::string one = RunCommand(zhuji + "verify " + id + " --data-dir " + c.h.dir() + "/440000" +
+                               trust);
+  EXPECT_NE(one.find("verified: 440104's ed25519 key"), std::string::npos) << one;
+
+  std::string copy = c.h.dir() + "/copy";
+  std::filesystem::create_directories(copy);
+  RunCommand("mdb_copy -c " + c.h.dir() + "/440000/store " + copy);
+  std::string clean = RunCommand(zhuji + "audit verify --data-dir " + copy + trust);
+  EXPECT_NE(clean.find("the store verifies"), std::string::npos) << clean;
+  EXPECT_NE(clean.find(" 0 do NOT verify"), std::string::npos) << clean;
+
+  ASSERT_GT(ChangeByte(copy + "/data.mdb", "AUDIT-MARKER-7e3a"), 0u);
+  CommandResult changed = RunCommandStatus(zhuji + "audit verify --data-dir " + copy + trust);
+  EXPECT_NE(changed.status, 0) << changed.output;
+  EXPECT_NE(changed.output.find("does NOT verify"), std::string::npos) << changed.output;
+  EXPECT_NE(changed.output.find("envelope " + id + " from 440104"), std::string::npos)
+      << "the changed envelope is not named: " << changed.output;
+  CommandResult again = RunCommandStatus(zhuji + "verify " + id + " --data-dir " + copy + trust);
+  EXPECT_NE(again.status, 0);
+  EXPECT_NE(again.output.find("NOT VERIFIED"), std::string::npos) << again.output;
+
+  // A byte of the audit log: the chain names the entry.
+  std::string copy2 = c.h.dir() + "/copy2";
+  std::filesystem::create_directories(copy2);
+  RunCommand("mdb_copy -c " + c.h.dir() + "/440000/store " + copy2);
+  ASSERT_GT(ChangeByte(copy2 + "/data.mdb", "envelope(s) from 440104"), 0u);
+  CommandResult chain = RunCommandStatus(zhuji + "audit verify --data-dir " + copy2 + trust);
+  EXPECT_NE(chain.status, 0) << chain.output;
+  EXPECT_NE(chain.output.find("BROKEN: audit entry "), std::string::npos) << chain.output;
+  EXPECT_NE(chain.output.find("hash does not match"), std::string::npos) << chain.output;
+}
+
 }  // namespace
 }  // namespace zhuji::testing

@@ -23,6 +23,21 @@ TEST(Store, CommittedWritesAreVisibleAndAbortedOnesAreNot) {
   EXPECT_FALSE(r.Get("meta", "b"));
 }
 
+// zhuji-verify reads a copy of a store read-only while it may be in use: tables and cursors work.
+TEST(Store, AReadOnlyStoreReadsItsTables) {
+  TempDir dir;
+  {
+    Env env({dir.path(), 1 << 20, false});
+    env.Write([](Txn& t) { t.Put("inbox", "k", "v"); });
+  }
+  Env ro({dir.path(), 1 << 20, true});
+  auto r = ro.BeginRead();
+  EXPECT_EQ(r.Get("inbox", "k").value_or(""), "v");
+  auto cursor = r.OpenCursor("inbox");
+  ASSERT_TRUE(cursor.First());
+  EXPECT_EQ(cursor.First()->second, "v");
+}
+
 TEST(Store, MapFullGrowsTheMapAndRetriesTheStep) {
   TempDir dir;
   Env env({dir.path(), 64 << 10, false});  // 64 KiB: far too small

@@ -1,5 +1,6 @@
 // zhuji-verify: `zhuji verify ENVELOPE-ID` and `zhuji audit verify` (issue #10), offline, on a
 // node's store or a copy of it (mdb_copy DIR COPY, or the files of a stopped node).
+#include <filesystem>
 #include <iostream>
 
 #include "services/common/json.h"
@@ -17,7 +18,7 @@ constexpr const char* kUsage = R"(zhuji verify / zhuji audit verify — check a 
         the audit chain (审计日志) end to end, and the signature of every envelope kept
         (received and to send); names each entry that does not verify; exit 1 if any
 
-  DIR is a node's data directory or a copy of it. Trust:
+  DIR is a node's data directory, or a copy of its store (mdb_copy DIR/store COPY). Trust:
     --config FILE            the node's configuration: its data_dir, pinned directory key, suite
     --directory-key HEX      the province's directory key (the stored directory's signature is
                              checked with it); --suite ed25519|sm2-sm3
@@ -46,6 +47,11 @@ int Run(const zhuji::tools::Args& args) {
   trust.suite = args.Get("suite", trust.suite);
   trust.file = args.Get("key-directory");
   if (dir.empty()) throw tools::UsageError("give --data-dir DIR (or --config FILE)");
+  // A node's data directory holds its store in store/; a copy may be the store folder itself.
+  if (std::filesystem::exists(dir + "/store/data.mdb")) dir += "/store";
+  if (!std::filesystem::exists(dir + "/data.mdb")) {
+    throw std::runtime_error("no store at " + dir + " (no data.mdb)");
+  }
   store::Env env({dir, 1ull << 20, /*read_only=*/true, 0});
   auto txn = env.BeginRead();
   if (!audit) {
