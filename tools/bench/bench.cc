@@ -30,6 +30,7 @@
 #include "tests/support/temp_dir.h"
 #include "tools/commands.h"
 #include "tools/control_client.h"
+#include "tools/keyring.h"
 #include "tools/process.h"
 #include "zhuji/schemas/envelope.capnp.h"
 
@@ -238,13 +239,18 @@ struct Procs {
   }
 };
 
-// A broker on a free loopback port; returns its endpoint.
-std::string StartBenchBroker(const std::string& dir, Procs& procs) {
-  procs.pids.push_back(
-      Spawn({BinaryDir() + "/zhuji-broker", "--id", "bench", "--bind", "tcp://127.0.0.1:0",
-             "--endpoint-file", dir + "/broker.endpoint", "--log-level", "warn"},
-            dir + "/broker.log", false));
-  for (int i = 0; i < 500 && !fs::exists(dir + "/broker.endpoint"); ++i) {
+// A broker on a free loopback port; returns its endpoint. `extra`: more options (CURVE).
+std::string StartBenchBroker(const std::string& dir, Procs& procs,
+                             const std::vector<std::string>& extra = {}) {
+  fs::remove(dir + "/broker.endpoint");
+  std::vector<std::string> argv = {BinaryDir() + "/zhuji-broker", "--id", "bench", "--bind",
+                                   "tcp://127.0.0.1:0", "--endpoint-file",
+                                   dir + "/broker.endpoint", "--log-level", "warn"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  procs.pids.push_back(Spawn(argv, dir + "/broker.log", false));
+  // Generous: a busy machine can take seconds to start a process.
+  for (int i = 0; i < 6000 && !fs::exists(dir + "/broker.endpoint"); ++i) {
+    if (!IsRunning(procs.pids.back())) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   std::string broker;
@@ -271,19 +277,34 @@ std::string StartBenchNode(const std::string& dir, const std::string& broker, Pr
   return "ipc://" + ndir + "/control.sock";
 }
 
-Result Hop(const std::string& dir, uint64_t count, size_t size, uint32_t window, uint32_t batch,
-           int samples) {
+// `secure`: CURVE on both links, every envelope signed and verified (Ed25519), as
+// `zhuji cluster up` runs by default (tools/keyring.h).
+Result Hop(const std::string& base, uint64_t count, size_t size, uint32_t window, uint32_t batch,
+           int samples, bool secure) {
+  std::string dir = base + (secure ? "/secure" : "/plain");
+  fs::create_directories(dir);
   zmq::context_t ctx(1);
   Procs procs;
-  std::string broker = StartBenchBroker(dir, procs);
+  std::vector<std::string> broker_args;
+  std::string security;
+  if (secure) {
+    Keyring ring(dir + "/keys", "bench");
+    std::string broker_curve = ring.Ensure(dir + "/broker", crypto::BrokerKeyId("bench")).curve;
+    ring.Ensure(dir + "/440106", "440106");
+    ring.Ensure(dir + "/440000", "440000");
+    ring.Publish();
+    broker_args = ring.BrokerArgs(dir + "/broker", "");
+    security = "\n" + ring.NodeSecurity(broker_curve);
+  }
+  std::string broker = StartBenchBroker(dir, procs, broker_args);
   std::string extra =
       "[store]\nmap_size_mb = 1024\n[transport]\nwindow = " + std::to_string(window) +
-      "\nmax_batch = " + std::to_string(batch);
+      "\nmax_batch = " + std::to_string(batch) + security;
   std::string a = StartBenchNode(dir, broker, procs, "440106", "county", "440100", extra);
   std::string b = StartBenchNode(dir, broker, procs, "440000", "province", "", extra);
-  // Ready when both links are up.
+  // Ready when both links are up (generous: a busy machine can take seconds to start one).
   for (auto& ep : {a, b}) {
-    if (!WaitForNodeLink(ctx, ep, 6000)) {
+    if (!WaitForNodeLink(ctx, ep, 60'000)) {
       throw std::runtime_error("a bench node did not come up; see " + dir);
     }
   }
@@ -475,9 +496,15 @@ int CmdBench(const Args& args, std::ostream& out) {
         << "best case: LMDB batch commit + ZeroMQ round trip, one process …" << std::flush;
   }
   Result best = BestCase(dir, count, size, window, batch, samples);
-  if (!json) out << " done\nzhuji hop: zhuji-node → zhuji-broker → zhuji-node …" << std::flush;
-  Result hop = Hop(dir, count, size, window, batch, samples);
+  if (!json) {
+    out << " done\nzhuji hop, security off: zhuji-node → zhuji-broker → zhuji-node …"
+        << std::flush;
+  }
+  Result hop = Hop(dir, count, size, window, batch, samples, false);
+  if (!json) out << " done\nzhuji hop, security on (CURVE + Ed25519 signatures) …" << std::flush;
+  Result secure = Hop(dir, count, size, window, batch, samples, true);
   double ratio = hop.throughput / best.throughput;
+  double secure_ratio = secure.throughput / best.throughput;
   if (json) {
     JsonWriter j;
     j.BeginObject();
@@ -489,7 +516,9 @@ int CmdBench(const Args& args, std::ostream& out) {
         .Int(static_cast<int64_t>(m.fsync_ms_p50 * 1000));
     j.EndObject();
     j.Key("count").Uint(count).Key("size").Uint(size).Key("samples").Int(samples);
-    for (auto [name, r] : {std::pair<const char*, Result*>{"best_case", &best}, {"hop", &hop}}) {
+    for (auto [name, r] : {std::pair<const char*, Result*>{"best_case", &best},
+                           {"hop", &hop},
+                           {"hop_secure", &secure}}) {
       j.Key(name).BeginObject();
       j.Key("acked_per_s").Int(static_cast<int64_t>(r->throughput));
       j.Key("latency_p50_us").Int(static_cast<int64_t>(Percentile(r->latency_ms, 50) * 1000));
@@ -497,25 +526,31 @@ int CmdBench(const Args& args, std::ostream& out) {
       j.EndObject();
     }
     j.Key("ratio_x1000").Int(static_cast<int64_t>(ratio * 1000));
+    j.Key("secure_ratio_x1000").Int(static_cast<int64_t>(secure_ratio * 1000));
     j.EndObject();
     out << j.str() << "\n";
     return 0;
   }
   out << " done\n\n";
   auto row = [&](const char* name, const Result& r) {
-    out << "  " << std::left << std::setw(11) << name << std::right << std::setw(10)
+    out << "  " << std::left << std::setw(12) << name << std::right << std::setw(10)
         << static_cast<int64_t>(r.throughput) << " acked/s   latency p50 " << std::setprecision(2)
         << Percentile(r.latency_ms, 50) << " ms, p99 " << Percentile(r.latency_ms, 99) << " ms\n";
   };
   row("best case", best);
-  row("zhuji hop", hop);
-  out << "  ratio      " << std::setprecision(2) << ratio << " × best case throughput\n\n"
+  row("hop, plain", hop);
+  row("hop, secure", secure);
+  out << "  ratio      " << std::setprecision(2) << ratio << " (plain), " << secure_ratio
+      << " (secure) × best case throughput\n\n"
       << "best case: sender window " << window << ", receiver commits each batch (≤" << batch
       << ") in one LMDB\n"
       << "transaction, then one cumulative ack; latency = send one, wait for its ack (1 fsync).\n"
       << "zhuji hop: the sender's outbox commit (chunks of 5000), pump → broker → receiver group\n"
       << "commit → ack → broker → sender's outbox deletion commit; latency = `zhuji send --wait`\n"
-      << "round trip through the control socket (3 fsyncs: outbox, inbox, outbox deletion).\n";
+      << "round trip through the control socket (3 fsyncs: outbox, inbox, outbox deletion).\n"
+      << "secure: the same with CURVE on both links and ZAP at the broker, each envelope signed\n"
+      << "(Ed25519) by the sender and verified against the signed directory of keys before the\n"
+      << "receiver applies it.\n";
   return 0;
 }
 
