@@ -89,7 +89,8 @@ Delivery Inbox::Identify(std::string_view routed_from, std::string_view bytes,
   return d;
 }
 
-Delivery Inbox::Check(schema::Envelope::Reader env, size_t size, Delivery d) const {
+Delivery Inbox::Check(schema::Envelope::Reader env, size_t size, Delivery d,
+                      const KindEntry** found) const {
   auto refuse = [&](wire::NackCode code, std::string reason) {
     d.outcome = Delivery::Outcome::kRefused;
     d.code = code;
@@ -109,6 +110,7 @@ Delivery Inbox::Check(schema::Envelope::Reader env, size_t size, Delivery d) con
     if (!v.ok()) return refuse(wire::NackCode::BAD_SIGNATURE, v.reason);
   }
   const KindEntry* kind = kinds_.Find(d.kind);
+  *found = kind;
   if (!kind) {
     // A newer peer's kind: not applied here, set aside at the sender (its dead letters), where
     // it can be retried once this node is upgraded. The link goes on.
@@ -160,8 +162,17 @@ Delivery Inbox::Batch::Apply(std::string_view routed_from, std::string_view byte
   // Only now the rules for its body: a copy already applied is acknowledged as a duplicate
   // above even if this build (or this node's limits) would refuse it today.
   auto envelope = msg->Root<schema::Envelope>();
-  d = inbox_.Check(envelope, bytes.size(), std::move(d));
+  const KindEntry* kind = nullptr;
+  d = inbox_.Check(envelope, bytes.size(), std::move(d), &kind);
   if (d.outcome == Delivery::Outcome::kRefused) return d;
+  if (kind->admit) {
+    if (Status st = kind->admit(txn_, d.origin, AsView(envelope.getBody())); !st.ok()) {
+      d.outcome = Delivery::Outcome::kRefused;
+      d.code = wire::NackCode::MALFORMED;
+      d.reason = st.message();
+      return d;
+    }
+  }
   txn_.Put("seen", d.id, EncodeBe64(static_cast<uint64_t>(now_)));
   std::string value = EncodeBe64(static_cast<uint64_t>(now_));
   value.append(bytes);
@@ -170,9 +181,7 @@ Delivery Inbox::Batch::Apply(std::string_view routed_from, std::string_view byte
   o.last_applied = d.seq;
   d.expected = ++o.expected;
   d.outcome = Delivery::Outcome::kApplied;
-  if (const auto& apply = inbox_.kinds_.Find(d.kind)->apply) {
-    apply(txn_, d.origin, AsView(envelope.getBody()), now_);
-  }
+  if (kind->apply) kind->apply(txn_, d.origin, AsView(envelope.getBody()), now_);
   return d;
 }
 

@@ -105,8 +105,10 @@ class Inbox {
   // `*parsed` keeps the reading for Check.
   Delivery Identify(std::string_view routed_from, std::string_view bytes,
                     std::unique_ptr<OwnedMessage>* parsed) const;
-  // The rest, once it is known not to be a duplicate: size, and its kind's rules for the body.
-  Delivery Check(schema::Envelope::Reader envelope, size_t size, Delivery identified) const;
+  // The rest, once it is known not to be a duplicate: size, signature, and its kind's rules for
+  // the body; `*kind` is set to the kind's entry when it is known.
+  Delivery Check(schema::Envelope::Reader envelope, size_t size, Delivery identified,
+                 const KindEntry** kind) const;
   Delivery TooLarge(size_t size) const;
   InboxEntry Decode(std::string_view key, std::string_view value) const;
 

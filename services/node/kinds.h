@@ -27,6 +27,9 @@ struct KindEntry {
   // (malformed; the sender dead-letters it). May throw MalformedMessage or kj::Exception for an
   // unreadable body: refused the same way.
   std::function<Status(const std::string& origin, std::string_view body)> check;
+  // The rules that need what this node holds (a matter: the copy held here), checked in the
+  // batch's transaction once `check` passed: OK, or why it is refused for good. Null: none.
+  std::function<Status(store::Txn& txn, const std::string& origin, std::string_view body)> admit;
   // Applied in the batch's transaction, after the inbox recorded the envelope. Null: kept in
   // the inbox only.
   std::function<void(store::Txn& txn, const std::string& origin, std::string_view body,

@@ -53,6 +53,13 @@ KindEntry MatterService::EnvelopeKind(const std::string& self) {
     }
     return Status::Ok();
   };
+  // Versions cannot be forged (issue #10): the copy must follow from the one held here.
+  k.admit = [](store::Txn& txn, const std::string& origin, std::string_view body) {
+    auto m = Matters::Decode(body);
+    if (!m.ok()) return m.status();
+    auto held = Matters::Get(txn, m.value().id);
+    return workflows::CheckCopy(held ? &held->matter : nullptr, m.value(), origin);
+  };
   k.describe = [](std::string_view body) {
     auto m = Matters::Decode(body);
     return m.ok() ? std::string("事项 matter ") + m.value().id + " " +

@@ -380,4 +380,58 @@ Result<Step> AutoReview(const Matter& m, int64_t now) {
   return Decide(m, d, now);
 }
 
+namespace {
+
+// Whether an organ named `name` on node `node` appears in the matter.
+bool HasOrganOn(const Matter& m, const std::string& name, const std::string& node) {
+  auto is = [&](const Organ& o) { return o.name == name && o.node == node; };
+  if (is(m.origin) || (m.classifier && is(*m.classifier))) return true;
+  return std::any_of(m.path.begin(), m.path.end(), [&](const Hop& h) { return is(h.organ); });
+}
+
+bool SameDecision(const Decision& a, const Decision& b) {
+  return a.not_secret == b.not_secret && a.decided_by == b.decided_by &&
+         a.decided_at == b.decided_at && a.scope == b.scope &&
+         a.protection.level == b.protection.level && a.protection.kind == b.protection.kind &&
+         a.protection.term_months == b.protection.term_months &&
+         a.protection.release_date.days == b.protection.release_date.days &&
+         a.protection.condition == b.protection.condition;
+}
+
+}  // namespace
+
+Status CheckCopy(const Matter* held, const Matter& copy, const std::string& sender) {
+  std::string what = "matter " + copy.id + " v" + std::to_string(copy.version) + " from " + sender;
+  if (copy.version != copy.history.size()) {
+    return Status::Error(what + ": its version does not count its " +
+                         std::to_string(copy.history.size()) +
+                         " step(s) (one trail line each): refused");
+  }
+  if (held && copy.version <= held->version) return Status::Ok();  // a re-delivery: ignored
+  // (Copies are not checked to extend the trail held: two nodes may each take a step on their
+  // own copy at once, e.g. the classifier's receipt and the objector's escalation.)
+  if (held && held->decision &&
+      !(copy.decision && SameDecision(*held->decision, *copy.decision))) {
+    return Status::Error(what + ": it changes or drops the decision held here: refused");
+  }
+  if (copy.history.empty() || !HasOrganOn(copy, copy.history.back().organ, sender)) {
+    return Status::Error(what + ": its last step (" +
+                         (copy.history.empty() ? std::string("none")
+                                               : copy.history.back().organ + " " +
+                                                     copy.history.back().action) +
+                         ") was not taken by an organ of node " + sender + ": refused");
+  }
+  bool newly_decided = copy.state == MatterState::kDecided && copy.decision &&
+                       !(held && held->decision);
+  if (newly_decided) {
+    if (copy.at < 0 || static_cast<size_t>(copy.at) >= copy.path.size() ||
+        copy.path[copy.at].organ.node != sender) {
+      return Status::Error(what + ": a decision comes from the node of the organ that decided, "
+                                  "not from " +
+                           sender + ": refused");
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace zhuji::workflows

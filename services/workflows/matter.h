@@ -175,6 +175,13 @@ Result<Step> Return(const Matter& m, std::string reviewer, std::string what_is_m
 // The last hop decides; the decision goes to every node on the path, the origin and the parties.
 Result<Step> Decide(const Matter& m, Decision decision, int64_t now);
 
+// A copy received from node `sender`, against the copy `held` here (null: none yet). Taken only
+// if it follows from it (issue #10): its version counts its steps, one trail line each, so no
+// version is jumped to; its last step was taken by an organ of the sender; a decision first
+// arrives from the node of the organ that decided, and is never changed after. An older or equal
+// version is not refused here (a re-delivery; the node ignores it).
+Status CheckCopy(const Matter* held, const Matter& copy, const std::string& sender);
+
 // TEST ONLY (benchmarks; `[escalation] auto_review`, off by default): the step an organ holding
 // the matter takes at once — forward with a fixed opinion, or, at the last hop, decide at the
 // level the matter is protected at. Never used unless a node is configured for it.

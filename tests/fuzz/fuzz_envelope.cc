@@ -1,18 +1,23 @@
 // libFuzzer target: an envelope body as a node's inbox receives it, with every kind's check
-// (notice, skip, 督办, calendar update, matter) and description, in a write transaction of a
-// real store that is never committed. Nothing may crash, and nothing may throw but what the
-// inbox handles.
+// (notice, skip, 督办, calendar update, matter, directory of keys) and description, in a write
+// transaction of a real store that is never committed; and its signature checked against a
+// signed directory of keys. Nothing may crash, and nothing may throw but what the inbox handles.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
 #include <string>
 
+#include <kj/exception.h>
+
 #include "services/common/capnp_io.h"
+#include "services/crypto/envelope_signature.h"
 #include "services/node/deadline_service.h"
+#include "services/node/key_service.h"
 #include "services/node/inbox.h"
 #include "services/node/matter_service.h"
 #include "services/node/notices.h"
+#include "fixed_keys.h"
 
 namespace {
 
@@ -27,8 +32,23 @@ struct World {
     kinds.Register(zhuji::schema::Kind::SUPERVISION, DeadlineService::SupervisionKind());
     kinds.Register(zhuji::schema::Kind::CALENDAR_UPDATE, DeadlineService::CalendarKind("440100"));
     kinds.Register(zhuji::schema::Kind::MATTER, MatterService::EnvelopeKind("440000"));
+    config.node_id = "440000";
+    config.parent = "440100";
+    config.security.directory_key = zhuji::fuzzing::DirectoryKey().pub.sign;
+    zhuji::node::KindEntry directory;
+    directory.name = "directoryUpdate";
+    directory.check = [this](const std::string& origin, std::string_view body) {
+      return zhuji::node::KeyService::CheckUpdate(config, origin, body, 1);
+    };
+    kinds.Register(zhuji::schema::Kind::DIRECTORY_UPDATE, std::move(directory));
     inbox = std::make_unique<zhuji::node::Inbox>("440000", 1 << 16, kinds);
+    keys = zhuji::crypto::KeyDirectory::ParseSigned(zhuji::fuzzing::SignedDirectoryText(), "fuzz",
+                                                    "ed25519",
+                                                    zhuji::fuzzing::DirectoryKey().pub.sign)
+               .value();
   }
+  zhuji::config::NodeConfig config;
+  zhuji::crypto::KeyDirectory keys;
   std::unique_ptr<zhuji::store::Env> env;
   zhuji::node::KindRegistry kinds;
   std::unique_ptr<zhuji::node::Inbox> inbox;
@@ -56,7 +76,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     batch.Finish();
     return false;  // never committed: every input sees the same empty store
   });
-  for (int k = 0; k <= 5; ++k) {
+  try {
+    auto msg = zhuji::ReadMessage(bytes);
+    (void)zhuji::crypto::VerifyEnvelope(msg->Root<zhuji::schema::Envelope>(), world.keys,
+                                        1'750'000'000'000);
+  } catch (const zhuji::MalformedMessage&) {
+  } catch (const kj::Exception&) {
+  }
+  for (int k = 0; k <= 6; ++k) {
     (void)world.kinds.Describe(static_cast<zhuji::schema::Kind>(k), bytes);
   }
   return 0;

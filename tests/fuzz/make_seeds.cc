@@ -10,11 +10,13 @@
 
 #include "services/common/capnp_io.h"
 #include "services/config/topology.h"
+#include "services/crypto/envelope_signature.h"
 #include "services/crypto/key_directory.h"
 #include "services/node/matters.h"
 #include "services/wire/header.h"
 #include "services/workflows/unclear_matter.h"
 #include "zhuji/schemas/control.capnp.h"
+#include "fixed_keys.h"
 #include "zhuji/schemas/envelope.capnp.h"
 
 namespace fs = std::filesystem;
@@ -43,7 +45,8 @@ std::string Message(Fill fill) {
   return ToBytes(m);
 }
 
-std::string Envelope(schema::Kind kind, const std::string& body, const std::string& origin) {
+std::string Envelope(schema::Kind kind, const std::string& body, const std::string& origin,
+                     bool sign = false) {
   return Message([&](capnp::MallocMessageBuilder& m) {
     auto e = m.initRoot<schema::Envelope>();
     e.setId(AsData(std::string(16, '\x2a')));
@@ -53,6 +56,7 @@ std::string Envelope(schema::Kind kind, const std::string& body, const std::stri
     e.setKind(kind);
     e.setBody(AsData(body));
     e.setLinkSeq(1);
+    if (sign) crypto::Signer::From(fuzzing::NodeKey(origin)).value().Sign(e);
   });
 }
 
@@ -128,6 +132,18 @@ void EnvelopeSeeds(const std::string& source_dir) {
                   k.setDeadLetter(1);
                 }),
                 "440106"));
+  Seed("fuzz_envelope", "signed-notice",
+       Envelope(schema::Kind::NOTICE, Message([](capnp::MallocMessageBuilder& m) {
+                  m.initRoot<schema::Notice>().setText("签名 signed notice");
+                }),
+                "440106", true));
+  Seed("fuzz_envelope", "directory",
+       Envelope(schema::Kind::DIRECTORY_UPDATE, Message([](capnp::MallocMessageBuilder& m) {
+                  auto u = m.initRoot<schema::DirectoryUpdate>();
+                  u.setText(fuzzing::SignedDirectoryText());
+                  u.setVersion(1);
+                }),
+                "440100", true));
   Seed("fuzz_matter", "unclear", node::Matters::Encode(Unclear(source_dir)));
 }
 
@@ -170,7 +186,9 @@ void TomlSeeds(const std::string& source_dir) {
   old.keys = crypto::NewKeyPair("440106").pub;
   old.state = crypto::KeyState::kRetiring;
   old.until_ms = 1'800'000'000'000;
-  Seed("fuzz_toml", "keys", std::string(1, '\3') + crypto::KeyDirectory::Render({k, old}, 1, "ed25519"));
+  Seed("fuzz_toml", "keys",
+       std::string(1, '\3') + crypto::KeyDirectory::Render({k, old}, 1, "ed25519"));
+  Seed("fuzz_toml", "signed-keys", std::string(1, '\4') + fuzzing::SignedDirectoryText());
 }
 
 }  // namespace

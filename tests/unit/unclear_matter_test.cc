@@ -89,6 +89,52 @@ TEST(UnclearMatter, GdArt30_GoesLevelByLevelAndTheDecisionComesBackDownThePath) 
   EXPECT_EQ(FormatMark(dec.value().matter.decision->protection), "机密★10年");
 }
 
+// Issue #10: a copy from another node must follow from the one held: no jump to an arbitrary
+// version, the last step taken by an organ of the sender, a decision from the decider's node,
+// and never changed after.
+TEST(UnclearMatter, CopiesWhoseVersionsAreForgedAreRefused) {
+  Matter m = Provisional();
+  m = Report(m, kAllMaterials, kT0 + kDay).value().matter;  // 天河区 reports: to 广州市
+  Matter held = m;
+  EXPECT_TRUE(CheckCopy(nullptr, m, "440106").ok()) << CheckCopy(nullptr, m, "440106").message();
+  Matter received = Receive(m, kT0 + 2 * kDay, EscalationPolicy{}).value().matter;
+  EXPECT_TRUE(CheckCopy(&held, received, "440100").ok()) << "广州市教育局's own receipt";
+  EXPECT_TRUE(CheckCopy(&received, held, "440106").ok()) << "an older copy: ignored, not refused";
+
+  Matter jumped = received;
+  jumped.version = 1'000'000;
+  Status st = CheckCopy(&held, jumped, "440100");
+  EXPECT_NE(st.message().find("does not count its"), std::string::npos) << st.message();
+
+  Status other = CheckCopy(&held, received, "440104");  // 越秀区 speaking for 广州市教育局
+  EXPECT_NE(other.message().find("not taken by an organ of node 440104"), std::string::npos)
+      << other.message();
+
+  // Up to the bureau, decided there: only 440000 may bring the decision.
+  Matter up = ReceiveAndForward(m, kT0 + 2 * kDay);
+  up = ReceiveAndForward(up, kT0 + 3 * kDay);
+  Matter at_bureau = Receive(up, kT0 + 4 * kDay, EscalationPolicy{}).value().matter;
+  Decision d;
+  d.not_secret = true;
+  d.decided_by = "李四";
+  Matter decided = Decide(at_bureau, d, kT0 + 5 * kDay).value().matter;
+  EXPECT_TRUE(CheckCopy(&received, decided, "440000").ok());
+  Matter by_city = decided;  // the city claims the bureau's decision, with its own last line
+  by_city.history.back().organ = "广州市教育局";
+  Status forged = CheckCopy(&received, by_city, "440100");
+  EXPECT_NE(forged.message().find("a decision comes from the node of the organ that decided"),
+            std::string::npos)
+      << forged.message();
+  Matter changed = decided;  // a later copy that turns the decision around
+  changed.decision->not_secret = false;
+  changed.decision->protection = Protection::Term(SecrecyLevel::kJuemi, 30);
+  changed.history.push_back({kT0 + 6 * kDay, "广东省国家保密局", "确定 decided", ""});
+  changed.version += 1;
+  Status turned = CheckCopy(&decided, changed, "440000");
+  EXPECT_NE(turned.message().find("changes or drops the decision"), std::string::npos)
+      << turned.message();
+}
+
 TEST(UnclearMatter, GdArt30_NothingSkipsALevel) {
   Matter m = Report(Provisional(), kAllMaterials, kT0).value().matter;
   EXPECT_FALSE(Forward(m, "x", "y", kT0).ok()) << "forwarded before it was received";
