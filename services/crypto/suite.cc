@@ -6,7 +6,9 @@
 #include <openssl/param_build.h>
 #include <sodium.h>
 
+#include <map>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 
 namespace zhuji::crypto {
@@ -126,12 +128,12 @@ class Sm2Sm3Suite final : public Suite {
     if (secret.size() != kPrivate + kPublic) {
       throw std::invalid_argument("an SM2 secret key here has 97 bytes (private, public)");
     }
-    Pkey key = Load(secret.substr(kPrivate), secret.substr(0, kPrivate));
+    EVP_PKEY* key = Cached(secret.substr(kPrivate), secret.substr(0, kPrivate));
     if (!key) throw std::invalid_argument("not an SM2 key pair");
     MdCtx md;
     PkeyCtx pctx;
-    if (!Init(key.get(), &md, &pctx) ||
-        EVP_DigestSignInit(md.get(), nullptr, EVP_sm3(), nullptr, key.get()) != 1) {
+    if (!Init(key, &md, &pctx) ||
+        EVP_DigestSignInit(md.get(), nullptr, EVP_sm3(), nullptr, key) != 1) {
       throw std::runtime_error("OpenSSL: cannot start an SM2 signature");
     }
     size_t len = 0;
@@ -150,12 +152,12 @@ class Sm2Sm3Suite final : public Suite {
   bool Verify(std::string_view pub, std::string_view message,
               std::string_view sig) const override {
     if (pub.size() != kPublic || sig.empty() || sig.size() > 80) return false;
-    Pkey key = Load(pub, {});
+    EVP_PKEY* key = Cached(pub, {});
     if (!key) return false;
     MdCtx md;
     PkeyCtx pctx;
-    if (!Init(key.get(), &md, &pctx) ||
-        EVP_DigestVerifyInit(md.get(), nullptr, EVP_sm3(), nullptr, key.get()) != 1) {
+    if (!Init(key, &md, &pctx) ||
+        EVP_DigestVerifyInit(md.get(), nullptr, EVP_sm3(), nullptr, key) != 1) {
       return false;
     }
     return EVP_DigestVerify(md.get(), Bytes(sig), sig.size(), Bytes(message), message.size()) ==
@@ -163,6 +165,22 @@ class Sm2Sm3Suite final : public Suite {
   }
 
  private:
+  // Keys read once: building an SM2 key from its bytes costs more than a signature. A few keys
+  // are in use at a node (its own, its peers'); the cache is emptied when it reaches kMaxCached.
+  static constexpr size_t kMaxCached = 1024;
+  EVP_PKEY* Cached(std::string_view pub, std::string_view priv) const {
+    std::string id = std::string(pub) + std::string(priv);
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = cache_.find(id);
+    if (it != cache_.end()) return it->second.get();
+    Pkey key = Load(pub, priv);
+    if (!key) return nullptr;
+    if (cache_.size() >= kMaxCached) cache_.clear();
+    return cache_.emplace(std::move(id), std::move(key)).first->second.get();
+  }
+  mutable std::mutex mu_;
+  mutable std::map<std::string, Pkey> cache_;
+
   // An SM2 key from its public point and, for signing, its private scalar; null if malformed.
   static Pkey Load(std::string_view pub, std::string_view priv) {
     std::unique_ptr<OSSL_PARAM_BLD, BldFree> bld(OSSL_PARAM_BLD_new());

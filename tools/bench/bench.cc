@@ -57,6 +57,9 @@ Usage: zhuji bench hop [--count N] [--size BYTES] [--samples N] [--window N] [--
        zhuji bench escalation [--count N] [--samples N] [--topology FILE] [--dir DIR]
          N unclear matters (default 200) one at a time, county → city → province → bureau and
          back on the TEST auto-review policy, next to N one-at-a-time durable hops (default 1000)
+       zhuji bench sign [--count N] [--size BYTES] [--batch N]
+         what a signature costs per envelope, each suite (Ed25519, SM2/SM3), signed one by one
+         and per batch (a hash tree, the root signed once); one core, cryptography only
        zhuji bench deadlines [--count N] [--due K] [--dir DIR]
          N open deadlines in one store (default 1000000): an idle tick, a tick with K due
          (default 1000), and a restart of a real zhuji-node to serving
@@ -466,6 +469,9 @@ int CmdBench(const Args& args, std::ostream& out) {
               "calendar-dir", "keep", "topology"});
   if (args.positionals().size() >= 2 && args.positionals()[1] == "deadlines") {
     return BenchDeadlines(args, out);
+  }
+  if (args.positionals().size() >= 2 && args.positionals()[1] == "sign") {
+    return BenchSign(args, out);
   }
   if (args.positionals().size() >= 2 && args.positionals()[1] == "escalation") {
     return BenchEscalation(args, out);

@@ -11,5 +11,6 @@ namespace zhuji::tools {
 // `bench hop|escalation|deadlines …`: positionals()[0] is "bench".
 int CmdBench(const Args& args, std::ostream& out);
 int BenchDeadlines(const Args& args, std::ostream& out);
+int BenchSign(const Args& args, std::ostream& out);
 
 }  // namespace zhuji::tools
