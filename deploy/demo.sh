@@ -8,7 +8,10 @@
 #  2. a 定密异议 of 越秀区教育局 against 深圳市公安局 (GD Art. 45) is upheld by the classifier and
 #     goes up as a 有争议事项 (GD Art. 31); the decision reaches both parties; trail printed;
 #  3. notices (通知) between every county and the province while 南山区 (440305) is stopped;
-#     restarted; a delivery report: every notice delivered exactly once.
+#     restarted; a delivery report: every notice delivered exactly once;
+#  4. security (issue #10): the cluster launcher made keys for every broker and node and a signed
+#     directory of keys, so every link ran CURVE and every envelope was signed and verified; the
+#     directory is shown, and a county's store is checked offline (`zhuji audit verify`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -122,3 +125,9 @@ links+=("$OFFLINE>$PROVINCE")
 echo
 linkspec=$(IFS=,; echo "${links[*]}")
 zc report --tag "$tag" --expect "$N" --links "$linkspec" --wait-seconds 60
+
+step "安全 security (issue #10): every link was CURVE, every envelope signed and checked"
+zn "$PROVINCE" directory show
+echo
+echo "-- 审计 the store of 天河区 440106 checked offline: audit chain + every signature"
+"$Z" audit verify --config "$RUN_DIR/nodes/440106/node.toml"

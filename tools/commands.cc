@@ -98,6 +98,9 @@ int CmdStatus(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     j.EndArray();
     j.Key("delivered").Uint(st.getDelivered()).Key("duplicates").Uint(st.getDuplicates());
     j.Key("refused").Uint(st.getRefused()).Key("acked").Uint(st.getAcked());
+    j.Key("signatures").Bool(st.getSignatures());
+    j.Key("signatures_refused").Uint(st.getSignaturesRefused());
+    j.Key("key_directory_version").Uint(st.getKeyDirectoryVersion());
     j.Key("last_error")
         .String(st.getLastError().cStr())
         .Key("last_error_ms")
@@ -164,6 +167,10 @@ int CmdStatus(const Args& args, zmq::context_t& ctx, std::ostream& out) {
       << ", refused 拒收 " << st.getRefused() << ") since start " << FormatCst(st.getStartedMs())
       << " (start no. " << st.getIncarnation() << ")\n";
   out << "确认 acked       " << st.getAcked() << " of this node's envelopes since start\n";
+  out << "签名 signatures   " << (st.getSignatures() ? "on" : "off") << ", directory of keys "
+      << (st.getKeyDirectoryVersion() ? "version " + std::to_string(st.getKeyDirectoryVersion())
+                                       : std::string("none"))
+      << ", " << st.getSignaturesRefused() << " envelope(s) refused for their signature\n";
   out << "期限 deadlines    " << st.getDeadlinesOpen() << " open, " << st.getDeadlinesOverdue()
       << " overdue 逾期, " << st.getDeadlinesProvisional() << " provisional 暂定 (calendar "
       << st.getCalendarVersion().cStr() << ")";
