@@ -91,9 +91,10 @@ void Broker::ReloadDirectory() {
     log_.error("broker {}: the directory of keys was changed but is refused: {}", config_.id,
                dir.message());
   } else if (dir.value().version() <= keys_->version()) {
-    log_.warn("broker {}: the directory of keys in {} is version {}, not newer than the version "
-              "{} in use: refused",
-              config_.id, config_.key_directory, dir.value().version(), keys_->version());
+    log_.warn(
+        "broker {}: the directory of keys in {} is version {}, not newer than the version "
+        "{} in use: refused",
+        config_.id, config_.key_directory, dir.value().version(), keys_->version());
   } else {
     log_.info("broker {}: directory of keys version {} in use ({} keys), was {}", config_.id,
               dir.value().version(), dir.value().size(), keys_->version());

@@ -79,8 +79,8 @@ void ZapHandler::Answer(zmq::message_t request[7], size_t parts) {
     for (int shift : {24, 16, 8, 0}) metadata.push_back(static_cast<char>(key.size() >> shift));
     metadata += key;
   }
-  const std::string reply[] = {"1.0", parts >= 2 ? request[1].to_string() : "", status, text, user,
-                               metadata};
+  const std::string reply[] = {
+      "1.0", parts >= 2 ? request[1].to_string() : "", status, text, user, metadata};
   for (size_t i = 0; i < 6; ++i) {
     socket_.send(zmq::buffer(reply[i]), i < 5 ? zmq::send_flags::sndmore : zmq::send_flags::none);
   }

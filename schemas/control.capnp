@@ -34,6 +34,7 @@ struct DirectoryRequest {
   enum Op {
     show @0;
     load @1;
+    announce @2;          # send this node's rotated keys (zhuji keys rotate) to the province
   }
 }
 
@@ -45,6 +46,18 @@ struct DirectoryView {
   ownFingerprint @4 :Text;      # the key this node signs with
   forwardedTo @5 :List(Text);   # load: the nodes it was passed to
   nextKey @6 :Text;             # the fingerprint of keys made by `zhuji keys rotate`, if any
+  announced @7 :List(AnnouncedKeyView);  # the province: new keys announced by nodes
+  announcedTo @8 :Text;         # announce: the node it was sent to (the parent)
+}
+
+struct AnnouncedKeyView {
+  id @0 :Text;
+  suite @1 :Text;
+  curve @2 :Text;
+  sign @3 :Text;
+  fingerprint @4 :Text;
+  announcedAt @5 :Int64;
+  receivedAt @6 :Int64;
 }
 
 struct DirectoryKeyView {

@@ -11,6 +11,7 @@ enum Kind {
   matter @3;           # an escalated matter (matter.capnp Matter), the whole of it, after a step
   skip @4;             # stands in for an envelope the destination refused for good (Skip)
   directoryUpdate @5;  # the directory of keys, signed by the province, passed down
+  keyAnnouncement @6;  # a node's new keys (zhuji keys rotate), passed up to the province
 }
 
 struct Envelope {
@@ -68,4 +69,17 @@ struct CalendarUpdate {
 struct DirectoryUpdate {
   text @0 :Text;              # the signed file, byte for byte
   version @1 :UInt64;
+}
+
+# A node announces the keys it made with `zhuji keys rotate`: passed up level by level to the
+# province, where the operator adds them to the next directory of keys. Signed end to end by the
+# announcing node's key in use (the envelope's signature is only the last hop's).
+struct KeyAnnouncement {
+  id @0 :Text;                # the announcing node
+  suite @1 :Text;
+  curve @2 :Text;             # the new CURVE public key (Z85)
+  sign @3 :Text;              # the new signing public key (hex)
+  announcedAt @4 :Int64;
+  signerKeyId @5 :Text;       # the fingerprint of the key in use that signed it
+  signature @6 :Data;         # over "zhuji-key-announcement-v1", id, suite, curve, sign, at
 }

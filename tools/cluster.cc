@@ -161,7 +161,8 @@ void Cluster::WriteNodeConfig(const TopologyNode& n) {
       << (o.authority.has_original_authority ? workflows::LevelZh(o.authority.ceiling) : "none")
       << "\"\nauthorizing = " << (o.authorizing ? "true" : "false") << "\n";
   }
-  if (secure()) c << "\n" << Keyring(run_dir_, topology_.name).NodeSecurity(BrokerCurveKey(n.broker));
+  if (secure())
+    c << "\n" << Keyring(run_dir_, topology_.name).NodeSecurity(BrokerCurveKey(n.broker));
   WriteFile(NodeConfigPath(n.id), c.str());
 }
 
@@ -262,7 +263,8 @@ bool Cluster::Status(std::ostream& out, bool json) {
     all = all && running;
     std::optional<wire::BrokerStats> s;
     std::optional<CurveCredentials> curve;
-    if (running && secure()) curve = Keyring(run_dir_, topology_.name).Observer(BrokerCurveKey(b.id));
+    if (running && secure())
+      curve = Keyring(run_dir_, topology_.name).Observer(BrokerCurveKey(b.id));
     if (running) s = QueryBrokerStats(ctx_, BrokerEndpoint(b.id), 1000, curve ? &*curve : nullptr);
     if (json) {
       j.BeginObject().Key("id").String(b.id).Key("running").Bool(running);

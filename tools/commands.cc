@@ -169,7 +169,7 @@ int CmdStatus(const Args& args, zmq::context_t& ctx, std::ostream& out) {
   out << "确认 acked       " << st.getAcked() << " of this node's envelopes since start\n";
   out << "签名 signatures   " << (st.getSignatures() ? "on" : "off") << ", directory of keys "
       << (st.getKeyDirectoryVersion() ? "version " + std::to_string(st.getKeyDirectoryVersion())
-                                       : std::string("none"))
+                                      : std::string("none"))
       << ", " << st.getSignaturesRefused() << " envelope(s) refused for their signature\n";
   out << "期限 deadlines    " << st.getDeadlinesOpen() << " open, " << st.getDeadlinesOverdue()
       << " overdue 逾期, " << st.getDeadlinesProvisional() << " provisional 暂定 (calendar "

@@ -8,6 +8,7 @@
 
 #include "services/common/json.h"
 #include "services/common/time_format.h"
+#include "services/crypto/keys.h"
 #include "tools/commands.h"
 #include "tools/control_client.h"
 #include "zhuji/schemas/control.capnp.h"
@@ -22,6 +23,10 @@ constexpr const char* kUsage = R"(zhuji directory — the directory of keys (密
   zhuji directory load FILE           a newer directory signed by the province's directory key
                                       (zhuji keys directory --sign-with); passed down to every
                                       node below, offline ones when they return
+  zhuji directory announce            send this node's rotated keys (zhuji keys rotate), signed
+                                      with its key in use, level by level to the province
+  zhuji directory announced --out DIR on the province: write each announced key set to
+                                      DIR/<id>.toml for `zhuji keys directory --from OLD DIR/…`
 
 Node selection: --config FILE | --control ENDPOINT | --cluster DIR --node ID
 )";
@@ -29,16 +34,29 @@ Node selection: --config FILE | --control ENDPOINT | --cluster DIR --node ID
 void PrintJson(schema::DirectoryView::Reader v, std::ostream& out) {
   JsonWriter j;
   j.BeginObject().Key("version").Uint(v.getVersion()).Key("suite").String(v.getSuite().cStr());
-  j.Key("signatures").Bool(v.getSignatures()).Key("ownFingerprint").String(v.getOwnFingerprint().cStr());
+  j.Key("signatures")
+      .Bool(v.getSignatures())
+      .Key("ownFingerprint")
+      .String(v.getOwnFingerprint().cStr());
   j.Key("nextKey").String(v.getNextKey().cStr()).Key("keys").BeginArray();
   for (auto k : v.getKeys()) {
-    j.BeginObject().Key("id").String(k.getId().cStr()).Key("fingerprint").String(k.getFingerprint().cStr());
+    j.BeginObject()
+        .Key("id")
+        .String(k.getId().cStr())
+        .Key("fingerprint")
+        .String(k.getFingerprint().cStr());
     j.Key("state").String(k.getState().cStr()).Key("untilMs").Int(k.getUntilMs());
     j.Key("curve").String(k.getCurve().cStr()).EndObject();
   }
   j.EndArray().Key("forwardedTo").BeginArray();
   for (auto n : v.getForwardedTo()) j.String(n.cStr());
-  j.EndArray().EndObject();
+  j.EndArray().Key("announced").BeginArray();
+  for (auto a : v.getAnnounced()) {
+    j.BeginObject().Key("id").String(a.getId().cStr()).Key("fingerprint");
+    j.String(a.getFingerprint().cStr()).Key("announcedAtMs").Int(a.getAnnouncedAt());
+    j.Key("receivedAtMs").Int(a.getReceivedAt()).EndObject();
+  }
+  j.EndArray().Key("announcedTo").String(v.getAnnouncedTo().cStr()).EndObject();
   out << j.str() << "\n";
 }
 
@@ -62,12 +80,38 @@ void Print(schema::DirectoryView::Reader v, std::ostream& out) {
     if (k.getUntilMs()) out << " until " << FormatCst(k.getUntilMs());
     out << "\n";
   }
+  for (auto a : v.getAnnounced()) {
+    bool listed = false;
+    for (auto k : v.getKeys()) listed = listed || k.getFingerprint() == a.getFingerprint();
+    out << "轮换申报 announced: " << a.getId().cStr() << " new keys " << a.getFingerprint().cStr()
+        << " at " << FormatCst(a.getAnnouncedAt())
+        << (listed ? " (in the directory)" : " (not yet in the directory)") << "\n";
+  }
+}
+
+// Writes each announced key set to DIR/<id>.toml.
+int WriteAnnounced(schema::DirectoryView::Reader v, const std::string& dir, std::ostream& out) {
+  std::filesystem::create_directories(dir);
+  for (auto a : v.getAnnounced()) {
+    crypto::PublicKeys k{a.getId(), a.getCurve(), a.getSign(), a.getSuite()};
+    std::string path = dir + "/" + k.id + ".toml";
+    std::ofstream file(path, std::ios::trunc);
+    if (!(file << "# new keys announced by " << k.id << " (" << FormatCst(a.getAnnouncedAt())
+               << ")\n"
+               << crypto::PublicKeyLines(k))) {
+      std::cerr << "zhuji: cannot write " << path << "\n";
+      return 1;
+    }
+    out << "wrote " << path << " (" << k.id << ", " << a.getFingerprint().cStr() << ")\n";
+  }
+  if (v.getAnnounced().size() == 0) out << "no key announced here\n";
+  return 0;
 }
 
 }  // namespace
 
 int CmdDirectory(const Args& args, zmq::context_t& ctx, std::ostream& out) {
-  args.Allow(NodeOptions({"json"}));
+  args.Allow(NodeOptions({"json", "out"}));
   const auto& pos = args.positionals();
   std::string sub = pos.size() >= 2 ? pos[1] : "";
   if (args.Flag("help") || sub.empty()) {
@@ -84,8 +128,13 @@ int CmdDirectory(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     d.setOp(schema::DirectoryRequest::Op::LOAD);
     d.setFileName(std::filesystem::path(pos[2]).filename().string());
     d.setText(text.str());
+  } else if (sub == "announce") {
+    d.setOp(schema::DirectoryRequest::Op::ANNOUNCE);
+  } else if (sub == "announced") {
+    if (!args.Has("out")) throw UsageError("directory announced needs --out DIR");
   } else if (sub != "show") {
-    throw UsageError("directory: unknown subcommand '" + sub + "' (show, load)");
+    throw UsageError("directory: unknown subcommand '" + sub +
+                     "' (show, load, announce, announced)");
   }
   ControlClient client(ctx, ResolveControl(args));
   auto reply = client.Call(req, NodeTimeoutMs(args));
@@ -95,6 +144,7 @@ int CmdDirectory(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     return 1;
   }
   auto v = r.getDirectory();
+  if (sub == "announced") return WriteAnnounced(v, args.Get("out"), out);
   if (args.Flag("json")) {
     PrintJson(v, out);
     return 0;
@@ -104,6 +154,12 @@ int CmdDirectory(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     for (auto n : v.getForwardedTo()) out << " " << n.cStr();
     if (v.getForwardedTo().size() == 0) out << " no node (no children configured)";
     out << "\n";
+  }
+  if (sub == "announce") {
+    out << "已申报 announced new keys " << v.getNextKey().cStr() << " to "
+        << v.getAnnouncedTo().cStr()
+        << " (passed up to the province); they are put in use at the next start once the "
+           "directory lists them\n";
   }
   Print(v, out);
   return 0;

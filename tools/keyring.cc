@@ -74,7 +74,8 @@ std::string Keyring::Publish() {
 
 std::vector<std::string> Keyring::BrokerArgs(const std::string& folder,
                                              const std::string& upstream_curve) const {
-  std::vector<std::string> args = {"--keys-dir",      folder, "--key-directory", directory_file(),
+  std::vector<std::string> args = {"--keys-dir",      folder,
+                                   "--key-directory", directory_file(),
                                    "--directory-key", directory_key_.pub.sign};
   if (!upstream_curve.empty()) {
     args.push_back("--upstream-key");
@@ -84,7 +85,8 @@ std::vector<std::string> Keyring::BrokerArgs(const std::string& folder,
 }
 
 std::string Keyring::NodeSecurity(const std::string& broker_curve) const {
-  return "[security]  # issue #10: CURVE to the broker, signed envelopes, the pinned directory key\n"
+  return "[security]  # issue #10: CURVE to the broker, signed envelopes, the pinned directory "
+         "key\n"
          "curve = true\nbroker_keys = [\"" +
          broker_curve + "\"]\nsignatures = true\ndirectory_key = \"" + directory_key_.pub.sign +
          "\"\nkey_directory = \"" + directory_file() + "\"\n";

@@ -33,7 +33,8 @@ constexpr const char* kKeysUsage = R"(zhuji keys — long-term keys (密钥) of 
   zhuji keys directory --out FILE [--version N] [--from OLD] [--grace-days D]
                        [--revoke FINGERPRINT]... [--sign-with DIR] [--suite S] [DIR|FILE]...
                                            a directory of keys (密钥名录): the keys of OLD, then
-                                           each DIR's public keys (or a public-keys FILE); a new
+                                           each DIR's public keys (or a public-keys FILE, such
+                                           as `zhuji directory announced` writes); a new
                                            key for an id already listed makes its old key
                                            retiring for D days (default 7); --revoke marks a key
                                            revoked; --sign-with signs it with the directory key
@@ -72,8 +73,8 @@ void PrintPublic(const crypto::PublicKeys& k, bool json, std::ostream& out) {
     return;
   }
   out << "密钥 keys of " << k.id << "\n  curve (transport, Z85)   " << k.curve << "\n  sign ("
-      << k.suite << ", hex) " << k.sign << "\n  fingerprint              "
-      << crypto::Fingerprint(k) << "\n";
+      << k.suite << ", hex) " << k.sign << "\n  fingerprint              " << crypto::Fingerprint(k)
+      << "\n";
 }
 
 int Fail(const std::string& message) {
@@ -109,20 +110,11 @@ int Show(const Args& args, std::ostream& out) {
   return 0;
 }
 
-// Public keys from a key folder, or from a public-keys file.
+// Public keys from a key folder, or from a file of public keys (keys/public.toml,
+// keys/next-public.toml, or one written by `zhuji directory announced --out DIR`).
 Result<crypto::PublicKeys> PublicKeysAt(const std::string& path) {
-  if (!std::filesystem::is_directory(path)) {
-    std::filesystem::path p(path);
-    // A file named like next-public.toml inside DIR/keys/.
-    std::string dir = p.parent_path().parent_path().string();
-    bool next = p.filename() == "next-public.toml";
-    if (p.parent_path().filename() == "keys" &&
-        (next || p.filename() == "public.toml")) {
-      return crypto::ReadPublicKeys(dir, next ? crypto::KeySlot::kNext : crypto::KeySlot::kCurrent);
-    }
-    return Status::Error(path + ": give a key folder, or its keys/public.toml or keys/next-public.toml");
-  }
-  return crypto::ReadPublicKeys(path);
+  if (std::filesystem::is_directory(path)) return crypto::ReadPublicKeys(path);
+  return crypto::ReadPublicKeysFile(path);
 }
 
 int Directory(const Args& args, std::ostream& out) {

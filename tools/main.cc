@@ -46,8 +46,9 @@ Keys and signatures (密钥, 签名; issue #10; `zhuji keys --help`, docs/securi
                                        a node's or broker's long-term keys
   keys directory --out FILE [--sign-with DIR] DIR...
                                        the directory of keys (密钥名录), signed by the province
-  directory show [--json] | directory load FILE
-                                       the directory a node holds; load a newer signed one
+  directory show [--json] | directory load FILE | directory announce | directory announced --out D
+                                       the directory a node holds; load a newer signed one;
+                                       send rotated keys up to the province; write them out there
   verify ENVELOPE-ID --data-dir DIR    check a received envelope's signature, offline
   audit verify --data-dir DIR          the audit chain and every signature in a store (a copy
                                        will do); names the first entry that does not verify
@@ -141,7 +142,8 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (pos[0] == "bench") return ExecTool("zhuji-bench", "bench", argc, argv);
-    if (pos[0] == "verify" || pos[0] == "audit") return ExecTool("zhuji-verify", nullptr, argc, argv);
+    if (pos[0] == "verify" || pos[0] == "audit")
+      return ExecTool("zhuji-verify", nullptr, argc, argv);
     zmq::context_t ctx(1);
     const std::string& cmd = pos[0];
     if (cmd == "status") return CmdStatus(args, ctx, std::cout);

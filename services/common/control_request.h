@@ -26,7 +26,7 @@ inline bool ChangesState(schema::ControlRequest::Reader req) {
              op == schema::DeadLetterRequest::Op::DROP;
     }
     case schema::ControlRequest::DIRECTORY:
-      return req.getDirectory().getOp() == schema::DirectoryRequest::Op::LOAD;
+      return req.getDirectory().getOp() != schema::DirectoryRequest::Op::SHOW;
     default:
       return false;
   }

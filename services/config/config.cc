@@ -192,8 +192,9 @@ NodeConfig ParseNodeConfig(const std::string& text, const std::string& source) {
                                    std::to_string(hex) + " hex digits (zhuji keys show)");
     }
     if (c.security.signatures && dk.empty()) {
-      sr.Fail("directory_key", "is needed with signatures = true: the directory of keys that "
-                               "signatures are checked against must be signed by the province");
+      sr.Fail("directory_key",
+              "is needed with signatures = true: the directory of keys that "
+              "signatures are checked against must be signed by the province");
     }
     for (const auto& k : c.security.broker_keys) {
       if (k.size() != 40) sr.Fail("broker_keys", "each is a Z85 CURVE public key of 40 characters");

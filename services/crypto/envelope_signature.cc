@@ -46,47 +46,55 @@ Result<Signer> Signer::From(const KeyPair& keys) {
 
 void Signer::Sign(schema::Envelope::Builder envelope) const {
   envelope.setSignerKeyId(fingerprint_);
-  std::string digest = suite_->Hash(SigningInput(envelope.asReader()));
-  envelope.setSignature(AsData(suite_->Sign(secret_, digest)));
+  envelope.setSignature(AsData(SignMessage(SigningInput(envelope.asReader()))));
 }
 
-Verification VerifyEnvelope(schema::Envelope::Reader e, const KeyDirectory& directory,
-                            std::optional<int64_t> now_ms) {
+std::string Signer::SignMessage(std::string_view message) const {
+  return suite_->Sign(secret_, suite_->Hash(message));
+}
+
+Verification VerifyMessage(const KeyDirectory& directory, const std::string& owner,
+                           const std::string& key_id, std::string_view message,
+                           std::string_view signature, std::optional<int64_t> now_ms,
+                           const std::string& what) {
   Verification v;
-  std::string origin = e.getOrigin();
-  std::string key_id = e.getSignerKeyId();
-  if (e.getSignature().size() == 0 || key_id.empty()) {
-    v.reason = "the envelope from " + origin + " is not signed";
+  if (signature.empty() || key_id.empty()) {
+    v.reason = what + " is not signed";
     return v;
   }
   const DirectoryKey* key = directory.FindByFingerprint(key_id);
   if (!key) {
     v.outcome = Verification::Outcome::kUnknownKey;
-    v.reason = "the envelope from " + origin + " is signed by key " + key_id +
+    v.reason = what + " is signed by key " + key_id +
                ", which is not in the directory of keys version " +
                std::to_string(directory.version()) + " held here";
     return v;
   }
-  if (key->keys.id != origin) {
-    v.reason = "the envelope from " + origin + " is signed by " + key->keys.id + "'s key " +
-               key_id + ", not by its origin";
+  if (key->keys.id != owner) {
+    v.reason = what + " is signed by " + key->keys.id + "'s key " + key_id + ", not by " + owner;
     return v;
   }
   if (Status st = now_ms ? directory.Usable(*key, *now_ms) : Status::Ok(); !st.ok()) {
-    v.reason = "the envelope from " + origin + " is signed by a key no longer valid: " +
-               st.message();
+    v.reason = what + " is signed by a key no longer valid: " + st.message();
     return v;
   }
   const Suite& suite = *FindSuite(key->keys.suite);
   std::string pub;
   FromHex(key->keys.sign, &pub);
-  if (!suite.Verify(pub, suite.Hash(SigningInput(e)), AsView(e.getSignature()))) {
-    v.reason = "the signature of the envelope from " + origin + " by key " + key_id +
+  if (!suite.Verify(pub, suite.Hash(message), signature)) {
+    v.reason = "the signature of " + what + " by key " + key_id +
                " does not verify (changed after it was signed, or forged)";
     return v;
   }
   v.outcome = Verification::Outcome::kValid;
   return v;
+}
+
+Verification VerifyEnvelope(schema::Envelope::Reader e, const KeyDirectory& directory,
+                            std::optional<int64_t> now_ms) {
+  std::string origin = e.getOrigin();
+  return VerifyMessage(directory, origin, e.getSignerKeyId(), SigningInput(e),
+                       AsView(e.getSignature()), now_ms, "the envelope from " + origin);
 }
 
 }  // namespace zhuji::crypto

@@ -25,6 +25,8 @@ class Signer {
   static Result<Signer> From(const KeyPair& keys);
   // Sets signerKeyId and signature on an envelope whose other fields are set.
   void Sign(schema::Envelope::Builder envelope) const;
+  // A signature over the suite's hash of `message` (a key announcement, …).
+  std::string SignMessage(std::string_view message) const;
   const std::string& fingerprint() const { return fingerprint_; }
   const Suite& suite() const { return *suite_; }
 
@@ -50,5 +52,12 @@ struct Verification {
 // the key's state is not asked (an envelope kept from before its key was revoked, audited).
 Verification VerifyEnvelope(schema::Envelope::Reader envelope, const KeyDirectory& directory,
                             std::optional<int64_t> now_ms);
+
+// The same checks for any message signed by SignMessage: `key_id` must be `owner`'s, usable at
+// `now_ms` (when given), and the signature must verify. `what` names the message in reasons.
+Verification VerifyMessage(const KeyDirectory& directory, const std::string& owner,
+                           const std::string& key_id, std::string_view message,
+                           std::string_view signature, std::optional<int64_t> now_ms,
+                           const std::string& what);
 
 }  // namespace zhuji::crypto

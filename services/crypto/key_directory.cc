@@ -127,8 +127,8 @@ Result<KeyDirectory> KeyDirectory::Parse(const std::string& toml_text, const std
     if (e.keys.id.empty()) return Status::Error(source + ": a [[key]] without an id");
     if (Status st = CheckPublicKeys(e.keys, where); !st.ok()) return st;
     if (e.keys.suite != d.suite_) {
-      return Status::Error(where + ": suite '" + e.keys.suite + "' in a directory of '" +
-                           d.suite_ + "'");
+      return Status::Error(where + ": suite '" + e.keys.suite + "' in a directory of '" + d.suite_ +
+                           "'");
     }
     bool ok = false;
     e.state = ParseState((*k)["state"].value_or(std::string()), &ok);
@@ -161,8 +161,9 @@ Result<KeyDirectory> KeyDirectory::Parse(const std::string& toml_text, const std
 
 std::string KeyDirectory::Render(const std::vector<DirectoryKey>& keys, uint64_t version,
                                  const std::string& suite) {
-  std::string out = "# 密钥名录 the directory of keys (zhuji, issue #10)\nversion = " +
-                    std::to_string(version) + "\nsuite = \"" + suite + "\"\n";
+  std::string out =
+      "# 密钥名录 the directory of keys (zhuji, issue #10)\nversion = " + std::to_string(version) +
+      "\nsuite = \"" + suite + "\"\n";
   for (const auto& k : keys) {
     out += "\n[[key]]\n" + PublicKeyLines(k.keys);
     if (k.state != KeyState::kActive) {
@@ -212,8 +213,7 @@ Status KeyDirectory::Usable(const DirectoryKey& key, int64_t now_ms) const {
     case KeyState::kRevoked:
       break;
   }
-  return Status::Error(which + " is revoked (directory version " + std::to_string(version_) +
-                       ")");
+  return Status::Error(which + " is revoked (directory version " + std::to_string(version_) + ")");
 }
 
 }  // namespace zhuji::crypto

@@ -168,7 +168,10 @@ Result<KeyPair> ReadKeys(const std::string& dir, KeySlot slot) {
 }
 
 Result<PublicKeys> ReadPublicKeys(const std::string& dir, KeySlot slot) {
-  std::string path = KeyDir(dir) + "/" + PublicFile(slot);
+  return ReadPublicKeysFile(KeyDir(dir) + "/" + PublicFile(slot));
+}
+
+Result<PublicKeys> ReadPublicKeysFile(const std::string& path) {
   auto t = ParseFile(path);
   if (!t.ok()) return t.status();
   return PublicFrom(t.value(), path);

@@ -49,6 +49,8 @@ Status WriteKeys(const std::string& dir, const KeyPair& keys, KeySlot slot = Key
 Result<KeyPair> ReadKeys(const std::string& dir, KeySlot slot = KeySlot::kCurrent);
 // Reads the public file.
 Result<PublicKeys> ReadPublicKeys(const std::string& dir, KeySlot slot = KeySlot::kCurrent);
+// Reads any file of public keys (public.toml, or one written by `zhuji directory announced`).
+Result<PublicKeys> ReadPublicKeysFile(const std::string& path);
 bool HasKeys(const std::string& dir, KeySlot slot);
 // The next keys become the current ones; the current ones are kept as previous-*.toml.
 Status PromoteNextKeys(const std::string& dir);

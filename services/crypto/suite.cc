@@ -47,11 +47,9 @@ class Ed25519Suite final : public Suite {
                          message.size(), Bytes(secret));
     return sig;
   }
-  bool Verify(std::string_view pub, std::string_view message,
-              std::string_view sig) const override {
+  bool Verify(std::string_view pub, std::string_view message, std::string_view sig) const override {
     if (pub.size() != crypto_sign_PUBLICKEYBYTES || sig.size() != crypto_sign_BYTES) return false;
-    return crypto_sign_verify_detached(Bytes(sig), Bytes(message), message.size(), Bytes(pub)) ==
-           0;
+    return crypto_sign_verify_detached(Bytes(sig), Bytes(message), message.size(), Bytes(pub)) == 0;
   }
 };
 
@@ -81,7 +79,7 @@ using MdCtx = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
 class Sm2Sm3Suite final : public Suite {
  public:
   static constexpr size_t kPrivate = 32;
-  static constexpr size_t kPublic = 65;  // 0x04 || x || y
+  static constexpr size_t kPublic = 65;                            // 0x04 || x || y
   static constexpr std::string_view kDistId = "1234567812345678";  // GB/T 35276 default
 
   std::string_view name() const override { return "sm2-sm3"; }
@@ -141,16 +139,15 @@ class Sm2Sm3Suite final : public Suite {
       throw std::runtime_error("OpenSSL: SM2 signature failed");
     }
     std::string sig(len, '\0');
-    if (EVP_DigestSign(md.get(), reinterpret_cast<unsigned char*>(sig.data()), &len,
-                       Bytes(message), message.size()) != 1) {
+    if (EVP_DigestSign(md.get(), reinterpret_cast<unsigned char*>(sig.data()), &len, Bytes(message),
+                       message.size()) != 1) {
       throw std::runtime_error("OpenSSL: SM2 signature failed");
     }
     sig.resize(len);
     return sig;
   }
 
-  bool Verify(std::string_view pub, std::string_view message,
-              std::string_view sig) const override {
+  bool Verify(std::string_view pub, std::string_view message, std::string_view sig) const override {
     if (pub.size() != kPublic || sig.empty() || sig.size() > 80) return false;
     EVP_PKEY* key = Cached(pub, {});
     if (!key) return false;
@@ -160,8 +157,7 @@ class Sm2Sm3Suite final : public Suite {
         EVP_DigestVerifyInit(md.get(), nullptr, EVP_sm3(), nullptr, key) != 1) {
       return false;
     }
-    return EVP_DigestVerify(md.get(), Bytes(sig), sig.size(), Bytes(message), message.size()) ==
-           1;
+    return EVP_DigestVerify(md.get(), Bytes(sig), sig.size(), Bytes(message), message.size()) == 1;
   }
 
  private:
@@ -213,8 +209,7 @@ class Sm2Sm3Suite final : public Suite {
     md->reset(EVP_MD_CTX_new());
     pctx->reset(EVP_PKEY_CTX_new(key, nullptr));
     if (!*md || !*pctx ||
-        EVP_PKEY_CTX_set1_id(pctx->get(), kDistId.data(), static_cast<int>(kDistId.size())) !=
-            1) {
+        EVP_PKEY_CTX_set1_id(pctx->get(), kDistId.data(), static_cast<int>(kDistId.size())) != 1) {
       return false;
     }
     EVP_MD_CTX_set_pkey_ctx(md->get(), pctx->get());

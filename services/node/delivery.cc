@@ -19,8 +19,7 @@ std::string RefusedForGood(const wire::Header& h) {
   if (h.seq == 0) return "";
   if (IsDivisionCode(h.source)) {
     bool permanent = h.code == wire::NackCode::MALFORMED || h.code == wire::NackCode::WRONG_NODE ||
-                     h.code == wire::NackCode::TOO_LARGE ||
-                     h.code == wire::NackCode::BAD_SIGNATURE;
+                     h.code == wire::NackCode::TOO_LARGE || h.code == wire::NackCode::BAD_SIGNATURE;
     return permanent ? h.source : "";
   }
   return h.code == wire::NackCode::TOO_LARGE && IsDivisionCode(h.refused_for) ? h.refused_for : "";

@@ -13,10 +13,10 @@
 namespace zhuji::node {
 
 struct NodeCounters {
-  uint64_t delivered = 0;   // envelopes applied from others
-  uint64_t duplicates = 0;  // re-deliveries recognised and re-acknowledged
-  uint64_t refused = 0;     // frames the node could not read or would not take
-  uint64_t acked = 0;       // own envelopes acknowledged by their destination
+  uint64_t delivered = 0;           // envelopes applied from others
+  uint64_t duplicates = 0;          // re-deliveries recognised and re-acknowledged
+  uint64_t refused = 0;             // frames the node could not read or would not take
+  uint64_t acked = 0;               // own envelopes acknowledged by their destination
   uint64_t signatures_refused = 0;  // envelopes whose signature was bad, missing or unknown
 };
 

@@ -2,17 +2,20 @@
 
 #include <capnp/message.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
 #include "services/common/capnp_io.h"
+#include "services/common/ids.h"
 #include "services/crypto/keys.h"
 #include "services/store/audit.h"
 
 namespace zhuji::node {
 
 namespace {
-constexpr const char* kStoredKey = "key_directory";  // in `meta`: the signed text in use
+constexpr const char* kStoredKey = "key_directory";    // in `meta`: the signed text in use
+constexpr std::string_view kAnnounced = "announced/";  // in `meta`: + node id -> announcement
 
 // The directory that will be in use: the installed file when newer, else the one held.
 std::shared_ptr<const crypto::KeyDirectory> Newest(
@@ -44,10 +47,10 @@ Status KeyService::CheckUpdate(const config::NodeConfig& config, const std::stri
                          "directory of keys");
   }
   if (origin != config.parent) {
-    return Status::Error("a directory of keys is taken only from the parent node " +
-                         (config.parent.empty() ? std::string("(none: this is the province)")
-                                                : config.parent) +
-                         ", not from " + origin);
+    return Status::Error(
+        "a directory of keys is taken only from the parent node " +
+        (config.parent.empty() ? std::string("(none: this is the province)") : config.parent) +
+        ", not from " + origin);
   }
   if (Status st = CheckText<schema::DirectoryUpdate>(body); !st.ok()) return st;
   auto msg = ReadMessage(body);
@@ -57,8 +60,8 @@ Status KeyService::CheckUpdate(const config::NodeConfig& config, const std::stri
   if (!d.ok()) return d.status();
   if (d.value().version() < held) {
     return Status::Error("directory of keys version " + std::to_string(d.value().version()) +
-                         " from " + origin + " is older than the version " +
-                         std::to_string(held) + " held here: refused");
+                         " from " + origin + " is older than the version " + std::to_string(held) +
+                         " held here: refused");
   }
   return Status::Ok();
 }
@@ -79,17 +82,42 @@ void KeyService::Register(KindRegistry& kinds, ControlService& control) {
            std::to_string(msg->Root<schema::DirectoryUpdate>().getVersion());
   };
   kinds.Register(schema::Kind::DIRECTORY_UPDATE, std::move(k));
+  KindEntry a;
+  a.name = "keyAnnouncement";
+  a.check = [this](const std::string& origin, std::string_view body) {
+    if (std::find(config_.children.begin(), config_.children.end(), origin) ==
+        config_.children.end()) {
+      return Status::Error("a key announcement is taken only from a node below, not from " +
+                           origin);
+    }
+    return CheckAnnouncement(directory(), body, clock_.NowMs());
+  };
+  a.apply = [this](store::Txn& txn, const std::string&, std::string_view body, int64_t now) {
+    TakeAnnouncement(txn, body, now);
+  };
+  a.describe = [](std::string_view body) {
+    auto msg = ReadMessage(body);
+    auto r = msg->Root<schema::KeyAnnouncement>();
+    return std::string("密钥轮换 key announcement of ") + r.getId().cStr();
+  };
+  kinds.Register(schema::Kind::KEY_ANNOUNCEMENT, std::move(a));
   control_ = &control;
   using R = schema::ControlRequest;
   control.Register(R::DIRECTORY, [this](ControlCall& c) {
-    if (c.request.getDirectory().getOp() == schema::DirectoryRequest::Op::LOAD) return Load(c);
-    Show(c);
+    switch (c.request.getDirectory().getOp()) {
+      case schema::DirectoryRequest::Op::LOAD:
+        return Load(c);
+      case schema::DirectoryRequest::Op::ANNOUNCE:
+        return Announce(c);
+      default:
+        return Show(c);
+    }
   });
 }
 
 KeyService::Applied KeyService::Apply(store::Txn& txn, const std::string& text, int64_t now) {
   Applied out;
-  auto parsed = Parse(text, "directory of keys");  // checked already
+  auto parsed = Parse(text, "directory of keys");                         // checked already
   if (!parsed.ok() || parsed.value().version() <= version()) return out;  // the same, again
   auto next = std::make_shared<const crypto::KeyDirectory>(std::move(parsed.value()));
   writer_.OnAbort([this, held = directory_] { directory_ = held; });
@@ -184,9 +212,10 @@ void KeyService::UseSigningKey(const std::optional<std::string>& installed) {
   signer_ = std::move(signer.value());
   const crypto::DirectoryKey* own = directory->FindByFingerprint(signer_->fingerprint());
   if (!own) {
-    log_.error("this node's signing key {} is not in the directory of keys version {}: every "
-               "node will refuse what it sends until the province lists it",
-               signer_->fingerprint(), directory->version());
+    log_.error(
+        "this node's signing key {} is not in the directory of keys version {}: every "
+        "node will refuse what it sends until the province lists it",
+        signer_->fingerprint(), directory->version());
   } else if (Status st = directory->Usable(*own, clock_.NowMs()); !st.ok()) {
     log_.error("this node signs with a key the directory no longer accepts: {}", st.message());
   }
@@ -201,17 +230,19 @@ void KeyService::PromoteRotatedKeys(const std::optional<std::string>& installed)
   auto directory = Newest(directory_, installed, config_);
   const crypto::DirectoryKey* listed = directory ? directory->FindByFingerprint(fp) : nullptr;
   if (!listed || listed->state != crypto::KeyState::kActive || listed->keys.id != config_.node_id) {
-    log_.info("轮换 rotated keys {} wait: the directory of keys (version {}) does not list them "
-              "as this node's active keys yet",
-              fp, directory ? directory->version() : 0);
+    log_.info(
+        "轮换 rotated keys {} wait: the directory of keys (version {}) does not list them "
+        "as this node's active keys yet",
+        fp, directory ? directory->version() : 0);
     return;
   }
   if (Status st = crypto::PromoteNextKeys(dir); !st.ok()) {
     throw std::runtime_error("rotated keys: " + st.message());
   }
-  log_.warn("轮换 key rotation: keys {} are in use from now on (the old ones are kept as "
-            "previous-*.toml)",
-            fp);
+  log_.warn(
+      "轮换 key rotation: keys {} are in use from now on (the old ones are kept as "
+      "previous-*.toml)",
+      fp);
 }
 
 crypto::Verification KeyService::Verify(schema::Envelope::Reader envelope) const {
@@ -224,6 +255,84 @@ crypto::Verification KeyService::Verify(schema::Envelope::Reader envelope) const
   return crypto::VerifyEnvelope(envelope, *directory_, clock_.NowMs());
 }
 
+std::string KeyService::AnnouncementInput(schema::KeyAnnouncement::Reader a) {
+  return "zhuji-key-announcement-v1\n" + std::string(a.getId().cStr()) + "\n" +
+         a.getSuite().cStr() + "\n" + a.getCurve().cStr() + "\n" + a.getSign().cStr() + "\n" +
+         std::to_string(a.getAnnouncedAt());
+}
+
+Status KeyService::CheckAnnouncement(const crypto::KeyDirectory* directory, std::string_view body,
+                                     int64_t now) {
+  if (Status st = CheckText<schema::KeyAnnouncement>(body); !st.ok()) return st;
+  auto msg = ReadMessage(body);
+  auto a = msg->Root<schema::KeyAnnouncement>();
+  crypto::PublicKeys next{a.getId(), a.getCurve(), a.getSign(), a.getSuite()};
+  std::string what = "the key announcement of " + next.id;
+  if (!IsDivisionCode(next.id)) return Status::Error(what + ": not a node id");
+  if (Status st = crypto::CheckPublicKeys(next, what); !st.ok()) return st;
+  if (!directory) return Status::Error(what + ": no directory of keys here to check it");
+  crypto::Verification v =
+      crypto::VerifyMessage(*directory, next.id, a.getSignerKeyId(), AnnouncementInput(a),
+                            AsView(a.getSignature()), now, what);
+  return v.ok() ? Status::Ok() : Status::Error(v.reason);
+}
+
+void KeyService::TakeAnnouncement(store::Txn& txn, std::string_view body, int64_t now) {
+  auto msg = ReadMessage(body);
+  std::string id = msg->Root<schema::KeyAnnouncement>().getId();
+  if (config_.level != config::Level::kProvince) {
+    mail_.Post(txn, {config_.parent, schema::Kind::KEY_ANNOUNCEMENT, std::string(body), {}}, now);
+    store::Audit::Append(txn, now, "key announcement",
+                         "of " + id + " passed up to " + config_.parent);
+    return;
+  }
+  std::string value = EncodeBe64(static_cast<uint64_t>(now));
+  value.append(body);
+  txn.Put("meta", std::string(kAnnounced) + id, value);
+  store::Audit::Append(txn, now, "key announcement", "of " + id + " kept for the next directory");
+  writer_.AfterCommit([this, id] {
+    log_.warn(
+        "密钥轮换 node {} announced new keys: add them to the next directory of keys "
+        "(zhuji directory announced --out DIR)",
+        id);
+  });
+}
+
+void KeyService::Announce(ControlCall& call) {
+  if (!signer_) {
+    return call.reply.setError(
+        "signatures are off here: an announcement is signed with the key "
+        "in use ([security] signatures = true)");
+  }
+  auto next = crypto::ReadPublicKeys(config_.security.keys_dir, crypto::KeySlot::kNext);
+  if (!next.ok()) {
+    return call.reply.setError("no rotated keys to announce (zhuji keys rotate): " +
+                               next.message());
+  }
+  capnp::MallocMessageBuilder m;
+  auto a = m.initRoot<schema::KeyAnnouncement>();
+  a.setId(config_.node_id);
+  a.setSuite(next.value().suite);
+  a.setCurve(next.value().curve);
+  a.setSign(next.value().sign);
+  a.setAnnouncedAt(clock_.NowMs());
+  a.setSignerKeyId(signer_->fingerprint());
+  a.setSignature(AsData(signer_->SignMessage(AnnouncementInput(a.asReader()))));
+  std::string body = ToBytes(m);
+  if (Status st = CheckAnnouncement(directory(), body, clock_.NowMs()); !st.ok()) {
+    return call.reply.setError(st.message());
+  }
+  int64_t now = clock_.NowMs();
+  Status st = control_->Write([&](store::Txn& txn) {
+    TakeAnnouncement(txn, body, now);
+    return Status::Ok();
+  });
+  if (!st.ok()) return call.reply.setError(st.message());
+  Show(call);
+  call.reply.getDirectory().setAnnouncedTo(
+      config_.level == config::Level::kProvince ? config_.node_id : config_.parent);
+}
+
 void KeyService::Show(ControlCall& call) {
   auto v = call.reply.initDirectory();
   v.setSignatures(signatures());
@@ -231,6 +340,31 @@ void KeyService::Show(ControlCall& call) {
   if (crypto::HasKeys(config_.security.keys_dir, crypto::KeySlot::kNext)) {
     auto next = crypto::ReadPublicKeys(config_.security.keys_dir, crypto::KeySlot::kNext);
     if (next.ok()) v.setNextKey(crypto::Fingerprint(next.value()));
+  }
+  {
+    auto txn = writer_.BeginRead();
+    std::vector<std::pair<int64_t, std::string>> announced;
+    auto cursor = txn.OpenCursor("meta");
+    for (auto kv = cursor.Seek(kAnnounced);
+         kv && kv->first.substr(0, kAnnounced.size()) == kAnnounced; kv = cursor.Next()) {
+      if (kv->second.size() > 8) {
+        announced.emplace_back(static_cast<int64_t>(DecodeBe64(kv->second.substr(0, 8))),
+                               std::string(kv->second.substr(8)));
+      }
+    }
+    auto list = v.initAnnounced(static_cast<unsigned>(announced.size()));
+    for (size_t i = 0; i < announced.size(); ++i) {
+      auto msg = ReadMessage(announced[i].second);
+      auto a = msg->Root<schema::KeyAnnouncement>();
+      crypto::PublicKeys k{a.getId(), a.getCurve(), a.getSign(), a.getSuite()};
+      list[i].setId(k.id);
+      list[i].setSuite(k.suite);
+      list[i].setCurve(k.curve);
+      list[i].setSign(k.sign);
+      list[i].setFingerprint(crypto::Fingerprint(k));
+      list[i].setAnnouncedAt(a.getAnnouncedAt());
+      list[i].setReceivedAt(announced[i].first);
+    }
   }
   if (!directory_) return;
   v.setVersion(directory_->version());
@@ -269,8 +403,8 @@ void KeyService::Load(ControlCall& call) {
   });
   if (!st.ok()) return call.reply.setError(st.message());
   Show(call);
-  auto f = call.reply.getDirectory().initForwardedTo(
-      static_cast<unsigned>(applied.forwarded_to.size()));
+  auto f =
+      call.reply.getDirectory().initForwardedTo(static_cast<unsigned>(applied.forwarded_to.size()));
   for (size_t i = 0; i < applied.forwarded_to.size(); ++i) f.set(i, applied.forwarded_to[i]);
 }
 

@@ -10,7 +10,10 @@
 //
 // The directory arrives from the parent as a `directoryUpdate` envelope (registered here) or is
 // loaded by an operator (`zhuji directory load`, usually on the province); a newer version is
-// stored and passed to the children, an older one is refused. Loop thread only.
+// stored and passed to the children, an older one is refused. A node's new keys (`zhuji keys
+// rotate`, then `zhuji directory announce`) go up as a `keyAnnouncement`, signed end to end with
+// its key in use, level by level to the province, which lists them for the next directory.
+// Loop thread only.
 
 #include <spdlog/logger.h>
 
@@ -41,6 +44,12 @@ class KeyService {
   // not older than `held` (0: none).
   static Status CheckUpdate(const config::NodeConfig& config, const std::string& origin,
                             std::string_view body, uint64_t held);
+  // A key announcement's rules: well-formed new keys of a node, signed by that node's key in
+  // use in `directory` (null: none held, refused).
+  static Status CheckAnnouncement(const crypto::KeyDirectory* directory, std::string_view body,
+                                  int64_t now);
+  // What an announcement's signature covers.
+  static std::string AnnouncementInput(schema::KeyAnnouncement::Reader announcement);
   void Register(KindRegistry& kinds, ControlService& control);
 
   // Loads the directory, promotes rotated keys, reads the signing key and, with signatures on,
@@ -71,6 +80,10 @@ class KeyService {
   void UseSigningKey(const std::optional<std::string>& installed);
   void Show(ControlCall& call);
   void Load(ControlCall& call);
+  void Announce(ControlCall& call);
+  // A key announcement from below (or this node's own, on the province): kept here on the
+  // province or passed to the parent. In the caller's transaction.
+  void TakeAnnouncement(store::Txn& txn, std::string_view body, int64_t now);
 
   const config::NodeConfig& config_;
   Writer& writer_;

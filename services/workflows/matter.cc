@@ -410,24 +410,24 @@ Status CheckCopy(const Matter* held, const Matter& copy, const std::string& send
   if (held && copy.version <= held->version) return Status::Ok();  // a re-delivery: ignored
   // (Copies are not checked to extend the trail held: two nodes may each take a step on their
   // own copy at once, e.g. the classifier's receipt and the objector's escalation.)
-  if (held && held->decision &&
-      !(copy.decision && SameDecision(*held->decision, *copy.decision))) {
+  if (held && held->decision && !(copy.decision && SameDecision(*held->decision, *copy.decision))) {
     return Status::Error(what + ": it changes or drops the decision held here: refused");
   }
   if (copy.history.empty() || !HasOrganOn(copy, copy.history.back().organ, sender)) {
     return Status::Error(what + ": its last step (" +
-                         (copy.history.empty() ? std::string("none")
-                                               : copy.history.back().organ + " " +
-                                                     copy.history.back().action) +
+                         (copy.history.empty()
+                              ? std::string("none")
+                              : copy.history.back().organ + " " + copy.history.back().action) +
                          ") was not taken by an organ of node " + sender + ": refused");
   }
-  bool newly_decided = copy.state == MatterState::kDecided && copy.decision &&
-                       !(held && held->decision);
+  bool newly_decided =
+      copy.state == MatterState::kDecided && copy.decision && !(held && held->decision);
   if (newly_decided) {
     if (copy.at < 0 || static_cast<size_t>(copy.at) >= copy.path.size() ||
         copy.path[copy.at].organ.node != sender) {
-      return Status::Error(what + ": a decision comes from the node of the organ that decided, "
-                                  "not from " +
+      return Status::Error(what +
+                           ": a decision comes from the node of the organ that decided, "
+                           "not from " +
                            sender + ": refused");
     }
   }

@@ -1,23 +1,24 @@
 // libFuzzer target: an envelope body as a node's inbox receives it, with every kind's check
-// (notice, skip, 督办, calendar update, matter, directory of keys) and description, in a write
+// (notice, skip, 督办, calendar update, matter, directory of keys, key announcement) and
+// description, in a write
 // transaction of a real store that is never committed; and its signature checked against a
 // signed directory of keys. Nothing may crash, and nothing may throw but what the inbox handles.
+#include <kj/exception.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
 #include <string>
 
-#include <kj/exception.h>
-
+#include "fixed_keys.h"
 #include "services/common/capnp_io.h"
 #include "services/crypto/envelope_signature.h"
 #include "services/node/deadline_service.h"
-#include "services/node/key_service.h"
 #include "services/node/inbox.h"
+#include "services/node/key_service.h"
 #include "services/node/matter_service.h"
 #include "services/node/notices.h"
-#include "fixed_keys.h"
 
 namespace {
 
@@ -41,11 +42,17 @@ struct World {
       return zhuji::node::KeyService::CheckUpdate(config, origin, body, 1);
     };
     kinds.Register(zhuji::schema::Kind::DIRECTORY_UPDATE, std::move(directory));
+    zhuji::node::KindEntry announcement;
+    announcement.name = "keyAnnouncement";
+    announcement.check = [this](const std::string&, std::string_view body) {
+      return zhuji::node::KeyService::CheckAnnouncement(&keys, body, 1'750'000'000'000);
+    };
+    kinds.Register(zhuji::schema::Kind::KEY_ANNOUNCEMENT, std::move(announcement));
     inbox = std::make_unique<zhuji::node::Inbox>("440000", 1 << 16, kinds);
-    keys = zhuji::crypto::KeyDirectory::ParseSigned(zhuji::fuzzing::SignedDirectoryText(), "fuzz",
-                                                    "ed25519",
-                                                    zhuji::fuzzing::DirectoryKey().pub.sign)
-               .value();
+    keys =
+        zhuji::crypto::KeyDirectory::ParseSigned(zhuji::fuzzing::SignedDirectoryText(), "fuzz",
+                                                 "ed25519", zhuji::fuzzing::DirectoryKey().pub.sign)
+            .value();
   }
   zhuji::config::NodeConfig config;
   zhuji::crypto::KeyDirectory keys;
@@ -83,7 +90,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   } catch (const zhuji::MalformedMessage&) {
   } catch (const kj::Exception&) {
   }
-  for (int k = 0; k <= 6; ++k) {
+  for (int k = 0; k <= 7; ++k) {
     (void)world.kinds.Describe(static_cast<zhuji::schema::Kind>(k), bytes);
   }
   return 0;

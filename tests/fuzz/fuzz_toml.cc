@@ -6,11 +6,11 @@
 #include <cstdint>
 #include <string>
 
+#include "fixed_keys.h"
 #include "services/calendar/calendar.h"
 #include "services/config/config.h"
 #include "services/config/topology.h"
 #include "services/crypto/key_directory.h"
-#include "fixed_keys.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;

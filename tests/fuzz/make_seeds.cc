@@ -8,15 +8,16 @@
 #include <iostream>
 #include <sstream>
 
+#include "fixed_keys.h"
 #include "services/common/capnp_io.h"
 #include "services/config/topology.h"
 #include "services/crypto/envelope_signature.h"
 #include "services/crypto/key_directory.h"
+#include "services/node/key_service.h"
 #include "services/node/matters.h"
 #include "services/wire/header.h"
 #include "services/workflows/unclear_matter.h"
 #include "zhuji/schemas/control.capnp.h"
-#include "fixed_keys.h"
 #include "zhuji/schemas/envelope.capnp.h"
 
 namespace fs = std::filesystem;
@@ -144,6 +145,21 @@ void EnvelopeSeeds(const std::string& source_dir) {
                   u.setVersion(1);
                 }),
                 "440100", true));
+  Seed("fuzz_envelope", "key-announcement",
+       Envelope(schema::Kind::KEY_ANNOUNCEMENT, Message([](capnp::MallocMessageBuilder& m) {
+                  auto next = fuzzing::FixedKeys("440106", 11).pub;
+                  auto a = m.initRoot<schema::KeyAnnouncement>();
+                  a.setId("440106");
+                  a.setSuite(next.suite);
+                  a.setCurve(next.curve);
+                  a.setSign(next.sign);
+                  a.setAnnouncedAt(1'750'000'000'000);
+                  auto signer = crypto::Signer::From(fuzzing::NodeKey("440106")).value();
+                  a.setSignerKeyId(signer.fingerprint());
+                  a.setSignature(AsData(
+                      signer.SignMessage(node::KeyService::AnnouncementInput(a.asReader()))));
+                }),
+                "440106", true));
   Seed("fuzz_matter", "unclear", node::Matters::Encode(Unclear(source_dir)));
 }
 

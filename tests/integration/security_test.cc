@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <filesystem>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <thread>
@@ -152,12 +152,11 @@ class SecureCluster {
       h.StartBroker();
     }
     if (proxy) proxy_ = std::make_unique<RecordingProxy>(h.BrokerEndpoint(0));
-    std::string security = !curve ? ""
-                                  : "[security]\ncurve = true\nbroker_keys = [\"" +
-                                        broker_.pub.curve +
-                                        "\"]\nsignatures = true\ndirectory_key = \"" +
-                                        directory_key_.pub.sign + "\"\nkey_directory = \"" +
-                                        directory_file_ + "\"\n";
+    std::string security =
+        !curve ? ""
+               : "[security]\ncurve = true\nbroker_keys = [\"" + broker_.pub.curve +
+                     "\"]\nsignatures = true\ndirectory_key = \"" + directory_key_.pub.sign +
+                     "\"\nkey_directory = \"" + directory_file_ + "\"\n";
     for (const char* id : {"440000", "440106"}) {
       EXPECT_TRUE(crypto::WriteKeys(h.dir() + "/" + id, keys_[id]).ok());
     }
@@ -174,8 +173,8 @@ class SecureCluster {
   }
   // The directory of `entries_` at `version`, signed by `by` (default: the province's key).
   std::string Signed(uint64_t version, const crypto::KeyPair* by = nullptr) const {
-    auto text = crypto::KeyDirectory::Sign(crypto::KeyDirectory::Render(entries_, version, "ed25519"),
-                                           by ? *by : directory_key_);
+    auto text = crypto::KeyDirectory::Sign(
+        crypto::KeyDirectory::Render(entries_, version, "ed25519"), by ? *by : directory_key_);
     if (!text.ok()) throw std::runtime_error(text.message());
     return text.value();
   }
@@ -288,8 +287,8 @@ std::string DirectoryBody(const std::string& text) {
 }
 
 // DELIVERs `envelope` (origin `from`, link sequence `seq`) to `to`; the node's answer.
-wire::Header Deliver(zmq::socket_t& s, const std::string& from, const std::string& to,
-                     uint64_t seq, const std::string& envelope) {
+wire::Header Deliver(zmq::socket_t& s, const std::string& from, const std::string& to, uint64_t seq,
+                     const std::string& envelope) {
   wire::Header d;
   d.command = wire::Command::DELIVER;
   d.source = from;
@@ -309,9 +308,9 @@ wire::Header Deliver(zmq::socket_t& s, const std::string& from, const std::strin
 // The next link sequence `to` expects from `from`: asked with a far sequence (a GAP answer).
 uint64_t Expected(zmq::socket_t& s, const std::string& from, const std::string& to,
                   const crypto::KeyPair& signer) {
-  wire::Header gap = Deliver(s, from, to, 1'000'000,
-                             Envelope(from, to, 1'000'000, schema::Kind::NOTICE, NoticeBody("?"),
-                                      &signer));
+  wire::Header gap =
+      Deliver(s, from, to, 1'000'000,
+              Envelope(from, to, 1'000'000, schema::Kind::NOTICE, NoticeBody("?"), &signer));
   if (gap.code != wire::NackCode::GAP) throw std::runtime_error("no GAP: " + gap.reason);
   return gap.seq;
 }
@@ -579,9 +578,9 @@ TEST(Security, ARevokedKeyIsRefusedAfterRotation) {
   EXPECT_EQ(answer.code, wire::NackCode::BAD_SIGNATURE);
   EXPECT_NE(answer.reason.find("revoked (directory version 3)"), std::string::npos)
       << answer.reason;
-  answer = Deliver(s, "440104", "440000", 1,
-                   Envelope("440104", "440000", 1, schema::Kind::NOTICE, NoticeBody("new key"),
-                            &next));
+  answer =
+      Deliver(s, "440104", "440000", 1,
+              Envelope("440104", "440000", 1, schema::Kind::NOTICE, NoticeBody("new key"), &next));
   EXPECT_EQ(answer.command, wire::Command::ACK) << answer.reason;
   EXPECT_EQ(Count(c.h, "440000", "new key"), 1u);
   EXPECT_EQ(Count(c.h, "440000", "old key"), 0u);
@@ -619,8 +618,8 @@ TEST(Security, AuditVerifyFindsAChangedByteInACopyOfTheStore) {
   std::string zhuji = std::string(ZHUJI_BIN_DIR) + "/zhuji ";
   std::string trust = " --directory-key " + c.directory_key_.pub.sign;
 
-  std::string one = RunCommand(zhuji + "verify " + id + " --data-dir " + c.h.dir() + "/440000" +
-                               trust);
+  std::string one =
+      RunCommand(zhuji + "verify " + id + " --data-dir " + c.h.dir() + "/440000" + trust);
   EXPECT_NE(one.find("verified: 440104's ed25519 key"), std::string::npos) << one;
 
   std::string copy = c.h.dir() + "/copy";
@@ -649,6 +648,50 @@ TEST(Security, AuditVerifyFindsAChangedByteInACopyOfTheStore) {
   EXPECT_NE(chain.status, 0) << chain.output;
   EXPECT_NE(chain.output.find("BROKEN: audit entry "), std::string::npos) << chain.output;
   EXPECT_NE(chain.output.find("hash does not match"), std::string::npos) << chain.output;
+}
+
+// Rotation the way operators do it: the county makes new keys (`zhuji keys rotate`) and
+// announces them (`zhuji directory announce`): signed with its key in use, they travel up to the
+// province, which writes them out (`zhuji directory announced`), makes the next directory with
+// them (`zhuji keys directory --from`: new key active, old one retiring) and loads it; it reaches
+// the county, which puts its new keys in use at its next start; its envelopes, signed with the
+// new key and sent over a CURVE link with the new key, reach the province.
+TEST(Security, ARotatedKeyIsAnnouncedThroughTheProvinceAndPutInUse) {
+  SecureCluster c;
+  std::string zhuji = std::string(ZHUJI_BIN_DIR) + "/zhuji ";
+  std::string county = " --control " + c.h.ControlEndpoint("440106");
+  std::string province = " --control " + c.h.ControlEndpoint("440000");
+  RunCommand(zhuji + "keys rotate --config " + c.h.dir() + "/440106/node.toml");
+  std::string announced = RunCommand(zhuji + "directory announce" + county);
+  EXPECT_NE(announced.find("to 440000"), std::string::npos) << announced;
+  ASSERT_TRUE(Harness::WaitFor(
+      [&] {
+        return RunCommand(zhuji + "directory show --json" + province)
+                   .find("\"announced\":[{\"id\":\"440106\"") != std::string::npos;
+      },
+      seconds(60)))
+      << "the announcement did not reach the province";
+  std::string out = c.h.dir() + "/announced";
+  RunCommand(zhuji + "directory announced --out " + out + province);
+  auto next = crypto::ReadPublicKeysFile(out + "/440106.toml");
+  ASSERT_TRUE(next.ok()) << next.message();
+  ASSERT_TRUE(crypto::WriteKeys(c.h.dir() + "/dirkey", c.directory_key_).ok());
+  std::string v2 = c.h.dir() + "/v2.toml";
+  RunCommand(zhuji + "keys directory --from " + c.directory_file_ + " --out " + v2 +
+             " --sign-with " + c.h.dir() + "/dirkey " + out + "/440106.toml");
+  RunCommand(zhuji + "directory load " + v2 + province);
+  ASSERT_TRUE(Harness::WaitFor([&] { return c.DirectoryVersion("440106") == 2; }, seconds(60)));
+  std::filesystem::copy_file(v2, c.directory_file_,
+                             std::filesystem::copy_options::overwrite_existing);  // the broker's
+
+  c.h.KillNode("440106");
+  c.h.StartNode("440106");
+  std::string shown = RunCommand(zhuji + "directory show --json" + county);
+  EXPECT_NE(shown.find("\"ownFingerprint\":\"" + crypto::Fingerprint(next.value()) + "\""),
+            std::string::npos)
+      << "the county does not sign with its new key: " << shown;
+  EXPECT_NE(shown.find("\"state\":\"retiring\""), std::string::npos) << shown;
+  c.ExpectServed("after-rotation-announced");
 }
 
 }  // namespace

@@ -109,8 +109,7 @@ TEST(SignedDirectory, VerifiesWithThePinnedKeyOnly) {
     // One byte changed after signing (a key swapped for the attacker's).
     std::string changed = text;
     changed[changed.find("440104")] = '9';
-    EXPECT_FALSE(
-        KeyDirectory::ParseSigned(changed, "k", f.suite_name, f.province.pub.sign).ok());
+    EXPECT_FALSE(KeyDirectory::ParseSigned(changed, "k", f.suite_name, f.province.pub.sign).ok());
     // Not signed at all.
     auto bare = KeyDirectory::ParseSigned(KeyDirectory::Render(f.entries, 3, f.suite_name), "k",
                                           f.suite_name, f.province.pub.sign);

@@ -246,9 +246,15 @@ struct Procs {
 std::string StartBenchBroker(const std::string& dir, Procs& procs,
                              const std::vector<std::string>& extra = {}) {
   fs::remove(dir + "/broker.endpoint");
-  std::vector<std::string> argv = {BinaryDir() + "/zhuji-broker", "--id", "bench", "--bind",
-                                   "tcp://127.0.0.1:0", "--endpoint-file",
-                                   dir + "/broker.endpoint", "--log-level", "warn"};
+  std::vector<std::string> argv = {BinaryDir() + "/zhuji-broker",
+                                   "--id",
+                                   "bench",
+                                   "--bind",
+                                   "tcp://127.0.0.1:0",
+                                   "--endpoint-file",
+                                   dir + "/broker.endpoint",
+                                   "--log-level",
+                                   "warn"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   procs.pids.push_back(Spawn(argv, dir + "/broker.log", false));
   // Generous: a busy machine can take seconds to start a process.
@@ -503,8 +509,7 @@ int CmdBench(const Args& args, std::ostream& out) {
   }
   Result best = BestCase(dir, count, size, window, batch, samples);
   if (!json) {
-    out << " done\nzhuji hop, security off: zhuji-node → zhuji-broker → zhuji-node …"
-        << std::flush;
+    out << " done\nzhuji hop, security off: zhuji-node → zhuji-broker → zhuji-node …" << std::flush;
   }
   Result hop = Hop(dir, count, size, window, batch, samples, false);
   if (!json) out << " done\nzhuji hop, security on (CURVE + Ed25519 signatures) …" << std::flush;

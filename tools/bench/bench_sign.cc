@@ -172,7 +172,8 @@ int BenchSign(const Args& args, std::ostream& out) {
           << static_cast<int64_t>(1e6 / f.verify_us) << "\n";
     }
   }
-  out << "\nper envelope: the suite's hash of the envelope's fields, then a signature (sender) or a\n"
+  out << "\nper envelope: the suite's hash of the envelope's fields, then a signature (sender) or "
+         "a\n"
          "verification (receiver) each. per batch: each envelope's hash, the tree, one signature\n"
          "per batch; the receiver hashes the envelope and its path, and verifies each root once.\n";
   return 0;

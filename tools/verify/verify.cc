@@ -79,8 +79,9 @@ StoreVerification VerifyStore(store::Txn& txn, const DirectoryTrust& trust) {
   if (!directory.ok()) {
     out.notes.push_back(directory.message());
   } else if (trust.pinned_key.empty()) {
-    out.notes.push_back("the directory's own signature was not checked (give --directory-key or "
-                        "--config to pin the province's key)");
+    out.notes.push_back(
+        "the directory's own signature was not checked (give --directory-key or "
+        "--config to pin the province's key)");
   }
   // Inbox value: be64(received-at), then the envelope as received (services/node/inbox.cc).
   auto inbox = txn.OpenCursor("inbox");
@@ -127,9 +128,8 @@ bool VerifyOne(store::Txn& txn, const DirectoryTrust& trust, const std::string& 
     }
     const crypto::DirectoryKey* key =
         directory.value().FindByFingerprint(e.getSignerKeyId().cStr());
-    lines->push_back("签名有效 verified: " + key->keys.id + "'s " + key->keys.suite +
-                     " key, now " + crypto::KeyStateName(key->state) +
-                     " in directory of keys version " +
+    lines->push_back("签名有效 verified: " + key->keys.id + "'s " + key->keys.suite + " key, now " +
+                     crypto::KeyStateName(key->state) + " in directory of keys version " +
                      std::to_string(directory.value().version()));
     return true;
   }
