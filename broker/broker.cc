@@ -60,10 +60,16 @@ void Broker::StartCurve() {
   directory_mtime_ = ec ? 0 : static_cast<int64_t>(mtime.time_since_epoch().count());
   auto dir = ReadDirectory();
   if (!dir.ok()) throw std::runtime_error("CURVE: " + dir.message());
+  if (uint64_t seen = HighestDirectoryVersion(); dir.value().version() < seen) {
+    throw std::runtime_error("CURVE: " + config_.key_directory + " is version " +
+                             std::to_string(dir.value().version()) + ", older than the version " +
+                             std::to_string(seen) + " this broker used before: refused");
+  }
   if (!config_.upstream.empty() && !crypto::IsCurveKey(config_.upstream_key)) {
     throw std::runtime_error("CURVE: --upstream-key must be the upstream broker's Z85 key");
   }
   keys_ = std::make_unique<crypto::KeyDirectory>(dir.value());
+  KeepDirectoryVersion(keys_->version());
   curve_public_ = own.value().pub.curve;
   curve_secret_ = own.value().curve_secret;
   zap_ = std::make_unique<ZapHandler>(ctx_, keys_.get(), clock_, log_);  // before CURVE sockets
@@ -80,7 +86,26 @@ Result<crypto::KeyDirectory> Broker::ReadDirectory() const {
                                           config_.directory_key);
 }
 
+// The highest directory version this broker has used, kept beside its keys: a restart never
+// goes back to an older file (one that still lists a revoked key).
+uint64_t Broker::HighestDirectoryVersion() const {
+  std::ifstream in(config_.keys_dir + "/directory-version");
+  uint64_t v = 0;
+  in >> v;
+  return v;
+}
+
+void Broker::KeepDirectoryVersion(uint64_t version) const {
+  std::string path = config_.keys_dir + "/directory-version";
+  {
+    std::ofstream out(path + ".tmp", std::ios::trunc);
+    out << version << "\n";
+  }
+  std::filesystem::rename(path + ".tmp", path);
+}
+
 void Broker::ReloadDirectory() {
+  if (config_.directory_key.empty()) return;  // only a signed directory is taken while running
   std::error_code ec;
   auto mtime = std::filesystem::last_write_time(config_.key_directory, ec);
   int64_t ns = ec ? 0 : static_cast<int64_t>(mtime.time_since_epoch().count());
@@ -100,6 +125,7 @@ void Broker::ReloadDirectory() {
               dir.value().version(), dir.value().size(), keys_->version());
     keys_ = std::make_unique<crypto::KeyDirectory>(std::move(dir.value()));
     zap_->Use(keys_.get());
+    KeepDirectoryVersion(keys_->version());
   }
 }
 

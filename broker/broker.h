@@ -116,6 +116,8 @@ class Broker {
   bool KeyStillValid(const std::string& identity, zmq::message_t& frame, const wire::Header& h);
   Result<crypto::KeyDirectory> ReadDirectory() const;
   void ReloadDirectory();
+  uint64_t HighestDirectoryVersion() const;
+  void KeepDirectoryVersion(uint64_t version) const;
   std::string curve_public_, curve_secret_;
   std::unique_ptr<zmq::socket_t> frontend_;
   std::unique_ptr<zmq::socket_t> upstream_;

@@ -85,6 +85,10 @@ int Fail(const std::string& message) {
 int Make(const Args& args, crypto::KeySlot slot, std::ostream& out) {
   Owner o = OwnerOf(args);
   if (o.id.empty()) throw UsageError("keys init/rotate --dir DIR needs --id ID");
+  if (!crypto::IsKeyOwnerId(o.id)) {
+    throw UsageError("--id '" + o.id +
+                     "': a node id (six digits), or broker:NAME, observer:NAME, directory:NAME");
+  }
   if (slot == crypto::KeySlot::kNext && !crypto::HasKeys(o.dir, crypto::KeySlot::kCurrent)) {
     return Fail("no keys in use under " + crypto::KeyDir(o.dir) + " to rotate (zhuji keys init)");
   }

@@ -41,6 +41,14 @@ Result<Signer> Signer::From(const KeyPair& keys) {
                          " secret key");
   }
   s.fingerprint_ = Fingerprint(keys.pub);
+  // The secret must be the public key's: else everything signed would be refused everywhere.
+  std::string pub;
+  FromHex(keys.pub.sign, &pub);
+  std::string probe = s.suite_->Hash("zhuji-key-check");
+  if (!s.suite_->Verify(pub, probe, s.suite_->Sign(s.secret_, probe))) {
+    return Status::Error("the signing secret key of " + keys.pub.id +
+                         " does not belong to its public key " + s.fingerprint_);
+  }
   return s;
 }
 

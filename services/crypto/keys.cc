@@ -71,7 +71,25 @@ bool IsCurveKey(const std::string& z85) {
   return z85.size() == 40 && z85.find_first_not_of(kAlphabet) == std::string::npos;
 }
 
+bool IsKeyOwnerId(const std::string& id) {
+  if (IsDivisionCode(id)) return true;
+  for (const char* kind : {"broker:", "observer:", "directory:"}) {
+    std::string_view prefix(kind);
+    if (id.size() > prefix.size() && id.size() <= 64 && id.compare(0, prefix.size(), prefix) == 0) {
+      return id.find_first_not_of(
+                 "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-",
+                 prefix.size()) == std::string::npos;
+    }
+  }
+  return false;
+}
+
 Status CheckPublicKeys(const PublicKeys& p, const std::string& where) {
+  if (!IsKeyOwnerId(p.id)) {
+    return Status::Error(where +
+                         ": id is a node id (six digits) or broker:, observer: or "
+                         "directory: and a name of letters, digits, _ . -");
+  }
   const Suite* suite = SuiteOf(p.suite);
   if (!suite) return Status::Error(where + ": unknown signature suite '" + p.suite + "'");
   if (!IsCurveKey(p.curve)) return Status::Error(where + ": curve is not a Z85 CURVE key");

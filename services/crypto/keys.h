@@ -55,7 +55,11 @@ bool HasKeys(const std::string& dir, KeySlot slot);
 // The next keys become the current ones; the current ones are kept as previous-*.toml.
 Status PromoteNextKeys(const std::string& dir);
 
-// Checks a public key set: a CURVE key, and a signing key of its suite. `where` prefixes errors.
+// Whose keys they may be: a node id, or "broker:", "observer:", "directory:" and a name of
+// letters, digits, '_', '.', '-' (nothing that could break out of a TOML string).
+bool IsKeyOwnerId(const std::string& id);
+// Checks a public key set: its owner's id, a CURVE key, and a signing key of its suite. `where`
+// prefixes errors.
 Status CheckPublicKeys(const PublicKeys& keys, const std::string& where);
 // The TOML lines of a public key set (id, suite, curve, sign).
 std::string PublicKeyLines(const PublicKeys& keys);

@@ -192,6 +192,11 @@ std::vector<Delivery> DeliveryLoop::Apply(Batch& batch) {
     for (auto& d : batch.delivers) outcomes.push_back(inbound.Apply(d.source, d.body));
     inbound.Finish();
     for (auto& r : batch.refusals) {
+      if (r.nack.code == wire::NackCode::BAD_SIGNATURE && own_signature_ok_) {
+        auto bytes = outbox_.Get(txn, r.destination, r.nack.seq);
+        r.verifies_here = bytes && own_signature_ok_(*bytes);
+        if (r.verifies_here) continue;
+      }
       r.dead_letter = DeadLetters::Bury(txn, outbox_, r.destination, r.nack.seq, r.nack.message_id,
                                         static_cast<uint16_t>(r.nack.code), r.nack.reason, now);
     }
@@ -207,6 +212,14 @@ std::vector<Delivery> DeliveryLoop::Apply(Batch& batch) {
 
 void DeliveryLoop::ReportRefusals(const Batch& batch) {
   for (auto& r : batch.refusals) {
+    if (r.verifies_here) {
+      pump_.OnRefused(r.destination, clock_.MonoMs(), r.nack.reason);
+      health_.NoteError("篡改? " + r.nack.source + " refused envelope #" +
+                        std::to_string(r.nack.seq) + " for its signature (" + r.nack.reason +
+                        "), but it verifies here: changed on the way, or " + r.destination +
+                        "'s directory of keys is behind; it is sent again later");
+      continue;
+    }
     if (!r.dead_letter) continue;             // an older copy, or handled already
     pump_.Resend(r.destination, r.nack.seq);  // the skip now holds that sequence
     health_.NoteError(r.nack.source + " refused envelope #" + std::to_string(r.nack.seq) + " to " +

@@ -54,6 +54,13 @@ class DeliveryLoop {
     on_acked_ = std::move(callback);
   }
   const std::vector<std::unique_ptr<BrokerLink>>& links() const { return links_; }
+  // With signatures on: whether one of our own envelopes (its bytes in the outbox) verifies
+  // here. A `badSignature` refusal of one that does is not taken for good: it was changed on the
+  // way (someone between us is tampering) or the receiver's directory is behind; it is sent
+  // again later and the operator is told.
+  void CheckOwnSignatures(std::function<bool(std::string_view envelope)> verifies) {
+    own_signature_ok_ = std::move(verifies);
+  }
 
  private:
   struct Incoming {
@@ -70,6 +77,7 @@ class DeliveryLoop {
     std::string destination;
     wire::Header nack;
     std::optional<uint64_t> dead_letter;
+    bool verifies_here = false;  // badSignature of an envelope whose signature is good here
   };
   struct Batch {  // one turn's frames, sorted by what they ask of us
     std::vector<Deliver> delivers;
@@ -106,6 +114,7 @@ class DeliveryLoop {
   spdlog::logger& log_;
   std::vector<std::unique_ptr<BrokerLink>> links_;
   std::function<void(const std::string&, uint64_t)> on_acked_;
+  std::function<bool(std::string_view)> own_signature_ok_;
 };
 
 }  // namespace zhuji::node

@@ -16,6 +16,11 @@ namespace zhuji::node {
 namespace {
 constexpr const char* kStoredKey = "key_directory";    // in `meta`: the signed text in use
 constexpr std::string_view kAnnounced = "announced/";  // in `meta`: + node id -> announcement
+// In `meta`: every version ever used, be64(version) -> signed text, so that what was received
+// under a key dropped since can still be verified (zhuji audit verify).
+constexpr std::string_view kVersions = "key_directories/";
+// In `meta`: be64(ms) since when this node takes only signed envelopes.
+constexpr const char* kSignaturesSince = "signatures_since";
 
 // The directory that will be in use: the installed file when newer, else the one held.
 std::shared_ptr<const crypto::KeyDirectory> Newest(
@@ -125,6 +130,7 @@ KeyService::Applied KeyService::Apply(store::Txn& txn, const std::string& text, 
   directory_ = next;
   out.version = next->version();
   txn.Put("meta", kStoredKey, text);
+  txn.Put("meta", std::string(kVersions) + EncodeBe64(out.version), text);
   capnp::MallocMessageBuilder m;
   auto u = m.initRoot<schema::DirectoryUpdate>();
   u.setText(text);
@@ -152,11 +158,13 @@ void KeyService::Start(Outbox& outbox, Inbox& inbox) {
     auto txn = writer_.BeginRead();
     if (auto stored = txn.Get("meta", kStoredKey)) {
       auto d = Parse(std::string(*stored), "the directory of keys in the store");
-      if (d.ok()) {
-        directory_ = std::make_shared<const crypto::KeyDirectory>(std::move(d.value()));
-      } else {
-        log_.error("{} (a new pinned directory key?): ignored", d.message());
+      // Refused rather than ignored: a node that forgot its version would take an older one.
+      if (!d.ok()) {
+        throw std::runtime_error(d.message() +
+                                 " (was the pinned directory key changed? then the store's "
+                                 "directory must be replaced by the operator)");
       }
+      directory_ = std::make_shared<const crypto::KeyDirectory>(std::move(d.value()));
     }
   }
   std::optional<std::string> installed = InstalledDirectory();
@@ -165,6 +173,21 @@ void KeyService::Start(Outbox& outbox, Inbox& inbox) {
     UseSigningKey(installed);
     outbox.SignWith(&*signer_);
     inbox.RequireSignatures([this](schema::Envelope::Reader e) { return Verify(e); });
+    // What waits in the outbox is sent with the key in use (after a rotation, or once
+    // signatures are turned on), or its receivers would refuse it.
+    uint64_t resigned = 0;
+    Status st = writer_.Commit([&](store::Txn& txn) {
+      resigned = outbox.Resign(txn);
+      if (!txn.Get("meta", kSignaturesSince)) {
+        txn.Put("meta", kSignaturesSince, EncodeBe64(static_cast<uint64_t>(clock_.NowMs())));
+      }
+      return Status::Ok();
+    });
+    if (!st.ok()) throw std::runtime_error("cannot sign the pending envelopes: " + st.message());
+    if (resigned) {
+      log_.warn("{} pending envelope(s) signed again with key {}", resigned,
+                signer_->fingerprint());
+    }
   }
   if (installed) {  // newer than the one stored: in use, and passed down (signed, if on)
     int64_t now = clock_.NowMs();
@@ -229,7 +252,9 @@ void KeyService::PromoteRotatedKeys(const std::optional<std::string>& installed)
   std::string fp = crypto::Fingerprint(next.value());
   auto directory = Newest(directory_, installed, config_);
   const crypto::DirectoryKey* listed = directory ? directory->FindByFingerprint(fp) : nullptr;
-  if (!listed || listed->state != crypto::KeyState::kActive || listed->keys.id != config_.node_id) {
+  // All of them must be listed as they are here (the CURVE key too, not only the signing key).
+  if (!listed || listed->state != crypto::KeyState::kActive || listed->keys.id != config_.node_id ||
+      listed->keys.curve != next.value().curve || listed->keys.suite != next.value().suite) {
     log_.info(
         "轮换 rotated keys {} wait: the directory of keys (version {}) does not list them "
         "as this node's active keys yet",
@@ -274,7 +299,13 @@ Status KeyService::CheckAnnouncement(const crypto::KeyDirectory* directory, std:
   crypto::Verification v =
       crypto::VerifyMessage(*directory, next.id, a.getSignerKeyId(), AnnouncementInput(a),
                             AsView(a.getSignature()), now, what);
-  return v.ok() ? Status::Ok() : Status::Error(v.reason);
+  if (!v.ok()) return Status::Error(v.reason);
+  // Only the key in use may announce its successor: not one already retiring (possibly the one
+  // a rotation replaced because it was exposed).
+  if (directory->FindByFingerprint(a.getSignerKeyId())->state != crypto::KeyState::kActive) {
+    return Status::Error(what + " is signed by a key that is already being replaced");
+  }
+  return Status::Ok();
 }
 
 void KeyService::TakeAnnouncement(store::Txn& txn, std::string_view body, int64_t now) {
@@ -285,6 +316,15 @@ void KeyService::TakeAnnouncement(store::Txn& txn, std::string_view body, int64_
     store::Audit::Append(txn, now, "key announcement",
                          "of " + id + " passed up to " + config_.parent);
     return;
+  }
+  int64_t at = msg->Root<schema::KeyAnnouncement>().getAnnouncedAt();
+  if (auto held = txn.Get("meta", std::string(kAnnounced) + id); held && held->size() > 8) {
+    auto was = ReadMessage(held->substr(8));
+    if (was->Root<schema::KeyAnnouncement>().getAnnouncedAt() >= at) {
+      store::Audit::Append(txn, now, "key announcement ignored",
+                           "of " + id + ": not newer than the one kept");
+      return;  // an old announcement replayed: the newer one stays
+    }
   }
   std::string value = EncodeBe64(static_cast<uint64_t>(now));
   value.append(body);

@@ -1,5 +1,7 @@
 #include "services/node/node.h"
 
+#include <kj/exception.h>
+
 #include <algorithm>
 
 #include "services/node/identity.h"
@@ -72,6 +74,18 @@ void Node::Start() {
     }
   }
   keys_.Start(outbox_, inbox_);  // rotated keys are put in use before the links connect
+  if (keys_.signatures()) {
+    delivery_.CheckOwnSignatures([this](std::string_view bytes) {
+      try {
+        auto msg = ReadMessage(bytes);
+        return keys_.Verify(msg->Root<schema::Envelope>()).ok();
+      } catch (const std::exception&) {
+        return false;
+      } catch (const kj::Exception&) {
+        return false;
+      }
+    });
+  }
   control_.Bind();
   delivery_.Start(incarnation);
   if (config_.auto_review) {

@@ -77,6 +77,25 @@ void Outbox::ForEach(store::Txn& txn, std::string_view destination, uint64_t fro
   }
 }
 
+uint64_t Outbox::Resign(store::Txn& txn) const {
+  if (!signer_) return 0;
+  std::vector<std::pair<std::string, std::string>> changed;
+  {
+    auto cursor = txn.OpenCursor("outbox");
+    for (auto e = cursor.First(); e; e = cursor.Next()) {
+      auto msg = ReadMessage(e->second);
+      auto env = msg->Root<schema::Envelope>();
+      if (env.getSignerKeyId() == signer_->fingerprint()) continue;
+      capnp::MallocMessageBuilder copy;
+      copy.setRoot(env);
+      signer_->Sign(copy.getRoot<schema::Envelope>());
+      changed.emplace_back(std::string(e->first), ToBytes(copy));
+    }
+  }
+  for (auto& [key, bytes] : changed) txn.Put("outbox", key, bytes);
+  return changed.size();
+}
+
 uint64_t Outbox::Acknowledge(store::Txn& txn, std::string_view destination, uint64_t upto) const {
   auto cursor = txn.OpenCursor("outbox");
   std::string prefix(destination);

@@ -65,6 +65,11 @@ class Outbox {
   QueuedEnvelope Replace(store::Txn& txn, uint64_t seq, const OutgoingEnvelope& out,
                          int64_t now) const;
 
+  // Signs again, with the signer in use, every pending envelope it did not sign (queued before
+  // signatures were on, or before a key rotation): the receivers check the key in use. Keeps
+  // ids and link sequences. Returns how many. Write transaction.
+  uint64_t Resign(store::Txn& txn) const;
+
   // Removes every envelope of `destination` up to and including `upto`; returns how many.
   uint64_t Acknowledge(store::Txn& txn, std::string_view destination, uint64_t upto) const;
 

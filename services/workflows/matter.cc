@@ -402,33 +402,61 @@ bool SameDecision(const Decision& a, const Decision& b) {
 
 Status CheckCopy(const Matter* held, const Matter& copy, const std::string& sender) {
   std::string what = "matter " + copy.id + " v" + std::to_string(copy.version) + " from " + sender;
+  auto refuse = [&](const std::string& why) {
+    return Status::Error(what + ": " + why + ": refused");
+  };
   if (copy.version != copy.history.size()) {
-    return Status::Error(what + ": its version does not count its " +
-                         std::to_string(copy.history.size()) +
-                         " step(s) (one trail line each): refused");
+    return refuse("its version does not count its " + std::to_string(copy.history.size()) +
+                  " step(s) (one trail line each)");
   }
   if (held && copy.version <= held->version) return Status::Ok();  // a re-delivery: ignored
+  uint64_t base = held ? held->version : 0;
+  if (copy.version > base + kMaxStepsBetweenCopies) {
+    return refuse("it is " + std::to_string(copy.version - base) +
+                  " steps ahead of the copy held here (at most " +
+                  std::to_string(kMaxStepsBetweenCopies) + ")");
+  }
+  if (held) {
+    // What the matter is never changes: its kind, origin, classifier and, once set, its route.
+    auto same = [](const Organ& a, const Organ& b) { return a.address() == b.address(); };
+    bool same_path =
+        held->path.empty() ||
+        (held->path.size() == copy.path.size() &&
+         std::equal(held->path.begin(), held->path.end(), copy.path.begin(),
+                    [&](const Hop& a, const Hop& b) { return same(a.organ, b.organ); }));
+    if (copy.kind != held->kind || !same(copy.origin, held->origin) ||
+        (held->classifier && !(copy.classifier && same(*copy.classifier, *held->classifier))) ||
+        !same_path) {
+      return refuse("its kind, origin, classifier or route differs from the copy held here");
+    }
+    if (held->decision && !(copy.decision && SameDecision(*held->decision, *copy.decision))) {
+      return refuse("it changes or drops the decision held here");
+    }
+  }
   // (Copies are not checked to extend the trail held: two nodes may each take a step on their
   // own copy at once, e.g. the classifier's receipt and the objector's escalation.)
-  if (held && held->decision && !(copy.decision && SameDecision(*held->decision, *copy.decision))) {
-    return Status::Error(what + ": it changes or drops the decision held here: refused");
-  }
   if (copy.history.empty() || !HasOrganOn(copy, copy.history.back().organ, sender)) {
-    return Status::Error(what + ": its last step (" +
-                         (copy.history.empty()
-                              ? std::string("none")
-                              : copy.history.back().organ + " " + copy.history.back().action) +
-                         ") was not taken by an organ of node " + sender + ": refused");
+    return refuse("its last step (" +
+                  (copy.history.empty()
+                       ? std::string("none")
+                       : copy.history.back().organ + " " + copy.history.back().action) +
+                  ") was not taken by an organ of node " + sender);
   }
-  bool newly_decided =
-      copy.state == MatterState::kDecided && copy.decision && !(held && held->decision);
-  if (newly_decided) {
-    if (copy.at < 0 || static_cast<size_t>(copy.at) >= copy.path.size() ||
-        copy.path[copy.at].organ.node != sender) {
-      return Status::Error(what +
-                           ": a decision comes from the node of the organ that decided, "
-                           "not from " +
-                           sender + ": refused");
+  bool newly_final = copy.final() && !(held && held->final());
+  if (newly_final && copy.state == MatterState::kDecided) {
+    // Decided by the last hop of the route (the one held, when held), on the sender's node.
+    const std::vector<Hop>& path = held && !held->path.empty() ? held->path : copy.path;
+    if (!copy.decision || path.empty() || copy.at != static_cast<int>(path.size()) - 1 ||
+        path.back().organ.node != sender) {
+      return refuse("a decision comes from the node of the organ at the end of the route, not " +
+                    std::string("from ") + sender);
+    }
+  }
+  if (newly_final && copy.state == MatterState::kSettled) {
+    // Settled by the classifier adopting the objection, or the objector accepting the answer.
+    if (!copy.decision ||
+        !((copy.classifier && copy.classifier->node == sender) || copy.origin.node == sender)) {
+      return refuse("a dispute is settled by its classifier or its objector, not by " + sender);
     }
   }
   return Status::Ok();

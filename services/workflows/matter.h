@@ -176,10 +176,13 @@ Result<Step> Return(const Matter& m, std::string reviewer, std::string what_is_m
 Result<Step> Decide(const Matter& m, Decision decision, int64_t now);
 
 // A copy received from node `sender`, against the copy `held` here (null: none yet). Taken only
-// if it follows from it (issue #10): its version counts its steps, one trail line each, so no
-// version is jumped to; its last step was taken by an organ of the sender; a decision first
-// arrives from the node of the organ that decided, and is never changed after. An older or equal
-// version is not refused here (a re-delivery; the node ignores it).
+// if it follows from it (issue #10): its version counts its steps, one trail line each, and is at
+// most kMaxStepsBetweenCopies ahead, so no version is jumped to; its kind, origin, classifier
+// and route (once set) are those held; its last step was taken by an organ of the sender; a
+// decision first arrives from the node of the organ at the end of the route, a settlement from
+// the classifier's or the objector's, and a decision held is never changed after. An older or
+// equal version is not refused here (a re-delivery; the node ignores it).
+inline constexpr uint64_t kMaxStepsBetweenCopies = 256;
 Status CheckCopy(const Matter* held, const Matter& copy, const std::string& sender);
 
 // TEST ONLY (benchmarks; `[escalation] auto_review`, off by default): the step an organ holding

@@ -50,15 +50,15 @@ void Harness::LaunchBroker(BrokerProc& b, int index) {
   // endpoint file (no check-then-bind race). A restart binds the port it had.
   std::string endpoint_file = dir() + "/broker" + std::to_string(index) + ".endpoint";
   std::filesystem::remove(endpoint_file);
-  std::vector<std::string> argv = {ZHUJI_BIN_DIR "/zhuji-broker",
-                                   "--id",
-                                   std::string("b").append(std::to_string(index)),
-                                   "--bind",
+  std::vector<std::string> argv = {ZHUJI_BIN_DIR "/zhuji-broker", "--id",
+                                   std::string("b").append(std::to_string(index)), "--bind",
                                    b.endpoint.empty() ? "tcp://127.0.0.1:0" : b.endpoint,
-                                   "--endpoint-file",
-                                   endpoint_file,
-                                   "--heartbeat-ms",
-                                   "200"};
+                                   "--endpoint-file", endpoint_file, "--heartbeat-ms", "200",
+                                   // 2 s of silence before a peer is dropped: a busy machine
+                                   // (CI beside other work, sanitizers) can stall a process for
+                                   // more than 600 ms, and a link declared dead that often
+                                   // reconnects in a loop instead of delivering.
+                                   "--liveness", "10"};
   argv.insert(argv.end(), b.extra_args.begin(), b.extra_args.end());
   std::string log = dir() + "/broker" + std::to_string(index) + ".log";
   b.pid = tools::Spawn(argv, log, false);
@@ -136,7 +136,7 @@ void Harness::AddNode(const NodeSpec& spec, int broker) {
     << "control = \"" << ControlEndpoint(key) << "\"\n"
     << "log_file = \"" << ndir << "/node.log\"\n"
     << spec.extra_config << "\n"
-    << "[transport]\nheartbeat_interval_ms = 200\nheartbeat_liveness = 3\n"
+    << "[transport]\nheartbeat_interval_ms = 200\nheartbeat_liveness = 10\n"
     << "retry_min_ms = 100\nretry_max_ms = 1000\nprobe_max_ms = 300\n"
     << spec.extra_transport << "\n";
 }

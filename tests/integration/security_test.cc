@@ -467,12 +467,19 @@ TEST(Security, AChangedByteAndAReplayAreRefused) {
   answer = Deliver(s, "440104", "440000", 2, ToBytes(copy));
   EXPECT_EQ(answer.command, wire::Command::ACK) << answer.reason;
   EXPECT_EQ(answer.seq, 1u) << "a replay moved the link on";
-  // Under a new id, to pass for a new envelope, its signature no longer verifies: it covers
-  // the id and the link sequence.
+  // Under a new id, to pass for a new envelope, its signature no longer verifies: it covers the
+  // id (only the id differs from a genuine envelope signed for link sequence 2).
+  std::string next =
+      Envelope("440104", "440000", 2, schema::Kind::NOTICE, NoticeBody("MARKER-2"), &k);
+  auto next_msg = ReadMessage(next);
+  capnp::MallocMessageBuilder renamed;
+  renamed.setRoot(next_msg->Root<schema::Envelope>());
   EnvelopeId fresh = NewEnvelopeId();
-  copy.getRoot<schema::Envelope>().setId(AsData(IdView(fresh)));
-  answer = Deliver(s, "440104", "440000", 2, ToBytes(copy));
+  renamed.getRoot<schema::Envelope>().setId(AsData(IdView(fresh)));
+  answer = Deliver(s, "440104", "440000", 2, ToBytes(renamed));
   EXPECT_EQ(answer.code, wire::NackCode::BAD_SIGNATURE) << answer.reason;
+  answer = Deliver(s, "440104", "440000", 2, next);
+  EXPECT_EQ(answer.command, wire::Command::ACK) << answer.reason;
   EXPECT_EQ(c.SignaturesRefused("440000"), refused + 1);
   EXPECT_EQ(Count(c.h, "440000", "MARKER-440104"), 1u);
   c.ExpectServed("after-replay");
@@ -559,19 +566,29 @@ TEST(Security, ARevokedKeyIsRefusedAfterRotation) {
   CommandResult load = c.LoadDirectory("440000", v3);
   ASSERT_EQ(load.status, 0) << load.output;
   ASSERT_TRUE(Harness::WaitFor([&] { return c.DirectoryVersion("440106") == 3; }, seconds(60)));
-  c.Publish(3, c.directory_file_);  // the broker reads its file again when it changes
-
-  // A connection with the old key, admitted or not before the broker read version 3: it is
-  // refused once the broker has (counted as keysRefused), whether at the handshake or after.
+  // A connection with the old key, admitted while the broker still used version 1; then the
+  // broker reads version 3 from its file (it does when the file changes): the connection is
+  // refused from its next message on and counted (keysRefused), and a new one with the old key
+  // is refused at the handshake.
+  zmq::socket_t stale = c.Registered(old, "440104");
   uint64_t refused_keys = c.Stats().keys_refused;
-  zmq::socket_t stale = c.Client(old);
+  c.Publish(3, c.directory_file_);
   EXPECT_TRUE(Harness::WaitFor(
       [&] {
         SecureCluster::Say(stale, Hello("440104"));
         return c.Stats().keys_refused > refused_keys;
       },
       seconds(60)))
-      << "the broker still admits the revoked CURVE key";
+      << "the broker still serves a connection with the revoked CURVE key";
+  refused_keys = c.Stats().keys_refused;
+  zmq::socket_t late = c.Client(old);
+  EXPECT_TRUE(Harness::WaitFor(
+      [&] {
+        SecureCluster::Say(late, Hello("440104"));
+        return c.Stats().keys_refused > refused_keys;
+      },
+      seconds(60)))
+      << "the broker admits a new connection with the revoked CURVE key";
 
   zmq::socket_t s = c.Registered(next, "440104");
   wire::Header answer = Deliver(s, "440104", "440000", 1, signed_by_old);
@@ -628,6 +645,11 @@ TEST(Security, AuditVerifyFindsAChangedByteInACopyOfTheStore) {
   std::string clean = RunCommand(zhuji + "audit verify --data-dir " + copy + trust);
   EXPECT_NE(clean.find("the store verifies"), std::string::npos) << clean;
   EXPECT_NE(clean.find(" 0 do NOT verify"), std::string::npos) << clean;
+  // Without the province's key pinned, a copy cannot be vouched for: its directory could be
+  // anyone's.
+  CommandResult unpinned = RunCommandStatus(zhuji + "audit verify --data-dir " + copy);
+  EXPECT_NE(unpinned.status, 0) << unpinned.output;
+  EXPECT_NE(unpinned.output.find("cannot be trusted"), std::string::npos) << unpinned.output;
 
   ASSERT_GT(ChangeByte(copy + "/data.mdb", "AUDIT-MARKER-7e3a"), 0u);
   CommandResult changed = RunCommandStatus(zhuji + "audit verify --data-dir " + copy + trust);
@@ -692,6 +714,36 @@ TEST(Security, ARotatedKeyIsAnnouncedThroughTheProvinceAndPutInUse) {
       << "the county does not sign with its new key: " << shown;
   EXPECT_NE(shown.find("\"state\":\"retiring\""), std::string::npos) << shown;
   c.ExpectServed("after-rotation-announced");
+}
+
+// A forged refusal "for its signature" of an envelope that verifies at its sender (a broker's
+// key speaking as the destination, offline) does not make the sender give the envelope up: it
+// keeps it, says it may be tampering, and delivers it once the real destination is back. (The
+// same holds for a copy changed on the way by a broker in the path.)
+TEST(Security, AForgedSignatureRefusalDoesNotDeadLetterAGenuineEnvelope) {
+  SecureCluster c;
+  c.h.Send("440106", "440104", "held for 440104", 1);  // 440104 is not running
+  zmq::socket_t s = c.Registered(c.below_, "440104");
+  wire::Header nack;
+  nack.command = wire::Command::NACK;
+  nack.code = wire::NackCode::BAD_SIGNATURE;
+  nack.source = "440104";
+  nack.destination = "440106";
+  nack.seq = 1;
+  nack.reason = "forged: the signature does not verify";
+  SecureCluster::Say(s, nack);
+  ASSERT_TRUE(Harness::WaitFor(
+      [&] {
+        auto st = c.h.Status("440106");
+        return std::string(st->Root<schema::ControlReply>().getStatus().getLastError().cStr())
+                   .find("verifies here") != std::string::npos;
+      },
+      seconds(60)))
+      << "the county did not take the refusal up";
+  auto st = c.h.Status("440106");
+  EXPECT_EQ(st->Root<schema::ControlReply>().getStatus().getDeadLetters(), 0u)
+      << "a genuine envelope was given up on a forged refusal";
+  EXPECT_EQ(c.h.Counters("440106").outbox_depth, 1u) << "the envelope is still pending";
 }
 
 }  // namespace

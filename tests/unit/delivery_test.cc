@@ -93,6 +93,30 @@ TEST_F(DeliveryTest, SequenceContinuesAfterEverythingWasAcknowledged) {
   EXPECT_EQ(pending[0].count(), 1u);
 }
 
+// Envelopes queued before signatures were on (or before a key rotation) are signed again with
+// the key in use at start, keeping their ids and link sequences, or receivers would refuse them.
+TEST_F(DeliveryTest, PendingEnvelopesAreSignedAgainWithTheKeyInUse) {
+  auto before = Queue(2);
+  crypto::KeyPair keys = crypto::NewKeyPair("440106");
+  crypto::Signer signer = crypto::Signer::From(keys).value();
+  outbox_.SignWith(&signer);
+  sender_env_.Write([&](store::Txn& t) { EXPECT_EQ(outbox_.Resign(t), 2u); });
+  sender_env_.Write([&](store::Txn& t) { EXPECT_EQ(outbox_.Resign(t), 0u) << "signed twice"; });
+  std::vector<crypto::DirectoryKey> entries{{keys.pub, crypto::KeyState::kActive, 0, ""}};
+  auto dir = crypto::KeyDirectory::Parse(crypto::KeyDirectory::Render(entries, 1, "ed25519"), "k");
+  auto r = sender_env_.BeginRead();
+  size_t i = 0;
+  outbox_.ForEach(r, "440000", 1, 10, [&](uint64_t seq, std::string_view bytes) {
+    auto now = ReadMessage(bytes);
+    auto was = ReadMessage(before.at(i++));
+    auto e = now->Root<schema::Envelope>();
+    EXPECT_EQ(AsView(e.getId()), AsView(was->Root<schema::Envelope>().getId()));
+    EXPECT_EQ(e.getLinkSeq(), seq);
+    EXPECT_TRUE(crypto::VerifyEnvelope(e, dir.value(), 0).ok());
+  });
+  EXPECT_EQ(i, 2u);
+}
+
 TEST_F(DeliveryTest, InboxAppliesInOrderAndOnlyOnce) {
   auto env = Queue(3);
   EXPECT_EQ(Apply(env[0]).outcome, Delivery::Outcome::kApplied);

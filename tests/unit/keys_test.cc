@@ -73,6 +73,12 @@ TEST(KeyDirectory, RefusesDuplicatesAndMalformedKeysNamingThem) {
       << signing_twice.message();
   auto malformed = KeyDirectory::Parse(Render({bad}, 1), "k");
   EXPECT_NE(malformed.message().find("440305"), std::string::npos) << malformed.message();
+  // An id that would break out of its TOML string (a crafted public.toml given to the province).
+  PublicKeys crafted = NewKeyPair("440104").pub;
+  crafted.id = "440104\"\n[[key]]\nid = \"broker:x";
+  EXPECT_FALSE(CheckPublicKeys(crafted, "public.toml").ok());
+  EXPECT_FALSE(IsKeyOwnerId("broker:"));
+  EXPECT_TRUE(IsKeyOwnerId("broker:gd-gz") && IsKeyOwnerId("440106"));
   auto unversioned = KeyDirectory::Parse("[[key]]\nid = \"x\"\n", "k");
   EXPECT_NE(unversioned.message().find("no version"), std::string::npos);
 }

@@ -122,9 +122,27 @@ TEST(UnclearMatter, CopiesWhoseVersionsAreForgedAreRefused) {
   Matter by_city = decided;  // the city claims the bureau's decision, with its own last line
   by_city.history.back().organ = "广州市教育局";
   Status forged = CheckCopy(&received, by_city, "440100");
-  EXPECT_NE(forged.message().find("a decision comes from the node of the organ that decided"),
+  EXPECT_NE(forged.message().find("a decision comes from the node of the organ at the end"),
             std::string::npos)
       << forged.message();
+  // A city that rewrites where the matter is, or cuts the route short, to bring a decision.
+  Matter cut = decided;
+  cut.path.pop_back();
+  cut.at = static_cast<int>(cut.path.size()) - 1;
+  cut.history.back().organ = cut.path.back().organ.name;  // "decided" by 广东省教育厅
+  Status short_route = CheckCopy(&received, cut, "440000");
+  EXPECT_NE(short_route.message().find("route differs"), std::string::npos)
+      << short_route.message();
+  Matter moved = decided;
+  moved.at = 0;  // 广州市教育局's hop
+  Status at_city = CheckCopy(&received, moved, "440000");
+  EXPECT_NE(at_city.message().find("end of the route"), std::string::npos) << at_city.message();
+  Matter padded = received;  // a long made-up trail, to freeze the matter at a high version
+  for (int i = 0; i < 300; ++i)
+    padded.history.push_back({kT0, "广州市教育局", "收到 received", ""});
+  padded.version = padded.history.size();
+  Status ahead = CheckCopy(&held, padded, "440100");
+  EXPECT_NE(ahead.message().find("steps ahead"), std::string::npos) << ahead.message();
   Matter changed = decided;  // a later copy that turns the decision around
   changed.decision->not_secret = false;
   changed.decision->protection = Protection::Term(SecrecyLevel::kJuemi, 30);

@@ -67,8 +67,6 @@ int Run(const zhuji::tools::Args& args) {
     j.Key("auditError").String(v.audit_error).Key("verified").Uint(v.verified);
     j.Key("unsigned").Uint(v.unsigned_).Key("failures").BeginArray();
     for (auto& f : v.failures) j.String(f);
-    j.EndArray().Key("notes").BeginArray();
-    for (auto& n : v.notes) j.String(n);
     j.EndArray().EndObject();
     std::cout << j.str() << "\n";
     return v.ok() ? 0 : 1;
@@ -78,7 +76,6 @@ int Run(const zhuji::tools::Args& args) {
             << "\n签名 signatures: " << v.verified << " envelope(s) verified, " << v.unsigned_
             << " unsigned, " << v.failures.size() << " do NOT verify\n";
   for (auto& f : v.failures) std::cout << "  ✗ " << f << "\n";
-  for (auto& n : v.notes) std::cout << "  note: " << n << "\n";
   std::cout << (v.ok() ? "完整 the store verifies\n" : "被篡改 the store does NOT verify\n");
   return v.ok() ? 0 : 1;
 }

@@ -2,6 +2,8 @@
 
 #include <kj/exception.h>
 
+#include <algorithm>
+
 #include "services/common/capnp_io.h"
 #include "services/common/ids.h"
 #include "services/crypto/envelope_signature.h"
@@ -12,7 +14,9 @@ namespace zhuji::tools {
 
 namespace {
 
-constexpr const char* kStoredDirectory = "key_directory";  // meta (services/node/key_service)
+constexpr const char* kStoredDirectory = "key_directory";   // meta (services/node/key_service)
+constexpr std::string_view kVersions = "key_directories/";  // meta: every version used
+constexpr const char* kSignaturesSince = "signatures_since";
 
 // "inbox #12: envelope 3fa…e1 from 440106 #5"
 std::string Name(const std::string& where, schema::Envelope::Reader e) {
@@ -20,16 +24,67 @@ std::string Name(const std::string& where, schema::Envelope::Reader e) {
          " to " + e.getDestination().cStr() + " #" + std::to_string(e.getLinkSeq());
 }
 
-// Checks one kept envelope; adds to `out`.
-void CheckEnvelope(const std::string& where, std::string_view bytes,
-                   const crypto::KeyDirectory* directory, StoreVerification* out) {
+Result<crypto::KeyDirectory> Read(const std::string& text, const std::string& source,
+                                  const DirectoryTrust& trust) {
+  return trust.pinned_key.empty()
+             ? crypto::KeyDirectory::Parse(text, source)
+             : crypto::KeyDirectory::ParseSigned(text, source, trust.suite, trust.pinned_key);
+}
+
+// Every directory version the store kept (or the one file given), newest first: an envelope is
+// checked against the newest that lists its key, so one received under a key dropped since
+// still verifies.
+struct Directories {
+  std::vector<crypto::KeyDirectory> versions;
+  std::vector<std::string> problems;
+  const crypto::KeyDirectory* For(const std::string& fingerprint) const {
+    for (const auto& d : versions) {
+      if (d.FindByFingerprint(fingerprint)) return &d;
+    }
+    return versions.empty() ? nullptr : &versions.front();
+  }
+};
+
+Directories AllDirectories(store::Txn& txn, const DirectoryTrust& trust) {
+  Directories out;
+  auto add = [&](Result<crypto::KeyDirectory> d) {
+    if (d.ok()) {
+      out.versions.push_back(d.value());
+    } else {
+      out.problems.push_back(d.message());
+    }
+  };
+  if (!trust.file.empty()) {
+    add(DirectoryFor(txn, trust));
+    return out;
+  }
+  auto cursor = txn.OpenCursor("meta");
+  for (auto kv = cursor.Seek(kVersions); kv && kv->first.substr(0, kVersions.size()) == kVersions;
+       kv = cursor.Next()) {
+    add(Read(std::string(kv->second), "directory of keys kept in the store", trust));
+  }
+  if (out.versions.empty()) add(DirectoryFor(txn, trust));  // a store from before versions
+  std::sort(out.versions.begin(), out.versions.end(),
+            [](const auto& a, const auto& b) { return a.version() > b.version(); });
+  return out;
+}
+
+// Checks one kept envelope, received at `received_at` (0: one of ours, to send); adds to `out`.
+void CheckEnvelope(const std::string& where, std::string_view bytes, int64_t received_at,
+                   int64_t signatures_since, const Directories& dirs, StoreVerification* out) {
   try {
     auto msg = ReadMessage(bytes);
     auto e = msg->Root<schema::Envelope>();
     if (e.getSignature().size() == 0) {
       ++out->unsigned_;
+      if (signatures_since && received_at >= signatures_since) {
+        out->failures.push_back(Name(where, e) +
+                                ": not signed, yet kept after this node took only signed "
+                                "envelopes (put in place of a genuine one?)");
+      }
       return;
     }
+    const crypto::KeyDirectory* directory = dirs.For(e.getSignerKeyId());
     if (!directory) {
       out->failures.push_back(Name(where, e) + ": no directory of keys to check it against");
       return;
@@ -51,7 +106,6 @@ void CheckEnvelope(const std::string& where, std::string_view bytes,
 }  // namespace
 
 Result<crypto::KeyDirectory> DirectoryFor(store::Txn& txn, const DirectoryTrust& trust) {
-  std::string text, source = trust.file;
   if (!trust.file.empty()) {
     return trust.pinned_key.empty()
                ? crypto::KeyDirectory::Load(trust.file)
@@ -59,11 +113,7 @@ Result<crypto::KeyDirectory> DirectoryFor(store::Txn& txn, const DirectoryTrust&
   }
   auto stored = txn.Get("meta", kStoredDirectory);
   if (!stored) return Status::Error("the store holds no directory of keys");
-  text = std::string(*stored);
-  source = "the directory of keys in the store";
-  return trust.pinned_key.empty()
-             ? crypto::KeyDirectory::Parse(text, source)
-             : crypto::KeyDirectory::ParseSigned(text, source, trust.suite, trust.pinned_key);
+  return Read(std::string(*stored), "the directory of keys in the store", trust);
 }
 
 StoreVerification VerifyStore(store::Txn& txn, const DirectoryTrust& trust) {
@@ -74,15 +124,16 @@ StoreVerification VerifyStore(store::Txn& txn, const DirectoryTrust& trust) {
   } catch (const std::exception& e) {
     out.audit_error = std::string("the audit log is unreadable: ") + e.what();
   }
-  auto directory = DirectoryFor(txn, trust);
-  const crypto::KeyDirectory* dir = directory.ok() ? &directory.value() : nullptr;
-  if (!directory.ok()) {
-    out.notes.push_back(directory.message());
-  } else if (trust.pinned_key.empty()) {
-    out.notes.push_back(
-        "the directory's own signature was not checked (give --directory-key or "
-        "--config to pin the province's key)");
+  Directories dirs = AllDirectories(txn, trust);
+  for (auto& p : dirs.problems) out.failures.push_back(p);
+  if (trust.pinned_key.empty()) {
+    out.failures.push_back(
+        "the directory of keys cannot be trusted: its signature was not checked (give "
+        "--directory-key HEX or --config FILE to pin the province's key)");
   }
+  auto since = txn.Get("meta", kSignaturesSince);
+  int64_t signatures_since =
+      since && since->size() == 8 ? static_cast<int64_t>(DecodeBe64(*since)) : 0;
   // Inbox value: be64(received-at), then the envelope as received (services/node/inbox.cc).
   auto inbox = txn.OpenCursor("inbox");
   for (auto kv = inbox.First(); kv; kv = inbox.Next()) {
@@ -91,12 +142,15 @@ StoreVerification VerifyStore(store::Txn& txn, const DirectoryTrust& trust) {
       out.failures.push_back(where + ": shorter than its header");
       continue;
     }
-    CheckEnvelope(where, kv->second.substr(8), dir, &out);
+    int64_t received_at = static_cast<int64_t>(DecodeBe64(kv->second.substr(0, 8)));
+    CheckEnvelope(where, kv->second.substr(8), received_at, signatures_since, dirs, &out);
   }
-  // Outbox value: the envelope as it will be sent (services/node/outbox.cc).
+  // Outbox value: the envelope as it will be sent (services/node/outbox.cc); signed again at
+  // start when signatures are on, so none may be unsigned then.
   auto outbox = txn.OpenCursor("outbox");
   for (auto kv = outbox.First(); kv; kv = outbox.Next()) {
-    CheckEnvelope("outbox", kv->second, dir, &out);
+    CheckEnvelope("outbox", kv->second, signatures_since ? signatures_since : 0, signatures_since,
+                  dirs, &out);
   }
   return out;
 }
@@ -111,7 +165,15 @@ bool VerifyOne(store::Txn& txn, const DirectoryTrust& trust, const std::string& 
   auto inbox = txn.OpenCursor("inbox");
   for (auto kv = inbox.First(); kv; kv = inbox.Next()) {
     if (kv->second.size() < 8) continue;
-    auto msg = ReadMessage(kv->second.substr(8));
+    std::unique_ptr<OwnedMessage> msg;
+    try {
+      msg = ReadMessage(kv->second.substr(8));
+      (void)msg->Root<schema::Envelope>().getId();
+    } catch (const MalformedMessage&) {
+      continue;  // unreadable: `zhuji audit verify` names it
+    } catch (const kj::Exception&) {
+      continue;
+    }
     auto e = msg->Root<schema::Envelope>();
     if (AsView(e.getId()) != id) continue;
     lines->push_back(Name("inbox #" + std::to_string(DecodeBe64(kv->first)), e));

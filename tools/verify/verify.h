@@ -18,9 +18,10 @@ struct StoreVerification {
   uint64_t audit_entries = 0;
   std::string audit_error;  // empty: the chain verifies end to end
   uint64_t verified = 0;    // envelopes whose signature verifies
-  uint64_t unsigned_ = 0;   // envelopes without a signature (sent before signatures were on)
-  std::vector<std::string> failures;  // one line per envelope that does not verify, named
-  std::vector<std::string> notes;     // what could not be checked, and why
+  uint64_t unsigned_ = 0;   // envelopes without a signature (kept before signatures were on)
+  // One line per entry that does not verify (named), or per reason the store cannot be vouched
+  // for (no pinned key, a directory that does not verify).
+  std::vector<std::string> failures;
   bool ok() const { return audit_error.empty() && failures.empty(); }
 };
 
