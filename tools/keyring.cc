@@ -89,7 +89,8 @@ std::string Keyring::NodeSecurity(const std::string& broker_curve) const {
          "key\n"
          "curve = true\nbroker_keys = [\"" +
          broker_curve + "\"]\nsignatures = true\ndirectory_key = \"" + directory_key_.pub.sign +
-         "\"\nkey_directory = \"" + directory_file() + "\"\n";
+         "\"\nkey_directory = \"" + directory_file() + "\"\nexport_directory = \"" +
+         directory_file() + "\"  # the broker reads it: newer versions reach it too\n";
 }
 
 }  // namespace zhuji::tools

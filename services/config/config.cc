@@ -180,6 +180,7 @@ NodeConfig ParseNodeConfig(const std::string& text, const std::string& source) {
     sr.String("suite", c.security.suite);
     sr.String("directory_key", c.security.directory_key);
     sr.String("key_directory", c.security.key_directory);
+    sr.String("export_directory", c.security.export_directory);
     sr.RefuseUnknown();
     if (c.security.suite != "ed25519" && c.security.suite != "sm2-sm3") {
       sr.Fail("suite", "is ed25519 or sm2-sm3, not '" + c.security.suite + "'");

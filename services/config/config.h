@@ -52,6 +52,9 @@ struct SecurityConfig {
   std::string suite = "ed25519";  // or "sm2-sm3" (services/crypto/suite.h)
   std::string directory_key;      // hex: the province's directory key, pinned at install
   std::string key_directory;      // a signed directory file installed with the node (optional)
+  // Where to write each newer directory this node takes (signed, as received), for the broker
+  // on this host to read (zhuji-broker --key-directory): the directory reaches brokers too.
+  std::string export_directory;
 };
 
 struct NodeConfig {

@@ -1,7 +1,11 @@
 #include "services/node/control_service.h"
 
 #include <kj/exception.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "services/common/capnp_io.h"
 #include "services/common/control_request.h"
@@ -40,6 +44,12 @@ void ControlService::Bind() {
   // client's connection without reading it.
   socket_->set(zmq::sockopt::maxmsgsize, int64_t{64} << 20);
   socket_->bind(endpoint_);
+  // Operators only: the socket file is the service user's alone (issue #10). A window between
+  // bind and chmod is closed by the data directory, which is the service user's.
+  if (endpoint_.rfind("ipc://", 0) == 0 && ::chmod(endpoint_.substr(6).c_str(), 0600) != 0) {
+    throw std::runtime_error("cannot make the control socket " + endpoint_.substr(6) +
+                             " private (chmod 600): " + std::strerror(errno));
+  }
 }
 
 void ControlService::Serve() {

@@ -3,6 +3,7 @@
 #include <capnp/message.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -145,6 +146,7 @@ KeyService::Applied KeyService::Apply(store::Txn& txn, const std::string& text, 
                            std::to_string(next->size()) + " keys) in use, was " +
                            std::to_string(was ? was->version() : 0) + "; passed to " +
                            std::to_string(out.forwarded_to.size()) + " node(s) below");
+  writer_.AfterCommit([this, text] { Export(text); });
   writer_.AfterCommit([this, v = out.version, n = next->size(), passed = out.forwarded_to.size()] {
     log_.info("密钥名录 directory of keys version {} in use ({} keys), passed to {} node(s) below",
               v, n, passed);
@@ -242,6 +244,25 @@ void KeyService::UseSigningKey(const std::optional<std::string>& installed) {
   } else if (Status st = directory->Usable(*own, clock_.NowMs()); !st.ok()) {
     log_.error("this node signs with a key the directory no longer accepts: {}", st.message());
   }
+}
+
+void KeyService::Export(const std::string& text) const {
+  const std::string& path = config_.security.export_directory;
+  if (path.empty()) return;
+  // Never an older version over a newer one (nodes of one host may share the file).
+  if (auto held = crypto::KeyDirectory::LoadSigned(path, config_.security.suite,
+                                                   config_.security.directory_key);
+      held.ok() && held.value().version() >= version()) {
+    return;
+  }
+  std::string tmp = path + ".tmp." + config_.node_id;
+  std::ofstream out(tmp, std::ios::trunc);
+  if (!(out << text) || !out.flush() || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    log_.error("cannot write the directory of keys to {} for the broker", path);
+    return;
+  }
+  log_.info("密钥名录 directory of keys version {} written to {} (for the broker)", version(),
+            path);
 }
 
 void KeyService::PromoteRotatedKeys(const std::optional<std::string>& installed) {

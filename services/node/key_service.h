@@ -77,6 +77,8 @@ class KeyService {
   // The signed file of [security] key_directory when it is newer than the directory held.
   std::optional<std::string> InstalledDirectory() const;
   void PromoteRotatedKeys(const std::optional<std::string>& installed);
+  // Writes `text` to [security] export_directory when it is newer than the file's.
+  void Export(const std::string& text) const;
   void UseSigningKey(const std::optional<std::string>& installed);
   void Show(ControlCall& call);
   void Load(ControlCall& call);

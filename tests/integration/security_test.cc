@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -133,13 +134,16 @@ class SecureCluster {
  public:
   // `curve`: off builds the same cluster without security (the control experiment). With
   // `proxy`, the county reaches the broker through a recording proxy.
-  explicit SecureCluster(bool curve = true, bool proxy = false) {
-    directory_key_ = crypto::NewKeyPair("directory:gd");
+  explicit SecureCluster(bool curve = true, bool proxy = false,
+                         const std::string& suite = "ed25519")
+      : suite_(suite) {
+    const crypto::Suite& s = *crypto::FindSuite(suite);
+    directory_key_ = crypto::NewKeyPair("directory:gd", s);
     for (const char* id : {"440000", "440106", "440104", "observer:test"}) {
-      keys_[id] = crypto::NewKeyPair(id);
+      keys_[id] = crypto::NewKeyPair(id, s);
     }
-    broker_ = crypto::NewKeyPair(crypto::BrokerKeyId("b0"));
-    below_ = crypto::NewKeyPair(crypto::BrokerKeyId("b1"));
+    broker_ = crypto::NewKeyPair(crypto::BrokerKeyId("b0"), s);
+    below_ = crypto::NewKeyPair(crypto::BrokerKeyId("b1"), s);
     entries_ = {Active(broker_.pub), Active(below_.pub)};
     for (auto& [id, k] : keys_) entries_.push_back(Active(k.pub));
     directory_file_ = h.dir() + "/keys.toml";
@@ -147,7 +151,7 @@ class SecureCluster {
     EXPECT_TRUE(crypto::WriteKeys(h.dir() + "/broker0", broker_).ok());
     if (curve) {
       h.StartBroker({"--keys-dir", h.dir() + "/broker0", "--key-directory", directory_file_,
-                     "--directory-key", directory_key_.pub.sign});
+                     "--directory-key", directory_key_.pub.sign, "--suite", suite_});
     } else {
       h.StartBroker();
     }
@@ -155,8 +159,9 @@ class SecureCluster {
     std::string security =
         !curve ? ""
                : "[security]\ncurve = true\nbroker_keys = [\"" + broker_.pub.curve +
-                     "\"]\nsignatures = true\ndirectory_key = \"" + directory_key_.pub.sign +
-                     "\"\nkey_directory = \"" + directory_file_ + "\"\n";
+                     "\"]\nsignatures = true\nsuite = \"" + suite_ + "\"\ndirectory_key = \"" +
+                     directory_key_.pub.sign + "\"\nkey_directory = \"" + directory_file_ +
+                     "\"\nexport_directory = \"" + h.dir() + "/exported.toml\"\n";
     for (const char* id : {"440000", "440106"}) {
       EXPECT_TRUE(crypto::WriteKeys(h.dir() + "/" + id, keys_[id]).ok());
     }
@@ -173,8 +178,8 @@ class SecureCluster {
   }
   // The directory of `entries_` at `version`, signed by `by` (default: the province's key).
   std::string Signed(uint64_t version, const crypto::KeyPair* by = nullptr) const {
-    auto text = crypto::KeyDirectory::Sign(
-        crypto::KeyDirectory::Render(entries_, version, "ed25519"), by ? *by : directory_key_);
+    auto text = crypto::KeyDirectory::Sign(crypto::KeyDirectory::Render(entries_, version, suite_),
+                                           by ? *by : directory_key_);
     if (!text.ok()) throw std::runtime_error(text.message());
     return text.value();
   }
@@ -247,6 +252,7 @@ class SecureCluster {
                             " --control " + h.ControlEndpoint(id));
   }
 
+  std::string suite_;
   Harness h;
   crypto::KeyPair directory_key_;
   std::map<std::string, crypto::KeyPair> keys_;
@@ -324,6 +330,10 @@ size_t Count(Harness& h, const std::string& id, const std::string& text) {
 TEST(Security, NodesTalkOverCurve) {
   SecureCluster c;
   c.ExpectServed("curve");
+  // The control socket is the service user's alone.
+  struct stat st {};
+  ASSERT_EQ(::stat(c.h.ControlEndpoint("440000").substr(6).c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
   EXPECT_EQ(c.Stats().keys_refused, 0u);
   // The operator reads a CURVE broker's counters with a key of its directory.
   std::string cmd = std::string(ZHUJI_BIN_DIR) + "/zhuji broker-stats " + c.h.BrokerEndpoint(0) +
@@ -523,6 +533,11 @@ TEST(Security, AnOldDirectoryVersionIsRefused) {
   ASSERT_EQ(load.status, 0) << load.output;
   ASSERT_TRUE(Harness::WaitFor([&] { return c.DirectoryVersion("440106") == 2; }, seconds(60)))
       << "version 2 did not reach the county";
+  // Each node writes a newer directory where its host's broker reads it.
+  auto exported = crypto::KeyDirectory::LoadSigned(c.h.dir() + "/exported.toml", "ed25519",
+                                                   c.directory_key_.pub.sign);
+  ASSERT_TRUE(exported.ok()) << exported.message();
+  EXPECT_EQ(exported.value().version(), 2u);
   load = c.LoadDirectory("440106", c.directory_file_);  // version 1
   EXPECT_NE(load.status, 0);
   EXPECT_NE(load.output.find("not newer than the version 2"), std::string::npos) << load.output;
@@ -744,6 +759,28 @@ TEST(Security, AForgedSignatureRefusalDoesNotDeadLetterAGenuineEnvelope) {
   EXPECT_EQ(st->Root<schema::ControlReply>().getStatus().getDeadLetters(), 0u)
       << "a genuine envelope was given up on a forged refusal";
   EXPECT_EQ(c.h.Counters("440106").outbox_depth, 1u) << "the envelope is still pending";
+}
+
+// A deployment on the national algorithms: SM2 signatures and SM3 (OpenSSL 3), selected in the
+// configuration; keys, the signed directory, every envelope and the broker use them.
+TEST(Security, NodesTalkWithTheNationalAlgorithmsSm2Sm3) {
+  SecureCluster c(true, false, "sm2-sm3");
+  c.ExpectServed("sm2");
+  c.h.Send("440000", "440106", "back down", 1);
+  EXPECT_TRUE(
+      Harness::WaitFor([&] { return Count(c.h, "440106", "back down") == 1; }, seconds(60)));
+  EXPECT_EQ(c.SignaturesRefused("440000"), 0u);
+  EXPECT_EQ(c.SignaturesRefused("440106"), 0u);
+  std::string shown = RunCommand(std::string(ZHUJI_BIN_DIR) + "/zhuji directory show --json" +
+                                 " --control " + c.h.ControlEndpoint("440000"));
+  EXPECT_NE(shown.find("\"suite\":\"sm2-sm3\""), std::string::npos) << shown;
+  // An Ed25519 envelope is no use there: the key is not of the suite.
+  zmq::socket_t s = c.Registered(c.keys_["440104"], "440104");
+  crypto::KeyPair ed = crypto::NewKeyPair("440104");
+  wire::Header answer =
+      Deliver(s, "440104", "440000", 1,
+              Envelope("440104", "440000", 1, schema::Kind::NOTICE, NoticeBody("ed25519"), &ed));
+  EXPECT_EQ(answer.code, wire::NackCode::UNVERIFIED) << answer.reason;
 }
 
 }  // namespace
