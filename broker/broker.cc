@@ -456,11 +456,15 @@ bool Broker::KeyStillValid(const std::string& identity, zmq::message_t& frame,
 bool Broker::MaySpeakFor(const std::string& identity, zmq::message_t& frame,
                          const wire::Header& h) {
   std::string user = UserIdOf(frame);
-  if (user == h.source || crypto::IsBrokerKeyId(user)) return true;
+  if (user == h.source) return true;
+  // A broker below registers the nodes it serves, and only those (the directory lists them).
+  const crypto::DirectoryKey* key = keys_->FindByCurve(CurveKeyOf(frame));
+  if (crypto::IsBrokerKeyId(user) && key && key->Serves(h.source)) return true;
   ++stats_.forbidden;
   Refuse(identity, wire::NackCode::FORBIDDEN,
          "this connection's key is " + (user.empty() ? std::string("no one's") : user + "'s") +
-             " (directory of keys): it may not say HELLO as " + h.source,
+             " (directory of keys): it may not say HELLO as " + h.source +
+             (crypto::IsBrokerKeyId(user) ? " (not a node this broker serves)" : ""),
          &h);
   return false;
 }

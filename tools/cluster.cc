@@ -71,6 +71,19 @@ std::string Cluster::BrokerEndpoint(const std::string& id) const {
 }
 bool Cluster::secure() const { return HasKeyring(run_dir_); }
 
+std::vector<std::string> Cluster::Served(const std::string& broker) const {
+  std::vector<std::string> ids;
+  for (auto& n : topology_.nodes) {
+    if (n.broker == broker) ids.push_back(n.id);
+  }
+  for (auto& b : topology_.brokers) {
+    if (b.upstream == broker && b.id != broker) {
+      for (auto& id : Served(b.id)) ids.push_back(id);
+    }
+  }
+  return ids;
+}
+
 std::string Cluster::BrokerCurveKey(const std::string& id) const {
   auto pub = crypto::ReadPublicKeys(BrokerDir(id));
   if (!pub.ok()) throw std::runtime_error("broker " + id + ": " + pub.message());
@@ -209,7 +222,9 @@ void Cluster::Up(std::ostream& out, bool secure) {
   fs::create_directories(run_dir_);
   if (secure || this->secure()) {
     Keyring ring(run_dir_, topology_.name);
-    for (auto& b : topology_.brokers) ring.Ensure(BrokerDir(b.id), crypto::BrokerKeyId(b.id));
+    for (auto& b : topology_.brokers) {
+      ring.Ensure(BrokerDir(b.id), crypto::BrokerKeyId(b.id), Served(b.id));
+    }
     for (auto& n : topology_.nodes) ring.Ensure(NodeDir(n.id), n.id);
     std::string file = ring.Publish();
     out << "  安全 security on: keys of " << topology_.brokers.size() << " broker(s) and "

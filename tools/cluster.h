@@ -7,6 +7,7 @@
 
 #include <ostream>
 #include <string>
+#include <vector>
 #include <zmq.hpp>
 
 #include "services/config/topology.h"
@@ -51,6 +52,8 @@ class Cluster {
   std::string BrokerDir(const std::string& id) const;
   void WriteNodeConfig(const TopologyNode& n);
   bool secure() const;
+  // The node ids a broker registers above it: its own nodes and those of the brokers below.
+  std::vector<std::string> Served(const std::string& broker) const;
   std::string BrokerCurveKey(const std::string& id) const;
 
   Topology topology_;

@@ -34,9 +34,13 @@ Keyring::Keyring(std::string root, const std::string& name) : root_(std::move(ro
   directory_key_ = KeysIn(root_ + "/directory", "directory:" + name);
 }
 
-const crypto::PublicKeys& Keyring::Ensure(const std::string& folder, const std::string& id) {
-  keys_.push_back(KeysIn(folder, id).pub);
-  return keys_.back();
+const crypto::PublicKeys& Keyring::Ensure(const std::string& folder, const std::string& id,
+                                          std::vector<std::string> serves) {
+  crypto::DirectoryKey entry;
+  entry.keys = KeysIn(folder, id).pub;
+  entry.serves = std::move(serves);
+  keys_.push_back(std::move(entry));
+  return keys_.back().keys;
 }
 
 CurveCredentials Keyring::Observer(const std::string& broker_curve) {
@@ -45,12 +49,10 @@ CurveCredentials Keyring::Observer(const std::string& broker_curve) {
 }
 
 std::string Keyring::Publish() {
-  std::vector<crypto::DirectoryKey> entries;
-  KeysIn(root_ + "/observer", "observer:" + name_);  // broker STATS for tools
-  auto observer = crypto::ReadPublicKeys(root_ + "/observer");
-  std::vector<crypto::PublicKeys> all = keys_;
-  all.push_back(observer.value());
-  for (const auto& k : all) entries.push_back({k, crypto::KeyState::kActive, 0, ""});
+  std::vector<crypto::DirectoryKey> entries = keys_;
+  crypto::DirectoryKey observer;  // broker STATS for tools
+  observer.keys = KeysIn(root_ + "/observer", "observer:" + name_).pub;
+  entries.push_back(observer);
   uint64_t version = 1;
   std::string path = directory_file();
   if (auto held = crypto::KeyDirectory::LoadSigned(path, "ed25519", directory_key_.pub.sign);

@@ -23,8 +23,10 @@ class Keyring {
  public:
   Keyring(std::string root, const std::string& name);
 
-  // The keys of `id` kept under `folder` (made on first use).
-  const crypto::PublicKeys& Ensure(const std::string& folder, const std::string& id);
+  // The keys of `id` kept under `folder` (made on first use); a broker's, with the node ids it
+  // may register at the broker above it.
+  const crypto::PublicKeys& Ensure(const std::string& folder, const std::string& id,
+                                   std::vector<std::string> serves = {});
   // Writes the directory of every key ensured so far, signed, when it differs from the one on
   // disk (version + 1). Returns its path.
   std::string Publish();
@@ -44,7 +46,7 @@ class Keyring {
   std::string root_;
   std::string name_;
   crypto::KeyPair directory_key_;
-  std::vector<crypto::PublicKeys> keys_;
+  std::vector<crypto::DirectoryKey> keys_;
 };
 
 // Whether a run directory was set up with keys (a cluster started with security on).

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "services/common/clock.h"
 #include "services/common/json.h"
@@ -31,14 +32,17 @@ constexpr const char* kKeysUsage = R"(zhuji keys — long-term keys (密钥) of 
                                            are put in use at the next start once the directory
                                            lists them
   zhuji keys directory --out FILE [--version N] [--from OLD] [--grace-days D]
-                       [--revoke FINGERPRINT]... [--sign-with DIR] [--suite S] [DIR|FILE]...
+                       [--revoke FINGERPRINT]... [--serves broker:NAME=ID,ID...]...
+                       [--sign-with DIR] [--suite S] [DIR|FILE]...
                                            a directory of keys (密钥名录): the keys of OLD, then
                                            each DIR's public keys (or a public-keys FILE, such
                                            as `zhuji directory announced` writes); a new
                                            key for an id already listed makes its old key
                                            retiring for D days (default 7); --revoke marks a key
-                                           revoked; --sign-with signs it with the directory key
-                                           in DIR (version: OLD's + 1, or 1)
+                                           revoked; --serves lists the node ids a broker may
+                                           register above it (a broker speaks for no other);
+                                           --sign-with signs it with the directory key in DIR
+                                           (version: OLD's + 1, or 1)
 
 Private keys stay in DIR/keys/secret.toml (mode 0600); they are never printed.
 )";
@@ -150,6 +154,19 @@ int Directory(const Args& args, std::ostream& out) {
     entry.keys = pub.value();
     keys.push_back(entry);
   }
+  for (const std::string& spec : args.GetAll("serves")) {  // broker:NAME=ID,ID,…
+    size_t eq = spec.find('=');
+    std::string who = spec.substr(0, eq);
+    auto it = std::find_if(keys.begin(), keys.end(), [&](const crypto::DirectoryKey& k) {
+      return k.keys.id == who && k.state == crypto::KeyState::kActive;
+    });
+    if (eq == std::string::npos || !crypto::IsBrokerKeyId(who) || it == keys.end()) {
+      throw UsageError("--serves broker:NAME=ID,ID,… names a broker listed (got '" + spec + "')");
+    }
+    it->serves.clear();
+    std::stringstream ids(spec.substr(eq + 1));
+    for (std::string id; std::getline(ids, id, ',');) it->serves.push_back(id);
+  }
   for (const std::string& fp : args.GetAll("revoke")) {
     auto it = std::find_if(keys.begin(), keys.end(), [&](const crypto::DirectoryKey& k) {
       return crypto::Fingerprint(k.keys) == fp;
@@ -183,7 +200,7 @@ int Directory(const Args& args, std::ostream& out) {
 
 int CmdKeys(const Args& args, zmq::context_t&, std::ostream& out) {
   args.Allow({"config", "dir", "id", "json", "out", "version", "help", "suite", "next", "from",
-              "grace-days", "revoke", "sign-with"});
+              "grace-days", "revoke", "sign-with", "serves"});
   const auto& pos = args.positionals();
   std::string sub = pos.size() >= 2 ? pos[1] : "";
   if (args.Flag("help") || sub.empty()) {

@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -48,6 +49,10 @@ KeyState ParseState(const std::string& s, bool* ok) {
 }
 
 }  // namespace
+
+bool DirectoryKey::Serves(const std::string& node_id) const {
+  return std::find(serves.begin(), serves.end(), node_id) != serves.end();
+}
 
 const char* KeyStateName(KeyState state) {
   switch (state) {
@@ -139,6 +144,14 @@ Result<KeyDirectory> KeyDirectory::Parse(const std::string& toml_text, const std
       }
       e.until_ms = (*k)["until"].value_or(int64_t{0});
     }
+    if (const toml::array* serves = (*k)["serves"].as_array()) {
+      if (!IsBrokerKeyId(e.keys.id)) return Status::Error(where + ": only a broker serves nodes");
+      for (const auto& n : *serves) {
+        std::string id = n.value_or(std::string());
+        if (!IsDivisionCode(id)) return Status::Error(where + ": serves lists node ids only");
+        e.serves.push_back(id);
+      }
+    }
     e.fingerprint = Fingerprint(e.keys);
     if (d.by_curve_.count(e.keys.curve)) {
       return Status::Error(where + ": its CURVE key is also " +
@@ -170,6 +183,13 @@ std::string KeyDirectory::Render(const std::vector<DirectoryKey>& keys, uint64_t
       out += "state = \"" + std::string(KeyStateName(k.state)) + "\"\n";
     }
     if (k.state == KeyState::kRetiring) out += "until = " + std::to_string(k.until_ms) + "\n";
+    if (!k.serves.empty()) {
+      out += "serves = [";
+      for (size_t i = 0; i < k.serves.size(); ++i) {
+        out += (i ? ", \"" : "\"") + k.serves[i] + "\"";
+      }
+      out += "]\n";
+    }
   }
   return out;
 }

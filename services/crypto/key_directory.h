@@ -8,7 +8,7 @@
 //   [[key]]  id = "440106"  curve = "<Z85>"  sign = "<hex>"
 //   [[key]]  id = "440106"  curve = …  sign = …  state = "retiring"  until = <ms since epoch>
 //   [[key]]  id = "440104"  curve = …  sign = …  state = "revoked"
-//   [[key]]  id = "broker:gd"  …
+//   [[key]]  id = "broker:gz"  …  serves = ["440100", "440106"]   (a broker: whom it speaks for)
 //   signature = "<hex>"
 //
 // It is published by the province, signed with the province's directory key (a key pair made
@@ -38,6 +38,10 @@ struct DirectoryKey {
   KeyState state = KeyState::kActive;
   int64_t until_ms = 0;     // retiring: valid until then
   std::string fingerprint;  // Fingerprint(keys)
+  // A broker's key: the node ids it may register at another broker (its own nodes and those of
+  // the brokers below it). A broker speaks for no other node.
+  std::vector<std::string> serves;
+  bool Serves(const std::string& node_id) const;
 };
 
 class KeyDirectory {

@@ -42,7 +42,7 @@ inline const std::string& SignedDirectoryText() {
     std::vector<crypto::DirectoryKey> entries;
     unsigned char seed = 1;
     for (const char* id : {"440106", "440100", "440000"}) {
-      entries.push_back({FixedKeys(id, seed++).pub, crypto::KeyState::kActive, 0, ""});
+      entries.push_back({FixedKeys(id, seed++).pub, crypto::KeyState::kActive, 0, "", {}});
     }
     return crypto::KeyDirectory::Sign(crypto::KeyDirectory::Render(entries, 1, "ed25519"),
                                       DirectoryKey())

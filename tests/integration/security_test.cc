@@ -127,9 +127,9 @@ wire::Header Hello(const std::string& as) {
 // Province 440000 and county 440106 (its child) on one CURVE broker, signing and verifying
 // every envelope against the directory of keys signed by the province's directory key. The
 // directory also holds the keys of 440104 (a node not running here: the attacker holds its
-// keys, as a compromised node would), of broker:b1 (a broker below, compromised: a broker's key
-// may speak for any node at the broker, so only signatures stop it) and of an observer that
-// reads the broker's counters.
+// keys, as a compromised node would), of broker:b1 (a broker below serving 440104, compromised:
+// it may speak for 440104 at the broker, so only signatures stop it from making 440104's
+// envelopes) and of an observer that reads the broker's counters.
 class SecureCluster {
  public:
   // `curve`: off builds the same cluster without security (the control experiment). With
@@ -145,6 +145,7 @@ class SecureCluster {
     broker_ = crypto::NewKeyPair(crypto::BrokerKeyId("b0"), s);
     below_ = crypto::NewKeyPair(crypto::BrokerKeyId("b1"), s);
     entries_ = {Active(broker_.pub), Active(below_.pub)};
+    entries_[1].serves = {"440104"};  // the broker below serves 440104, and only it
     for (auto& [id, k] : keys_) entries_.push_back(Active(k.pub));
     directory_file_ = h.dir() + "/keys.toml";
     Publish(1, directory_file_);
@@ -174,7 +175,7 @@ class SecureCluster {
   }
 
   static crypto::DirectoryKey Active(const crypto::PublicKeys& k) {
-    return {k, crypto::KeyState::kActive, 0, crypto::Fingerprint(k)};
+    return {k, crypto::KeyState::kActive, 0, crypto::Fingerprint(k), {}};
   }
   // The directory of `entries_` at `version`, signed by `by` (default: the province's key).
   std::string Signed(uint64_t version, const crypto::KeyPair* by = nullptr) const {
@@ -420,11 +421,18 @@ TEST(Security, NoPlaintextOnTheWire) {
   }
 }
 
-// A broker's key may speak for any node at the broker (a broker below registers its nodes), so
-// a compromised broker below can say "440104" on the wire; the envelope it makes is signed by
-// its own key, not 440104's, and refused for that, counted, never applied.
+// A broker's key may speak for the nodes it serves (a broker below registers its nodes), so a
+// compromised broker below can say "440104" on the wire; the envelope it makes is signed by its
+// own key, not 440104's, and refused for that, counted, never applied. It may not say HELLO as
+// a node it does not serve.
 TEST(Security, AnEnvelopeSignedByTheWrongKeyIsRefused) {
   SecureCluster c;
+  zmq::socket_t other = c.Client(c.below_);
+  SecureCluster::Say(other, Hello("440106"));
+  auto no = SecureCluster::Heard(other);
+  ASSERT_TRUE(no);
+  EXPECT_EQ(no->code, wire::NackCode::FORBIDDEN);
+  EXPECT_NE(no->reason.find("not a node this broker serves"), std::string::npos) << no->reason;
   zmq::socket_t s = c.Registered(c.below_, "440104");
   std::string forged = Envelope("440104", "440000", 1, schema::Kind::NOTICE,
                                 NoticeBody("forged by a broker"), &c.below_);
@@ -496,8 +504,8 @@ TEST(Security, AChangedByteAndAReplayAreRefused) {
 }
 
 // A directory of keys signed by any key but the province's directory key is refused: loaded by
-// an operator, and sent down as if from the parent (the province's node key stolen and the
-// province offline: the attacker signs the envelope well, but not the directory).
+// an operator, and sent down as if from the parent (the province's node keys stolen and the
+// province offline: the attacker connects and signs the envelope well, but not the directory).
 TEST(Security, ADirectorySignedByAnotherKeyIsRefused) {
   SecureCluster c;
   crypto::KeyPair impostor = crypto::NewKeyPair("directory:gd");
@@ -510,7 +518,7 @@ TEST(Security, ADirectorySignedByAnotherKeyIsRefused) {
       << load.output;
 
   c.h.KillNode("440000");
-  zmq::socket_t s = c.Registered(c.below_, "440000");
+  zmq::socket_t s = c.Registered(c.keys_["440000"], "440000");
   const crypto::KeyPair& parent = c.keys_["440000"];
   uint64_t seq = Expected(s, "440000", "440106", parent);
   std::string update = Envelope("440000", "440106", seq, schema::Kind::DIRECTORY_UPDATE,
@@ -543,7 +551,7 @@ TEST(Security, AnOldDirectoryVersionIsRefused) {
   EXPECT_NE(load.output.find("not newer than the version 2"), std::string::npos) << load.output;
 
   c.h.KillNode("440000");
-  zmq::socket_t s = c.Registered(c.below_, "440000");
+  zmq::socket_t s = c.Registered(c.keys_["440000"], "440000");
   const crypto::KeyPair& parent = c.keys_["440000"];
   uint64_t seq = Expected(s, "440000", "440106", parent);
   std::string old = Envelope("440000", "440106", seq, schema::Kind::DIRECTORY_UPDATE,
@@ -781,6 +789,62 @@ TEST(Security, NodesTalkWithTheNationalAlgorithmsSm2Sm3) {
       Deliver(s, "440104", "440000", 1,
               Envelope("440104", "440000", 1, schema::Kind::NOTICE, NoticeBody("ed25519"), &ed));
   EXPECT_EQ(answer.code, wire::NackCode::UNVERIFIED) << answer.reason;
+}
+
+// Two broker levels with CURVE: the city's broker connects to the province's as a CURVE client
+// with its own key, and registers there the node it serves (440106), as the directory says;
+// envelopes cross both brokers, signed, both ways. It may not register any other node.
+TEST(Security, TwoBrokerLevelsOverCurveWithTheBrokerBelowBoundToItsNodes) {
+  Harness h;
+  crypto::KeyPair dir_key = crypto::NewKeyPair("directory:gd");
+  crypto::KeyPair top = crypto::NewKeyPair("broker:b0"), city = crypto::NewKeyPair("broker:b1");
+  crypto::KeyPair province = crypto::NewKeyPair("440000"), county = crypto::NewKeyPair("440106");
+  std::vector<crypto::DirectoryKey> entries = {
+      SecureCluster::Active(top.pub), SecureCluster::Active(city.pub),
+      SecureCluster::Active(province.pub), SecureCluster::Active(county.pub)};
+  entries[1].serves = {"440106"};
+  std::string file = h.dir() + "/keys.toml";
+  std::ofstream(file) << crypto::KeyDirectory::Sign(
+                             crypto::KeyDirectory::Render(entries, 1, "ed25519"), dir_key)
+                             .value();
+  ASSERT_TRUE(crypto::WriteKeys(h.dir() + "/broker0", top).ok());
+  ASSERT_TRUE(crypto::WriteKeys(h.dir() + "/broker1", city).ok());
+  int b0 = h.StartBroker({"--keys-dir", h.dir() + "/broker0", "--key-directory", file,
+                          "--directory-key", dir_key.pub.sign});
+  int b1 = h.StartBroker({"--keys-dir", h.dir() + "/broker1", "--key-directory", file,
+                          "--directory-key", dir_key.pub.sign, "--upstream", h.BrokerEndpoint(b0),
+                          "--upstream-key", top.pub.curve});
+  auto security = [&](const crypto::KeyPair& broker) {
+    return "[security]\ncurve = true\nbroker_keys = [\"" + broker.pub.curve +
+           "\"]\nsignatures = true\ndirectory_key = \"" + dir_key.pub.sign +
+           "\"\nkey_directory = \"" + file + "\"\n";
+  };
+  ASSERT_TRUE(crypto::WriteKeys(h.dir() + "/440000", province).ok());
+  ASSERT_TRUE(crypto::WriteKeys(h.dir() + "/440106", county).ok());
+  h.AddNode({"440000", "province", "", "", "children = [\"440106\"]\n" + security(top)}, b0);
+  h.AddNode({"440106", "county", "440000", "", security(city)}, b1);
+  h.StartNode("440000");
+  h.StartNode("440106");
+  h.Send("440106", "440000", "up through two brokers", 3);
+  h.Send("440000", "440106", "down through two brokers", 3);
+  EXPECT_TRUE(Harness::WaitFor(
+      [&] {
+        return h.CountPrefix("440000", "up through two brokers") == 3 &&
+               h.CountPrefix("440106", "down through two brokers") == 3;
+      },
+      seconds(60)))
+      << "envelopes did not cross both brokers";
+  // The city's broker key, used to register a node it does not serve, is refused at the top.
+  zmq::socket_t s(h.ctx(), zmq::socket_type::dealer);
+  s.set(zmq::sockopt::linger, 0);
+  s.set(zmq::sockopt::curve_serverkey, top.pub.curve);
+  s.set(zmq::sockopt::curve_publickey, city.pub.curve);
+  s.set(zmq::sockopt::curve_secretkey, city.curve_secret);
+  s.connect(h.BrokerEndpoint(b0));
+  SecureCluster::Say(s, Hello("440300"));
+  auto no = SecureCluster::Heard(s);
+  ASSERT_TRUE(no);
+  EXPECT_EQ(no->code, wire::NackCode::FORBIDDEN) << no->reason;
 }
 
 }  // namespace

@@ -102,7 +102,7 @@ TEST_F(DeliveryTest, PendingEnvelopesAreSignedAgainWithTheKeyInUse) {
   outbox_.SignWith(&signer);
   sender_env_.Write([&](store::Txn& t) { EXPECT_EQ(outbox_.Resign(t), 2u); });
   sender_env_.Write([&](store::Txn& t) { EXPECT_EQ(outbox_.Resign(t), 0u) << "signed twice"; });
-  std::vector<crypto::DirectoryKey> entries{{keys.pub, crypto::KeyState::kActive, 0, ""}};
+  std::vector<crypto::DirectoryKey> entries{{keys.pub, crypto::KeyState::kActive, 0, "", {}}};
   auto dir = crypto::KeyDirectory::Parse(crypto::KeyDirectory::Render(entries, 1, "ed25519"), "k");
   auto r = sender_env_.BeginRead();
   size_t i = 0;

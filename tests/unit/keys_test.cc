@@ -12,7 +12,7 @@ namespace {
 
 std::string Render(std::initializer_list<PublicKeys> keys, uint64_t version) {
   std::vector<DirectoryKey> entries;
-  for (const auto& k : keys) entries.push_back(DirectoryKey{k, KeyState::kActive, 0, ""});
+  for (const auto& k : keys) entries.push_back(DirectoryKey{k, KeyState::kActive, 0, "", {}});
   return KeyDirectory::Render(entries, version, "ed25519");
 }
 

@@ -70,7 +70,7 @@ struct Fixture {
     province = NewKeyPair("directory:gd", *FindSuite(suite));
     for (const char* id : {"440000", "440106", "440104"}) {
       keys[id] = NewKeyPair(id, *FindSuite(suite));
-      entries.push_back({keys[id].pub, KeyState::kActive, 0, ""});
+      entries.push_back({keys[id].pub, KeyState::kActive, 0, "", {}});
     }
   }
   std::string Signed(uint64_t version, const KeyPair& by) const {
@@ -126,7 +126,7 @@ TEST(SignedDirectory, RotationKeepsTheOldKeyUntilItsGraceEndsAndRevocationRefuse
       e.until_ms = 2'000'000;
     }
   }
-  f.entries.push_back({next.pub, KeyState::kActive, 0, ""});
+  f.entries.push_back({next.pub, KeyState::kActive, 0, "", {}});
   KeyDirectory d = f.Directory(2);
   const DirectoryKey* old = d.FindByFingerprint(Fingerprint(f.keys["440106"].pub));
   ASSERT_NE(old, nullptr);

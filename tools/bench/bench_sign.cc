@@ -159,7 +159,7 @@ int BenchSign(const Args& args, std::ostream& out) {
   for (std::string_view name : crypto::SuiteNames()) {
     const crypto::Suite& suite = *crypto::FindSuite(name);
     crypto::KeyPair keys = crypto::NewKeyPair("440106", suite);
-    std::vector<crypto::DirectoryKey> entries{{keys.pub, crypto::KeyState::kActive, 0, ""}};
+    std::vector<crypto::DirectoryKey> entries{{keys.pub, crypto::KeyState::kActive, 0, "", {}}};
     auto dir = crypto::KeyDirectory::Parse(
         crypto::KeyDirectory::Render(entries, 1, std::string(name)), "bench");
     auto envs = Envelopes(count, size, crypto::Fingerprint(keys.pub));
