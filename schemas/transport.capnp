@@ -60,5 +60,7 @@ struct Header {
   brokerStats @9 :BrokerStats;
   incarnation @10 :UInt64;  # HELLO: the node's start count, kept in its store (see broker.h)
   nonce @11 :UInt64;
-  refusedFor @12 :Text;     # a broker's NACK of a DELIVER: the refused envelope's destination        # HELLO: random per process: a reconnect is told from a rival
+  refusedFor @12 :Text;     # a broker's NACK of a DELIVER: the refused envelope's destination
+  signature @13 :Data;      # a node's ACK or NACK, signed with its key (issue #10): the sender
+  signerKeyId @14 :Text;    #   deletes or gives up envelopes only on a receipt that verifies        # HELLO: random per process: a reconnect is told from a rival
 }

@@ -1,6 +1,7 @@
 #include "services/node/delivery.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "services/common/ids.h"
 #include "services/crypto/keys.h"
@@ -146,9 +147,11 @@ void DeliveryLoop::SortOne(Incoming& in, const wire::Header& h, std::string_view
       }
       return;
     case wire::Command::ACK:
+      if (!ReceiptVerifies(h)) return;
       batch->acks[h.source] = std::max(batch->acks[h.source], h.seq);
       return;
     case wire::Command::NACK:
+      if (IsDivisionCode(h.source) && !ReceiptVerifies(h)) return;
       return SortNack(in, h, batch);
     case wire::Command::UNREACHABLE:
       pump_.OnUnreachable(h.destination, clock_.MonoMs(),
@@ -284,7 +287,28 @@ void DeliveryLoop::SendAck(BrokerLink* link, const std::string& origin, uint64_t
   h.source = config_.node_id;
   h.destination = origin;
   h.seq = upto;
+  SendReceipt(link, h);
+}
+
+std::string DeliveryLoop::ReceiptBytes(const wire::Header& h) {
+  return "zhuji-receipt-v1\n" + std::to_string(static_cast<int>(h.command)) + "\n" + h.source +
+         "\n" + h.destination + "\n" + std::to_string(h.seq) + "\n" +
+         std::to_string(static_cast<int>(h.code)) + "\n" + ToHex(h.message_id);
+}
+
+void DeliveryLoop::SendReceipt(BrokerLink* link, wire::Header& h) {
+  if (sign_receipt_) std::tie(h.signer_key_id, h.signature) = sign_receipt_(ReceiptBytes(h));
   link->Send(h);
+}
+
+bool DeliveryLoop::ReceiptVerifies(const wire::Header& h) {
+  if (!verify_receipt_) return true;
+  crypto::Verification v = verify_receipt_(h.source, h, ReceiptBytes(h));
+  if (v.ok()) return true;
+  ++health_.counters.signatures_refused;
+  health_.NoteError(std::string("ignored a ") + wire::CommandName(h.command) + " \"from\" " +
+                    h.source + ": " + v.reason);
+  return false;
 }
 
 void DeliveryLoop::SendGap(BrokerLink* link, const std::string& origin, uint64_t expected) {
@@ -295,7 +319,7 @@ void DeliveryLoop::SendGap(BrokerLink* link, const std::string& origin, uint64_t
   h.destination = origin;
   h.seq = expected;
   h.reason = "out of order: expected #" + std::to_string(expected);
-  link->Send(h);
+  SendReceipt(link, h);
 }
 
 void DeliveryLoop::AnswerUnreadableDeliver(BrokerLink* link, const wire::Header& h,
@@ -333,7 +357,7 @@ void DeliveryLoop::RefuseFrame(BrokerLink* link, const std::string& to, wire::Na
   h.reason = reason;
   h.message_id = message_id;
   h.seq = seq;
-  link->Send(h);
+  SendReceipt(link, h);
 }
 
 BrokerLink* DeliveryLoop::ActiveLink() {

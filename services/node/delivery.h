@@ -22,6 +22,7 @@
 
 #include "services/common/clock.h"
 #include "services/config/config.h"
+#include "services/crypto/envelope_signature.h"
 #include "services/node/broker_link.h"
 #include "services/node/health.h"
 #include "services/node/inbox.h"
@@ -61,6 +62,19 @@ class DeliveryLoop {
   void CheckOwnSignatures(std::function<bool(std::string_view envelope)> verifies) {
     own_signature_ok_ = std::move(verifies);
   }
+  // With signatures on: this node signs its ACKs and NACKs, and takes a node's ACK or NACK only
+  // when its signature verifies, so nobody (a broker's key speaking for a node that is offline)
+  // can make it delete or give up envelopes. `sign` returns {key id, signature} of a receipt's
+  // bytes; `verify` checks `owner`'s signature of them.
+  using ReceiptSigner = std::function<std::pair<std::string, std::string>(std::string_view)>;
+  using ReceiptVerifier = std::function<crypto::Verification(
+      const std::string& owner, const wire::Header& h, std::string_view bytes)>;
+  void SignReceipts(ReceiptSigner sign, ReceiptVerifier verify) {
+    sign_receipt_ = std::move(sign);
+    verify_receipt_ = std::move(verify);
+  }
+  // What a receipt's signature covers.
+  static std::string ReceiptBytes(const wire::Header& h);
 
  private:
   struct Incoming {
@@ -115,6 +129,12 @@ class DeliveryLoop {
   std::vector<std::unique_ptr<BrokerLink>> links_;
   std::function<void(const std::string&, uint64_t)> on_acked_;
   std::function<bool(std::string_view)> own_signature_ok_;
+  ReceiptSigner sign_receipt_;
+  ReceiptVerifier verify_receipt_;
+  // Signs `h` (an ACK or NACK of this node) when receipts are signed, then sends it.
+  void SendReceipt(BrokerLink* link, wire::Header& h);
+  // False (and counted) for a node's ACK or NACK whose signature does not verify.
+  bool ReceiptVerifies(const wire::Header& h);
 };
 
 }  // namespace zhuji::node

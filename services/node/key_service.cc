@@ -394,6 +394,17 @@ void KeyService::Announce(ControlCall& call) {
       config_.level == config::Level::kProvince ? config_.node_id : config_.parent);
 }
 
+crypto::Verification KeyService::VerifyBytes(const std::string& owner, const std::string& key_id,
+                                             std::string_view bytes, std::string_view signature,
+                                             const std::string& what) const {
+  if (!directory_) {
+    crypto::Verification v;
+    v.reason = "this node holds no directory of keys to check " + what;
+    return v;
+  }
+  return crypto::VerifyMessage(*directory_, owner, key_id, bytes, signature, clock_.NowMs(), what);
+}
+
 void KeyService::Show(ControlCall& call) {
   auto v = call.reply.initDirectory();
   v.setSignatures(signatures());

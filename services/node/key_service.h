@@ -64,6 +64,10 @@ class KeyService {
   const crypto::KeyDirectory* directory() const { return directory_.get(); }
   uint64_t version() const { return directory_ ? directory_->version() : 0; }
   crypto::Verification Verify(schema::Envelope::Reader envelope) const;
+  // `owner`'s signature (key `key_id`) of `bytes`, against the directory held.
+  crypto::Verification VerifyBytes(const std::string& owner, const std::string& key_id,
+                                   std::string_view bytes, std::string_view signature,
+                                   const std::string& what) const;
 
   struct Applied {
     uint64_t version = 0;

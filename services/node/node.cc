@@ -75,6 +75,15 @@ void Node::Start() {
   }
   keys_.Start(outbox_, inbox_);  // rotated keys are put in use before the links connect
   if (keys_.signatures()) {
+    delivery_.SignReceipts(
+        [this](std::string_view bytes) {
+          return std::pair{keys_.signer()->fingerprint(), keys_.signer()->SignMessage(bytes)};
+        },
+        [this](const std::string& owner, const wire::Header& h, std::string_view bytes) {
+          return keys_.VerifyBytes(
+              owner, h.signer_key_id, bytes, h.signature,
+              std::string("the ") + wire::CommandName(h.command) + " from " + owner);
+        });
     delivery_.CheckOwnSignatures([this](std::string_view bytes) {
       try {
         auto msg = ReadMessage(bytes);

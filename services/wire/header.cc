@@ -35,6 +35,8 @@ std::string EncodeHeader(const Header& h) {
   b.setIncarnation(h.incarnation);
   b.setNonce(h.nonce);
   if (!h.refused_for.empty()) b.setRefusedFor(h.refused_for);
+  if (!h.signature.empty()) b.setSignature(AsData(h.signature));
+  if (!h.signer_key_id.empty()) b.setSignerKeyId(h.signer_key_id);
   if (h.stats) {
     auto s = b.initBrokerStats();
     s.setBrokerId(h.stats->broker_id);
@@ -108,6 +110,8 @@ ParsedHeader ParseHeader(std::string_view bytes) {
     h.incarnation = r.getIncarnation();
     h.nonce = r.getNonce();
     h.refused_for = r.getRefusedFor();
+    h.signature.assign(AsView(r.getSignature()));
+    h.signer_key_id = r.getSignerKeyId();
     ParsedHeader p;
     p.header = std::move(h);
     return p;

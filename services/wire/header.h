@@ -46,9 +46,11 @@ struct Header {
   NackCode code = NackCode::MALFORMED;
   std::string reason;
   std::optional<BrokerStats> stats;
-  uint64_t incarnation = 0;  // HELLO: the node's start count (kept in its store)
-  uint64_t nonce = 0;        // HELLO: random per process, so a reconnect is told from a rival
-  std::string refused_for;   // a broker's NACK of a DELIVER: that envelope's destination
+  uint64_t incarnation = 0;   // HELLO: the node's start count (kept in its store)
+  uint64_t nonce = 0;         // HELLO: random per process, so a reconnect is told from a rival
+  std::string refused_for;    // a broker's NACK of a DELIVER: that envelope's destination
+  std::string signature;      // a node's ACK or NACK, signed (services/node/delivery.h)
+  std::string signer_key_id;  // the fingerprint of the key that signed it
 };
 
 // The header alone (a message without a body). Tests use it to build malformed frames.

@@ -23,6 +23,7 @@
 #include "services/crypto/envelope_signature.h"
 #include "services/crypto/key_directory.h"
 #include "services/crypto/keys.h"
+#include "services/node/delivery.h"
 #include "services/wire/header.h"
 #include "services/wire/socket_util.h"
 #include "tests/integration/harness.h"
@@ -739,10 +740,11 @@ TEST(Security, ARotatedKeyIsAnnouncedThroughTheProvinceAndPutInUse) {
   c.ExpectServed("after-rotation-announced");
 }
 
-// A forged refusal "for its signature" of an envelope that verifies at its sender (a broker's
-// key speaking as the destination, offline) does not make the sender give the envelope up: it
-// keeps it, says it may be tampering, and delivers it once the real destination is back. (The
-// same holds for a copy changed on the way by a broker in the path.)
+// A refusal "for its signature" of an envelope that verifies at its sender does not make the
+// sender give the envelope up. Unsigned (a broker's key speaking as the destination, offline),
+// it is ignored as any unsigned receipt; signed by the destination's own key (a compromised
+// node, or one whose directory is behind), it is taken as "not now": the sender keeps the
+// envelope, says it may be tampering, and delivers it once the real destination is back.
 TEST(Security, AForgedSignatureRefusalDoesNotDeadLetterAGenuineEnvelope) {
   SecureCluster c;
   c.h.Send("440106", "440104", "held for 440104", 1);  // 440104 is not running
@@ -754,15 +756,22 @@ TEST(Security, AForgedSignatureRefusalDoesNotDeadLetterAGenuineEnvelope) {
   nack.destination = "440106";
   nack.seq = 1;
   nack.reason = "forged: the signature does not verify";
-  SecureCluster::Say(s, nack);
+  SecureCluster::Say(s, nack);  // unsigned
+  auto last_error = [&] {
+    auto st = c.h.Status("440106");
+    return std::string(st->Root<schema::ControlReply>().getStatus().getLastError().cStr());
+  };
   ASSERT_TRUE(Harness::WaitFor(
-      [&] {
-        auto st = c.h.Status("440106");
-        return std::string(st->Root<schema::ControlReply>().getStatus().getLastError().cStr())
-                   .find("verifies here") != std::string::npos;
-      },
-      seconds(60)))
-      << "the county did not take the refusal up";
+      [&] { return last_error().find("ignored a NACK") != std::string::npos; }, seconds(60)))
+      << last_error();
+  nack.signer_key_id = crypto::Fingerprint(c.keys_["440104"].pub);
+  nack.signature = crypto::Signer::From(c.keys_["440104"])
+                       .value()
+                       .SignMessage(node::DeliveryLoop::ReceiptBytes(nack));
+  SecureCluster::Say(s, nack);  // signed by 440104's own key
+  ASSERT_TRUE(Harness::WaitFor(
+      [&] { return last_error().find("verifies here") != std::string::npos; }, seconds(60)))
+      << "the county did not take the refusal up: " << last_error();
   auto st = c.h.Status("440106");
   EXPECT_EQ(st->Root<schema::ControlReply>().getStatus().getDeadLetters(), 0u)
       << "a genuine envelope was given up on a forged refusal";
@@ -845,6 +854,38 @@ TEST(Security, TwoBrokerLevelsOverCurveWithTheBrokerBelowBoundToItsNodes) {
   auto no = SecureCluster::Heard(s);
   ASSERT_TRUE(no);
   EXPECT_EQ(no->code, wire::NackCode::FORBIDDEN) << no->reason;
+}
+
+// A broker's key speaking for a node it serves while that node is offline acknowledges that
+// node's envelopes, or asks for them again from further on (a GAP, which acknowledges what is
+// before): the sender takes a node's ACK or NACK only when the node's own key signed it, so it
+// keeps the envelopes, and counts the forgeries.
+TEST(Security, AForgedAcknowledgementDoesNotMakeTheSenderDeleteAnything) {
+  SecureCluster c;
+  c.h.Send("440106", "440104", "kept for 440104", 2);  // 440104 is not running
+  zmq::socket_t s = c.Registered(c.below_, "440104");
+  uint64_t refused = c.SignaturesRefused("440106");
+  wire::Header ack;
+  ack.command = wire::Command::ACK;
+  ack.source = "440104";
+  ack.destination = "440106";
+  ack.seq = 2;
+  SecureCluster::Say(s, ack);
+  wire::Header gap;
+  gap.command = wire::Command::NACK;
+  gap.code = wire::NackCode::GAP;
+  gap.source = "440104";
+  gap.destination = "440106";
+  gap.seq = 3;
+  SecureCluster::Say(s, gap);
+  ack.signer_key_id = crypto::Fingerprint(c.below_.pub);  // signed, but by the broker's key
+  ack.signature = crypto::Signer::From(c.below_).value().SignMessage("anything");
+  SecureCluster::Say(s, ack);
+  ASSERT_TRUE(
+      Harness::WaitFor([&] { return c.SignaturesRefused("440106") >= refused + 3; }, seconds(60)))
+      << "the forged receipts were not refused";
+  EXPECT_EQ(c.h.Counters("440106").outbox_depth, 2u) << "an envelope was deleted on a forgery";
+  EXPECT_EQ(c.h.Counters("440106").acked, 0u);
 }
 
 }  // namespace
