@@ -15,7 +15,7 @@ enum Kind {
 }
 
 struct Envelope {
-  id @0 :Data;             # 16 random bytes, unique for all time; the dedupe key
+  id @0 :Data;             # 16 bytes, unique for all time; the dedupe key: 48-bit ms time, 80 random bits
   origin @1 :Text;         # GB/T 2260 code of the sending node
   destination @2 :Text;    # GB/T 2260 code of the receiving node
   sentAt @3 :Int64;        # ms since the Unix epoch: when the sender committed it (sent-at)
@@ -25,6 +25,11 @@ struct Envelope {
   linkSeq @7 :UInt64;      # 1, 2, 3 … per (origin, destination): delivery order
   signature @8 :Data;      # the origin's signature (services/crypto/envelope_signature.h)
   signerKeyId @9 :Text;    # the fingerprint of the key that signed it
+  # Signed in a batch (issue #11): the signature is over the root of a hash tree of the
+  # envelopes the origin committed together; this is the path from this envelope's leaf to the
+  # root, 32-byte sibling hashes from the leaf upwards. Empty: signed alone (the root is the leaf).
+  signatureProof @10 :Data;
+  signatureProofSides @11 :UInt64;  # bit i set: the i-th sibling is on the left
 }
 
 struct Notice {

@@ -28,15 +28,19 @@ std::unique_ptr<OwnedMessage> ControlClient::Call(capnp::MessageBuilder& request
   zmq::message_t reply;
   bool answered = false;
   for (int attempt = 0; attempt < (changes ? 2 : 1) && !answered; ++attempt) {
-    zmq::socket_t s(ctx_, zmq::socket_type::dealer);
-    s.set(zmq::sockopt::linger, 0);
-    s.connect(endpoint_);
-    s.send(zmq::buffer(bytes), zmq::send_flags::none);
-    zmq::pollitem_t item{s.handle(), 0, ZMQ_POLLIN, 0};
+    if (!socket_) {
+      socket_ = std::make_unique<zmq::socket_t>(ctx_, zmq::socket_type::dealer);
+      socket_->set(zmq::sockopt::linger, 0);
+      socket_->connect(endpoint_);
+    }
+    socket_->send(zmq::buffer(bytes), zmq::send_flags::none);
+    zmq::pollitem_t item{socket_->handle(), 0, ZMQ_POLLIN, 0};
     zmq::poll(&item, 1, std::chrono::milliseconds(timeout_ms));
     if (item.revents & ZMQ_POLLIN) {
-      (void)s.recv(reply, zmq::recv_flags::none);
+      (void)socket_->recv(reply, zmq::recv_flags::none);
       answered = true;
+    } else {
+      socket_.reset();  // a late answer to this request must never pass for the next one's
     }
   }
   if (!answered) {

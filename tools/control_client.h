@@ -14,6 +14,8 @@
 
 namespace zhuji::tools {
 
+// The connection is kept from one call to the next (calls are one at a time); it is dropped
+// after a call that timed out.
 class ControlClient {
  public:
   ControlClient(zmq::context_t& ctx, std::string endpoint);
@@ -27,6 +29,7 @@ class ControlClient {
  private:
   zmq::context_t& ctx_;
   std::string endpoint_;
+  std::unique_ptr<zmq::socket_t> socket_;
 };
 
 // Polls a node's status until one of its broker links is up. False after `timeout_ms`, or as

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <cassert>
 #include <cstring>
 #include <stdexcept>
@@ -25,6 +26,13 @@ EnvelopeId NewEnvelopeId() {
   std::memcpy(id.data(), pool.data() + used, id.size());
   sodium_memzero(pool.data() + used, id.size());  // an id is never handed out twice
   used += id.size();
+  return id;
+}
+
+EnvelopeId NewEnvelopeIdAt(int64_t now_ms) {
+  EnvelopeId id = NewEnvelopeId();
+  uint64_t ms = static_cast<uint64_t>(std::max<int64_t>(now_ms, 0));
+  for (int i = 0; i < 6; ++i) id[i] = static_cast<uint8_t>(ms >> (8 * (5 - i)));
   return id;
 }
 

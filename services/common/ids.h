@@ -1,5 +1,8 @@
 #pragma once
-// Envelope ids: 16 random bytes from libsodium's CSPRNG, shown as 32 lowercase hex digits.
+// Ids: 16 bytes from libsodium's CSPRNG, shown as 32 lowercase hex digits. An envelope's id
+// begins with the time it was made (NewEnvelopeIdAt), so that ids sort by time: the receivers'
+// seen-ids table then takes new ids at its end instead of rewriting pages all over its B-tree
+// (issue #11); the 80 random bits after it keep ids unique for all time.
 
 #include <array>
 #include <cstdint>
@@ -10,7 +13,9 @@ namespace zhuji {
 
 using EnvelopeId = std::array<uint8_t, 16>;
 
-EnvelopeId NewEnvelopeId();
+EnvelopeId NewEnvelopeId();  // all random: request ids, nonces
+// An envelope id: the 48-bit big-endian `now_ms` (ms since the Unix epoch), then 10 random bytes.
+EnvelopeId NewEnvelopeIdAt(int64_t now_ms);
 std::string ToHex(std::string_view bytes);
 // Lower-case hex back to bytes; false (and `bytes` untouched) on an odd length or a bad digit.
 bool FromHex(std::string_view hex, std::string* bytes);

@@ -24,6 +24,7 @@ class Suite {
   virtual std::string_view name() const = 0;
   virtual size_t public_key_bytes() const = 0;
   virtual size_t secret_key_bytes() const = 0;
+  virtual size_t max_signature_bytes() const = 0;
   // A 32-byte digest (SHA-256, SM3).
   virtual std::string Hash(std::string_view data) const = 0;
   // A new key pair: {public, secret}.

@@ -43,7 +43,7 @@ std::string Encode(const DeadLetterRecord& d) {
 
 }  // namespace
 
-std::optional<uint64_t> DeadLetters::Bury(store::Txn& txn, const Outbox& outbox,
+std::optional<uint64_t> DeadLetters::Bury(store::Txn& txn, Outbox& outbox,
                                           const std::string& destination, uint64_t seq,
                                           std::string_view id, uint16_t code,
                                           const std::string& reason, int64_t now) {

@@ -36,7 +36,7 @@ class DeadLetters {
   // as the destination read it (empty if it could not): a refusal of an older copy of that
   // sequence is ignored. Returns the new dead letter's number, or nullopt when there was nothing
   // to bury (already handled, or not pending).
-  static std::optional<uint64_t> Bury(store::Txn& txn, const Outbox& outbox,
+  static std::optional<uint64_t> Bury(store::Txn& txn, Outbox& outbox,
                                       const std::string& destination, uint64_t seq,
                                       std::string_view id, uint16_t code, const std::string& reason,
                                       int64_t now);

@@ -39,7 +39,28 @@ DeliveryLoop::DeliveryLoop(const config::NodeConfig& config, zmq::context_t& ctx
       inbox_(inbox),
       health_(health),
       clock_(clock),
-      log_(log) {}
+      log_(log) {
+  writer_.AddSeal([this](store::Txn& txn) { TrimIn(txn); }, [this] { trimming_.clear(); });
+}
+
+void DeliveryLoop::TrimIn(store::Txn& txn) {
+  trimming_ = untrimmed_;
+  for (auto& [dest, upto] : trimming_) outbox_.Acknowledge(txn, dest, upto);
+  if (trimming_.empty()) return;
+  writer_.AfterCommit([this] {
+    for (auto& [dest, upto] : trimming_) {
+      auto it = untrimmed_.find(dest);
+      if (it != untrimmed_.end() && it->second <= upto) untrimmed_.erase(it);
+    }
+    trimming_.clear();
+    if (untrimmed_.empty()) trim_due_mono_ = INT64_MAX;
+  });
+}
+
+void DeliveryLoop::Trim() {
+  if (untrimmed_.empty() || !writer_.writable()) return;
+  (void)writer_.Commit([](store::Txn&) { return Status::Ok(); });  // the seal trims
+}
 
 void DeliveryLoop::Start(uint64_t incarnation) {
   uint64_t nonce = DecodeBe64(IdView(NewEnvelopeId()).substr(0, 8)) | 1;  // this process
@@ -70,7 +91,10 @@ void DeliveryLoop::AddPollItems(std::vector<zmq::pollitem_t>& items) {
 }
 
 int64_t DeliveryLoop::NextWakeup() const {
-  int64_t wake = pump_.NextWakeup();
+  // With no link up nothing can be sent: the pump waits for a link (a WELCOME wakes the poll),
+  // or a node offline with a backlog would spin.
+  bool linked = std::any_of(links_.begin(), links_.end(), [](auto& l) { return l->up(); });
+  int64_t wake = std::min(linked ? pump_.NextWakeup() : INT64_MAX, trim_due_mono_);
   for (auto& l : links_) wake = std::min(wake, l->NextTick());
   return wake;
 }
@@ -203,11 +227,6 @@ std::vector<Delivery> DeliveryLoop::Apply(Batch& batch) {
       r.dead_letter = DeadLetters::Bury(txn, outbox_, r.destination, r.nack.seq, r.nack.message_id,
                                         static_cast<uint16_t>(r.nack.code), r.nack.reason, now);
     }
-    for (auto& [dest, seq] : batch.acks) {
-      auto it = pump_.destinations().find(dest);
-      if (it == pump_.destinations().end() || seq <= it->second.acked) continue;
-      outbox_.Acknowledge(txn, dest, std::min(seq, it->second.last));
-    }
     return Status::Ok();
   });
   return outcomes;
@@ -275,6 +294,8 @@ void DeliveryLoop::Advance(Batch& batch) {
     uint64_t after = batch.gaps.count(dest) ? pump_.OnGap(dest, batch.gaps[dest], mono) : 0;
     if (!after) after = pump_.OnAck(dest, seq, mono);
     if (after > before) {
+      untrimmed_[dest] = after;  // trimmed with the next commit (TrimIn)
+      trim_due_mono_ = std::min(trim_due_mono_, mono + kTrimDelayMs);
       health_.counters.acked += after - before;
       if (on_acked_) on_acked_(dest, after);
     }
@@ -399,6 +420,7 @@ void DeliveryLoop::SendDue() {
 void DeliveryLoop::Tick() {
   int64_t mono = clock_.MonoMs();
   for (auto& l : links_) l->Tick(mono);
+  if (mono >= trim_due_mono_) Trim();
 }
 
 }  // namespace zhuji::node

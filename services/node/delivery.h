@@ -50,6 +50,13 @@ class DeliveryLoop {
   // When the loop must wake up for the pump or a heartbeat (monotonic ms).
   int64_t NextWakeup() const;
 
+  // Acknowledged envelopes leave the outbox off the critical path: the trim rides on the next
+  // commit of this node, or commits on its own after kTrimDelayMs without one. An envelope
+  // acknowledged but not yet trimmed is sent again only after a restart, and the receiver
+  // answers it as a duplicate.
+  static constexpr int64_t kTrimDelayMs = 20;
+  // Deletes now what was acknowledged and not yet trimmed (when the loop is due, or at stop).
+  void Trim();
   // A destination acknowledged everything up to `acked` (operators waiting on send --wait).
   void OnAcked(std::function<void(const std::string& destination, uint64_t acked)> callback) {
     on_acked_ = std::move(callback);
@@ -128,6 +135,10 @@ class DeliveryLoop {
   spdlog::logger& log_;
   std::vector<std::unique_ptr<BrokerLink>> links_;
   std::function<void(const std::string&, uint64_t)> on_acked_;
+  std::map<std::string, uint64_t> untrimmed_;  // destination -> acknowledged up to, still stored
+  std::map<std::string, uint64_t> trimming_;   // what the commit under way deletes
+  int64_t trim_due_mono_ = INT64_MAX;
+  void TrimIn(store::Txn& txn);
   std::function<bool(std::string_view)> own_signature_ok_;
   ReceiptSigner sign_receipt_;
   ReceiptVerifier verify_receipt_;

@@ -173,7 +173,7 @@ Delivery Inbox::Batch::Apply(std::string_view routed_from, std::string_view byte
       return d;
     }
   }
-  txn_.Put("seen", d.id, EncodeBe64(static_cast<uint64_t>(now_)));
+  txn_.PutAtEnd("seen", d.id, EncodeBe64(static_cast<uint64_t>(now_)));  // ids sort by time
   std::string value = EncodeBe64(static_cast<uint64_t>(now_));
   value.append(bytes);
   txn_.Append("inbox", EncodeBe64(next_local_++), value);

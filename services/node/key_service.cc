@@ -298,7 +298,7 @@ crypto::Verification KeyService::Verify(schema::Envelope::Reader envelope) const
     v.reason = "this node holds no directory of keys to check the signature against";
     return v;
   }
-  return crypto::VerifyEnvelope(envelope, *directory_, clock_.NowMs());
+  return crypto::VerifyEnvelope(envelope, *directory_, clock_.NowMs(), &verified_);
 }
 
 std::string KeyService::AnnouncementInput(schema::KeyAnnouncement::Reader a) {

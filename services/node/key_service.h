@@ -99,6 +99,7 @@ class KeyService {
   ControlService* control_ = nullptr;  // set by Register
   std::shared_ptr<const crypto::KeyDirectory> directory_;
   std::optional<crypto::Signer> signer_;
+  mutable crypto::VerifiedRoots verified_;  // the roots of hash trees already checked
 };
 
 }  // namespace zhuji::node

@@ -11,8 +11,10 @@ namespace zhuji::node {
 
 class Mail {
  public:
-  Mail(Outbox& outbox, Pump& pump, Writer& writer)
-      : outbox_(outbox), pump_(pump), writer_(writer) {}
+  // What a transaction queues is signed just before it commits (Outbox::Seal).
+  Mail(Outbox& outbox, Pump& pump, Writer& writer) : outbox_(outbox), pump_(pump), writer_(writer) {
+    writer_.AddSeal([this](store::Txn& txn) { outbox_.Seal(txn); }, [this] { outbox_.Unsealed(); });
+  }
 
   QueuedEnvelope Post(store::Txn& txn, const OutgoingEnvelope& out, int64_t now) {
     QueuedEnvelope q = outbox_.Enqueue(txn, out, now);

@@ -124,6 +124,10 @@ void Node::Run(const std::atomic<bool>& stop) {
       writer_.Unwritable(e);       // nothing of the failed step was kept or acknowledged
     }
   }
+  try {
+    delivery_.Trim();  // what was acknowledged leaves the outbox now rather than at the restart
+  } catch (const store::StoreError&) {
+  }
   log_.info("node {} stopping: {} delivered, {} acknowledged this run", config_.node_id,
             health_.counters.delivered, health_.counters.acked);
 }

@@ -2,6 +2,9 @@
 
 #include <capnp/message.h>
 
+#include <algorithm>
+#include <memory>
+
 #include "services/common/capnp_io.h"
 
 namespace zhuji::node {
@@ -26,16 +29,48 @@ QueuedEnvelope Outbox::Enqueue(store::Txn& txn, const OutgoingEnvelope& out, int
   if (auto last = txn.Get("links", counter)) seq = DecodeBe64(*last) + 1;
   txn.Put("links", counter, EncodeBe64(seq));
 
-  QueuedEnvelope q{NewEnvelopeId(), seq, now};
-  txn.Put("outbox", OutboxKey(out.destination, seq), Build(out, q));
+  QueuedEnvelope q{NewEnvelopeIdAt(now), seq, now};
+  std::string key = OutboxKey(out.destination, seq);
+  txn.PutAtEnd("outbox", key, Build(out, q));  // a destination's sequences only grow
+  if (signer_) unsealed_.push_back(std::move(key));
   return q;
 }
 
 QueuedEnvelope Outbox::Replace(store::Txn& txn, uint64_t seq, const OutgoingEnvelope& out,
-                               int64_t now) const {
-  QueuedEnvelope q{NewEnvelopeId(), seq, now};
-  txn.Put("outbox", OutboxKey(out.destination, seq), Build(out, q));
+                               int64_t now) {
+  QueuedEnvelope q{NewEnvelopeIdAt(now), seq, now};
+  std::string key = OutboxKey(out.destination, seq);
+  txn.Put("outbox", key, Build(out, q));
+  if (signer_) unsealed_.push_back(std::move(key));
   return q;
+}
+
+void Outbox::Seal(store::Txn& txn) {
+  if (unsealed_.empty()) return;
+  std::vector<std::string> keys = std::move(unsealed_);
+  unsealed_.clear();
+  if (!signer_) return;
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  SignStored(txn, keys);
+}
+
+void Outbox::SignStored(store::Txn& txn, const std::vector<std::string>& keys) const {
+  std::vector<std::string> stored;  // gone when a nested step that wrote it was aborted
+  std::vector<std::unique_ptr<capnp::MallocMessageBuilder>> copies;
+  std::vector<schema::Envelope::Builder> envelopes;
+  for (const auto& key : keys) {
+    auto bytes = txn.Get("outbox", key);
+    if (!bytes) continue;
+    auto msg = ReadMessage(*bytes);
+    copies.push_back(std::make_unique<capnp::MallocMessageBuilder>(
+        static_cast<unsigned>(bytes->size() / 8 + 16)));
+    envelopes.push_back(copies.back()->initRoot<schema::Envelope>());
+    crypto::CopyUnsigned(msg->Root<schema::Envelope>(), envelopes.back());
+    stored.push_back(key);
+  }
+  signer_->SignBatch(envelopes);
+  for (size_t i = 0; i < stored.size(); ++i) txn.Put("outbox", stored[i], ToBytes(*copies[i]));
 }
 
 std::optional<std::string> Outbox::Get(store::Txn& txn, std::string_view destination,
@@ -48,7 +83,7 @@ std::optional<std::string> Outbox::Get(store::Txn& txn, std::string_view destina
 std::string Outbox::Build(const OutgoingEnvelope& out, const QueuedEnvelope& q) const {
   // Sized to the envelope: the default first segment (8 KiB, zeroed) cost more than the rest.
   capnp::MallocMessageBuilder message(
-      static_cast<unsigned>((out.body.size() + out.correlation_id.size()) / 8 + 64));
+      static_cast<unsigned>((out.body.size() + out.correlation_id.size()) / 8 + 128));
   auto e = message.initRoot<schema::Envelope>();
   e.setId(capnp::Data::Reader(q.id.data(), q.id.size()));
   e.setOrigin(origin_);
@@ -60,7 +95,9 @@ std::string Outbox::Build(const OutgoingEnvelope& out, const QueuedEnvelope& q) 
     e.setCorrelationId(AsData(out.correlation_id));
   }
   e.setLinkSeq(q.seq);
-  if (signer_) signer_->Sign(e);
+  // Signed with the transaction's others when it commits (Seal); stored with room for the
+  // signature, so that signing it does not make it longer and split its page.
+  if (signer_) signer_->Reserve(e);
   return ToBytes(message);
 }
 
@@ -79,21 +116,18 @@ void Outbox::ForEach(store::Txn& txn, std::string_view destination, uint64_t fro
 
 uint64_t Outbox::Resign(store::Txn& txn) const {
   if (!signer_) return 0;
-  std::vector<std::pair<std::string, std::string>> changed;
+  std::vector<std::string> keys;
   {
     auto cursor = txn.OpenCursor("outbox");
     for (auto e = cursor.First(); e; e = cursor.Next()) {
       auto msg = ReadMessage(e->second);
-      auto env = msg->Root<schema::Envelope>();
-      if (env.getSignerKeyId() == signer_->fingerprint()) continue;
-      capnp::MallocMessageBuilder copy;
-      copy.setRoot(env);
-      signer_->Sign(copy.getRoot<schema::Envelope>());
-      changed.emplace_back(std::string(e->first), ToBytes(copy));
+      if (msg->Root<schema::Envelope>().getSignerKeyId() != signer_->fingerprint()) {
+        keys.emplace_back(e->first);
+      }
     }
   }
-  for (auto& [key, bytes] : changed) txn.Put("outbox", key, bytes);
-  return changed.size();
+  SignStored(txn, keys);
+  return keys.size();
 }
 
 uint64_t Outbox::Acknowledge(store::Txn& txn, std::string_view destination, uint64_t upto) const {
@@ -110,7 +144,8 @@ uint64_t Outbox::Acknowledge(store::Txn& txn, std::string_view destination, uint
   return removed;
 }
 
-std::vector<PendingRange> Outbox::Pending(store::Txn& txn) const {
+std::vector<PendingRange> Outbox::Pending(
+    store::Txn& txn, const std::function<uint64_t(const std::string&)>& acked) const {
   std::vector<PendingRange> out;
   auto links = txn.OpenCursor("links");
   for (auto e = links.Seek(kOutPrefix); e && e->first.substr(0, kOutPrefix.size()) == kOutPrefix;
@@ -121,7 +156,8 @@ std::vector<PendingRange> Outbox::Pending(store::Txn& txn) const {
     std::string prefix = r.destination;
     prefix.push_back('\0');
     auto box = txn.OpenCursor("outbox");
-    auto first = box.Seek(prefix);
+    uint64_t floor = acked ? acked(r.destination) : 0;
+    auto first = box.Seek(floor ? OutboxKey(r.destination, floor + 1) : prefix);
     if (first && first->first.size() == prefix.size() + 8 &&
         first->first.substr(0, prefix.size()) == prefix) {
       r.first_seq = DecodeBe64(first->first.substr(prefix.size()));

@@ -5,8 +5,8 @@
 // Keys: destination '\0' be64(link seq) -> envelope bytes. Link sequences start at 1 and are
 // contiguous per destination; entries leave only as a prefix (Acknowledge), so the pending set of
 // a destination is always the range [first, last].
-// Every method runs inside a transaction the caller owns; none keeps state of its own, so a
-// step re-run after a map-full retry is harmless.
+// Every method runs inside a transaction the caller owns; the only state kept is the list of
+// envelopes still to sign before that transaction commits (Seal), dropped with the transaction.
 
 #include <cstdint>
 #include <functional>
@@ -46,8 +46,14 @@ struct PendingRange {
 class Outbox {
  public:
   explicit Outbox(std::string origin) : origin_(std::move(origin)) {}
-  // Every envelope built from now on is signed with `signer` (borrowed; null: unsigned).
+  // Every envelope built from now on is signed with `signer` (borrowed; null: unsigned). The
+  // envelopes a transaction queues are signed together when it is about to commit (Seal), as
+  // hash trees (crypto::Signer::SignBatch): one signature for up to 64 envelopes.
   void SignWith(const crypto::Signer* signer) { signer_ = signer; }
+  // Signs what this transaction queued; the writer calls it just before each commit (Writer::
+  // AddSeal), and Unsealed() when a transaction is given up.
+  void Seal(store::Txn& txn);
+  void Unsealed() { unsealed_.clear(); }
 
   // Assigns the destination's next link sequence, a fresh id and sent-at = now, and stores the
   // envelope. Write transaction.
@@ -62,8 +68,7 @@ class Outbox {
   std::optional<std::string> Get(store::Txn& txn, std::string_view destination, uint64_t seq) const;
   // Puts a new envelope (fresh id, sent-at = now) in place of the pending one at `seq`: the link
   // sequence is kept. Write transaction; the caller checked that `seq` is pending.
-  QueuedEnvelope Replace(store::Txn& txn, uint64_t seq, const OutgoingEnvelope& out,
-                         int64_t now) const;
+  QueuedEnvelope Replace(store::Txn& txn, uint64_t seq, const OutgoingEnvelope& out, int64_t now);
 
   // Signs again, with the signer in use, every pending envelope it did not sign (queued before
   // signatures were on, or before a key rotation): the receivers check the key in use. Keeps
@@ -73,13 +78,19 @@ class Outbox {
   // Removes every envelope of `destination` up to and including `upto`; returns how many.
   uint64_t Acknowledge(store::Txn& txn, std::string_view destination, uint64_t upto) const;
 
-  // Every destination ever written to, with its pending range.
-  std::vector<PendingRange> Pending(store::Txn& txn) const;
+  // Every destination ever written to, with its pending range. `acked` (optional) tells what a
+  // destination acknowledged that may still be stored (trimmed after the next commit): it is
+  // not counted as pending.
+  std::vector<PendingRange> Pending(
+      store::Txn& txn, const std::function<uint64_t(const std::string&)>& acked = {}) const;
 
  private:
   std::string Build(const OutgoingEnvelope& out, const QueuedEnvelope& q) const;
+  // Signs the envelopes stored under `keys` as one batch and stores them again.
+  void SignStored(store::Txn& txn, const std::vector<std::string>& keys) const;
   std::string origin_;
   const crypto::Signer* signer_ = nullptr;
+  std::vector<std::string> unsealed_;  // outbox keys written unsigned by this transaction
 };
 
 std::string OutboxKey(std::string_view destination, uint64_t seq);

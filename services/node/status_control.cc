@@ -56,7 +56,11 @@ void StatusControl::FillIdentity(schema::NodeStatus::Builder st) const {
 void StatusControl::FillStore(schema::NodeStatus::Builder st, std::vector<PendingRange>* pending) {
   try {
     auto txn = writer_.BeginRead();
-    *pending = mail_.outbox().Pending(txn);
+    const auto& pumped = mail_.pump().destinations();
+    *pending = mail_.outbox().Pending(txn, [&](const std::string& destination) -> uint64_t {
+      auto it = pumped.find(destination);
+      return it == pumped.end() ? 0 : it->second.acked;
+    });
     auto c = deadlines::DeadlineBook::GetCounts(txn);
     st.setDeadlinesOpen(c.open);
     st.setDeadlinesOverdue(c.overdue);

@@ -17,6 +17,12 @@ void Writer::Undo() {  // in-memory changes made for a transaction that did not 
   on_abort_.clear();
 }
 
+void Writer::ResetSeals() {
+  for (auto& s : seals_) {
+    if (s.reset) s.reset();
+  }
+}
+
 void Writer::AbortSince(Mark mark) {
   while (on_abort_.size() > mark.on_abort) {
     on_abort_.back()();
@@ -32,17 +38,22 @@ Status Writer::Commit(const std::function<Status(store::Txn&)>& step) {
     committed = env_.WriteIf([&](store::Txn& txn) {
       Undo();                 // a step run again (map grown) starts from where it started
       after_commit_.clear();  // … and asks again
+      ResetSeals();
       result = step(txn);
-      return result.ok();
+      if (!result.ok()) return false;
+      for (auto& s : seals_) s.seal(txn);
+      return true;
     });
   } catch (...) {
     Undo();
     after_commit_.clear();
+    ResetSeals();
     throw;
   }
   if (!committed) {
     Undo();
     after_commit_.clear();
+    ResetSeals();
     return result;
   }
   on_abort_.clear();

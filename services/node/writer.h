@@ -34,6 +34,12 @@ class Writer {
 
   Status Commit(const std::function<Status(store::Txn&)>& step);
   void AfterCommit(std::function<void()> effect) { after_commit_.push_back(std::move(effect)); }
+  // Work that rides on every commit (the outbox's signatures, acknowledged envelopes still to
+  // trim): `seal` runs in the transaction once a step succeeded, just before it commits;
+  // `reset` whenever an attempt is given up (the step failed, or runs again on a grown map).
+  void AddSeal(std::function<void(store::Txn&)> seal, std::function<void()> reset = {}) {
+    seals_.push_back({std::move(seal), std::move(reset)});
+  }
   void OnAbort(std::function<void()> undo) { on_abort_.push_back(std::move(undo)); }
   // For a nested step (store::Txn::Child). When the child aborts, what it asked for since the
   // mark is undone: its in-memory changes rolled back (OnAbort, newest first), its after-commit
@@ -58,6 +64,7 @@ class Writer {
 
  private:
   void Undo();
+  void ResetSeals();
   bool TryProbe();
 
   store::Env& env_;
@@ -66,6 +73,11 @@ class Writer {
   spdlog::logger& log_;
   std::vector<std::function<void()>> after_commit_;
   std::vector<std::function<void()>> on_abort_;
+  struct Seal {
+    std::function<void(store::Txn&)> seal;
+    std::function<void()> reset;
+  };
+  std::vector<Seal> seals_;
   std::string error_;  // non-empty while the store cannot be written
   int64_t error_since_ = 0;
   int64_t next_probe_mono_ = 0;

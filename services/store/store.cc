@@ -91,6 +91,11 @@ bool Txn::PutIfAbsent(std::string_view table, std::string_view key, std::string_
 void Txn::Append(std::string_view table, std::string_view key, std::string_view value) {
   CheckedPut(table, key, value, MDB_APPEND, nullptr);
 }
+void Txn::PutAtEnd(std::string_view table, std::string_view key, std::string_view value) {
+  bool not_last = false;
+  CheckedPut(table, key, value, MDB_APPEND | MDB_NOOVERWRITE, &not_last);
+  if (not_last) CheckedPut(table, key, value, 0, nullptr);
+}
 
 bool Txn::Del(std::string_view table, std::string_view key) {
   MDB_val k = Val(key);

@@ -103,6 +103,9 @@ class Txn {
   bool PutIfAbsent(std::string_view table, std::string_view key, std::string_view value);
   // Appends at the end of a table whose keys are written in ascending order.
   void Append(std::string_view table, std::string_view key, std::string_view value);
+  // Appends (full pages, as Append) when `key` sorts after every key of the table; else an
+  // ordinary Put. For tables written mostly in ascending order (the outbox, per destination).
+  void PutAtEnd(std::string_view table, std::string_view key, std::string_view value);
   bool Del(std::string_view table, std::string_view key);
   Cursor OpenCursor(std::string_view table);
   uint64_t Count(std::string_view table);

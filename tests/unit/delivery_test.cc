@@ -1,12 +1,17 @@
 // The outbox, the inbox and the audit log against a real store, without sockets.
 #include <capnp/message.h>
 #include <gtest/gtest.h>
+#include <spdlog/sinks/null_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <set>
 
 #include "guangdong.h"
 #include "services/common/capnp_io.h"
 #include "services/common/ids.h"
 #include "services/node/deadletters.h"
 #include "services/node/inbox.h"
+#include "services/node/mail.h"
 #include "services/node/matters.h"
 #include "services/node/outbox.h"
 #include "services/store/audit.h"
@@ -115,6 +120,51 @@ TEST_F(DeliveryTest, PendingEnvelopesAreSignedAgainWithTheKeyInUse) {
     EXPECT_TRUE(crypto::VerifyEnvelope(e, dir.value(), 0).ok());
   });
   EXPECT_EQ(i, 2u);
+}
+
+// What one step queues is signed together just before its commit (issue #11): hash trees, one
+// signature for the lot, each envelope verifiable alone; what a nested step that was given up
+// had queued is neither kept nor signed; signing never makes a stored envelope longer.
+TEST_F(DeliveryTest, AStepsEnvelopesAreSignedTogetherAtItsCommit) {
+  crypto::KeyPair keys = crypto::NewKeyPair("440106");
+  crypto::Signer signer = crypto::Signer::From(keys).value();
+  outbox_.SignWith(&signer);
+  FakeClock clock(1'000);
+  auto log = spdlog::null_logger_mt("seal-test");
+  Health health(clock, *log);
+  Writer writer(sender_env_, clock, health, *log);
+  Pump pump(PumpPolicy{});
+  Mail mail(outbox_, pump, writer);
+  std::vector<size_t> reserved;
+  Status st = writer.Commit([&](store::Txn& t) {
+    reserved.clear();
+    for (int i = 0; i < 3; ++i) {
+      mail.Post(t, {"440000", schema::Kind::NOTICE, NoticeBody("n" + std::to_string(i)), {}}, 1000);
+      reserved.push_back(outbox_.Get(t, "440000", i + 1)->size());
+    }
+    auto child = t.Child();
+    mail.Post(child, {"440000", schema::Kind::NOTICE, NoticeBody("given up"), {}}, 1000);
+    child.Abort();
+    return Status::Ok();
+  });
+  ASSERT_TRUE(st.ok()) << st.message();
+  std::vector<crypto::DirectoryKey> entries{{keys.pub, crypto::KeyState::kActive, 0, "", {}}};
+  auto dir = crypto::KeyDirectory::Parse(crypto::KeyDirectory::Render(entries, 1, "ed25519"), "k");
+  auto r = sender_env_.BeginRead();
+  std::set<std::string> signatures;
+  size_t n = 0;
+  outbox_.ForEach(r, "440000", 1, 10, [&](uint64_t seq, std::string_view bytes) {
+    auto msg = ReadMessage(bytes);
+    auto e = msg->Root<schema::Envelope>();
+    EXPECT_TRUE(crypto::VerifyEnvelope(e, dir.value(), 1'000).ok()) << "envelope #" << seq;
+    EXPECT_GT(e.getSignatureProof().size(), 0u);
+    EXPECT_LE(bytes.size(), reserved.at(n)) << "signing made envelope #" << seq << " longer";
+    signatures.insert(std::string(AsView(e.getSignature())));
+    ++n;
+  });
+  EXPECT_EQ(n, 3u) << "the nested step's envelope is not kept";
+  EXPECT_EQ(signatures.size(), 1u) << "one signature for the step's envelopes";
+  spdlog::drop("seal-test");
 }
 
 TEST_F(DeliveryTest, InboxAppliesInOrderAndOnlyOnce) {

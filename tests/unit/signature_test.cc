@@ -2,6 +2,9 @@
 #include <capnp/message.h>
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <set>
+
 #include "services/common/capnp_io.h"
 #include "services/common/ids.h"
 #include "services/crypto/envelope_signature.h"
@@ -205,6 +208,128 @@ TEST(SignedEnvelope, ARevokedKeyIsRefusedOnceTheDirectorySaysSo) {
   // Audited later without asking the key's state now, the signature itself still holds.
   auto msg = ReadMessage(bytes);
   EXPECT_TRUE(VerifyEnvelope(msg->Root<schema::Envelope>(), v2, std::nullopt).ok());
+}
+
+// ---- envelopes signed together: hash trees (issue #11) ------------------------------------
+
+// `n` envelopes of 440106 signed as one batch; their bytes.
+std::vector<std::string> SignedBatch(const Signer& signer, size_t n) {
+  std::vector<std::unique_ptr<capnp::MallocMessageBuilder>> messages;
+  std::vector<schema::Envelope::Builder> envelopes;
+  for (size_t i = 0; i < n; ++i) {
+    messages.push_back(std::make_unique<capnp::MallocMessageBuilder>());
+    auto e = messages.back()->initRoot<schema::Envelope>();
+    EnvelopeId id = NewEnvelopeIdAt(1'000);
+    e.setId(AsData(IdView(id)));
+    e.setOrigin("440106");
+    e.setDestination("440000");
+    e.setSentAt(1'000);
+    e.setKind(schema::Kind::NOTICE);
+    e.setBody(AsData("MARKER-" + std::to_string(1000 + i)));
+    e.setLinkSeq(i + 1);
+    signer.Reserve(e);  // as the outbox stores it before the commit signs it
+    envelopes.push_back(e);
+  }
+  signer.SignBatch(envelopes);
+  std::vector<std::string> out;
+  for (auto& m : messages) out.push_back(ToBytes(*m));
+  return out;
+}
+
+TEST(BatchSignature, EachEnvelopeOfATreeVerifiesAloneAndOneSignatureServesTheTree) {
+  for (std::string_view suite : SuiteNames()) {
+    SCOPED_TRACE(std::string(suite));
+    Fixture f{std::string(suite)};
+    KeyDirectory d = f.Directory();
+    Signer county = Signer::From(f.keys["440106"]).value();
+    for (size_t n : {1, 2, 3, 5, 63, 64, 65, 130}) {
+      SCOPED_TRACE(n);
+      auto batch = SignedBatch(county, n);
+      std::set<std::string> signatures;
+      for (const auto& bytes : batch) {
+        EXPECT_TRUE(Check(bytes, d).ok()) << Check(bytes, d).reason;  // alone, offline
+        auto msg = ReadMessage(bytes);
+        auto e = msg->Root<schema::Envelope>();
+        signatures.insert(std::string(AsView(e.getSignature())));
+        EXPECT_LE(e.getSignatureProof().size(), 6u * 32) << "a path longer than 64 leaves need";
+        if (n == 1) {
+          EXPECT_EQ(e.getSignatureProof().size(), 0u) << "one envelope: signed alone";
+        }
+      }
+      EXPECT_EQ(signatures.size(), (n + kMaxTreeLeaves - 1) / kMaxTreeLeaves)
+          << "one signature per tree of up to " << kMaxTreeLeaves;
+      VerifiedRoots verified;
+      for (const auto& bytes : batch) {
+        auto msg = ReadMessage(bytes);
+        EXPECT_TRUE(VerifyEnvelope(msg->Root<schema::Envelope>(), d, 1'000, &verified).ok());
+      }
+    }
+  }
+}
+
+TEST(BatchSignature, AChangedEnvelopeOrPathIsRefusedEvenAfterItsTreeWasChecked) {
+  Fixture f;
+  KeyDirectory d = f.Directory();
+  Signer county = Signer::From(f.keys["440106"]).value();
+  auto batch = SignedBatch(county, 5);
+  VerifiedRoots verified;  // the receiver has checked the tree's root already
+  for (const auto& bytes : batch) {
+    auto msg = ReadMessage(bytes);
+    ASSERT_TRUE(VerifyEnvelope(msg->Root<schema::Envelope>(), d, 1'000, &verified).ok());
+  }
+  auto check = [&](const std::string& bytes) {
+    auto msg = ReadMessage(bytes);
+    return VerifyEnvelope(msg->Root<schema::Envelope>(), d, 1'000, &verified);
+  };
+  // One byte of a body changed: its leaf no longer leads to the signed root.
+  std::string changed = batch[2];
+  changed[changed.find("MARKER-1002")] = 'N';
+  EXPECT_NE(check(changed).reason.find("does not verify"), std::string::npos);
+  // Another envelope's path, or a path with one side flipped.
+  auto with = [&](const std::string& bytes, auto edit) {
+    auto msg = ReadMessage(bytes);
+    capnp::MallocMessageBuilder copy;
+    copy.setRoot(msg->Root<schema::Envelope>());
+    edit(copy.getRoot<schema::Envelope>());
+    return ToBytes(copy);
+  };
+  auto other = ReadMessage(batch[3]);
+  std::string other_path(AsView(other->Root<schema::Envelope>().getSignatureProof()));
+  EXPECT_FALSE(check(with(batch[2], [&](schema::Envelope::Builder e) {
+                 e.setSignatureProof(AsData(other_path));
+               })).ok());
+  EXPECT_FALSE(check(with(batch[2], [&](schema::Envelope::Builder e) {
+                 e.setSignatureProofSides(e.getSignatureProofSides() ^ 1);
+               })).ok());
+  // A side bit above the path, or a path that is not whole hashes: malformed.
+  Verification high = check(with(batch[2], [&](schema::Envelope::Builder e) {
+    e.setSignatureProofSides(e.getSignatureProofSides() | (uint64_t{1} << 40));
+  }));
+  EXPECT_NE(high.reason.find("malformed"), std::string::npos) << high.reason;
+  Verification cut = check(with(batch[2], [&](schema::Envelope::Builder e) {
+    e.setSignatureProof(AsData(other_path.substr(1)));
+  }));
+  EXPECT_NE(cut.reason.find("malformed"), std::string::npos) << cut.reason;
+  // The tree's root and path kept, the signature replaced: the cache does not take it.
+  EXPECT_FALSE(check(with(batch[2], [&](schema::Envelope::Builder e) {
+                 e.setSignature(AsData(std::string(64, '\x01')));
+               })).ok());
+}
+
+TEST(EnvelopeIds, SortByTheTimeTheyWereMadeAndStayUnique) {
+  std::set<std::string> ids;
+  std::string last;
+  for (int64_t t : {int64_t{1'000}, int64_t{1'000}, int64_t{1'001}, int64_t{1'750'000'000'000},
+                    int64_t{1'750'000'000'001}}) {
+    EnvelopeId id = NewEnvelopeIdAt(t);
+    std::string bytes(IdView(id));
+    EXPECT_EQ(DecodeBe64(std::string(2, '\0') + bytes.substr(0, 6)), static_cast<uint64_t>(t));
+    if (!last.empty() && bytes.substr(0, 6) != last.substr(0, 6)) {
+      EXPECT_LT(last, bytes);
+    }
+    EXPECT_TRUE(ids.insert(bytes).second) << "an id made twice";
+    last = bytes;
+  }
 }
 
 }  // namespace

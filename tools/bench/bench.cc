@@ -318,6 +318,7 @@ Result Hop(const std::string& base, uint64_t count, size_t size, uint32_t window
     }
   }
   uint32_t pad = PadFor(size);
+  ControlClient client(ctx, a);  // one connection, as a clerk's console keeps
   auto send = [&](uint32_t n, bool wait) {
     capnp::MallocMessageBuilder req;
     auto s = req.initRoot<schema::ControlRequest>().initSend();
@@ -326,8 +327,7 @@ Result Hop(const std::string& base, uint64_t count, size_t size, uint32_t window
     s.setCount(n);
     s.setPadTo(pad);
     s.setWaitAck(wait);
-    ControlClient(ctx, a).CallOk(req,
-                                 120'000);  // a node that died shows up as a timeout, not a hang
+    client.CallOk(req, 120'000);  // a node that died shows up as a timeout, not a hang
   };
   Result r;
   // Throughput: the outbox is filled in chunks (each an fsynced commit, as operators' steps would
