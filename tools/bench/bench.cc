@@ -57,6 +57,9 @@ Usage: zhuji bench hop [--count N] [--size BYTES] [--samples N] [--window N] [--
        zhuji bench escalation [--count N] [--samples N] [--topology FILE] [--dir DIR]
          N unclear matters (default 200) one at a time, county → city → province → bureau and
          back on the TEST auto-review policy, next to N one-at-a-time durable hops (default 1000)
+       zhuji bench drain [--count N] [--size BYTES] [--window N] [--batch N] [--dir DIR] [--json]
+         N envelopes (default 100000) queued while the destination is down, drained once it
+         starts: the drain rate next to the hop's, security off and on
        zhuji bench sign [--count N] [--size BYTES] [--batch N]
          what a signature costs per envelope, each suite (Ed25519, SM2/SM3), signed one by one
          and per batch (a hash tree, the root signed once); one core, cryptography only
@@ -286,67 +289,122 @@ std::string StartBenchNode(const std::string& dir, const std::string& broker, Pr
   return "ipc://" + ndir + "/control.sock";
 }
 
-// `secure`: CURVE on both links, every envelope signed and verified (Ed25519), as
-// `zhuji cluster up` runs by default (tools/keyring.h).
-Result Hop(const std::string& base, uint64_t count, size_t size, uint32_t window, uint32_t batch,
-           int samples, bool secure) {
-  std::string dir = base + (secure ? "/secure" : "/plain");
-  fs::create_directories(dir);
-  zmq::context_t ctx(1);
-  Procs procs;
-  std::vector<std::string> broker_args;
-  std::string security;
-  if (secure) {
-    Keyring ring(dir + "/keys", "bench");
-    std::string broker_curve = ring.Ensure(dir + "/broker", crypto::BrokerKeyId("bench")).curve;
-    ring.Ensure(dir + "/440106", "440106");
-    ring.Ensure(dir + "/440000", "440000");
-    ring.Publish();
-    broker_args = ring.BrokerArgs(dir + "/broker", "");
-    security = "\n" + ring.NodeSecurity(broker_curve);
+// A broker and the two nodes of the hop, 440106 → 440000. `secure`: CURVE on both links, every
+// envelope signed and verified (Ed25519), as `zhuji cluster up` runs by default
+// (tools/keyring.h). The receiver starts when asked (StartReceiver), so that a backlog can wait
+// for it.
+struct HopCluster {
+  HopCluster(const std::string& base, const std::string& name, uint32_t window, uint32_t batch,
+             bool secure)
+      : dir(base + "/" + name) {
+    fs::create_directories(dir);
+    std::vector<std::string> broker_args;
+    std::string security;
+    if (secure) {
+      Keyring ring(dir + "/keys", "bench");
+      std::string broker_curve = ring.Ensure(dir + "/broker", crypto::BrokerKeyId("bench")).curve;
+      ring.Ensure(dir + "/440106", "440106");
+      ring.Ensure(dir + "/440000", "440000");
+      ring.Publish();
+      broker_args = ring.BrokerArgs(dir + "/broker", "");
+      security = "\n" + ring.NodeSecurity(broker_curve);
+    }
+    broker = StartBenchBroker(dir, procs, broker_args);
+    extra = "[store]\nmap_size_mb = 1024\n[transport]\nwindow = " + std::to_string(window) +
+            "\nmax_batch = " + std::to_string(batch) + security;
+    sender = StartBenchNode(dir, broker, procs, "440106", "county", "440100", extra);
+    Ready(sender);
+    client = std::make_unique<ControlClient>(ctx, sender);  // one connection, as a console keeps
   }
-  std::string broker = StartBenchBroker(dir, procs, broker_args);
-  std::string extra =
-      "[store]\nmap_size_mb = 1024\n[transport]\nwindow = " + std::to_string(window) +
-      "\nmax_batch = " + std::to_string(batch) + security;
-  std::string a = StartBenchNode(dir, broker, procs, "440106", "county", "440100", extra);
-  std::string b = StartBenchNode(dir, broker, procs, "440000", "province", "", extra);
-  // Ready when both links are up (generous: a busy machine can take seconds to start one).
-  for (auto& ep : {a, b}) {
-    if (!WaitForNodeLink(ctx, ep, 60'000)) {
+  void StartReceiver() {
+    receiver = StartBenchNode(dir, broker, procs, "440000", "province", "", extra);
+  }
+  // Waits until a node's link is up (generous: a busy machine can take seconds to start one).
+  void Ready(const std::string& node) {
+    if (!WaitForNodeLink(ctx, node, 60'000)) {
       throw std::runtime_error("a bench node did not come up; see " + dir);
     }
   }
-  uint32_t pad = PadFor(size);
-  ControlClient client(ctx, a);  // one connection, as a clerk's console keeps
-  auto send = [&](uint32_t n, bool wait) {
+  // Queues `n` notices of `size` bytes on the wire to 440000; `wait`: until acknowledged.
+  void Send(uint32_t n, size_t size, bool wait) {
     capnp::MallocMessageBuilder req;
     auto s = req.initRoot<schema::ControlRequest>().initSend();
     s.setTo("440000");
     s.setText("b");
     s.setCount(n);
-    s.setPadTo(pad);
+    s.setPadTo(PadFor(size));
     s.setWaitAck(wait);
-    client.CallOk(req, 120'000);  // a node that died shows up as a timeout, not a hang
-  };
+    client->CallOk(req, 120'000);  // a node that died shows up as a timeout, not a hang
+  }
+  uint64_t Acked() {
+    capnp::MallocMessageBuilder req;
+    req.initRoot<schema::ControlRequest>().setStatus();
+    auto reply = client->CallOk(req, 60'000);
+    return reply->Root<schema::ControlReply>().getStatus().getAcked();
+  }
+
+  std::string dir;
+  zmq::context_t ctx{1};
+  Procs procs;
+  std::string broker, extra, sender, receiver;
+  std::unique_ptr<ControlClient> client;
+};
+
+// The outbox is filled in chunks, each an fsynced commit as operators' steps would be.
+constexpr uint32_t kChunk = 5000;
+
+Result Hop(const std::string& base, uint64_t count, size_t size, uint32_t window, uint32_t batch,
+           int samples, bool secure) {
+  HopCluster c(base, secure ? "secure" : "plain", window, batch, secure);
+  c.StartReceiver();
+  c.Ready(c.receiver);
   Result r;
-  // Throughput: the outbox is filled in chunks (each an fsynced commit, as operators' steps would
-  // be) while the pump drains it; the clock stops when the last envelope is acknowledged.
-  constexpr uint32_t kChunk = 5000;
+  // Throughput: the pump drains the outbox while it fills; the clock stops when the last
+  // envelope is acknowledged.
   auto start = Clock::now();
   uint64_t queued = 0;
   while (queued < count) {
     uint32_t n = static_cast<uint32_t>(std::min<uint64_t>(kChunk, count - queued));
     queued += n;
-    send(n, queued == count);
+    c.Send(n, size, queued == count);
   }
   r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   r.throughput = count / r.seconds;
   for (int i = 0; i < samples; ++i) {
     auto t0 = Clock::now();
-    send(1, true);
+    c.Send(1, size, true);
     r.latency_ms.push_back(Ms(Clock::now() - t0));
   }
+  return r;
+}
+
+struct DrainResult {
+  double link_up_s = 0;  // the receiver started → its link up
+  double seconds = 0;    // the receiver started → the last envelope acknowledged
+  double throughput = 0;
+};
+
+// After an outage: `count` envelopes wait in the sender's outbox while the receiver is down;
+// the clock starts when the receiver is started and stops when the sender has every one of
+// them acknowledged (its status, polled every 2 ms). Start-up and reconnection are inside.
+DrainResult Drain(const std::string& base, uint64_t count, size_t size, uint32_t window,
+                  uint32_t batch, bool secure) {
+  HopCluster c(base, secure ? "drain-secure" : "drain-plain", window, batch, secure);
+  for (uint64_t queued = 0; queued < count; queued += kChunk) {
+    c.Send(static_cast<uint32_t>(std::min<uint64_t>(kChunk, count - queued)), size, false);
+  }
+  DrainResult r;
+  auto start = Clock::now();
+  c.StartReceiver();
+  c.Ready(c.receiver);
+  r.link_up_s = std::chrono::duration<double>(Clock::now() - start).count();
+  auto deadline = Clock::now() + std::chrono::minutes(10);
+  while (c.Acked() < count) {
+    if (Clock::now() > deadline) throw std::runtime_error("the drain did not finish; see " + c.dir);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  r.throughput = count / r.seconds;
   return r;
 }
 
@@ -468,6 +526,72 @@ int BenchEscalation(const Args& args, std::ostream& out) {
   return 0;
 }
 
+int BenchDrain(const Args& args, std::ostream& out) {
+  uint64_t count = static_cast<uint64_t>(args.GetInt("count", 100'000, 1, 100'000'000));
+  size_t size = static_cast<size_t>(args.GetInt("size", 1024, 256, 1 << 20));
+  uint32_t window = static_cast<uint32_t>(args.GetInt("window", 16384, 1, 1'000'000));
+  uint32_t batch = static_cast<uint32_t>(args.GetInt("batch", 8192, 1, 1'000'000));
+  std::string base = args.Get("dir", std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/var/tmp");
+  TempDir scratch("zhuji-bench-", base);
+  const std::string& dir = scratch.path();
+  bool json = args.Flag("json");
+  Machine m = Describe(dir);
+  if (!json) {
+    out << "zhuji bench drain\n"
+        << "machine: " << m.cores << " cores (" << m.cpu << "), " << std::fixed
+        << std::setprecision(1) << m.mem_gib << " GiB RAM; stores on " << m.device << " ("
+        << m.fs_type << ") at " << base << "; fsync of 4 KiB p50 " << std::setprecision(2)
+        << m.fsync_ms_p50 << " ms\n"
+        << "load: " << count << " envelopes of " << size
+        << " B queued while the destination is down, then drained; next to the hop with the "
+           "destination up\n\n";
+  }
+  struct Row {
+    const char* name;
+    Result hop;
+    DrainResult drain;
+  };
+  std::vector<Row> rows;
+  for (bool secure : {false, true}) {
+    const char* name = secure ? "secure" : "plain";
+    if (!json) out << name << ": hop …" << std::flush;
+    Result hop = Hop(dir, count, size, window, batch, 0, secure);
+    if (!json) out << " drain …" << std::flush;
+    DrainResult drain = Drain(dir, count, size, window, batch, secure);
+    if (!json) out << " done\n";
+    rows.push_back({name, hop, drain});
+  }
+  if (json) {
+    JsonWriter j;
+    j.BeginObject();
+    j.Key("count").Uint(count).Key("size").Uint(size);
+    for (auto& r : rows) {
+      j.Key(r.name).BeginObject();
+      j.Key("hop_acked_per_s").Int(static_cast<int64_t>(r.hop.throughput));
+      j.Key("drain_acked_per_s").Int(static_cast<int64_t>(r.drain.throughput));
+      j.Key("drain_ms").Int(static_cast<int64_t>(r.drain.seconds * 1000));
+      j.Key("link_up_ms").Int(static_cast<int64_t>(r.drain.link_up_s * 1000));
+      j.Key("ratio_x1000").Int(static_cast<int64_t>(r.drain.throughput / r.hop.throughput * 1000));
+      j.EndObject();
+    }
+    j.EndObject();
+    out << j.str() << "\n";
+    return 0;
+  }
+  out << "\n";
+  for (auto& r : rows) {
+    out << "  " << std::left << std::setw(7) << r.name << std::right << " hop "
+        << static_cast<int64_t>(r.hop.throughput) << " acked/s; drain of " << count << " in "
+        << std::setprecision(2) << r.drain.seconds
+        << " s = " << static_cast<int64_t>(r.drain.throughput) << " acked/s (link up after "
+        << r.drain.link_up_s << " s); drain / hop " << r.drain.throughput / r.hop.throughput
+        << "\n";
+  }
+  out << "\ndrain: the clock starts when the destination node is started and stops when the "
+         "sender has\nevery queued envelope acknowledged (start-up and reconnection included).\n";
+  return 0;
+}
+
 }  // namespace
 
 int CmdBench(const Args& args, std::ostream& out) {
@@ -481,6 +605,9 @@ int CmdBench(const Args& args, std::ostream& out) {
   }
   if (args.positionals().size() >= 2 && args.positionals()[1] == "escalation") {
     return BenchEscalation(args, out);
+  }
+  if (args.positionals().size() >= 2 && args.positionals()[1] == "drain") {
+    return BenchDrain(args, out);
   }
   if (args.Flag("help") || args.positionals().size() < 2 || args.positionals()[1] != "hop") {
     out << kBenchUsage;
