@@ -15,11 +15,23 @@ EnvelopeId NewEnvelopeId() {
     return true;
   }();
   (void)ready;
-  // One call to the CSPRNG per 256 ids: a system call per id showed up in the hop benchmark.
+  // Ids come from a pool of 256, refilled by a ChaCha20 stream whose key is replaced by the
+  // first 32 bytes of each output (fast key erasure) and seeded once per thread from the
+  // system's CSPRNG: libsodium's randombytes_buf made 16 getrandom calls per refill, and a system
+  // call per id had shown up in the hop benchmark before.
   thread_local std::array<uint8_t, 4096> pool;
   thread_local size_t used = pool.size();
+  thread_local std::array<uint8_t, randombytes_SEEDBYTES> key = [] {
+    std::array<uint8_t, randombytes_SEEDBYTES> seed;
+    randombytes_buf(seed.data(), seed.size());
+    return seed;
+  }();
   if (used + 16 > pool.size()) {
-    randombytes_buf(pool.data(), pool.size());
+    std::array<uint8_t, randombytes_SEEDBYTES + 4096> out;
+    randombytes_buf_deterministic(out.data(), out.size(), key.data());
+    std::memcpy(key.data(), out.data(), key.size());
+    std::memcpy(pool.data(), out.data() + key.size(), pool.size());
+    sodium_memzero(out.data(), out.size());
     used = 0;
   }
   EnvelopeId id;

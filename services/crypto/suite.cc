@@ -19,28 +19,32 @@ const unsigned char* Bytes(std::string_view s) {
   return reinterpret_cast<const unsigned char*>(s.data());
 }
 
-// A digest by OpenSSL's implementation of `name`, fetched once (the implicit fetch of
-// EVP_sha256() costs as much as hashing a small message). OpenSSL uses the CPU's SHA
-// instructions where there are some: several times libsodium's portable SHA-256.
-std::string Digest(const char* name, std::string_view data) {
-  struct Fetched {
-    const char* name;
-    EVP_MD* md;
-  };
-  static const Fetched kFetched[] = {{"SHA256", EVP_MD_fetch(nullptr, "SHA256", nullptr)},
-                                     {"SM3", EVP_MD_fetch(nullptr, "SM3", nullptr)}};
-  const EVP_MD* md = nullptr;
-  for (const auto& f : kFetched) {
-    if (std::string_view(f.name) == name) md = f.md;
-  }
+// A digest by OpenSSL, the implementation fetched once and the context kept per thread: the
+// implicit fetch of EVP_sha256() (and of the one-shot SHA256()) on every call, and a context
+// per call, cost as much as hashing the 65-byte inner nodes of a hash tree. OpenSSL uses the
+// CPU's SHA instructions where there are some: several times libsodium's portable SHA-256.
+std::string Digest(const EVP_MD* md, std::string_view data) {
+  thread_local std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
+                                                                           &EVP_MD_CTX_free);
   std::string out(EVP_MAX_MD_SIZE, '\0');
   unsigned len = 0;
-  if (!md || EVP_Digest(data.data(), data.size(), reinterpret_cast<unsigned char*>(out.data()),
-                        &len, md, nullptr) != 1) {
-    throw std::runtime_error(std::string("OpenSSL: ") + name + " is not available");
+  if (!md || !ctx || EVP_DigestInit_ex2(ctx.get(), md, nullptr) != 1 ||
+      EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &len) != 1) {
+    throw std::runtime_error("OpenSSL: the digest is not available");
   }
   out.resize(len);
   return out;
+}
+
+const EVP_MD* Sha256() {
+  static EVP_MD* const kMd = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return kMd;
+}
+
+const EVP_MD* Sm3() {
+  static EVP_MD* const kMd = EVP_MD_fetch(nullptr, "SM3", nullptr);
+  return kMd;
 }
 
 class Ed25519Suite final : public Suite {
@@ -52,7 +56,7 @@ class Ed25519Suite final : public Suite {
   size_t public_key_bytes() const override { return crypto_sign_PUBLICKEYBYTES; }
   size_t secret_key_bytes() const override { return crypto_sign_SECRETKEYBYTES; }
   size_t max_signature_bytes() const override { return crypto_sign_BYTES; }
-  std::string Hash(std::string_view data) const override { return Digest("SHA256", data); }
+  std::string Hash(std::string_view data) const override { return Digest(Sha256(), data); }
   std::pair<std::string, std::string> NewKeyPair() const override {
     std::string pub(crypto_sign_PUBLICKEYBYTES, '\0'), sec(crypto_sign_SECRETKEYBYTES, '\0');
     crypto_sign_keypair(reinterpret_cast<unsigned char*>(pub.data()),
@@ -108,7 +112,7 @@ class Sm2Sm3Suite final : public Suite {
   size_t secret_key_bytes() const override { return kPrivate + kPublic; }
   size_t max_signature_bytes() const override { return 72; }  // DER of two 256-bit integers
 
-  std::string Hash(std::string_view data) const override { return Digest("SM3", data); }
+  std::string Hash(std::string_view data) const override { return Digest(Sm3(), data); }
 
   std::pair<std::string, std::string> NewKeyPair() const override {
     PkeyCtx ctx(EVP_PKEY_CTX_new_from_name(nullptr, "SM2", nullptr));

@@ -8,6 +8,8 @@
 // Every method runs inside a transaction the caller owns; the only state kept is the list of
 // envelopes still to sign before that transaction commits (Seal), dropped with the transaction.
 
+#include <capnp/common.h>
+
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -73,7 +75,7 @@ class Outbox {
   // Signs again, with the signer in use, every pending envelope it did not sign (queued before
   // signatures were on, or before a key rotation): the receivers check the key in use. Keeps
   // ids and link sequences. Returns how many. Write transaction.
-  uint64_t Resign(store::Txn& txn) const;
+  uint64_t Resign(store::Txn& txn);
 
   // Removes every envelope of `destination` up to and including `upto`; returns how many.
   uint64_t Acknowledge(store::Txn& txn, std::string_view destination, uint64_t upto) const;
@@ -87,10 +89,11 @@ class Outbox {
  private:
   std::string Build(const OutgoingEnvelope& out, const QueuedEnvelope& q) const;
   // Signs the envelopes stored under `keys` as one batch and stores them again.
-  void SignStored(store::Txn& txn, const std::vector<std::string>& keys) const;
+  void SignStored(store::Txn& txn, const std::vector<std::string>& keys);
   std::string origin_;
   const crypto::Signer* signer_ = nullptr;
   std::vector<std::string> unsealed_;  // outbox keys written unsigned by this transaction
+  std::vector<capnp::word> scratch_;   // the signed copies of one tree are built here
 };
 
 std::string OutboxKey(std::string_view destination, uint64_t seq);

@@ -32,6 +32,20 @@ TEST(Utf8, RefusesIllFormedSequences) {
   EXPECT_FALSE(IsValidUtf8("ok\x80"));            // a lone continuation byte
 }
 
+// The ASCII fast path (eight bytes at a time) must not step over a bad byte or a multi-byte
+// sequence, wherever it falls.
+TEST(Utf8, LongTextIsCheckedAtEveryOffset) {
+  for (size_t before = 0; before < 20; ++before) {
+    for (size_t after : {0, 1, 7, 8, 9, 30}) {
+      std::string a(before, 'a'), b(after, 'b');
+      EXPECT_TRUE(IsValidUtf8(a + "定" + b)) << before << " " << after;
+      EXPECT_FALSE(IsValidUtf8(a + "\xff" + b)) << before << " " << after;
+      EXPECT_FALSE(IsValidUtf8(a + "\xe5\xae" + b)) << before << " " << after;  // 定 cut short
+      EXPECT_TRUE(IsValidUtf8(a + b));
+    }
+  }
+}
+
 TEST(Utf8, ReplacesEachBadByteForDisplay) {
   EXPECT_EQ(ToValidUtf8("a\xff"
                         "b"),

@@ -52,6 +52,7 @@ Usage: zhuji bench hop [--count N] [--size BYTES] [--samples N] [--window N] [--
   --window N     envelopes in flight, for both runs (default 16384, the node's default)
   --batch N      envelopes per receiver commit, for both runs (default 8192, the node's default)
   --dir DIR      where the stores go (default $TMPDIR or /var/tmp): the disk being measured
+  --keep         keep the stores and logs (their directory is printed)
   --json         one JSON object instead of the table
 
        zhuji bench escalation [--count N] [--samples N] [--topology FILE] [--dir DIR]
@@ -621,6 +622,7 @@ int CmdBench(const Args& args, std::ostream& out) {
   std::string base = args.Get("dir", std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/var/tmp");
   TempDir scratch("zhuji-bench-", base);
   const std::string& dir = scratch.path();
+  if (args.Flag("keep")) scratch.Keep();  // the stores and logs, to look at afterwards
 
   bool json = args.Flag("json");
   Machine m = Describe(dir);
@@ -632,6 +634,7 @@ int CmdBench(const Args& args, std::ostream& out) {
         << m.fsync_ms_p50 << " ms\n"
         << "load: " << count << " envelopes of " << size << " B, then " << samples
         << " one at a time; fsync on every commit\n\n"
+        << (args.Flag("keep") ? "keeping " + dir + " (--keep)\n" : "")
         << "best case: LMDB batch commit + ZeroMQ round trip, one process …" << std::flush;
   }
   Result best = BestCase(dir, count, size, window, batch, samples);
