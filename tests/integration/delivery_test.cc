@@ -58,6 +58,25 @@ TEST(Delivery, ThousandNoticesQueuedWhileDestinationDownArriveInOrder) {
       << "acknowledgements did not empty the outbox";
 }
 
+// A county whose broker is gone keeps its backlog and waits for a link without burning a core
+// (it used to poll with a zero timeout while nothing could be sent). A CPU-time bound, not a
+// speed: an idle node uses hundredths of a second here, a spinning one seconds.
+TEST(Delivery, ANodeWithABacklogAndNoLinkWaitsWithoutSpinning) {
+  Harness h;
+  h.StartBroker();
+  h.AddNode({"440106", "county", "440100", "", ""});
+  h.StartNode("440106");
+  h.KillBroker(0);
+  ASSERT_TRUE(Harness::WaitFor([&] { return !h.Counters("440106").link_up; }, seconds(60)))
+      << "the county never saw its link go down";
+  h.Send("440106", "440000", "waiting", 200);
+  double before = h.NodeCpuSeconds("440106");
+  std::this_thread::sleep_for(seconds(4));  // the window measured, not a condition awaited
+  double used = h.NodeCpuSeconds("440106") - before;
+  EXPECT_LT(used, 0.5) << "a node with no link up used " << used << " s of CPU in 4 s: it spins";
+  EXPECT_EQ(h.Counters("440106").outbox_depth, 200u) << "the backlog must wait, whole";
+}
+
 TEST(Delivery, BrokerRestartedMidStreamLosesNothing) {
   Harness h;
   h.StartProvinceAndCounty();

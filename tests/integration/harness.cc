@@ -3,6 +3,7 @@
 #include <capnp/message.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -275,6 +276,22 @@ void Harness::ResumeNode(const std::string& id) { ::kill(nodes_.at(id).pid, SIGC
 
 bool Harness::NodeRunning(const std::string& id) const {
   return tools::IsRunning(nodes_.at(id).pid);
+}
+
+double Harness::NodeCpuSeconds(const std::string& id) const {
+  std::ifstream in("/proc/" + std::to_string(nodes_.at(id).pid) + "/stat");
+  std::string line;
+  std::getline(in, line);
+  // Fields after the command (which may hold spaces) start after its closing parenthesis;
+  // utime and stime are fields 14 and 15 of the line, 12 and 13 after it.
+  std::istringstream rest(line.substr(line.rfind(')') + 2));
+  std::string field;
+  uint64_t utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && rest >> field; ++i) {
+    if (i == 14) utime = std::stoull(field);
+    if (i == 15) stime = std::stoull(field);
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 std::unique_ptr<OwnedMessage> Harness::Status(const std::string& id) {

@@ -98,6 +98,8 @@ class Harness {
   void StartNode(const std::string& id, bool wait_for_link = true);
   void KillNode(const std::string& id, int sig = 9);
   bool NodeRunning(const std::string& id) const;
+  // CPU time (user + system) the node's process has used so far, in seconds (/proc).
+  double NodeCpuSeconds(const std::string& id) const;
   // SIGSTOP / SIGCONT: a node that does not answer for a while, then carries on.
   void PauseNode(const std::string& id);
   void ResumeNode(const std::string& id);

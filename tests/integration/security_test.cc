@@ -220,6 +220,18 @@ class SecureCluster {
   static void Say(zmq::socket_t& s, const wire::Header& h, std::string_view body = {}) {
     ASSERT_TRUE(wire::SendFrame(s, wire::EncodeFrame(h, body), false));
   }
+  // Says HELLO as `as` on `s` until the broker has counted more refused keys (keysRefused)
+  // than `before`, up to 60 s: whether it refuses the key `s` connected with. `before` is read
+  // before `s` connects, since a refusal at the handshake is counted at once. The HELLOs never
+  // block: a connection refused at the handshake has no peer to queue them for.
+  bool KeyRefusedSince(zmq::socket_t& s, const std::string& as, uint64_t before) {
+    return Harness::WaitFor(
+        [&] {
+          (void)wire::SendFrame(s, wire::EncodeFrame(Hello(as)), true);
+          return Stats().keys_refused > before;
+        },
+        std::chrono::seconds(60));
+  }
   // The next header the broker sends this client, waiting up to 30 s.
   static std::optional<wire::Header> Heard(zmq::socket_t& s) {
     zmq::pollitem_t item{s.handle(), 0, ZMQ_POLLIN, 0};
@@ -595,23 +607,13 @@ TEST(Security, ARevokedKeyIsRefusedAfterRotation) {
   // refused from its next message on and counted (keysRefused), and a new one with the old key
   // is refused at the handshake.
   zmq::socket_t stale = c.Registered(old, "440104");
-  uint64_t refused_keys = c.Stats().keys_refused;
+  uint64_t refused = c.Stats().keys_refused;
   c.Publish(3, c.directory_file_);
-  EXPECT_TRUE(Harness::WaitFor(
-      [&] {
-        SecureCluster::Say(stale, Hello("440104"));
-        return c.Stats().keys_refused > refused_keys;
-      },
-      seconds(60)))
+  EXPECT_TRUE(c.KeyRefusedSince(stale, "440104", refused))
       << "the broker still serves a connection with the revoked CURVE key";
-  refused_keys = c.Stats().keys_refused;
+  refused = c.Stats().keys_refused;
   zmq::socket_t late = c.Client(old);
-  EXPECT_TRUE(Harness::WaitFor(
-      [&] {
-        SecureCluster::Say(late, Hello("440104"));
-        return c.Stats().keys_refused > refused_keys;
-      },
-      seconds(60)))
+  EXPECT_TRUE(c.KeyRefusedSince(late, "440104", refused))
       << "the broker admits a new connection with the revoked CURVE key";
 
   zmq::socket_t s = c.Registered(next, "440104");

@@ -103,7 +103,7 @@ field() {  # field JSON OBJECT KEY: the integer KEY inside "OBJECT":{…} (or at
   fi
   printf '%s' "$json" | grep -o "\"$key\":[0-9]*" | head -1 | cut -d: -f2
 }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 
 start_server
 echo "RabbitMQ $(dpkg-query -W -f='${Version}' rabbitmq-server) on 127.0.0.1:$PORT (data in $SCRATCH)"
@@ -112,6 +112,8 @@ echo "load: $COUNT messages of $SIZE B per run, $ROUNDS rounds, zhuji and Rabbit
 echo
 
 ROWS=()
+LATENCY=()
+ms() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1000 }'; }
 for round in $(seq 1 "$ROUNDS"); do
   echo "round $round: zhuji bench hop …" >&2
   HOP="$("$BUILD_DIR/bin/zhuji-bench" hop --json --count "$COUNT" --size "$SIZE" --dir "$DIR")"
@@ -122,12 +124,24 @@ for round in $(seq 1 "$ROUNDS"); do
   secure=$(field "$HOP" hop_secure acked_per_s)
   queue=$(field "$RMQ" "" queue_per_s)
   relay=$(field "$RMQ" "" relay_per_s)
+  lat=""
+  for o in best_case hop hop_secure; do
+    lat="$lat | $(ms "$(field "$HOP" "$o" latency_p50_us)") / $(ms "$(field "$HOP" "$o" latency_p99_us)")"
+  done
+  p50_best=$(field "$HOP" best_case latency_p50_us)
+  LATENCY+=("| $round$lat | $(ratio "$(field "$HOP" hop latency_p50_us)" "$p50_best")× / $(ratio "$(field "$HOP" hop_secure latency_p50_us)" "$p50_best")× |")
   ROWS+=("| $round | $best | $plain ($(ratio "$plain" "$best")× best) | $secure ($(ratio "$secure" "$best")× best) | $queue | $relay | $(ratio "$plain" "$queue")× / $(ratio "$plain" "$relay")× | $(ratio "$secure" "$queue")× / $(ratio "$secure" "$relay")× |")
 done
 
 echo "| round | best case /s | zhuji hop, plain /s | zhuji hop, secure /s | RabbitMQ durable queue /s | RabbitMQ relay /s | plain ÷ queue / relay | secure ÷ queue / relay |"
 echo "|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${ROWS[@]}"
+echo
+echo "One at a time (zhuji bench hop: 1000 round trips each), p50 / p99 in ms:"
+echo
+echo "| round | best case | zhuji hop, plain | zhuji hop, secure | p50 plain / secure ÷ best |"
+echo "|---|---|---|---|---|"
+printf '%s\n' "${LATENCY[@]}"
 echo
 echo "zhuji: acknowledged envelopes per second, fsync on every commit (zhuji bench hop --help)."
 echo "RabbitMQ: persistent $SIZE B messages, durable queues, publisher confirms and consumer acks,"
