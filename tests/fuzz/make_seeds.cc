@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <sstream>
 
 #include "fixed_keys.h"
@@ -138,6 +139,26 @@ void EnvelopeSeeds(const std::string& source_dir) {
                   m.initRoot<schema::Notice>().setText("签名 signed notice");
                 }),
                 "440106", true));
+  {  // signed in a batch (issue #11): the middle one of three, with its path in the tree
+    std::vector<std::unique_ptr<capnp::MallocMessageBuilder>> ms;
+    std::vector<schema::Envelope::Builder> batch;
+    for (int i = 0; i < 3; ++i) {
+      ms.push_back(std::make_unique<capnp::MallocMessageBuilder>());
+      auto e = ms.back()->initRoot<schema::Envelope>();
+      e.setId(AsData(std::string(16, static_cast<char>('\x30' + i))));
+      e.setOrigin("440106");
+      e.setDestination("440000");
+      e.setSentAt(1'750'000'000'000);
+      e.setKind(schema::Kind::NOTICE);
+      e.setBody(AsData(Message([&](capnp::MallocMessageBuilder& m) {
+        m.initRoot<schema::Notice>().setText("一批 batch #" + std::to_string(i));
+      })));
+      e.setLinkSeq(1 + i);
+      batch.push_back(e);
+    }
+    crypto::Signer::From(fuzzing::NodeKey("440106")).value().SignBatch(batch);
+    Seed("fuzz_envelope", "batch-signed-notice", ToBytes(*ms[1]));
+  }
   Seed("fuzz_envelope", "directory",
        Envelope(schema::Kind::DIRECTORY_UPDATE, Message([](capnp::MallocMessageBuilder& m) {
                   auto u = m.initRoot<schema::DirectoryUpdate>();

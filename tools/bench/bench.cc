@@ -138,6 +138,14 @@ Machine Describe(const std::string& dir) {
 
 // Text length that makes a notice envelope exactly `size` bytes on the wire (or as near as
 // Cap'n Proto's 8-byte words allow).
+// "machine: …" as every benchmark prints it.
+void PrintMachine(std::ostream& out, const Machine& m, const std::string& base) {
+  out << "machine: " << m.cores << " cores (" << m.cpu << "), " << std::fixed
+      << std::setprecision(1) << m.mem_gib << " GiB RAM; stores on " << m.device << " ("
+      << m.fs_type << ") at " << base << "; fsync of 4 KiB p50 " << std::setprecision(2)
+      << m.fsync_ms_p50 << " ms\n";
+}
+
 uint32_t PadFor(size_t size) {
   for (uint32_t len = size > 200 ? static_cast<uint32_t>(size) - 200 : 0; len < size; ++len) {
     capnp::MallocMessageBuilder body;
@@ -494,13 +502,9 @@ int BenchEscalation(const Args& args, std::ostream& out) {
   topology = fs::canonical(topology).string();
   std::string base = args.Get("dir", std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/var/tmp");
   TempDir scratch("zhuji-bench-", base);
-  Machine m = Describe(scratch.path());
-  out << "zhuji bench escalation\n"
-      << "machine: " << m.cores << " cores (" << m.cpu << "), " << std::fixed
-      << std::setprecision(1) << m.mem_gib << " GiB RAM; stores on " << m.device << " ("
-      << m.fs_type << ") at " << base << "; fsync of 4 KiB p50 " << std::setprecision(2)
-      << m.fsync_ms_p50 << " ms\n"
-      << "load: " << count
+  out << "zhuji bench escalation\n";
+  PrintMachine(out, Describe(scratch.path()), base);
+  out << "load: " << count
       << " 不明确事项, one at a time, from 天河区教育局 (440106) through 广州市"
       << "教育局 (440100)\nand 广东省教育厅 to 广东省国家保密局 (440000) and back; city and "
          "province "
@@ -527,23 +531,36 @@ int BenchEscalation(const Args& args, std::ostream& out) {
   return 0;
 }
 
+// The options `bench hop` and `bench drain` share, and their scratch directory (kept with
+// --keep).
+struct HopOptions {
+  explicit HopOptions(const Args& args)
+      : count(static_cast<uint64_t>(args.GetInt("count", 100'000, 1, 100'000'000))),
+        size(static_cast<size_t>(args.GetInt("size", 1024, 256, 1 << 20))),
+        window(static_cast<uint32_t>(args.GetInt("window", 16384, 1, 1'000'000))),
+        batch(static_cast<uint32_t>(args.GetInt("batch", 8192, 1, 1'000'000))),
+        base(args.Get("dir", std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/var/tmp")),
+        scratch("zhuji-bench-", base),
+        json(args.Flag("json")),
+        machine(Describe(scratch.path())) {
+    if (args.Flag("keep")) scratch.Keep();  // the stores and logs, to look at afterwards
+  }
+  const std::string& dir() const { return scratch.path(); }
+  uint64_t count;
+  size_t size;
+  uint32_t window, batch;
+  std::string base;
+  TempDir scratch;
+  bool json;
+  Machine machine;
+};
+
 int BenchDrain(const Args& args, std::ostream& out) {
-  uint64_t count = static_cast<uint64_t>(args.GetInt("count", 100'000, 1, 100'000'000));
-  size_t size = static_cast<size_t>(args.GetInt("size", 1024, 256, 1 << 20));
-  uint32_t window = static_cast<uint32_t>(args.GetInt("window", 16384, 1, 1'000'000));
-  uint32_t batch = static_cast<uint32_t>(args.GetInt("batch", 8192, 1, 1'000'000));
-  std::string base = args.Get("dir", std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/var/tmp");
-  TempDir scratch("zhuji-bench-", base);
-  const std::string& dir = scratch.path();
-  bool json = args.Flag("json");
-  Machine m = Describe(dir);
-  if (!json) {
-    out << "zhuji bench drain\n"
-        << "machine: " << m.cores << " cores (" << m.cpu << "), " << std::fixed
-        << std::setprecision(1) << m.mem_gib << " GiB RAM; stores on " << m.device << " ("
-        << m.fs_type << ") at " << base << "; fsync of 4 KiB p50 " << std::setprecision(2)
-        << m.fsync_ms_p50 << " ms\n"
-        << "load: " << count << " envelopes of " << size
+  HopOptions o(args);
+  if (!o.json) {
+    out << "zhuji bench drain\n";
+    PrintMachine(out, o.machine, o.base);
+    out << "load: " << o.count << " envelopes of " << o.size
         << " B queued while the destination is down, then drained; next to the hop with the "
            "destination up\n\n";
   }
@@ -555,17 +572,17 @@ int BenchDrain(const Args& args, std::ostream& out) {
   std::vector<Row> rows;
   for (bool secure : {false, true}) {
     const char* name = secure ? "secure" : "plain";
-    if (!json) out << name << ": hop …" << std::flush;
-    Result hop = Hop(dir, count, size, window, batch, 0, secure);
-    if (!json) out << " drain …" << std::flush;
-    DrainResult drain = Drain(dir, count, size, window, batch, secure);
-    if (!json) out << " done\n";
+    if (!o.json) out << name << ": hop …" << std::flush;
+    Result hop = Hop(o.dir(), o.count, o.size, o.window, o.batch, 0, secure);
+    if (!o.json) out << " drain …" << std::flush;
+    DrainResult drain = Drain(o.dir(), o.count, o.size, o.window, o.batch, secure);
+    if (!o.json) out << " done\n";
     rows.push_back({name, hop, drain});
   }
-  if (json) {
+  if (o.json) {
     JsonWriter j;
     j.BeginObject();
-    j.Key("count").Uint(count).Key("size").Uint(size);
+    j.Key("count").Uint(o.count).Key("size").Uint(o.size);
     for (auto& r : rows) {
       j.Key(r.name).BeginObject();
       j.Key("hop_acked_per_s").Int(static_cast<int64_t>(r.hop.throughput));
@@ -582,7 +599,7 @@ int BenchDrain(const Args& args, std::ostream& out) {
   out << "\n";
   for (auto& r : rows) {
     out << "  " << std::left << std::setw(7) << r.name << std::right << " hop "
-        << static_cast<int64_t>(r.hop.throughput) << " acked/s; drain of " << count << " in "
+        << static_cast<int64_t>(r.hop.throughput) << " acked/s; drain of " << o.count << " in "
         << std::setprecision(2) << r.drain.seconds
         << " s = " << static_cast<int64_t>(r.drain.throughput) << " acked/s (link up after "
         << r.drain.link_up_s << " s); drain / hop " << r.drain.throughput / r.hop.throughput
@@ -614,25 +631,17 @@ int CmdBench(const Args& args, std::ostream& out) {
     out << kBenchUsage;
     return args.Flag("help") ? 0 : 2;
   }
-  uint64_t count = static_cast<uint64_t>(args.GetInt("count", 100'000, 1, 100'000'000));
-  size_t size = static_cast<size_t>(args.GetInt("size", 1024, 256, 1 << 20));
+  HopOptions o(args);
+  const uint64_t count = o.count;
+  const size_t size = o.size;
   int samples = static_cast<int>(args.GetInt("samples", 1000, 1, 1'000'000));
-  uint32_t window = static_cast<uint32_t>(args.GetInt("window", 16384, 1, 1'000'000));
-  uint32_t batch = static_cast<uint32_t>(args.GetInt("batch", 8192, 1, 1'000'000));
-  std::string base = args.Get("dir", std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/var/tmp");
-  TempDir scratch("zhuji-bench-", base);
-  const std::string& dir = scratch.path();
-  if (args.Flag("keep")) scratch.Keep();  // the stores and logs, to look at afterwards
-
-  bool json = args.Flag("json");
-  Machine m = Describe(dir);
+  const uint32_t window = o.window, batch = o.batch;
+  const std::string& dir = o.dir();
+  bool json = o.json;
   if (!json) {
-    out << "zhuji bench hop\n"
-        << "machine: " << m.cores << " cores (" << m.cpu << "), " << std::fixed
-        << std::setprecision(1) << m.mem_gib << " GiB RAM; stores on " << m.device << " ("
-        << m.fs_type << ") at " << base << "; fsync of 4 KiB p50 " << std::setprecision(2)
-        << m.fsync_ms_p50 << " ms\n"
-        << "load: " << count << " envelopes of " << size << " B, then " << samples
+    out << "zhuji bench hop\n";
+    PrintMachine(out, o.machine, o.base);
+    out << "load: " << count << " envelopes of " << size << " B, then " << samples
         << " one at a time; fsync on every commit\n\n"
         << (args.Flag("keep") ? "keeping " + dir + " (--keep)\n" : "")
         << "best case: LMDB batch commit + ZeroMQ round trip, one process …" << std::flush;
@@ -649,6 +658,7 @@ int CmdBench(const Args& args, std::ostream& out) {
   if (json) {
     JsonWriter j;
     j.BeginObject();
+    const Machine& m = o.machine;
     j.Key("machine").BeginObject().Key("cores").Uint(m.cores).Key("cpu").String(m.cpu);
     j.Key("mem_gib").Int(static_cast<int64_t>(m.mem_gib + 0.5)).Key("device").String(m.device);
     j.Key("fs")
