@@ -3,6 +3,7 @@
 #include <capnp/message.h>
 
 #include <algorithm>
+#include <cstring>
 #include <memory>
 
 #include "services/common/capnp_io.h"
@@ -72,13 +73,14 @@ void Outbox::SignStored(store::Txn& txn, const std::vector<std::string>& keys) {
       sizes.push_back(bytes->size() / sizeof(capnp::word) + 16);
       words += sizes.back();
     }
-    scratch_.assign(words, capnp::word{});
+    if (scratch_.size() < words) scratch_ = kj::heapArray<capnp::word>(words);
+    std::memset(scratch_.begin(), 0, words * sizeof(capnp::word));  // builders need it zeroed
     std::vector<std::unique_ptr<capnp::MallocMessageBuilder>> copies;
     std::vector<schema::Envelope::Builder> envelopes;
     size_t at = 0;
     for (size_t i = 0; i < stored.size(); ++i) {
       copies.push_back(std::make_unique<capnp::MallocMessageBuilder>(
-          kj::arrayPtr(scratch_.data() + at, sizes[i])));
+          kj::arrayPtr(scratch_.begin() + at, sizes[i])));
       at += sizes[i];
       envelopes.push_back(copies.back()->initRoot<schema::Envelope>());
       crypto::CopyUnsigned(read[i]->Root<schema::Envelope>(), envelopes.back());

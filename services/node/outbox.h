@@ -9,6 +9,7 @@
 // envelopes still to sign before that transaction commits (Seal), dropped with the transaction.
 
 #include <capnp/common.h>
+#include <kj/array.h>
 
 #include <cstdint>
 #include <functional>
@@ -93,7 +94,7 @@ class Outbox {
   std::string origin_;
   const crypto::Signer* signer_ = nullptr;
   std::vector<std::string> unsealed_;  // outbox keys written unsigned by this transaction
-  std::vector<capnp::word> scratch_;   // the signed copies of one tree are built here
+  kj::Array<capnp::word> scratch_;     // the signed copies of one tree are built here
 };
 
 std::string OutboxKey(std::string_view destination, uint64_t seq);
