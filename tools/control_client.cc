@@ -33,15 +33,19 @@ std::unique_ptr<OwnedMessage> ControlClient::Call(capnp::MessageBuilder& request
       socket_->set(zmq::sockopt::linger, 0);
       socket_->connect(endpoint_);
     }
-    socket_->send(zmq::buffer(bytes), zmq::send_flags::none);
-    zmq::pollitem_t item{socket_->handle(), 0, ZMQ_POLLIN, 0};
-    zmq::poll(&item, 1, std::chrono::milliseconds(timeout_ms));
-    if (item.revents & ZMQ_POLLIN) {
-      (void)socket_->recv(reply, zmq::recv_flags::none);
-      answered = true;
-    } else {
-      socket_.reset();  // a late answer to this request must never pass for the next one's
+    try {
+      socket_->send(zmq::buffer(bytes), zmq::send_flags::none);
+      zmq::pollitem_t item{socket_->handle(), 0, ZMQ_POLLIN, 0};
+      zmq::poll(&item, 1, std::chrono::milliseconds(timeout_ms));
+      if (item.revents & ZMQ_POLLIN) {
+        (void)socket_->recv(reply, zmq::recv_flags::none);
+        answered = true;
+      }
+    } catch (...) {
+      socket_.reset();  // interrupted: whatever answer comes later is not for the next call
+      throw;
     }
+    if (!answered) socket_.reset();  // a late answer must never pass for the next one's
   }
   if (!answered) {
     throw std::runtime_error(

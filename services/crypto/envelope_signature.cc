@@ -126,11 +126,9 @@ void Signer::Sign(schema::Envelope::Builder envelope) const {
 }
 
 void Signer::Reserve(schema::Envelope::Builder envelope) const {
-  size_t levels = 0;
-  while ((size_t{1} << levels) < kMaxTreeLeaves) ++levels;
   envelope.setSignerKeyId(fingerprint_);
   envelope.initSignature(static_cast<unsigned>(suite_->max_signature_bytes()));
-  envelope.initSignatureProof(static_cast<unsigned>(levels * kHashBytes));
+  envelope.initSignatureProof(static_cast<unsigned>(kMaxTreeLevels * kHashBytes));
 }
 
 void Signer::SignBatch(std::vector<schema::Envelope::Builder>& envelopes) const {
@@ -205,7 +203,7 @@ Verification VerifyEnvelope(schema::Envelope::Reader e, const KeyDirectory& dire
   std::string_view proof = AsView(e.getSignatureProof());
   uint64_t sides = e.getSignatureProofSides();
   size_t levels = proof.size() / kHashBytes;
-  if (proof.size() % kHashBytes != 0 || levels > 63 || (sides >> levels) != 0) {
+  if (proof.size() % kHashBytes != 0 || levels > kMaxTreeLevels || (sides >> levels) != 0) {
     v.reason = "the signature path of " + what + " is malformed";
     return v;
   }

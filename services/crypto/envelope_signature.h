@@ -28,6 +28,8 @@ namespace zhuji::crypto {
 // A leaf's input begins with the 8-byte length of the domain tag, never with 0x01: no inner node
 // can pass for a leaf. At most kMaxTreeLeaves per tree (a path of at most 6 hashes).
 constexpr size_t kMaxTreeLeaves = 64;
+constexpr size_t kMaxTreeLevels = 6;  // a path of more hashes is malformed
+static_assert(size_t{1} << kMaxTreeLevels == kMaxTreeLeaves);
 
 // Roots already checked: (key, signature, root) whose signature verified, so the envelopes of
 // one tree cost one signature check. Bounded; one per node loop.

@@ -94,7 +94,9 @@ int64_t DeliveryLoop::NextWakeup() const {
   // With no link up nothing can be sent: the pump waits for a link (a WELCOME wakes the poll),
   // or a node offline with a backlog would spin.
   bool linked = std::any_of(links_.begin(), links_.end(), [](auto& l) { return l->up(); });
-  int64_t wake = std::min(linked ? pump_.NextWakeup() : INT64_MAX, trim_due_mono_);
+  // A trim waits while the store cannot be written (the probe says when it can again).
+  int64_t wake = std::min(linked ? pump_.NextWakeup() : INT64_MAX,
+                          writer_.writable() ? trim_due_mono_ : INT64_MAX);
   for (auto& l : links_) wake = std::min(wake, l->NextTick());
   return wake;
 }
@@ -219,6 +221,10 @@ std::vector<Delivery> DeliveryLoop::Apply(Batch& batch) {
     for (auto& d : batch.delivers) outcomes.push_back(inbound.Apply(d.source, d.body));
     inbound.Finish();
     for (auto& r : batch.refusals) {
+      // Acknowledged already (through another broker, say) and only not yet trimmed: it was
+      // delivered, and a refusal of another copy of it must not make it a dead letter.
+      auto pumped = pump_.destinations().find(r.destination);
+      if (pumped != pump_.destinations().end() && r.nack.seq <= pumped->second.acked) continue;
       if (r.nack.code == wire::NackCode::BAD_SIGNATURE && own_signature_ok_) {
         auto bytes = outbox_.Get(txn, r.destination, r.nack.seq);
         r.verifies_here = bytes && own_signature_ok_(*bytes);

@@ -73,6 +73,7 @@ void Outbox::SignStored(store::Txn& txn, const std::vector<std::string>& keys) {
       sizes.push_back(bytes->size() / sizeof(capnp::word) + 16);
       words += sizes.back();
     }
+    if (stored.empty()) continue;  // queued by nested steps that were given up
     if (scratch_.size() < words) scratch_ = kj::heapArray<capnp::word>(words);
     std::memset(scratch_.begin(), 0, words * sizeof(capnp::word));  // builders need it zeroed
     std::vector<std::unique_ptr<capnp::MallocMessageBuilder>> copies;

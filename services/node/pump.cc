@@ -70,7 +70,7 @@ uint64_t Pump::OnGap(const std::string& destination, uint64_t expected, int64_t 
     d.last_error = "链路断裂 link broken: " + destination + " expects #" +
                    std::to_string(expected) + " but every envelope up to #" +
                    std::to_string(d.acked) +
-                   " was acknowledged and removed here (is its store older than the link: a "
+                   " was acknowledged here (is its store older than the link: a "
                    "restored backup or a copied data directory?)";
     d.last_error_at = now;
     return 0;

@@ -306,6 +306,10 @@ TEST(BatchSignature, AChangedEnvelopeOrPathIsRefusedEvenAfterItsTreeWasChecked) 
     e.setSignatureProofSides(e.getSignatureProofSides() | (uint64_t{1} << 40));
   }));
   EXPECT_NE(high.reason.find("malformed"), std::string::npos) << high.reason;
+  Verification deep = check(with(batch[2], [&](schema::Envelope::Builder e) {
+    e.setSignatureProof(AsData(other_path + std::string(32 * 4, '\x00')));  // seven levels
+  }));
+  EXPECT_NE(deep.reason.find("malformed"), std::string::npos) << deep.reason;
   Verification cut = check(with(batch[2], [&](schema::Envelope::Builder e) {
     e.setSignatureProof(AsData(other_path.substr(1)));
   }));
