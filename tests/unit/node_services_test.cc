@@ -11,6 +11,7 @@
 #include "guangdong.h"
 #include "services/common/capnp_io.h"
 #include "services/common/ids.h"
+#include "services/node/deadletters.h"
 #include "services/node/delivery.h"
 #include "services/node/matters.h"
 #include "services/node/node.h"
@@ -200,6 +201,54 @@ TEST_F(DeliveryLoopTest, ADuplicateInTheSameBatchIsAppliedOnce) {
   ASSERT_TRUE(ack);
   EXPECT_EQ(ack->command, wire::Command::ACK);
   EXPECT_EQ(ack->seq, 1u);
+}
+
+// An acknowledged envelope stays in the outbox until the next commit trims it (issue #11). A
+// refusal of another copy of it in that time (a broker with a smaller size limit on another
+// path) must not make a delivered envelope a dead letter.
+TEST_F(DeliveryLoopTest, ARefusalOfAnEnvelopeAlreadyAcknowledgedBuriesNothing) {
+  ASSERT_TRUE(
+      writer_
+          .Commit([&](store::Txn& t) {
+            outbox_.Enqueue(t, {"440106", schema::Kind::NOTICE, NoticeBody("down"), {}}, kStartMs);
+            return Status::Ok();
+          })
+          .ok());
+  pump_.Enqueued("440106", 1);
+  auto receive_one = [&] {
+    std::vector<zmq::pollitem_t> items;
+    loop_->AddPollItems(items);
+    ASSERT_GT(zmq::poll(items.data(), items.size(), std::chrono::milliseconds(kWaitMs)), 0);
+    loop_->Receive(items, 0);
+  };
+  receive_one();  // the WELCOME: the link is up
+  loop_->SendDue();
+  auto sent = broker_.Next();
+  ASSERT_TRUE(sent);
+  ASSERT_EQ(sent->command, wire::Command::DELIVER);
+  auto handle = [&](const wire::Header& h) {
+    broker_.Send(h);
+    receive_one();
+  };
+  wire::Header ack;
+  ack.command = wire::Command::ACK;
+  ack.source = "440106";
+  ack.destination = "440000";
+  ack.seq = 1;
+  handle(ack);
+  ASSERT_EQ(pump_.destinations().at("440106").acked, 1u);
+  wire::Header too_large;
+  too_large.command = wire::Command::NACK;
+  too_large.code = wire::NackCode::TOO_LARGE;
+  too_large.source = "b1";  // a broker on another path
+  too_large.destination = "440000";
+  too_large.refused_for = "440106";
+  too_large.seq = 1;
+  too_large.message_id = sent->message_id;
+  too_large.reason = "larger than this broker takes";
+  handle(too_large);
+  auto r = env_.BeginRead();
+  EXPECT_EQ(DeadLetters::Count(r), 0u) << "a delivered envelope became a dead letter";
 }
 
 // A whole node (天河区, 440106) in a thread of this process, on inproc sockets and a fake clock.
