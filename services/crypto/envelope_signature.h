@@ -57,7 +57,8 @@ class Signer {
   std::string SignMessage(std::string_view message) const;
   const std::string& fingerprint() const { return fingerprint_; }
   // Sets a signature's fields to the largest they can be once signed (signerKeyId, signature,
-  // a path of kMaxTreeLeaves): an envelope stored with these is never made longer by SignBatch.
+  // a path of kMaxTreeLevels hashes): an envelope stored with these is never made longer by
+  // SignBatch.
   void Reserve(schema::Envelope::Builder envelope) const;
   const Suite& suite() const { return *suite_; }
 

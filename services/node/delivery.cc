@@ -40,20 +40,17 @@ DeliveryLoop::DeliveryLoop(const config::NodeConfig& config, zmq::context_t& ctx
       health_(health),
       clock_(clock),
       log_(log) {
-  writer_.AddSeal([this](store::Txn& txn) { TrimIn(txn); }, [this] { trimming_.clear(); });
+  writer_.AddSeal([this](store::Txn& txn) { TrimIn(txn); });
 }
 
 void DeliveryLoop::TrimIn(store::Txn& txn) {
-  trimming_ = untrimmed_;
-  for (auto& [dest, upto] : trimming_) outbox_.Acknowledge(txn, dest, upto);
-  if (trimming_.empty()) return;
+  if (untrimmed_.empty()) return;
+  for (auto& [dest, upto] : untrimmed_) outbox_.Acknowledge(txn, dest, upto);
+  // Acknowledgements are taken only between commits (Advance), so all of these are trimmed once
+  // this one commits; if it does not, they stay owed.
   writer_.AfterCommit([this] {
-    for (auto& [dest, upto] : trimming_) {
-      auto it = untrimmed_.find(dest);
-      if (it != untrimmed_.end() && it->second <= upto) untrimmed_.erase(it);
-    }
-    trimming_.clear();
-    if (untrimmed_.empty()) trim_due_mono_ = INT64_MAX;
+    untrimmed_.clear();
+    trim_due_mono_ = INT64_MAX;
   });
 }
 

@@ -136,7 +136,6 @@ class DeliveryLoop {
   std::vector<std::unique_ptr<BrokerLink>> links_;
   std::function<void(const std::string&, uint64_t)> on_acked_;
   std::map<std::string, uint64_t> untrimmed_;  // destination -> acknowledged up to, still stored
-  std::map<std::string, uint64_t> trimming_;   // what the commit under way deletes
   int64_t trim_due_mono_ = INT64_MAX;
   void TrimIn(store::Txn& txn);
   std::function<bool(std::string_view)> own_signature_ok_;

@@ -30,18 +30,19 @@ QueuedEnvelope Outbox::Enqueue(store::Txn& txn, const OutgoingEnvelope& out, int
   if (auto last = txn.Get("links", counter)) seq = DecodeBe64(*last) + 1;
   txn.Put("links", counter, EncodeBe64(seq));
 
-  QueuedEnvelope q{NewEnvelopeIdAt(now), seq, now};
-  std::string key = OutboxKey(out.destination, seq);
-  txn.PutAtEnd("outbox", key, Build(out, q));  // a destination's sequences only grow
-  if (signer_) unsealed_.push_back(std::move(key));
-  return q;
+  return Store(txn, seq, out, now);
 }
 
 QueuedEnvelope Outbox::Replace(store::Txn& txn, uint64_t seq, const OutgoingEnvelope& out,
                                int64_t now) {
+  return Store(txn, seq, out, now);
+}
+
+QueuedEnvelope Outbox::Store(store::Txn& txn, uint64_t seq, const OutgoingEnvelope& out,
+                             int64_t now) {
   QueuedEnvelope q{NewEnvelopeIdAt(now), seq, now};
   std::string key = OutboxKey(out.destination, seq);
-  txn.Put("outbox", key, Build(out, q));
+  txn.PutAtEnd("outbox", key, Build(out, q));  // a destination's sequences only grow
   if (signer_) unsealed_.push_back(std::move(key));
   return q;
 }

@@ -89,6 +89,8 @@ class Outbox {
 
  private:
   std::string Build(const OutgoingEnvelope& out, const QueuedEnvelope& q) const;
+  // Stores `out` at `seq` with a fresh id and sent-at = now; signed at the seal.
+  QueuedEnvelope Store(store::Txn& txn, uint64_t seq, const OutgoingEnvelope& out, int64_t now);
   // Signs the envelopes stored under `keys` as one batch and stores them again.
   void SignStored(store::Txn& txn, const std::vector<std::string>& keys);
   std::string origin_;

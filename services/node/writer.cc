@@ -17,12 +17,6 @@ void Writer::Undo() {  // in-memory changes made for a transaction that did not 
   on_abort_.clear();
 }
 
-void Writer::ResetSeals() {
-  for (auto& s : seals_) {
-    if (s.reset) s.reset();
-  }
-}
-
 void Writer::AbortSince(Mark mark) {
   while (on_abort_.size() > mark.on_abort) {
     on_abort_.back()();
@@ -31,29 +25,31 @@ void Writer::AbortSince(Mark mark) {
   after_commit_.resize(std::min(after_commit_.size(), mark.after_commit));
 }
 
+void Writer::DropAttempt() {
+  Undo();
+  after_commit_.clear();
+  for (auto& s : seals_) {
+    if (s.reset) s.reset();
+  }
+}
+
 Status Writer::Commit(const std::function<Status(store::Txn&)>& step) {
   Status result = Status::Ok();
   bool committed = false;
   try {
     committed = env_.WriteIf([&](store::Txn& txn) {
-      Undo();                 // a step run again (map grown) starts from where it started
-      after_commit_.clear();  // … and asks again
-      ResetSeals();
+      DropAttempt();  // a step run again (map grown) starts from where it started, asks again
       result = step(txn);
       if (!result.ok()) return false;
       for (auto& s : seals_) s.seal(txn);
       return true;
     });
   } catch (...) {
-    Undo();
-    after_commit_.clear();
-    ResetSeals();
+    DropAttempt();
     throw;
   }
   if (!committed) {
-    Undo();
-    after_commit_.clear();
-    ResetSeals();
+    DropAttempt();
     return result;
   }
   on_abort_.clear();

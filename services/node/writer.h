@@ -64,7 +64,9 @@ class Writer {
 
  private:
   void Undo();
-  void ResetSeals();
+  // What an attempt that did not commit asked for is dropped: in-memory changes undone,
+  // after-commit effects and seals' state cleared.
+  void DropAttempt();
   bool TryProbe();
 
   store::Env& env_;

@@ -125,6 +125,18 @@ wire::Header Hello(const std::string& as) {
   return h;
 }
 
+// An ACK (or a NACK with `code`) as node `from` would send it to `to`, unsigned.
+wire::Header Receipt(wire::Command command, const std::string& from, const std::string& to,
+                     uint64_t seq, wire::NackCode code = wire::NackCode::MALFORMED) {
+  wire::Header h;
+  h.command = command;
+  h.code = code;
+  h.source = from;
+  h.destination = to;
+  h.seq = seq;
+  return h;
+}
+
 // Province 440000 and county 440106 (its child) on one CURVE broker, signing and verifying
 // every envelope against the directory of keys signed by the province's directory key. The
 // directory also holds the keys of 440104 (a node not running here: the attacker holds its
@@ -397,12 +409,7 @@ TEST(Security, AnAuthenticatedNodeCannotAcknowledgeForAnother) {
   ASSERT_TRUE(welcome);
   ASSERT_EQ(welcome->command, wire::Command::WELCOME) << welcome->reason;
   uint64_t refused = c.Stats().refused;
-  wire::Header ack;
-  ack.command = wire::Command::ACK;
-  ack.source = "440000";
-  ack.destination = "440106";
-  ack.seq = 1'000'000;
-  SecureCluster::Say(s, ack);
+  SecureCluster::Say(s, Receipt(wire::Command::ACK, "440000", "440106", 1'000'000));
   auto nack = SecureCluster::Heard(s);
   ASSERT_TRUE(nack);
   EXPECT_EQ(nack->command, wire::Command::NACK);
@@ -751,12 +758,8 @@ TEST(Security, AForgedSignatureRefusalDoesNotDeadLetterAGenuineEnvelope) {
   SecureCluster c;
   c.h.Send("440106", "440104", "held for 440104", 1);  // 440104 is not running
   zmq::socket_t s = c.Registered(c.below_, "440104");
-  wire::Header nack;
-  nack.command = wire::Command::NACK;
-  nack.code = wire::NackCode::BAD_SIGNATURE;
-  nack.source = "440104";
-  nack.destination = "440106";
-  nack.seq = 1;
+  wire::Header nack =
+      Receipt(wire::Command::NACK, "440104", "440106", 1, wire::NackCode::BAD_SIGNATURE);
   nack.reason = "forged: the signature does not verify";
   SecureCluster::Say(s, nack);  // unsigned
   auto last_error = [&] {
@@ -867,19 +870,9 @@ TEST(Security, AForgedAcknowledgementDoesNotMakeTheSenderDeleteAnything) {
   c.h.Send("440106", "440104", "kept for 440104", 2);  // 440104 is not running
   zmq::socket_t s = c.Registered(c.below_, "440104");
   uint64_t refused = c.SignaturesRefused("440106");
-  wire::Header ack;
-  ack.command = wire::Command::ACK;
-  ack.source = "440104";
-  ack.destination = "440106";
-  ack.seq = 2;
+  wire::Header ack = Receipt(wire::Command::ACK, "440104", "440106", 2);
   SecureCluster::Say(s, ack);
-  wire::Header gap;
-  gap.command = wire::Command::NACK;
-  gap.code = wire::NackCode::GAP;
-  gap.source = "440104";
-  gap.destination = "440106";
-  gap.seq = 3;
-  SecureCluster::Say(s, gap);
+  SecureCluster::Say(s, Receipt(wire::Command::NACK, "440104", "440106", 3, wire::NackCode::GAP));
   ack.signer_key_id = crypto::Fingerprint(c.below_.pub);  // signed, but by the broker's key
   ack.signature = crypto::Signer::From(c.below_).value().SignMessage("anything");
   SecureCluster::Say(s, ack);
