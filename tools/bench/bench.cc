@@ -7,6 +7,7 @@
 #include <capnp/message.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/statvfs.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -168,8 +169,35 @@ uint32_t PadFor(size_t size) {
 struct Result {
   double throughput = 0;  // acked envelopes per second
   double seconds = 0;
+  double cpu_seconds = 0;  // CPU time of every process of the run, all threads, while it ran
   std::vector<double> latency_ms;
+  double CpuUsPerEnvelope(uint64_t count) const { return cpu_seconds * 1e6 / count; }
 };
+
+// User + system CPU time of this process (all its threads), in seconds.
+double SelfCpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_utime.tv_sec + u.ru_stime.tv_sec + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+// User + system CPU time of process `pid` (all its threads), in seconds, from /proc/PID/stat
+// (fields 14 and 15, in clock ticks); 0 when it cannot be read.
+double ProcessCpuSeconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(in, line)) return 0;
+  size_t close = line.rfind(')');  // the command name may hold spaces
+  if (close == std::string::npos) return 0;
+  std::istringstream fields(line.substr(close + 2));
+  std::string field;
+  unsigned long long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14) utime = std::stoull(field);
+    if (i == 15) stime = std::stoull(field);
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
 
 // ---- best case: one process, DEALER → ROUTER over loopback TCP, receiver batch-commits -------
 
@@ -223,6 +251,7 @@ Result BestCase(const std::string& dir, uint64_t count, size_t size, uint32_t wi
       acked = std::max(acked, DecodeBe64(wire::View(m)));
   };
   Result r;
+  double cpu0 = SelfCpuSeconds();
   auto start = Clock::now();
   while (acked < count) {
     while (sent < count && sent - acked < window) {
@@ -232,6 +261,7 @@ Result BestCase(const std::string& dir, uint64_t count, size_t size, uint32_t wi
     wait_ack(100);
   }
   r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  r.cpu_seconds = SelfCpuSeconds() - cpu0;
   r.throughput = count / r.seconds;
   for (int i = 0; i < samples; ++i) {
     auto t0 = Clock::now();
@@ -369,7 +399,13 @@ Result Hop(const std::string& base, uint64_t count, size_t size, uint32_t window
   c.Ready(c.receiver);
   Result r;
   // Throughput: the pump drains the outbox while it fills; the clock stops when the last
-  // envelope is acknowledged.
+  // envelope is acknowledged. CPU: the three processes' and this one's (the control client).
+  auto cpu = [&] {
+    double total = SelfCpuSeconds();
+    for (pid_t p : c.procs.pids) total += ProcessCpuSeconds(p);
+    return total;
+  };
+  double cpu0 = cpu();
   auto start = Clock::now();
   uint64_t queued = 0;
   while (queued < count) {
@@ -378,6 +414,7 @@ Result Hop(const std::string& base, uint64_t count, size_t size, uint32_t window
     c.Send(n, size, queued == count);
   }
   r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  r.cpu_seconds = cpu() - cpu0;
   r.throughput = count / r.seconds;
   for (int i = 0; i < samples; ++i) {
     auto t0 = Clock::now();
@@ -674,6 +711,8 @@ int CmdBench(const Args& args, std::ostream& out) {
       j.Key("acked_per_s").Int(static_cast<int64_t>(r->throughput));
       j.Key("latency_p50_us").Int(static_cast<int64_t>(Percentile(r->latency_ms, 50) * 1000));
       j.Key("latency_p99_us").Int(static_cast<int64_t>(Percentile(r->latency_ms, 99) * 1000));
+      j.Key("cpu_ns_per_envelope").Int(static_cast<int64_t>(r->CpuUsPerEnvelope(count) * 1000));
+      j.Key("cores_busy_x1000").Int(static_cast<int64_t>(r->cpu_seconds / r->seconds * 1000));
       j.EndObject();
     }
     j.Key("ratio_x1000").Int(static_cast<int64_t>(ratio * 1000));
@@ -686,13 +725,19 @@ int CmdBench(const Args& args, std::ostream& out) {
   auto row = [&](const char* name, const Result& r) {
     out << "  " << std::left << std::setw(12) << name << std::right << std::setw(10)
         << static_cast<int64_t>(r.throughput) << " acked/s   latency p50 " << std::setprecision(2)
-        << Percentile(r.latency_ms, 50) << " ms, p99 " << Percentile(r.latency_ms, 99) << " ms\n";
+        << Percentile(r.latency_ms, 50) << " ms, p99 " << Percentile(r.latency_ms, 99)
+        << " ms   CPU " << std::setprecision(3) << r.CpuUsPerEnvelope(count) << " µs/envelope ("
+        << std::setprecision(2) << r.cpu_seconds / r.seconds << " cores busy)\n";
   };
   row("best case", best);
   row("hop, plain", hop);
   row("hop, secure", secure);
   out << "  ratio      " << std::setprecision(2) << ratio << " (plain), " << secure_ratio
-      << " (secure) × best case throughput\n\n"
+      << " (secure) × best case throughput\n"
+      << "  security's cost: " << std::setprecision(2)
+      << (1 - secure.throughput / hop.throughput) * 100 << "% of the plain hop's throughput, "
+      << secure.CpuUsPerEnvelope(count) - hop.CpuUsPerEnvelope(count)
+      << " µs of CPU per envelope\n\n"
       << "best case: sender window " << window << ", receiver commits each batch (≤" << batch
       << ") in one LMDB\n"
       << "transaction, then one cumulative ack; latency = send one, wait for its ack (1 fsync).\n"
@@ -701,7 +746,11 @@ int CmdBench(const Args& args, std::ostream& out) {
       << "round trip through the control socket (3 fsyncs: outbox, inbox, outbox deletion).\n"
       << "secure: the same with CURVE on both links and ZAP at the broker, each envelope signed\n"
       << "(Ed25519) by the sender and verified against the signed directory of keys before the\n"
-      << "receiver applies it.\n";
+      << "receiver applies it.\n"
+      << "CPU: user + system time of every process of the run (all threads; the hop's three and\n"
+      << "the benchmark's control client) during the throughput run, per envelope; on "
+      << o.machine.cores << " cores\nno run can go faster than " << o.machine.cores
+      << " ÷ its CPU per envelope.\n";
   return 0;
 }
 
