@@ -37,9 +37,9 @@ zc up
 idof() { sed -n 's/.*"id":"\([^"]*\)".*/\1/p' | head -1; }
 step() { echo; echo "== $*"; }
 
-step "不明确事项 (GD Art. 30): 天河区教育局 sets a provisional level (先行保护) and reports it"
+step "不明确事项 (GD Art. 30): 天河区教育局 sets a provisional level, term and scope (先行采取保密措施) and reports it"
 ID1=$(zn 440106 matter report --organ jyj --title "2027年某专业技术考试命题工作方案" \
-  --mark "秘密★5年" --materials 申报不明确事项公文,不明确事项定密申报表 --json | idof)
+  --mark "秘密★5年" --scope "命题组成员" --materials 申报不明确事项公文,不明确事项定密申报表 --json | idof)
 echo "matter $ID1"
 zn 440100 matter wait "$ID1" --held-by 440100/jyj
 zn 440100 matter review "$ID1" --forward --opinion "属于不明确事项，同意上报" --reviewer 张三 >/dev/null

@@ -115,6 +115,10 @@ struct MatterRequest {
   art24 @14 :Text;        # report/request: a GD Art. 24 category the content falls in, if any
   listedInScope @15 :Bool;  # … and a scope of secret matters lists it nonetheless
   parts @16 :List(Text);  # report/request: marks of the parts of a compilation (GD Art. 33)
+  scope @17 :Text;        # 知悉范围: report/request (required), decide (required for a secret),
+                          # object (the determination's, if known)
+  aroseDay @18 :Int32;    # request: the day the matter arose (GD Art. 29), days since 1970-01-01
+  hasAroseDay @19 :Bool;  # … given (otherwise today)
 
   enum Op {
     show @0;
@@ -327,6 +331,11 @@ struct MatterView {
   noticeReceivedAt @32 :Int64;    # the written notice (书面通知) of the decision arrived here
   createdAt @33 :Int64;
   updatedAt @34 :Int64;
+  scope @35 :Text;                # 知悉范围 set with the provisional level (GD Art. 23, 条例 Art. 25)
+  firstReportedAt @36 :Int64;     # the first report (reportedAt is the latest, after a return)
+  deciderReceivedAt @37 :Int64;   # the deciding department received it: the report duty is met
+  resubmitDueAt @38 :Int64;       # 退回补充 at the origin: report again by then (policy)
+  aroseOn @39 :Text;              # GD Art. 29: the day the matter arose, YYYY-MM-DD ("" if n/a)
 }
 
 struct OrganView {

@@ -81,6 +81,10 @@ struct Matter {
   reportDueAt @23 :Int64;          # the origin's report deadline
   answerDueAt @24 :Int64;          # the classifier's answer deadline (GD Art. 45)
   history @25 :List(TrailEvent);   # one line per step, oldest first
+  scope @26 :Text;                 # 知悉范围 set with it (GD Art. 23, 条例 Art. 25)
+  firstReportedAt @27 :Int64;      # the first report (the report duty is judged by it)
+  resubmitDueAt @28 :Int64;        # after a return to the origin (policy)
+  aroseDay @29 :Int32;             # GD Art. 29: the day the matter arose (days since 1970-01-01)
 }
 
 struct TrailEvent {

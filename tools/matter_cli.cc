@@ -8,6 +8,7 @@
 #include <sstream>
 #include <thread>
 
+#include "services/calendar/date.h"
 #include "services/common/capnp_io.h"
 #include "services/common/clock.h"
 #include "services/common/json.h"
@@ -80,16 +81,26 @@ void PrintObjection(MatterView m, int64_t now, std::ostream& out) {
 void PrintOriginHop(MatterView m, int64_t now, std::ostream& out) {
   auto o = m.getOrigin();
   out << "    " << o.getName().cStr() << " (" << o.getLevel().cStr() << ", 发起 origin): ";
-  if (m.getReportedAt()) {
-    out << "上报 reported " << When(m.getReportedAt());
+  if (m.getAroseOn().size()) out << "事项产生 arose on " << m.getAroseOn().cStr() << ", ";
+  if (m.getFirstReportedAt()) {
+    out << "上报 reported " << When(m.getFirstReportedAt());
+    if (m.getReportedAt() != m.getFirstReportedAt()) {
+      out << " (再次上报 again " << When(m.getReportedAt()) << ")";
+    }
   } else {
     out << "未上报 not reported";
   }
-  if (m.getReportDueAt()) {
-    out << ", due " << FormatDueCst(m.getReportDueAt()) << "  "
-        << Timeliness(m.getReportDueAt(), m.getReportedAt(), now);
-  }
   out << "\n";
+  if (m.getReportDueAt()) {
+    // 条例 Art. 25 "报有关部门确定": the duty is met when the deciding department has it.
+    out << "        送达确定机关 reached the decider " << When(m.getDeciderReceivedAt())
+        << "   due " << FormatDueCst(m.getReportDueAt()) << "  "
+        << Timeliness(m.getReportDueAt(), m.getDeciderReceivedAt(), now) << "\n";
+  }
+  if (m.getState() == "returned" && m.getResubmitDueAt()) {
+    out << "        补充重报 resubmit due " << FormatDueCst(m.getResubmitDueAt()) << "  "
+        << Timeliness(m.getResubmitDueAt(), 0, now) << "\n";
+  }
 }
 
 void PrintHop(MatterView m, int i, int64_t now, std::ostream& out) {
@@ -111,7 +122,7 @@ void PrintHop(MatterView m, int i, int64_t now, std::ostream& out) {
   out << "\n";
   if (h.getReviewer().size() || h.getOpinion().size()) {
     out << "        "
-        << (h.getOutcome() == Outcome::DECIDED ? "定密责任人 decided by " : "审核人 reviewer ")
+        << (h.getOutcome() == Outcome::DECIDED ? "决定人 decided by " : "审核人 reviewer ")
         << h.getReviewer().cStr()
         << (h.getOpinion().size() ? "   审核意见 opinion: " + std::string(h.getOpinion().cStr())
                                   : "")
@@ -147,7 +158,7 @@ void PrintTrail(MatterView m, int64_t now, std::ostream& out) {
       << m.getKind().cStr() << ")\n";
   out << "  标题 title           " << m.getTitle().cStr() << "\n";
   out << "  状态 state           " << m.getStateZh().cStr()
-      << (m.getFinal() ? "  [最终 final]" : "  [先行保护中 provisionally protected]") << "\n";
+      << (m.getFinal() ? "  [最终 final]" : "  [先行采取保密措施 provisional measures]") << "\n";
   out << "  发起 origin          ";
   PrintOrgan(m.getOrigin(), out);
   out << "\n";
@@ -155,9 +166,11 @@ void PrintTrail(MatterView m, int64_t now, std::ostream& out) {
   if (!m.getFinal()) {
     out << "  保护 protected at    "
         << (m.getProtectedAt().size() ? m.getProtectedAt().cStr() : "-")
-        << (disputed ? "  (各方主张的最高密级 highest claim)" : "  (先行保护 provisional)")
+        << (disputed ? "  (各方主张的最高密级、最长期限 highest level, longest term claimed)"
+                     : "  (拟定 provisional)")
         << " since " << When(m.getProvisionalAt()) << "\n";
   }
+  if (m.getScope().size()) out << "  知悉范围 scope        " << m.getScope().cStr() << "\n";
   if (m.getMaterials().size()) {
     out << "  材料 materials       ";
     bool first = true;
@@ -205,6 +218,10 @@ void MatterJson(JsonWriter& j, MatterView m) {
   j.Key("origin").String(m.getOrigin().getAddress().cStr()).Key("at").Int(m.getAt());
   j.Key("protected_at").String(m.getProtectedAt().cStr());
   j.Key("reported_at").Int(m.getReportedAt()).Key("report_due_at").Int(m.getReportDueAt());
+  j.Key("first_reported_at").Int(m.getFirstReportedAt());
+  j.Key("decider_received_at").Int(m.getDeciderReceivedAt());
+  j.Key("resubmit_due_at").Int(m.getResubmitDueAt()).Key("scope").String(m.getScope().cStr());
+  j.Key("arose_on").String(m.getAroseOn().cStr());
   PathJson(j, m);
   if (m.getHasClassifier()) DisputeJson(j, m);
   if (m.getHasDecision()) {
@@ -248,27 +265,32 @@ std::string Need(const Args& args, const char* name, const char* what) {
 
 constexpr const char* kMatterUsage = R"(zhuji [NODE] matter — escalated matters (逐级上报)
 
-  matter report --organ CODE --title T --mark 秘密★5年 [--materials A,B,C] [--hold]
-        不明确事项 (GD Art. 30): set the provisional level (protected at once) and report it;
-        --hold sets it only (report within 10 working days with `matter report --id ID`)
+  matter report --organ CODE --title T --mark 秘密★5年 --scope S [--materials A,B,C] [--hold]
+        不明确事项 (GD Art. 30; 条例 Art. 25): set the provisional level, term and 知悉范围
+        (scope), take the provisional measures (先行采取保密措施) and report it; --hold sets it
+        only (report within 10 working days with `matter report --id ID`)
   matter report --id ID [--materials A,B]      report again after a return (退回补充)
     report/request also take: --parts M1,M2,… a compilation or excerpt: its mark is the highest
         level and the longest term of its parts (GD Art. 33; a --mark that differs is refused);
         --art24 public-information|internal-affairs|speech [--listed-in-scope]: content of a
         GD Art. 24 category is refused unless a scope of secret matters lists it
-  matter request --organ CODE --title T --mark 秘密★5年 [--hold]
-        定密申请 (GD Art. 29): no authority for the level: protect it and ask the superior
+  matter request --organ CODE --title T --mark 秘密★5年 --scope S [--arose-on YYYY-MM-DD] [--hold]
+        定密申请 (GD Art. 29): no authority for the level: protect it and ask the superior with
+        authority, straight to it, within 10 working days of the day it arose (default today)
   matter object --organ CODE --against NODE/CODE --title T --mark 机密★10年
-        (--claim 秘密★5年 | --claim-not-secret)
-        定密异议 (GD Art. 45): object to the classifier's determination (--mark)
+        (--claim 秘密★5年 | --claim-not-secret) [--scope S]
+        定密异议 (GD Art. 45): object to the classifier's determination (--mark; --scope: its
+        知悉范围, if known)
   matter answer --id ID (--uphold | --adopt) --text T --by NAME
         the classifier answers within 20 working days
   matter accept --id ID                        the objector accepts an upheld answer
   matter escalate --id ID [--materials A,B,C]  有争议事项 (GD Art. 31): report the dispute up
   matter review --id ID (--forward --opinion T | --return WHAT_IS_MISSING) --reviewer NAME
         an intermediate level: 审核意见 and forward, or 退回补充 one level down
-  matter decide --id ID (--mark 机密★10年 | --not-secret) [--scope S] --by NAME
-        the last level decides; the written notice (书面通知) goes back down the path
+  matter decide --id ID (--mark 机密★10年 --scope S | --not-secret) --by NAME
+        the last level decides (a secret with its 知悉范围, GD Art. 23); --by: the 定密责任人,
+        or at a secrecy bureau the deciding official (签发人); the written notice (书面通知)
+        goes back down the path
   matter show ID [--json]                      the whole trail: each level, who, opinion,
                                                received-at, sent-at, deadline, on time or late
   matter list [--todo] [--json]                every matter on this node, where it is and the
@@ -362,7 +384,8 @@ int CmdMatter(const Args& args, zmq::context_t& ctx, std::ostream& out) {
                           "held-by",    "state",
                           "final",      "wait-seconds",
                           "art24",      "listed-in-scope",
-                          "parts",      "todo"}));
+                          "parts",      "todo",
+                          "arose-on"}));
   const std::string& sub = pos[1];
   std::string id = args.Get("id", pos.size() > 2 ? pos[2] : "");
   capnp::MallocMessageBuilder msg;
@@ -384,6 +407,17 @@ int CmdMatter(const Args& args, zmq::context_t& ctx, std::ostream& out) {
         Need(args, "mark", "the provisional level, a GD Art. 32 mark such as 秘密★5年, or --parts");
       }
       r.setMark(args.Get("mark"));
+      r.setScope(Need(args, "scope", "the 知悉范围 set with the level (GD Art. 23, 条例 Art. 25)"));
+      if (args.Has("arose-on")) {
+        if (sub != "request") {
+          throw UsageError("matter report: --arose-on is for `matter request` (GD Art. 29)");
+        }
+        std::string why;
+        auto day = calendar::ParseInputDate(args.Get("arose-on"), &why);
+        if (!day) throw UsageError("matter request: --arose-on: " + why);
+        r.setAroseDay(day->days);
+        r.setHasAroseDay(true);
+      }
       r.setHold(args.Flag("hold"));
       r.setArt24(args.Get("art24"));
       r.setListedInScope(args.Flag("listed-in-scope"));
@@ -401,6 +435,7 @@ int CmdMatter(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     r.setMark(Need(args, "mark", "the classifier's mark, e.g. 机密★10年"));
     r.setNotSecret(args.Flag("claim-not-secret"));
     if (!args.Flag("claim-not-secret")) r.setClaimMark(Need(args, "claim", "the objector's level"));
+    r.setScope(args.Get("scope"));
   } else if (sub == "review") {
     r.setOp(Op::REVIEW);
     if (args.Flag("forward") == args.Has("return")) {
@@ -412,10 +447,11 @@ int CmdMatter(const Args& args, zmq::context_t& ctx, std::ostream& out) {
   } else if (sub == "decide") {
     r.setOp(Op::DECIDE);
     r.setNotSecret(args.Flag("not-secret"));
-    if (!args.Flag("not-secret"))
+    if (!args.Flag("not-secret")) {
       r.setMark(Need(args, "mark", "the decided level, or --not-secret"));
-    r.setText(args.Get("scope"));
-    r.setWho(Need(args, "by", "the responsible person (定密责任人) who decided"));
+      r.setScope(Need(args, "scope", "the 知悉范围 of the determination (GD Art. 23)"));
+    }
+    r.setWho(Need(args, "by", "who decided: the 定密责任人, or at a bureau the 签发人"));
   } else if (sub == "answer") {
     r.setOp(Op::ANSWER);
     if (args.Flag("uphold") == args.Flag("adopt")) {

@@ -136,10 +136,17 @@ NodeConfig ParseNodeConfig(const std::string& text, const std::string& source) {
   if (auto* t = r.Table("escalation")) {
     Reader er(*t, source, "escalation.");
     auto& e = c.escalation;
-    er.Int("report_working_days", e.report_working_days, 1, 60);
+    // Periods the rules fix are not settings (workflows/matter.h).
+    for (auto [key, rule] : {std::pair{"report_working_days", "GD Art. 29, 30; 条例 Art. 25: 10"},
+                             {"decide_working_days", "条例 Art. 25 ¶2, GD Art. 29 ¶2: 10"},
+                             {"objection_working_days", "GD Art. 45: 20"}}) {
+      if (t->contains(key)) {
+        er.Fail(key, std::string("is fixed by the rules (") + rule +
+                         " working days), not a setting; remove it");
+      }
+    }
     er.Int("review_working_days", e.review_working_days, 1, 60);
-    er.Int("decide_working_days", e.decide_working_days, 1, 60);
-    er.Int("objection_working_days", e.objection_working_days, 1, 60);
+    er.Int("resubmit_working_days", e.resubmit_working_days, 1, 60);
     er.Bool("auto_review", c.auto_review);
     er.RefuseUnknown();
   }

@@ -177,11 +177,18 @@ Status MatterControl::Start(Step& s, bool unclear) {
   std::string origin = OwnOrgan(req.getOrgan());
   if (!directory_.Find(origin)) return Status::Error("no organ " + origin + " on this node");
   std::string id = Matters::NextId(s.txn, origin, calendar::CstDateOf(s.now).year());
+  calendar::Date today = calendar::CstDateOf(s.now);
+  if (unclear && req.getHasAroseDay()) {
+    return Status::Error(
+        "--arose-on is for a 定密申请 (GD Art. 29); a 不明确事项's 10 working days "
+        "run from its provisional setting (条例 Art. 25)");
+  }
   auto set = unclear ? workflows::SetProvisional(directory_, origin, id, req.getTitle(), p.value(),
-                                                 s.now, config_.escalation)
-                     : workflows::RequestDetermination(directory_, origin, id, req.getTitle(),
-                                                       p.value(), s.now, config_.escalation);
-  if (Status st = Apply(s, set, "set provisionally (先行保护)"); !st.ok()) return st;
+                                                 req.getScope(), s.now)
+                     : workflows::RequestDetermination(
+                           directory_, origin, id, req.getTitle(), p.value(), req.getScope(),
+                           req.getHasAroseDay() ? calendar::Date{req.getAroseDay()} : today, s.now);
+  if (Status st = Apply(s, set, "provisional measures (先行采取保密措施)"); !st.ok()) return st;
   if (req.getHold()) return Status::Ok();
   auto stored = Matters::Get(s.txn, id);  // with the report deadline it now tracks
   return Apply(s, workflows::Report(stored->matter, Materials(req.getMaterials()), s.now),
@@ -203,7 +210,7 @@ Status MatterControl::Object(Step& s) {
   std::string id = Matters::NextId(s.txn, origin, calendar::CstDateOf(s.now).year());
   return Apply(s,
                workflows::Object(directory_, origin, s.req.getAgainst(), id, s.req.getTitle(),
-                                 classified.value(), claim, s.now),
+                                 classified.value(), claim, s.req.getScope(), s.now),
                "objected (定密异议)");
 }
 
@@ -233,7 +240,7 @@ Status MatterControl::Decide(Step& s) {
     if (!p.ok()) return p.status();
     d.protection = p.value();
   }
-  d.scope = s.req.getText();
+  d.scope = s.req.getScope();
   d.decided_by = s.req.getWho();
   return Apply(s, workflows::Decide(m, d, s.now), "decided (确定)");
 }
@@ -257,12 +264,9 @@ Status MatterControl::Accept(Step& s) {
 Status MatterControl::Escalate(Step& s) {
   if (!s.held) return Status::Error("which matter? (--id)");
   if (Status st = Here(s.held->origin, "the objector"); !st.ok()) return st;
-  // GD Art. 45: the classifier had 20 WD; counted here from the day of the objection.
-  auto due = deadlines_.calendar().AddWorkingDays(calendar::CstDateOf(s.held->provisional_at),
-                                                  config_.escalation.objection_working_days);
-  return Apply(
-      s, workflows::Escalate(*s.held, Materials(s.req.getMaterials()), s.now > due.due_ms, s.now),
-      "escalated (有争议事项)");
+  // GD Art. 45: the classifier's 20 WD run from its receipt; its deadline travels with the copy.
+  return Apply(s, workflows::Escalate(*s.held, Materials(s.req.getMaterials()), s.now),
+               "escalated (有争议事项)");
 }
 
 }  // namespace zhuji::node

@@ -77,7 +77,16 @@ void MatterService::Register(KindRegistry& kinds) {
                         int64_t now) { OnEnvelope(txn, from, body, now); });
 }
 
+void MatterService::CloseReportDuty(store::Txn& txn, const Matter& m, int64_t now) {
+  // 条例 Art. 25 "报有关部门确定": the origin's report duty is met when the deciding department
+  // has received the matter (its receipt reaches the origin as a copy), not when it left.
+  if (m.origin.node == config_.node_id && m.DeciderReceivedAt()) {
+    deadlines_.CloseDuty(txn, m.id, workflows::kStepReport, now);
+  }
+}
+
 bool MatterService::HoldsStepHere(const Matter& m) const {
+  if (m.state == MatterState::kReturned) return m.at == -1 && m.origin.node == config_.node_id;
   if (m.state == MatterState::kObjected)
     return m.classifier && m.classifier->node == config_.node_id;
   return m.state == MatterState::kInReview && m.at >= 0 &&
@@ -111,6 +120,9 @@ Status MatterService::OpenDeadlines(store::Txn& txn, const workflows::Step& step
       case Duty::kAnswer:
         m->answer_due_at = d.due_ms;
         break;
+      case Duty::kResubmit:
+        m->resubmit_due_at = d.due_ms;
+        break;
       case Duty::kHop:
         m->path[o.hop].due_at = d.due_ms;
         break;
@@ -141,6 +153,7 @@ Status MatterService::ApplyStep(store::Txn& txn, const workflows::Step& step,
     sent += (sent.empty() ? " → " : ", ") + node;
   }
   Matters::Put(txn, s);
+  CloseReportDuty(txn, m, now);
   store::Audit::Append(txn, now, "matter " + what, Summary(m) + sent);
   writer_.AfterCommit(
       [this, line = what + ": " + Summary(m) + sent] { log_.info("matter {}", line); });
@@ -153,7 +166,7 @@ Status MatterService::ReceiveHere(store::Txn& txn, const Matter& m, int64_t now)
   if (!r.ok()) return Status::Error("matter " + m.id + ": " + r.message());
   if (r.value().matter.version == m.version) return Status::Ok();  // received before
   if (auto st = ApplyStep(txn, r.value(), "received", now); !st.ok()) return st;
-  if (config_.auto_review && m.state == MatterState::kInReview) {
+  if (config_.auto_review && m.state == MatterState::kInReview && m.at >= 0) {
     auto stored = Matters::Get(txn, m.id);
     auto step = workflows::AutoReview(stored->matter, now);
     if (!step.ok()) return Status::Error("matter " + m.id + ": auto-review: " + step.message());
@@ -189,6 +202,7 @@ void MatterService::OnEnvelope(store::Txn& txn, const std::string& from, std::st
     }
   }
   Matters::Put(txn, s);
+  CloseReportDuty(txn, m, now);
   store::Audit::Append(txn, now, event, Summary(m) + " from " + from);
   writer_.AfterCommit(
       [this, line = event + ": " + Summary(m) + " from " + from] { log_.info("{}", line); });

@@ -51,6 +51,8 @@ class MatterService {
                        int64_t now);
   Status ReceiveHere(store::Txn& txn, const workflows::Matter& m, int64_t now);
   bool HoldsStepHere(const workflows::Matter& m) const;
+  // The origin's report duty ends when the deciding department has received the matter.
+  void CloseReportDuty(store::Txn& txn, const workflows::Matter& m, int64_t now);
 
   const config::NodeConfig& config_;
   Writer& writer_;

@@ -127,6 +127,10 @@ void PutMatter(schema::Matter::Builder b, const workflows::Matter& m) {
   b.setUpheld(m.upheld);
   b.setReportDueAt(m.report_due_at);
   b.setAnswerDueAt(m.answer_due_at);
+  b.setScope(m.scope);
+  b.setFirstReportedAt(m.first_reported_at);
+  b.setResubmitDueAt(m.resubmit_due_at);
+  b.setAroseDay(m.arose_on.days);
   auto history = b.initHistory(m.history.size());
   for (size_t e = 0; e < m.history.size(); ++e) {
     history[e].setAt(m.history[e].at);
@@ -212,6 +216,10 @@ Result<workflows::Matter> GetMatter(schema::Matter::Reader r) {
   m.upheld = r.getUpheld();
   m.report_due_at = r.getReportDueAt();
   m.answer_due_at = r.getAnswerDueAt();
+  m.scope = r.getScope();
+  m.first_reported_at = r.getFirstReportedAt();
+  m.resubmit_due_at = r.getResubmitDueAt();
+  m.arose_on = calendar::Date{r.getAroseDay()};
   for (auto e : r.getHistory())
     m.history.push_back({e.getAt(), e.getOrgan(), e.getAction(), e.getDetail()});
   return m;

@@ -113,6 +113,8 @@ int64_t CurrentDue(const Matter& m) {
   switch (m.state) {
     case MatterState::kProvisional:
       return m.report_due_at;
+    case MatterState::kReturned:
+      return m.resubmit_due_at;
     case MatterState::kObjected:
       return m.answer_due_at;
     case MatterState::kInReview:
@@ -125,7 +127,7 @@ int64_t CurrentDue(const Matter& m) {
 // Where the matter is: its state, who holds it, its protection and the origin's report.
 void FillProgress(const Matter& m, schema::MatterView::Builder v) {
   v.setState(workflows::MatterStateName(m.state));
-  v.setStateZh(workflows::MatterStateZh(m.state));
+  v.setStateZh(workflows::MatterStateZh(m));
   v.setFinal(m.final());
   FillOrgan(m.holder(), v.initHolder());
   v.setAt(m.at);
@@ -136,6 +138,11 @@ void FillProgress(const Matter& m, schema::MatterView::Builder v) {
   v.setReportedAt(m.reported_at);
   v.setReportDueAt(m.report_due_at);
   v.setCurrentDueAt(CurrentDue(m));
+  v.setScope(m.scope);
+  v.setFirstReportedAt(m.first_reported_at);
+  v.setDeciderReceivedAt(m.DeciderReceivedAt());
+  v.setResubmitDueAt(m.resubmit_due_at);
+  v.setAroseOn(m.arose_on.days ? m.arose_on.ToString() : "");
   v.setReturnReason(m.return_reason);
 }
 

@@ -4,7 +4,8 @@ namespace zhuji::workflows {
 
 Result<Step> Object(const OrganDirectory& directory, const std::string& objector_address,
                     const std::string& classifier_address, std::string id, std::string title,
-                    const Protection& classified, const Claim& objection, int64_t now) {
+                    const Protection& classified, const Claim& objection, std::string scope,
+                    int64_t now) {
   auto objector = directory.Find(objector_address);
   if (!objector) return Status::Error("no organ " + objector_address + " in the directory");
   auto classifier = directory.Find(classifier_address);
@@ -20,7 +21,7 @@ Result<Step> Object(const OrganDirectory& directory, const std::string& objector
       return Status::Error("the objector's claim: " + st.message());
     }
     if (objection.protection == classified) {
-      return Status::Error("GD Art. 31: the objection claims the very level objected to");
+      return Status::Error("GD Art. 45: the objection claims the very mark objected to");
     }
   }
   auto path = directory.EscalationPath(objector_address);
@@ -35,6 +36,7 @@ Result<Step> Object(const OrganDirectory& directory, const std::string& objector
   m = detail::NewMatter(MatterKind::kDisputed, std::move(id), *objector, std::move(title),
                         classified, now, path.value());
   m.classifier = *classifier;
+  m.scope = std::move(scope);
   Claim by_classifier;
   by_classifier.organ = classifier->address();
   by_classifier.organ_name = classifier->name;
@@ -62,8 +64,10 @@ Result<Step> Answer(const Matter& in, std::string answered_by, std::string answe
   if (answered_by.empty()) return Status::Error("GD Art. 45: the answer names who gave it");
   Step s{in, {}};
   Matter& m = s.matter;
-  detail::Note(m, now, in.classifier->name, upheld ? "答复：维持 upheld" : "答复：采纳异议 adopted",
-               answer);
+  detail::Note(
+      m, now, in.classifier->name,
+      upheld ? "答复：维持原定密 upheld" : "答复：采纳异议，变更定密 adopted: changed (变更)",
+      answer);
   m.answered_at = now;
   m.answered_by = std::move(answered_by);
   m.answer = std::move(answer);
@@ -90,17 +94,48 @@ Result<Step> AcceptAnswer(const Matter& in, int64_t now) {
   return s;
 }
 
-Result<Step> Escalate(const Matter& in, std::set<std::string> materials, bool answer_overdue,
-                      int64_t now) {
+namespace {
+
+// GD Art. 31 covers "是否属于国家秘密或者属于何种密级": every party claims a secret of one level.
+bool TermOnly(const Matter& m) {
+  if (m.claims.size() < 2) return false;
+  for (const auto& c : m.claims) {
+    if (c.not_secret || c.protection.level != m.claims.front().protection.level) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool AnswerOverdue(const Matter& m, int64_t now) {
+  return m.state == MatterState::kObjected && m.objection_received_at && m.answer_due_at &&
+         now > m.answer_due_at;
+}
+
+Result<Step> Escalate(const Matter& in, std::set<std::string> materials, int64_t now) {
   if (in.kind != MatterKind::kDisputed) return Status::Error(in.id + " is not a dispute");
+  if (TermOnly(in) && !in.final()) {
+    return Status::Error(
+        "GD Art. 31: the parties disagree on the term only (both claim " +
+        std::string(LevelZh(in.claims.front().protection.level)) +
+        "); a 有争议事项 is about whether it is a state secret or its level: the objection stays "
+        "with " +
+        in.classifier->name + ", whose answer settles it");
+  }
   bool may = in.at == -1 && ((in.state == MatterState::kAnswered && in.upheld) ||
-                             in.state == MatterState::kReturned ||
-                             (in.state == MatterState::kObjected && answer_overdue));
+                             in.state == MatterState::kReturned || AnswerOverdue(in, now));
   if (!may) {
+    if (in.state == MatterState::kObjected && !in.objection_received_at) {
+      return Status::Error("GD Art. 45: " + in.classifier->name +
+                           " has not acknowledged receiving the objection yet; its 20 working "
+                           "days run from that day, so the dispute cannot go up before it answers "
+                           "or those days have passed");
+    }
     if (in.state == MatterState::kObjected) {
       return Status::Error("GD Art. 31, 45: " + in.classifier->name +
-                           " still has time to answer the objection (20 working days); a "
-                           "disputed matter goes up only once it is answered or overdue");
+                           " still has time to answer the objection (20 working days from its "
+                           "receipt); a disputed matter goes up only once it is answered or "
+                           "overdue");
     }
     return detail::Where(in, "escalate");
   }

@@ -16,11 +16,13 @@ namespace zhuji::workflows {
 
 inline const std::vector<std::string>& kArt31Materials = RequiredMaterials(MatterKind::kDisputed);
 
-// The objector objects to the classifier's determination (`classified`): the matter goes to the
-// classifier's node, protected at the higher of the two claims.
+// The objector objects to the classifier's determination (`classified`, with its 知悉范围
+// `scope` if the objector knows it): the matter goes to the classifier's node, protected at the
+// highest level and the longest term claimed.
 Result<Step> Object(const OrganDirectory& directory, const std::string& objector_address,
                     const std::string& classifier_address, std::string id, std::string title,
-                    const Protection& classified, const Claim& objection, int64_t now);
+                    const Protection& classified, const Claim& objection, std::string scope,
+                    int64_t now);
 // The classifier answers (处理结果). `upheld`: it keeps its determination (the objector may then
 // escalate); otherwise it adopts the objector's claim and the dispute is settled.
 Result<Step> Answer(const Matter& m, std::string answered_by, std::string answer, bool upheld,
@@ -28,8 +30,12 @@ Result<Step> Answer(const Matter& m, std::string answered_by, std::string answer
 // The objector accepts an upheld answer: settled at the classifier's determination.
 Result<Step> AcceptAnswer(const Matter& m, int64_t now);
 // The objector reports it as a disputed matter: after an upheld answer, after a return for more
-// material, or when the classifier let the 20 WD pass (`answer_overdue`, GD Art. 31 "未予以处理").
-Result<Step> Escalate(const Matter& m, std::set<std::string> materials, bool answer_overdue,
-                      int64_t now);
+// material, or when the classifier let its 20 WD pass (GD Art. 31 "未予以处理"): counted from the
+// day the classifier received the objection (GD Art. 45), which the objector learns from the
+// receipt; before the receipt arrives it cannot be overdue. A disagreement on the term alone is
+// not a 有争议事项 (GD Art. 31: "是否属于国家秘密或者属于何种密级"): it stays with the classifier.
+Result<Step> Escalate(const Matter& m, std::set<std::string> materials, int64_t now);
+// Whether the classifier's GD Art. 45 answer is overdue at `now`, as the copy held here says.
+bool AnswerOverdue(const Matter& m, int64_t now);
 
 }  // namespace zhuji::workflows

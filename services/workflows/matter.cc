@@ -102,13 +102,13 @@ const char* MatterKindName(MatterKind kind) {
 const char* MatterStateZh(MatterState state) {
   switch (state) {
     case MatterState::kProvisional:
-      return "先行保护 provisional";
+      return "先行采取保密措施 provisional measures";
     case MatterState::kObjected:
       return "异议处理中 objection pending";
     case MatterState::kAnswered:
       return "已答复 answered";
     case MatterState::kSettled:
-      return "已解决 settled";
+      return "异议已处理 settled";
     case MatterState::kInReview:
       return "逐级审核中 in review";
     case MatterState::kReturned:
@@ -117,6 +117,16 @@ const char* MatterStateZh(MatterState state) {
       return "已确定 decided";
   }
   return "?";
+}
+
+std::string MatterStateZh(const Matter& m) {
+  // A settled dispute is a change (变更) when the classifier adopted the objection, and the
+  // determination confirmed (确定) when the objector accepted the answer that upheld it.
+  if (m.state == MatterState::kSettled) {
+    return m.upheld ? "维持原定密 determination confirmed (确定)"
+                    : "已变更 determination changed (变更)";
+  }
+  return MatterStateZh(m.state);
 }
 
 std::vector<std::string> Matter::NoticeNodes() const {
@@ -134,12 +144,20 @@ const Organ& Matter::holder() const {
 
 std::optional<Protection> Matter::PendingProtection() const {
   if (kind != MatterKind::kDisputed) return provisional;
-  std::optional<Protection> highest;
+  // 条例 Art. 26 ¶3: the highest level any party claims, with the longest term claimed (the
+  // national bureau's guidance: 最高密级和最长保密期限), computed as GD Art. 33 does for parts.
+  std::vector<Protection> secret;
   for (const auto& c : claims) {
-    if (c.not_secret) continue;
-    if (!highest || c.protection.level > highest->level) highest = c.protection;
+    if (!c.not_secret) secret.push_back(c.protection);
   }
-  return highest;
+  if (secret.empty()) return std::nullopt;
+  if (auto both = CompilationMark(secret); both.ok()) return both.value();
+  // Terms, dates and conditions mixed have no "longest": the highest level's own claim.
+  const Protection* highest = &secret.front();
+  for (const auto& p : secret) {
+    if (p.level > highest->level) highest = &p;
+  }
+  return *highest;
 }
 
 std::string ReviewStep(const Matter& m, int i) {
@@ -197,6 +215,8 @@ void Settle(Matter& m, const Claim& claim, int64_t now) {
   Decision d;
   d.not_secret = claim.not_secret;
   d.protection = claim.protection;
+  // The scope stays what the classifier set (given with the objection, if the objector knew it).
+  d.scope = m.scope.empty() ? "原定密机关确定的知悉范围 as the classifier set it" : m.scope;
   d.decided_by = m.answered_by;
   d.decided_at = now;
   m.decision = d;
@@ -224,12 +244,16 @@ Result<Step> SendUp(const Matter& in, std::set<std::string> materials, int64_t n
        in.kind == MatterKind::kDisputed ? "报送有争议事项 escalated" : "上报 reported", added);
   m.materials.insert(materials.begin(), materials.end());
   m.reported_at = now;
+  if (!m.first_reported_at) m.first_reported_at = now;  // the report duty is judged by the first
   m.at = 0;
   m.state = MatterState::kInReview;
   m.return_reason.clear();
   m.path[0].outcome = HopOutcome::kPending;
   m.path[0].received_at = 0;
-  if (m.kind != MatterKind::kDisputed) s.effects.close.push_back({m.id, kStepReport});
+  // The report duty runs until the deciding department has the matter (条例 Art. 25: "报有关部门
+  // 确定"): it closes when the decider's receipt reaches the origin (CloseReportDuty), not here.
+  // A resubmission after a return is done now.
+  s.effects.close.push_back({m.id, kStepResubmit});
   s.effects.send_to.push_back(m.path[0].organ.node);
   return s;
 }
@@ -250,9 +274,20 @@ Result<Step> Receive(const Matter& in, int64_t now, const EscalationPolicy& poli
     if (s.matter.objection_received_at) return s;  // a repeated delivery changes nothing
     detail::Note(s.matter, now, in.classifier->name, "收到异议 objection received");
     s.matter.objection_received_at = now;
-    // GD Art. 45: the organ that receives an objection handles it and replies within 20 WD.
+    // GD Art. 45: the organ that receives an objection handles it and replies within 20 WD of
+    // that day; the objector learns the day from the receipt (its copy of this step).
     s.effects.open.push_back({in.id, AnswerStep(in), "GD Art. 45", calendar::CstDateOf(now),
-                              policy.objection_working_days, DeadlineOpen::Duty::kAnswer, -1});
+                              kObjectionWorkingDays, DeadlineOpen::Duty::kAnswer, -1});
+    s.effects.send_to.push_back(in.origin.node);
+    return s;
+  }
+  if (in.state == MatterState::kReturned && in.at == -1) {
+    // 退回补充 reached the origin: it comes back with the material within the policy's days.
+    Step s{in, {}};
+    if (!in.history.empty() && in.history.back().action == kActionReturnReceived) return s;
+    detail::Note(s.matter, now, in.origin.name, kActionReturnReceived, in.return_reason);
+    s.effects.open.push_back({in.id, kStepResubmit, "policy (退回补充)", calendar::CstDateOf(now),
+                              policy.resubmit_working_days, DeadlineOpen::Duty::kResubmit, -1});
     return s;
   }
   if (in.state != MatterState::kInReview || in.at < 0) return detail::Where(in, "receive");
@@ -265,7 +300,7 @@ Result<Step> Receive(const Matter& in, int64_t now, const EscalationPolicy& poli
   s.effects.open.push_back({s.matter.id, ReviewStep(s.matter, s.matter.at),
                             decider ? DecideRule(in.kind) : ReviewRule(in.kind),
                             calendar::CstDateOf(now),
-                            decider ? policy.decide_working_days : policy.review_working_days,
+                            decider ? kDecideWorkingDays : policy.review_working_days,
                             DeadlineOpen::Duty::kHop, s.matter.at});
   CopyToOrigin(s, hop.organ.node);
   return s;
@@ -344,8 +379,15 @@ Result<Step> Decide(const Matter& in, Decision decision, int64_t now) {
       return st;
     }
   }
+  // GD Art. 23, 条例 Art. 25: a determination is a level, a term (or date or condition) and a
+  // 知悉范围.
+  if (!decision.not_secret && decision.scope.empty()) {
+    return Status::Error("GD Art. 23: a determination carries its 知悉范围 (scope): give --scope");
+  }
   if (decision.decided_by.empty()) {
-    return Status::Error("a decision names who decided (定密责任人)");
+    return Status::Error(decider.is_secrecy_admin()
+                             ? "a decision names who decided (签发人 the deciding official)"
+                             : "a decision names who decided (定密责任人)");
   }
   Step s{in, {}};
   Matter& m = s.matter;
@@ -375,7 +417,7 @@ Result<Step> AutoReview(const Matter& m, int64_t now) {
   auto p = m.PendingProtection();
   d.not_secret = !p;
   if (p) d.protection = *p;
-  d.scope = "test";
+  d.scope = m.scope.empty() ? "test" : m.scope;
   d.decided_by = kWho;
   return Decide(m, d, now);
 }

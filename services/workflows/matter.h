@@ -23,12 +23,15 @@
 
 namespace zhuji::workflows {
 
-// The policy numbers (RULES.md "Deadlines"), configurable on the node ([escalation]).
+// Periods the rules fix: constants of the rules, never settings.
+inline constexpr int kReportWorkingDays = 10;  // GD Art. 29, 30; 条例 Art. 25: report within 10
+inline constexpr int kDecideWorkingDays = 10;  // 条例 Art. 25 ¶2, GD Art. 29 ¶2: decide within 10
+inline constexpr int kObjectionWorkingDays = 20;  // GD Art. 45: answer an objection within 20
+
+// What the rules leave open (RULES.md "Deadlines"), configurable on the node ([escalation]).
 struct EscalationPolicy {
-  int report_working_days = 10;  // GD Art. 29, 30; 条例 Art. 25: report within 10 WD
-  int review_working_days = 10;  // intermediate levels: the rules set no figure; policy default
-  int decide_working_days = 10;  // 条例 Art. 25, GD Art. 29 ¶2: decide within 10 WD of receipt
-  int objection_working_days = 20;  // GD Art. 45: answer an objection within 20 WD of receipt
+  int review_working_days = 10;    // intermediate levels: the rules set no figure
+  int resubmit_working_days = 10;  // a matter returned to its origin (退回补充) comes back within
 };
 
 enum class MatterKind {
@@ -90,6 +93,10 @@ enum class MatterState {
   kDecided,      // final: the decision is on its way down or arrived
 };
 const char* MatterStateZh(MatterState state);
+struct Matter;
+// As MatterStateZh, and a settled dispute as what it is: 变更 (the classifier adopted the
+// objection) or 确定 (the objector accepted the answer that upheld the determination).
+std::string MatterStateZh(const Matter& m);
 // "provisional", "objected", "answered", "settled", "in-review", "returned", "decided" (the
 // names `zhuji matter wait --state` takes; the control protocol's MatterView.state).
 const char* MatterStateName(MatterState state);
@@ -101,8 +108,12 @@ struct Matter {
   Organ origin;          // the reporting organ (the objector for a dispute)
   std::string title;
   Protection provisional;  // protected at this level from the moment it is set
+  std::string scope;       // 知悉范围 set with it (GD Art. 23, 条例 Art. 25); a dispute: the
+                           // scope of the determination objected to, if the objector gave it
   int64_t provisional_at = 0;
-  int64_t reported_at = 0;          // the origin's sent-at (its duty is judged by it)
+  int64_t reported_at = 0;          // the latest report's sent-at (again after a return)
+  int64_t first_reported_at = 0;    // the first report: the report duty is judged by it
+  calendar::Date arose_on;          // GD Art. 29: the day the matter arose (its 10 WD run from it)
   std::set<std::string> materials;  // names of the materials attached
   std::vector<Hop> path;            // the last hop decides
   int at = -1;                      // the hop holding it now; -1 = the origin
@@ -124,6 +135,9 @@ struct Matter {
   // Deadlines as the node that tracks each computed them (24:00 CST; 0 = none).
   int64_t report_due_at = 0;
   int64_t answer_due_at = 0;
+  int64_t resubmit_due_at = 0;  // after a return to the origin (policy)
+  // When the deciding department received it (the report duty is met by then), 0 if not yet.
+  int64_t DeciderReceivedAt() const { return path.empty() ? 0 : path.back().received_at; }
 
   // Who the decision reaches (书面通知): every node on the path, the origin and any party.
   std::vector<std::string> NoticeNodes() const;
@@ -137,7 +151,7 @@ struct Matter {
 
 struct DeadlineOpen {
   // Whose duty: the origin's report, the classifier's answer, or path[hop]'s review or decision.
-  enum class Duty { kReport, kAnswer, kHop };
+  enum class Duty { kReport, kAnswer, kHop, kResubmit };
   std::string item, step, rule;
   calendar::Date trigger;
   int working_days;
@@ -192,6 +206,10 @@ Result<Step> AutoReview(const Matter& m, int64_t now);
 
 // Deadline step names, for `zhuji deadlines`.
 inline constexpr const char* kStepReport = "上报 report";
+// A matter returned to its origin (退回补充) is reported again within the policy's days.
+inline constexpr const char* kStepResubmit = "补充重报 resubmit";
+// The origin's trail line when a return reaches it.
+inline constexpr const char* kActionReturnReceived = "收到退回 return received";
 // "审核 review @ <organ>" for a reviewing hop, "确定 decide @ <organ>" for the last one.
 std::string ReviewStep(const Matter& m, int hop_index);
 // "答复异议 answer objection @ <classifier>": the classifier's GD Art. 45 duty.

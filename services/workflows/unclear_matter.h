@@ -14,10 +14,11 @@ namespace zhuji::workflows {
 // GD Art. 30: what the province-level organ must submit to the bureau.
 inline const std::vector<std::string>& kArt30Materials = RequiredMaterials(MatterKind::kUnclear);
 
-// The organ sets a provisional level: the item is protected at once, and the report is due
-// within 10 WD (条例 Art. 25). The route is computed now, from the directory.
+// The organ sets a provisional level, term and 知悉范围 (`scope`, required: 条例 Art. 25): the
+// item is protected at once, and the report is due within 10 WD (条例 Art. 25). The route is
+// computed now, from the directory.
 Result<Step> SetProvisional(const OrganDirectory& directory, const std::string& origin_address,
                             std::string id, std::string title, const Protection& provisional,
-                            int64_t now, const EscalationPolicy& policy);
+                            std::string scope, int64_t now);
 
 }  // namespace zhuji::workflows

@@ -69,8 +69,7 @@ workflows::Matter Unclear(const std::string& source_dir) {
   if (!topology.ok()) throw std::runtime_error(topology.message());
   auto p = workflows::Protection::Term(workflows::SecrecyLevel::kMimi, 5);
   auto s = workflows::SetProvisional(topology.value(), "440106/jyj", "440106/jyj/2026-0001",
-                                     "一项不明确事项", p, 1'750'000'000'000,
-                                     workflows::EscalationPolicy{});
+                                     "一项不明确事项", p, "本单位相关人员", 1'750'000'000'000);
   if (!s.ok()) throw std::runtime_error(s.message());
   return s.value().matter;
 }
@@ -197,6 +196,7 @@ void ControlSeeds() {
   Seed("fuzz_control", "report", Message([](capnp::MallocMessageBuilder& m) {
          auto r = m.initRoot<schema::ControlRequest>().initMatter();
          r.setOp(schema::MatterRequest::Op::REPORT);
+         r.setScope("本单位相关人员");
          r.setOrgan("jyj");
          r.setTitle("一项不明确事项");
          r.setMark("秘密★5年");

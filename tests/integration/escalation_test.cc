@@ -82,6 +82,7 @@ class Escalation : public ::testing::Test {
   void Decide(const std::string& node, const std::string& id, const char* mark) {
     h.MatterStep(node, [&](schema::MatterRequest::Builder r) {
       r.setOp(Op::DECIDE);
+      r.setScope("本单位相关人员");
       r.setId(id);
       r.setMark(mark);
       r.setText("知悉范围");
@@ -129,6 +130,7 @@ TEST_F(Escalation, GdArt30_UnclearMatterGoesLevelByLevelWithAReturnAndComesBackD
   Start();
   auto m = h.MatterStep("440106", [](schema::MatterRequest::Builder r) {
     r.setOp(Op::REPORT);
+    r.setScope("本单位相关人员");
     r.setOrgan("jyj");
     r.setTitle("某考试命题工作方案");
     r.setMark("秘密★5年");
@@ -171,6 +173,7 @@ TEST_F(Escalation, GdArt30_UnclearMatterGoesLevelByLevelWithAReturnAndComesBackD
   // The origin adds the material and reports again: up again, level by level.
   h.MatterStep("440106", [&](schema::MatterRequest::Builder r) {
     r.setOp(Op::REPORT);
+    r.setScope("本单位相关人员");
     r.setId(id);
     tools::SetMaterials(r, {"不明确事项的具体内容"});
   });
@@ -219,6 +222,7 @@ TEST_F(Escalation, GdArt30_StepWhoseDeadlineCannotBeOpenedChangesNothing) {
   h.OpenDeadline("440106", id, workflows::kStepReport, "test", 10, "2025-09-24");
   auto report = [&](schema::MatterRequest::Builder r) {
     r.setOp(Op::REPORT);
+    r.setScope("本单位相关人员");
     r.setOrgan("jyj");
     r.setTitle("某考试命题工作方案");
     r.setMark("秘密★5年");
@@ -240,6 +244,7 @@ TEST_F(Escalation, GdArt30_AProvinceLevelOrgansOwnMatterGoesToTheBureauOnItsOwnN
   Start();
   auto m = h.MatterStep("440000", [](schema::MatterRequest::Builder r) {
     r.setOp(Op::REPORT);
+    r.setScope("本单位相关人员");
     r.setOrgan("jyt");  // 广东省教育厅: its report is the submission (GD Art. 30)
     r.setTitle("全省统一考试组织方案");
     r.setMark("机密★5年");
@@ -311,6 +316,7 @@ TEST_F(Escalation, GdArt29_RequestGoesToTheFirstSuperiorWithAuthorityWhichDecide
   Start();
   auto m = h.MatterStep("440106", [](schema::MatterRequest::Builder r) {
     r.setOp(Op::REQUEST);
+    r.setScope("本单位相关人员");
     r.setOrgan("jyj");  // 天河区教育局: no original classification authority
     r.setTitle("某招生录取方案");
     r.setMark("秘密★5年");
@@ -326,6 +332,7 @@ TEST_F(Escalation, GdArt29_RequestGoesToTheFirstSuperiorWithAuthorityWhichDecide
   EXPECT_TRUE(tracked) << "the superior decides within 10 WD of receipt";
   std::string above = Refusal("440100", [&](schema::MatterRequest::Builder r) {
     r.setOp(Op::DECIDE);
+    r.setScope("本单位相关人员");
     r.setId(id);
     r.setMark("绝密★20年");
     r.setWho("陈七");
@@ -368,6 +375,7 @@ TEST_F(Escalation, GdArt45_ASilentClassifierGoesOverdueAndTheObjectorMayEscalate
   WaitHeldAt("440000", id, 2);
   h.MatterStep("440000", [&](schema::MatterRequest::Builder r) {
     r.setOp(Op::DECIDE);
+    r.setScope("本单位相关人员");
     r.setId(id);
     r.setNotSecret(true);
     r.setWho("李四");
@@ -392,6 +400,7 @@ TEST_F(Escalation, GdArt24_GdArt33_ContentChecksRefuseAtTheOriginAndStoreNothing
                     bool listed) {
     return h.MatterStep("440106", [&](schema::MatterRequest::Builder r) {
       r.setOp(Op::REPORT);
+      r.setScope("本单位相关人员");
       r.setOrgan("jyj");
       r.setTitle("汇编");
       r.setMark(mark);
@@ -465,6 +474,7 @@ TEST_F(Escalation, SigkillChaosEveryEscalationDecidedOnceAndEveryStepOnce) {
     // Only a reply proves the report committed, so the county is never killed mid-request.
     auto m = h.MatterStep("440106", [&](schema::MatterRequest::Builder r) {
       r.setOp(Op::REPORT);
+      r.setScope("本单位相关人员");
       r.setOrgan("jyj");
       r.setTitle("chaos #" + std::to_string(i));
       r.setMark("秘密★5年");

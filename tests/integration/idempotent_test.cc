@@ -48,6 +48,7 @@ size_t MatterCount(Harness& h, const std::string& id) {
 
 void FillReport(schema::MatterRequest::Builder m) {
   m.setOp(Op::REPORT);
+  m.setScope("本单位相关人员");
   m.setOrgan("jyj");
   m.setTitle("某考试命题工作方案");
   m.setMark("秘密★5年");

@@ -359,6 +359,7 @@ TEST(ControlLimits, NodeRefusesInvalidUtf8OversizedAndUnboundedRequestsAndKeepsS
   capnp::MallocMessageBuilder matter;
   auto m = matter.initRoot<schema::ControlRequest>().initMatter();
   m.setOp(schema::MatterRequest::Op::REPORT);
+  m.setScope("本单位相关人员");
   m.setOrgan("jyj");
   m.setTitle("\xe4\xb8 cut in the middle of 不");
   std::vector<Case> cases = {

@@ -48,6 +48,21 @@ TEST(Config, RefusesAnUnknownKeyAndNamesIt) {
   EXPECT_NE(ErrorOf(top).find("colour: unknown key"), std::string::npos) << ErrorOf(top);
 }
 
+// Issue #12: GD Art. 29 (10), Art. 45 (20) and 条例 Art. 25 (10) are the rules' periods, not
+// settings; only what the rules leave open is configurable.
+TEST(Config, GdArt29_GdArt45_TiaoliArt25_PeriodsFixedByTheRulesAreNotSettings) {
+  for (const char* key : {"report_working_days", "decide_working_days", "objection_working_days"}) {
+    std::string e = ErrorOf(std::string(kGood) + "[escalation]\n" + key + " = 15\n");
+    EXPECT_NE(e.find(std::string("escalation.") + key), std::string::npos) << e;
+    EXPECT_NE(e.find("fixed by the rules"), std::string::npos) << e;
+  }
+  auto c = ParseNodeConfig(
+      std::string(kGood) + "[escalation]\nreview_working_days = 5\nresubmit_working_days = 7\n",
+      "node.toml");
+  EXPECT_EQ(c.escalation.review_working_days, 5);
+  EXPECT_EQ(c.escalation.resubmit_working_days, 7);
+}
+
 TEST(Config, RefusesABadNodeIdLevelOrParent) {
   auto with = [](const std::string& from, const std::string& to) {
     std::string s = kGood;

@@ -257,11 +257,12 @@ TEST_F(DeliveryTest, AMatterIsAcceptedOnlyBetweenTheNodesOfItsRoute) {
   auto dir = workflows::testing::Guangdong();
   const auto secret = Protection::Term(SecrecyLevel::kMimi, 5);
   // 天河区教育局 → 广州市教育局 → 广东省教育厅 → 广东省国家保密局: 440000 is on the route.
-  auto unclear = SetProvisional(dir, "440106/jyj", "a", "x", secret, 0, EscalationPolicy{});
+  auto unclear = SetProvisional(dir, "440106/jyj", "a", "x", secret, "本单位相关人员", 0);
   Delivery ok = Apply(MatterEnvelope(outbox_, sender_env_, unclear.value().matter));
   EXPECT_EQ(ok.outcome, Delivery::Outcome::kApplied) << ok.reason;
   // A 秘密 request of 天河区教育局 goes to 广州市教育局 only: nothing for the province.
-  auto request = RequestDetermination(dir, "440106/jyj", "b", "x", secret, 0, EscalationPolicy{});
+  auto request = RequestDetermination(dir, "440106/jyj", "b", "x", secret, "本单位相关人员",
+                                      calendar::CstDateOf(0), 0);
   Delivery off_route = Apply(MatterEnvelope(outbox_, sender_env_, request.value().matter));
   EXPECT_EQ(off_route.outcome, Delivery::Outcome::kRefused);
   EXPECT_NE(off_route.reason.find("does not concern node 440000"), std::string::npos)
@@ -276,7 +277,7 @@ TEST_F(DeliveryTest, AMatterIsAcceptedOnlyBetweenTheNodesOfItsRoute) {
     EXPECT_EQ(Apply(*outbox_.Get(r, "440000", off_route.seq)).outcome, Delivery::Outcome::kApplied);
   }
   // 南山区's matter, sent by 天河区 (not on its route).
-  auto other = SetProvisional(dir, "440305/jyj", "c", "x", secret, 0, EscalationPolicy{});
+  auto other = SetProvisional(dir, "440305/jyj", "c", "x", secret, "本单位相关人员", 0);
   Delivery forged = Apply(MatterEnvelope(outbox_, sender_env_, other.value().matter));
   EXPECT_EQ(forged.outcome, Delivery::Outcome::kRefused);
   EXPECT_NE(forged.reason.find("not on its route"), std::string::npos) << forged.reason;

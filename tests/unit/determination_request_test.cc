@@ -15,7 +15,8 @@ using testing::kT0;
 
 Result<Step> Request(const char* origin, SecrecyLevel level, int years = 5) {
   return RequestDetermination(Guangdong(), origin, std::string(origin) + "/2025-003", "某招生方案",
-                              Protection::Term(level, years), kT0, EscalationPolicy{});
+                              Protection::Term(level, years), "本单位相关人员",
+                              calendar::CstDateOf(kT0), kT0);
 }
 
 std::vector<std::string> Names(const Matter& m) {
@@ -34,12 +35,32 @@ TEST(DeterminationRequest, GdArt29_ProtectedAtTheProposedLevelAndReportedWithinT
   EXPECT_EQ(s.value().effects.open[0].working_days, 10);
 }
 
-TEST(DeterminationRequest, GdArt29_GoesToTheFirstSuperiorWithAuthorityLevelByLevel) {
+TEST(DeterminationRequest, GdArt29_GoesStraightToTheFirstSuperiorWithAuthority) {
   EXPECT_EQ(Names(Request("440106/jyj", SecrecyLevel::kMimi).value().matter),
             std::vector<std::string>{"广州市教育局"});
   EXPECT_EQ(Names(Request("440106/jyj", SecrecyLevel::kJuemi).value().matter),
-            (std::vector<std::string>{"广州市教育局", "广东省教育厅"}))
-      << "广州市教育局 may determine up to 机密: it reviews and forwards, nothing skips a level";
+            std::vector<std::string>{"广东省教育厅"})
+      << "\"报请有定密权的上级机关\": 广州市教育局 may go up to 机密 only, so it is not asked";
+}
+
+// GD Art. 29 "所产生的 … 十个工作日内报请" (cf. Art. 28 "自该事项产生之日起"): counted from the
+// day the matter arose, never a day in the future; a 知悉范围 is proposed with the level.
+TEST(DeterminationRequest, GdArt29_CountsFromTheDayTheMatterArose) {
+  calendar::Date arose = calendar::CstDateOf(kT0 - 6 * kDay);
+  auto s = RequestDetermination(Guangdong(), "440106/jyj", "id", "x",
+                                Protection::Term(SecrecyLevel::kMimi, 5), "招生办", arose, kT0);
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(s.value().effects.open[0].trigger, arose);
+  EXPECT_EQ(s.value().matter.arose_on, arose);
+  auto future = RequestDetermination(Guangdong(), "440106/jyj", "id", "x",
+                                     Protection::Term(SecrecyLevel::kMimi, 5), "招生办",
+                                     calendar::CstDateOf(kT0 + kDay), kT0);
+  ASSERT_FALSE(future.ok());
+  EXPECT_NE(future.message().find("after today"), std::string::npos) << future.message();
+  auto no_scope = RequestDetermination(Guangdong(), "440106/jyj", "id", "x",
+                                       Protection::Term(SecrecyLevel::kMimi, 5), "", arose, kT0);
+  ASSERT_FALSE(no_scope.ok());
+  EXPECT_NE(no_scope.message().find("GD Art. 23"), std::string::npos) << no_scope.message();
 }
 
 TEST(DeterminationRequest, GdArt29_WithoutAnOrganOfTheLineTheSecrecyAdminDeptDetermines) {
@@ -58,7 +79,9 @@ TEST(DeterminationRequest, GdArt29_TheSuperiorDecidesWithinTenWorkingDaysOfRecei
   Matter m = Request("440106/jyj", SecrecyLevel::kMimi).value().matter;
   auto rep = Report(m, {}, kT0 + kDay);
   ASSERT_TRUE(rep.ok()) << rep.message();
-  EXPECT_EQ(rep.value().effects.close[0].step, kStepReport);
+  for (const auto& c : rep.value().effects.close) {
+    EXPECT_NE(c.step, kStepReport) << "the duty is met when the superior has it (its receipt)";
+  }
   auto rec = Receive(rep.value().matter, kT0 + 2 * kDay, EscalationPolicy{});
   ASSERT_TRUE(rec.ok());
   EXPECT_EQ(rec.value().effects.open[0].rule, "GD Art. 29 ¶2");

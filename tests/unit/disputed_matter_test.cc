@@ -24,7 +24,7 @@ Claim Says(SecrecyLevel level, int years) {
 // 天河区教育局 objects to 深圳市公安局's 机密 determination: it says 秘密.
 Matter Objected() {
   auto s = Object(Guangdong(), "440106/jyj", "440300/gaj", "440106/jyj/2025-002", "某联合通报",
-                  Protection::Term(SecrecyLevel::kJimi, 10), Says(SecrecyLevel::kMimi, 5), kT0);
+                  Protection::Term(SecrecyLevel::kJimi, 10), Says(SecrecyLevel::kMimi, 5), "", kT0);
   EXPECT_TRUE(s.ok()) << s.message();
   return s.value().matter;
 }
@@ -37,7 +37,7 @@ Matter ObjectionReceived() {
 
 TEST(DisputedMatter, GdArt45_TheObjectionGoesFirstToTheClassifierWhoAnswersWithin20WorkingDays) {
   auto s = Object(Guangdong(), "440106/jyj", "440300/gaj", "id", "x",
-                  Protection::Term(SecrecyLevel::kJimi, 10), Says(SecrecyLevel::kMimi, 5), kT0);
+                  Protection::Term(SecrecyLevel::kJimi, 10), Says(SecrecyLevel::kMimi, 5), "", kT0);
   ASSERT_TRUE(s.ok()) << s.message();
   EXPECT_EQ(s.value().matter.state, MatterState::kObjected);
   EXPECT_EQ(s.value().effects.send_to, std::vector<std::string>{"440300"}) << "to the classifier";
@@ -62,7 +62,7 @@ TEST(DisputedMatter, GdArt31_ProtectedAtTheHighestLevelAnyPartyClaims) {
   Claim not_secret;
   not_secret.not_secret = true;
   auto s = Object(Guangdong(), "440106/jyj", "440300/gaj", "id", "x",
-                  Protection::Term(SecrecyLevel::kMimi, 3), not_secret, kT0);
+                  Protection::Term(SecrecyLevel::kMimi, 3), not_secret, "", kT0);
   ASSERT_TRUE(s.ok()) << s.message();
   EXPECT_EQ(s.value().matter.PendingProtection()->level, SecrecyLevel::kMimi);
 }
@@ -71,11 +71,12 @@ TEST(DisputedMatter, GdArt45_AClassifierThatAdoptsTheObjectionSettlesIt) {
   auto a = Answer(ObjectionReceived(), "赵六", "采纳异议，变更为秘密★5年", false, kT0 + 3 * kDay);
   ASSERT_TRUE(a.ok()) << a.message();
   EXPECT_EQ(a.value().matter.state, MatterState::kSettled);
+  EXPECT_EQ(MatterStateZh(a.value().matter), "已变更 determination changed (变更)");
   EXPECT_EQ(a.value().effects.send_to, std::vector<std::string>{"440106"})
       << "back to the objector";
   ASSERT_EQ(a.value().effects.close.size(), 1u);
   EXPECT_EQ(FormatMark(a.value().matter.decision->protection), "秘密★5年");
-  EXPECT_FALSE(Escalate(a.value().matter, kArt31, false, kT0).ok()) << "nothing left to dispute";
+  EXPECT_FALSE(Escalate(a.value().matter, kArt31, kT0).ok()) << "nothing left to dispute";
 }
 
 TEST(DisputedMatter, GdArt31_AnUpheldAnswerGoesUpLevelByLevelAndReachesBothParties) {
@@ -83,7 +84,7 @@ TEST(DisputedMatter, GdArt31_AnUpheldAnswerGoesUpLevelByLevelAndReachesBothParti
   EXPECT_FALSE(Answer(m, "赵六", "", true, kT0).ok()) << "an empty answer";
   m = Answer(m, "赵六", "维持原定密", true, kT0 + 3 * kDay).value().matter;
   EXPECT_EQ(m.state, MatterState::kAnswered);
-  auto up = Escalate(m, kArt31, false, kT0 + 4 * kDay);
+  auto up = Escalate(m, kArt31, kT0 + 4 * kDay);
   ASSERT_TRUE(up.ok()) << up.message();
   EXPECT_EQ(up.value().effects.send_to, std::vector<std::string>{"440100"});
   m = up.value().matter;
@@ -98,6 +99,7 @@ TEST(DisputedMatter, GdArt31_AnUpheldAnswerGoesUpLevelByLevelAndReachesBothParti
   EXPECT_EQ(at_bureau.value().effects.open[0].step, "确定 decide @ 广东省国家保密局");
   Decision d;
   d.protection = Protection::Term(SecrecyLevel::kMimi, 10);
+  d.scope = "通报发至单位";
   d.decided_by = "李四";
   auto dec = Decide(at_bureau.value().matter, d, kT0 + 7 * kDay);
   ASSERT_TRUE(dec.ok()) << dec.message();
@@ -107,7 +109,7 @@ TEST(DisputedMatter, GdArt31_AnUpheldAnswerGoesUpLevelByLevelAndReachesBothParti
 
 TEST(DisputedMatter, GdArt31_TheSubmissionNeedsTheArt31Materials) {
   Matter m = Answer(ObjectionReceived(), "赵六", "维持", true, kT0).value().matter;
-  m = Escalate(m, {"申报有争议事项公文"}, false, kT0).value().matter;
+  m = Escalate(m, {"申报有争议事项公文"}, kT0).value().matter;
   m = Receive(m, kT0, EscalationPolicy{}).value().matter;
   m = Forward(m, "a", "b", kT0).value().matter;
   m = Receive(m, kT0, EscalationPolicy{}).value().matter;
@@ -117,25 +119,66 @@ TEST(DisputedMatter, GdArt31_TheSubmissionNeedsTheArt31Materials) {
   EXPECT_NE(f.message().find("有争议事项定密申报表"), std::string::npos) << f.message();
 }
 
-TEST(DisputedMatter, GdArt31_UnansweredObjectionGoesUpOnlyOnceOverdue) {
+TEST(DisputedMatter, GdArt45_UnansweredObjectionGoesUpOnlyOnceOverdueCountedFromReceipt) {
   Matter m = ObjectionReceived();
-  auto early = Escalate(m, kArt31, false, kT0 + kDay);
+  m.answer_due_at = kT0 + 30 * kDay;  // what the classifier's node computed from its receipt
+  auto early = Escalate(m, kArt31, kT0 + kDay);
   ASSERT_FALSE(early.ok());
   EXPECT_NE(early.message().find("20 working days"), std::string::npos) << early.message();
-  auto late = Escalate(m, kArt31, true, kT0 + 40 * kDay);
+  EXPECT_FALSE(Escalate(m, kArt31, kT0 + 30 * kDay).ok())
+      << "the last day is still the classifier's";
+  auto late = Escalate(m, kArt31, kT0 + 30 * kDay + 1);
   ASSERT_TRUE(late.ok()) << late.message();
   EXPECT_EQ(late.value().matter.state, MatterState::kInReview);
 }
 
+// GD Art. 45: the 20 WD run from the day the classifier received the objection; the receipt
+// goes back to the objector, and until it arrives (a link outage) nothing is overdue.
+TEST(DisputedMatter, GdArt45_TheReceiptGoesToTheObjectorWhoCannotEscalateBeforeIt) {
+  auto r = Receive(Objected(), kT0 + 9 * kDay, EscalationPolicy{});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.value().effects.send_to, std::vector<std::string>{"440106"})
+      << "the objector learns the day of receipt";
+  EXPECT_EQ(r.value().effects.open[0].trigger, calendar::CstDateOf(kT0 + 9 * kDay));
+  auto blind = Escalate(Objected(), kArt31, kT0 + 400 * kDay);
+  ASSERT_FALSE(blind.ok()) << "no receipt yet: the classifier's days have not begun";
+  EXPECT_NE(blind.message().find("acknowledged"), std::string::npos) << blind.message();
+}
+
+// 条例 Art. 26 ¶3 and the national bureau's guidance: the highest level and the longest term.
+TEST(DisputedMatter, TiaoliArt26_ProtectedAtTheHighestLevelAndTheLongestTermClaimed) {
+  auto s = Object(Guangdong(), "440106/jyj", "440300/gaj", "id", "x",
+                  Protection::Term(SecrecyLevel::kJimi, 5), Says(SecrecyLevel::kMimi, 10), "", kT0);
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(FormatMark(*s.value().matter.PendingProtection()), "机密★10年");
+}
+
+// GD Art. 31 covers "是否属于国家秘密或者属于何种密级": a disagreement on the term alone stays an
+// objection, answered by the classifier.
+TEST(DisputedMatter, GdArt31_ADisagreementOnTheTermOnlyIsNotADisputedMatter) {
+  auto s = Object(Guangdong(), "440106/jyj", "440300/gaj", "id", "x",
+                  Protection::Term(SecrecyLevel::kJimi, 10), Says(SecrecyLevel::kJimi, 5), "", kT0);
+  ASSERT_TRUE(s.ok()) << "an objection on the term is allowed: " << s.message();
+  Matter m = Receive(s.value().matter, kT0 + kDay, EscalationPolicy{}).value().matter;
+  m = Answer(m, "赵六", "维持十年", true, kT0 + 2 * kDay).value().matter;
+  auto up = Escalate(m, kArt31, kT0 + 3 * kDay);
+  ASSERT_FALSE(up.ok());
+  EXPECT_NE(up.message().find("term only"), std::string::npos) << up.message();
+  EXPECT_TRUE(AcceptAnswer(m, kT0 + 3 * kDay).ok());
+}
+
 TEST(DisputedMatter, GdArt45_RefusesAnObjectionToOneselfOrToTheSameLevel) {
   EXPECT_FALSE(Object(Guangdong(), "440106/jyj", "440106/jyj", "id", "x",
-                      Protection::Term(SecrecyLevel::kJimi, 10), Says(SecrecyLevel::kMimi, 5), kT0)
+                      Protection::Term(SecrecyLevel::kJimi, 10), Says(SecrecyLevel::kMimi, 5), "",
+                      kT0)
                    .ok());
   EXPECT_FALSE(Object(Guangdong(), "440106/jyj", "440300/gaj", "id", "x",
-                      Protection::Term(SecrecyLevel::kJimi, 10), Says(SecrecyLevel::kJimi, 10), kT0)
+                      Protection::Term(SecrecyLevel::kJimi, 10), Says(SecrecyLevel::kJimi, 10), "",
+                      kT0)
                    .ok());
   EXPECT_FALSE(Object(Guangdong(), "440106/jyj", "440300/nope", "id", "x",
-                      Protection::Term(SecrecyLevel::kJimi, 10), Says(SecrecyLevel::kMimi, 5), kT0)
+                      Protection::Term(SecrecyLevel::kJimi, 10), Says(SecrecyLevel::kMimi, 5), "",
+                      kT0)
                    .ok());
 }
 

@@ -19,7 +19,7 @@ Matter Disputed() {
   Claim claim;
   claim.protection = Protection::Term(SecrecyLevel::kMimi, 5);
   auto s = Object(testing::Guangdong(), "440106/jyj", "440300/gaj", "440106/jyj/2025-0002", "通报",
-                  Protection::Term(SecrecyLevel::kJimi, 10), claim, 1'000);
+                  Protection::Term(SecrecyLevel::kJimi, 10), claim, "", 1'000);
   EXPECT_TRUE(s.ok()) << s.message();
   auto r = Receive(s.value().matter, 2'000, EscalationPolicy{});
   return Answer(r.value().matter, "赵六", "维持", true, 3'000).value().matter;

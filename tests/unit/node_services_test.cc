@@ -284,6 +284,7 @@ class NodeInProcessTest : public ::testing::Test {
   static void ReportUnclear(capnp::MallocMessageBuilder& msg, bool hold) {
     auto m = msg.initRoot<schema::ControlRequest>().initMatter();
     m.setOp(schema::MatterRequest::Op::REPORT);
+    m.setScope("本单位相关人员");
     m.setOrgan("jyj");
     m.setTitle("一项不明确事项");
     m.setMark("秘密★5年");
@@ -349,7 +350,7 @@ TEST_F(NodeInProcessTest, AControlRequestsReplyMatchesItsView_GD_Art30) {
   ASSERT_EQ(r.getError(), "");
   ASSERT_EQ(r.getMatterViews().size(), 1u);
   auto view = r.getMatterViews()[0];
-  EXPECT_EQ(view.getStateZh(), "先行保护 provisional") << Pretty(view);
+  EXPECT_EQ(view.getStateZh(), "先行采取保密措施 provisional measures") << Pretty(view);
 
   capnp::MallocMessageBuilder expected;
   std::vector<deadlines::DeadlineRecord> records;

@@ -19,7 +19,7 @@ const std::set<std::string> kAllMaterials = {"申报不明确事项公文", "不
 Matter Provisional(const char* origin = "440106/jyj") {
   auto s =
       SetProvisional(Guangdong(), origin, std::string(origin) + "/2025-001", "某考试命题工作方案",
-                     Protection::Term(SecrecyLevel::kMimi, 5), kT0, EscalationPolicy{});
+                     Protection::Term(SecrecyLevel::kMimi, 5), "本单位相关人员", kT0);
   EXPECT_TRUE(s.ok()) << s.message();
   return s.value().matter;
 }
@@ -35,7 +35,7 @@ Matter ReceiveAndForward(const Matter& m, int64_t t) {
 
 TEST(UnclearMatter, Tiaoli25_ProtectedAtOnceAndReportDueWithinTenWorkingDays) {
   auto s = SetProvisional(Guangdong(), "440106/jyj", "440106/jyj/2025-001", "x",
-                          Protection::Term(SecrecyLevel::kMimi, 5), kT0, EscalationPolicy{});
+                          Protection::Term(SecrecyLevel::kMimi, 5), "本单位相关人员", kT0);
   ASSERT_TRUE(s.ok()) << s.message();
   EXPECT_EQ(s.value().matter.state, MatterState::kProvisional);
   ASSERT_EQ(s.value().effects.open.size(), 1u);
@@ -44,7 +44,7 @@ TEST(UnclearMatter, Tiaoli25_ProtectedAtOnceAndReportDueWithinTenWorkingDays) {
   EXPECT_NE(s.value().effects.open[0].rule.find("Art. 25"), std::string::npos);
   EXPECT_TRUE(s.value().effects.send_to.empty()) << "nothing leaves before the report";
   auto bad = SetProvisional(Guangdong(), "440106/jyj", "id", "x",
-                            Protection::Term(SecrecyLevel::kMimi, 12), kT0, EscalationPolicy{});
+                            Protection::Term(SecrecyLevel::kMimi, 12), "本单位相关人员", kT0);
   EXPECT_FALSE(bad.ok()) << "a 12-year 秘密 term";
 }
 
@@ -53,7 +53,9 @@ TEST(UnclearMatter, GdArt30_GoesLevelByLevelAndTheDecisionComesBackDownThePath) 
   auto rep = Report(m, kAllMaterials, kT0 + kDay);
   ASSERT_TRUE(rep.ok()) << rep.message();
   EXPECT_EQ(rep.value().effects.send_to, std::vector<std::string>{"440100"});
-  EXPECT_EQ(rep.value().effects.close.size(), 1u) << "the report deadline closes";
+  for (const auto& c : rep.value().effects.close) {
+    EXPECT_NE(c.step, kStepReport) << "the report duty runs until the bureau has it";
+  }
   m = rep.value().matter;
 
   // 广州市教育局 receives: its review clock starts (policy 10 WD).
@@ -202,6 +204,69 @@ TEST(UnclearMatter, GdArt30_ReturnForMoreMaterialAndResubmission) {
   EXPECT_EQ(m.path[m.at].organ.name, "广东省国家保密局");
 }
 
+// 条例 Art. 25 "报有关部门确定": the 10 WD are judged by when the deciding department has the
+// matter; the first report date is kept when it is reported again after a return, and the
+// return gives the origin a deadline to come back (policy).
+TEST(UnclearMatter, TiaoliArt25_TheReportDutyRunsUntilTheBureauHasItAndTheFirstReportIsKept) {
+  Matter m = Report(Provisional(), {"申报不明确事项公文"}, kT0).value().matter;
+  EXPECT_EQ(m.first_reported_at, kT0);
+  EXPECT_EQ(m.DeciderReceivedAt(), 0) << "left the origin, not yet at the bureau";
+  m = ReceiveAndForward(m, kT0 + kDay);  // at 广东省教育厅
+  m = Receive(m, kT0 + 2 * kDay, EscalationPolicy{}).value().matter;
+  m = Return(m, "王五", "缺不明确事项定密申报表", kT0 + 2 * kDay).value().matter;
+  m = Receive(m, kT0 + 3 * kDay, EscalationPolicy{}).value().matter;
+  m = Return(m, "张三", "缺不明确事项定密申报表", kT0 + 3 * kDay).value().matter;
+  ASSERT_EQ(m.state, MatterState::kReturned);
+
+  EscalationPolicy policy;
+  policy.resubmit_working_days = 7;
+  auto back = Receive(m, kT0 + 4 * kDay, policy);  // the return reaches the origin
+  ASSERT_TRUE(back.ok()) << back.message();
+  ASSERT_EQ(back.value().effects.open.size(), 1u);
+  EXPECT_EQ(back.value().effects.open[0].step, kStepResubmit);
+  EXPECT_EQ(back.value().effects.open[0].working_days, 7) << "policy, configurable";
+  EXPECT_EQ(back.value().matter.history.back().action, kActionReturnReceived);
+  auto twice = Receive(back.value().matter, kT0 + 5 * kDay, policy);
+  EXPECT_TRUE(twice.value().effects.open.empty()) << "a repeated delivery opens nothing";
+
+  auto again = Report(back.value().matter, kAllMaterials, kT0 + 6 * kDay);
+  ASSERT_TRUE(again.ok()) << again.message();
+  EXPECT_EQ(again.value().matter.reported_at, kT0 + 6 * kDay);
+  EXPECT_EQ(again.value().matter.first_reported_at, kT0) << "the first report is kept";
+  EXPECT_EQ(again.value().effects.close.size(), 1u);
+  EXPECT_EQ(again.value().effects.close[0].step, kStepResubmit);
+  m = ReceiveAndForward(ReceiveAndForward(again.value().matter, kT0 + 7 * kDay), kT0 + 8 * kDay);
+  m = Receive(m, kT0 + 9 * kDay, EscalationPolicy{}).value().matter;
+  EXPECT_EQ(m.DeciderReceivedAt(), kT0 + 9 * kDay) << "the bureau has it: the duty is met then";
+}
+
+// GD Art. 23, 条例 Art. 25: level, term (or date or condition) and 知悉范围, each time.
+TEST(UnclearMatter, GdArt23_TiaoliArt25_AProvisionalSettingOrADecisionWithoutAScopeIsRefused) {
+  auto none = SetProvisional(Guangdong(), "440106/jyj", "id", "x",
+                             Protection::Term(SecrecyLevel::kMimi, 5), "", kT0);
+  ASSERT_FALSE(none.ok());
+  EXPECT_NE(none.message().find("知悉范围"), std::string::npos) << none.message();
+  EXPECT_EQ(Provisional().scope, "本单位相关人员");
+
+  Matter m = Report(Provisional(), kAllMaterials, kT0).value().matter;
+  m = ReceiveAndForward(ReceiveAndForward(m, kT0), kT0);
+  m = Receive(m, kT0, EscalationPolicy{}).value().matter;
+  Decision d;
+  d.protection = Protection::Term(SecrecyLevel::kMimi, 5);
+  d.decided_by = "李四";
+  auto refused = Decide(m, d, kT0);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.message().find("GD Art. 23"), std::string::npos) << refused.message();
+  d.scope = "命题组";
+  d.decided_by = "";
+  auto nobody = Decide(m, d, kT0);
+  EXPECT_NE(nobody.message().find("签发人"), std::string::npos)
+      << "a bureau's decision is signed by its deciding official, not a 定密责任人: "
+      << nobody.message();
+  d.decided_by = "李四";
+  EXPECT_TRUE(Decide(m, d, kT0).ok());
+}
+
 TEST(UnclearMatter, GdArt30_WhereTheCityHasNoSuchOrganItsSecrecyAdminDeptReviews) {
   Matter m = Report(Provisional("440305/jyj"), kAllMaterials, kT0).value().matter;
   EXPECT_EQ(m.path[0].organ.name, "深圳市国家保密局");
@@ -212,6 +277,7 @@ TEST(UnclearMatter, TheDecisionIsCheckedLikeAnyDetermination) {
   m = ReceiveAndForward(ReceiveAndForward(m, kT0), kT0);
   m = Receive(m, kT0, EscalationPolicy{}).value().matter;
   Decision too_long{false, Protection::Term(SecrecyLevel::kMimi, 15), "x", "李四", 0};
+  // (scope "x" given)
   EXPECT_FALSE(Decide(m, too_long, kT0).ok());
   Decision nobody;  // member by member: GCC 12 -O3 warns (falsely) about {true, {}, …}
   nobody.not_secret = true;

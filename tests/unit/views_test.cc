@@ -21,7 +21,7 @@ using workflows::testing::kT0;
 // A 不明确事项 of 天河区教育局 taken up to the bureau, which decides 机密★10年.
 StoredMatter DecidedUnclear() {
   auto set = SetProvisional(Guangdong(), "440106/jyj", "440106/jyj/2025-0001", "某考试命题工作方案",
-                            Protection::Term(SecrecyLevel::kMimi, 5), kT0, EscalationPolicy{});
+                            Protection::Term(SecrecyLevel::kMimi, 5), "本单位相关人员", kT0);
   EXPECT_TRUE(set.ok()) << set.message();
   Matter m = Report(set.value().matter,
                     {"申报不明确事项公文", "不明确事项定密申报表", "不明确事项的具体内容"}, kT0)
@@ -111,7 +111,7 @@ TEST(Views, ADisputedMatterShowsItsPartiesAndTheHighestClaim) {
   Claim claim;
   claim.not_secret = true;  // the objector: not a state secret
   auto o = Object(Guangdong(), "440106/jyj", "440300/gaj", "440106/jyj/2025-0002", "通报",
-                  Protection::Term(SecrecyLevel::kJimi, 10), claim, kT0);
+                  Protection::Term(SecrecyLevel::kJimi, 10), claim, "", kT0);
   ASSERT_TRUE(o.ok()) << o.message();
   StoredMatter s;
   s.matter = Receive(o.value().matter, kT0 + kDay, EscalationPolicy{}).value().matter;

@@ -485,6 +485,7 @@ EscalationRun Escalations(const std::string& dir, const std::string& topology, i
     capnp::MallocMessageBuilder req;
     auto r = req.initRoot<schema::ControlRequest>().initMatter();
     r.setOp(schema::MatterRequest::Op::REPORT);
+    r.setScope("本单位相关人员");
     r.setOrgan("jyj");
     r.setTitle("bench #" + std::to_string(i + 1));
     r.setMark("秘密★5年");
