@@ -7,15 +7,15 @@
 #     and the decision comes back down; its whole trail is printed;
 #  2. a 定密异议 of 越秀区教育局 against 深圳市公安局 (GD Art. 45) is upheld by the classifier and
 #     goes up as a 有争议事项 (GD Art. 31); the decision reaches both parties; trail printed;
-#  3. notices (通知) between every county and the province while 南山区 (440305) is stopped;
-#     restarted; a delivery report: every notice delivered exactly once;
+#  3. test messages (测试消息) between every county and the province while 南山区 (440305) is stopped;
+#     restarted; a delivery report: every test message delivered exactly once;
 #  4. security (issue #10): the cluster launcher made keys for every broker and node and a signed
 #     directory of keys, so every link ran CURVE and every envelope was signed and verified; the
 #     directory is shown, and a county's store is checked offline (`zhuji audit verify`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-N=${DEMO_NOTICES:-50}          # notices per link
+N=${DEMO_NOTICES:-50}          # test messages per link
 TOPO=deploy/topologies/guangdong-demo.toml
 RUN_DIR=${DEMO_RUN_DIR:-$PWD/.zhuji-run/guangdong-demo}
 OFFLINE=440305
@@ -98,7 +98,7 @@ echo "== stop county $OFFLINE 南山区: it goes offline"
 zc stop "$OFFLINE"
 
 echo
-echo "== each running county sends $N notices to the province $PROVINCE 广东省; the province sends $N to every county"
+echo "== each running county sends $N test messages (测试消息) to the province $PROVINCE 广东省; the province sends $N to every county"
 links=()
 for c in "${COUNTIES[@]}"; do
   if [ "$c" != "$OFFLINE" ]; then
@@ -111,13 +111,13 @@ done
 
 sleep 1
 echo
-echo "== while $OFFLINE is offline, its notices wait in the province's outbox (待发):"
+echo "== while $OFFLINE is offline, its test messages wait in the province's outbox (待发):"
 zn "$PROVINCE" status
 echo
 zc status || true
 
 echo
-echo "== restart county $OFFLINE; it sends its own $N notices once it is back"
+echo "== restart county $OFFLINE; it sends its own $N test messages once it is back"
 zc start "$OFFLINE"
 zn "$OFFLINE" send --to "$PROVINCE" --text "$tag" --count "$N"
 links+=("$OFFLINE>$PROVINCE")

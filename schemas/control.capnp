@@ -191,8 +191,9 @@ struct DeadlineView {
   stateZh @14 :Text;              # "办理中 open" …
   openedMs @15 :Int64;
   closedMs @16 :Int64;
-  supervisor @17 :Text;           # node told when it goes overdue (督办), or empty
+  supervisor @17 :Text;           # node told when it goes overdue (逾期报告 → 督办), or empty
   overdueAtMs @18 :Int64;
+  supervisorName @19 :Text;       # the supervising secrecy admin dept (GD Art. 41)
 }
 
 struct CalendarInfo {

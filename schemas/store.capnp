@@ -31,8 +31,10 @@ struct Deadline {
   openedMs @13 :Int64;
   closedMs @14 :Int64;
   nextEventMs @15 :Int64;     # key of its entry in the timer table; 0 when none
-  supervisor @16 :Text;       # node told when it goes overdue (the parent), or empty
+  supervisor @16 :Text;       # node told when it goes overdue (GD Art. 41), maybe this one;
+                              # empty: outside the network (the provincial bureau's own duties)
   overdueAtMs @17 :Int64;
+  supervisorName @18 :Text;   # the supervising secrecy admin dept, e.g. 天河区国家保密局
 
   enum State {
     open @0;

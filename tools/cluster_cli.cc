@@ -143,8 +143,8 @@ int Report(Cluster& cluster, const Args& args, zmq::context_t& ctx, std::ostream
         << " received-at)\n";
     for (auto& id : down)
       out << "  note: node " << id << " is not running; its inbox was not read\n";
-    out << (ok ? "  结果 result: every notice delivered exactly once 全部送达且仅一次\n"
-               : "  结果 result: NOT every notice was delivered exactly once\n");
+    out << (ok ? "  结果 result: every test message delivered exactly once 全部送达且仅一次\n"
+               : "  结果 result: NOT every test message was delivered exactly once\n");
   }
   return ok ? 0 : 1;
 }

@@ -206,7 +206,7 @@ int CmdSend(const Args& args, zmq::context_t& ctx, std::ostream& out) {
   }
   auto sent = r.getSent();
   uint64_t n = sent.getLastSeq() - sent.getFirstSeq() + 1;
-  out << "已排队 queued " << n << " notice(s) 通知 to " << args.Get("to") << ", link #"
+  out << "已排队 queued " << n << " 测试消息 test message(s) to " << args.Get("to") << ", link #"
       << sent.getFirstSeq();
   if (n > 1) out << "–#" << sent.getLastSeq();
   if (sent.getIds().size()) {
@@ -250,7 +250,8 @@ int CmdInbox(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     out << "收件箱为空 inbox is empty\n";
     return 0;
   }
-  out << "   #  from 发自  sent-at 发出时间           received-at 接收时间       notice 通知\n";
+  out << "   #  from 发自  sent-at 发出时间           received-at 接收时间       测试消息 test "
+         "message\n";
   for (auto e : list) {
     out << std::setw(4) << e.getSeq() << "  " << e.getOrigin().cStr() << "     "
         << FormatCst(e.getSentAt()) << "  " << FormatCst(e.getReceivedAt()) << "  "

@@ -41,7 +41,11 @@ void PrintRecordJson(JsonWriter& j, DeadlineView d) {
   j.Key("days_left").Int(d.getDaysLeft()).Key("state").String(d.getState().cStr());
   j.Key("provisional").Bool(d.getProvisional());
   j.Key("calendar_version").String(d.getCalendarVersion().cStr());
-  j.Key("supervisor").String(d.getSupervisor().cStr()).Key("overdue_at_ms").Int(d.getOverdueAtMs());
+  j.Key("supervisor").String(d.getSupervisor().cStr());
+  j.Key("supervisor_name")
+      .String(d.getSupervisorName().cStr())
+      .Key("overdue_at_ms")
+      .Int(d.getOverdueAtMs());
   j.EndObject();
 }
 
@@ -90,7 +94,8 @@ int List(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     out << "  " << DaysLeft(d) << "  " << d.getStateZh().cStr();
     if (d.getProvisional()) out << "  暂定 PROVISIONAL";
     if (d.getState() == "overdue" && d.getSupervisor().size()) {
-      out << "  督办 → " << d.getSupervisor().cStr();
+      out << "  逾期报告 overdue report → " << d.getSupervisorName().cStr() << " ("
+          << d.getSupervisor().cStr() << ")";
     }
     out << "\n";
   }
@@ -105,7 +110,10 @@ int Supervised(const Args& args, zmq::context_t& ctx, std::ostream& out) {
   JsonWriter j;
   if (args.Flag("json")) j.BeginArray();
   if (!args.Flag("json")) {
-    out << "督办 overdue duties reported by the nodes below (" << list.size() << ")\n";
+    out << "督办事项 overdue reports (逾期报告) of the organs this node's 保密局 supervises (GD "
+           "Art. "
+           "41): "
+        << list.size() << "\n";
   }
   for (auto v : list) {
     auto s = v.getSupervision();

@@ -26,15 +26,17 @@ NODE (which node to talk to; node commands only):
 Node commands:
   status [--json]                      node id, level, links up/down, outbox depth (待发),
                                        oldest pending age, last error
-  send --to NODE --text TEXT           queue a notice (通知) to another node, to test a link
-       [--count N] [--wait]            N numbered notices; --wait returns once acknowledged
-  inbox [--limit N | --all] [--json]   notices received (收件箱), newest first
+  send --to NODE --text TEXT           queue a test message (测试消息) to another node, to test a link
+       [--count N] [--wait]            N numbered messages; --wait returns once acknowledged
+  inbox [--limit N | --all] [--json]   test messages received (收件箱), newest first
   deadlines [--overdue] [--due-within N] [--all] [--json]
                                        tracked duties (期限): item, step, rule, due, working
                                        days left, state, provisional flag
-  deadlines --supervised [--all]       督办 received from the nodes below, listed until closed
+  deadlines --supervised [--all]       督办事项: overdue reports (逾期报告) of the organs this
+                                       node's 保密局 supervises (GD Art. 41), until closed
   deadlines open --item I --step S --rule "GD Art. 14" (--days N [--from DATE] | --date DATE)
-       [--title T]                     track a duty by hand; overdue → 督办 to the parent node
+       [--title T]                     track a duty by hand; overdue → 逾期报告 to the 保密局
+                                       that supervises this node's organs (GD Art. 41)
   deadlines close --item I --step S    the duty is done
   clock advance --days N | clock set DATE   move a test node's fake clock ([clock] fake_start)
   deadletter list|show N|retry N|drop N [--json]

@@ -62,6 +62,7 @@ std::string DeadlineRecord::Encode() const {
   b.setNextEventMs(next_event_ms);
   b.setSupervisor(supervisor);
   b.setOverdueAtMs(overdue_at_ms);
+  b.setSupervisorName(supervisor_name);
   return ToBytes(m);
 }
 
@@ -87,6 +88,7 @@ DeadlineRecord DeadlineRecord::Decode(std::string_view bytes) {
   d.next_event_ms = r.getNextEventMs();
   d.supervisor = r.getSupervisor();
   d.overdue_at_ms = r.getOverdueAtMs();
+  d.supervisor_name = r.getSupervisorName();
   return d;
 }
 
@@ -158,6 +160,7 @@ Status DeadlineBook::Open(store::Txn& txn, const DeadlineSpec& spec, int64_t now
   d.working_days = spec.fixed_day ? 0 : spec.working_days;
   if (spec.fixed_day) d.due_day = *spec.fixed_day;
   d.supervisor = spec.supervisor;
+  d.supervisor_name = spec.supervisor_name;
   d.opened_ms = now;
   Compute(d);
   Schedule(txn, d, now);

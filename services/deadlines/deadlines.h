@@ -34,7 +34,8 @@ struct DeadlineSpec {
   calendar::Date trigger;
   int working_days = 0;
   std::optional<calendar::Date> fixed_day;  // a calendar-date deadline (GD Art. 46, 47)
-  std::string supervisor;                   // who hears of it when overdue
+  std::string supervisor;       // the node told when it goes overdue (GD Art. 41); may be this one
+  std::string supervisor_name;  // the secrecy admin dept that supervises the duty
 };
 
 // A decoded store.capnp Deadline, as a value.
@@ -47,7 +48,7 @@ struct DeadlineRecord {
   std::string calendar_version;
   schema::Deadline::State state = schema::Deadline::State::OPEN;
   int64_t opened_ms = 0, closed_ms = 0, next_event_ms = 0, overdue_at_ms = 0;
-  std::string supervisor;
+  std::string supervisor, supervisor_name;
 
   std::string id() const;  // item \0 step
   std::string Encode() const;

@@ -76,7 +76,7 @@ void DeadlineControl::Open(ControlCall& call) {
       (spec.fixed_day && !calendar::IsSupported(*spec.fixed_day))) {
     return call.reply.setError("a deadline's dates must lie within " + calendar::SupportedRange());
   }
-  spec.supervisor = config_.parent;
+  deadlines_.SetSupervisor(spec, nullptr);  // GD Art. 41
   DeadlineRecord d;
   Status st = control_.Write([&](store::Txn& txn) { return deadlines_.Open(txn, spec, now, &d); });
   if (!st.ok()) return call.reply.setError(st.message());

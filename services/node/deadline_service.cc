@@ -11,9 +11,12 @@ namespace zhuji::node {
 using deadlines::DeadlineEvent;
 using deadlines::DeadlineRecord;
 
-DeadlineService::DeadlineService(const config::NodeConfig& config, calendar::Calendar& calendar,
-                                 Writer& writer, Mail& mail, spdlog::logger& log)
+DeadlineService::DeadlineService(const config::NodeConfig& config,
+                                 const workflows::OrganDirectory& directory,
+                                 calendar::Calendar& calendar, Writer& writer, Mail& mail,
+                                 spdlog::logger& log)
     : config_(config),
+      directory_(directory),
       calendar_(calendar),
       writer_(writer),
       mail_(mail),
@@ -90,6 +93,18 @@ void DeadlineService::Changed(store::Txn& txn) {
       [this, next = deadlines::DeadlineBook::NextEventMs(txn)] { next_event_ms_ = next; });
 }
 
+void DeadlineService::SetSupervisor(deadlines::DeadlineSpec& spec,
+                                    const workflows::Organ* organ) const {
+  if (!directory_.Node(config_.node_id)) {
+    spec.supervisor = config_.parent;
+    spec.supervisor_name = config_.parent.empty() ? "" : "上级 parent node " + config_.parent;
+    return;
+  }
+  workflows::Supervisor s = directory_.SupervisorOf(config_.node_id, organ);
+  spec.supervisor = s.node;
+  spec.supervisor_name = s.name;
+}
+
 Status DeadlineService::Open(store::Txn& txn, const deadlines::DeadlineSpec& spec, int64_t now,
                              DeadlineRecord* out) {
   Status st = book_.Open(txn, spec, now, out);
@@ -99,10 +114,14 @@ Status DeadlineService::Open(store::Txn& txn, const deadlines::DeadlineSpec& spe
 
 void DeadlineService::QueueSupervision(store::Txn& txn, const DeadlineRecord& d, bool closed,
                                        int64_t now) {
-  if (d.supervisor.empty()) return;  // the province: nobody above; listed here only
-  OutgoingEnvelope out{d.supervisor, schema::Kind::SUPERVISION,
-                       Supervision::Body(d, config_.name, closed, closed ? now : 0), d.item};
-  mail_.Post(txn, out, now);
+  if (d.supervisor.empty()) return;  // the provincial bureau's own: outside the network
+  std::string body = Supervision::Body(d, config_.name, closed, closed ? now : 0);
+  if (d.supervisor == config_.node_id) {
+    // GD Art. 41: the region's own bureau, on this node: the 督办事项 is recorded here.
+    Supervision::Record(txn, config_.node_id, body, now);
+    return;
+  }
+  mail_.Post(txn, {d.supervisor, schema::Kind::SUPERVISION, std::move(body), d.item}, now);
 }
 
 std::optional<DeadlineRecord> DeadlineService::CloseDuty(store::Txn& txn, const std::string& item,
@@ -177,7 +196,7 @@ void DeadlineService::LogEvents(const std::vector<DeadlineEvent>& events) {
     log_.info("deadline {}: {} / {} ({}) due {} 24:00 CST{}{}", kWhat[static_cast<int>(e.kind)],
               d.item, d.step, d.rule, d.due_day.ToString(), d.provisional ? " (provisional)" : "",
               e.kind == DeadlineEvent::Kind::kOverdue && !d.supervisor.empty()
-                  ? "; 督办 sent to " + d.supervisor
+                  ? "; 逾期报告 overdue report to " + d.supervisor_name + " (" + d.supervisor + ")"
                   : "");
   }
   if (events.size() > kLogEach) {

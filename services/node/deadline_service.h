@@ -26,8 +26,13 @@ namespace zhuji::node {
 
 class DeadlineService {
  public:
-  DeadlineService(const config::NodeConfig& config, calendar::Calendar& calendar, Writer& writer,
-                  Mail& mail, spdlog::logger& log);
+  DeadlineService(const config::NodeConfig& config, const workflows::OrganDirectory& directory,
+                  calendar::Calendar& calendar, Writer& writer, Mail& mail, spdlog::logger& log);
+
+  // Who hears of `spec` when it goes overdue (GD Art. 41): the secrecy admin dept supervising
+  // `organ` (null: this node's organs in general) — on this node or up; without a directory of
+  // organs, the parent node.
+  void SetSupervisor(deadlines::DeadlineSpec& spec, const workflows::Organ* organ) const;
 
   // The kinds' rules, usable without a service. `parent`: the only node a calendar update is
   // taken from (empty on the province).
@@ -71,6 +76,7 @@ class DeadlineService {
   void LogEvents(const std::vector<deadlines::DeadlineEvent>& events);
 
   const config::NodeConfig& config_;
+  const workflows::OrganDirectory& directory_;
   calendar::Calendar& calendar_;
   Writer& writer_;
   Mail& mail_;

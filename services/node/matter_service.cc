@@ -104,7 +104,12 @@ Status MatterService::OpenDeadlines(store::Txn& txn, const workflows::Step& step
     spec.title = std::string(workflows::MatterKindZh(m->kind)) + " 「" + m->title + "」";
     spec.trigger = o.trigger;
     spec.working_days = o.working_days;
-    spec.supervisor = config_.parent;
+    // GD Art. 41: the overdue report goes to the dept that supervises the organ whose duty it is.
+    using Duty = workflows::DeadlineOpen::Duty;
+    const workflows::Organ* organ = o.duty == Duty::kHop ? &m->path[o.hop].organ
+                                    : o.duty == Duty::kAnswer && m->classifier ? &*m->classifier
+                                                                               : &m->origin;
+    deadlines_.SetSupervisor(spec, organ);
     deadlines::DeadlineRecord d;
     if (auto st = deadlines_.Open(txn, spec, now, &d); !st.ok()) {
       // The step and its deadline go together or not at all: the caller aborts the transaction.
@@ -112,7 +117,6 @@ Status MatterService::OpenDeadlines(store::Txn& txn, const workflows::Step& step
                            " cannot be opened: " + st.message());
     }
     // The deadline travels with the matter, so every trail shows it.
-    using Duty = workflows::DeadlineOpen::Duty;
     switch (o.duty) {
       case Duty::kReport:
         m->report_due_at = d.due_ms;

@@ -34,7 +34,7 @@ Node::Node(const config::NodeConfig& config, workflows::OrganDirectory directory
       mail_(outbox_, pump_, writer_),
       delivery_(config_, ctx, writer_, outbox_, pump_, inbox_, health_, clock, log),
       control_(config_.control, ctx, writer_, health_, clock, log),
-      deadlines_(config_, calendar_, writer_, mail_, log),
+      deadlines_(config_, directory_, calendar_, writer_, mail_, log),
       keys_(config_, writer_, mail_, clock, log),
       matters_(config_, writer_, mail_, deadlines_, health_, log),
       notices_(config_, writer_, mail_, inbox_, control_, clock),

@@ -1,5 +1,6 @@
 #pragma once
-// Notices (通知) between nodes: what operators send to test a link (`zhuji send`), and read
+// Test messages (测试消息; kind `notice`) between nodes: what operators send to test a link (`zhuji
+// send`), and read
 // (`zhuji inbox`); and the skip envelope that holds the place of a dead letter (issue #8).
 // Registers the kinds `notice` and `skip`, and the control operations SEND and INBOX.
 //

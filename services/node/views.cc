@@ -184,6 +184,7 @@ void FillDeadlineView(const deadlines::DeadlineRecord& d, int days_left,
   v.setOpenedMs(d.opened_ms);
   v.setClosedMs(d.closed_ms);
   v.setSupervisor(d.supervisor);
+  v.setSupervisorName(d.supervisor_name);
   v.setOverdueAtMs(d.overdue_at_ms);
 }
 

@@ -91,6 +91,19 @@ std::optional<Organ> OrganDirectory::SecrecyAdmin(const std::string& node_id) co
   return std::nullopt;
 }
 
+Supervisor OrganDirectory::SupervisorOf(const std::string& node_id, const Organ* organ) const {
+  const DirectoryNode* node = Node(node_id);
+  bool bureau_itself = organ && organ->is_secrecy_admin();
+  while (node) {
+    if (!bureau_itself) {
+      if (auto admin = SecrecyAdmin(node->id)) return {node->id, admin->name};
+    }
+    bureau_itself = false;  // one level up, whoever asked
+    node = node->parent.empty() ? nullptr : Node(node->parent);
+  }
+  return {"", "国家保密局 the national bureau (outside the network)"};
+}
+
 Result<std::vector<RouteHop>> OrganDirectory::EscalationPath(const std::string& origin) const {
   auto from = Find(origin);
   if (!from) return Status::Error("no organ '" + origin + "' in the directory");

@@ -44,6 +44,13 @@ struct RouteHop {
   std::string why;  // "same line one level up", "no organ of the line: secrecy admin dept" …
 };
 
+// Who supervises an organ's classification work (GD Art. 41): where its overdue duties are
+// reported (逾期报告) and become 督办事项.
+struct Supervisor {
+  std::string node;  // the supervising dept's node; empty: outside the network (国家保密局)
+  std::string name;  // 天河区国家保密局 …
+};
+
 class OrganDirectory {
  public:
   // Refuses a second node with the same id, an organ code used twice on a node, or a node that
@@ -62,6 +69,13 @@ class OrganDirectory {
   // none, its secrecy admin dept; the last hop is the province's secrecy admin dept (广东省国家
   // 保密局). Nothing skips a level. Refused if a level has neither.
   Result<std::vector<RouteHop>> EscalationPath(const std::string& origin_address) const;
+
+  // GD Art. 41 "保密行政管理部门 … 对本行政区域内机关、单位的定密工作情况进行监督": the secrecy
+  // admin dept of the organ's own region (on its node: a county organ → the county bureau, a
+  // province-level organ → the provincial bureau); for a secrecy admin dept itself, or a node
+  // that has none, the one a level up. The provincial bureau's own supervisor is the national
+  // bureau, outside the network (node empty). `organ` empty: the node's organs in general.
+  Supervisor SupervisorOf(const std::string& node_id, const Organ* organ) const;
 
  private:
   std::map<std::string, DirectoryNode> nodes_;

@@ -145,6 +145,8 @@ TEST_F(Escalation, GdArt30_UnclearMatterGoesLevelByLevelWithAReturnAndComesBackD
   WaitHeldAt("440100", id, 0);
   EXPECT_FALSE(h.MatterOn("440000", id)) << "nothing skips a level";
   EXPECT_EQ(OpenDeadlinesOf("440100", id), 1u);
+  EXPECT_EQ(OpenDeadlinesOf("440106", id), 1u)
+      << "条例 Art. 25: the report duty runs until the deciding department has the matter";
   Review("440100", id, true, "属于不明确事项，同意上报");
   WaitHeldAt("440000", id, 1);  // 广东省教育厅
   // The origin follows its matter: its copy shows who holds it now, received when.
@@ -168,9 +170,14 @@ TEST_F(Escalation, GdArt30_UnclearMatterGoesLevelByLevelWithAReturnAndComesBackD
   h.KillNode("440106");
   Review("440100", id, false, "请补充不明确事项的具体内容");
   h.StartNode("440106");
-  WaitOn("440106", id, [](MatterView s) { return s.getState() == "returned"; });
+  auto returned = WaitOn("440106", id, [](MatterView s) {
+    return s.getState() == "returned" && s.getResubmitDueAt() > 0;
+  });
+  EXPECT_EQ(OpenDeadlinesOf("440106", id), 2u) << "the report duty, and the resubmission's";
+  EXPECT_STREQ(returned->getReturnReason().cStr(), "请补充不明确事项的具体内容");
 
-  // The origin adds the material and reports again: up again, level by level.
+  // The origin adds the material and reports again, a day later: up again, level by level.
+  h.SetClock("440106", "2025-09-25 10:00");
   h.MatterStep("440106", [&](schema::MatterRequest::Builder r) {
     r.setOp(Op::REPORT);
     r.setScope("本单位相关人员");
@@ -184,6 +191,11 @@ TEST_F(Escalation, GdArt30_UnclearMatterGoesLevelByLevelWithAReturnAndComesBackD
   Review("440000", id, true, "同意报送");
   auto at_bureau = WaitHeldAt("440000", id, 2);
   EXPECT_STREQ(at_bureau->getPath()[2].getOrgan().getName().cStr(), "广东省国家保密局");
+  auto reached = WaitOn("440106", id, [](MatterView s) { return s.getDeciderReceivedAt() > 0; });
+  EXPECT_LT(reached->getFirstReportedAt(), reached->getReportedAt())
+      << "the first report is kept when it is reported again";
+  EXPECT_TRUE(Harness::WaitFor([&] { return OpenDeadlinesOf("440106", id) == 0; }, seconds(60)))
+      << "the bureau has it: the report duty is met";
   Decide("440000", id, "机密★10年");
 
   // The written notice reaches the origin and, once it is back, the city.
@@ -238,6 +250,48 @@ TEST_F(Escalation, GdArt30_StepWhoseDeadlineCannotBeOpenedChangesNothing) {
   auto m = h.MatterStep("440106", report);
   EXPECT_EQ(std::string(m->getId().cStr()), id);
   EXPECT_GT(m->getReportDueAt(), 0) << "its own report duty was tracked (and closed: reported)";
+}
+
+// GD Art. 41: the secrecy admin dept supervises the organs of its own region: a province-level
+// organ's overdue review becomes a 督办事项 of 广东省国家保密局 (on the same node), not nobody's;
+// a county organ's of the county bureau.
+TEST_F(Escalation, GdArt41_OverdueDutiesReachTheBureauOfTheOrgansOwnRegion) {
+  Start();
+  auto m = h.MatterStep("440106", [](schema::MatterRequest::Builder r) {
+    r.setOp(Op::REPORT);
+    r.setScope("本单位相关人员");
+    r.setOrgan("jyj");
+    r.setTitle("某考试命题工作方案");
+    r.setMark("秘密★5年");
+    r.setHold(true);  // set only: its report duty runs
+    tools::SetMaterials(r, workflows::RequiredMaterials(workflows::MatterKind::kUnclear));
+  });
+  const std::string id = m->getId();
+  h.SetClock("440106", "2025-11-03 09:00");  // 10 WD from 2025-09-24 have passed
+  auto supervised_at = [&](const std::string& node, const char* step) {
+    return Harness::WaitFor(
+        [&] {
+          for (auto& s : h.Supervised(node)) {
+            if (s.item == id && s.step == step) return true;
+          }
+          return false;
+        },
+        seconds(60));
+  };
+  EXPECT_TRUE(supervised_at("440106", workflows::kStepReport))
+      << "天河区教育局's overdue report duty: a 督办事项 of 天河区国家保密局";
+  EXPECT_TRUE(h.Supervised("440100").empty()) << "not the city's";
+
+  h.MatterStep("440106", [&](schema::MatterRequest::Builder r) {
+    r.setOp(Op::REPORT);
+    r.setId(id);
+  });
+  WaitHeldAt("440100", id, 0);
+  Review("440100", id, true, "同意上报");
+  WaitHeldAt("440000", id, 1);  // 广东省教育厅 reviews within 10 WD (policy)
+  h.SetClock("440000", "2025-11-03 09:00");
+  EXPECT_TRUE(supervised_at("440000", "审核 review @ 广东省教育厅"))
+      << "a province-level organ's overdue duty is a 督办事项 of 广东省国家保密局";
 }
 
 TEST_F(Escalation, GdArt30_AProvinceLevelOrgansOwnMatterGoesToTheBureauOnItsOwnNode) {
@@ -346,25 +400,55 @@ TEST_F(Escalation, GdArt29_RequestGoesToTheFirstSuperiorWithAuthorityWhichDecide
   EXPECT_FALSE(h.MatterOn("440000", id)) << "the province is not on this route";
 }
 
-TEST_F(Escalation, GdArt45_ASilentClassifierGoesOverdueAndTheObjectorMayEscalate) {
+// GD Art. 45: the classifier's 20 WD run from the day it received the objection, whatever the
+// objector's calendar says: a classifier cut off for weeks is not late for it, and the objector
+// cannot escalate before the receipt tells it the day. GD Art. 41: once overdue, the overdue
+// report goes to the secrecy admin dept of the classifier's own region (深圳市国家保密局), where it
+// is a 督办事项, and it is closed when the duty ends.
+TEST_F(Escalation, GdArt45_GdArt41_CountedFromReceiptThenOverdueToItsOwnBureauAndEscalated) {
   Start(/*shenzhen=*/true);
+  h.KillNode("440300");  // 深圳市 is cut off when the objection is made
   auto m = ObjectTo440300("某会议纪要", "秘密★10年", "");  // it says: not a state secret
   const std::string id = m->getId();
-  WaitOn("440300", id, [](MatterView s) { return s.getObjectionReceivedAt() > 0; });
 
-  // 20 working days from 2025-09-24 end on 2025-10-28 (the National Day week is off): on
-  // 2025-11-03 深圳市公安局 is overdue, and its supervisor one level up hears of it (督办).
-  h.SetClock("440300", "2025-11-03 09:00");
+  // Six weeks later on the objector's calendar: 20 WD since the objection, none since receipt.
   h.SetClock("440106", "2025-11-03 09:00");
+  std::string blind = Refusal("440106", [&](schema::MatterRequest::Builder r) {
+    r.setOp(Op::ESCALATE);
+    r.setId(id);
+  });
+  EXPECT_NE(blind.find("has not acknowledged"), std::string::npos) << blind;
+
+  // 深圳市 comes back on 2025-11-03 and receives it: its 20 WD end on 2025-12-01.
+  NodeSpec shenzhen = Spec("440300", "city", "440000");
+  shenzhen.extra_config = "directory = \"" ZHUJI_SOURCE_DIR
+                          "/deploy/topologies/guangdong-demo.toml\"\n"
+                          "[clock]\nfake_start = \"2025-11-03 09:00\"\n";
+  h.RewriteNode(shenzhen);
+  h.StartNode("440300");
+  auto receipt = WaitOn("440106", id, [](MatterView s) { return s.getAnswerDueAt() > 0; });
+  EXPECT_EQ(receipt->getAnswerDueAt(), Harness::CstMs("2025-12-02 00:00"))
+      << "the receipt carries the classifier's deadline, counted from its receipt";
+  std::string early = Refusal("440106", [&](schema::MatterRequest::Builder r) {
+    r.setOp(Op::ESCALATE);
+    r.setId(id);
+  });
+  EXPECT_NE(early.find("still has time"), std::string::npos) << early;
+
+  h.SetClock("440300", "2025-12-03 09:00");
+  h.SetClock("440106", "2025-12-03 09:00");
   ASSERT_TRUE(Harness::WaitFor(
       [&] {
-        for (auto& s : h.Supervised("440000")) {
+        for (auto& s : h.Supervised("440300")) {
           if (s.item == id && s.rule == "GD Art. 45" && !s.closed) return true;
         }
         return false;
       },
       seconds(60)))
-      << "督办 of the unanswered objection at the province";
+      << "督办事项 of the unanswered objection at 深圳市国家保密局 (GD Art. 41)";
+  for (auto& s : h.Supervised("440000", /*all=*/true)) {
+    EXPECT_NE(s.item, id) << "the city's own bureau supervises it, not the province";
+  }
 
   // GD Art. 31 "未予以处理": the objector escalates without an answer.
   EscalateFrom440106(id);
@@ -385,7 +469,7 @@ TEST_F(Escalation, GdArt45_ASilentClassifierGoesOverdueAndTheObjectorMayEscalate
   EXPECT_EQ(OpenDeadlinesOf("440300", id), 0u) << "the decision ends the classifier's duty";
   EXPECT_TRUE(Harness::WaitFor(
       [&] {
-        for (auto& s : h.Supervised("440000", /*all=*/true)) {
+        for (auto& s : h.Supervised("440300", /*all=*/true)) {
           if (s.item == id && s.closed) return true;
         }
         return false;

@@ -28,8 +28,8 @@ class DeadlineBookTest : public ::testing::Test {
   deadlines::DeadlineRecord Open(const char* item, const char* from, int days) {
     deadlines::DeadlineRecord d;
     env_.Write([&](store::Txn& t) {
-      deadlines::DeadlineSpec spec{item,    "step", "GD Art. 45", "",
-                                   D(from), days,   std::nullopt, "440100"};
+      deadlines::DeadlineSpec spec{item,         "step",   "GD Art. 45",      "", D(from), days,
+                                   std::nullopt, "440100", "广州市国家保密局"};
       ASSERT_TRUE(book_.Open(t, spec, At(from, 9), &d).ok());
     });
     return d;
@@ -62,12 +62,12 @@ TEST_F(DeadlineBookTest, GdArt45_OpenComputesTheDueDayAndTheReminderDay) {
 TEST_F(DeadlineBookTest, OpenStepsListsTheOpenDutiesOfOneItemOnly) {
   env_.Write([&](store::Txn& t) {
     for (const char* step : {"上报 report", "审核 review @ 广州市教育局", "答复异议"}) {
-      deadlines::DeadlineSpec spec{"m/1",           step, "GD Art. 30", "",
-                                   D("2025-09-25"), 10,   std::nullopt, ""};
+      deadlines::DeadlineSpec spec{"m/1", step,         "GD Art. 30", "", D("2025-09-25"),
+                                   10,    std::nullopt, "",           ""};
       ASSERT_TRUE(book_.Open(t, spec, At("2025-09-25", 9)).ok());
     }
-    deadlines::DeadlineSpec other{
-        "m/10", "上报 report", "GD Art. 30", "", D("2025-09-25"), 10, std::nullopt, ""};
+    deadlines::DeadlineSpec other{"m/10", "上报 report", "GD Art. 30", "", D("2025-09-25"),
+                                  10,     std::nullopt,  "",           ""};
     ASSERT_TRUE(book_.Open(t, other, At("2025-09-25", 9)).ok());
     ASSERT_TRUE(book_.Close(t, "m/1", "上报 report", At("2025-09-26")));
   });
@@ -186,6 +186,7 @@ TEST_F(DeadlineBookTest, GdArt46_CalendarDateDeadlineIsDueAtTheEndOfFebruary) {
                                  D("2028-01-01"),
                                  0,
                                  calendar::EndOfFebruary(2028),
+                                 "",
                                  ""};
     ASSERT_TRUE(book_.Open(t, spec, At("2028-01-01"), &d).ok());
   });
@@ -219,8 +220,8 @@ TEST_F(DeadlineBookTest, OpeningTwiceIsRefused) {
   Open("objection/1", "2025-09-25", 20);
   Status st = Status::Ok();
   env_.Write([&](store::Txn& t) {
-    deadlines::DeadlineSpec spec{"objection/1",   "step", "GD Art. 45", "",
-                                 D("2025-09-26"), 5,      {},           ""};
+    deadlines::DeadlineSpec spec{
+        "objection/1", "step", "GD Art. 45", "", D("2025-09-26"), 5, {}, "", ""};
     st = book_.Open(t, spec, At("2025-09-26"));
   });
   EXPECT_FALSE(st.ok());

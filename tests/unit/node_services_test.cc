@@ -15,6 +15,7 @@
 #include "services/node/delivery.h"
 #include "services/node/matters.h"
 #include "services/node/node.h"
+#include "services/node/supervision.h"
 #include "services/node/views.h"
 #include "services/store/audit.h"
 #include "services/wire/socket_util.h"
@@ -403,7 +404,12 @@ TEST_F(NodeInProcessTest, ADeadlineOpenedByAStepFiresWhenItsTimeComes_GD_Art30) 
   }
   EXPECT_EQ(state, "overdue") << "the loop did not learn of the deadline the step opened";
   auto txn = env_.BeginRead();
-  EXPECT_EQ(txn.Count("outbox"), 1u) << "the 督办 to the parent (440100) is not queued";
+  // GD Art. 41: 天河区教育局's overdue duty is supervised by 天河区国家保密局, on this node: the
+  // 督办事项 is recorded here, and nothing goes to the parent.
+  EXPECT_EQ(txn.Count("outbox"), 0u) << "no overdue report to the parent (440100)";
+  auto supervised = Supervision::List(txn, false);
+  ASSERT_EQ(supervised.size(), 1u) << "the 督办事项 of 天河区国家保密局";
+  EXPECT_EQ(supervised[0].origin, "440106");
 }
 
 // The write helper (services/node/writer.h): a step that returns an error aborts its

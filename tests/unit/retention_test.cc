@@ -57,8 +57,8 @@ class RetentionTest : public ::testing::Test {
       for (int i = 0; i < duties; ++i) {
         std::string item = std::string("d").append(std::to_string(day)) + "/" + std::to_string(i);
         deadlines::DeadlineRecord d;
-        deadlines::DeadlineSpec spec{item,  "step", "GD Art. 45", "",
-                                     today, 20,     std::nullopt, "440100"};
+        deadlines::DeadlineSpec spec{item,         "step",   "GD Art. 45",      "", today, 20,
+                                     std::nullopt, "440100", "广州市国家保密局"};
         ASSERT_TRUE(book_.Open(t, spec, now, &d).ok());
         book_.Close(t, item, "step", now);
         d.item = item;
@@ -128,8 +128,8 @@ TEST_F(RetentionTest, KeepingTheInboxIsTheDefaultAndOpenDutiesAreNeverDeleted) {
   env_.Write([&](store::Txn& t) {
     deadlines::DeadlineRecord d;
     deadlines::DeadlineSpec spec{
-        "open/1", "step",       "GD Art. 45", "", calendar::CstDateOf(kStart),
-        20,       std::nullopt, "440100"};
+        "open/1",     "step",   "GD Art. 45",      "", calendar::CstDateOf(kStart), 20,
+        std::nullopt, "440100", "广州市国家保密局"};
     ASSERT_TRUE(book_.Open(t, spec, kStart, &d).ok());
   });
   for (int day = 0; day < 60; ++day) Day(day, 50, 1);
