@@ -7,6 +7,8 @@
 #     and the decision comes back down; its whole trail is printed;
 #  2. a 定密异议 of 越秀区教育局 against 深圳市公安局 (GD Art. 45) is upheld by the classifier and
 #     goes up as a 有争议事项 (GD Art. 31); the decision reaches both parties; trail printed;
+#     a 绝密 proposal goes up to 广东省国家保密局, which sends it to 国家保密局 (条例 Art. 25); the
+#     national decision is recorded and goes back down; the bureau's own decisions owe a 备案;
 #  3. test messages (测试消息) between every county and the province while 南山区 (440305) is stopped;
 #     restarted; a delivery report: every test message delivered exactly once;
 #  4. security (issue #10): the cluster launcher made keys for every broker and node and a signed
@@ -91,6 +93,32 @@ zn 440104 matter wait "$ID2" --final
 zn 440300 matter wait "$ID2" --final
 step "the trail at the objector, 越秀区教育局 (the classifier 深圳市公安局 holds the same decision)"
 zn 440104 matter show "$ID2"
+
+step "绝密 (条例 Art. 25): 天河区教育局 proposes 绝密★30年; it goes up to 广东省国家保密局, which may not decide it"
+ID3=$(zn 440106 matter report --organ jyj --title "某国家级考试命题方案" --mark "绝密★30年" \
+  --scope "命题组核心成员" \
+  --materials 申报不明确事项公文,不明确事项定密申报表,不明确事项的具体内容 --json | idof)
+echo "matter $ID3"
+zn 440100 matter wait "$ID3" --held-by 440100/jyj
+zn 440100 matter review "$ID3" --forward --opinion "同意上报" --reviewer 张三 >/dev/null
+zn 440000 matter wait "$ID3" --held-by 440000/jyt
+zn 440000 matter review "$ID3" --forward --opinion "拟定绝密，报请确定" --reviewer 王五 >/dev/null
+zn 440000 matter wait "$ID3" --held-by 440000/bmj
+echo "-- the bureau tries to decide it itself (refused):"
+zn 440000 matter decide "$ID3" --mark "绝密★30年" --scope "命题组核心成员" --by 李四 2>&1 || true
+step "广东省国家保密局 sends it to 国家保密局 by 机要交通; it waits there, no provincial deadline running"
+zn 440000 matter refer-national "$ID3" --via 机要交通 --by 李四 >/dev/null
+zn 440106 matter wait "$ID3" --state national
+step "国家保密局's decision arrives; the provincial clerk records it and it goes back down the path"
+zn 440000 matter record-national "$ID3" --mark "绝密★30年" --scope "命题组核心成员" \
+  --doc "国保函〔2026〕12号" --date "$(TZ=Asia/Shanghai date +%F)" --by 王五 >/dev/null
+zn 440100 matter wait "$ID3" --final
+zn 440106 matter wait "$ID3" --final
+zn 440106 matter show "$ID3"
+step "条例 Art. 25 ¶2: the bureau's own decisions owe a 备案 to 国家保密局; one is filed"
+zn 440000 matter list --owing-filing
+zn 440000 matter file-national "$ID1" --via 机要交通 --by 王五 >/dev/null
+zn 440000 matter list --owing-filing
 
 tag="demo-$(date +%H%M%S)"
 echo

@@ -119,6 +119,9 @@ struct MatterRequest {
                           # object (the determination's, if known)
   aroseDay @18 :Int32;    # request: the day the matter arose (GD Art. 29), days since 1970-01-01
   hasAroseDay @19 :Bool;  # … given (otherwise today)
+  via @20 :Text;          # referNational / fileNational: how it went (机要交通 …)
+  docNumber @21 :Text;    # recordNational: the national decision's 文号
+  docDay @22 :Int32;      # recordNational: its date, days since 1970-01-01
 
   enum Op {
     show @0;
@@ -131,6 +134,9 @@ struct MatterRequest {
     answer @7;            # the classifier answers an objection
     accept @8;            # the objector accepts an upheld answer
     escalate @9;          # the objector reports the dispute up (GD Art. 31)
+    referNational @10;    # the provincial bureau sends it to 国家保密局 (条例 Art. 25, 26)
+    recordNational @11;   # … and records the national decision when it arrives
+    fileNational @12;     # the provincial bureau files its own decision with 国家保密局 (备案)
   }
 }
 
@@ -337,6 +343,15 @@ struct MatterView {
   deciderReceivedAt @37 :Int64;   # the deciding department received it: the report duty is met
   resubmitDueAt @38 :Int64;       # 退回补充 at the origin: report again by then (policy)
   aroseOn @39 :Text;              # GD Art. 29: the day the matter arose, YYYY-MM-DD ("" if n/a)
+  hasNational @40 :Bool;          # 条例 Art. 25, 26: sent to 国家保密局
+  nationalSentAt @41 :Int64;
+  nationalChannel @42 :Text;      # 机要交通 …
+  nationalSentBy @43 :Text;
+  nationalDoc @44 :Text;          # the national decision's 文号, once recorded
+  nationalDecidedOn @45 :Text;    # its date, YYYY-MM-DD
+  owesNationalFiling @46 :Bool;   # 条例 Art. 25 ¶2: the provincial bureau's decision, to be filed
+  nationalFiledAt @47 :Int64;     # … filed (备案) then
+  nationalFiledVia @48 :Text;
 }
 
 struct OrganView {
@@ -362,6 +377,7 @@ struct HopView {
     forwarded @1;
     returned @2;
     decided @3;
+    referred @4;                  # the provincial bureau sent it to 国家保密局
   }
 }
 

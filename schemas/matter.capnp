@@ -85,6 +85,18 @@ struct Matter {
   firstReportedAt @27 :Int64;      # the first report (the report duty is judged by it)
   resubmitDueAt @28 :Int64;        # after a return to the origin (policy)
   aroseDay @29 :Int32;             # GD Art. 29: the day the matter arose (days since 1970-01-01)
+  hasNational @30 :Bool;
+  national @31 :National;          # sent to 国家保密局 (条例 Art. 25, 26)
+}
+
+struct National {
+  sentAt @0 :Int64;
+  channel @1 :Text;                # 机要交通 …
+  sentBy @2 :Text;
+  docNumber @3 :Text;              # the national decision's 文号
+  decidedOnDay @4 :Int32;          # its date, days since 1970-01-01
+  recordedAt @5 :Int64;
+  recordedBy @6 :Text;
 }
 
 struct TrailEvent {
@@ -100,4 +112,7 @@ struct StoredMatter {
   noticeReceivedAt @1 :Int64;      # the written notice (书面通知) of the decision arrived here
   updatedAt @2 :Int64;
   createdAt @3 :Int64;
+  nationalFiledAt @4 :Int64;       # 条例 Art. 25 ¶2: this bureau's decision filed with 国家保密局
+  nationalFiledVia @5 :Text;
+  nationalFiledBy @6 :Text;
 }

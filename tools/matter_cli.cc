@@ -146,6 +146,24 @@ void PrintOutcome(MatterView m, std::ostream& out) {
         << (d.getScope().size() ? "   知悉范围 scope: " + std::string(d.getScope().cStr()) : "")
         << "   by " << d.getDecidedBy().cStr() << ", " << When(d.getDecidedAt()) << "\n";
   }
+  if (m.getHasNational()) {
+    out << "  国家保密局 national  sent " << When(m.getNationalSentAt()) << " via "
+        << m.getNationalChannel().cStr() << " by " << m.getNationalSentBy().cStr();
+    if (m.getNationalDoc().size()) {
+      out << "; decided " << m.getNationalDecidedOn().cStr() << " (" << m.getNationalDoc().cStr()
+          << ")";
+    } else {
+      out << "; 待国家保密局决定 awaiting its decision (no provincial deadline runs)";
+    }
+    out << "\n";
+  }
+  if (m.getOwesNationalFiling()) {
+    out << "  备案 national filing "
+        << (m.getNationalFiledAt() ? "filed " + When(m.getNationalFiledAt()) + " via " +
+                                         std::string(m.getNationalFiledVia().cStr())
+                                   : std::string("owed by the provincial bureau (条例 Art. 25 ¶2)"))
+        << "\n";
+  }
   if (m.getNoticeReceivedAt()) {
     out << "  书面通知 notice       recorded on this node " << When(m.getNoticeReceivedAt())
         << "\n";
@@ -222,6 +240,17 @@ void MatterJson(JsonWriter& j, MatterView m) {
   j.Key("decider_received_at").Int(m.getDeciderReceivedAt());
   j.Key("resubmit_due_at").Int(m.getResubmitDueAt()).Key("scope").String(m.getScope().cStr());
   j.Key("arose_on").String(m.getAroseOn().cStr());
+  if (m.getHasNational()) {
+    j.Key("national").BeginObject().Key("sent_at").Int(m.getNationalSentAt());
+    j.Key("via")
+        .String(m.getNationalChannel().cStr())
+        .Key("sent_by")
+        .String(m.getNationalSentBy().cStr());
+    j.Key("doc").String(m.getNationalDoc().cStr());
+    j.Key("decided_on").String(m.getNationalDecidedOn().cStr()).EndObject();
+  }
+  j.Key("owes_national_filing").Bool(m.getOwesNationalFiling() && !m.getNationalFiledAt());
+  j.Key("national_filed_at").Int(m.getNationalFiledAt());
   PathJson(j, m);
   if (m.getHasClassifier()) DisputeJson(j, m);
   if (m.getHasDecision()) {
@@ -291,14 +320,25 @@ constexpr const char* kMatterUsage = R"(zhuji [NODE] matter — escalated matter
         the last level decides (a secret with its 知悉范围, GD Art. 23); --by: the 定密责任人,
         or at a secrecy bureau the deciding official (签发人); the written notice (书面通知)
         goes back down the path
+  matter refer-national ID --via 机要交通 --by NAME
+        the provincial bureau sends a 绝密 matter to 国家保密局 (条例 Art. 25, 26); it waits there
+        with no provincial deadline running
+  matter record-national ID (--mark 绝密★30年 --scope S | --not-secret) --doc 文号
+        --date YYYY-MM-DD --by NAME
+        record the national bureau's decision when it arrives; it goes back down the path
+  matter file-national ID --via 机要交通 --by NAME
+        the provincial bureau filed its own decision with 国家保密局 (备案, 条例 Art. 25 ¶2)
   matter show ID [--json]                      the whole trail: each level, who, opinion,
                                                received-at, sent-at, deadline, on time or late
-  matter list [--todo] [--json]                every matter on this node, where it is and the
+  matter list [--todo] [--owing-filing] [--json]
+                                               every matter on this node, where it is and the
                                                deadline of its current step; --todo: only those
-                                               waiting on an organ of this node
+                                               waiting on an organ of this node; --owing-filing:
+                                               this bureau's decisions not yet filed with 国家保密局
   matter wait ID (--held-by NODE/CODE | --state STATE | --final) [--wait-seconds S]
         wait until this node's copy is received by that organ, in that state (provisional,
-        objected, answered, settled, in-review, returned, decided), or final with its notice
+        objected, answered, settled, in-review, returned, decided, national), or final with its
+        notice
 
 Materials of GD Art. 30: 申报不明确事项公文, 不明确事项定密申报表, 不明确事项的具体内容;
 of GD Art. 31: 申报有争议事项公文, 有争议事项定密申报表, 有争议事项的具体内容.
@@ -326,11 +366,11 @@ int Wait(const Args& args, zmq::context_t& ctx, const std::string& id, std::ostr
     throw UsageError("matter wait: give --held-by NODE/CODE, --state STATE or --final");
   }
   static const std::set<std::string> kStates = {"provisional", "objected", "answered", "settled",
-                                                "in-review",   "returned", "decided"};
+                                                "in-review",   "returned", "decided",  "national"};
   if (!state.empty() && !kStates.count(state)) {
     throw UsageError(
         "matter wait: --state is one of provisional, objected, answered, settled, "
-        "in-review, returned, decided");
+        "in-review, returned, decided, national");
   }
   int64_t deadline = MonotonicMs() + args.GetInt("wait-seconds", 60, 1, 86'400) * 1000;
   std::string last = "no copy on this node yet";
@@ -371,21 +411,23 @@ int CmdMatter(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     out << kMatterUsage;
     return pos.size() < 2 && !args.Flag("help") ? 2 : 0;
   }
-  args.Allow(NodeOptions({"id",         "organ",
-                          "title",      "mark",
-                          "claim",      "claim-not-secret",
-                          "not-secret", "against",
-                          "materials",  "hold",
-                          "forward",    "return",
-                          "opinion",    "reviewer",
-                          "by",         "text",
-                          "scope",      "uphold",
-                          "adopt",      "json",
-                          "held-by",    "state",
-                          "final",      "wait-seconds",
-                          "art24",      "listed-in-scope",
-                          "parts",      "todo",
-                          "arose-on"}));
+  args.Allow(NodeOptions({"id",          "organ",
+                          "title",       "mark",
+                          "claim",       "claim-not-secret",
+                          "not-secret",  "against",
+                          "materials",   "hold",
+                          "forward",     "return",
+                          "opinion",     "reviewer",
+                          "by",          "text",
+                          "scope",       "uphold",
+                          "adopt",       "json",
+                          "held-by",     "state",
+                          "final",       "wait-seconds",
+                          "art24",       "listed-in-scope",
+                          "parts",       "todo",
+                          "arose-on",    "via",
+                          "doc",         "date",
+                          "owing-filing"}));
   const std::string& sub = pos[1];
   std::string id = args.Get("id", pos.size() > 2 ? pos[2] : "");
   capnp::MallocMessageBuilder msg;
@@ -465,6 +507,23 @@ int CmdMatter(const Args& args, zmq::context_t& ctx, std::ostream& out) {
   } else if (sub == "wait") {
     if (id.empty()) throw UsageError("matter wait: which matter? (matter wait ID)");
     return Wait(args, ctx, id, out);
+  } else if (sub == "refer-national" || sub == "file-national") {
+    r.setOp(sub == "refer-national" ? Op::REFER_NATIONAL : Op::FILE_NATIONAL);
+    r.setVia(Need(args, "via", "how it went: 机要交通, 机要通信 …"));
+    r.setWho(Need(args, "by", "who sent it"));
+  } else if (sub == "record-national") {
+    r.setOp(Op::RECORD_NATIONAL);
+    r.setNotSecret(args.Flag("not-secret"));
+    if (!args.Flag("not-secret")) {
+      r.setMark(Need(args, "mark", "the national decision's level, or --not-secret"));
+      r.setScope(Need(args, "scope", "the 知悉范围 of the determination (GD Art. 23)"));
+    }
+    r.setDocNumber(Need(args, "doc", "the national decision's 文号"));
+    std::string why;
+    auto day = calendar::ParseInputDate(Need(args, "date", "the national decision's date"), &why);
+    if (!day) throw UsageError("matter record-national: --date: " + why);
+    r.setDocDay(day->days);
+    r.setWho(Need(args, "by", "who recorded it"));
   } else if (sub == "escalate") {
     r.setOp(Op::ESCALATE);
     SetMaterials(r, SplitList(args.Get("materials")));
@@ -484,6 +543,13 @@ int CmdMatter(const Args& args, zmq::context_t& ctx, std::ostream& out) {
       return m.getFinal() || m.getHolder().getNode() != node.id.c_str();
     });
   }
+  if (args.Flag("owing-filing")) {  // 条例 Art. 25 ¶2: this bureau's decisions not yet filed
+    std::erase_if(list, [&](MatterView m) {
+      auto path = m.getPath();
+      return !m.getOwesNationalFiling() || m.getNationalFiledAt() || path.size() == 0 ||
+             path[path.size() - 1].getOrgan().getNode() != node.id.c_str();
+    });
+  }
   if (args.Flag("json")) {
     JsonWriter j;
     if (sub == "list") j.BeginArray();
@@ -493,7 +559,12 @@ int CmdMatter(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     return 0;
   }
   if (sub == "list") {
-    if (list.empty()) {
+    if (args.Flag("owing-filing")) {
+      out << "待报国家保密局备案 decisions of this bureau not yet filed with 国家保密局 (条例 Art. "
+             "25 "
+             "¶2): "
+          << list.size() << "\n";
+    } else if (list.empty()) {
       out << (args.Flag("todo") ? "(nothing waits on this node's organs)\n"
                                 : "(no matters on this node)\n");
     }

@@ -147,6 +147,7 @@ NodeConfig ParseNodeConfig(const std::string& text, const std::string& source) {
     }
     er.Int("review_working_days", e.review_working_days, 1, 60);
     er.Int("resubmit_working_days", e.resubmit_working_days, 1, 60);
+    er.Int("national_filing_working_days", e.national_filing_working_days, 1, 60);
     er.Bool("auto_review", c.auto_review);
     er.RefuseUnknown();
   }

@@ -122,6 +122,14 @@ Status MatterControl::Take(Step& s) {
       return Accept(s);
     case Op::ESCALATE:
       return Escalate(s);
+    case Op::REFER_NATIONAL:
+      return ReferNational(s);
+    case Op::RECORD_NATIONAL:
+      return RecordNational(s);
+    case Op::FILE_NATIONAL:
+      if (!s.held) return Status::Error("which matter? (--id)");
+      s.done_id = s.held->id;
+      return matters_.FileWithNational(s.txn, s.held->id, s.req.getVia(), s.req.getWho(), s.now);
     default:
       return Status::Error("unknown matter step");
   }
@@ -243,6 +251,37 @@ Status MatterControl::Decide(Step& s) {
   d.scope = s.req.getScope();
   d.decided_by = s.req.getWho();
   return Apply(s, workflows::Decide(m, d, s.now), "decided (确定)");
+}
+
+Status MatterControl::ReferNational(Step& s) {
+  if (!s.held) return Status::Error("which matter? (--id)");
+  const workflows::Matter& m = *s.held;
+  if (m.at >= 0) {
+    if (Status st = Here(m.path[m.at].organ, "the deciding organ"); !st.ok()) return st;
+  }
+  return Apply(s, workflows::ReferToNational(m, s.req.getVia(), s.req.getWho(), s.now),
+               "referred to 国家保密局 (条例 Art. 25, 26)");
+}
+
+Status MatterControl::RecordNational(Step& s) {
+  if (!s.held) return Status::Error("which matter? (--id)");
+  const workflows::Matter& m = *s.held;
+  if (m.at >= 0) {
+    if (Status st = Here(m.path[m.at].organ, "the provincial bureau"); !st.ok()) return st;
+  }
+  workflows::Decision d;
+  d.not_secret = s.req.getNotSecret();
+  if (!d.not_secret) {
+    auto p = Mark(s.req.getMark(), "the national decision's level (--mark, or --not-secret)");
+    if (!p.ok()) return p.status();
+    d.protection = p.value();
+  }
+  d.scope = s.req.getScope();
+  return Apply(
+      s,
+      workflows::RecordNationalDecision(m, d, s.req.getDocNumber(),
+                                        calendar::Date{s.req.getDocDay()}, s.req.getWho(), s.now),
+      "national decision recorded (国家保密局)");
 }
 
 Status MatterControl::Answer(Step& s) {

@@ -43,6 +43,8 @@ class MatterControl {
   Status Answer(Step& s);
   Status Accept(Step& s);
   Status Escalate(Step& s);
+  Status ReferNational(Step& s);
+  Status RecordNational(Step& s);
   Status Apply(Step& s, const Result<workflows::Step>& step, const std::string& what);
   // The organ acting is on this node, or a Status saying whose operators act for it.
   Status Here(const workflows::Organ& o, const char* role) const;

@@ -77,6 +77,35 @@ void MatterService::Register(KindRegistry& kinds) {
                         int64_t now) { OnEnvelope(txn, from, body, now); });
 }
 
+Status MatterService::FileWithNational(store::Txn& txn, const std::string& id,
+                                       const std::string& via, const std::string& by, int64_t now) {
+  auto s = Matters::Get(txn, id);
+  if (!s) return Status::Error("no matter " + id + " on node " + config_.node_id);
+  const Matter& m = s->matter;
+  if (!workflows::OwesNationalFiling(m) || m.path.back().organ.node != config_.node_id) {
+    return Status::Error(
+        "条例 Art. 25 ¶2: only a decision of the provincial secrecy bureau, "
+        "taken on this node, is filed with 国家保密局; matter " +
+        id + " is " + workflows::MatterStateZh(m));
+  }
+  if (s->national_filed_at) {
+    return Status::Error("matter " + id + " was filed with 国家保密局 already");
+  }
+  if (via.empty()) return Status::Error("say how it went (--via 机要交通, 机要通信 …)");
+  if (by.empty()) return Status::Error("say who filed it (--by)");
+  s->national_filed_at = now;
+  s->national_filed_via = via;
+  s->national_filed_by = by;
+  s->updated_at = now;
+  Matters::Put(txn, *s);
+  deadlines_.CloseDuty(txn, id, workflows::kStepNationalFiling, now);
+  store::Audit::Append(txn, now, "matter filed with the national bureau (备案)",
+                       id + " via " + via + " by " + by);
+  writer_.AfterCommit(
+      [this, id, via] { log_.info("matter {}: filed with 国家保密局 (备案) via {}", id, via); });
+  return Status::Ok();
+}
+
 void MatterService::CloseReportDuty(store::Txn& txn, const Matter& m, int64_t now) {
   // 条例 Art. 25 "报有关部门确定": the origin's report duty is met when the deciding department
   // has received the matter (its receipt reaches the origin as a copy), not when it left.
@@ -106,7 +135,8 @@ Status MatterService::OpenDeadlines(store::Txn& txn, const workflows::Step& step
     spec.working_days = o.working_days;
     // GD Art. 41: the overdue report goes to the dept that supervises the organ whose duty it is.
     using Duty = workflows::DeadlineOpen::Duty;
-    const workflows::Organ* organ = o.duty == Duty::kHop ? &m->path[o.hop].organ
+    const workflows::Organ* organ = o.duty == Duty::kHop || o.duty == Duty::kNationalFiling
+                                        ? &m->path[o.hop].organ
                                     : o.duty == Duty::kAnswer && m->classifier ? &*m->classifier
                                                                                : &m->origin;
     deadlines_.SetSupervisor(spec, organ);
@@ -127,6 +157,8 @@ Status MatterService::OpenDeadlines(store::Txn& txn, const workflows::Step& step
       case Duty::kResubmit:
         m->resubmit_due_at = d.due_ms;
         break;
+      case Duty::kNationalFiling:
+        break;  // the province's own record: it does not travel
       case Duty::kHop:
         m->path[o.hop].due_at = d.due_ms;
         break;
@@ -142,7 +174,16 @@ Status MatterService::ApplyStep(store::Txn& txn, const workflows::Step& step,
   StoredMatter s = prev ? *prev : StoredMatter{};
   if (!prev) s.created_at = now;
   s.updated_at = now;
-  if (Status st = OpenDeadlines(txn, step, &m, now); !st.ok()) return st;
+  workflows::Step with = step;
+  if (m.final() && !(prev && prev->matter.final()) && workflows::OwesNationalFiling(m) &&
+      m.path.back().organ.node == config_.node_id) {
+    // 条例 Art. 25 ¶2: the provincial bureau's own decision is filed with 国家保密局 "及时".
+    with.effects.open.push_back(
+        {m.id, workflows::kStepNationalFiling, "条例 Art. 25 ¶2 (policy)", calendar::CstDateOf(now),
+         config_.escalation.national_filing_working_days,
+         workflows::DeadlineOpen::Duty::kNationalFiling, static_cast<int>(m.path.size()) - 1});
+  }
+  if (Status st = OpenDeadlines(txn, with, &m, now); !st.ok()) return st;
   s.matter = m;
   // A decision (or a settled dispute) taken here is known here from the moment it is taken.
   if (m.final() && !s.notice_received_at) s.notice_received_at = now;

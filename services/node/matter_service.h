@@ -41,6 +41,10 @@ class MatterService {
   // cannot be opened or this node's own step is refused.
   Status ApplyStep(store::Txn& txn, const workflows::Step& step, const std::string& what,
                    int64_t now);
+  // 条例 Art. 25 ¶2: the provincial bureau's decision (taken on this node) was filed with
+  // 国家保密局 (备案) `via` 机要交通 … by `by`: recorded here, its policy deadline closed.
+  Status FileWithNational(store::Txn& txn, const std::string& id, const std::string& via,
+                          const std::string& by, int64_t now);
 
  private:
   // A `matter` envelope arrived: keep the newer copy, record a decision's written notice, and

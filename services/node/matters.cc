@@ -131,6 +131,17 @@ void PutMatter(schema::Matter::Builder b, const workflows::Matter& m) {
   b.setFirstReportedAt(m.first_reported_at);
   b.setResubmitDueAt(m.resubmit_due_at);
   b.setAroseDay(m.arose_on.days);
+  b.setHasNational(m.national.has_value());
+  if (m.national) {
+    auto n = b.initNational();
+    n.setSentAt(m.national->sent_at);
+    n.setChannel(m.national->channel);
+    n.setSentBy(m.national->sent_by);
+    n.setDocNumber(m.national->doc_number);
+    n.setDecidedOnDay(m.national->decided_on.days);
+    n.setRecordedAt(m.national->recorded_at);
+    n.setRecordedBy(m.national->recorded_by);
+  }
   auto history = b.initHistory(m.history.size());
   for (size_t e = 0; e < m.history.size(); ++e) {
     history[e].setAt(m.history[e].at);
@@ -172,7 +183,7 @@ Result<workflows::Matter> GetMatter(schema::Matter::Reader r) {
   if (r.getKind() > static_cast<uint8_t>(workflows::MatterKind::kDetermination)) {
     return Status::Error("matter " + m.id + ": unknown kind " + std::to_string(r.getKind()));
   }
-  if (r.getState() > static_cast<uint8_t>(workflows::MatterState::kDecided)) {
+  if (r.getState() > static_cast<uint8_t>(workflows::MatterState::kWithNational)) {
     return Status::Error("matter " + m.id + ": unknown state " + std::to_string(r.getState()));
   }
   m.kind = static_cast<workflows::MatterKind>(r.getKind());
@@ -220,6 +231,16 @@ Result<workflows::Matter> GetMatter(schema::Matter::Reader r) {
   m.first_reported_at = r.getFirstReportedAt();
   m.resubmit_due_at = r.getResubmitDueAt();
   m.arose_on = calendar::Date{r.getAroseDay()};
+  if (r.getHasNational()) {
+    auto n = r.getNational();
+    m.national = workflows::NationalReferral{n.getSentAt(),
+                                             n.getChannel(),
+                                             n.getSentBy(),
+                                             n.getDocNumber(),
+                                             calendar::Date{n.getDecidedOnDay()},
+                                             n.getRecordedAt(),
+                                             n.getRecordedBy()};
+  }
   for (auto e : r.getHistory())
     m.history.push_back({e.getAt(), e.getOrgan(), e.getAction(), e.getDetail()});
   return m;
@@ -251,6 +272,9 @@ std::string Matters::EncodeStored(const StoredMatter& s) {
   b.setNoticeReceivedAt(s.notice_received_at);
   b.setCreatedAt(s.created_at);
   b.setUpdatedAt(s.updated_at);
+  b.setNationalFiledAt(s.national_filed_at);
+  b.setNationalFiledVia(s.national_filed_via);
+  b.setNationalFiledBy(s.national_filed_by);
   return ToBytes(msg);
 }
 
@@ -264,6 +288,9 @@ StoredMatter Matters::DecodeStored(std::string_view bytes) {
   s.notice_received_at = r.getNoticeReceivedAt();
   s.created_at = r.getCreatedAt();
   s.updated_at = r.getUpdatedAt();
+  s.national_filed_at = r.getNationalFiledAt();
+  s.national_filed_via = r.getNationalFiledVia();
+  s.national_filed_by = r.getNationalFiledBy();
   return s;
 }
 

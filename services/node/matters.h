@@ -22,6 +22,9 @@ struct StoredMatter {
   int64_t notice_received_at = 0;  // 书面通知 of the decision recorded here
   int64_t created_at = 0;
   int64_t updated_at = 0;
+  // 条例 Art. 25 ¶2: this node's provincial bureau filed its decision with 国家保密局 (备案).
+  int64_t national_filed_at = 0;
+  std::string national_filed_via, national_filed_by;
 };
 
 class Matters {

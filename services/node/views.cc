@@ -35,6 +35,8 @@ static_assert(static_cast<int>(schema::HopView::Outcome::RETURNED) ==
               static_cast<int>(HopOutcome::kReturned));
 static_assert(static_cast<int>(schema::HopView::Outcome::DECIDED) ==
               static_cast<int>(HopOutcome::kDecided));
+static_assert(static_cast<int>(schema::HopView::Outcome::REFERRED) ==
+              static_cast<int>(HopOutcome::kReferred));
 schema::HopView::Outcome OutcomeOf(HopOutcome o) {
   return static_cast<schema::HopView::Outcome>(o);
 }
@@ -49,6 +51,8 @@ const char* OutcomeZh(HopOutcome o) {
       return "退回补充 returned";
     case HopOutcome::kDecided:
       return "确定 decided";
+    case HopOutcome::kReferred:
+      return "报国家保密局 referred to the national bureau";
   }
   return "未知 unknown (from a newer node)";
 }
@@ -143,6 +147,14 @@ void FillProgress(const Matter& m, schema::MatterView::Builder v) {
   v.setDeciderReceivedAt(m.DeciderReceivedAt());
   v.setResubmitDueAt(m.resubmit_due_at);
   v.setAroseOn(m.arose_on.days ? m.arose_on.ToString() : "");
+  v.setHasNational(m.national.has_value());
+  if (m.national) {
+    v.setNationalSentAt(m.national->sent_at);
+    v.setNationalChannel(m.national->channel);
+    v.setNationalSentBy(m.national->sent_by);
+    v.setNationalDoc(m.national->doc_number);
+    v.setNationalDecidedOn(m.national->doc_number.empty() ? "" : m.national->decided_on.ToString());
+  }
   v.setReturnReason(m.return_reason);
 }
 
@@ -209,6 +221,9 @@ void FillMatterView(const StoredMatter& s, schema::MatterView::Builder v) {
   v.setNoticeReceivedAt(s.notice_received_at);
   v.setCreatedAt(s.created_at);
   v.setUpdatedAt(s.updated_at);
+  v.setOwesNationalFiling(workflows::OwesNationalFiling(m));  // the deciding node's to file
+  v.setNationalFiledAt(s.national_filed_at);
+  v.setNationalFiledVia(s.national_filed_via);
 }
 
 void FillMatterList(const std::vector<StoredMatter>& list, schema::ControlReply::Builder r) {

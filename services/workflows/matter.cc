@@ -83,6 +83,8 @@ const char* MatterStateName(MatterState state) {
       return "returned";
     case MatterState::kDecided:
       return "decided";
+    case MatterState::kWithNational:
+      return "national";
   }
   return "?";
 }
@@ -115,6 +117,8 @@ const char* MatterStateZh(MatterState state) {
       return "退回补充 returned";
     case MatterState::kDecided:
       return "已确定 decided";
+    case MatterState::kWithNational:
+      return "已报国家保密局 with the national bureau";
   }
   return "?";
 }
@@ -187,8 +191,10 @@ Status Where(const Matter& m, const char* step) {
                       : m.state == MatterState::kProvisional ? "not reported yet"
                       : m.state == MatterState::kObjected    ? "with the classifier for its answer"
                       : m.state == MatterState::kAnswered    ? "answered, with the objector"
-                      : m.at < 0                             ? "back at the origin"
-                                                             : "at " + m.path[m.at].organ.name;
+                      : m.state == MatterState::kWithNational
+                          ? "with 国家保密局 (the national bureau)"
+                      : m.at < 0 ? "back at the origin"
+                                 : "at " + m.path[m.at].organ.name;
   return Status::Error(std::string(step) + " is not possible now: matter " + m.id + " is " + where);
 }
 
@@ -384,6 +390,11 @@ Result<Step> Decide(const Matter& in, Decision decision, int64_t now) {
   if (!decision.not_secret && decision.scope.empty()) {
     return Status::Error("GD Art. 23: a determination carries its 知悉范围 (scope): give --scope");
   }
+  if (NeedsNationalBureau(in, &decision)) {
+    return Status::Error(
+        "条例 Art. 25, 26: 绝密 is determined by 国家保密局, not by " + decider.name +
+        ": send it there (matter refer-national) and record its decision when it comes back");
+  }
   if (decision.decided_by.empty()) {
     return Status::Error(decider.is_secrecy_admin()
                              ? "a decision names who decided (签发人 the deciding official)"
@@ -407,6 +418,98 @@ Result<Step> Decide(const Matter& in, Decision decision, int64_t now) {
     if (node != decider.node) s.effects.send_to.push_back(node);
   }
   return s;
+}
+
+bool NeedsNationalBureau(const Matter& m, const Decision* decision) {
+  if (m.kind == MatterKind::kDetermination || m.path.empty()) return false;  // GD Art. 29: the
+  // superior's own original authority
+  if (!m.path.back().organ.is_secrecy_admin()) return false;
+  auto pending = m.PendingProtection();
+  bool juemi_pending = pending && pending->level == SecrecyLevel::kJuemi;
+  bool juemi_decided =
+      decision && !decision->not_secret && decision->protection.level == SecrecyLevel::kJuemi;
+  return juemi_pending || juemi_decided;
+}
+
+Result<Step> ReferToNational(const Matter& in, std::string channel, std::string sent_by,
+                             int64_t now) {
+  if (in.state != MatterState::kInReview || in.at < 0 || !AtDecider(in)) {
+    return detail::Where(in, "refer to the national bureau");
+  }
+  if (!in.path[in.at].received_at) return NotReceived(in);
+  if (in.kind == MatterKind::kDetermination || !in.path.back().organ.is_secrecy_admin()) {
+    return Status::Error(
+        "条例 Art. 25, 26: only the provincial secrecy bureau sends 不明确事项 "
+        "and 有争议事项 to 国家保密局");
+  }
+  if (channel.empty()) return Status::Error("say how it went (--via 机要交通, 机要通信 …)");
+  if (sent_by.empty()) return Status::Error("say who sent it (--by)");
+  Step s{in, {}};
+  Matter& m = s.matter;
+  Hop& hop = m.path[m.at];
+  detail::Note(m, now, hop.organ.name, "报国家保密局 referred to the national bureau",
+               "经 " + channel + "，" + sent_by);
+  hop.outcome = HopOutcome::kReferred;
+  hop.reviewer = sent_by;
+  hop.sent_at = now;
+  m.state = MatterState::kWithNational;
+  NationalReferral r;
+  r.sent_at = now;
+  r.channel = std::move(channel);
+  r.sent_by = std::move(sent_by);
+  m.national = r;
+  // No provincial deadline runs while the national bureau has it.
+  s.effects.close.push_back({m.id, ReviewStep(m, m.at)});
+  CopyToOrigin(s, hop.organ.node);
+  return s;
+}
+
+Result<Step> RecordNationalDecision(const Matter& in, Decision decision, std::string doc_number,
+                                    calendar::Date decided_on, std::string recorded_by,
+                                    int64_t now) {
+  if (in.state != MatterState::kWithNational || !in.national) {
+    return detail::Where(in, "record the national bureau's decision");
+  }
+  if (doc_number.empty()) return Status::Error("the national decision's 文号 is required (--doc)");
+  if (recorded_by.empty()) return Status::Error("say who recorded it (--by)");
+  if (decided_on.days < calendar::CstDateOf(in.national->sent_at).days ||
+      decided_on.days > calendar::CstDateOf(now).days) {
+    return Status::Error("the national decision's date " + decided_on.ToString() +
+                         " must lie between the day it was sent (" +
+                         calendar::CstDateOf(in.national->sent_at).ToString() + ") and today");
+  }
+  if (!decision.not_secret) {
+    if (auto st = CheckProtection(decision.protection); !st.ok()) {
+      return Status::Error("the national decision: " + st.message());
+    }
+    if (decision.scope.empty()) {
+      return Status::Error(
+          "GD Art. 23: a determination carries its 知悉范围 (scope): give --scope");
+    }
+  }
+  Step s{in, {}};
+  Matter& m = s.matter;
+  const Organ& bureau = m.path[m.at].organ;
+  decision.decided_by = "国家保密局 the national bureau（" + doc_number + "）";
+  decision.decided_at = now;
+  detail::Note(m, now, bureau.name, "登记国家保密局决定 national decision recorded",
+               LevelText(decision.not_secret, decision.protection) + " — " + doc_number + "，" +
+                   decided_on.ToString() + "；" + recorded_by);
+  m.national->doc_number = std::move(doc_number);
+  m.national->decided_on = decided_on;
+  m.national->recorded_at = now;
+  m.national->recorded_by = std::move(recorded_by);
+  m.decision = std::move(decision);
+  m.state = MatterState::kDecided;
+  for (auto& node : m.NoticeNodes()) {
+    if (node != bureau.node) s.effects.send_to.push_back(node);
+  }
+  return s;
+}
+
+bool OwesNationalFiling(const Matter& m) {
+  return m.state == MatterState::kDecided && m.kind != MatterKind::kDetermination && !m.national &&
+         !m.path.empty() && m.path.back().organ.is_secrecy_admin();
 }
 
 Result<Step> AutoReview(const Matter& m, int64_t now) {

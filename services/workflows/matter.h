@@ -32,6 +32,8 @@ inline constexpr int kObjectionWorkingDays = 20;  // GD Art. 45: answer an objec
 struct EscalationPolicy {
   int review_working_days = 10;    // intermediate levels: the rules set no figure
   int resubmit_working_days = 10;  // a matter returned to its origin (退回补充) comes back within
+  int national_filing_working_days =
+      10;  // 条例 Art. 25 ¶2 "及时": the province's 备案 to 国家保密局
 };
 
 enum class MatterKind {
@@ -42,7 +44,8 @@ enum class MatterKind {
 const char* MatterKindZh(MatterKind kind);    // "不明确事项" …
 const char* MatterKindName(MatterKind kind);  // "unclear" …
 
-enum class HopOutcome { kPending, kForwarded, kReturned, kDecided };
+// kReferred: the provincial bureau sent it to 国家保密局 (条例 Art. 25, 26).
+enum class HopOutcome { kPending, kForwarded, kReturned, kDecided, kReferred };
 
 struct Hop {
   Organ organ;
@@ -91,6 +94,8 @@ enum class MatterState {
   kInReview,     // on its way up, at path[at]
   kReturned,     // 退回补充: back at the origin for more material
   kDecided,      // final: the decision is on its way down or arrived
+  kWithNational,  // sent to 国家保密局 by the provincial bureau (条例 Art. 25, 26); no provincial
+                  // deadline runs until its decision is recorded
 };
 const char* MatterStateZh(MatterState state);
 struct Matter;
@@ -100,6 +105,18 @@ std::string MatterStateZh(const Matter& m);
 // "provisional", "objected", "answered", "settled", "in-review", "returned", "decided" (the
 // names `zhuji matter wait --state` takes; the control protocol's MatterView.state).
 const char* MatterStateName(MatterState state);
+
+// 条例 Art. 25 ¶1, Art. 26 (一): what the provincial bureau sent to 国家保密局 (outside the
+// province's network) and the decision that came back.
+struct NationalReferral {
+  int64_t sent_at = 0;
+  std::string channel;  // how it went: 机要交通, 机要通信 …
+  std::string sent_by;
+  std::string doc_number;     // the national decision's 文号, once recorded
+  calendar::Date decided_on;  // its date
+  int64_t recorded_at = 0;    // when the provincial clerk recorded it
+  std::string recorded_by;
+};
 
 struct Matter {
   std::string id;  // "<origin organ address>/<year>-<serial>"
@@ -131,6 +148,7 @@ struct Matter {
   bool upheld = false;  // the classifier kept its determination
 
   std::vector<TrailEvent> history;
+  std::optional<NationalReferral> national;  // sent to 国家保密局
 
   // Deadlines as the node that tracks each computed them (24:00 CST; 0 = none).
   int64_t report_due_at = 0;
@@ -151,7 +169,7 @@ struct Matter {
 
 struct DeadlineOpen {
   // Whose duty: the origin's report, the classifier's answer, or path[hop]'s review or decision.
-  enum class Duty { kReport, kAnswer, kHop, kResubmit };
+  enum class Duty { kReport, kAnswer, kHop, kResubmit, kNationalFiling };
   std::string item, step, rule;
   calendar::Date trigger;
   int working_days;
@@ -198,6 +216,24 @@ Result<Step> Decide(const Matter& m, Decision decision, int64_t now);
 // equal version is not refused here (a re-delivery; the node ignores it).
 inline constexpr uint64_t kMaxStepsBetweenCopies = 256;
 Status CheckCopy(const Matter* held, const Matter& copy, const std::string& sender);
+
+// 条例 Art. 25 ¶1 ("拟定为绝密级的事项 … 报国家保密行政管理部门确定") and Art. 26 (一): an unclear
+// or disputed matter protected at 绝密, or one the provincial bureau would decide as 绝密, is
+// determined by 国家保密局, not by the provincial bureau. `decision`: the one proposed, if any.
+bool NeedsNationalBureau(const Matter& m, const Decision* decision);
+// The provincial bureau holding the matter sends it to 国家保密局 (`channel`: 机要交通 …): it
+// waits there, no provincial deadline running; the origin's copy shows it.
+Result<Step> ReferToNational(const Matter& m, std::string channel, std::string sent_by,
+                             int64_t now);
+// The provincial clerk records the national bureau's decision (its 文号 and date): final, and it
+// goes back down like any other decision.
+Result<Step> RecordNationalDecision(const Matter& m, Decision decision, std::string doc_number,
+                                    calendar::Date decided_on, std::string recorded_by,
+                                    int64_t now);
+// 条例 Art. 25 ¶2: the provincial bureau files each of its own decisions (not the national
+// bureau's) with 国家保密局 for 备案 ("及时": a policy deadline tracks it).
+bool OwesNationalFiling(const Matter& m);
+inline constexpr const char* kStepNationalFiling = "报国家保密局备案 file with the national bureau";
 
 // TEST ONLY (benchmarks; `[escalation] auto_review`, off by default): the step an organ holding
 // the matter takes at once — forward with a fixed opinion, or, at the last hop, decide at the

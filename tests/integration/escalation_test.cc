@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "harness.h"
+#include "services/calendar/date.h"
 #include "services/workflows/matter.h"
 #include "tools/control_client.h"
 
@@ -220,9 +221,11 @@ TEST_F(Escalation, GdArt30_UnclearMatterGoesLevelByLevelWithAReturnAndComesBackD
     returns += std::string(e.getAction().cStr()).find("退回补充") != std::string::npos;
   }
   EXPECT_EQ(returns, 2) << "both returns stay in the trail";
-  for (const char* node : {"440000", "440100", "440106"}) {
+  for (const char* node : {"440100", "440106"}) {
     EXPECT_EQ(OpenDeadlinesOf(node, id), 0u) << "every duty on " << node << " closed";
   }
+  ASSERT_EQ(OpenDeadlinesOf("440000", id), 1u)
+      << "only the bureau's 备案 to 国家保密局 (条例 Art. 25 ¶2) is left";
 }
 
 // Issue #8 "nothing is swallowed": a step and its deadline go together. The 10-WD report duty of
@@ -310,6 +313,81 @@ TEST_F(Escalation, GdArt30_AProvinceLevelOrgansOwnMatterGoesToTheBureauOnItsOwnN
   Decide("440000", id, "机密★5年");
   auto decided = WaitFinal("440000", id);
   EXPECT_STREQ(decided->getDecision().getMark().cStr(), "机密★5年");
+
+  // 条例 Art. 25 ¶2: the provincial bureau files its decision with 国家保密局 (备案), promptly: a
+  // policy deadline tracks it until the clerk records the filing.
+  EXPECT_TRUE(decided->getOwesNationalFiling());
+  ASSERT_EQ(OpenDeadlinesOf("440000", id), 1u);
+  EXPECT_EQ(h.Deadlines("440000")[0].step, workflows::kStepNationalFiling);
+  auto file = [&](schema::MatterRequest::Builder r) {
+    r.setOp(Op::FILE_NATIONAL);
+    r.setId(id);
+    r.setVia("机要交通");
+    r.setWho("王五");
+  };
+  auto filed = h.MatterStep("440000", file);
+  EXPECT_GT(filed->getNationalFiledAt(), 0);
+  EXPECT_EQ(OpenDeadlinesOf("440000", id), 0u);
+  EXPECT_NE(Refusal("440000", file).find("already"), std::string::npos) << "filed once";
+}
+
+// 条例 Art. 25 ¶1: "拟定为绝密级的事项 … 报国家保密行政管理部门确定". 广东省国家保密局 sends the
+// 绝密 proposal to 国家保密局 (outside the network) and records its decision, which goes back down.
+TEST_F(Escalation, TiaoliArt25_AJuemiProposalGoesToTheNationalBureauAndItsDecisionComesBackDown) {
+  Start();
+  auto m = h.MatterStep("440106", [](schema::MatterRequest::Builder r) {
+    r.setOp(Op::REPORT);
+    r.setScope("命题组");
+    r.setOrgan("jyj");
+    r.setTitle("某国家级考试命题方案");
+    r.setMark("绝密★30年");
+    tools::SetMaterials(r, workflows::RequiredMaterials(workflows::MatterKind::kUnclear));
+  });
+  const std::string id = m->getId();
+  WaitHeldAt("440100", id, 0);
+  Review("440100", id, true, "同意上报");
+  WaitHeldAt("440000", id, 1);
+  Review("440000", id, true, "同意报送");
+  WaitHeldAt("440000", id, 2);
+  std::string refused = Refusal("440000", [&](schema::MatterRequest::Builder r) {
+    r.setOp(Op::DECIDE);
+    r.setId(id);
+    r.setMark("绝密★30年");
+    r.setScope("命题组");
+    r.setWho("李四");
+  });
+  EXPECT_NE(refused.find("条例 Art. 25"), std::string::npos) << refused;
+
+  h.MatterStep("440000", [&](schema::MatterRequest::Builder r) {
+    r.setOp(Op::REFER_NATIONAL);
+    r.setId(id);
+    r.setVia("机要交通");
+    r.setWho("李四");
+  });
+  EXPECT_EQ(OpenDeadlinesOf("440000", id), 0u) << "no provincial deadline runs meanwhile";
+  auto waiting = WaitOn("440106", id, [](MatterView s) { return s.getState() == "national"; });
+  EXPECT_STREQ(waiting->getNationalChannel().cStr(), "机要交通");
+  EXPECT_GT(waiting->getNationalSentAt(), 0);
+
+  h.SetClock("440000", "2025-10-20 10:00");  // the national decision arrives weeks later
+  h.MatterStep("440000", [&](schema::MatterRequest::Builder r) {
+    r.setOp(Op::RECORD_NATIONAL);
+    r.setId(id);
+    r.setMark("绝密★30年");
+    r.setScope("命题组核心成员");
+    r.setDocNumber("国保函〔2025〕12号");
+    r.setDocDay(calendar::ParseDate("2025-10-16")->days);
+    r.setWho("王五");
+  });
+  for (const char* node : {"440106", "440100"}) {
+    auto copy = WaitFinal(node, id);
+    EXPECT_STREQ(copy->getDecision().getMark().cStr(), "绝密★30年") << node;
+    EXPECT_STREQ(copy->getNationalDoc().cStr(), "国保函〔2025〕12号") << node;
+    EXPECT_STREQ(copy->getNationalDecidedOn().cStr(), "2025-10-16") << node;
+  }
+  auto province = h.MatterOn("440000", id);
+  ASSERT_TRUE(province);
+  EXPECT_FALSE((*province)->getOwesNationalFiling()) << "the national bureau decided it";
   EXPECT_EQ(OpenDeadlinesOf("440000", id), 0u);
 }
 
@@ -602,6 +680,7 @@ TEST_F(Escalation, SigkillChaosEveryEscalationDecidedOnceAndEveryStepOnce) {
   }
   for (const char* node : {"440000", "440100", "440106"}) {
     for (auto& d : h.Deadlines(node)) {
+      if (d.step == workflows::kStepNationalFiling) continue;  // the bureau's 备案, owed after
       EXPECT_EQ(d.item.find("440106/jyj/"), std::string::npos)
           << node << " still has a duty open: " << d.item << " / " << d.step;
     }

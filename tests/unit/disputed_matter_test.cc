@@ -167,6 +167,31 @@ TEST(DisputedMatter, GdArt31_ADisagreementOnTheTermOnlyIsNotADisputedMatter) {
   EXPECT_TRUE(AcceptAnswer(m, kT0 + 3 * kDay).ok());
 }
 
+// 条例 Art. 26 (一): a dispute over a matter determined 绝密 is determined by 国家保密局.
+TEST(DisputedMatter, TiaoliArt26_ADisputeOverJuemiGoesToTheNationalBureau) {
+  auto s =
+      Object(Guangdong(), "440106/jyj", "440000/gat", "id", "x",
+             Protection::Term(SecrecyLevel::kJuemi, 30), Says(SecrecyLevel::kJimi, 10), "", kT0);
+  ASSERT_TRUE(s.ok()) << s.message();
+  Matter m = Receive(s.value().matter, kT0, EscalationPolicy{}).value().matter;
+  m = Answer(m, "赵六", "维持", true, kT0).value().matter;
+  m = Escalate(m, kArt31, kT0).value().matter;
+  for (int hop = 0; hop < 2; ++hop) {
+    m = Receive(m, kT0, EscalationPolicy{}).value().matter;
+    m = Forward(m, "审核人", "同意上报", kT0).value().matter;
+  }
+  m = Receive(m, kT0, EscalationPolicy{}).value().matter;
+  EXPECT_TRUE(NeedsNationalBureau(m, nullptr));
+  Decision d;
+  d.protection = Protection::Term(SecrecyLevel::kJimi, 10);
+  d.scope = "x";
+  d.decided_by = "李四";
+  auto refused = Decide(m, d, kT0);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.message().find("国家保密局"), std::string::npos) << refused.message();
+  EXPECT_TRUE(ReferToNational(m, "机要交通", "李四", kT0).ok());
+}
+
 TEST(DisputedMatter, GdArt45_RefusesAnObjectionToOneselfOrToTheSameLevel) {
   EXPECT_FALSE(Object(Guangdong(), "440106/jyj", "440106/jyj", "id", "x",
                       Protection::Term(SecrecyLevel::kJimi, 10), Says(SecrecyLevel::kMimi, 5), "",

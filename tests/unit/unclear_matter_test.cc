@@ -267,6 +267,76 @@ TEST(UnclearMatter, GdArt23_TiaoliArt25_AProvisionalSettingOrADecisionWithoutASc
   EXPECT_TRUE(Decide(m, d, kT0).ok());
 }
 
+// 条例 Art. 25 ¶1: "拟定为绝密级的事项 … 报国家保密行政管理部门确定". The provincial bureau sends
+// it to 国家保密局 (outside the network), it waits with no provincial deadline running, and the
+// national decision, recorded by the provincial clerk, goes back down like any other.
+TEST(UnclearMatter, TiaoliArt25_JuemiGoesToTheNationalBureauWhoseDecisionComesBackDown) {
+  auto set = SetProvisional(Guangdong(), "440106/jyj", "440106/jyj/2025-009", "某国家级考试方案",
+                            Protection::Term(SecrecyLevel::kJuemi, 30), "命题组", kT0);
+  ASSERT_TRUE(set.ok()) << set.message();
+  Matter m = Report(set.value().matter, kAllMaterials, kT0).value().matter;
+  m = ReceiveAndForward(ReceiveAndForward(m, kT0 + kDay), kT0 + 2 * kDay);
+  m = Receive(m, kT0 + 3 * kDay, EscalationPolicy{}).value().matter;  // at 广东省国家保密局
+  Decision d;
+  d.protection = Protection::Term(SecrecyLevel::kJimi, 20);
+  d.scope = "命题组";
+  d.decided_by = "李四";
+  auto refused = Decide(m, d, kT0 + 4 * kDay);
+  ASSERT_FALSE(refused.ok()) << "a 绝密 proposal is not the province's to decide";
+  EXPECT_NE(refused.message().find("条例 Art. 25"), std::string::npos) << refused.message();
+  EXPECT_NE(refused.message().find("refer-national"), std::string::npos) << refused.message();
+
+  EXPECT_FALSE(ReferToNational(m, "", "李四", kT0 + 4 * kDay).ok()) << "how it went is recorded";
+  auto sent = ReferToNational(m, "机要交通", "李四", kT0 + 4 * kDay);
+  ASSERT_TRUE(sent.ok()) << sent.message();
+  m = sent.value().matter;
+  EXPECT_EQ(m.state, MatterState::kWithNational);
+  EXPECT_EQ(m.path.back().outcome, HopOutcome::kReferred);
+  ASSERT_EQ(sent.value().effects.close.size(), 1u) << "the province's decide deadline stops";
+  EXPECT_TRUE(sent.value().effects.open.empty()) << "no provincial deadline runs meanwhile";
+  EXPECT_EQ(sent.value().effects.send_to, std::vector<std::string>{"440106"}) << "the origin";
+  EXPECT_FALSE(Decide(m, d, kT0 + 5 * kDay).ok()) << "only the national decision is recorded";
+
+  Decision national;
+  national.protection = Protection::Term(SecrecyLevel::kJuemi, 30);
+  national.scope = "命题组核心成员";
+  auto early = RecordNationalDecision(m, national, "国保函〔2025〕1号", calendar::CstDateOf(kT0),
+                                      "王五", kT0 + 20 * kDay);
+  EXPECT_FALSE(early.ok()) << "decided before it was sent";
+  auto no_doc = RecordNationalDecision(m, national, "", calendar::CstDateOf(kT0 + 15 * kDay),
+                                       "王五", kT0 + 20 * kDay);
+  EXPECT_FALSE(no_doc.ok()) << "the 文号 is required";
+  auto rec = RecordNationalDecision(m, national, "国保函〔2025〕1号",
+                                    calendar::CstDateOf(kT0 + 15 * kDay), "王五", kT0 + 20 * kDay);
+  ASSERT_TRUE(rec.ok()) << rec.message();
+  EXPECT_EQ(rec.value().matter.state, MatterState::kDecided);
+  EXPECT_EQ(FormatMark(rec.value().matter.decision->protection), "绝密★30年");
+  EXPECT_NE(rec.value().matter.decision->decided_by.find("国保函〔2025〕1号"), std::string::npos);
+  EXPECT_EQ(rec.value().effects.send_to, (std::vector<std::string>{"440100", "440106"}))
+      << "back down the path";
+  EXPECT_FALSE(OwesNationalFiling(rec.value().matter)) << "the national bureau's own decision";
+}
+
+// 条例 Art. 25 ¶2:
+// "省、自治区、直辖市保密行政管理部门还应当将所作决定及时报国家保密行政管理部门备案".
+TEST(UnclearMatter, TiaoliArt25_TheProvincialBureausOwnDecisionsOweAFilingWithTheNationalBureau) {
+  Matter m = Report(Provisional(), kAllMaterials, kT0).value().matter;
+  m = ReceiveAndForward(ReceiveAndForward(m, kT0), kT0);
+  m = Receive(m, kT0, EscalationPolicy{}).value().matter;
+  EXPECT_FALSE(OwesNationalFiling(m)) << "not decided yet";
+  EXPECT_FALSE(NeedsNationalBureau(m, nullptr)) << "a 秘密 proposal is the province's to decide";
+  Decision d;
+  d.protection = Protection::Term(SecrecyLevel::kMimi, 5);
+  d.scope = "命题组";
+  d.decided_by = "李四";
+  Decision juemi = d;
+  juemi.protection = Protection::Term(SecrecyLevel::kJuemi, 30);
+  EXPECT_FALSE(Decide(m, juemi, kT0).ok()) << "nor may the province raise it to 绝密 itself";
+  auto decided = Decide(m, d, kT0);
+  ASSERT_TRUE(decided.ok()) << decided.message();
+  EXPECT_TRUE(OwesNationalFiling(decided.value().matter));
+}
+
 TEST(UnclearMatter, GdArt30_WhereTheCityHasNoSuchOrganItsSecrecyAdminDeptReviews) {
   Matter m = Report(Provisional("440305/jyj"), kAllMaterials, kT0).value().matter;
   EXPECT_EQ(m.path[0].organ.name, "深圳市国家保密局");
