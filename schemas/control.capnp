@@ -122,6 +122,7 @@ struct MatterRequest {
   via @20 :Text;          # referNational / fileNational: how it went (机要交通 …)
   docNumber @21 :Text;    # recordNational: the national decision's 文号
   docDay @22 :Int32;      # recordNational: its date, days since 1970-01-01
+  toSuperior @23 :Bool;   # object: to the classifier's superior (GD Art. 45 "或者其上级机关")
 
   enum Op {
     show @0;
@@ -137,6 +138,7 @@ struct MatterRequest {
     referNational @10;    # the provincial bureau sends it to 国家保密局 (条例 Art. 25, 26)
     recordNational @11;   # … and records the national decision when it arrives
     fileNational @12;     # the provincial bureau files its own decision with 国家保密局 (备案)
+    notifyChange @13;     # GD Art. 40: the classifier sent the written notice of a 变更
   }
 }
 
@@ -352,6 +354,12 @@ struct MatterView {
   owesNationalFiling @46 :Bool;   # 条例 Art. 25 ¶2: the provincial bureau's decision, to be filed
   nationalFiledAt @47 :Int64;     # … filed (备案) then
   nationalFiledVia @48 :Text;
+  hasAnswerer @49 :Bool;          # GD Art. 45: the objection went to the classifier's superior
+  answerer @50 :OrganView;
+  lateSteps @51 :List(TrailEventView);  # steps that lost a race, kept as history (GD Art. 31)
+  changeNoticeDueAt @52 :Int64;   # GD Art. 40: a 变更's written notice to the 知悉范围, due then
+  changeNotifiedAt @53 :Int64;    # … sent then (recorded on the classifier's node)
+  changeNotice @54 :Text;
 }
 
 struct OrganView {

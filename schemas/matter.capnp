@@ -87,6 +87,8 @@ struct Matter {
   aroseDay @29 :Int32;             # GD Art. 29: the day the matter arose (days since 1970-01-01)
   hasNational @30 :Bool;
   national @31 :National;          # sent to 国家保密局 (条例 Art. 25, 26)
+  hasAnswerer @32 :Bool;
+  answerer @33 :Organ;             # GD Art. 45: the objection went to the classifier's superior
 }
 
 struct National {
@@ -115,4 +117,10 @@ struct StoredMatter {
   nationalFiledAt @4 :Int64;       # 条例 Art. 25 ¶2: this bureau's decision filed with 国家保密局
   nationalFiledVia @5 :Text;
   nationalFiledBy @6 :Text;
+  lateSteps @7 :List(TrailEvent);  # steps that lost a race (a late answer to an escalated
+                                   # dispute, GD Art. 31, 45): kept as history, outside versions
+  changeNotifiedAt @8 :Int64;      # GD Art. 40: the written notice of a 变更 sent to the 知悉范围
+  changeNotifiedBy @9 :Text;
+  changeNotice @10 :Text;          # how / its number
+  changeNoticeDueAt @11 :Int64;
 }

@@ -66,6 +66,11 @@ void PrintParties(MatterView m, std::ostream& out) {
 
 // 有争议事项: the objection to the classifier and its answer (GD Art. 45).
 void PrintObjection(MatterView m, int64_t now, std::ostream& out) {
+  if (m.getHasAnswerer()) {
+    out << "  受理 addressed to     ";
+    PrintOrgan(m.getAnswerer(), out);
+    out << " (原定密机关的上级机关 the classifier's superior, GD Art. 45)\n";
+  }
   out << "  定密异议 objection    sent " << When(m.getProvisionalAt()) << ", received "
       << When(m.getObjectionReceivedAt()) << ", due "
       << (m.getAnswerDueAt() ? FormatDueCst(m.getAnswerDueAt()) : "-") << " (GD Art. 45)  "
@@ -74,6 +79,15 @@ void PrintObjection(MatterView m, int64_t now, std::ostream& out) {
     out << "  答复 answer          " << (m.getUpheld() ? "维持 upheld" : "采纳 adopted") << ": "
         << m.getAnswer().cStr() << " — " << m.getAnsweredBy().cStr() << ", "
         << When(m.getAnsweredAt()) << "\n";
+  }
+  if (m.getChangeNoticeDueAt()) {  // GD Art. 40, on the classifier's node
+    out << "  变更通知 change notice to the 知悉范围, due "
+        << FormatDueCst(m.getChangeNoticeDueAt()) << " (GD Art. 40)  "
+        << Timeliness(m.getChangeNoticeDueAt(), m.getChangeNotifiedAt(), now)
+        << (m.getChangeNotifiedAt() ? "  sent " + When(m.getChangeNotifiedAt()) + " " +
+                                          std::string(m.getChangeNotice().cStr())
+                                    : std::string())
+        << "\n";
   }
 }
 
@@ -136,6 +150,11 @@ void PrintOutcome(MatterView m, std::ostream& out) {
   for (auto e : m.getHistory()) {
     out << "    " << When(e.getAt()) << "  " << e.getOrgan().cStr() << "  " << e.getAction().cStr()
         << (e.getDetail().size() ? "：" + std::string(e.getDetail().cStr()) : "") << "\n";
+  }
+  for (auto e : m.getLateSteps()) {
+    out << "    " << When(e.getAt()) << "  " << e.getOrgan().cStr() << "  " << e.getAction().cStr()
+        << (e.getDetail().size() ? "：" + std::string(e.getDetail().cStr()) : "")
+        << "  [迟到 late: the dispute had gone up; kept as history]\n";
   }
   if (m.getState() == "returned") {
     out << "  退回补充 returned for: " << m.getReturnReason().cStr() << "\n";
@@ -307,11 +326,14 @@ constexpr const char* kMatterUsage = R"(zhuji [NODE] matter — escalated matter
         定密申请 (GD Art. 29): no authority for the level: protect it and ask the superior with
         authority, straight to it, within 10 working days of the day it arose (default today)
   matter object --organ CODE --against NODE/CODE --title T --mark 机密★10年
-        (--claim 秘密★5年 | --claim-not-secret) [--scope S]
+        (--claim 秘密★5年 | --claim-not-secret) [--scope S] [--to-superior]
         定密异议 (GD Art. 45): object to the classifier's determination (--mark; --scope: its
-        知悉范围, if known)
+        知悉范围, if known); --to-superior: to the classifier's superior (其上级机关) instead
   matter answer --id ID (--uphold | --adopt) --text T --by NAME
-        the classifier answers within 20 working days
+        the classifier (or the superior addressed) answers within 20 working days of receipt;
+        an adoption is a 变更 of the determination, final once it reaches the objector
+  matter notify-change ID --by NAME [--text 通知文号]
+        GD Art. 40: the classifier sent the written notice of the 变更 to the 知悉范围 (10 WD)
   matter accept --id ID                        the objector accepts an upheld answer
   matter escalate --id ID [--materials A,B,C]  有争议事项 (GD Art. 31): report the dispute up
   matter review --id ID (--forward --opinion T | --return WHAT_IS_MISSING) --reviewer NAME
@@ -411,23 +433,23 @@ int CmdMatter(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     out << kMatterUsage;
     return pos.size() < 2 && !args.Flag("help") ? 2 : 0;
   }
-  args.Allow(NodeOptions({"id",          "organ",
-                          "title",       "mark",
-                          "claim",       "claim-not-secret",
-                          "not-secret",  "against",
-                          "materials",   "hold",
-                          "forward",     "return",
-                          "opinion",     "reviewer",
-                          "by",          "text",
-                          "scope",       "uphold",
-                          "adopt",       "json",
-                          "held-by",     "state",
-                          "final",       "wait-seconds",
-                          "art24",       "listed-in-scope",
-                          "parts",       "todo",
-                          "arose-on",    "via",
-                          "doc",         "date",
-                          "owing-filing"}));
+  args.Allow(NodeOptions({"id",           "organ",
+                          "title",        "mark",
+                          "claim",        "claim-not-secret",
+                          "not-secret",   "against",
+                          "materials",    "hold",
+                          "forward",      "return",
+                          "opinion",      "reviewer",
+                          "by",           "text",
+                          "scope",        "uphold",
+                          "adopt",        "json",
+                          "held-by",      "state",
+                          "final",        "wait-seconds",
+                          "art24",        "listed-in-scope",
+                          "parts",        "todo",
+                          "arose-on",     "via",
+                          "doc",          "date",
+                          "owing-filing", "to-superior"}));
   const std::string& sub = pos[1];
   std::string id = args.Get("id", pos.size() > 2 ? pos[2] : "");
   capnp::MallocMessageBuilder msg;
@@ -478,6 +500,11 @@ int CmdMatter(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     r.setNotSecret(args.Flag("claim-not-secret"));
     if (!args.Flag("claim-not-secret")) r.setClaimMark(Need(args, "claim", "the objector's level"));
     r.setScope(args.Get("scope"));
+    r.setToSuperior(args.Flag("to-superior"));
+  } else if (sub == "notify-change") {
+    r.setOp(Op::NOTIFY_CHANGE);
+    r.setWho(Need(args, "by", "who sent the written notice"));
+    r.setText(args.Get("text"));
   } else if (sub == "review") {
     r.setOp(Op::REVIEW);
     if (args.Flag("forward") == args.Has("return")) {

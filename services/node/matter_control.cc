@@ -126,6 +126,10 @@ Status MatterControl::Take(Step& s) {
       return ReferNational(s);
     case Op::RECORD_NATIONAL:
       return RecordNational(s);
+    case Op::NOTIFY_CHANGE:
+      if (!s.held) return Status::Error("which matter? (--id)");
+      s.done_id = s.held->id;
+      return matters_.NotifyChange(s.txn, s.held->id, s.req.getWho(), s.req.getText(), s.now);
     case Op::FILE_NATIONAL:
       if (!s.held) return Status::Error("which matter? (--id)");
       s.done_id = s.held->id;
@@ -216,10 +220,11 @@ Status MatterControl::Object(Step& s) {
   if (s.req.getTitle().size() == 0) return Status::Error("a title is required");
   std::string origin = OwnOrgan(s.req.getOrgan());
   std::string id = Matters::NextId(s.txn, origin, calendar::CstDateOf(s.now).year());
-  return Apply(s,
-               workflows::Object(directory_, origin, s.req.getAgainst(), id, s.req.getTitle(),
-                                 classified.value(), claim, s.req.getScope(), s.now),
-               "objected (定密异议)");
+  return Apply(
+      s,
+      workflows::Object(directory_, origin, s.req.getAgainst(), id, s.req.getTitle(),
+                        classified.value(), claim, s.req.getScope(), s.now, s.req.getToSuperior()),
+      "objected (定密异议)");
 }
 
 Status MatterControl::Review(Step& s) {
@@ -286,8 +291,10 @@ Status MatterControl::RecordNational(Step& s) {
 
 Status MatterControl::Answer(Step& s) {
   if (!s.held) return Status::Error("which matter? (--id)");
-  if (s.held->classifier) {
-    if (Status st = Here(*s.held->classifier, "the classifier"); !st.ok()) return st;
+  if (s.held->Answerer()) {
+    if (Status st = Here(*s.held->Answerer(), "the organ answering the objection"); !st.ok()) {
+      return st;
+    }
   }
   bool upheld = s.req.getUpheld();
   return Apply(s, workflows::Answer(*s.held, s.req.getWho(), s.req.getText(), upheld, s.now),

@@ -106,6 +106,79 @@ Status MatterService::FileWithNational(store::Txn& txn, const std::string& id,
   return Status::Ok();
 }
 
+Status MatterService::OpenChangeNotice(store::Txn& txn, StoredMatter& s, int64_t now) {
+  const Matter& m = s.matter;
+  // GD Art. 40: an adopted objection changed the classifier's determination (变更); the
+  // classifier notifies the 知悉范围 in writing within 10 WD of the decision.
+  if (m.state != MatterState::kSettled || m.upheld || !m.classifier ||
+      m.classifier->node != config_.node_id) {
+    return Status::Ok();
+  }
+  deadlines::DeadlineSpec spec;
+  spec.item = m.id;
+  spec.step = workflows::kStepChangeNotice;
+  spec.rule = "GD Art. 40";
+  spec.title = std::string(workflows::MatterKindZh(m.kind)) + " 「" + m.title + "」";
+  spec.trigger = calendar::CstDateOf(m.answered_at ? m.answered_at : now);
+  spec.working_days = workflows::kChangeNoticeWorkingDays;
+  deadlines_.SetSupervisor(spec, &*m.classifier);
+  deadlines::DeadlineRecord d;
+  if (Status st = deadlines_.Open(txn, spec, now, &d); !st.ok()) {
+    return Status::Error("matter " + m.id +
+                         ": its GD Art. 40 notice duty cannot be opened: " + st.message());
+  }
+  s.change_notice_due_at = d.due_ms;
+  return Status::Ok();
+}
+
+Status MatterService::NotifyChange(store::Txn& txn, const std::string& id, const std::string& by,
+                                   const std::string& how, int64_t now) {
+  auto s = Matters::Get(txn, id);
+  if (!s) return Status::Error("no matter " + id + " on node " + config_.node_id);
+  if (!s->change_notice_due_at) {
+    return Status::Error("GD Art. 40: matter " + id +
+                         " holds no change (变更) of a determination "
+                         "of this node's organs to notify");
+  }
+  if (s->change_notified_at) return Status::Error("the 变更 of " + id + " was notified already");
+  if (by.empty()) return Status::Error("say who sent the written notice (--by)");
+  s->change_notified_at = now;
+  s->change_notified_by = by;
+  s->change_notice = how;
+  s->updated_at = now;
+  Matters::Put(txn, *s);
+  deadlines_.CloseDuty(txn, id, workflows::kStepChangeNotice, now);
+  store::Audit::Append(txn, now, "matter change notified (GD Art. 40)", id + " by " + by);
+  return Status::Ok();
+}
+
+void MatterService::KeepLateStep(store::Txn& txn, StoredMatter held,
+                                 const workflows::TrailEvent& step, const std::string& what,
+                                 int64_t now) {
+  for (const auto& e : held.late_steps) {
+    if (e.at == step.at && e.action == step.action && e.organ == step.organ) return;  // again
+  }
+  held.late_steps.push_back(step);
+  held.updated_at = now;
+  Matters::Put(txn, held);
+  store::Audit::Append(txn, now, "matter late step kept as history",
+                       what + ": " + step.organ + " " + step.action +
+                           " came after the escalation; the matter went on upward");
+  writer_.AfterCommit([this, line = what + ": " + step.organ + " " + step.action] {
+    log_.info("matter {}: late, kept as history (GD Art. 31, 45)", line);
+  });
+}
+
+void MatterService::RefuseFork(store::Txn& txn, const Matter& held, const Matter& copy,
+                               const std::string& what, int64_t now) {
+  std::string why = what + ": its step (" + copy.history.back().organ + " " +
+                    copy.history.back().action + ") differs from v" + std::to_string(copy.version) +
+                    " held here (" + held.history[copy.version - 1].organ + " " +
+                    held.history[copy.version - 1].action + "): two copies of one version";
+  store::Audit::Append(txn, now, "matter fork refused", why);
+  writer_.AfterCommit([this, why] { health_.NoteError("matter fork refused: " + why); });
+}
+
 void MatterService::CloseReportDuty(store::Txn& txn, const Matter& m, int64_t now) {
   // 条例 Art. 25 "报有关部门确定": the origin's report duty is met when the deciding department
   // has received the matter (its receipt reaches the origin as a copy), not when it left.
@@ -116,8 +189,12 @@ void MatterService::CloseReportDuty(store::Txn& txn, const Matter& m, int64_t no
 
 bool MatterService::HoldsStepHere(const Matter& m) const {
   if (m.state == MatterState::kReturned) return m.at == -1 && m.origin.node == config_.node_id;
-  if (m.state == MatterState::kObjected)
-    return m.classifier && m.classifier->node == config_.node_id;
+  if (m.state == MatterState::kObjected) {
+    return m.Answerer() && m.Answerer()->node == config_.node_id;
+  }
+  if (m.state == MatterState::kAnswered) {  // an adoption, made final by the objector's node
+    return !m.upheld && m.at == -1 && m.origin.node == config_.node_id;
+  }
   return m.state == MatterState::kInReview && m.at >= 0 &&
          m.path[m.at].organ.node == config_.node_id;
 }
@@ -226,17 +303,39 @@ void MatterService::OnEnvelope(store::Txn& txn, const std::string& from, std::st
   if (!decoded.ok()) return;
   const Matter& m = decoded.value();
   auto prev = Matters::Get(txn, m.id);
+  std::optional<workflows::TrailEvent> late;  // the held step the copy's escalation beat
   if (prev && prev->matter.version >= m.version) {
-    store::Audit::Append(txn, now, "matter copy ignored",
-                         m.id + " v" + std::to_string(m.version) + " from " + from + ": v" +
-                             std::to_string(prev->matter.version) + " is held here");
-    return;
+    const std::string what = m.id + " v" + std::to_string(m.version) + " from " + from;
+    switch (workflows::ResolveFork(prev->matter, m)) {
+      case workflows::ForkOutcome::kNone:
+        store::Audit::Append(txn, now, "matter copy ignored",
+                             what + ": v" + std::to_string(prev->matter.version) + " is held here");
+        return;
+      case workflows::ForkOutcome::kKeepHeld:
+        KeepLateStep(txn, *prev, m.history.back(), what, now);
+        return;
+      case workflows::ForkOutcome::kRefuse:
+        RefuseFork(txn, prev->matter, m, what, now);
+        return;
+      case workflows::ForkOutcome::kTakeCopy:
+        late = prev->matter.history[m.version - 1];
+        break;
+    }
   }
   StoredMatter s = prev ? *prev : StoredMatter{};
   if (!prev) s.created_at = now;
   s.matter = m;
   s.updated_at = now;
   std::string event = "matter arrived";
+  if (late) {
+    // GD Art. 31, 45: the objector escalated while this node answered late; the escalation wins,
+    // the answer stays as history.
+    s.late_steps.push_back(*late);
+    event = "matter fork resolved: the escalation wins, the late answer is kept as history";
+  }
+  if (prev && prev->matter.state == MatterState::kObjected && m.state != MatterState::kObjected) {
+    deadlines_.CloseDuty(txn, m.id, workflows::AnswerStep(m), now);  // answered, or gone up
+  }
   if (m.final() && !s.notice_received_at) {
     // 书面通知: the decision (or the settled dispute) is recorded by every organ it reaches; any
     // duty of this node on the matter ends with it.
@@ -244,6 +343,10 @@ void MatterService::OnEnvelope(store::Txn& txn, const std::string& from, std::st
     event = "matter notice recorded (书面通知)";
     for (const auto& step : deadlines::DeadlineBook::OpenSteps(txn, m.id)) {
       deadlines_.CloseDuty(txn, m.id, step, now);
+    }
+    if (Status st = OpenChangeNotice(txn, s, now); !st.ok()) {
+      health_.NoteError(st.message());  // kept: the copy is stored, the duty named in the log
+      store::Audit::Append(txn, now, "matter duty not opened", st.message());
     }
   }
   Matters::Put(txn, s);

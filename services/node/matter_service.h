@@ -45,6 +45,10 @@ class MatterService {
   // 国家保密局 (备案) `via` 机要交通 … by `by`: recorded here, its policy deadline closed.
   Status FileWithNational(store::Txn& txn, const std::string& id, const std::string& via,
                           const std::string& by, int64_t now);
+  // GD Art. 40: the classifier sent the written notice of a 变更 to the 知悉范围 (`how`: its
+  // number or the way it went): recorded, its deadline closed.
+  Status NotifyChange(store::Txn& txn, const std::string& id, const std::string& by,
+                      const std::string& how, int64_t now);
 
  private:
   // A `matter` envelope arrived: keep the newer copy, record a decision's written notice, and
@@ -57,6 +61,14 @@ class MatterService {
   bool HoldsStepHere(const workflows::Matter& m) const;
   // The origin's report duty ends when the deciding department has received the matter.
   void CloseReportDuty(store::Txn& txn, const workflows::Matter& m, int64_t now);
+  // GD Art. 40: a settled adoption reached the classifier's node: its written notice is due.
+  Status OpenChangeNotice(store::Txn& txn, StoredMatter& s, int64_t now);
+  // Two copies of one version (workflows::ResolveFork): keep the held one and its late rival's
+  // step as history, or refuse the copy; both audited.
+  void KeepLateStep(store::Txn& txn, StoredMatter held, const workflows::TrailEvent& step,
+                    const std::string& what, int64_t now);
+  void RefuseFork(store::Txn& txn, const workflows::Matter& held, const workflows::Matter& copy,
+                  const std::string& what, int64_t now);
 
   const config::NodeConfig& config_;
   Writer& writer_;

@@ -131,6 +131,8 @@ void PutMatter(schema::Matter::Builder b, const workflows::Matter& m) {
   b.setFirstReportedAt(m.first_reported_at);
   b.setResubmitDueAt(m.resubmit_due_at);
   b.setAroseDay(m.arose_on.days);
+  b.setHasAnswerer(m.answerer.has_value());
+  if (m.answerer) PutOrgan(b.initAnswerer(), *m.answerer);
   b.setHasNational(m.national.has_value());
   if (m.national) {
     auto n = b.initNational();
@@ -231,6 +233,7 @@ Result<workflows::Matter> GetMatter(schema::Matter::Reader r) {
   m.first_reported_at = r.getFirstReportedAt();
   m.resubmit_due_at = r.getResubmitDueAt();
   m.arose_on = calendar::Date{r.getAroseDay()};
+  if (r.getHasAnswerer()) m.answerer = GetOrgan(r.getAnswerer());
   if (r.getHasNational()) {
     auto n = r.getNational();
     m.national = workflows::NationalReferral{n.getSentAt(),
@@ -275,6 +278,17 @@ std::string Matters::EncodeStored(const StoredMatter& s) {
   b.setNationalFiledAt(s.national_filed_at);
   b.setNationalFiledVia(s.national_filed_via);
   b.setNationalFiledBy(s.national_filed_by);
+  auto late = b.initLateSteps(s.late_steps.size());
+  for (size_t i = 0; i < s.late_steps.size(); ++i) {
+    late[i].setAt(s.late_steps[i].at);
+    late[i].setOrgan(s.late_steps[i].organ);
+    late[i].setAction(s.late_steps[i].action);
+    late[i].setDetail(s.late_steps[i].detail);
+  }
+  b.setChangeNotifiedAt(s.change_notified_at);
+  b.setChangeNotifiedBy(s.change_notified_by);
+  b.setChangeNotice(s.change_notice);
+  b.setChangeNoticeDueAt(s.change_notice_due_at);
   return ToBytes(msg);
 }
 
@@ -291,6 +305,13 @@ StoredMatter Matters::DecodeStored(std::string_view bytes) {
   s.national_filed_at = r.getNationalFiledAt();
   s.national_filed_via = r.getNationalFiledVia();
   s.national_filed_by = r.getNationalFiledBy();
+  for (auto e : r.getLateSteps()) {
+    s.late_steps.push_back({e.getAt(), e.getOrgan(), e.getAction(), e.getDetail()});
+  }
+  s.change_notified_at = r.getChangeNotifiedAt();
+  s.change_notified_by = r.getChangeNotifiedBy();
+  s.change_notice = r.getChangeNotice();
+  s.change_notice_due_at = r.getChangeNoticeDueAt();
   return s;
 }
 

@@ -25,6 +25,12 @@ struct StoredMatter {
   // 条例 Art. 25 ¶2: this node's provincial bureau filed its decision with 国家保密局 (备案).
   int64_t national_filed_at = 0;
   std::string national_filed_via, national_filed_by;
+  // Steps that lost a race (GD Art. 31, 45: a late answer to an escalated dispute), kept here.
+  std::vector<workflows::TrailEvent> late_steps;
+  // GD Art. 40: the written notice of a 变更 sent to the 知悉范围 (the classifier's node).
+  int64_t change_notice_due_at = 0;
+  int64_t change_notified_at = 0;
+  std::string change_notified_by, change_notice;
 };
 
 class Matters {

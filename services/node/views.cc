@@ -224,6 +224,12 @@ void FillMatterView(const StoredMatter& s, schema::MatterView::Builder v) {
   v.setOwesNationalFiling(workflows::OwesNationalFiling(m));  // the deciding node's to file
   v.setNationalFiledAt(s.national_filed_at);
   v.setNationalFiledVia(s.national_filed_via);
+  v.setHasAnswerer(m.answerer.has_value());
+  if (m.answerer) FillOrgan(*m.answerer, v.initAnswerer());
+  FillHistory(s.late_steps, v.initLateSteps(s.late_steps.size()));
+  v.setChangeNoticeDueAt(s.change_notice_due_at);
+  v.setChangeNotifiedAt(s.change_notified_at);
+  v.setChangeNotice(s.change_notice);
 }
 
 void FillMatterList(const std::vector<StoredMatter>& list, schema::ControlReply::Builder r) {

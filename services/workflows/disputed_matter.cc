@@ -5,7 +5,7 @@ namespace zhuji::workflows {
 Result<Step> Object(const OrganDirectory& directory, const std::string& objector_address,
                     const std::string& classifier_address, std::string id, std::string title,
                     const Protection& classified, const Claim& objection, std::string scope,
-                    int64_t now) {
+                    int64_t now, bool to_superior) {
   auto objector = directory.Find(objector_address);
   if (!objector) return Status::Error("no organ " + objector_address + " in the directory");
   auto classifier = directory.Find(classifier_address);
@@ -37,6 +37,20 @@ Result<Step> Object(const OrganDirectory& directory, const std::string& objector
                         classified, now, path.value());
   m.classifier = *classifier;
   m.scope = std::move(scope);
+  if (to_superior) {
+    // GD Art. 45 "向原定密机关或者其上级机关提出异议": the superior is the classifier's next organ
+    // up, as an escalation would go (the same line one level up, or that level's secrecy admin).
+    auto up = directory.EscalationPath(classifier->address());
+    if (!up.ok()) return up.status();
+    if (up.value().empty()) {
+      return Status::Error("GD Art. 45: " + classifier->name +
+                           " has no superior in the directory; object to it directly");
+    }
+    m.answerer = up.value().front().organ;
+    if (m.answerer->address() == objector->address()) {
+      return Status::Error("GD Art. 45: the objector is the classifier's superior itself");
+    }
+  }
   Claim by_classifier;
   by_classifier.organ = classifier->address();
   by_classifier.organ_name = classifier->name;
@@ -49,48 +63,47 @@ Result<Step> Object(const OrganDirectory& directory, const std::string& objector
   detail::Note(m, now, objector->name, "提出定密异议 objected",
                "原定密 " + FormatMark(classified) + "，主张 " +
                    LevelText(objection.not_secret, objection.protection));
-  // GD Art. 31, 45: the objection goes first to the original classifying organ.
-  s.effects.send_to.push_back(classifier->node);
+  // GD Art. 31, 45: the objection goes first to the original classifying organ (or its superior).
+  if (m.Answerer()->node != objector->node) s.effects.send_to.push_back(m.Answerer()->node);
   return s;
 }
 
 Result<Step> Answer(const Matter& in, std::string answered_by, std::string answer, bool upheld,
                     int64_t now) {
-  if (in.state != MatterState::kObjected || !in.classifier) return detail::Where(in, "answer");
+  if (in.state != MatterState::kObjected || !in.Answerer()) return detail::Where(in, "answer");
   if (!in.objection_received_at) {
-    return Status::Error(in.classifier->name + " has not received the objection " + in.id + " yet");
+    return Status::Error(in.Answerer()->name + " has not received the objection " + in.id + " yet");
   }
   if (answer.empty()) return Status::Error("GD Art. 45: the answer (处理结果) must say something");
   if (answered_by.empty()) return Status::Error("GD Art. 45: the answer names who gave it");
   Step s{in, {}};
   Matter& m = s.matter;
-  detail::Note(
-      m, now, in.classifier->name,
-      upheld ? "答复：维持原定密 upheld" : "答复：采纳异议，变更定密 adopted: changed (变更)",
-      answer);
+  detail::Note(m, now, in.Answerer()->name, upheld ? kActionAnswerUpheld : kActionAnswerAdopted,
+               answer);
   m.answered_at = now;
   m.answered_by = std::move(answered_by);
   m.answer = std::move(answer);
   m.upheld = upheld;
   s.effects.close.push_back({m.id, AnswerStep(m)});
-  if (upheld) {
-    m.state = MatterState::kAnswered;
-  } else {
-    // The classifier adopts the objector's claim: the dispute ends here.
-    detail::Settle(m, m.claims.back(), now);
-  }
-  // GD Art. 45: the result goes back to the objector promptly.
+  // Adopted or upheld, the answer goes back to the objector promptly (GD Art. 45), whose node
+  // makes an adoption final: the objector alone decides whether the dispute ends or goes up, so
+  // a late answer can never settle one it has escalated meanwhile (ResolveFork).
+  m.state = MatterState::kAnswered;
   s.effects.send_to.push_back(m.origin.node);
   return s;
 }
 
 Result<Step> AcceptAnswer(const Matter& in, int64_t now) {
-  if (in.state != MatterState::kAnswered || in.at != -1) return detail::Where(in, "accept");
+  if (in.state != MatterState::kAnswered || !in.upheld || in.at != -1) {
+    return detail::Where(in, "accept");
+  }
   Step s{in, {}};
   Matter& m = s.matter;
   detail::Note(m, now, m.origin.name, "接受答复 accepted the answer");
-  detail::Settle(m, m.claims.front(), now);  // the classifier's determination stands
-  s.effects.send_to.push_back(m.classifier->node);
+  detail::Settle(m, m.claims.front(), now);  // the classifier's determination stands (确定)
+  for (auto& node : m.SettlementNodes()) {
+    if (node != m.origin.node) s.effects.send_to.push_back(node);
+  }
   return s;
 }
 

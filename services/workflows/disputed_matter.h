@@ -22,9 +22,11 @@ inline const std::vector<std::string>& kArt31Materials = RequiredMaterials(Matte
 Result<Step> Object(const OrganDirectory& directory, const std::string& objector_address,
                     const std::string& classifier_address, std::string id, std::string title,
                     const Protection& classified, const Claim& objection, std::string scope,
-                    int64_t now);
-// The classifier answers (处理结果). `upheld`: it keeps its determination (the objector may then
-// escalate); otherwise it adopts the objector's claim and the dispute is settled.
+                    int64_t now, bool to_superior = false);
+// The classifier (or the superior it was addressed to) answers (处理结果). `upheld`: it keeps
+// the determination (the objector may accept, or escalate); otherwise it adopts the objector's
+// claim — a 变更 of the determination (GD Art. 35, 40) — which the objector's node makes final on
+// receipt (Receive), unless it escalated meanwhile (ResolveFork).
 Result<Step> Answer(const Matter& m, std::string answered_by, std::string answer, bool upheld,
                     int64_t now);
 // The objector accepts an upheld answer: settled at the classifier's determination.

@@ -138,11 +138,24 @@ std::vector<std::string> Matter::NoticeNodes() const {
   for (int i = static_cast<int>(path.size()) - 1; i >= 0; --i) AddOnce(nodes, path[i].organ.node);
   AddOnce(nodes, origin.node);
   if (classifier) AddOnce(nodes, classifier->node);
+  if (answerer) AddOnce(nodes, answerer->node);
+  return nodes;
+}
+
+std::vector<std::string> Matter::SettlementNodes() const {
+  std::vector<std::string> nodes;
+  for (const auto& hop : path) {
+    if (hop.received_at) AddOnce(nodes, hop.organ.node);
+  }
+  AddOnce(nodes, origin.node);
+  if (classifier) AddOnce(nodes, classifier->node);
+  if (answerer) AddOnce(nodes, answerer->node);
+  std::sort(nodes.begin(), nodes.end());
   return nodes;
 }
 
 const Organ& Matter::holder() const {
-  if (state == MatterState::kObjected && classifier) return *classifier;
+  if (state == MatterState::kObjected && Answerer()) return *Answerer();
   return at >= 0 ? path[at].organ : origin;
 }
 
@@ -170,7 +183,7 @@ std::string ReviewStep(const Matter& m, int i) {
 }
 
 std::string AnswerStep(const Matter& m) {
-  return "答复异议 answer objection @ " + (m.classifier ? m.classifier->name : std::string("?"));
+  return "答复异议 answer objection @ " + (m.Answerer() ? m.Answerer()->name : std::string("?"));
 }
 
 const std::vector<std::string>& RequiredMaterials(MatterKind kind) {
@@ -187,14 +200,14 @@ const std::vector<std::string>& RequiredMaterials(MatterKind kind) {
 namespace detail {
 
 Status Where(const Matter& m, const char* step) {
-  std::string where = m.final() ? "final (" + std::string(MatterStateZh(m.state)) + ")"
-                      : m.state == MatterState::kProvisional ? "not reported yet"
-                      : m.state == MatterState::kObjected    ? "with the classifier for its answer"
-                      : m.state == MatterState::kAnswered    ? "answered, with the objector"
-                      : m.state == MatterState::kWithNational
-                          ? "with 国家保密局 (the national bureau)"
-                      : m.at < 0 ? "back at the origin"
-                                 : "at " + m.path[m.at].organ.name;
+  std::string where =
+      m.final()                              ? "final (" + std::string(MatterStateZh(m.state)) + ")"
+      : m.state == MatterState::kProvisional ? "not reported yet"
+      : m.state == MatterState::kObjected    ? "with " + m.Answerer()->name + " for its answer"
+      : m.state == MatterState::kAnswered    ? "answered, with the objector"
+      : m.state == MatterState::kWithNational ? "with 国家保密局 (the national bureau)"
+      : m.at < 0                              ? "back at the origin"
+                                              : "at " + m.path[m.at].organ.name;
   return Status::Error(std::string(step) + " is not possible now: matter " + m.id + " is " + where);
 }
 
@@ -246,8 +259,8 @@ Result<Step> SendUp(const Matter& in, std::set<std::string> materials, int64_t n
   for (auto& name : materials) {
     if (!in.materials.count(name)) added += (added.empty() ? "材料 materials: " : "、") + name;
   }
-  Note(m, now, m.origin.name,
-       in.kind == MatterKind::kDisputed ? "报送有争议事项 escalated" : "上报 reported", added);
+  Note(m, now, m.origin.name, in.kind == MatterKind::kDisputed ? kActionEscalated : "上报 reported",
+       added);
   m.materials.insert(materials.begin(), materials.end());
   m.reported_at = now;
   if (!m.first_reported_at) m.first_reported_at = now;  // the report duty is judged by the first
@@ -261,6 +274,11 @@ Result<Step> SendUp(const Matter& in, std::set<std::string> materials, int64_t n
   // A resubmission after a return is done now.
   s.effects.close.push_back({m.id, kStepResubmit});
   s.effects.send_to.push_back(m.path[0].organ.node);
+  // GD Art. 31: the answerer learns that the dispute went up (its answer, if late, loses).
+  if (in.kind == MatterKind::kDisputed && in.Answerer() &&
+      in.Answerer()->node != m.path[0].organ.node && in.Answerer()->node != in.origin.node) {
+    s.effects.send_to.push_back(in.Answerer()->node);
+  }
   return s;
 }
 
@@ -275,10 +293,22 @@ Result<Step> Report(const Matter& in, std::set<std::string> materials, int64_t n
 }
 
 Result<Step> Receive(const Matter& in, int64_t now, const EscalationPolicy& policy) {
-  if (in.state == MatterState::kObjected && in.classifier) {
+  if (in.state == MatterState::kAnswered && !in.upheld && in.at == -1) {
+    // GD Art. 45: the objection was adopted; the objector's node makes it final, so that a
+    // late answer can never settle a dispute the objector has already escalated (ResolveFork).
+    Step s{in, {}};
+    detail::Note(s.matter, now, in.origin.name, "异议被采纳，定密变更 adopted: changed (变更)",
+                 LevelText(in.claims.back().not_secret, in.claims.back().protection));
+    detail::Settle(s.matter, s.matter.claims.back(), now);
+    for (auto& node : s.matter.SettlementNodes()) {
+      if (node != in.origin.node) s.effects.send_to.push_back(node);
+    }
+    return s;
+  }
+  if (in.state == MatterState::kObjected && in.Answerer()) {
     Step s{in, {}};
     if (s.matter.objection_received_at) return s;  // a repeated delivery changes nothing
-    detail::Note(s.matter, now, in.classifier->name, "收到异议 objection received");
+    detail::Note(s.matter, now, in.Answerer()->name, "收到异议 objection received");
     s.matter.objection_received_at = now;
     // GD Art. 45: the organ that receives an objection handles it and replies within 20 WD of
     // that day; the objector learns the day from the receipt (its copy of this step).
@@ -512,6 +542,37 @@ bool OwesNationalFiling(const Matter& m) {
          !m.path.empty() && m.path.back().organ.is_secrecy_admin();
 }
 
+namespace {
+
+bool SameEvent(const TrailEvent& a, const TrailEvent& b) {
+  return a.at == b.at && a.organ == b.organ && a.action == b.action && a.detail == b.detail;
+}
+bool IsEscalation(const Matter& m, const TrailEvent& e) {
+  return m.kind == MatterKind::kDisputed && e.action == kActionEscalated &&
+         e.organ == m.origin.name;
+}
+bool IsAnswer(const Matter& m, const TrailEvent& e) {
+  return m.kind == MatterKind::kDisputed && m.Answerer() && e.organ == m.Answerer()->name &&
+         (e.action == kActionAnswerUpheld || e.action == kActionAnswerAdopted);
+}
+
+}  // namespace
+
+ForkOutcome ResolveFork(const Matter& held, const Matter& copy) {
+  if (copy.version == 0 || copy.version > held.version || copy.history.empty() ||
+      held.history.size() < copy.version) {
+    return ForkOutcome::kNone;
+  }
+  const TrailEvent& theirs = copy.history.back();
+  const TrailEvent& ours = held.history[copy.version - 1];
+  if (SameEvent(theirs, ours)) return ForkOutcome::kNone;
+  if (IsEscalation(held, ours) && IsAnswer(copy, theirs)) return ForkOutcome::kKeepHeld;
+  if (copy.version == held.version && IsEscalation(copy, theirs) && IsAnswer(held, ours)) {
+    return ForkOutcome::kTakeCopy;
+  }
+  return ForkOutcome::kRefuse;
+}
+
 Result<Step> AutoReview(const Matter& m, int64_t now) {
   constexpr const char* kWho = "自动审核 auto-review (test policy)";
   if (m.state != MatterState::kInReview || m.at < 0) return detail::Where(m, "auto-review");
@@ -530,7 +591,9 @@ namespace {
 // Whether an organ named `name` on node `node` appears in the matter.
 bool HasOrganOn(const Matter& m, const std::string& name, const std::string& node) {
   auto is = [&](const Organ& o) { return o.name == name && o.node == node; };
-  if (is(m.origin) || (m.classifier && is(*m.classifier))) return true;
+  if (is(m.origin) || (m.classifier && is(*m.classifier)) || (m.answerer && is(*m.answerer))) {
+    return true;
+  }
   return std::any_of(m.path.begin(), m.path.end(), [&](const Hop& h) { return is(h.organ); });
 }
 
@@ -571,6 +634,7 @@ Status CheckCopy(const Matter* held, const Matter& copy, const std::string& send
                     [&](const Hop& a, const Hop& b) { return same(a.organ, b.organ); }));
     if (copy.kind != held->kind || !same(copy.origin, held->origin) ||
         (held->classifier && !(copy.classifier && same(*copy.classifier, *held->classifier))) ||
+        (held->answerer && !(copy.answerer && same(*copy.answerer, *held->answerer))) ||
         !same_path) {
       return refuse("its kind, origin, classifier or route differs from the copy held here");
     }
@@ -598,10 +662,9 @@ Status CheckCopy(const Matter* held, const Matter& copy, const std::string& send
     }
   }
   if (newly_final && copy.state == MatterState::kSettled) {
-    // Settled by the classifier adopting the objection, or the objector accepting the answer.
-    if (!copy.decision ||
-        !((copy.classifier && copy.classifier->node == sender) || copy.origin.node == sender)) {
-      return refuse("a dispute is settled by its classifier or its objector, not by " + sender);
+    // Settled by the objector: accepting the answer, or taking the answerer's adoption.
+    if (!copy.decision || copy.origin.node != sender) {
+      return refuse("a dispute is settled at its objector, not by " + sender);
     }
   }
   return Status::Ok();

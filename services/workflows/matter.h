@@ -141,6 +141,8 @@ struct Matter {
   // 有争议事项 only.
   std::vector<Claim> claims;          // every party's claimed level
   std::optional<Organ> classifier;    // the original classifying organ (原定密机关)
+  std::optional<Organ> answerer;      // GD Art. 45: the objection went to the classifier's
+                                      // superior (其上级机关) instead, which answers it
   int64_t objection_received_at = 0;  // by the classifier's node
   int64_t answered_at = 0;
   std::string answered_by;
@@ -159,12 +161,19 @@ struct Matter {
 
   // Who the decision reaches (书面通知): every node on the path, the origin and any party.
   std::vector<std::string> NoticeNodes() const;
+  // Who a settled dispute reaches: the parties, and the levels that received the matter (a
+  // dispute settled before it went up reaches no level of the route).
+  std::vector<std::string> SettlementNodes() const;
   // The protection while pending: the provisional level, or for a dispute the highest level any
   // party claims (保密法实施条例 Art. 25-26). nullopt when every party says "not a secret".
   std::optional<Protection> PendingProtection() const;
   bool final() const { return state == MatterState::kDecided || state == MatterState::kSettled; }
-  // The organ that holds it now: the hop, the classifier of an objection, or the origin.
+  // The organ that holds it now: the hop, the organ answering an objection, or the origin.
   const Organ& holder() const;
+  // Who answers the objection (GD Art. 45): the classifier, or its superior if addressed so.
+  const Organ* Answerer() const {
+    return answerer ? &*answerer : classifier ? &*classifier : nullptr;
+  }
 };
 
 struct DeadlineOpen {
@@ -250,6 +259,27 @@ inline constexpr const char* kActionReturnReceived = "收到退回 return receiv
 std::string ReviewStep(const Matter& m, int hop_index);
 // "答复异议 answer objection @ <classifier>": the classifier's GD Art. 45 duty.
 std::string AnswerStep(const Matter& m);
+
+// GD Art. 40: a 变更 is notified in writing to the 知悉范围 within 10 WD.
+inline constexpr int kChangeNoticeWorkingDays = 10;
+inline constexpr const char* kStepChangeNotice = "书面通知知悉范围 notify the 知悉范围 (变更)";
+
+// The trail actions other code recognises.
+inline constexpr const char* kActionEscalated = "报送有争议事项 escalated";
+inline constexpr const char* kActionAnswerUpheld = "答复：维持原定密 upheld";
+inline constexpr const char* kActionAnswerAdopted = "答复：采纳异议 adopted";
+
+// Two copies of one version that differ in their last step: two nodes stepped at once. The one
+// race the procedure allows is the objector escalating after the answer's deadline while the
+// answerer answers late (GD Art. 31, 45): the escalation wins, wherever the two meet, and the
+// answer is kept as a late step, outside the matter's versions. Any other is refused.
+enum class ForkOutcome {
+  kNone,      // `copy` is the step `held` has at that version (a re-delivery), or newer
+  kKeepHeld,  // held has the escalation: `copy`'s last step is the late answer
+  kTakeCopy,  // copy has the escalation: held's step at that version is the late answer
+  kRefuse,    // a fork the procedure does not allow
+};
+ForkOutcome ResolveFork(const Matter& held, const Matter& copy);
 
 // The materials the submission to the bureau needs (GD Art. 30, 31); none for GD Art. 29.
 const std::vector<std::string>& RequiredMaterials(MatterKind kind);

@@ -444,6 +444,111 @@ TEST_F(Escalation, GdArt31_GdArt45_ObjectionFirstToTheClassifierThenUpToBothPart
   }
 }
 
+// GD Art. 31, 45: the race the procedure allows. With the broker down, the objector escalates
+// (the answer is overdue) while the classifier answers late, adopting the objection: two copies
+// of one version. When the broker is back the escalation wins on both sides, the late answer is
+// kept as history, nothing is settled, and the dispute goes on up to the bureau.
+TEST_F(Escalation, GdArt31_GdArt45_ALateAnswerRacingTheEscalationForksNothing) {
+  Start(/*shenzhen=*/true);
+  auto m = ObjectTo440300("某联合通报", "机密★10年", "秘密★5年");
+  const std::string id = m->getId();
+  WaitOn("440106", id, [](MatterView s) { return s.getAnswerDueAt() > 0; });  // the receipt
+  h.SetClock("440300", "2025-11-03 09:00");
+  h.SetClock("440106", "2025-11-03 09:00");
+  h.KillBroker(0);
+  EscalateFrom440106(id);
+  h.MatterStep("440300", [&](schema::MatterRequest::Builder r) {
+    r.setOp(Op::ANSWER);
+    r.setId(id);
+    r.setUpheld(false);
+    r.setText("采纳异议（迟复）");
+    r.setWho("赵六");
+  });
+  h.RestartBroker(0);
+
+  auto has_late = [](MatterView s) {
+    for (auto e : s.getLateSteps()) {
+      if (std::string(e.getAction().cStr()) == workflows::kActionAnswerAdopted) return true;
+    }
+    return false;
+  };
+  auto objector = WaitOn("440106", id, has_late);
+  EXPECT_STRNE(objector->getState().cStr(), "settled");
+  auto classifier = WaitOn(
+      "440300", id, [&](MatterView s) { return has_late(s) && s.getState() == "in-review"; });
+  EXPECT_FALSE(classifier->getFinal()) << "the late adoption settled nothing";
+  EXPECT_EQ(classifier->getChangeNoticeDueAt(), 0) << "and changed nothing";
+  EXPECT_EQ(OpenDeadlinesOf("440300", id), 0u) << "the classifier's duty ended when it went up";
+
+  WaitHeldAt("440100", id, 0);
+  Review("440100", id, true, "同意上报");
+  WaitHeldAt("440000", id, 1);
+  Review("440000", id, true, "同意报送");
+  WaitHeldAt("440000", id, 2);
+  Decide("440000", id, "秘密★5年");
+  for (const char* node : {"440106", "440300", "440100"}) {
+    auto copy = WaitFinal(node, id);
+    EXPECT_STREQ(copy->getState().cStr(), "decided") << node;
+    EXPECT_STREQ(copy->getDecision().getMark().cStr(), "秘密★5年") << node;
+  }
+}
+
+// GD Art. 45 "原定密机关或者其上级机关": 天河区教育局 objects to 深圳市公安局's determination with
+// its superior, 广东省公安厅, which adopts the objection. GD Art. 40: that is a 变更 of
+// 深圳市公安局's determination; once the settlement reaches it, it notifies the 知悉范围 in writing
+// within 10 WD.
+TEST_F(Escalation, GdArt45_GdArt40_AnObjectionToTheSuperiorAdoptedIsAChangeNotifiedToTheScope) {
+  Start(/*shenzhen=*/true);
+  auto m = h.MatterStep("440106", [&](schema::MatterRequest::Builder r) {
+    r.setOp(Op::OBJECT);
+    r.setOrgan("jyj");
+    r.setAgainst("440300/gaj");
+    r.setTitle("某执法通报");
+    r.setMark("机密★10年");
+    r.setClaimMark("秘密★5年");
+    r.setScope("各区教育局");
+    r.setToSuperior(true);
+  });
+  const std::string id = m->getId();
+  EXPECT_STREQ(m->getAnswerer().getName().cStr(), "广东省公安厅");
+  WaitOn("440000", id, [](MatterView s) { return s.getObjectionReceivedAt() > 0; });
+  std::string elsewhere = Refusal("440300", [&](schema::MatterRequest::Builder r) {
+    r.setOp(Op::ANSWER);
+    r.setId(id);
+    r.setUpheld(true);
+    r.setText("维持");
+    r.setWho("赵六");
+  });
+  EXPECT_FALSE(elsewhere.empty()) << "the superior answers, not the classifier";
+  h.MatterStep("440000", [&](schema::MatterRequest::Builder r) {
+    r.setOp(Op::ANSWER);
+    r.setId(id);
+    r.setUpheld(false);
+    r.setText("采纳异议，变更为秘密★5年");
+    r.setWho("钱八");
+  });
+  auto settled = WaitFinal("440106", id);
+  EXPECT_STREQ(settled->getState().cStr(), "settled");
+  EXPECT_STREQ(settled->getDecision().getMark().cStr(), "秘密★5年");
+  auto at_classifier = WaitOn(
+      "440300", id, [](MatterView s) { return s.getFinal() && s.getChangeNoticeDueAt() > 0; });
+  EXPECT_NE(std::string(at_classifier->getStateZh().cStr()).find("变更"), std::string::npos);
+  bool tracked = false;
+  for (auto& d : h.Deadlines("440300")) {
+    tracked |= d.item == id && d.step == workflows::kStepChangeNotice && d.rule == "GD Art. 40" &&
+               d.working_days == 10;
+  }
+  EXPECT_TRUE(tracked) << "the written notice to the 知悉范围 is a tracked duty";
+  h.MatterStep("440300", [&](schema::MatterRequest::Builder r) {
+    r.setOp(Op::NOTIFY_CHANGE);
+    r.setId(id);
+    r.setWho("赵六");
+    r.setText("深公保〔2025〕3号");
+  });
+  EXPECT_EQ(OpenDeadlinesOf("440300", id), 0u);
+  EXPECT_FALSE(h.MatterOn("440100", id)) << "a dispute settled below reaches no level of the route";
+}
+
 TEST_F(Escalation, GdArt29_RequestGoesToTheFirstSuperiorWithAuthorityWhichDecides) {
   Start();
   auto m = h.MatterStep("440106", [](schema::MatterRequest::Builder r) {

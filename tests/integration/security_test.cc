@@ -23,6 +23,9 @@
 #include "services/crypto/envelope_signature.h"
 #include "services/crypto/key_directory.h"
 #include "services/crypto/keys.h"
+#include "services/config/topology.h"
+#include "services/node/matters.h"
+#include "services/workflows/unclear_matter.h"
 #include "services/node/delivery.h"
 #include "services/wire/header.h"
 #include "services/wire/socket_util.h"
@@ -468,6 +471,48 @@ TEST(Security, AnEnvelopeSignedByTheWrongKeyIsRefused) {
   EXPECT_EQ(answer.code, wire::NackCode::BAD_SIGNATURE);
   EXPECT_NE(answer.reason.find("not signed"), std::string::npos) << answer.reason;
   c.ExpectServed("after-wrong-key");
+}
+
+// 条例 Art. 25 (the bureau "作出决定") and GD Art. 30: only the decider decides. 越秀区 (the attacker
+// holds its keys) sends the province a copy of its own 不明确事项 saying it was decided: signed by
+// 440104's own key, so the signature is good, but a decision comes only from the node of the
+// organ at the end of the matter's route (广东省国家保密局, 440000). Refused, nothing stored.
+TEST(Security, TiaoliArt25_GdArt30_OnlyTheDecidersNodeMaySendADecision) {
+  SecureCluster c;
+  const crypto::KeyPair& k = c.keys_["440104"];
+  zmq::socket_t s = c.Registered(k, "440104");
+  auto directory = config::LoadTopology(ZHUJI_SOURCE_DIR "/deploy/topologies/guangdong-demo.toml")
+                       .Directory();
+  ASSERT_TRUE(directory.ok()) << directory.message();
+  int64_t now = Harness::CstMs("2026-11-23 10:00");
+  auto set = workflows::SetProvisional(directory.value(), "440104/jyj", "440104/jyj/2026-0001",
+                                       "某考试方案", workflows::Protection::Term(
+                                                         workflows::SecrecyLevel::kMimi, 5),
+                                       "命题组", now);
+  ASSERT_TRUE(set.ok()) << set.message();
+  workflows::Matter m = set.value().matter;
+  // The forgery: decided "at the bureau", written by 越秀区教育局.
+  m.at = static_cast<int>(m.path.size()) - 1;
+  m.state = workflows::MatterState::kDecided;
+  workflows::Decision d;
+  d.not_secret = true;
+  d.decided_by = "李四";
+  d.decided_at = now;
+  m.decision = d;
+  workflows::detail::Note(m, now, "越秀区教育局", "确定 decided", "非国家秘密");
+  ASSERT_EQ(m.path.back().organ.node, "440000");
+
+  uint64_t seq = Expected(s, "440104", "440000", k);
+  wire::Header answer =
+      Deliver(s, "440104", "440000", seq,
+              Envelope("440104", "440000", seq, schema::Kind::MATTER, node::Matters::Encode(m), &k));
+  EXPECT_EQ(answer.command, wire::Command::NACK);
+  EXPECT_NE(answer.reason.find("a decision comes from the node of the organ at the end of the "
+                               "route"),
+            std::string::npos)
+      << answer.reason;
+  EXPECT_FALSE(c.h.MatterOn("440000", m.id)) << "nothing of the forged decision is stored";
+  c.ExpectServed("after-forged-decision");
 }
 
 // A valid envelope of 440104 (the attacker holds its keys) with one byte changed is refused;

@@ -67,16 +67,54 @@ TEST(DisputedMatter, GdArt31_ProtectedAtTheHighestLevelAnyPartyClaims) {
   EXPECT_EQ(s.value().matter.PendingProtection()->level, SecrecyLevel::kMimi);
 }
 
-TEST(DisputedMatter, GdArt45_AClassifierThatAdoptsTheObjectionSettlesIt) {
+// GD Art. 45, 40: an adopted objection changes the determination (变更). The answer goes to the
+// objector, whose node makes it final (the objector alone decides whether the dispute ends or
+// goes up), and the settlement reaches the classifier.
+TEST(DisputedMatter, GdArt45_GdArt40_AnAdoptedObjectionIsAChangeMadeFinalAtTheObjector) {
   auto a = Answer(ObjectionReceived(), "赵六", "采纳异议，变更为秘密★5年", false, kT0 + 3 * kDay);
   ASSERT_TRUE(a.ok()) << a.message();
-  EXPECT_EQ(a.value().matter.state, MatterState::kSettled);
-  EXPECT_EQ(MatterStateZh(a.value().matter), "已变更 determination changed (变更)");
+  EXPECT_EQ(a.value().matter.state, MatterState::kAnswered);
+  EXPECT_FALSE(a.value().matter.final()) << "not final at the classifier";
   EXPECT_EQ(a.value().effects.send_to, std::vector<std::string>{"440106"})
       << "back to the objector";
   ASSERT_EQ(a.value().effects.close.size(), 1u);
-  EXPECT_EQ(FormatMark(a.value().matter.decision->protection), "秘密★5年");
-  EXPECT_FALSE(Escalate(a.value().matter, kArt31, kT0).ok()) << "nothing left to dispute";
+  EXPECT_FALSE(AcceptAnswer(a.value().matter, kT0).ok()) << "accept is for an upheld answer";
+
+  auto settled = Receive(a.value().matter, kT0 + 4 * kDay, EscalationPolicy{});
+  ASSERT_TRUE(settled.ok()) << settled.message();
+  const Matter& m = settled.value().matter;
+  EXPECT_EQ(m.state, MatterState::kSettled);
+  EXPECT_EQ(MatterStateZh(m), "已变更 determination changed (变更)");
+  EXPECT_EQ(FormatMark(m.decision->protection), "秘密★5年");
+  EXPECT_EQ(settled.value().effects.send_to, std::vector<std::string>{"440300"})
+      << "the classifier learns its determination changed";
+  EXPECT_TRUE(CheckCopy(&a.value().matter, m, "440106").ok()) << "settled at the objector";
+  EXPECT_FALSE(CheckCopy(&a.value().matter, m, "440300").ok()) << "not by anyone else";
+  EXPECT_FALSE(Escalate(m, kArt31, kT0).ok()) << "nothing left to dispute";
+}
+
+// GD Art. 31, 45: the objector escalates once the answer is overdue while the classifier answers
+// late, each on its own copy of the same version. Wherever the two copies meet, the escalation
+// wins and the answer is a late step, kept as history; no other fork is allowed.
+TEST(DisputedMatter, GdArt31_GdArt45_ALateAnswerNeverForksAnEscalatedDispute) {
+  Matter m = ObjectionReceived();
+  m.answer_due_at = kT0 + 30 * kDay;
+  Matter escalated = Escalate(m, kArt31, kT0 + 31 * kDay).value().matter;
+  Matter answered = Answer(m, "赵六", "采纳异议", false, kT0 + 31 * kDay).value().matter;
+  ASSERT_EQ(escalated.version, answered.version) << "the race: one version, two steps";
+  EXPECT_EQ(ResolveFork(escalated, answered), ForkOutcome::kKeepHeld) << "at the objector";
+  EXPECT_EQ(ResolveFork(answered, escalated), ForkOutcome::kTakeCopy) << "at the classifier";
+  Matter at_city = Receive(escalated, kT0 + 32 * kDay, EscalationPolicy{}).value().matter;
+  EXPECT_EQ(ResolveFork(at_city, answered), ForkOutcome::kKeepHeld)
+      << "the answer arrives after the city's receipt";
+  EXPECT_EQ(ResolveFork(at_city, escalated), ForkOutcome::kNone) << "a re-delivery";
+  auto up = Escalate(m, kArt31, kT0 + 31 * kDay);
+  EXPECT_EQ(up.value().effects.send_to, (std::vector<std::string>{"440100", "440300"}))
+      << "the classifier learns it went up";
+
+  Matter one = Receive(escalated, kT0 + 32 * kDay, EscalationPolicy{}).value().matter;
+  Matter two = Receive(escalated, kT0 + 33 * kDay, EscalationPolicy{}).value().matter;
+  EXPECT_EQ(ResolveFork(one, two), ForkOutcome::kRefuse) << "two receipts of one version";
 }
 
 TEST(DisputedMatter, GdArt31_AnUpheldAnswerGoesUpLevelByLevelAndReachesBothParties) {
@@ -86,7 +124,8 @@ TEST(DisputedMatter, GdArt31_AnUpheldAnswerGoesUpLevelByLevelAndReachesBothParti
   EXPECT_EQ(m.state, MatterState::kAnswered);
   auto up = Escalate(m, kArt31, kT0 + 4 * kDay);
   ASSERT_TRUE(up.ok()) << up.message();
-  EXPECT_EQ(up.value().effects.send_to, std::vector<std::string>{"440100"});
+  EXPECT_EQ(up.value().effects.send_to, (std::vector<std::string>{"440100", "440300"}))
+      << "up the objector's route, and the classifier learns it";
   m = up.value().matter;
   for (int hop = 0; hop < 2; ++hop) {  // 广州市教育局, then 广东省教育厅 submits to the bureau
     m = Receive(m, kT0 + 5 * kDay, EscalationPolicy{}).value().matter;
@@ -190,6 +229,27 @@ TEST(DisputedMatter, TiaoliArt26_ADisputeOverJuemiGoesToTheNationalBureau) {
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.message().find("国家保密局"), std::string::npos) << refused.message();
   EXPECT_TRUE(ReferToNational(m, "机要交通", "李四", kT0).ok());
+}
+
+// GD Art. 45 "向原定密机关或者其上级机关提出异议": to the classifier's superior, which answers.
+TEST(DisputedMatter, GdArt45_AnObjectionMayGoToTheClassifiersSuperior) {
+  auto s = Object(Guangdong(), "440106/jyj", "440300/gaj", "id", "x",
+                  Protection::Term(SecrecyLevel::kJimi, 10), Says(SecrecyLevel::kMimi, 5), "", kT0,
+                  /*to_superior=*/true);
+  ASSERT_TRUE(s.ok()) << s.message();
+  const Matter& m = s.value().matter;
+  ASSERT_TRUE(m.answerer);
+  EXPECT_EQ(m.answerer->name, "广东省公安厅");
+  EXPECT_EQ(m.classifier->name, "深圳市公安局") << "the classifier stays the classifier";
+  EXPECT_EQ(s.value().effects.send_to, std::vector<std::string>{"440000"});
+  auto r = Receive(m, kT0 + kDay, EscalationPolicy{});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.value().effects.open[0].step, "答复异议 answer objection @ 广东省公安厅");
+  auto a = Answer(r.value().matter, "钱八", "采纳", false, kT0 + 2 * kDay);
+  ASSERT_TRUE(a.ok()) << a.message();
+  auto settled = Receive(a.value().matter, kT0 + 3 * kDay, EscalationPolicy{});
+  EXPECT_EQ(settled.value().effects.send_to, (std::vector<std::string>{"440000", "440300"}))
+      << "the superior and the classifier both learn of the 变更";
 }
 
 TEST(DisputedMatter, GdArt45_RefusesAnObjectionToOneselfOrToTheSameLevel) {
