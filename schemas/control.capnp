@@ -375,7 +375,7 @@ struct HopView {
   receivedAt @1 :Int64;
   sentAt @2 :Int64;
   dueAt @3 :Int64;                # its review or decision deadline
-  reviewer @4 :Text;              # or, at the last hop, who decided (定密责任人)
+  reviewer @4 :Text;              # or, at the last hop, who decided (定密责任人, or a bureau's 签发人)
   opinion @5 :Text;               # 审核意见
   outcome @6 :Outcome;
   outcomeZh @7 :Text;             # "转报 forwarded" …

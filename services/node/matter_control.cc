@@ -40,12 +40,10 @@ std::vector<StoredMatter> Held(store::Txn& txn, const std::string& id) {
 
 MatterControl::MatterControl(const config::NodeConfig& config,
                              const workflows::OrganDirectory& directory, MatterService& matters,
-                             const DeadlineService& deadlines, Writer& writer,
-                             ControlService& control, const Clock& clock)
+                             Writer& writer, ControlService& control, const Clock& clock)
     : config_(config),
       directory_(directory),
       matters_(matters),
-      deadlines_(deadlines),
       writer_(writer),
       control_(control),
       clock_(clock) {}

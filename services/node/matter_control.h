@@ -20,8 +20,8 @@ namespace zhuji::node {
 class MatterControl {
  public:
   MatterControl(const config::NodeConfig& config, const workflows::OrganDirectory& directory,
-                MatterService& matters, const DeadlineService& deadlines, Writer& writer,
-                ControlService& control, const Clock& clock);
+                MatterService& matters, Writer& writer, ControlService& control,
+                const Clock& clock);
   void Register(ControlService& control);
 
  private:
@@ -53,7 +53,6 @@ class MatterControl {
   const config::NodeConfig& config_;
   const workflows::OrganDirectory& directory_;
   MatterService& matters_;
-  const DeadlineService& deadlines_;
   Writer& writer_;
   ControlService& control_;
   const Clock& clock_;

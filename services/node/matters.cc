@@ -93,6 +93,22 @@ void PutDecision(schema::Decision::Builder d, const workflows::Decision& decisio
   d.setDecidedAt(decision.decided_at);
 }
 
+void PutTrail(capnp::List<schema::TrailEvent>::Builder out,
+              const std::vector<workflows::TrailEvent>& trail) {
+  for (size_t e = 0; e < trail.size(); ++e) {
+    out[e].setAt(trail[e].at);
+    out[e].setOrgan(trail[e].organ);
+    out[e].setAction(trail[e].action);
+    out[e].setDetail(trail[e].detail);
+  }
+}
+
+std::vector<workflows::TrailEvent> GetTrail(capnp::List<schema::TrailEvent>::Reader in) {
+  std::vector<workflows::TrailEvent> trail;
+  for (auto e : in) trail.push_back({e.getAt(), e.getOrgan(), e.getAction(), e.getDetail()});
+  return trail;
+}
+
 void PutMatter(schema::Matter::Builder b, const workflows::Matter& m) {
   b.setId(m.id);
   b.setKind(static_cast<uint8_t>(m.kind));
@@ -144,13 +160,7 @@ void PutMatter(schema::Matter::Builder b, const workflows::Matter& m) {
     n.setRecordedAt(m.national->recorded_at);
     n.setRecordedBy(m.national->recorded_by);
   }
-  auto history = b.initHistory(m.history.size());
-  for (size_t e = 0; e < m.history.size(); ++e) {
-    history[e].setAt(m.history[e].at);
-    history[e].setOrgan(m.history[e].organ);
-    history[e].setAction(m.history[e].action);
-    history[e].setDetail(m.history[e].detail);
-  }
+  PutTrail(b.initHistory(m.history.size()), m.history);
 }
 
 workflows::Hop GetHop(schema::Hop::Reader hb) {
@@ -244,8 +254,7 @@ Result<workflows::Matter> GetMatter(schema::Matter::Reader r) {
                                              n.getRecordedAt(),
                                              n.getRecordedBy()};
   }
-  for (auto e : r.getHistory())
-    m.history.push_back({e.getAt(), e.getOrgan(), e.getAction(), e.getDetail()});
+  m.history = GetTrail(r.getHistory());
   return m;
 }
 
@@ -278,13 +287,7 @@ std::string Matters::EncodeStored(const StoredMatter& s) {
   b.setNationalFiledAt(s.national_filed_at);
   b.setNationalFiledVia(s.national_filed_via);
   b.setNationalFiledBy(s.national_filed_by);
-  auto late = b.initLateSteps(s.late_steps.size());
-  for (size_t i = 0; i < s.late_steps.size(); ++i) {
-    late[i].setAt(s.late_steps[i].at);
-    late[i].setOrgan(s.late_steps[i].organ);
-    late[i].setAction(s.late_steps[i].action);
-    late[i].setDetail(s.late_steps[i].detail);
-  }
+  PutTrail(b.initLateSteps(s.late_steps.size()), s.late_steps);
   b.setChangeNotifiedAt(s.change_notified_at);
   b.setChangeNotifiedBy(s.change_notified_by);
   b.setChangeNotice(s.change_notice);
@@ -305,9 +308,7 @@ StoredMatter Matters::DecodeStored(std::string_view bytes) {
   s.national_filed_at = r.getNationalFiledAt();
   s.national_filed_via = r.getNationalFiledVia();
   s.national_filed_by = r.getNationalFiledBy();
-  for (auto e : r.getLateSteps()) {
-    s.late_steps.push_back({e.getAt(), e.getOrgan(), e.getAction(), e.getDetail()});
-  }
+  s.late_steps = GetTrail(r.getLateSteps());
   s.change_notified_at = r.getChangeNotifiedAt();
   s.change_notified_by = r.getChangeNotifiedBy();
   s.change_notice = r.getChangeNotice();

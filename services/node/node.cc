@@ -39,7 +39,7 @@ Node::Node(const config::NodeConfig& config, workflows::OrganDirectory directory
       matters_(config_, writer_, mail_, deadlines_, health_, log),
       notices_(config_, writer_, mail_, inbox_, control_, clock),
       deadline_control_(config_, deadlines_, writer_, control_, clock, fake_clock, log),
-      matter_control_(config_, directory_, matters_, deadlines_, writer_, control_, clock),
+      matter_control_(config_, directory_, matters_, writer_, control_, clock),
       deadletter_control_(writer_, mail_, kinds_, control_, clock, log),
       status_(config_, delivery_, mail_, deadlines_, keys_, writer_, health_, clock) {
   notices_.Register(kinds_, control_);

@@ -62,7 +62,8 @@ struct Decision {
   bool not_secret = false;  // "not a state secret"
   Protection protection;    // when a secret: level with term, date or condition
   std::string scope;        // 知悉范围
-  std::string decided_by;   // the responsible person (定密责任人) who decided
+  std::string
+      decided_by;  // who decided: an organ's 定密责任人, or a bureau's deciding official (签发人)
   int64_t decided_at = 0;
 };
 
