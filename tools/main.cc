@@ -104,7 +104,8 @@ const std::set<std::string> kFlags = {"json", "wait", "purge", "kill", "help", "
                                       "supervised", "keep", "next", "insecure",
                                       // matter
                                       "hold", "forward", "not-secret", "claim-not-secret", "uphold",
-                                      "adopt", "final", "listed-in-scope", "todo"};
+                                      "adopt", "final", "listed-in-scope", "todo", "owing-filing",
+                                      "to-superior"};
 
 // `zhuji bench …` runs zhuji-bench, installed beside this binary, with the same arguments.
 // `zhuji bench …` runs zhuji-bench without the word "bench"; `zhuji verify …` and `zhuji audit

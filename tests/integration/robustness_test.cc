@@ -427,7 +427,8 @@ TEST(Json, EveryListingOfTheCliParses) {
     std::string control = "--control " + h.ControlEndpoint(node) + " ";
     for (const char* command :
          {"status --json", "inbox --all --json", "deadletter list --json", "deadlines --all --json",
-          "deadlines --supervised --json", "matter list --json"}) {
+          "deadlines --supervised --json", "matter list --json", "matter list --todo --json",
+          "matter list --owing-filing --json"}) {
       std::string out = RunCli(control + command);
       try {
         auto parsed = nlohmann::json::parse(out);
