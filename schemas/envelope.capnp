@@ -45,7 +45,8 @@ struct Skip {
   reason @2 :Text;         # why the destination refused it
 }
 
-# 督办: a duty on the origin node passed its deadline (RULES.md "Deadlines"), or was done after.
+# 逾期报告 (becomes a 督办事项 where it arrives, GD Art. 41): a duty on the origin node passed its
+# deadline (RULES.md "Deadlines"), or was done after.
 struct Supervision {
   item @0 :Text;            # the business item
   step @1 :Text;            # the duty within it

@@ -174,7 +174,7 @@ int CmdStatus(const Args& args, zmq::context_t& ctx, std::ostream& out) {
   out << "期限 deadlines    " << st.getDeadlinesOpen() << " open, " << st.getDeadlinesOverdue()
       << " overdue 逾期, " << st.getDeadlinesProvisional() << " provisional 暂定 (calendar "
       << st.getCalendarVersion().cStr() << ")";
-  if (st.getSupervisedOpen()) out << "; 督办 from below: " << st.getSupervisedOpen();
+  if (st.getSupervisedOpen()) out << "; 督办事项 supervised here: " << st.getSupervisedOpen();
   out << "\n";
   out << "最近错误 error    "
       << (st.getLastError().size()

@@ -145,7 +145,14 @@ void PrintHop(MatterView m, int i, int64_t now, std::ostream& out) {
 }
 
 // What happened, the return reason, the decision and the written notice.
-void PrintOutcome(MatterView m, std::ostream& out) {
+// 条例 Art. 25 ¶2: the 备案 is the deciding bureau's, and only its node records the filing.
+bool FilingIsHere(MatterView m, const std::string& here) {
+  auto path = m.getPath();
+  return m.getOwesNationalFiling() && path.size() > 0 &&
+         path[path.size() - 1].getOrgan().getNode() == here.c_str();
+}
+
+void PrintOutcome(MatterView m, const std::string& here, std::ostream& out) {
   out << "  经过 history:\n";
   for (auto e : m.getHistory()) {
     out << "    " << When(e.getAt()) << "  " << e.getOrgan().cStr() << "  " << e.getAction().cStr()
@@ -176,7 +183,7 @@ void PrintOutcome(MatterView m, std::ostream& out) {
     }
     out << "\n";
   }
-  if (m.getOwesNationalFiling()) {
+  if (FilingIsHere(m, here)) {
     out << "  备案 national filing "
         << (m.getNationalFiledAt() ? "filed " + When(m.getNationalFiledAt()) + " via " +
                                          std::string(m.getNationalFiledVia().cStr())
@@ -189,7 +196,7 @@ void PrintOutcome(MatterView m, std::ostream& out) {
   }
 }
 
-void PrintTrail(MatterView m, int64_t now, std::ostream& out) {
+void PrintTrail(MatterView m, int64_t now, const std::string& here, std::ostream& out) {
   bool disputed = m.getKind() == "disputed";
   out << "事项 matter " << m.getId().cStr() << "  " << m.getKindZh().cStr() << " ("
       << m.getKind().cStr() << ")\n";
@@ -218,7 +225,7 @@ void PrintTrail(MatterView m, int64_t now, std::ostream& out) {
   out << "  逐级上报 trail:\n";
   PrintOriginHop(m, now, out);
   for (int i = 0; i < static_cast<int>(m.getPath().size()); ++i) PrintHop(m, i, now, out);
-  PrintOutcome(m, out);
+  PrintOutcome(m, here, out);
 }
 
 void PathJson(JsonWriter& j, MatterView m) {
@@ -248,7 +255,7 @@ void DisputeJson(JsonWriter& j, MatterView m) {
   j.EndArray();
 }
 
-void MatterJson(JsonWriter& j, MatterView m) {
+void MatterJson(JsonWriter& j, MatterView m, const std::string& here) {
   j.BeginObject().Key("id").String(m.getId().cStr()).Key("kind").String(m.getKind().cStr());
   j.Key("title").String(m.getTitle().cStr()).Key("state").String(m.getStateZh().cStr());
   j.Key("final").Bool(m.getFinal()).Key("version").Uint(m.getVersion());
@@ -268,7 +275,7 @@ void MatterJson(JsonWriter& j, MatterView m) {
     j.Key("doc").String(m.getNationalDoc().cStr());
     j.Key("decided_on").String(m.getNationalDecidedOn().cStr()).EndObject();
   }
-  j.Key("owes_national_filing").Bool(m.getOwesNationalFiling() && !m.getNationalFiledAt());
+  j.Key("owes_national_filing").Bool(FilingIsHere(m, here) && !m.getNationalFiledAt());
   j.Key("national_filed_at").Int(m.getNationalFiledAt());
   PathJson(j, m);
   if (m.getHasClassifier()) DisputeJson(j, m);
@@ -329,7 +336,7 @@ constexpr const char* kMatterUsage = R"(zhuji [NODE] matter — escalated matter
         (--claim 秘密★5年 | --claim-not-secret) [--scope S] [--to-superior]
         定密异议 (GD Art. 45): object to the classifier's determination (--mark; --scope: its
         知悉范围, if known); --to-superior: to the classifier's superior (其上级机关) instead
-  matter answer --id ID (--uphold | --adopt) --text T --by NAME
+  matter answer --id ID (--uphold | --adopt [--scope S]) --text T --by NAME
         the classifier (or the superior addressed) answers within 20 working days of receipt;
         an adoption is a 变更 of the determination, final once it reaches the objector
   matter notify-change ID --by NAME [--text 通知文号]
@@ -527,6 +534,7 @@ int CmdMatter(const Args& args, zmq::context_t& ctx, std::ostream& out) {
       throw UsageError("matter answer: give --uphold (keep the determination) or --adopt");
     }
     r.setUpheld(args.Flag("uphold"));
+    r.setScope(args.Get("scope"));  // an adoption's 知悉范围, unless the objection gave it
     r.setText(Need(args, "text", "the answer (处理结果)"));
     r.setWho(Need(args, "by", "who answered"));
   } else if (sub == "accept") {
@@ -571,16 +579,13 @@ int CmdMatter(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     });
   }
   if (args.Flag("owing-filing")) {  // 条例 Art. 25 ¶2: this bureau's decisions not yet filed
-    std::erase_if(list, [&](MatterView m) {
-      auto path = m.getPath();
-      return !m.getOwesNationalFiling() || m.getNationalFiledAt() || path.size() == 0 ||
-             path[path.size() - 1].getOrgan().getNode() != node.id.c_str();
-    });
+    std::erase_if(
+        list, [&](MatterView m) { return !FilingIsHere(m, node.id) || m.getNationalFiledAt(); });
   }
   if (args.Flag("json")) {
     JsonWriter j;
     if (sub == "list") j.BeginArray();
-    for (auto m : list) MatterJson(j, m);
+    for (auto m : list) MatterJson(j, m, node.id);
     if (sub == "list") j.EndArray();
     out << j.str() << "\n";
     return 0;
@@ -605,7 +610,7 @@ int CmdMatter(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     }
     return 0;
   }
-  for (auto m : list) PrintTrail(m, now, out);
+  for (auto m : list) PrintTrail(m, now, node.id, out);
   return 0;
 }
 

@@ -1,8 +1,8 @@
 #pragma once
 // Deadlines and the working-day calendar on the node (issue #3; RULES.md "Deadlines"): the
-// deadline book of services/deadlines/ in the node's transactions, 督办 to the parent when a duty
-// goes overdue, and calendar years passed down from the province.
-// Registers the kinds `supervision` and `calendarUpdate`.
+// deadline book of services/deadlines/ in the node's transactions, overdue reports (逾期报告) to
+// the supervising secrecy admin dept when a duty goes overdue (GD Art. 41), and calendar years
+// passed down from the province. Registers the kinds `supervision` and `calendarUpdate`.
 //
 // Every change to the deadline table here marks the next event for reloading once it commits,
 // so the loop fires on time whatever step changed it.

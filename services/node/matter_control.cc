@@ -295,8 +295,10 @@ Status MatterControl::Answer(Step& s) {
     }
   }
   bool upheld = s.req.getUpheld();
-  return Apply(s, workflows::Answer(*s.held, s.req.getWho(), s.req.getText(), upheld, s.now),
-               upheld ? "answered: upheld (维持)" : "answered: adopted (采纳异议)");
+  return Apply(
+      s,
+      workflows::Answer(*s.held, s.req.getWho(), s.req.getText(), upheld, s.now, s.req.getScope()),
+      upheld ? "answered: upheld (维持)" : "answered: adopted (采纳异议)");
 }
 
 Status MatterControl::Accept(Step& s) {

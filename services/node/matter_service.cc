@@ -119,7 +119,9 @@ Status MatterService::OpenChangeNotice(store::Txn& txn, StoredMatter& s, int64_t
   spec.step = workflows::kStepChangeNotice;
   spec.rule = "GD Art. 40";
   spec.title = std::string(workflows::MatterKindZh(m.kind)) + " 「" + m.title + "」";
-  spec.trigger = calendar::CstDateOf(m.answered_at ? m.answered_at : now);
+  // Counted from the day the settlement reaches the classifier: the adoption is final only at
+  // the objector, and a link outage on the way back is blamed on neither side.
+  spec.trigger = calendar::CstDateOf(now);
   spec.working_days = workflows::kChangeNoticeWorkingDays;
   deadlines_.SetSupervisor(spec, &*m.classifier);
   deadlines::DeadlineRecord d;
@@ -214,7 +216,7 @@ Status MatterService::OpenDeadlines(store::Txn& txn, const workflows::Step& step
     using Duty = workflows::DeadlineOpen::Duty;
     const workflows::Organ* organ = o.duty == Duty::kHop || o.duty == Duty::kNationalFiling
                                         ? &m->path[o.hop].organ
-                                    : o.duty == Duty::kAnswer && m->classifier ? &*m->classifier
+                                    : o.duty == Duty::kAnswer && m->Answerer() ? m->Answerer()
                                                                                : &m->origin;
     deadlines_.SetSupervisor(spec, organ);
     deadlines::DeadlineRecord d;
@@ -264,6 +266,10 @@ Status MatterService::ApplyStep(store::Txn& txn, const workflows::Step& step,
   s.matter = m;
   // A decision (or a settled dispute) taken here is known here from the moment it is taken.
   if (m.final() && !s.notice_received_at) s.notice_received_at = now;
+  if (m.final() && !(prev && prev->matter.final())) {
+    // Settled on this node with the classifier on it too: its GD Art. 40 notice is due here.
+    if (Status st = OpenChangeNotice(txn, s, now); !st.ok()) return st;
+  }
   bool here = false;
   std::string sent;
   for (const auto& node : step.effects.send_to) {
@@ -306,7 +312,7 @@ void MatterService::OnEnvelope(store::Txn& txn, const std::string& from, std::st
   std::optional<workflows::TrailEvent> late;  // the held step the copy's escalation beat
   if (prev && prev->matter.version >= m.version) {
     const std::string what = m.id + " v" + std::to_string(m.version) + " from " + from;
-    switch (workflows::ResolveFork(prev->matter, m)) {
+    switch (workflows::ResolveFork(prev->matter, m, from)) {
       case workflows::ForkOutcome::kNone:
         store::Audit::Append(txn, now, "matter copy ignored",
                              what + ": v" + std::to_string(prev->matter.version) + " is held here");

@@ -86,7 +86,7 @@ std::vector<SupervisedEntry> Supervision::List(store::Txn& txn, bool with_closed
 std::string Supervision::Summary(std::string_view body) {
   auto msg = ReadMessage(body);
   auto s = msg->Root<schema::Supervision>();
-  return std::string(s.getClosed() ? "督办已办结 closed: " : "督办 overdue: ") +
+  return std::string(s.getClosed() ? "督办已办结 closed: " : "逾期报告 overdue report: ") +
          s.getItem().cStr() + " / " + s.getStep().cStr() + " (" + s.getRule().cStr() + ") due " +
          FormatDueCst(s.getDueMs());
 }

@@ -1,7 +1,8 @@
 #pragma once
-// 督办 (RULES.md "Deadlines"): when a duty passes its deadline, the node tells the supervising
-// secrecy admin dept one level up, which lists it until the duty is done. Owns the `supervised`
-// table on the supervisor's side and builds the Supervision body on the origin's side.
+// 督办 (RULES.md "Deadlines"; GD Art. 41): when a duty passes its deadline, the node reports it
+// (逾期报告) to the secrecy admin dept that supervises the organ — on the same node, or one level
+// up — which lists it as a 督办事项 until the duty is done. Owns the `supervised` table on the
+// supervisor's side and builds the Supervision body on the origin's side.
 
 #include <cstdint>
 #include <string>

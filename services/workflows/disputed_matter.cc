@@ -47,6 +47,13 @@ Result<Step> Object(const OrganDirectory& directory, const std::string& objector
                            " has no superior in the directory; object to it directly");
     }
     m.answerer = up.value().front().organ;
+    if (m.answerer->line != classifier->line) {
+      // A secrecy admin dept standing in for a missing level, or the provincial bureau above a
+      // province-level organ, is not the classifier's 上级机关.
+      return Status::Error("GD Art. 45: " + classifier->name +
+                           " has no superior organ of its line (" + classifier->line +
+                           ") in the directory; object to it directly");
+    }
     if (m.answerer->address() == objector->address()) {
       return Status::Error("GD Art. 45: the objector is the classifier's superior itself");
     }
@@ -63,21 +70,30 @@ Result<Step> Object(const OrganDirectory& directory, const std::string& objector
   detail::Note(m, now, objector->name, "提出定密异议 objected",
                "原定密 " + FormatMark(classified) + "，主张 " +
                    LevelText(objection.not_secret, objection.protection));
-  // GD Art. 31, 45: the objection goes first to the original classifying organ (or its superior).
-  if (m.Answerer()->node != objector->node) s.effects.send_to.push_back(m.Answerer()->node);
+  // GD Art. 31, 45: the objection goes first to the original classifying organ (or its superior),
+  // on this node too (the node then takes the receipt in the same transaction).
+  s.effects.send_to.push_back(m.Answerer()->node);
   return s;
 }
 
 Result<Step> Answer(const Matter& in, std::string answered_by, std::string answer, bool upheld,
-                    int64_t now) {
+                    int64_t now, std::string scope) {
   if (in.state != MatterState::kObjected || !in.Answerer()) return detail::Where(in, "answer");
   if (!in.objection_received_at) {
     return Status::Error(in.Answerer()->name + " has not received the objection " + in.id + " yet");
   }
   if (answer.empty()) return Status::Error("GD Art. 45: the answer (处理结果) must say something");
   if (answered_by.empty()) return Status::Error("GD Art. 45: the answer names who gave it");
+  // GD Art. 23: an adoption changes the determination to the objector's claim, which is a level,
+  // a term and a 知悉范围; the scope is the one given with the objection, or with the answer.
+  if (!upheld && !in.claims.back().not_secret && in.scope.empty() && scope.empty()) {
+    return Status::Error(
+        "GD Art. 23: the changed determination carries its 知悉范围: give --scope with the "
+        "answer");
+  }
   Step s{in, {}};
   Matter& m = s.matter;
+  if (!scope.empty()) m.scope = std::move(scope);
   detail::Note(m, now, in.Answerer()->name, upheld ? kActionAnswerUpheld : kActionAnswerAdopted,
                answer);
   m.answered_at = now;
@@ -133,19 +149,19 @@ Result<Step> Escalate(const Matter& in, std::set<std::string> materials, int64_t
         std::string(LevelZh(in.claims.front().protection.level)) +
         "); a 有争议事项 is about whether it is a state secret or its level: the objection stays "
         "with " +
-        in.classifier->name + ", whose answer settles it");
+        in.Answerer()->name + ", whose answer settles it");
   }
   bool may = in.at == -1 && ((in.state == MatterState::kAnswered && in.upheld) ||
                              in.state == MatterState::kReturned || AnswerOverdue(in, now));
   if (!may) {
     if (in.state == MatterState::kObjected && !in.objection_received_at) {
-      return Status::Error("GD Art. 45: " + in.classifier->name +
+      return Status::Error("GD Art. 45: " + in.Answerer()->name +
                            " has not acknowledged receiving the objection yet; its 20 working "
                            "days run from that day, so the dispute cannot go up before it answers "
                            "or those days have passed");
     }
     if (in.state == MatterState::kObjected) {
-      return Status::Error("GD Art. 31, 45: " + in.classifier->name +
+      return Status::Error("GD Art. 31, 45: " + in.Answerer()->name +
                            " still has time to answer the objection (20 working days from its "
                            "receipt); a disputed matter goes up only once it is answered or "
                            "overdue");

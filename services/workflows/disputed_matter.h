@@ -27,8 +27,10 @@ Result<Step> Object(const OrganDirectory& directory, const std::string& objector
 // the determination (the objector may accept, or escalate); otherwise it adopts the objector's
 // claim — a 变更 of the determination (GD Art. 35, 40) — which the objector's node makes final on
 // receipt (Receive), unless it escalated meanwhile (ResolveFork).
+// An adoption of a secret claim needs the changed determination's 知悉范围: `scope`, unless the
+// objection gave it.
 Result<Step> Answer(const Matter& m, std::string answered_by, std::string answer, bool upheld,
-                    int64_t now);
+                    int64_t now, std::string scope = "");
 // The objector accepts an upheld answer: settled at the classifier's determination.
 Result<Step> AcceptAnswer(const Matter& m, int64_t now);
 // The objector reports it as a disputed matter: after an upheld answer, after a return for more

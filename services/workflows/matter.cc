@@ -14,7 +14,9 @@ const char* ReviewRule(MatterKind k) {
                                       : "GD Art. 29 (policy)";
 }
 const char* DecideRule(MatterKind k) {
-  return k == MatterKind::kDetermination ? "GD Art. 29 ¶2" : "条例 Art. 25";
+  return k == MatterKind::kDetermination ? "GD Art. 29 ¶2"
+         : k == MatterKind::kDisputed    ? "条例 Art. 25 ¶2 (applied to 有争议事项)"
+                                         : "条例 Art. 25";
 }
 
 Status NotReceived(const Matter& m) {
@@ -142,6 +144,14 @@ std::vector<std::string> Matter::NoticeNodes() const {
   return nodes;
 }
 
+int64_t Matter::DeciderReceivedAt() const {
+  if (path.empty()) return 0;
+  for (const auto& e : history) {
+    if (e.organ == path.back().organ.name && e.action == kActionReceived) return e.at;
+  }
+  return 0;
+}
+
 std::vector<std::string> Matter::SettlementNodes() const {
   std::vector<std::string> nodes;
   for (const auto& hop : path) {
@@ -234,8 +244,9 @@ void Settle(Matter& m, const Claim& claim, int64_t now) {
   Decision d;
   d.not_secret = claim.not_secret;
   d.protection = claim.protection;
-  // The scope stays what the classifier set (given with the objection, if the objector knew it).
-  d.scope = m.scope.empty() ? "原定密机关确定的知悉范围 as the classifier set it" : m.scope;
+  // The scope given with the objection or the adopting answer (an adoption of a secret claim
+  // cannot be answered without one); a confirmed determination keeps its own.
+  d.scope = m.scope.empty() ? "原定密机关确定的知悉范围不变 unchanged" : m.scope;
   d.decided_by = m.answered_by;
   d.decided_at = now;
   m.decision = d;
@@ -331,7 +342,7 @@ Result<Step> Receive(const Matter& in, int64_t now, const EscalationPolicy& poli
   Hop& hop = s.matter.path[s.matter.at];
   if (hop.received_at) return s;
   hop.received_at = now;
-  detail::Note(s.matter, now, hop.organ.name, "收到 received");
+  detail::Note(s.matter, now, hop.organ.name, kActionReceived);
   bool decider = AtDecider(s.matter);
   s.effects.open.push_back({s.matter.id, ReviewStep(s.matter, s.matter.at),
                             decider ? DecideRule(in.kind) : ReviewRule(in.kind),
@@ -538,11 +549,25 @@ Result<Step> RecordNationalDecision(const Matter& in, Decision decision, std::st
 }
 
 bool OwesNationalFiling(const Matter& m) {
-  return m.state == MatterState::kDecided && m.kind != MatterKind::kDetermination && !m.national &&
+  // 条例 Art. 25 ¶2 speaks of the decisions on 不明确事项 (Art. 26 asks no 备案 of disputes).
+  return m.state == MatterState::kDecided && m.kind == MatterKind::kUnclear && !m.national &&
          !m.path.empty() && m.path.back().organ.is_secrecy_admin();
 }
 
 namespace {
+
+// What the matter is never changes: its kind, origin, classifier, answerer and, once set, its
+// route.
+bool SameIdentity(const Matter& held, const Matter& copy) {
+  auto same = [](const Organ& a, const Organ& b) { return a.address() == b.address(); };
+  bool same_path = held.path.empty() ||
+                   (held.path.size() == copy.path.size() &&
+                    std::equal(held.path.begin(), held.path.end(), copy.path.begin(),
+                               [&](const Hop& a, const Hop& b) { return same(a.organ, b.organ); }));
+  return copy.kind == held.kind && same(copy.origin, held.origin) &&
+         (!held.classifier || (copy.classifier && same(*copy.classifier, *held.classifier))) &&
+         (!held.answerer || (copy.answerer && same(*copy.answerer, *held.answerer))) && same_path;
+}
 
 bool SameEvent(const TrailEvent& a, const TrailEvent& b) {
   return a.at == b.at && a.organ == b.organ && a.action == b.action && a.detail == b.detail;
@@ -558,16 +583,25 @@ bool IsAnswer(const Matter& m, const TrailEvent& e) {
 
 }  // namespace
 
-ForkOutcome ResolveFork(const Matter& held, const Matter& copy) {
-  if (copy.version == 0 || copy.version > held.version || copy.history.empty() ||
+ForkOutcome ResolveFork(const Matter& held, const Matter& copy, const std::string& sender) {
+  if (copy.version == 0 || copy.version > held.version || copy.history.size() != copy.version ||
       held.history.size() < copy.version) {
-    return ForkOutcome::kNone;
+    return ForkOutcome::kNone;  // not a copy of a version held here (CheckCopy judged it)
   }
   const TrailEvent& theirs = copy.history.back();
   const TrailEvent& ours = held.history[copy.version - 1];
   if (SameEvent(theirs, ours)) return ForkOutcome::kNone;
-  if (IsEscalation(held, ours) && IsAnswer(copy, theirs)) return ForkOutcome::kKeepHeld;
-  if (copy.version == held.version && IsEscalation(copy, theirs) && IsAnswer(held, ours)) {
+  // The one race allowed: the same matter, the same trail up to the two steps, each step taken
+  // on its own side's node.
+  bool same_before =
+      SameIdentity(held, copy) &&
+      std::equal(copy.history.begin(), copy.history.end() - 1, held.history.begin(), SameEvent);
+  if (same_before && IsEscalation(held, ours) && IsAnswer(copy, theirs) &&
+      sender == copy.Answerer()->node) {
+    return ForkOutcome::kKeepHeld;
+  }
+  if (same_before && copy.version == held.version && IsEscalation(copy, theirs) &&
+      IsAnswer(held, ours) && sender == copy.origin.node && !copy.decision) {
     return ForkOutcome::kTakeCopy;
   }
   return ForkOutcome::kRefuse;
@@ -625,17 +659,7 @@ Status CheckCopy(const Matter* held, const Matter& copy, const std::string& send
                   std::to_string(kMaxStepsBetweenCopies) + ")");
   }
   if (held) {
-    // What the matter is never changes: its kind, origin, classifier and, once set, its route.
-    auto same = [](const Organ& a, const Organ& b) { return a.address() == b.address(); };
-    bool same_path =
-        held->path.empty() ||
-        (held->path.size() == copy.path.size() &&
-         std::equal(held->path.begin(), held->path.end(), copy.path.begin(),
-                    [&](const Hop& a, const Hop& b) { return same(a.organ, b.organ); }));
-    if (copy.kind != held->kind || !same(copy.origin, held->origin) ||
-        (held->classifier && !(copy.classifier && same(*copy.classifier, *held->classifier))) ||
-        (held->answerer && !(copy.answerer && same(*copy.answerer, *held->answerer))) ||
-        !same_path) {
+    if (!SameIdentity(*held, copy)) {
       return refuse("its kind, origin, classifier or route differs from the copy held here");
     }
     if (held->decision && !(copy.decision && SameDecision(*held->decision, *copy.decision))) {

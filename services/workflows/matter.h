@@ -157,8 +157,9 @@ struct Matter {
   int64_t report_due_at = 0;
   int64_t answer_due_at = 0;
   int64_t resubmit_due_at = 0;  // after a return to the origin (policy)
-  // When the deciding department received it (the report duty is met by then), 0 if not yet.
-  int64_t DeciderReceivedAt() const { return path.empty() ? 0 : path.back().received_at; }
+  // When the deciding department first received it (the report duty is met by then; a return
+  // and a second arrival do not move it), 0 if not yet.
+  int64_t DeciderReceivedAt() const;
 
   // Who the decision reaches (书面通知): every node on the path, the origin and any party.
   std::vector<std::string> NoticeNodes() const;
@@ -240,8 +241,8 @@ Result<Step> ReferToNational(const Matter& m, std::string channel, std::string s
 Result<Step> RecordNationalDecision(const Matter& m, Decision decision, std::string doc_number,
                                     calendar::Date decided_on, std::string recorded_by,
                                     int64_t now);
-// 条例 Art. 25 ¶2: the provincial bureau files each of its own decisions (not the national
-// bureau's) with 国家保密局 for 备案 ("及时": a policy deadline tracks it).
+// 条例 Art. 25 ¶2: the provincial bureau files each of its own decisions on a 不明确事项 (not the
+// national bureau's) with 国家保密局 for 备案 ("及时": a policy deadline tracks it).
 bool OwesNationalFiling(const Matter& m);
 inline constexpr const char* kStepNationalFiling = "报国家保密局备案 file with the national bureau";
 
@@ -267,6 +268,7 @@ inline constexpr const char* kStepChangeNotice = "书面通知知悉范围 notif
 
 // The trail actions other code recognises.
 inline constexpr const char* kActionEscalated = "报送有争议事项 escalated";
+inline constexpr const char* kActionReceived = "收到 received";
 inline constexpr const char* kActionAnswerUpheld = "答复：维持原定密 upheld";
 inline constexpr const char* kActionAnswerAdopted = "答复：采纳异议 adopted";
 
@@ -280,7 +282,9 @@ enum class ForkOutcome {
   kTakeCopy,  // copy has the escalation: held's step at that version is the late answer
   kRefuse,    // a fork the procedure does not allow
 };
-ForkOutcome ResolveFork(const Matter& held, const Matter& copy);
+// `sender`: the node the copy came from (the escalation's must be the objector's, the answer's
+// the answerer's).
+ForkOutcome ResolveFork(const Matter& held, const Matter& copy, const std::string& sender);
 
 // The materials the submission to the bureau needs (GD Art. 30, 31); none for GD Art. 29.
 const std::vector<std::string>& RequiredMaterials(MatterKind kind);

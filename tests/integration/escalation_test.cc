@@ -283,7 +283,11 @@ TEST_F(Escalation, GdArt41_OverdueDutiesReachTheBureauOfTheOrgansOwnRegion) {
   };
   EXPECT_TRUE(supervised_at("440106", workflows::kStepReport))
       << "天河区教育局's overdue report duty: a 督办事项 of 天河区国家保密局";
-  EXPECT_TRUE(h.Supervised("440100").empty()) << "not the city's";
+  for (auto& d : h.Deadlines("440106")) {
+    if (d.item == id) {
+      EXPECT_EQ(d.supervisor, "440106") << "reported on its own node, not up";
+    }
+  }
 
   h.MatterStep("440106", [&](schema::MatterRequest::Builder r) {
     r.setOp(Op::REPORT);
@@ -462,6 +466,7 @@ TEST_F(Escalation, GdArt31_GdArt45_ALateAnswerRacingTheEscalationForksNothing) {
     r.setId(id);
     r.setUpheld(false);
     r.setText("采纳异议（迟复）");
+    r.setScope("两单位经办人员");
     r.setWho("赵六");
   });
   h.RestartBroker(0);
@@ -478,7 +483,7 @@ TEST_F(Escalation, GdArt31_GdArt45_ALateAnswerRacingTheEscalationForksNothing) {
       "440300", id, [&](MatterView s) { return has_late(s) && s.getState() == "in-review"; });
   EXPECT_FALSE(classifier->getFinal()) << "the late adoption settled nothing";
   EXPECT_EQ(classifier->getChangeNoticeDueAt(), 0) << "and changed nothing";
-  EXPECT_EQ(OpenDeadlinesOf("440300", id), 0u) << "the classifier's duty ended when it went up";
+  EXPECT_EQ(OpenDeadlinesOf("440300", id), 0u) << "no GD Art. 40 notice is owed for it";
 
   WaitHeldAt("440100", id, 0);
   Review("440100", id, true, "同意上报");
@@ -629,8 +634,10 @@ TEST_F(Escalation, GdArt45_GdArt41_CountedFromReceiptThenOverdueToItsOwnBureauAn
       },
       seconds(60)))
       << "督办事项 of the unanswered objection at 深圳市国家保密局 (GD Art. 41)";
-  for (auto& s : h.Supervised("440000", /*all=*/true)) {
-    EXPECT_NE(s.item, id) << "the city's own bureau supervises it, not the province";
+  for (auto& d : h.Deadlines("440300", /*all=*/true)) {
+    if (d.item == id) {
+      EXPECT_EQ(d.supervisor, "440300") << "the city's own bureau, not the province";
+    }
   }
 
   // GD Art. 31 "未予以处理": the objector escalates without an answer.

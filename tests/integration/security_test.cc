@@ -20,15 +20,15 @@
 
 #include "services/common/capnp_io.h"
 #include "services/common/ids.h"
+#include "services/config/topology.h"
 #include "services/crypto/envelope_signature.h"
 #include "services/crypto/key_directory.h"
 #include "services/crypto/keys.h"
-#include "services/config/topology.h"
-#include "services/node/matters.h"
-#include "services/workflows/unclear_matter.h"
 #include "services/node/delivery.h"
+#include "services/node/matters.h"
 #include "services/wire/header.h"
 #include "services/wire/socket_util.h"
+#include "services/workflows/unclear_matter.h"
 #include "tests/integration/harness.h"
 
 namespace zhuji::testing {
@@ -473,22 +473,21 @@ TEST(Security, AnEnvelopeSignedByTheWrongKeyIsRefused) {
   c.ExpectServed("after-wrong-key");
 }
 
-// 条例 Art. 25 (the bureau "作出决定") and GD Art. 30: only the decider decides. 越秀区 (the attacker
-// holds its keys) sends the province a copy of its own 不明确事项 saying it was decided: signed by
-// 440104's own key, so the signature is good, but a decision comes only from the node of the
-// organ at the end of the matter's route (广东省国家保密局, 440000). Refused, nothing stored.
+// 条例 Art. 25 (the bureau "作出决定") and GD Art. 30: only the decider decides. 越秀区 (the
+// attacker holds its keys) sends the province a copy of its own 不明确事项 saying it was decided:
+// signed by 440104's own key, so the signature is good, but a decision comes only from the node of
+// the organ at the end of the matter's route (广东省国家保密局, 440000). Refused, nothing stored.
 TEST(Security, TiaoliArt25_GdArt30_OnlyTheDecidersNodeMaySendADecision) {
   SecureCluster c;
   const crypto::KeyPair& k = c.keys_["440104"];
   zmq::socket_t s = c.Registered(k, "440104");
-  auto directory = config::LoadTopology(ZHUJI_SOURCE_DIR "/deploy/topologies/guangdong-demo.toml")
-                       .Directory();
+  auto directory =
+      config::LoadTopology(ZHUJI_SOURCE_DIR "/deploy/topologies/guangdong-demo.toml").Directory();
   ASSERT_TRUE(directory.ok()) << directory.message();
   int64_t now = Harness::CstMs("2026-11-23 10:00");
-  auto set = workflows::SetProvisional(directory.value(), "440104/jyj", "440104/jyj/2026-0001",
-                                       "某考试方案", workflows::Protection::Term(
-                                                         workflows::SecrecyLevel::kMimi, 5),
-                                       "命题组", now);
+  auto set = workflows::SetProvisional(
+      directory.value(), "440104/jyj", "440104/jyj/2026-0001", "某考试方案",
+      workflows::Protection::Term(workflows::SecrecyLevel::kMimi, 5), "命题组", now);
   ASSERT_TRUE(set.ok()) << set.message();
   workflows::Matter m = set.value().matter;
   // The forgery: decided "at the bureau", written by 越秀区教育局.
@@ -503,9 +502,9 @@ TEST(Security, TiaoliArt25_GdArt30_OnlyTheDecidersNodeMaySendADecision) {
   ASSERT_EQ(m.path.back().organ.node, "440000");
 
   uint64_t seq = Expected(s, "440104", "440000", k);
-  wire::Header answer =
-      Deliver(s, "440104", "440000", seq,
-              Envelope("440104", "440000", seq, schema::Kind::MATTER, node::Matters::Encode(m), &k));
+  wire::Header answer = Deliver(
+      s, "440104", "440000", seq,
+      Envelope("440104", "440000", seq, schema::Kind::MATTER, node::Matters::Encode(m), &k));
   EXPECT_EQ(answer.command, wire::Command::NACK);
   EXPECT_NE(answer.reason.find("a decision comes from the node of the organ at the end of the "
                                "route"),

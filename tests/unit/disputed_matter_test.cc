@@ -71,7 +71,8 @@ TEST(DisputedMatter, GdArt31_ProtectedAtTheHighestLevelAnyPartyClaims) {
 // objector, whose node makes it final (the objector alone decides whether the dispute ends or
 // goes up), and the settlement reaches the classifier.
 TEST(DisputedMatter, GdArt45_GdArt40_AnAdoptedObjectionIsAChangeMadeFinalAtTheObjector) {
-  auto a = Answer(ObjectionReceived(), "赵六", "采纳异议，变更为秘密★5年", false, kT0 + 3 * kDay);
+  auto a = Answer(ObjectionReceived(), "赵六", "采纳异议，变更为秘密★5年", false, kT0 + 3 * kDay,
+                  "通报发至单位");
   ASSERT_TRUE(a.ok()) << a.message();
   EXPECT_EQ(a.value().matter.state, MatterState::kAnswered);
   EXPECT_FALSE(a.value().matter.final()) << "not final at the classifier";
@@ -100,21 +101,23 @@ TEST(DisputedMatter, GdArt31_GdArt45_ALateAnswerNeverForksAnEscalatedDispute) {
   Matter m = ObjectionReceived();
   m.answer_due_at = kT0 + 30 * kDay;
   Matter escalated = Escalate(m, kArt31, kT0 + 31 * kDay).value().matter;
-  Matter answered = Answer(m, "赵六", "采纳异议", false, kT0 + 31 * kDay).value().matter;
+  Matter answered = Answer(m, "赵六", "采纳异议", false, kT0 + 31 * kDay, "x").value().matter;
   ASSERT_EQ(escalated.version, answered.version) << "the race: one version, two steps";
-  EXPECT_EQ(ResolveFork(escalated, answered), ForkOutcome::kKeepHeld) << "at the objector";
-  EXPECT_EQ(ResolveFork(answered, escalated), ForkOutcome::kTakeCopy) << "at the classifier";
+  EXPECT_EQ(ResolveFork(escalated, answered, "440300"), ForkOutcome::kKeepHeld)
+      << "at the objector";
+  EXPECT_EQ(ResolveFork(answered, escalated, "440106"), ForkOutcome::kTakeCopy)
+      << "at the classifier";
   Matter at_city = Receive(escalated, kT0 + 32 * kDay, EscalationPolicy{}).value().matter;
-  EXPECT_EQ(ResolveFork(at_city, answered), ForkOutcome::kKeepHeld)
+  EXPECT_EQ(ResolveFork(at_city, answered, "440300"), ForkOutcome::kKeepHeld)
       << "the answer arrives after the city's receipt";
-  EXPECT_EQ(ResolveFork(at_city, escalated), ForkOutcome::kNone) << "a re-delivery";
+  EXPECT_EQ(ResolveFork(at_city, escalated, "440106"), ForkOutcome::kNone) << "a re-delivery";
   auto up = Escalate(m, kArt31, kT0 + 31 * kDay);
   EXPECT_EQ(up.value().effects.send_to, (std::vector<std::string>{"440100", "440300"}))
       << "the classifier learns it went up";
 
   Matter one = Receive(escalated, kT0 + 32 * kDay, EscalationPolicy{}).value().matter;
   Matter two = Receive(escalated, kT0 + 33 * kDay, EscalationPolicy{}).value().matter;
-  EXPECT_EQ(ResolveFork(one, two), ForkOutcome::kRefuse) << "two receipts of one version";
+  EXPECT_EQ(ResolveFork(one, two, "440100"), ForkOutcome::kRefuse) << "two receipts of one version";
 }
 
 TEST(DisputedMatter, GdArt31_AnUpheldAnswerGoesUpLevelByLevelAndReachesBothParties) {
@@ -245,14 +248,66 @@ TEST(DisputedMatter, GdArt45_AnObjectionMayGoToTheClassifiersSuperior) {
   auto r = Receive(m, kT0 + kDay, EscalationPolicy{});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r.value().effects.open[0].step, "答复异议 answer objection @ 广东省公安厅");
-  auto a = Answer(r.value().matter, "钱八", "采纳", false, kT0 + 2 * kDay);
+  auto a = Answer(r.value().matter, "钱八", "采纳", false, kT0 + 2 * kDay, "各区教育局");
   ASSERT_TRUE(a.ok()) << a.message();
   auto settled = Receive(a.value().matter, kT0 + 3 * kDay, EscalationPolicy{});
   EXPECT_EQ(settled.value().effects.send_to, (std::vector<std::string>{"440000", "440300"}))
       << "the superior and the classifier both learn of the 变更";
 }
 
-TEST(DisputedMatter, GdArt45_RefusesAnObjectionToOneselfOrToTheSameLevel) {
+// GD Art. 45: an objection between two organs of one node is received by that node at once (it
+// does not wait for an envelope to itself).
+TEST(DisputedMatter, GdArt45_AnObjectionToAnOrganOfTheSameNodeGoesToThatNode) {
+  auto s = Object(Guangdong(), "440100/bmj", "440100/jyj", "id", "x",
+                  Protection::Term(SecrecyLevel::kJimi, 10), Says(SecrecyLevel::kMimi, 5), "", kT0);
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_EQ(s.value().effects.send_to, std::vector<std::string>{"440100"});
+}
+
+// GD Art. 45 "其上级机关": a superior of the classifier's own line, not a secrecy admin dept that
+// stands in for a missing level, nor the bureau above a province-level organ.
+TEST(DisputedMatter, GdArt45_TheSuperiorIsOfTheClassifiersLine) {
+  auto s = Object(Guangdong(), "440106/jyj", "440000/gat", "id", "x",
+                  Protection::Term(SecrecyLevel::kJimi, 10), Says(SecrecyLevel::kMimi, 5), "", kT0,
+                  /*to_superior=*/true);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("no superior organ of its line"), std::string::npos) << s.message();
+}
+
+// GD Art. 23: an adoption changes the determination to a level, a term and a 知悉范围.
+TEST(DisputedMatter, GdArt23_AnAdoptionOfASecretClaimNeedsItsScope) {
+  Matter m = ObjectionReceived();  // no scope given with the objection
+  auto bare = Answer(m, "赵六", "采纳", false, kT0 + kDay);
+  ASSERT_FALSE(bare.ok());
+  EXPECT_NE(bare.message().find("知悉范围"), std::string::npos) << bare.message();
+  auto with = Answer(m, "赵六", "采纳", false, kT0 + kDay, "通报发至单位");
+  ASSERT_TRUE(with.ok()) << with.message();
+  auto settled = Receive(with.value().matter, kT0 + 2 * kDay, EscalationPolicy{});
+  EXPECT_EQ(settled.value().matter.decision->scope, "通报发至单位");
+}
+
+// A fork is resolved only between the objector's escalation and the answerer's answer, each
+// sent by its own node, on the same trail before them; anything else is refused.
+TEST(DisputedMatter, GdArt31_AForkFromTheWrongNodeIsRefused) {
+  Matter m = ObjectionReceived();
+  m.answer_due_at = kT0 + 30 * kDay;
+  Matter escalated = Escalate(m, kArt31, kT0 + 31 * kDay).value().matter;
+  Matter answered = Answer(m, "赵六", "维持", true, kT0 + 31 * kDay).value().matter;
+  EXPECT_EQ(ResolveFork(answered, escalated, "440100"), ForkOutcome::kRefuse)
+      << "an escalation brought by another node";
+  EXPECT_EQ(ResolveFork(escalated, answered, "440100"), ForkOutcome::kRefuse)
+      << "an answer brought by another node";
+  Matter decided = escalated;
+  decided.decision = Decision{};
+  EXPECT_EQ(ResolveFork(answered, decided, "440106"), ForkOutcome::kRefuse)
+      << "an escalation that carries a decision";
+  Matter rewritten = escalated;
+  rewritten.history[0].detail = "改写 rewritten";
+  EXPECT_EQ(ResolveFork(answered, rewritten, "440106"), ForkOutcome::kRefuse)
+      << "a different trail before the race";
+}
+
+TEST(DisputedMatter, GdArt45_RefusesAnObjectionToOneselfOrToTheSameMark) {
   EXPECT_FALSE(Object(Guangdong(), "440106/jyj", "440106/jyj", "id", "x",
                       Protection::Term(SecrecyLevel::kJimi, 10), Says(SecrecyLevel::kMimi, 5), "",
                       kT0)
