@@ -90,6 +90,23 @@ class Escalation : public ::testing::Test {
       r.setWho("定密责任人" + node);
     });
   }
+  // The request that sets a new 不明确事项 (GD Art. 30) of `organ` and reports it with
+  // `materials` (`hold`: set only, its report duty runs), with its 知悉范围.
+  static std::function<void(schema::MatterRequest::Builder)> NewUnclear(
+      const std::string& organ, const std::string& title, const std::string& mark,
+      std::vector<std::string> materials =
+          workflows::RequiredMaterials(workflows::MatterKind::kUnclear),
+      bool hold = false, const std::string& scope = "本单位相关人员") {
+    return [=](schema::MatterRequest::Builder r) {
+      r.setOp(Op::REPORT);
+      r.setScope(scope);
+      r.setOrgan(organ);
+      r.setTitle(title);
+      r.setMark(mark);
+      r.setHold(hold);
+      tools::SetMaterials(r, materials);
+    };
+  }
   std::string Refusal(const std::string& node,
                       const std::function<void(schema::MatterRequest::Builder)>& fill) {
     try {
@@ -129,14 +146,8 @@ class Escalation : public ::testing::Test {
 
 TEST_F(Escalation, GdArt30_UnclearMatterGoesLevelByLevelWithAReturnAndComesBackDown) {
   Start();
-  auto m = h.MatterStep("440106", [](schema::MatterRequest::Builder r) {
-    r.setOp(Op::REPORT);
-    r.setScope("本单位相关人员");
-    r.setOrgan("jyj");
-    r.setTitle("某考试命题工作方案");
-    r.setMark("秘密★5年");
-    tools::SetMaterials(r, {"申报不明确事项公文", "不明确事项定密申报表"});
-  });
+  auto m = h.MatterStep("440106", NewUnclear("jyj", "某考试命题工作方案", "秘密★5年",
+                                             {"申报不明确事项公文", "不明确事项定密申报表"}));
   const std::string id = m->getId();
   EXPECT_EQ(id, "440106/jyj/2025-0001");
   EXPECT_STREQ(m->getState().cStr(), "in-review");
@@ -235,14 +246,8 @@ TEST_F(Escalation, GdArt30_StepWhoseDeadlineCannotBeOpenedChangesNothing) {
   Start();
   const std::string id = "440106/jyj/2025-0001";  // the id the report will take
   h.OpenDeadline("440106", id, workflows::kStepReport, "test", 10, "2025-09-24");
-  auto report = [&](schema::MatterRequest::Builder r) {
-    r.setOp(Op::REPORT);
-    r.setScope("本单位相关人员");
-    r.setOrgan("jyj");
-    r.setTitle("某考试命题工作方案");
-    r.setMark("秘密★5年");
-    tools::SetMaterials(r, {"申报不明确事项公文", "不明确事项定密申报表"});
-  };
+  auto report = NewUnclear("jyj", "某考试命题工作方案", "秘密★5年",
+                           {"申报不明确事项公文", "不明确事项定密申报表"});
   std::string why = Refusal("440106", report);
   EXPECT_NE(why.find("cannot be opened"), std::string::npos) << why;
   EXPECT_FALSE(h.MatterOn("440106", id)) << "the matter was stored without its deadline";
@@ -260,15 +265,9 @@ TEST_F(Escalation, GdArt30_StepWhoseDeadlineCannotBeOpenedChangesNothing) {
 // a county organ's of the county bureau.
 TEST_F(Escalation, GdArt41_OverdueDutiesReachTheBureauOfTheOrgansOwnRegion) {
   Start();
-  auto m = h.MatterStep("440106", [](schema::MatterRequest::Builder r) {
-    r.setOp(Op::REPORT);
-    r.setScope("本单位相关人员");
-    r.setOrgan("jyj");
-    r.setTitle("某考试命题工作方案");
-    r.setMark("秘密★5年");
-    r.setHold(true);  // set only: its report duty runs
-    tools::SetMaterials(r, workflows::RequiredMaterials(workflows::MatterKind::kUnclear));
-  });
+  auto m = h.MatterStep(  // set only: its report duty runs
+      "440106", NewUnclear("jyj", "某考试命题工作方案", "秘密★5年",
+                           workflows::RequiredMaterials(workflows::MatterKind::kUnclear), true));
   const std::string id = m->getId();
   h.SetClock("440106", "2025-11-03 09:00");  // 10 WD from 2025-09-24 have passed
   auto supervised_at = [&](const std::string& node, const char* step) {
@@ -303,14 +302,8 @@ TEST_F(Escalation, GdArt41_OverdueDutiesReachTheBureauOfTheOrgansOwnRegion) {
 
 TEST_F(Escalation, GdArt30_AProvinceLevelOrgansOwnMatterGoesToTheBureauOnItsOwnNode) {
   Start();
-  auto m = h.MatterStep("440000", [](schema::MatterRequest::Builder r) {
-    r.setOp(Op::REPORT);
-    r.setScope("本单位相关人员");
-    r.setOrgan("jyt");  // 广东省教育厅: its report is the submission (GD Art. 30)
-    r.setTitle("全省统一考试组织方案");
-    r.setMark("机密★5年");
-    tools::SetMaterials(r, workflows::RequiredMaterials(workflows::MatterKind::kUnclear));
-  });
+  // 广东省教育厅: its report is the submission (GD Art. 30).
+  auto m = h.MatterStep("440000", NewUnclear("jyt", "全省统一考试组织方案", "机密★5年"));
   const std::string id = m->getId();
   ASSERT_EQ(m->getPath().size(), 1u);
   EXPECT_GT(m->getPath()[0].getReceivedAt(), 0) << "handed over inside the node, at once";
@@ -339,14 +332,10 @@ TEST_F(Escalation, GdArt30_AProvinceLevelOrgansOwnMatterGoesToTheBureauOnItsOwnN
 // 绝密 proposal to 国家保密局 (outside the network) and records its decision, which goes back down.
 TEST_F(Escalation, TiaoliArt25_AJuemiProposalGoesToTheNationalBureauAndItsDecisionComesBackDown) {
   Start();
-  auto m = h.MatterStep("440106", [](schema::MatterRequest::Builder r) {
-    r.setOp(Op::REPORT);
-    r.setScope("命题组");
-    r.setOrgan("jyj");
-    r.setTitle("某国家级考试命题方案");
-    r.setMark("绝密★30年");
-    tools::SetMaterials(r, workflows::RequiredMaterials(workflows::MatterKind::kUnclear));
-  });
+  auto m = h.MatterStep(
+      "440106",
+      NewUnclear("jyj", "某国家级考试命题方案", "绝密★30年",
+                 workflows::RequiredMaterials(workflows::MatterKind::kUnclear), false, "命题组"));
   const std::string id = m->getId();
   WaitHeldAt("440100", id, 0);
   Review("440100", id, true, "同意上报");
@@ -746,14 +735,7 @@ TEST_F(Escalation, SigkillChaosEveryEscalationDecidedOnceAndEveryStepOnce) {
   std::vector<std::string> ids;
   for (int i = 0; i < kMatters; ++i) {
     // Only a reply proves the report committed, so the county is never killed mid-request.
-    auto m = h.MatterStep("440106", [&](schema::MatterRequest::Builder r) {
-      r.setOp(Op::REPORT);
-      r.setScope("本单位相关人员");
-      r.setOrgan("jyj");
-      r.setTitle("chaos #" + std::to_string(i));
-      r.setMark("秘密★5年");
-      tools::SetMaterials(r, workflows::RequiredMaterials(workflows::MatterKind::kUnclear));
-    });
+    auto m = h.MatterStep("440106", NewUnclear("jyj", "chaos #" + std::to_string(i), "秘密★5年"));
     ids.emplace_back(m->getId().cStr());
     if (std::uniform_int_distribution<>(0, 99)(rng) >= 25) continue;
     pause(10);  // somewhere on its way up or down
