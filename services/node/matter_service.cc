@@ -157,8 +157,8 @@ Status MatterService::NotifyChange(store::Txn& txn, const std::string& id, const
 void MatterService::KeepLateStep(store::Txn& txn, StoredMatter held,
                                  const workflows::TrailEvent& step, const std::string& what,
                                  int64_t now) {
-  for (const auto& e : held.late_steps) {
-    if (e.at == step.at && e.action == step.action && e.organ == step.organ) return;  // again
+  if (std::find(held.late_steps.begin(), held.late_steps.end(), step) != held.late_steps.end()) {
+    return;  // delivered again
   }
   held.late_steps.push_back(step);
   held.updated_at = now;

@@ -569,9 +569,6 @@ bool SameIdentity(const Matter& held, const Matter& copy) {
          (!held.answerer || (copy.answerer && same(*copy.answerer, *held.answerer))) && same_path;
 }
 
-bool SameEvent(const TrailEvent& a, const TrailEvent& b) {
-  return a.at == b.at && a.organ == b.organ && a.action == b.action && a.detail == b.detail;
-}
 bool IsEscalation(const Matter& m, const TrailEvent& e) {
   return m.kind == MatterKind::kDisputed && e.action == kActionEscalated &&
          e.organ == m.origin.name;
@@ -590,12 +587,11 @@ ForkOutcome ResolveFork(const Matter& held, const Matter& copy, const std::strin
   }
   const TrailEvent& theirs = copy.history.back();
   const TrailEvent& ours = held.history[copy.version - 1];
-  if (SameEvent(theirs, ours)) return ForkOutcome::kNone;
+  if (theirs == ours) return ForkOutcome::kNone;
   // The one race allowed: the same matter, the same trail up to the two steps, each step taken
   // on its own side's node.
-  bool same_before =
-      SameIdentity(held, copy) &&
-      std::equal(copy.history.begin(), copy.history.end() - 1, held.history.begin(), SameEvent);
+  bool same_before = SameIdentity(held, copy) &&
+                     std::equal(copy.history.begin(), copy.history.end() - 1, held.history.begin());
   if (same_before && IsEscalation(held, ours) && IsAnswer(copy, theirs) &&
       sender == copy.Answerer()->node) {
     return ForkOutcome::kKeepHeld;

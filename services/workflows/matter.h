@@ -74,6 +74,7 @@ struct TrailEvent {
   std::string organ;   // who acted (name)
   std::string action;  // "上报 reported", "退回补充 returned" …
   std::string detail;  // opinion, what is missing, the decision …
+  bool operator==(const TrailEvent&) const = default;
 };
 
 // A determination as people read it: the mark ("机密★10年"), or "非国家秘密 not a state secret".
