@@ -9,9 +9,13 @@
 #     goes up as a 有争议事项 (GD Art. 31); the decision reaches both parties; trail printed;
 #     a 绝密 proposal goes up to 广东省国家保密局, which sends it to 国家保密局 (条例 Art. 25); the
 #     national decision is recorded and goes back down; the bureau's own decisions owe a 备案;
-#  3. test messages (测试消息) between every county and the province while 南山区 (440305) is stopped;
+#  3. 定密授权 and 备案 (GD Art. 6-15): 广州市教育局 grants 天河区教育局 authority; its 备案 with
+#     广东省国家保密局 (Art. 13) is refused for a missing material, completed and receipted (回执);
+#     the grantee files with 天河区国家保密局 (Art. 14), which reports to 广州市国家保密局 (¶2);
+#     the registers of grants and filings at each level;
+#  4. test messages (测试消息) between every county and the province while 南山区 (440305) is stopped;
 #     restarted; a delivery report: every test message delivered exactly once;
-#  4. security (issue #10): the cluster launcher made keys for every broker and node and a signed
+#  5. security (issue #10): the cluster launcher made keys for every broker and node and a signed
 #     directory of keys, so every link ran CURVE and every envelope was signed and verified; the
 #     directory is shown, and a county's store is checked offline (`zhuji audit verify`).
 set -euo pipefail
@@ -36,7 +40,28 @@ zc down --purge >/dev/null 2>&1 || true
 trap 'echo "== stopping the cluster"; zc down >/dev/null 2>&1 || true' EXIT
 zc up
 
-idof() { sed -n 's/.*"id":"\([^"]*\)".*/\1/p' | head -1; }
+idof() { sed -n 's/^[[{]*{"id":"\([^"]*\)".*/\1/p' | head -1; }
+# Waits (up to a minute) until NODE's copy of filing ID is in STATE.
+waitfiling() {
+  local node=$1 id=$2 state=$3 i
+  for i in $(seq 1 600); do
+    zn "$node" filing show "$id" --json 2>/dev/null | grep -q "\"state\":\"$state\"" && return 0
+    sleep 0.1
+  done
+  echo "filing $id never reached state $state on $node" >&2
+  return 1
+}
+# Waits (up to a minute) for a filing NODE's organs owe, and prints its id.
+owed() {
+  local node=$1 id i
+  for i in $(seq 1 600); do
+    id=$(zn "$node" filing list --owed --json | idof)
+    [ -n "$id" ] && { echo "$id"; return 0; }
+    sleep 0.1
+  done
+  echo "node $node never owed a filing" >&2
+  return 1
+}
 step() { echo; echo "== $*"; }
 
 step "不明确事项 (GD Art. 30): 天河区教育局 sets a provisional level, term and scope (先行采取保密措施) and reports it"
@@ -119,6 +144,44 @@ step "条例 Art. 25 ¶2: the bureau's own decisions owe a 备案 to 国家保�
 zn 440000 matter list --owing-filing
 zn 440000 matter file-national "$ID1" --via 机要交通 --by 王五 >/dev/null
 zn 440000 matter list --owing-filing
+
+step "定密授权 (GD Art. 6, 7): 广州市教育局 grants 天河区教育局 authority up to 秘密 for a secret task"
+G=$(zn 440100 grant decide --organ jyj --grantee 440106/jyj --ceiling 秘密 \
+  --matters "区级招生考试命题工作中的秘密事项" --years 3 --proactive --task "2027年区级招生考试命题任务" \
+  --doc "穗教密授〔2026〕1号" --by 陈七 --json | idof)
+zn 440100 grant show "$G"
+step "备案 (GD Art. 13): 广州市教育局 files the grant with 广东省国家保密局 within 20 working days"
+F13=$(owed 440100)
+echo "-- a material missing: refused at once, nothing sent, its deadline runs on:"
+zn 440100 filing submit "$F13" --materials 定密授权决定书 --by 经办人 2>&1 || true
+zn 440100 filing submit "$F13" --by 经办人 \
+  --materials 定密授权决定书,被授权机关近三年原始定密统计表,被授权机关定密责任人备案表 >/dev/null
+waitfiling 440000 "$F13" sent
+echo "-- 广东省国家保密局 refuses it for a material it names; the filer's deadline runs on:"
+zn 440000 filing refuse "$F13" --missing "被授权机关定密责任人备案表（加盖公章）" --by 王五 >/dev/null
+waitfiling 440100 "$F13" refused
+zn 440100 filing list --owed
+zn 440100 filing submit "$F13" --materials "被授权机关定密责任人备案表（加盖公章）" --by 经办人 >/dev/null
+waitfiling 440000 "$F13" sent
+zn 440000 filing receipt "$F13" --number "粤保备〔2026〕1号" --by 王五 >/dev/null
+waitfiling 440100 "$F13" receipted
+zn 440100 filing show "$F13"
+step "备案 (GD Art. 14): 天河区教育局 files the grant it received with 天河区国家保密局 (10 working days)"
+F14=$(owed 440106)
+zn 440106 filing submit "$F14" --materials 定密授权决定书 --by 经办人 >/dev/null
+zn 440106 filing receipt "$F14" --number "天保备〔2026〕1号" --by 林静 >/dev/null
+step "GD Art. 14 ¶2: 天河区国家保密局 reports the 备案 it received to 广州市国家保密局"
+FR=$(owed 440106)
+zn 440106 filing submit "$FR" --materials 定密授权备案情况报告 --by 林静 >/dev/null
+waitfiling 440100 "$FR" sent
+zn 440100 filing receipt "$FR" --number "穗保备〔2026〕2号" --by 周强 >/dev/null
+waitfiling 440106 "$FR" receipted
+step "登记 the registers at each level (GD Art. 15 ¶2): grants held, their 备案, none missing"
+for n in 440000 440100 440106; do
+  echo "-- node $n"
+  zn "$n" grant list
+  zn "$n" filing list --received
+done
 
 tag="demo-$(date +%H%M%S)"
 echo

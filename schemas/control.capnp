@@ -22,6 +22,82 @@ struct ControlRequest {
     matter @9 :MatterRequest;
     deadLetter @10 :DeadLetterRequest;
     directory @12 :DirectoryRequest;
+    grant @13 :GrantRequest;
+    filing @14 :FilingRequest;
+    responsible @15 :ResponsibleRequest;
+  }
+}
+
+# 定密授权 (GD Art. 6-12): `zhuji grant …`.
+struct GrantRequest {
+  op @0 :Op;
+  id @1 :Text;            # show / revoke / the grant a re-grant replaces
+  organ @2 :Text;         # decide: the grantor's code on this node
+  grantee @3 :Text;       # decide: address "<node>/<code>"
+  ceiling @4 :Text;       # 秘密, 机密, 绝密
+  matters @5 :Text;       # 授权事项范围
+  termMonths @6 :Int32;
+  reason @7 :Text;        # a term over five years (GD Art. 10)
+  proactive @8 :Bool;     # GD Art. 7
+  task @9 :Text;
+  regrantCause @10 :Text; # scope, rename, expiry (GD Art. 12)
+  docNumber @11 :Text;    # 定密授权决定书 / 撤销决定书 文号
+  by @12 :Text;           # 签发人
+  ground @13 :UInt8;      # revoke: GD Art. 11 (一)-(六) as 1-6
+  detail @14 :Text;
+  enum Op {
+    list @0;
+    show @1;
+    decide @2;
+    revoke @3;
+  }
+}
+
+# 备案 (GD Art. 13, 14, 21): `zhuji filing …`.
+struct FilingRequest {
+  op @0 :Op;
+  id @1 :Text;
+  materials @2 :List(Text);
+  by @3 :Text;
+  number @4 :Text;        # receipt: the 回执 number
+  missing @5 :Text;       # refuse: the material missing
+  filter @6 :Text;        # list: "owed" (this node's organs owe or await a 回执), "received", "" all
+  enum Op {
+    list @0;
+    show @1;
+    submit @2;
+    receipt @3;
+    refuse @4;
+  }
+}
+
+# 定密责任人 (GD Art. 16-22): `zhuji responsible …`.
+struct ResponsibleRequest {
+  op @0 :Op;
+  organ @1 :Text;         # the organ's code on this node
+  name @2 :Text;
+  post @3 :Text;
+  ceiling @4 :Text;
+  matters @5 :Text;
+  fromDay @6 :Int32;      # days since 1970-01-01; 0: today
+  untilDay @7 :Int32;
+  docNumber @8 :Text;
+  by @9 :Text;            # designate / revoke: the 法定定密责任人 acting
+  reason @10 :Text;       # revoke
+  art17 @11 :List(Text);  # the GD Art. 17 items declared: conditions, post, trained, familiar
+  criminal @12 :Bool;     # GD Art. 18 (一)
+  dismissalDay @13 :Int32;      # (二) 0: none
+  disciplineDay @14 :Int32;     # (三) 0: none
+  unqualified @15 :Bool;        # (四)
+  violationDays @16 :List(Int32);  # (五)
+  other @17 :Text;              # (六)
+  materials @18 :List(Text);    # file
+  enum Op {
+    list @0;
+    head @1;              # set the 法定定密责任人
+    designate @2;
+    revoke @3;
+    file @4;              # submit the GD Art. 21 filing owed
   }
 }
 
@@ -202,6 +278,7 @@ struct DeadlineView {
   supervisor @17 :Text;           # node told when it goes overdue (逾期报告 → 督办), or empty
   overdueAtMs @18 :Int64;
   supervisorName @19 :Text;       # the supervising secrecy admin dept (GD Art. 41)
+  metMs @20 :Int64;               # met then (a 备案 sent, awaiting its 回执); 0: not met
 }
 
 struct CalendarInfo {
@@ -296,7 +373,102 @@ struct ControlReply {
     deadLetters @10 :List(DeadLetterView);
     matterViews @11 :List(MatterView);  # one per matter
     directory @12 :DirectoryView;
+    grants @13 :List(GrantView);
+    filings @14 :List(FilingView);
+    registers @15 :List(RegisterView);
   }
+  warnings @16 :List(Text);   # what the operator should know of a step that was taken
+}
+
+struct TrailView {
+  at @0 :Int64;
+  organ @1 :Text;
+  action @2 :Text;
+  detail @3 :Text;
+}
+
+struct GrantView {
+  id @0 :Text;
+  docNumber @1 :Text;
+  grantor @2 :Text;             # address
+  grantorName @3 :Text;
+  grantee @4 :Text;
+  granteeName @5 :Text;
+  ceiling @6 :Text;             # 秘密 …
+  matters @7 :Text;
+  from @8 :Text;                # YYYY-MM-DD
+  until @9 :Text;               # the last day in force
+  termMonths @10 :Int32;
+  state @11 :Text;              # live, revoked, lapsed, superseded
+  stateZh @12 :Text;
+  proactive @13 :Bool;
+  task @14 :Text;
+  regrants @15 :Text;
+  longTermReason @16 :Text;
+  decidedBy @17 :Text;
+  decidedAt @18 :Int64;
+  revokeGround @19 :Text;       # GD Art. 11 ground, in words
+  revokeDoc @20 :Text;
+  revokedAt @21 :Int64;
+  endedAt @22 :Int64;
+  history @23 :List(TrailView);
+  filings @24 :List(FilingView);  # the 备案 of it held here (register, GD Art. 15 ¶2)
+  expected @25 :List(Text);       # the filings this node's dept should receive of it and has not
+}
+
+struct FilingView {
+  id @0 :Text;
+  kind @1 :Text;                # grant, revocation, grant-received, …
+  kindZh @2 :Text;
+  rule @3 :Text;
+  filer @4 :Text;
+  filerName @5 :Text;
+  receiver @6 :Text;
+  receiverName @7 :Text;
+  subject @8 :Text;
+  title @9 :Text;
+  trigger @10 :Text;
+  workingDays @11 :Int32;
+  dueAt @12 :Int64;
+  state @13 :Text;              # owed, sent, receipted, refused
+  stateZh @14 :Text;
+  materials @15 :List(Text);
+  required @16 :List(Text);     # the materials it must carry
+  firstSentAt @17 :Int64;
+  sentAt @18 :Int64;
+  receivedAt @19 :Int64;
+  sentBy @20 :Text;
+  receiptNumber @21 :Text;
+  answeredBy @22 :Text;
+  answeredAt @23 :Int64;
+  refusal @24 :Text;
+  onTime @25 :Bool;             # sent (first complete submission) by its due time
+  history @26 :List(TrailView);
+  persons @27 :List(PersonView);  # GD Art. 21: the list filed
+}
+
+struct PersonView {
+  name @0 :Text;
+  statutory @1 :Bool;
+  post @2 :Text;
+  ceiling @3 :Text;
+  matters @4 :Text;
+  from @5 :Text;
+  until @6 :Text;               # "" open-ended
+  docNumber @7 :Text;
+  designatedBy @8 :Text;
+  live @9 :Bool;                # in force today
+  revoked @10 :Bool;
+  revokeReason @11 :Text;
+}
+
+struct RegisterView {
+  organ @0 :Text;
+  organName @1 :Text;
+  version @2 :UInt64;
+  changedAt @3 :Int64;
+  persons @4 :List(PersonView);
+  filingOwed @5 :Text;          # the GD Art. 21 filing not yet sent, if any
 }
 
 # An escalated matter as the operator sees it (services/node/views.h fills it from this node's

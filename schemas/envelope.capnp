@@ -12,6 +12,8 @@ enum Kind {
   skip @4;             # stands in for an envelope the destination refused for good (Skip)
   directoryUpdate @5;  # the directory of keys, signed by the province, passed down
   keyAnnouncement @6;  # a node's new keys (zhuji keys rotate), passed up to the province
+  grant @7;            # a 定密授权 decision or its revocation (filing.capnp Grant), the whole of it
+  filing @8;           # a 备案 submitted, or its 回执 or refusal (filing.capnp Filing), the whole of it
 }
 
 struct Envelope {

@@ -35,6 +35,8 @@ struct Deadline {
                               # empty: outside the network (the provincial bureau's own duties)
   overdueAtMs @17 :Int64;
   supervisorName @18 :Text;   # the supervising secrecy admin dept, e.g. 天河区国家保密局
+  metMs @19 :Int64;           # the duty was met then (a 备案 sent): no reminder or overdue while
+                              # its confirmation (the 回执) is awaited; 0: not met
 
   enum State {
     open @0;

@@ -173,6 +173,7 @@ void Cluster::WriteNodeConfig(const TopologyNode& n) {
       << o.line << "\"\nauthority = \""
       << (o.authority.has_original_authority ? workflows::LevelZh(o.authority.ceiling) : "none")
       << "\"\nauthorizing = " << (o.authorizing ? "true" : "false") << "\n";
+    if (!o.head.empty()) c << "head = \"" << o.head << "\"\n";
   }
   if (secure())
     c << "\n" << Keyring(run_dir_, topology_.name).NodeSecurity(BrokerCurveKey(n.broker));

@@ -23,6 +23,9 @@ int CmdMatter(const Args& args, zmq::context_t& ctx, std::ostream& out);
 int CmdDeadLetter(const Args& args, zmq::context_t& ctx, std::ostream& out);
 int CmdKeys(const Args& args, zmq::context_t& ctx, std::ostream& out);
 int CmdDirectory(const Args& args, zmq::context_t& ctx, std::ostream& out);
+int CmdGrant(const Args& args, zmq::context_t& ctx, std::ostream& out);
+int CmdFiling(const Args& args, zmq::context_t& ctx, std::ostream& out);
+int CmdResponsible(const Args& args, zmq::context_t& ctx, std::ostream& out);
 
 // The control endpoint named by --control, --config, --cluster + --node, or $ZHUJI_CONFIG.
 std::string ResolveControl(const Args& args);

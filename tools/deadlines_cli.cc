@@ -46,6 +46,7 @@ void PrintRecordJson(JsonWriter& j, DeadlineView d) {
       .String(d.getSupervisorName().cStr())
       .Key("overdue_at_ms")
       .Int(d.getOverdueAtMs());
+  j.Key("met_ms").Int(d.getMetMs());
   j.EndObject();
 }
 
@@ -93,6 +94,9 @@ int List(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     }
     out << "  " << DaysLeft(d) << "  " << d.getStateZh().cStr();
     if (d.getProvisional()) out << "  暂定 PROVISIONAL";
+    if (d.getMetMs() && d.getState() != "closed") {
+      out << "  已报送 met " << FormatCst(d.getMetMs()) << "，待回执 awaiting receipt";
+    }
     if (d.getState() == "overdue" && d.getSupervisor().size()) {
       out << "  逾期报告 overdue report → " << d.getSupervisorName().cStr() << " ("
           << d.getSupervisor().cStr() << ")";

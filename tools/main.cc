@@ -64,6 +64,15 @@ Escalated matters (逐级上报; `zhuji matter --help` for every option):
   matter list [--todo] [--json]        every matter on this node (--todo: waiting on its organs)
   matter wait ID --held-by|--state|--final   wait for a matter to get somewhere (scripts)
 
+定密授权, 备案 and 定密责任人 (GD Art. 6-22; `zhuji grant|filing|responsible --help`):
+  grant decide|revoke|list|show        grants of classification authority, their revocation
+                                       (GD Art. 11) and lapse (Art. 10); the register of grants
+  filing list [--owed|--received]|show|submit|receipt|refuse
+                                       备案 owed, sent, receipted (回执) or refused, with their
+                                       deadlines (GD Art. 13, 14, 21)
+  responsible list|head|designate|revoke|file
+                                       an organ's 定密责任人 and their GD Art. 21 备案
+
 Cluster commands (a local topology from deploy/topologies/):
   cluster up FILE [--insecure]         start every broker and node that is not running; with
                                        keys, CURVE and signed envelopes unless --insecure
@@ -105,7 +114,9 @@ const std::set<std::string> kFlags = {"json", "wait", "purge", "kill", "help", "
                                       // matter
                                       "hold", "forward", "not-secret", "claim-not-secret", "uphold",
                                       "adopt", "final", "listed-in-scope", "todo", "owing-filing",
-                                      "to-superior"};
+                                      "to-superior",
+                                      // grant, filing, responsible
+                                      "proactive", "owed", "received", "criminal", "unqualified"};
 
 // `zhuji bench …` runs zhuji-bench, installed beside this binary, with the same arguments.
 // `zhuji bench …` runs zhuji-bench without the word "bench"; `zhuji verify …` and `zhuji audit
@@ -138,8 +149,9 @@ int main(int argc, char** argv) {
       std::cout << kUsage;
       return pos.empty() && !args.Flag("help") ? 2 : 0;
     }
-    static const std::set<std::string> kOwnHelp = {"bench",     "matter", "deadletter", "keys",
-                                                   "directory", "verify", "audit"};
+    static const std::set<std::string> kOwnHelp = {"bench",     "matter",     "deadletter", "keys",
+                                                   "directory", "verify",     "audit",      "grant",
+                                                   "filing",    "responsible"};
     if (args.Flag("help") && !kOwnHelp.count(pos[0])) {
       std::cout << kUsage;
       return 0;
@@ -163,6 +175,9 @@ int main(int argc, char** argv) {
     if (cmd == "directory") return CmdDirectory(args, ctx, std::cout);
     if (cmd == "organs") return CmdOrgans(args, ctx, std::cout);
     if (cmd == "route") return CmdRoute(args, ctx, std::cout);
+    if (cmd == "grant") return CmdGrant(args, ctx, std::cout);
+    if (cmd == "filing") return CmdFiling(args, ctx, std::cout);
+    if (cmd == "responsible") return CmdResponsible(args, ctx, std::cout);
     if (cmd == "help") {
       std::cout << kUsage;
       return 0;

@@ -151,6 +151,19 @@ NodeConfig ParseNodeConfig(const std::string& text, const std::string& source) {
     er.Bool("auto_review", c.auto_review);
     er.RefuseUnknown();
   }
+  if (auto* t = r.Table("filing")) {
+    Reader fr(*t, source, "filing.");
+    for (auto [key, rule] : {std::pair{"grant_working_days", "GD Art. 13: 20"},
+                             {"received_working_days", "GD Art. 14: 10"},
+                             {"responsible_working_days", "GD Art. 21: 30"}}) {
+      if (t->contains(key)) {
+        fr.Fail(key, std::string("is fixed by the rules (") + rule +
+                         " working days), not a setting; remove it");
+      }
+    }
+    fr.Int("region_report_working_days", c.filing.region_report_working_days, 1, 60);
+    fr.RefuseUnknown();
+  }
   if (auto* t = r.Table("deadlines")) {
     Reader dr(*t, source, "deadlines.");
     dr.Int("reminder_working_days", c.reminder_working_days, 0, 60);
@@ -245,6 +258,7 @@ NodeConfig ParseNodeConfig(const std::string& text, const std::string& source) {
       orr.String("line", o.line);
       orr.String("authority", authority);
       orr.Bool("authorizing", o.authorizing);
+      orr.String("head", o.head);
       orr.RefuseUnknown();
       if (o.code.empty() || o.name.empty() || o.line.empty()) {
         orr.Fail("code", "an organ needs code, name and line");
@@ -298,7 +312,14 @@ NodeConfig ParseNodeConfig(const std::string& text, const std::string& source) {
   if (c.data_dir.empty()) r.Fail("data_dir", "is required");
   if (c.control.empty()) c.control = "ipc://" + c.data_dir + "/control.sock";
   if (c.security.keys_dir.empty()) c.security.keys_dir = c.data_dir;
-  for (auto& o : c.organs) o.node = c.node_id;
+  for (auto& o : c.organs) {
+    o.node = c.node_id;
+    if (o.authorizing && c.level == Level::kCounty) {
+      r.Fail("organ", "GD Art. 6: " + o.name +
+                          " is a county-level organ: only province- and city-level organs "
+                          "authorize (authorizing = false)");
+    }
+  }
   static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error"};
   if (!kLevels.count(c.log_level)) r.Fail("log_level", "must be trace, debug, info, warn or error");
   return c;

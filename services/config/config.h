@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "services/common/ids.h"
+#include "services/workflows/filing.h"
 #include "services/workflows/matter.h"
 #include "services/workflows/organs.h"
 
@@ -84,6 +85,7 @@ struct NodeConfig {
   // file in the topology format), and the policy numbers of the escalation deadlines.
   std::string directory_file;
   workflows::EscalationPolicy escalation;
+  workflows::FilingPolicy filing;  // [filing]: what the rules leave open (GD Art. 14 ¶2)
   bool auto_review = false;  // TEST ONLY: organs of this node review and decide at once (bench)
 
   // The organs (机关、单位) this node hosts: [[organ]] code, name, line, authority, authorizing.

@@ -110,7 +110,7 @@ Topology ParseTopology(const std::string& text, const std::string& path) {
           auto* to = oel.as_table();
           std::string ow = where + " organ #" + std::to_string(n.organs.size() + 1);
           if (!to) throw TopologyError(ow + ": [[node.organ]] entries must be tables");
-          OnlyKeys(*to, {"code", "name", "line", "authority", "authorizing"}, ow);
+          OnlyKeys(*to, {"code", "name", "line", "authority", "authorizing", "head"}, ow);
           workflows::Organ o;
           o.node = n.id;
           o.code = Str(*to, "code", ow);
@@ -130,6 +130,7 @@ Topology ParseTopology(const std::string& text, const std::string& path) {
             throw TopologyError(ow + ": authorizing must be true or false");
           }
           o.authorizing = authorizing.value_or(false);
+          o.head = Str(*to, "head", ow);
           n.organs.push_back(o);
         }
       }
@@ -137,6 +138,13 @@ Topology ParseTopology(const std::string& text, const std::string& path) {
       if (!IsDivisionCode(n.id)) throw TopologyError(where + ": id must be a six-digit code");
       if (Rank(n.level) < 0)
         throw TopologyError(where + ": level must be county, city or province");
+      for (const auto& o : n.organs) {
+        if (o.authorizing && n.level == "county") {
+          throw TopologyError(where + " organ " + o.code + " (" + o.name +
+                              "): GD Art. 6: only province- and city-level organs authorize; a "
+                              "county organ cannot be authorizing = true");
+        }
+      }
       t.nodes.push_back(n);
     }
   }

@@ -63,6 +63,7 @@ std::string DeadlineRecord::Encode() const {
   b.setSupervisor(supervisor);
   b.setOverdueAtMs(overdue_at_ms);
   b.setSupervisorName(supervisor_name);
+  b.setMetMs(met_ms);
   return ToBytes(m);
 }
 
@@ -89,6 +90,7 @@ DeadlineRecord DeadlineRecord::Decode(std::string_view bytes) {
   d.supervisor = r.getSupervisor();
   d.overdue_at_ms = r.getOverdueAtMs();
   d.supervisor_name = r.getSupervisorName();
+  d.met_ms = r.getMetMs();
   return d;
 }
 
@@ -117,6 +119,11 @@ void DeadlineBook::Compute(DeadlineRecord& d) const {
 void DeadlineBook::Schedule(store::Txn& txn, DeadlineRecord& d, int64_t now) {
   (void)now;
   if (d.next_event_ms) txn.Del("deadlines", TimerKey(d.next_event_ms, d.id()));
+  if (d.met_ms && d.state != State::CLOSED) {  // met, awaiting confirmation: nothing fires
+    d.next_event_ms = 0;
+    txn.Put("deadline_items", d.id(), d.Encode());
+    return;
+  }
   switch (d.state) {
     case State::OPEN:
       d.next_event_ms = d.remind_ms;
@@ -187,6 +194,31 @@ std::optional<DeadlineRecord> DeadlineBook::Close(store::Txn& txn, const std::st
       txn, now, "deadline closed",
       d.item + " / " + d.step + (before.state == State::OVERDUE ? " (was overdue)" : ""));
   return before;
+}
+
+bool DeadlineBook::MarkMet(store::Txn& txn, const std::string& item, const std::string& step,
+                           int64_t at) {
+  auto v = txn.Get("deadline_items", item + '\0' + step);
+  if (!v) return false;
+  DeadlineRecord d = DeadlineRecord::Decode(*v);
+  if (d.state == State::CLOSED) return false;
+  d.met_ms = at;
+  Schedule(txn, d, at);
+  store::Audit::Append(txn, at, "deadline met, awaiting confirmation",
+                       d.item + " / " + d.step + (d.state == State::OVERDUE ? " (late)" : ""));
+  return true;
+}
+
+bool DeadlineBook::RunOn(store::Txn& txn, const std::string& item, const std::string& step,
+                         int64_t now) {
+  auto v = txn.Get("deadline_items", item + '\0' + step);
+  if (!v) return false;
+  DeadlineRecord d = DeadlineRecord::Decode(*v);
+  if (d.state == State::CLOSED) return false;
+  d.met_ms = 0;
+  Schedule(txn, d, now);
+  store::Audit::Append(txn, now, "deadline runs on", d.item + " / " + d.step);
+  return true;
 }
 
 std::vector<std::string> DeadlineBook::OpenSteps(store::Txn& txn, const std::string& item) {

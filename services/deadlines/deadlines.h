@@ -49,6 +49,7 @@ struct DeadlineRecord {
   schema::Deadline::State state = schema::Deadline::State::OPEN;
   int64_t opened_ms = 0, closed_ms = 0, next_event_ms = 0, overdue_at_ms = 0;
   std::string supervisor, supervisor_name;
+  int64_t met_ms = 0;  // met then, awaiting confirmation: no events fire (MarkMet)
 
   std::string id() const;  // item \0 step
   std::string Encode() const;
@@ -74,6 +75,14 @@ class DeadlineBook {
   // nullopt if there was none open.
   std::optional<DeadlineRecord> Close(store::Txn& txn, const std::string& item,
                                       const std::string& step, int64_t now);
+  // The duty was met at `at` (a 备案 sent within its period: RULES.md "the sender's duty is
+  // judged by sent-at") and waits for its confirmation (the 回执) to close: no reminder or
+  // overdue fires meanwhile, whatever the link does. A duty already overdue stays overdue. False
+  // when it is not open.
+  bool MarkMet(store::Txn& txn, const std::string& item, const std::string& step, int64_t at);
+  // The confirmation did not come (the 备案 was refused): the duty runs on from where it was,
+  // its events fire again (at once when their time has passed). False when it is not open.
+  bool RunOn(store::Txn& txn, const std::string& item, const std::string& step, int64_t now);
   // Fires every event whose time has come, oldest first, at most `max`.
   std::vector<DeadlineEvent> Fire(store::Txn& txn, int64_t now, size_t max = 10'000);
   // Deadlines not closed, of them overdue, and of them provisional: kept in `meta` by every step

@@ -133,6 +133,20 @@ std::optional<DeadlineRecord> DeadlineService::CloseDuty(store::Txn& txn, const 
   return was;
 }
 
+bool DeadlineService::MarkMet(store::Txn& txn, const std::string& item, const std::string& step,
+                              int64_t at) {
+  bool done = book_.MarkMet(txn, item, step, at);
+  if (done) Changed(txn);
+  return done;
+}
+
+bool DeadlineService::RunOn(store::Txn& txn, const std::string& item, const std::string& step,
+                            int64_t now) {
+  bool done = book_.RunOn(txn, item, step, now);
+  if (done) Changed(txn);
+  return done;
+}
+
 DeadlineService::CalendarApplied DeadlineService::ApplyCalendarYear(store::Txn& txn,
                                                                     const std::string& file_name,
                                                                     const std::string& toml,

@@ -51,6 +51,9 @@ class DeadlineService {
   // record as it was, or nullopt if it was not open.
   std::optional<deadlines::DeadlineRecord> CloseDuty(store::Txn& txn, const std::string& item,
                                                      const std::string& step, int64_t now);
+  // DeadlineBook::MarkMet and RunOn, with the next event reloaded.
+  bool MarkMet(store::Txn& txn, const std::string& item, const std::string& step, int64_t at);
+  bool RunOn(store::Txn& txn, const std::string& item, const std::string& step, int64_t now);
 
   struct CalendarApplied {
     int year = 0;

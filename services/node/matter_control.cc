@@ -40,10 +40,12 @@ std::vector<StoredMatter> Held(store::Txn& txn, const std::string& id) {
 
 MatterControl::MatterControl(const config::NodeConfig& config,
                              const workflows::OrganDirectory& directory, MatterService& matters,
-                             Writer& writer, ControlService& control, const Clock& clock)
+                             const FilingService& filings, Writer& writer, ControlService& control,
+                             const Clock& clock)
     : config_(config),
       directory_(directory),
       matters_(matters),
+      filings_(filings),
       writer_(writer),
       control_(control),
       clock_(clock) {}
@@ -253,7 +255,24 @@ Status MatterControl::Decide(Step& s) {
   }
   d.scope = s.req.getScope();
   d.decided_by = s.req.getWho();
-  return Apply(s, workflows::Decide(m, d, s.now), "decided (确定)");
+  workflows::Matter now_held = m;
+  if (m.at >= 0) {
+    workflows::Organ& decider = now_held.path[m.at].organ;
+    // Its authority now: its own and its live grants (GD Art. 6-10), not when the route was made.
+    if (auto live = directory_.Find(decider.address())) decider.authority = live->authority;
+  }
+  auto step = workflows::Decide(now_held, d, s.now);
+  if (!step.ok()) return step.status();
+  // GD Art. 16 ¶3: an organ's own determination is approved by one of its 定密责任人. A
+  // secrecy admin dept deciding an escalated matter signs as the deciding department (签发人).
+  const workflows::Organ& decider = now_held.path[m.at].organ;
+  if (!decider.is_secrecy_admin() && !d.not_secret) {
+    if (Status st = filings_.MayApprove(s.txn, decider, d.decided_by, d.protection.level, s.now);
+        !st.ok()) {
+      return st;
+    }
+  }
+  return Apply(s, step, "decided (确定)");
 }
 
 Status MatterControl::ReferNational(Step& s) {
@@ -295,6 +314,18 @@ Status MatterControl::Answer(Step& s) {
     }
   }
   bool upheld = s.req.getUpheld();
+  // GD Art. 16 ¶3: adopting the objection changes the determination (变更): one of the
+  // answering organ's 定密责任人 approves it.
+  if (!upheld && s.held->Answerer() && !s.held->Answerer()->is_secrecy_admin() &&
+      s.req.getWho().size()) {
+    auto level = s.held->PendingProtection();
+    if (Status st =
+            filings_.MayApprove(s.txn, *s.held->Answerer(), s.req.getWho(),
+                                level ? level->level : workflows::SecrecyLevel::kMimi, s.now);
+        !st.ok()) {
+      return st;
+    }
+  }
   return Apply(
       s,
       workflows::Answer(*s.held, s.req.getWho(), s.req.getText(), upheld, s.now, s.req.getScope()),

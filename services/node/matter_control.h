@@ -12,6 +12,7 @@
 #include "services/config/config.h"
 #include "services/node/control_service.h"
 #include "services/node/deadline_service.h"
+#include "services/node/filing_service.h"
 #include "services/node/matter_service.h"
 #include "services/workflows/organs.h"
 
@@ -20,8 +21,8 @@ namespace zhuji::node {
 class MatterControl {
  public:
   MatterControl(const config::NodeConfig& config, const workflows::OrganDirectory& directory,
-                MatterService& matters, Writer& writer, ControlService& control,
-                const Clock& clock);
+                MatterService& matters, const FilingService& filings, Writer& writer,
+                ControlService& control, const Clock& clock);
   void Register(ControlService& control);
 
  private:
@@ -53,6 +54,7 @@ class MatterControl {
   const config::NodeConfig& config_;
   const workflows::OrganDirectory& directory_;
   MatterService& matters_;
+  const FilingService& filings_;  // the 定密责任人 registers (GD Art. 16 ¶3)
   Writer& writer_;
   ControlService& control_;
   const Clock& clock_;

@@ -8,11 +8,10 @@
 
 #include "services/common/capnp_io.h"
 #include "services/common/ids.h"
+#include "services/node/codec.h"
 #include "zhuji/schemas/matter.capnp.h"
 
 namespace zhuji::node {
-
-namespace {
 
 using workflows::Protection;
 
@@ -108,6 +107,8 @@ std::vector<workflows::TrailEvent> GetTrail(capnp::List<schema::TrailEvent>::Rea
   for (auto e : in) trail.push_back({e.getAt(), e.getOrgan(), e.getAction(), e.getDetail()});
   return trail;
 }
+
+namespace {
 
 void PutMatter(schema::Matter::Builder b, const workflows::Matter& m) {
   b.setId(m.id);

@@ -37,17 +37,21 @@ Node::Node(const config::NodeConfig& config, workflows::OrganDirectory directory
       deadlines_(config_, directory_, calendar_, writer_, mail_, log),
       keys_(config_, writer_, mail_, clock, log),
       matters_(config_, writer_, mail_, deadlines_, health_, log),
+      filings_(config_, directory_, writer_, mail_, deadlines_, log),
       notices_(config_, writer_, mail_, inbox_, control_, clock),
       deadline_control_(config_, deadlines_, writer_, control_, clock, fake_clock, log),
-      matter_control_(config_, directory_, matters_, writer_, control_, clock),
+      matter_control_(config_, directory_, matters_, filings_, writer_, control_, clock),
+      filing_control_(config_, filings_, writer_, control_, clock),
       deadletter_control_(writer_, mail_, kinds_, control_, clock, log),
       status_(config_, delivery_, mail_, deadlines_, keys_, writer_, health_, clock) {
   notices_.Register(kinds_, control_);
   deadlines_.Register(kinds_);
   keys_.Register(kinds_, control_);
   matters_.Register(kinds_);
+  filings_.Register(kinds_);
   deadline_control_.Register(control_);
   matter_control_.Register(control_);
+  filing_control_.Register(control_);
   deadletter_control_.Register(control_);
   status_.Register(control_);
   delivery_.OnAcked(
@@ -65,6 +69,7 @@ void Node::Start() {
   }
   status_.Started(clock_.NowMs(), incarnation);
   deadlines_.Load();
+  if (unwritable.empty()) filings_.Start(clock_.NowMs());
   uint64_t pending = 0;
   {
     auto txn = env_.BeginRead();
@@ -151,6 +156,7 @@ void Node::Turn(int64_t poll_ms) {
     return;  // no deadline or retention writes until the store takes writes again
   }
   int64_t now = clock_.NowMs();
+  filings_.Tick(now);
   deadlines_.FireDue(now);
   if (mono >= next_sweep_mono_) {
     next_sweep_mono_ = mono + kSweepEveryMs;

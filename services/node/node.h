@@ -24,6 +24,8 @@
 #include "services/node/deadline_control.h"
 #include "services/node/deadline_service.h"
 #include "services/node/delivery.h"
+#include "services/node/filing_control.h"
+#include "services/node/filing_service.h"
 #include "services/node/health.h"
 #include "services/node/inbox.h"
 #include "services/node/key_service.h"
@@ -83,9 +85,11 @@ class Node {
   DeadlineService deadlines_;
   KeyService keys_;
   MatterService matters_;
+  FilingService filings_;
   NoticeService notices_;
   DeadlineControl deadline_control_;
   MatterControl matter_control_;
+  FilingControl filing_control_;
   DeadLetterControl deadletter_control_;
   StatusControl status_;
   int64_t next_sweep_mono_ = 0;

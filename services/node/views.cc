@@ -198,6 +198,7 @@ void FillDeadlineView(const deadlines::DeadlineRecord& d, int days_left,
   v.setSupervisor(d.supervisor);
   v.setSupervisorName(d.supervisor_name);
   v.setOverdueAtMs(d.overdue_at_ms);
+  v.setMetMs(d.met_ms);
 }
 
 void FillMatterView(const StoredMatter& s, schema::MatterView::Builder v) {
@@ -235,6 +236,142 @@ void FillMatterView(const StoredMatter& s, schema::MatterView::Builder v) {
 void FillMatterList(const std::vector<StoredMatter>& list, schema::ControlReply::Builder r) {
   auto out = r.initMatterViews(list.size());
   for (size_t i = 0; i < list.size(); ++i) FillMatterView(list[i], out[i]);
+}
+
+namespace {
+
+template <typename List>
+void FillTrail(List out, const std::vector<workflows::TrailEvent>& trail) {
+  for (size_t i = 0; i < trail.size(); ++i) {
+    out[i].setAt(trail[i].at);
+    out[i].setOrgan(trail[i].organ);
+    out[i].setAction(trail[i].action);
+    out[i].setDetail(trail[i].detail);
+  }
+}
+
+void FillPersons(capnp::List<schema::PersonView>::Builder out,
+                 const std::vector<workflows::ResponsiblePerson>& persons, calendar::Date today) {
+  for (size_t i = 0; i < persons.size(); ++i) {
+    const auto& p = persons[i];
+    auto v = out[i];
+    v.setName(p.name);
+    v.setStatutory(p.statutory);
+    v.setPost(p.post);
+    v.setCeiling(workflows::LevelZh(p.ceiling));
+    v.setMatters(p.matters);
+    v.setFrom(p.from.days ? p.from.ToString() : "");
+    v.setUntil(p.until.days ? p.until.ToString() : "");
+    v.setDocNumber(p.doc_number);
+    v.setDesignatedBy(p.designated_by);
+    v.setLive(p.LiveOn(today));
+    v.setRevoked(p.revoked);
+    v.setRevokeReason(p.revoke_reason);
+  }
+}
+
+}  // namespace
+
+void FillFilingView(const workflows::Filing& f, schema::FilingView::Builder v) {
+  v.setId(f.id);
+  v.setKind(workflows::FilingKindName(f.kind));
+  v.setKindZh(workflows::FilingKindZh(f.kind));
+  v.setRule(workflows::FilingRule(f.kind));
+  v.setFiler(f.filer.address());
+  v.setFilerName(f.filer.name);
+  v.setReceiver(f.receiver.address());
+  v.setReceiverName(f.receiver.name);
+  v.setSubject(f.subject);
+  v.setTitle(f.title);
+  v.setTrigger(f.trigger.ToString());
+  v.setWorkingDays(f.working_days);
+  v.setDueAt(f.due_at);
+  v.setState(workflows::FilingStateName(f.state));
+  v.setStateZh(workflows::FilingStateZh(f.state));
+  auto materials = v.initMaterials(f.materials.size());
+  size_t i = 0;
+  for (const auto& m : f.materials) materials.set(i++, m);
+  auto required = workflows::RequiredFilingMaterials(f.kind, f.grant ? &*f.grant : nullptr);
+  auto req = v.initRequired(required.size());
+  for (size_t k = 0; k < required.size(); ++k) req.set(k, required[k]);
+  v.setFirstSentAt(f.first_sent_at);
+  v.setSentAt(f.sent_at);
+  v.setReceivedAt(f.received_at);
+  v.setSentBy(f.sent_by);
+  v.setReceiptNumber(f.receipt_number);
+  v.setAnsweredBy(f.answered_by);
+  v.setAnsweredAt(f.answered_at);
+  v.setRefusal(f.refusal);
+  // Judged by the first complete submission's sent-at (RULES.md "Deadlines"); a refusal after
+  // it means the material came later: then by the submission that was receipted.
+  int64_t judged = f.state == workflows::FilingState::kReceipted ? f.sent_at : f.first_sent_at;
+  v.setOnTime(judged && f.due_at && judged <= f.due_at);
+  FillTrail(v.initHistory(f.history.size()), f.history);
+  FillPersons(v.initPersons(f.persons.size()), f.persons,
+              calendar::CstDateOf(f.history.empty() ? 0 : f.history.back().at));
+}
+
+void FillFilingList(const std::vector<workflows::Filing>& list, schema::ControlReply::Builder r) {
+  auto out = r.initFilings(list.size());
+  for (size_t i = 0; i < list.size(); ++i) FillFilingView(list[i], out[i]);
+}
+
+void FillGrantList(const std::vector<GrantRegisterEntry>& list, int64_t now,
+                   schema::ControlReply::Builder r) {
+  auto out = r.initGrants(list.size());
+  for (size_t i = 0; i < list.size(); ++i) {
+    const workflows::Grant& g = list[i].grant;
+    auto v = out[i];
+    v.setId(g.id);
+    v.setDocNumber(g.doc_number);
+    v.setGrantor(g.grantor.address());
+    v.setGrantorName(g.grantor.name);
+    v.setGrantee(g.grantee.address());
+    v.setGranteeName(g.grantee.name);
+    v.setCeiling(workflows::LevelZh(g.ceiling));
+    v.setMatters(g.matters);
+    v.setFrom(g.from.ToString());
+    v.setUntil(g.until().ToString());
+    v.setTermMonths(g.term_months);
+    // A grant past its term reads as lapsed here even before this node's tick recorded it.
+    auto state = g.state == workflows::GrantState::kLive && !g.LiveAt(now)
+                     ? workflows::GrantState::kLapsed
+                     : g.state;
+    v.setState(workflows::GrantStateName(state));
+    v.setStateZh(workflows::GrantStateZh(state));
+    v.setProactive(g.proactive);
+    v.setTask(g.task);
+    v.setRegrants(g.regrants);
+    v.setLongTermReason(g.long_term_reason);
+    v.setDecidedBy(g.decided_by);
+    v.setDecidedAt(g.decided_at);
+    v.setRevokeGround(g.revoke_ground ? workflows::RevokeGroundZh(g.revoke_ground) : "");
+    v.setRevokeDoc(g.revoke_doc);
+    v.setRevokedAt(g.revoked_at);
+    v.setEndedAt(g.ended_at);
+    FillTrail(v.initHistory(g.history.size()), g.history);
+    auto filings = v.initFilings(list[i].filings.size());
+    for (size_t k = 0; k < list[i].filings.size(); ++k) {
+      FillFilingView(list[i].filings[k], filings[k]);
+    }
+    auto missing = v.initExpected(list[i].missing.size());
+    for (size_t k = 0; k < list[i].missing.size(); ++k) missing.set(k, list[i].missing[k]);
+  }
+}
+
+void FillRegisterList(const std::vector<StoredRegister>& list, int64_t now,
+                      schema::ControlReply::Builder r) {
+  auto out = r.initRegisters(list.size());
+  for (size_t i = 0; i < list.size(); ++i) {
+    const auto& s = list[i];
+    auto v = out[i];
+    v.setOrgan(s.reg.organ);
+    v.setOrganName(s.reg.organ_name);
+    v.setVersion(s.reg.version);
+    v.setChangedAt(s.reg.changed_at);
+    FillPersons(v.initPersons(s.reg.persons.size()), s.reg.persons, calendar::CstDateOf(now));
+    v.setFilingOwed(s.filing_owed);
+  }
 }
 
 }  // namespace zhuji::node

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "services/deadlines/deadlines.h"
+#include "services/node/filings.h"
 #include "services/node/matters.h"
 #include "zhuji/schemas/control.capnp.h"
 
@@ -22,6 +23,21 @@ void FillDeadlineView(const deadlines::DeadlineRecord& d, int days_left,
 void FillMatterView(const StoredMatter& s, schema::MatterView::Builder v);
 // Matters as a reply (`matter list`, `matter show`, a matter step's result).
 void FillMatterList(const std::vector<StoredMatter>& list, schema::ControlReply::Builder r);
+
+// 备案, 定密授权 and 定密责任人 (issue #13). A grant's view lists the filings of it held here
+// (`filings`, any order) and, for each filing this node's dept should receive of it (GD Art. 13,
+// 14 ¶2, 14: `expected_here`), those not received.
+void FillFilingView(const workflows::Filing& f, schema::FilingView::Builder v);
+void FillFilingList(const std::vector<workflows::Filing>& list, schema::ControlReply::Builder r);
+struct GrantRegisterEntry {
+  workflows::Grant grant;
+  std::vector<workflows::Filing> filings;
+  std::vector<std::string> missing;  // expected here, not received
+};
+void FillGrantList(const std::vector<GrantRegisterEntry>& list, int64_t now,
+                   schema::ControlReply::Builder r);
+void FillRegisterList(const std::vector<StoredRegister>& list, int64_t now,
+                      schema::ControlReply::Builder r);
 
 // "open", "reminded", "due_today", "overdue", "closed" (`zhuji deadlines --json`).
 const char* DeadlineStateName(schema::Deadline::State state);

@@ -56,6 +56,9 @@ inline constexpr const char* kTables[] = {
     "matters",         // node/matters: matter id -> StoredMatter
     "deadletter",      // node/deadletters: be64(number) -> DeadLetter
     "requests",        // node/requests: operator request ids carried out, with their replies
+    "authorizations",  // node/filings: grant id -> Grant (定密授权, GD Art. 6-12)
+    "filings",         // node/filings: filing id -> Filing (备案, GD Art. 13, 14, 21)
+    "responsible",     // node/filings: organ address -> ResponsibleRegister (GD Art. 16-22)
 };
 
 inline constexpr uint32_t kSchemaVersion = 1;

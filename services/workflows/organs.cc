@@ -43,6 +43,11 @@ Status OrganDirectory::AddNode(DirectoryNode node) {
     if (o.code.empty() || o.name.empty() || o.line.empty()) {
       return Status::Error("an organ of node " + node.id + " lacks its code, name or line");
     }
+    if (o.authorizing && node.level == NodeLevel::kCounty) {
+      return Status::Error("GD Art. 6: " + o.name + " (" + node.id + "/" + o.code +
+                           ") is a county-level organ: only province- and city-level organs "
+                           "authorize (authorizing = false)");
+    }
     if (!codes.insert(o.code).second) {
       return Status::Error("organ code '" + o.code + "' is used twice on node " + node.id);
     }
@@ -64,6 +69,21 @@ Status OrganDirectory::Validate() const {
     }
   }
   return Status::Ok();
+}
+
+bool OrganDirectory::SetAuthority(const std::string& address,
+                                  const ClassificationAuthority& authority) {
+  auto slash = address.find('/');
+  if (slash == std::string::npos) return false;
+  auto n = nodes_.find(address.substr(0, slash));
+  if (n == nodes_.end()) return false;
+  for (auto& o : n->second.organs) {
+    if (o.code == address.substr(slash + 1)) {
+      o.authority = authority;
+      return true;
+    }
+  }
+  return false;
 }
 
 const DirectoryNode* OrganDirectory::Node(const std::string& id) const {

@@ -25,6 +25,7 @@ struct Organ {
   std::string line;  // business line (业务系统): education, public-security, secrecy-admin …
   ClassificationAuthority authority;
   bool authorizing = false;  // 授权机关 (GD Art. 6: province- and city-level organs)
+  std::string head;  // its 法定定密责任人 (GD Art. 16: the principal head) as installed; not sent
 
   std::string address() const { return node + "/" + code; }  // "<node-id>/<organ-code>"
   bool is_secrecy_admin() const { return line == kSecrecyAdminLine; }
@@ -53,10 +54,14 @@ struct Supervisor {
 
 class OrganDirectory {
  public:
-  // Refuses a second node with the same id, an organ code used twice on a node, or a node that
-  // names a parent missing from the directory (checked by Validate()).
+  // Refuses a second node with the same id, an organ code used twice on a node, a county organ
+  // flagged as authorizing (GD Art. 6), or a node that names a parent missing from the
+  // directory (checked by Validate()).
   Status AddNode(DirectoryNode node);
   Status Validate() const;
+  // The authority an organ holds now (its own and what live grants give it, GD Art. 6-10): the
+  // node sets it as grants arrive, are revoked and lapse. False when there is no such organ.
+  bool SetAuthority(const std::string& address, const ClassificationAuthority& authority);
 
   const DirectoryNode* Node(const std::string& id) const;
   // "440106/jyj" → the organ, or nullopt.

@@ -1,5 +1,6 @@
 // libFuzzer target: an envelope body as a node's inbox receives it, with every kind's check
-// (notice, skip, 督办, calendar update, matter, directory of keys, key announcement) and
+// (notice, skip, 督办, calendar update, matter, grant, filing, directory of keys, key
+// announcement) and
 // description, in a write
 // transaction of a real store that is never committed; and its signature checked against a
 // signed directory of keys. Nothing may crash, and nothing may throw but what the inbox handles.
@@ -15,6 +16,7 @@
 #include "services/common/capnp_io.h"
 #include "services/crypto/envelope_signature.h"
 #include "services/node/deadline_service.h"
+#include "services/node/filing_service.h"
 #include "services/node/inbox.h"
 #include "services/node/key_service.h"
 #include "services/node/matter_service.h"
@@ -33,6 +35,10 @@ struct World {
     kinds.Register(zhuji::schema::Kind::SUPERVISION, DeadlineService::SupervisionKind());
     kinds.Register(zhuji::schema::Kind::CALENDAR_UPDATE, DeadlineService::CalendarKind("440100"));
     kinds.Register(zhuji::schema::Kind::MATTER, MatterService::EnvelopeKind("440000"));
+    kinds.Register(zhuji::schema::Kind::GRANT,
+                   zhuji::node::FilingService::GrantEnvelopeKind("440000"));
+    kinds.Register(zhuji::schema::Kind::FILING,
+                   zhuji::node::FilingService::FilingEnvelopeKind("440000"));
     config.node_id = "440000";
     config.parent = "440100";
     config.security.directory_key = zhuji::fuzzing::DirectoryKey().pub.sign;

@@ -14,6 +14,7 @@
 #include "services/config/topology.h"
 #include "services/crypto/envelope_signature.h"
 #include "services/crypto/key_directory.h"
+#include "services/node/filings.h"
 #include "services/node/key_service.h"
 #include "services/node/matters.h"
 #include "services/wire/header.h"
@@ -72,6 +73,39 @@ workflows::Matter Unclear(const std::string& source_dir) {
                                      "一项不明确事项", p, "本单位相关人员", 1'750'000'000'000);
   if (!s.ok()) throw std::runtime_error(s.message());
   return s.value().matter;
+}
+
+// 广州市教育局's grant to 天河区教育局 (GD Art. 6, 7) and the grantee's 备案 of it, sent (GD Art.
+// 14).
+workflows::Grant GrantSeed(const std::string& source_dir) {
+  auto topology =
+      config::LoadTopology(source_dir + "/deploy/topologies/guangdong-demo.toml").Directory();
+  if (!topology.ok()) throw std::runtime_error(topology.message());
+  workflows::GrantDecision d;
+  d.doc_number = "穗教密授〔2026〕1号";
+  d.grantee = "440106/jyj";
+  d.matters = "招生考试工作中的秘密事项";
+  d.term_months = 36;
+  d.proactive = true;
+  d.task = "命题任务";
+  d.decided_by = "陈七";
+  auto s = workflows::DecideGrant(topology.value(), "440100/jyj", "440100/jyj/2026-G0001", d,
+                                  nullptr, 1'750'000'000'000);
+  if (!s.ok()) throw std::runtime_error(s.message());
+  return s.value().grant;
+}
+
+workflows::Filing FilingSeed(const std::string& source_dir) {
+  workflows::Grant g = GrantSeed(source_dir);
+  auto topology =
+      config::LoadTopology(source_dir + "/deploy/topologies/guangdong-demo.toml").Directory();
+  auto owed = workflows::OweFiling(workflows::FilingKind::kGrantReceived, "440106/jyj/2026-B0001",
+                                   g.grantee, *topology.value().Find("440106/bmj"), g.id,
+                                   "收到定密授权决定书", g.from, {}, 1'750'000'000'000);
+  owed.filing.grant = g;
+  auto sent = workflows::SubmitFiling(owed.filing, {"定密授权决定书"}, "经办人", 1'750'000'000'000);
+  if (!sent.ok()) throw std::runtime_error(sent.message());
+  return sent.value().filing;
 }
 
 void FrameSeeds() {
@@ -181,6 +215,12 @@ void EnvelopeSeeds(const std::string& source_dir) {
                 }),
                 "440106", true));
   Seed("fuzz_matter", "unclear", node::Matters::Encode(Unclear(source_dir)));
+  Seed("fuzz_envelope", "grant",
+       Envelope(schema::Kind::GRANT, node::Grants::Encode(GrantSeed(source_dir)), "440100"));
+  Seed("fuzz_envelope", "filing",
+       Envelope(schema::Kind::FILING, node::Filings::Encode(FilingSeed(source_dir)), "440106"));
+  Seed("fuzz_filing", "grant", node::Grants::Encode(GrantSeed(source_dir)));
+  Seed("fuzz_filing", "filing", node::Filings::Encode(FilingSeed(source_dir)));
 }
 
 void ControlSeeds() {

@@ -87,7 +87,9 @@ class Escalation : public ::testing::Test {
       r.setId(id);
       r.setMark(mark);
       r.setText("知悉范围");
-      r.setWho("定密责任人" + node);
+      // The deciding organ's 定密责任人 (GD Art. 16 ¶3; the heads of the demo topology), or at
+      // the provincial bureau its 签发人.
+      r.setWho(node == "440100" ? "陈七" : node == "440300" ? "赵六" : "李四");
     });
   }
   // The request that sets a new 不明确事项 (GD Art. 30) of `organ` and reports it with

@@ -232,6 +232,13 @@ HeldMatter Harness::MatterStep(const std::string& id,
   return {std::move(reply), view};
 }
 
+std::unique_ptr<OwnedMessage> Harness::Request(
+    const std::string& id, const std::function<void(schema::ControlRequest::Builder)>& fill) {
+  capnp::MallocMessageBuilder req;
+  fill(req.initRoot<schema::ControlRequest>());
+  return Control(ctx_, ControlEndpoint(id), req);
+}
+
 std::optional<HeldMatter> Harness::MatterOn(const std::string& id, const std::string& matter) {
   ControlClient client(ctx_, ControlEndpoint(id));
   return tools::ShowMatter(client, matter, kCallTimeoutMs);

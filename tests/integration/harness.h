@@ -141,6 +141,11 @@ class Harness {
   // holds it after the step; throws std::runtime_error with the node's reason when refused.
   HeldMatter MatterStep(const std::string& id,
                         const std::function<void(schema::MatterRequest::Builder)>& fill);
+  // One control request on a node (`fill` sets it); the reply, or std::runtime_error with the
+  // node's reason when refused.
+  std::unique_ptr<OwnedMessage> Request(
+      const std::string& id, const std::function<void(schema::ControlRequest::Builder)>& fill);
+
   // The node's copy of a matter, if it has one.
   std::optional<HeldMatter> MatterOn(const std::string& id, const std::string& matter);
 

@@ -59,6 +59,9 @@ Usage: zhuji bench hop [--count N] [--size BYTES] [--samples N] [--window N] [--
        zhuji bench escalation [--count N] [--samples N] [--topology FILE] [--dir DIR]
          N unclear matters (default 200) one at a time, county → city → province → bureau and
          back on the TEST auto-review policy, next to N one-at-a-time durable hops (default 1000)
+       zhuji bench filings [--count N] [--dir DIR] [--keep]
+         N organs (default 1000) each file one 备案 (GD Art. 13) with the provincial bureau,
+         which issues its 回执 on the TEST auto-receipt policy: filings/s end to end
        zhuji bench drain [--count N] [--size BYTES] [--window N] [--batch N] [--dir DIR] [--json]
          N envelopes (default 100000) queued while the destination is down, drained once it
          starts: the drain rate next to the hop's, security off and on
@@ -569,6 +572,129 @@ int BenchEscalation(const Args& args, std::ostream& out) {
   return 0;
 }
 
+// ---- 备案 end to end: N organs each file once with the provincial bureau ---------------------
+
+// A topology for the bench: 广东省 with its bureau, 广州市 with `organs` authorizing organs of
+// their own lines, 天河区 with the grantee.
+std::string FilingTopology(const std::string& dir, int organs) {
+  std::ostringstream t;
+  t << "name = \"bench-filings\"\n[[broker]]\nid = \"bench\"\n"
+    << "[[node]]\nid = \"440000\"\nname = \"广东省\"\nlevel = \"province\"\n"
+    << "[[node.organ]]\ncode = \"bmj\"\nname = \"广东省国家保密局\"\nline = \"secrecy-admin\"\n"
+    << "authority = \"绝密\"\nauthorizing = true\nhead = \"局长\"\n"
+    << "[[node]]\nid = \"440100\"\nname = \"广州市\"\nlevel = \"city\"\nparent = \"440000\"\n"
+    << "[[node.organ]]\ncode = \"bmj\"\nname = \"广州市国家保密局\"\nline = \"secrecy-admin\"\n"
+    << "authority = \"机密\"\nauthorizing = true\n";
+  for (int i = 1; i <= organs; ++i) {
+    t << "[[node.organ]]\ncode = \"o" << i << "\"\nname = \"广州市第" << i
+      << "局\"\nline = \"bench-" << i << "\"\nauthority = \"秘密\"\nauthorizing = true\n";
+  }
+  t << "[[node]]\nid = \"440106\"\nname = \"天河区\"\nlevel = \"county\"\nparent = \"440100\"\n"
+    << "[[node.organ]]\ncode = \"bmj\"\nname = \"天河区国家保密局\"\nline = \"secrecy-admin\"\n"
+    << "[[node.organ]]\ncode = \"jyj\"\nname = \"天河区教育局\"\nline = \"education\"\n";
+  std::string path = dir + "/topology.toml";
+  std::ofstream(path) << t.str();
+  return path;
+}
+
+// Ids of the filings the node's organs owe or wait on a 回执 for.
+std::vector<std::string> OwedFilings(ControlClient& node) {
+  capnp::MallocMessageBuilder req;
+  auto f = req.initRoot<schema::ControlRequest>().initFiling();
+  f.setOp(schema::FilingRequest::Op::LIST);
+  f.setFilter("owed");
+  auto reply = node.CallOk(req, 60'000);
+  std::vector<std::string> ids;
+  for (auto v : reply->Root<schema::ControlReply>().getFilings()) ids.push_back(v.getId());
+  return ids;
+}
+
+int BenchFilings(const Args& args, std::ostream& out) {
+  int count = static_cast<int>(args.GetInt("count", 1000, 1, 100'000));
+  std::string base = args.Get("dir", std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/var/tmp");
+  TempDir scratch("zhuji-bench-", base);
+  if (args.Flag("keep")) scratch.Keep();
+  const std::string& dir = scratch.path();
+  out << "zhuji bench filings\n";
+  PrintMachine(out, Describe(dir), base);
+  out << "load: " << count << " organs of 广州市 (440100) each grant authority (GD Art. 6) and "
+      << "file that grant\nwith 广东省国家保密局 (440000, GD Art. 13); the bureau issues each "
+      << "回执 on the TEST\nauto-receipt policy; security off, fsync on every commit"
+      << (args.Flag("keep") ? "; keeping " + dir : std::string()) << "\n\nsetting up …"
+      << std::flush;
+  std::string topology = FilingTopology(dir, count);
+  zmq::context_t ctx(1);
+  Procs procs;
+  std::string broker = StartBenchBroker(dir, procs);
+  std::string plain = "directory = \"" + topology + "\"\n";
+  std::string automatic = plain + "[escalation]\nauto_review = true\n";
+  std::string county = StartBenchNode(dir, broker, procs, "440106", "county", "440100", plain);
+  std::string city = StartBenchNode(dir, broker, procs, "440100", "city", "440000", plain);
+  std::string province = StartBenchNode(dir, broker, procs, "440000", "province", "", automatic);
+  for (auto& ep : {county, city, province}) {
+    if (!WaitForNodeLink(ctx, ep, 60'000)) {
+      throw std::runtime_error("a bench node did not come up; see " + dir);
+    }
+  }
+  ControlClient filer(ctx, city);
+  for (int i = 1; i <= count; ++i) {
+    capnp::MallocMessageBuilder req;
+    auto g = req.initRoot<schema::ControlRequest>().initGrant();
+    g.setOp(schema::GrantRequest::Op::DECIDE);
+    g.setOrgan("o" + std::to_string(i));
+    g.setGrantee("440106/jyj");
+    g.setCeiling("秘密");
+    g.setMatters("bench");
+    g.setTermMonths(36);
+    g.setProactive(true);
+    g.setTask("bench");
+    g.setDocNumber("bench-" + std::to_string(i));
+    g.setBy("bench");
+    filer.CallOk(req, 60'000);
+  }
+  std::vector<std::string> owed = OwedFilings(filer);
+  if (owed.size() != static_cast<size_t>(count)) {
+    throw std::runtime_error("expected " + std::to_string(count) + " filings owed, found " +
+                             std::to_string(owed.size()) + "; see " + dir);
+  }
+  out << " done\nsubmitting " << count << " filings, one control request each …" << std::flush;
+  auto t0 = Clock::now();
+  for (const auto& id : owed) {
+    capnp::MallocMessageBuilder req;
+    auto f = req.initRoot<schema::ControlRequest>().initFiling();
+    f.setOp(schema::FilingRequest::Op::SUBMIT);
+    f.setId(id);
+    auto list = f.initMaterials(3);
+    list.set(0, "定密授权决定书");
+    list.set(1, "被授权机关近三年原始定密统计表");
+    list.set(2, "被授权机关定密责任人备案表");
+    f.setBy("bench");
+    filer.CallOk(req, 60'000);
+  }
+  double submitted_s = std::chrono::duration<double>(Clock::now() - t0).count();
+  auto limit = Clock::now() + std::chrono::minutes(10);
+  size_t left = count;
+  while ((left = OwedFilings(filer).size()) > 0) {
+    if (Clock::now() > limit) {
+      throw std::runtime_error(std::to_string(left) +
+                               " filings without a 回执 after 10 minutes; see " + dir);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  double total_s = std::chrono::duration<double>(Clock::now() - t0).count();
+  out << " done\n\n"
+      << "  submitted (control request → commit, one by one)  " << std::fixed
+      << std::setprecision(2) << submitted_s << " s  = " << std::setprecision(0)
+      << count / submitted_s << " filings/s\n"
+      << "  end to end (first submit → last 回执 at the filer)  " << std::setprecision(2) << total_s
+      << " s  = " << std::setprecision(0) << count / total_s << " filings/s\n\n"
+      << "each filing: the filer's commit (filing + its duty met + outbox), 440100 → broker →\n"
+      << "440000 (inbox commit, the 回执 in the same transaction), 440000 → broker → 440100\n"
+      << "(inbox commit, the duty closed); the end is seen by polling the filer's owed list\n"
+      << "every 20 ms.\n";
+  return 0;
+}
+
 // The options `bench hop` and `bench drain` share, and their scratch directory (kept with
 // --keep).
 struct HopOptions {
@@ -661,6 +787,9 @@ int CmdBench(const Args& args, std::ostream& out) {
   }
   if (args.positionals().size() >= 2 && args.positionals()[1] == "escalation") {
     return BenchEscalation(args, out);
+  }
+  if (args.positionals().size() >= 2 && args.positionals()[1] == "filings") {
+    return BenchFilings(args, out);
   }
   if (args.positionals().size() >= 2 && args.positionals()[1] == "drain") {
     return BenchDrain(args, out);
