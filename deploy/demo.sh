@@ -12,7 +12,8 @@
 #  3. 定密授权 and 备案 (GD Art. 6-15): 广州市教育局 grants 天河区教育局 authority; its 备案 with
 #     广东省国家保密局 (Art. 13) is refused for a missing material, completed and receipted (回执);
 #     the grantee files with 天河区国家保密局 (Art. 14), which reports to 广州市国家保密局 (¶2);
-#     the registers of grants and filings at each level;
+#     the registers of grants and filings at each level; an application (GD Art. 8, 9) goes up
+#     level by level with a review and is granted;
 #  4. test messages (测试消息) between every county and the province while 南山区 (440305) is stopped;
 #     restarted; a delivery report: every test message delivered exactly once;
 #  5. security (issue #10): the cluster launcher made keys for every broker and node and a signed
@@ -182,6 +183,15 @@ for n in 440000 440100 440106; do
   zn "$n" grant list
   zn "$n" filing list --received
 done
+step "定密授权申请 (GD Art. 8, 9): 广州市公安局天河区分局 applies for 绝密; 广州市公安局 (机密 at most) reviews, 广东省公安厅 grants"
+APP=$(zn 440106 grant apply --organ gafj --ceiling 绝密 --matters "重大案件侦办工作中的国家秘密事项" \
+  --years 3 --json --materials 定密授权书面申请公文,定密授权申请表,本机关、本单位保密事项一览表,定密责任人情况一览表,近三年来原始定密情况,定密工作制度 | idof)
+zn 440100 matter wait "$APP" --held-by 440100/gaj
+zn 440100 grant review "$APP" --forward --opinion "经审核，该分局常年承办重大案件，同意上报" --reviewer 郑涛
+zn 440000 matter wait "$APP" --held-by 440000/gat
+zn 440000 grant decide --application "$APP" --doc "粤公密授〔2026〕1号" --by 钱八
+zn 440106 matter wait "$APP" --final
+zn 440106 matter show "$APP"
 
 tag="demo-$(date +%H%M%S)"
 echo

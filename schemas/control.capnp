@@ -45,6 +45,8 @@ struct GrantRequest {
   by @12 :Text;           # 签发人
   ground @13 :UInt8;      # revoke: GD Art. 11 (一)-(六) as 1-6
   detail @14 :Text;
+  application @15 :Text;  # decide: the 定密授权申请 (a matter id) it answers (GD Art. 9)
+  refuse @16 :Bool;       # decide: refuse the application (`reason` says why)
   enum Op {
     list @0;
     show @1;
@@ -199,6 +201,8 @@ struct MatterRequest {
   docNumber @21 :Text;    # recordNational: the national decision's 文号
   docDay @22 :Int32;      # recordNational: its date, days since 1970-01-01
   toSuperior @23 :Bool;   # object: to the classifier's superior (GD Art. 45 "或者其上级机关")
+  ceiling @24 :Text;      # apply: the level applied for (秘密, 机密, 绝密)
+  termMonths @25 :Int32;  # apply: the term applied for
 
   enum Op {
     show @0;
@@ -215,6 +219,7 @@ struct MatterRequest {
     recordNational @11;   # … and records the national decision when it arrives
     fileNational @12;     # the provincial bureau files its own decision with 国家保密局 (备案)
     notifyChange @13;     # GD Art. 40: the classifier sent the written notice of a 变更
+    apply @14;            # GD Art. 8, 9: an organ applies for classification authority
   }
 }
 
@@ -414,6 +419,7 @@ struct GrantView {
   history @23 :List(TrailView);
   filings @24 :List(FilingView);  # the 备案 of it held here (register, GD Art. 15 ¶2)
   expected @25 :List(Text);       # the filings this node's dept should receive of it and has not
+  application @26 :Text;          # the 定密授权申请 it answers (GD Art. 9), if any
 }
 
 struct FilingView {
@@ -576,6 +582,9 @@ struct DecisionView {
   scope @3 :Text;                 # 知悉范围
   decidedBy @4 :Text;
   decidedAt @5 :Int64;
+  grantId @6 :Text;               # 定密授权申请: the grant made (GD Art. 9) …
+  refused @7 :Bool;               # … or refused,
+  refusal @8 :Text;               # … and why
 }
 
 struct TrailEventView {

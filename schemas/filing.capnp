@@ -33,6 +33,7 @@ struct Grant {
   revokedAt @21 :Int64;
   endedAt @22 :Int64;
   history @23 :List(Matter.TrailEvent);
+  application @24 :Text;           # GD Art. 9: the 定密授权申请 it answers
 }
 
 struct ResponsiblePerson {

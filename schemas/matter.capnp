@@ -45,6 +45,9 @@ struct Decision {
   scope @2 :Text;
   decidedBy @3 :Text;
   decidedAt @4 :Int64;
+  grantId @5 :Text;                # 定密授权申请 (GD Art. 9): the grant made …
+  refused @6 :Bool;                # … or the application refused,
+  refusal @7 :Text;                # … and why
 }
 
 struct Claim {

@@ -7,6 +7,7 @@
 #include "services/common/json.h"
 #include "services/common/time_format.h"
 #include "tools/commands.h"
+#include "services/workflows/matter.h"
 #include "tools/control_client.h"
 
 namespace zhuji::tools {
@@ -228,6 +229,20 @@ void PrintGrant(schema::GrantView::Reader g, bool full, std::ostream& out) {
 
 constexpr const char* kGrantUsage = R"(zhuji [NODE] grant — 定密授权 (GD Art. 6-12; docs/filings.md)
 
+  grant apply --organ CODE --ceiling 秘密|机密|绝密 --matters TEXT (--years N | --months N)
+        --materials A,B,C [--no-scope-list]
+        定密授权申请 (GD Art. 8, 9): the application goes level by level to the first authorizing
+        organ that may grant the ceiling; each level has 30 working days from its receipt. The
+        GD Art. 8 materials: 定密授权书面申请公文, 定密授权申请表, 本机关、本单位保密事项一览表
+        (or --no-scope-list: the organ has no scope of secret matters, Art. 8 ¶2),
+        定密责任人情况一览表, 近三年来原始定密情况, 定密工作制度
+  grant review APPLICATION-ID (--forward --opinion T | --return WHAT_IS_MISSING) --reviewer NAME
+        a level that cannot grant: its 审核意见 and forward, or 退回补充 (GD Art. 9)
+  grant decide --application APPLICATION-ID --doc 文号 --by 签发人 [--ceiling L] [--matters T]
+        [--years N | --months N] [--reason T]       the authorizing organ grants what was asked
+        (or less); or: grant decide --application ID --refuse --reason TEXT --by 签发人
+        The answer goes back down to every level and the applicant; `matter show ID` shows it
+
   grant decide --organ CODE --grantee NODE/CODE --ceiling 秘密|机密|绝密 --matters TEXT
         (--years N | --months N) --doc 文号 --by 签发人 [--reason TEXT]
         [--proactive --task TEXT] [--regrants GRANT-ID --regrant-cause scope|rename|expiry]
@@ -274,6 +289,50 @@ constexpr const char* kResponsibleUsage =
         the GD Art. 21 备案 of the list with the same-level dept (30 working days from the change)
 )";
 
+// `grant apply` and `grant review`: an application travels as a matter (GD Art. 9).
+int GrantApplication(const Args& args, zmq::context_t& ctx, std::ostream& out) {
+  const auto& pos = args.positionals();
+  capnp::MallocMessageBuilder msg;
+  auto r = msg.initRoot<schema::ControlRequest>().initMatter();
+  using Op = schema::MatterRequest::Op;
+  if (pos[1] == "apply") {
+    r.setOp(Op::APPLY);
+    r.setOrgan(Need(args, "grant apply", "organ", "the applicant's code on this node"));
+    r.setCeiling(Need(args, "grant apply", "ceiling", "秘密, 机密 or 绝密"));
+    r.setTitle(Need(args, "grant apply", "matters", "the matters it asks authority for"));
+    long long months = args.GetInt("years", 0, 0, 100) * 12 + args.GetInt("months", 0, 0, 1200);
+    if (!months) throw UsageError("grant apply: give the term, --years N or --months N");
+    r.setTermMonths(static_cast<int32_t>(months));
+    auto names = Split(args.Get("materials"));
+    if (args.Flag("no-scope-list")) names.push_back(workflows::kNoScopeList);
+    SetMaterials(r, names);
+  } else {
+    if (pos.size() < 3) throw UsageError("grant review: which application? (grant review ID)");
+    r.setOp(Op::REVIEW);
+    r.setId(pos[2]);
+    if (args.Flag("forward") == args.Has("return")) {
+      throw UsageError("grant review: give --forward --opinion TEXT, or --return WHAT_IS_MISSING");
+    }
+    r.setForward(args.Flag("forward"));
+    r.setText(args.Flag("forward") ? Need(args, "grant review", "opinion", "审核意见")
+                                   : args.Get("return"));
+    r.setWho(Need(args, "grant review", "reviewer", "who reviewed"));
+  }
+  auto reply = Call(args, ctx, msg);
+  for (auto m : reply->Root<schema::ControlReply>().getMatterViews()) {
+    if (args.Flag("json")) {
+      JsonWriter j;
+      j.BeginObject().Key("id").String(m.getId().cStr()).Key("state").String(m.getState().cStr());
+      j.Key("holder").String(m.getHolder().getAddress().cStr()).EndObject();
+      out << j.str() << "\n";
+      continue;
+    }
+    out << "定密授权申请 " << m.getId().cStr() << "  " << m.getStateZh().cStr() << "  → "
+        << m.getHolder().getName().cStr() << "  (matter show " << m.getId().cStr() << ")\n";
+  }
+  return 0;
+}
+
 }  // namespace
 
 int CmdGrant(const Args& args, zmq::context_t& ctx, std::ostream& out) {
@@ -284,7 +343,9 @@ int CmdGrant(const Args& args, zmq::context_t& ctx, std::ostream& out) {
   }
   args.Allow(NodeOptions({"organ", "grantee", "ceiling", "matters", "years", "months", "doc", "by",
                           "reason", "proactive", "task", "regrants", "regrant-cause", "ground",
-                          "detail", "json"}));
+                          "detail", "json", "application", "refuse", "materials",
+                          "no-scope-list", "forward", "opinion", "return", "reviewer"}));
+  if (pos[1] == "apply" || pos[1] == "review") return GrantApplication(args, ctx, out);
   const std::string& sub = pos[1];
   capnp::MallocMessageBuilder msg;
   auto r = msg.initRoot<schema::ControlRequest>().initGrant();
@@ -295,10 +356,25 @@ int CmdGrant(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     r.setOp(Op::SHOW);
     if (pos.size() < 3) throw UsageError("grant show: which grant? (grant show ID)");
     r.setId(pos[2]);
+  } else if (sub == "decide" && args.Has("application")) {
+    r.setOp(Op::DECIDE);
+    r.setApplication(args.Get("application"));
+    r.setRefuse(args.Flag("refuse"));
+    r.setBy(Need(args, "grant decide", "by", "签发人"));
+    r.setReason(args.Get("reason"));
+    r.setCeiling(args.Get("ceiling"));
+    r.setMatters(args.Get("matters"));
+    r.setTermMonths(
+        static_cast<int32_t>(args.GetInt("years", 0, 0, 100) * 12 + args.GetInt("months", 0, 0, 1200)));
+    if (args.Flag("refuse")) {
+      Need(args, "grant decide --refuse", "reason", "why the application is refused");
+    } else {
+      r.setDocNumber(Need(args, "grant decide", "doc", "定密授权决定书 文号"));
+    }
   } else if (sub == "decide") {
     r.setOp(Op::DECIDE);
     r.setOrgan(Need(args, "grant decide", "organ", "the grantor's code on this node"));
-    r.setGrantee(Need(args, "grant decide", "grantee", "NODE/CODE"));
+    r.setGrantee(Need(args, "grant decide", "grantee", "NODE/CODE (or --application ID)"));
     r.setCeiling(Need(args, "grant decide", "ceiling", "秘密, 机密 or 绝密"));
     r.setMatters(Need(args, "grant decide", "matters", "授权事项范围"));
     long long months = args.GetInt("years", 0, 0, 100) * 12 + args.GetInt("months", 0, 0, 1200);
@@ -334,6 +410,11 @@ int CmdGrant(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     return 0;
   }
   for (auto w : rep.getWarnings()) out << "注意 warning: " << w.cStr() << "\n";
+  if (sub == "decide" && args.Flag("refuse")) {
+    out << "定密授权申请 " << args.Get("application")
+        << " 不予授权 refused; the answer goes back to the applicant (matter show "
+        << args.Get("application") << ")\n";
+  }
   if (sub == "list") {
     out << "定密授权登记 grants held here (GD Art. 15 ¶2): " << grants.size() << "\n";
   }

@@ -116,7 +116,8 @@ const std::set<std::string> kFlags = {"json", "wait", "purge", "kill", "help", "
                                       "adopt", "final", "listed-in-scope", "todo", "owing-filing",
                                       "to-superior",
                                       // grant, filing, responsible
-                                      "proactive", "owed", "received", "criminal", "unqualified"};
+                                      "proactive", "owed", "received", "criminal", "unqualified", "refuse",
+                                      "no-scope-list"};
 
 // `zhuji bench …` runs zhuji-bench, installed beside this binary, with the same arguments.
 // `zhuji bench …` runs zhuji-bench without the word "bench"; `zhuji verify …` and `zhuji audit

@@ -166,7 +166,15 @@ void PrintOutcome(MatterView m, const std::string& here, std::ostream& out) {
   if (m.getState() == "returned") {
     out << "  退回补充 returned for: " << m.getReturnReason().cStr() << "\n";
   }
-  if (m.getHasDecision()) {
+  if (m.getHasDecision() && m.getKind() == "authorization") {  // GD Art. 9
+    auto d = m.getDecision();
+    out << "  答复 answer          "
+        << (d.getRefused() ? "不予授权 refused: " + std::string(d.getRefusal().cStr())
+                           : "授权 granted: " + std::string(d.getGrantId().cStr()) + " (" +
+                                 d.getMark().cStr() + ", zhuji grant show " +
+                                 d.getGrantId().cStr() + ")")
+        << "   by " << d.getDecidedBy().cStr() << ", " << When(d.getDecidedAt()) << "\n";
+  } else if (m.getHasDecision()) {
     auto d = m.getDecision();
     out << "  确定 decision        " << d.getLevel().cStr()
         << (d.getScope().size() ? "   知悉范围 scope: " + std::string(d.getScope().cStr()) : "")
@@ -201,13 +209,20 @@ void PrintTrail(MatterView m, int64_t now, const std::string& here, std::ostream
   out << "事项 matter " << m.getId().cStr() << "  " << m.getKindZh().cStr() << " ("
       << m.getKind().cStr() << ")\n";
   out << "  标题 title           " << m.getTitle().cStr() << "\n";
+  bool application = m.getKind() == "authorization";
   out << "  状态 state           " << m.getStateZh().cStr()
-      << (m.getFinal() ? "  [最终 final]" : "  [先行采取保密措施 provisional measures]") << "\n";
+      << (m.getFinal()    ? "  [最终 final]"
+          : application ? ""
+                        : "  [先行采取保密措施 provisional measures]")
+      << "\n";
   out << "  发起 origin          ";
   PrintOrgan(m.getOrigin(), out);
   out << "\n";
   if (disputed) PrintParties(m, out);
-  if (!m.getFinal()) {
+  if (application) {
+    out << "  申请 applied for     " << m.getProvisionalMark().cStr()
+        << " (密级上限★授权期限 ceiling★term, GD Art. 8)\n";
+  } else if (!m.getFinal()) {
     out << "  保护 protected at    "
         << (m.getProtectedAt().size() ? m.getProtectedAt().cStr() : "-")
         << (disputed ? "  (各方主张的最高密级、最长期限 highest level, longest term claimed)"

@@ -29,8 +29,53 @@ Result<workflows::SecrecyLevel> Level(const std::string& text, const char* what)
 }  // namespace
 
 FilingControl::FilingControl(const config::NodeConfig& config, FilingService& filings,
-                             Writer& writer, ControlService& control, const Clock& clock)
-    : config_(config), filings_(filings), writer_(writer), control_(control), clock_(clock) {}
+                             MatterService& matters, Writer& writer, ControlService& control,
+                             const Clock& clock)
+    : config_(config),
+      filings_(filings),
+      matters_(matters),
+      writer_(writer),
+      control_(control),
+      clock_(clock) {}
+
+Status FilingControl::AnswerApplication(store::Txn& txn, schema::GrantRequest::Reader req,
+                                        workflows::GrantDecision d, int64_t now,
+                                        std::string* grant_id, std::vector<std::string>* warnings) {
+  std::string id = req.getApplication();
+  auto held = Matters::Get(txn, id);
+  if (!held || held->matter.kind != workflows::MatterKind::kAuthorization) {
+    return Status::Error("no 定密授权申请 " + id + " on node " + config_.node_id);
+  }
+  const workflows::Matter& m = held->matter;
+  const workflows::Organ& decider = m.path.back().organ;
+  if (decider.node != config_.node_id) {
+    return Status::Error("application " + id + " is decided by " + decider.name + ", on node " +
+                         decider.node + ": that node's operators answer it");
+  }
+  if (req.getRefuse()) {
+    auto step = workflows::AnswerApplication(m, nullptr, req.getReason(), req.getBy(), now);
+    if (!step.ok()) return step.status();
+    return matters_.ApplyStep(txn, step.value(), "answered: refused (不予授权)", now);
+  }
+  // What the application asked for, unless the decision says otherwise (within it).
+  d.grantee = m.origin.address();
+  if (!req.getCeiling().size()) d.ceiling = m.provisional.level;
+  if (d.ceiling > m.provisional.level) {
+    return Status::Error(std::string("GD Art. 9: the application asked for ") +
+                         workflows::LevelZh(m.provisional.level) + " at most, not " +
+                         workflows::LevelZh(d.ceiling));
+  }
+  if (d.matters.empty()) d.matters = m.title;
+  if (!d.term_months) d.term_months = m.provisional.term_months;
+  d.proactive = false;
+  d.application = m.id;
+  auto g = filings_.MakeGrant(txn, decider.code, d, now, warnings);
+  if (!g.ok()) return g.status();
+  *grant_id = g.value().id;
+  auto step = workflows::AnswerApplication(m, &g.value(), "", req.getBy(), now);
+  if (!step.ok()) return step.status();
+  return matters_.ApplyStep(txn, step.value(), "answered: granted (定密授权)", now);
+}
 
 void FilingControl::Register(ControlService& control) {
   control.Register(schema::ControlRequest::GRANT, [this](ControlCall& c) { HandleGrant(c); });
@@ -105,9 +150,14 @@ void FilingControl::HandleGrant(ControlCall& call) {
       return filings_.Revoke(txn, done, req.getGround(), req.getDetail(), req.getDocNumber(),
                              req.getBy(), now);
     }
-    auto ceiling = Level(req.getCeiling(), "the grant's ceiling (--ceiling)");
-    if (!ceiling.ok()) return ceiling.status();
     workflows::GrantDecision d;
+    if (req.getApplication().size() && req.getRefuse()) {
+      return AnswerApplication(txn, req, d, now, &done, &warnings);
+    }
+    auto ceiling = req.getApplication().size() && !req.getCeiling().size()
+                       ? Result<workflows::SecrecyLevel>(workflows::SecrecyLevel::kMimi)
+                       : Level(req.getCeiling(), "the grant's ceiling (--ceiling)");
+    if (!ceiling.ok()) return ceiling.status();
     d.doc_number = req.getDocNumber();
     d.grantee = req.getGrantee();
     d.ceiling = ceiling.value();
@@ -123,6 +173,7 @@ void FilingControl::HandleGrant(ControlCall& call) {
       d.regrant_cause = *cause;
     }
     d.decided_by = req.getBy();
+    if (req.getApplication().size()) return AnswerApplication(txn, req, d, now, &done, &warnings);
     auto g = filings_.MakeGrant(txn, req.getOrgan(), d, now, &warnings);
     if (!g.ok()) return g.status();
     done = g.value().id;
@@ -130,7 +181,9 @@ void FilingControl::HandleGrant(ControlCall& call) {
   });
   if (!st.ok()) return call.reply.setError(st.message());
   auto txn = writer_.BeginRead();
-  FillGrantList(GrantRegister(txn, done), now, call.reply);
+  // A refused application made no grant: the reply lists none (the application shows it).
+  FillGrantList(done.empty() ? std::vector<GrantRegisterEntry>{} : GrantRegister(txn, done), now,
+                call.reply);
   auto w = call.reply.initWarnings(warnings.size());
   for (size_t i = 0; i < warnings.size(); ++i) w.set(i, warnings[i]);
 }

@@ -52,6 +52,7 @@ void PutGrant(schema::Grant::Builder b, const Grant& g) {
   b.setRevokedAt(g.revoked_at);
   b.setEndedAt(g.ended_at);
   PutTrail(b.initHistory(g.history.size()), g.history);
+  b.setApplication(g.application);
 }
 
 Grant GetGrant(schema::Grant::Reader r) {
@@ -84,6 +85,7 @@ Grant GetGrant(schema::Grant::Reader r) {
   g.revoked_at = r.getRevokedAt();
   g.ended_at = r.getEndedAt();
   g.history = GetTrail(r.getHistory());
+  g.application = r.getApplication();
   if (g.id.empty()) throw MalformedMessage("a grant without its id");
   if (g.term_months <= 0 || g.term_months > workflows::kGrantMaxYears * 12) {
     throw MalformedMessage("grant " + g.id + ": term of " + std::to_string(g.term_months) +

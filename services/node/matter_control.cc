@@ -110,6 +110,8 @@ Status MatterControl::Take(Step& s) {
       return Report(s, true);
     case Op::REQUEST:
       return Report(s, false);
+    case Op::APPLY:
+      return ApplyForGrant(s);
     case Op::OBJECT:
       return Object(s);
     case Op::REVIEW:
@@ -205,6 +207,23 @@ Status MatterControl::Start(Step& s, bool unclear) {
   auto stored = Matters::Get(s.txn, id);  // with the report deadline it now tracks
   return Apply(s, workflows::Report(stored->matter, Materials(req.getMaterials()), s.now),
                "reported");
+}
+
+Status MatterControl::ApplyForGrant(Step& s) {
+  auto ceiling = workflows::ParseLevel(s.req.getCeiling().cStr());
+  if (!ceiling) {
+    return Status::Error("the level applied for (--ceiling) is 秘密, 机密 or 绝密, not '" +
+                         std::string(s.req.getCeiling().cStr()) + "'");
+  }
+  std::string origin = OwnOrgan(s.req.getOrgan());
+  std::string id = Matters::NextId(s.txn, origin, calendar::CstDateOf(s.now).year());
+  // The route is found by the organs' own authority (the directory as configured): a grant is
+  // made from the grantor's original authority (GD Art. 7).
+  return Apply(s,
+               workflows::ApplyForGrant(filings_.base_directory(), origin, id, s.req.getTitle(),
+                                        *ceiling, s.req.getTermMonths(),
+                                        Materials(s.req.getMaterials()), s.now),
+               "applied (定密授权申请)");
 }
 
 Status MatterControl::Object(Step& s) {

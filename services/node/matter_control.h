@@ -39,6 +39,7 @@ class MatterControl {
   Status Report(Step& s, bool unclear);
   Status Start(Step& s, bool unclear);
   Status Object(Step& s);
+  Status ApplyForGrant(Step& s);
   Status Review(Step& s);
   Status Decide(Step& s);
   Status Answer(Step& s);

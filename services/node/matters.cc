@@ -90,6 +90,9 @@ void PutDecision(schema::Decision::Builder d, const workflows::Decision& decisio
   d.setScope(decision.scope);
   d.setDecidedBy(decision.decided_by);
   d.setDecidedAt(decision.decided_at);
+  d.setGrantId(decision.grant_id);
+  d.setRefused(decision.refused);
+  d.setRefusal(decision.refusal);
 }
 
 void PutTrail(capnp::List<schema::TrailEvent>::Builder out,
@@ -186,6 +189,9 @@ workflows::Decision GetDecision(schema::Decision::Reader d) {
   dec.scope = d.getScope();
   dec.decided_by = d.getDecidedBy();
   dec.decided_at = d.getDecidedAt();
+  dec.grant_id = d.getGrantId();
+  dec.refused = d.getRefused();
+  dec.refusal = d.getRefusal();
   return dec;
 }
 
@@ -193,7 +199,7 @@ Result<workflows::Matter> GetMatter(schema::Matter::Reader r) {
   workflows::Matter m;
   m.id = r.getId();
   if (m.id.empty()) return Status::Error("matter without an id");
-  if (r.getKind() > static_cast<uint8_t>(workflows::MatterKind::kDetermination)) {
+  if (r.getKind() > static_cast<uint8_t>(workflows::MatterKind::kAuthorization)) {
     return Status::Error("matter " + m.id + ": unknown kind " + std::to_string(r.getKind()));
   }
   if (r.getState() > static_cast<uint8_t>(workflows::MatterState::kWithNational)) {

@@ -100,6 +100,9 @@ void FillDecision(const workflows::Decision& d, schema::DecisionView::Builder v)
   v.setScope(d.scope);
   v.setDecidedBy(d.decided_by);
   v.setDecidedAt(d.decided_at);
+  v.setGrantId(d.grant_id);
+  v.setRefused(d.refused);
+  v.setRefusal(d.refusal);
 }
 
 void FillHistory(const std::vector<workflows::TrailEvent>& history,
@@ -342,6 +345,7 @@ void FillGrantList(const std::vector<GrantRegisterEntry>& list, int64_t now,
     v.setProactive(g.proactive);
     v.setTask(g.task);
     v.setRegrants(g.regrants);
+    v.setApplication(g.application);
     v.setLongTermReason(g.long_term_reason);
     v.setDecidedBy(g.decided_by);
     v.setDecidedAt(g.decided_at);

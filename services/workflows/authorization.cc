@@ -192,6 +192,9 @@ Result<GrantStep> DecideGrant(const OrganDirectory& directory, const std::string
     s.warnings.push_back("GD Art. 10: the term " + TermText(d.term_months) +
                          " is over five years (reason: " + d.long_term_reason + ")");
   }
+  if (d.proactive && !d.application.empty()) {
+    return Status::Error("GD Art. 6: a grant on an application is not a proactive grant");
+  }
   if (d.proactive && d.task.empty()) {
     return Status::Error(
         "GD Art. 7: a proactive grant (主动授权) is only for the grantee's secret research, "
@@ -232,6 +235,7 @@ Result<GrantStep> DecideGrant(const OrganDirectory& directory, const std::string
   g.regrant_cause = d.regrant_cause;
   g.decided_by = d.decided_by;
   g.decided_at = now;
+  g.application = d.application;
   std::string detail = std::string(LevelZh(g.ceiling)) + "以下，" + g.matters + "，期限 " +
                        TermText(g.term_months) + "（至 " + g.until().ToString() + "），" +
                        g.doc_number + "，签发人 " + g.decided_by;
@@ -249,6 +253,99 @@ Result<GrantStep> DecideGrant(const OrganDirectory& directory, const std::string
   }
   for (const auto& n : g.HolderNodes(directory)) {
     if (n != grantor->node) s.send_to.push_back(n);
+  }
+  return s;
+}
+
+Result<std::vector<RouteHop>> ApplicationPath(const OrganDirectory& directory,
+                                              const std::string& applicant, SecrecyLevel ceiling) {
+  auto full = directory.EscalationPath(applicant);
+  if (!full.ok()) return full.status();
+  std::vector<RouteHop> path;
+  for (auto& hop : full.value()) {
+    path.push_back(hop);
+    const Organ& o = hop.organ;
+    if (o.authorizing && o.authority.has_original_authority && ceiling <= o.authority.ceiling) {
+      path.back().why += "; 授权机关 decides (GD Art. 9)";
+      return path;
+    }
+  }
+  return Status::Error(std::string("GD Art. 9: no authorizing organ on the route from ") +
+                       applicant + " may grant " + LevelZh(ceiling));
+}
+
+Result<Step> ApplyForGrant(const OrganDirectory& directory, const std::string& applicant,
+                           std::string id, std::string matters, SecrecyLevel ceiling,
+                           int term_months, std::set<std::string> materials, int64_t now) {
+  auto origin = directory.Find(applicant);
+  if (!origin) return Status::Error("no organ " + applicant + " in the directory");
+  if (matters.empty()) {
+    return Status::Error("GD Art. 8: an application names the matters it asks authority for");
+  }
+  if (term_months <= 0 || term_months > kGrantMaxYears * 12) {
+    return Status::Error("GD Art. 10: the term applied for is 1 month to " +
+                         std::to_string(kGrantMaxYears) + " years");
+  }
+  if (origin->authority.has_original_authority && ceiling <= origin->authority.ceiling) {
+    return Status::Error("GD Art. 6: " + origin->name + " may determine " + LevelZh(ceiling) +
+                         " already; no grant is needed");
+  }
+  auto path = ApplicationPath(directory, applicant, ceiling);
+  if (!path.ok()) return path.status();
+  Matter m = detail::NewMatter(MatterKind::kAuthorization, std::move(id), *origin,
+                               std::move(matters), Protection::Term(ceiling, 0, term_months), now,
+                               path.value());
+  detail::Note(m, now, origin->name, "提出定密授权申请 applied",
+               std::string(LevelZh(ceiling)) + "以下，期限 " + TermText(term_months) + "，「" +
+                   m.title + "」 → " + path.value().back().organ.name);
+  auto sent = detail::SendUp(m, std::move(materials), now);
+  if (!sent.ok()) return sent.status();
+  return sent;
+}
+
+Result<Step> AnswerApplication(const Matter& in, const Grant* grant, std::string reason,
+                               std::string by, int64_t now) {
+  if (in.kind != MatterKind::kAuthorization) {
+    return Status::Error("matter " + in.id + " is not an authorization application");
+  }
+  if (in.state != MatterState::kInReview || in.at != static_cast<int>(in.path.size()) - 1) {
+    return detail::Where(in, "answer the application");
+  }
+  if (!in.path[in.at].received_at) {
+    return Status::Error(in.path[in.at].organ.name + " has not received application " + in.id +
+                         " yet");
+  }
+  if (by.empty()) return Status::Error("the answer names who signed it (签发人, --by)");
+  if (!grant && reason.empty()) {
+    return Status::Error("GD Art. 9: a refusal says why (--reason)");
+  }
+  Step s{in, {}};
+  Matter& m = s.matter;
+  Hop& hop = m.path[m.at];
+  Decision d;
+  d.decided_by = std::move(by);
+  d.decided_at = now;
+  if (grant) {
+    d.protection = Protection::Term(grant->ceiling, 0, grant->term_months);
+    d.scope = grant->matters;
+    d.grant_id = grant->id;
+    detail::Note(m, now, hop.organ.name, "作出定密授权决定 granted",
+                 grant->doc_number + "（" + grant->id + "），" + LevelZh(grant->ceiling) + "以下，至 " +
+                     grant->until().ToString() + " — " + d.decided_by);
+  } else {
+    d.not_secret = true;
+    d.refused = true;
+    d.refusal = std::move(reason);
+    detail::Note(m, now, hop.organ.name, "不予授权 refused", d.refusal + " — " + d.decided_by);
+  }
+  hop.outcome = HopOutcome::kDecided;
+  hop.reviewer = d.decided_by;
+  hop.sent_at = now;
+  m.decision = std::move(d);
+  m.state = MatterState::kDecided;
+  s.effects.close.push_back({m.id, ReviewStep(m, m.at)});
+  for (auto& node : m.NoticeNodes()) {
+    if (node != hop.organ.node) s.effects.send_to.push_back(node);
   }
   return s;
 }

@@ -58,6 +58,7 @@ struct Grant {
   std::string long_term_reason;  // GD Art. 10: a term over five years says why
   bool proactive = false;        // GD Art. 7: 主动授权, without an application
   std::string task;              // … for this secret research, production or other task
+  std::string application;       // GD Art. 9: the 定密授权申请 (matter id) it answers
   std::string regrants;          // GD Art. 12: the grant this one replaces
   RegrantCause regrant_cause = RegrantCause::kNone;
   std::string decided_by;  // the grantor's 签发人
@@ -92,6 +93,7 @@ struct GrantDecision {
   std::string regrants;  // GD Art. 12
   RegrantCause regrant_cause = RegrantCause::kNone;
   std::string decided_by;
+  std::string application;  // GD Art. 9: the application it answers, if any
 };
 
 struct GrantStep {
@@ -111,6 +113,22 @@ struct GrantStep {
 Result<GrantStep> DecideGrant(const OrganDirectory& directory, const std::string& grantor,
                               std::string id, const GrantDecision& decision, const Grant* regranted,
                               int64_t now);
+
+// 定密授权申请 (GD Art. 8, 9): an organ applies for authority up to `ceiling` over `matters`
+// for `term_months`; the application goes level by level (逐级) up the escalation route to the
+// first authorizing organ with original authority for the ceiling; each level before it that
+// cannot grant reviews it (审核意见) and forwards it, or returns it for more material; each level
+// has 30 WD from its own receipt. The GD Art. 8 materials go with it from the start.
+Result<std::vector<RouteHop>> ApplicationPath(const OrganDirectory& directory,
+                                              const std::string& applicant, SecrecyLevel ceiling);
+Result<Step> ApplyForGrant(const OrganDirectory& directory, const std::string& applicant,
+                           std::string id, std::string matters, SecrecyLevel ceiling,
+                           int term_months, std::set<std::string> materials, int64_t now);
+// The authorizing organ answers the application it holds: the grant it made (`grant`), or a
+// refusal (`grant` null, `reason` given). The answer goes back down to every level and the
+// applicant, like a decision.
+Result<Step> AnswerApplication(const Matter& application, const Grant* grant, std::string reason,
+                               std::string by, int64_t now);
 
 // GD Art. 11: the grantor revokes a live grant on one of the six grounds, with its written
 // decision (撤销定密授权决定书) number; ground (六) and (四) need the detail.

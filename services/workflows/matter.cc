@@ -9,12 +9,14 @@ namespace {
 bool AtDecider(const Matter& m) { return m.at == static_cast<int>(m.path.size()) - 1; }
 
 const char* ReviewRule(MatterKind k) {
-  return k == MatterKind::kUnclear    ? "GD Art. 30 (policy)"
+  return k == MatterKind::kAuthorization ? "GD Art. 9"
+         : k == MatterKind::kUnclear     ? "GD Art. 30 (policy)"
          : k == MatterKind::kDisputed ? "GD Art. 31 (policy)"
                                       : "GD Art. 29 (policy)";
 }
 const char* DecideRule(MatterKind k) {
-  return k == MatterKind::kDetermination ? "GD Art. 29 ¶2"
+  return k == MatterKind::kAuthorization   ? "GD Art. 9"
+         : k == MatterKind::kDetermination ? "GD Art. 29 ¶2"
          : k == MatterKind::kDisputed    ? "条例 Art. 25 ¶2 (applied to 有争议事项)"
                                          : "条例 Art. 25";
 }
@@ -40,6 +42,19 @@ void CopyToOrigin(Step& s, const std::string& acting_node) {
 // origin that reports straight to the bureau — submits it with the materials.
 Status CheckSubmission(const Matter& m, const std::set<std::string>& materials, int to_hop,
                        const char* remedy) {
+  if (m.kind == MatterKind::kAuthorization) {
+    // GD Art. 8: the application carries its materials from the start, to the first level.
+    if (to_hop != 0) return Status::Ok();
+    std::string missing;
+    for (auto& need : RequiredMaterials(m.kind)) {
+      if (need == kScopeList && materials.count(kNoScopeList)) continue;  // GD Art. 8 ¶2
+      if (!materials.count(need)) missing += (missing.empty() ? "" : ", ") + need;
+    }
+    if (missing.empty()) return Status::Ok();
+    return Status::Error("GD Art. 8: the application lacks " + missing + " (" + remedy +
+                         "; without a scope of secret matters, declare it with the material \"" +
+                         kNoScopeList + "\" instead of the 一览表)");
+  }
   if (to_hop != static_cast<int>(m.path.size()) - 1) return Status::Ok();
   std::string missing;
   for (auto& need : RequiredMaterials(m.kind)) {
@@ -65,6 +80,8 @@ const char* MatterKindZh(MatterKind kind) {
       return "有争议事项";
     case MatterKind::kDetermination:
       return "定密申请";
+    case MatterKind::kAuthorization:
+      return "定密授权申请";
   }
   return "?";
 }
@@ -99,6 +116,8 @@ const char* MatterKindName(MatterKind kind) {
       return "disputed";
     case MatterKind::kDetermination:
       return "determination";
+    case MatterKind::kAuthorization:
+      return "authorization";
   }
   return "?";
 }
@@ -170,6 +189,7 @@ const Organ& Matter::holder() const {
 }
 
 std::optional<Protection> Matter::PendingProtection() const {
+  if (kind == MatterKind::kAuthorization) return std::nullopt;  // nothing is protected by it
   if (kind != MatterKind::kDisputed) return provisional;
   // 条例 Art. 26 ¶3: the highest level any party claims, with the longest term claimed (the
   // national bureau's guidance: 最高密级和最长保密期限), computed as GD Art. 33 does for parts.
@@ -203,8 +223,16 @@ const std::vector<std::string>& RequiredMaterials(MatterKind kind) {
                                                   "不明确事项的具体内容"};
   static const std::vector<std::string> kArt31 = {"申报有争议事项公文", "有争议事项定密申报表",
                                                   "有争议事项的具体内容"};
+  // GD Art. 8 (一)-(六); (三) may be replaced by the declaration kNoScopeList (¶2); (七) is what
+  // the authorizing organ asks for, asked for by a return (退回补充).
+  static const std::vector<std::string> kArt8 = {"定密授权书面申请公文", "定密授权申请表",
+                                                 kScopeList,       "定密责任人情况一览表",
+                                                 "近三年来原始定密情况", "定密工作制度"};
   static const std::vector<std::string> kNone;
-  return kind == MatterKind::kUnclear ? kArt30 : kind == MatterKind::kDisputed ? kArt31 : kNone;
+  return kind == MatterKind::kUnclear         ? kArt30
+         : kind == MatterKind::kDisputed      ? kArt31
+         : kind == MatterKind::kAuthorization ? kArt8
+                                              : kNone;
 }
 
 namespace detail {
@@ -347,7 +375,9 @@ Result<Step> Receive(const Matter& in, int64_t now, const EscalationPolicy& poli
   s.effects.open.push_back({s.matter.id, ReviewStep(s.matter, s.matter.at),
                             decider ? DecideRule(in.kind) : ReviewRule(in.kind),
                             calendar::CstDateOf(now),
-                            decider ? kDecideWorkingDays : policy.review_working_days,
+                            in.kind == MatterKind::kAuthorization ? kApplicationWorkingDays
+                            : decider                             ? kDecideWorkingDays
+                                                                  : policy.review_working_days,
                             DeadlineOpen::Duty::kHop, s.matter.at});
   CopyToOrigin(s, hop.organ.node);
   return s;
@@ -416,6 +446,10 @@ Result<Step> Decide(const Matter& in, Decision decision, int64_t now) {
   }
   const Organ& decider = in.path[in.at].organ;
   if (!in.path[in.at].received_at) return NotReceived(in);
+  if (in.kind == MatterKind::kAuthorization) {
+    return Status::Error("GD Art. 9: an authorization application is answered with a grant or a "
+                         "refusal (zhuji grant decide --application " + in.id + ")");
+  }
   if (!decision.not_secret) {
     if (auto st = CheckProtection(decision.protection); !st.ok()) {
       return Status::Error("the decision: " + st.message());
@@ -462,7 +496,10 @@ Result<Step> Decide(const Matter& in, Decision decision, int64_t now) {
 }
 
 bool NeedsNationalBureau(const Matter& m, const Decision* decision) {
-  if (m.kind == MatterKind::kDetermination || m.path.empty()) return false;  // GD Art. 29: the
+  if (m.kind == MatterKind::kDetermination || m.kind == MatterKind::kAuthorization ||
+      m.path.empty()) {
+    return false;
+  }  // GD Art. 29: the
   // superior's own original authority
   if (!m.path.back().organ.is_secrecy_admin()) return false;
   auto pending = m.PendingProtection();

@@ -27,6 +27,9 @@ namespace zhuji::workflows {
 inline constexpr int kReportWorkingDays = 10;  // GD Art. 29, 30; 条例 Art. 25: report within 10
 inline constexpr int kDecideWorkingDays = 10;  // 条例 Art. 25 ¶2, GD Art. 29 ¶2: decide within 10
 inline constexpr int kObjectionWorkingDays = 20;  // GD Art. 45: answer an objection within 20
+// GD Art. 9: each organ that receives an authorization application reviews or decides it within
+// 30 WD of its own receipt (docs/filings.md: per level).
+inline constexpr int kApplicationWorkingDays = 30;
 
 // What the rules leave open (RULES.md "Deadlines"), configurable on the node ([escalation]).
 struct EscalationPolicy {
@@ -40,6 +43,8 @@ enum class MatterKind {
   kUnclear,        // 不明确事项 (GD Art. 30)
   kDisputed,       // 有争议事项 (GD Art. 31, 45)
   kDetermination,  // 定密申请: a matter without authority to determine it (GD Art. 29)
+  kAuthorization,  // 定密授权申请: an organ applies for classification authority (GD Art. 8, 9);
+                   // `provisional` carries the ceiling and term applied for, `title` the matters
 };
 const char* MatterKindZh(MatterKind kind);    // "不明确事项" …
 const char* MatterKindName(MatterKind kind);  // "unclear" …
@@ -65,6 +70,11 @@ struct Decision {
   std::string
       decided_by;  // who decided: an organ's 定密责任人, or a bureau's deciding official (签发人)
   int64_t decided_at = 0;
+  // 定密授权申请 (GD Art. 9): the authorizing organ's answer: the grant made, or a refusal (the
+  // reason in `scope`'s place is `refusal`).
+  std::string grant_id;
+  bool refused = false;
+  std::string refusal;
 };
 
 // One line of the matter's history: every step appends one, so a return and a re-report stay
@@ -287,8 +297,13 @@ enum class ForkOutcome {
 // the answerer's).
 ForkOutcome ResolveFork(const Matter& held, const Matter& copy, const std::string& sender);
 
-// The materials the submission to the bureau needs (GD Art. 30, 31); none for GD Art. 29.
+// The materials the submission to the bureau needs (GD Art. 30, 31); none for GD Art. 29; for
+// an authorization application those of GD Art. 8 (一)-(六), the application's own.
 const std::vector<std::string>& RequiredMaterials(MatterKind kind);
+// GD Art. 8 ¶2: "尚无保密事项范围的机关、单位，可以不提供第（三）项": an application that carries
+// this declaration among its materials needs no 保密事项一览表.
+inline constexpr const char* kNoScopeList = "声明：尚无保密事项范围（GD Art. 8 ¶2）";
+inline constexpr const char* kScopeList = "本机关、本单位保密事项一览表";
 
 namespace detail {
 // A new matter of `origin` along `route`, protected at `protection` from `now` (not reported).

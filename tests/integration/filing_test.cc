@@ -241,6 +241,79 @@ TEST_F(Filings, GdArt6_GdArt13_GdArt14_AGrantGoesDownAndBothFilingChainsAreRecei
   EXPECT_EQ(MissingOn("440106", grant), 0u);
 }
 
+TEST_F(Filings, GdArt8_GdArt9_AnApplicationGoesLevelByLevelWithReviewsAndAGrantComesBackDown) {
+  Start();
+  auto apply = [&](std::vector<std::string> materials) {
+    return h.MatterStep("440106", [&](schema::MatterRequest::Builder r) {
+      r.setOp(schema::MatterRequest::Op::APPLY);
+      r.setOrgan("jyj");
+      r.setCeiling("机密");
+      r.setTitle("高考考务工作中的国家秘密事项");
+      r.setTermMonths(36);
+      tools::SetMaterials(r, materials);
+    });
+  };
+  std::vector<std::string> art8 = {"定密授权书面申请公文", "定密授权申请表", "定密责任人情况一览表",
+                                   "近三年来原始定密情况"};
+  // GD Art. 8: a material missing is named; nothing is sent.
+  std::string missing = Refusal([&] { apply(art8); });
+  EXPECT_NE(missing.find("GD Art. 8"), std::string::npos) << missing;
+  EXPECT_NE(missing.find("定密工作制度"), std::string::npos) << missing;
+  art8.push_back("定密工作制度");
+  art8.push_back(workflows::kNoScopeList);  // GD Art. 8 ¶2: no scope of secret matters yet
+  auto m = apply(art8);
+  const std::string id = m->getId();
+  // GD Art. 9: 广州市教育局 may grant 秘密 only: it reviews and forwards to 广东省教育厅.
+  ASSERT_EQ(m->getPath().size(), 2u);
+  EXPECT_STREQ(m->getPath()[1].getOrgan().getName().cStr(), "广东省教育厅");
+  auto held_at = [&](const std::string& node, int hop) {
+    return Harness::WaitFor(
+        [&] {
+          auto c = h.MatterOn(node, id);
+          return c && c->view.getAt() == hop && c->view.getPath()[hop].getReceivedAt() > 0;
+        },
+        seconds(60));
+  };
+  ASSERT_TRUE(held_at("440100", 0));
+  auto review = Duty("440100", id);
+  ASSERT_TRUE(review);
+  EXPECT_EQ(review->rule, "GD Art. 9");
+  EXPECT_EQ(review->working_days, 30) << "30 WD from this level's own receipt";
+  h.MatterStep("440100", [&](schema::MatterRequest::Builder r) {
+    r.setOp(schema::MatterRequest::Op::REVIEW);
+    r.setId(id);
+    r.setForward(true);
+    r.setText("经审核，该单位常年承担考务工作，同意上报");
+    r.setWho("吴芳");
+  });
+  ASSERT_TRUE(held_at("440000", 1));
+  EXPECT_EQ(Duty("440000", id)->working_days, 30);
+  auto reply = h.Request("440000", [&](schema::ControlRequest::Builder r) {
+    auto g = r.initGrant();
+    g.setOp(GrantOp::DECIDE);
+    g.setApplication(id);
+    g.setDocNumber("粤教密授〔2025〕3号");
+    g.setBy("陈明");
+  });
+  auto grant = reply->Root<schema::ControlReply>().getGrants()[0];
+  EXPECT_STREQ(grant.getGranteeName().cStr(), "天河区教育局");
+  EXPECT_STREQ(grant.getCeiling().cStr(), "机密");
+  EXPECT_STREQ(grant.getApplication().cStr(), id.c_str());
+  // The answer comes back down to every level and the applicant; the authority is live.
+  EXPECT_TRUE(Harness::WaitFor(
+      [&] {
+        auto c = h.MatterOn("440106", id);
+        return c && c->view.getFinal() && c->view.getDecision().getGrantId().size() > 0;
+      },
+      seconds(60)));
+  EXPECT_TRUE(
+      Harness::WaitFor([&] { return MayDetermineItself("440106", "jyj", "机密★10年"); }, seconds(60)));
+  EXPECT_FALSE(DutyOpen("440000", id));
+  // A province-level grantor owes no GD Art. 13 备案; the grantee owes its GD Art. 14 one.
+  WaitFiling("440106", "grant-received", "owed");
+  for (auto& f : FilingsOn("440000")) EXPECT_NE(f.kind, "grant");
+}
+
 TEST_F(Filings, GdArt6_GdArt7_GdArt10_RefusedGrants) {
   Start();
   auto refused = [&](const std::string& node,

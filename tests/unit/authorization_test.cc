@@ -151,6 +151,70 @@ TEST(Authorization, GdArt13_CopiesFromTheGrantorsNodeOnlyAndNeverBackInForce) {
   EXPECT_FALSE(CheckGrantCopy(&revoked, forged, "440100").ok());
 }
 
+std::set<std::string> Art8(bool scope_list = true) {
+  std::set<std::string> m{"定密授权书面申请公文", "定密授权申请表", "定密责任人情况一览表",
+                          "近三年来原始定密情况", "定密工作制度"};
+  m.insert(scope_list ? kScopeList : kNoScopeList);
+  return m;
+}
+
+TEST(Authorization, GdArt9_AnApplicationGoesToTheFirstAuthorizingOrganThatMayGrantIt) {
+  auto dir = Authorizing();
+  auto low = ApplicationPath(dir, "440106/jyj", SecrecyLevel::kMimi);
+  ASSERT_TRUE(low.ok());
+  ASSERT_EQ(low.value().size(), 1u);
+  EXPECT_EQ(low.value()[0].organ.name, "广州市教育局");
+  auto high = ApplicationPath(dir, "440106/jyj", SecrecyLevel::kJuemi);
+  ASSERT_TRUE(high.ok());
+  ASSERT_EQ(high.value().size(), 2u) << "广州市教育局 (机密 at most) reviews, 广东省教育厅 decides";
+  EXPECT_EQ(high.value()[1].organ.name, "广东省教育厅");
+}
+
+TEST(Authorization, GdArt8_TheApplicationCarriesItsMaterialsFromTheStart) {
+  auto dir = Authorizing();
+  std::set<std::string> partial = Art8();
+  partial.erase("定密工作制度");
+  auto r = ApplyForGrant(dir, "440106/jyj", "a", "招生考试", SecrecyLevel::kMimi, 36, partial, kT0);
+  EXPECT_NE(r.message().find("GD Art. 8"), std::string::npos) << r.message();
+  EXPECT_NE(r.message().find("定密工作制度"), std::string::npos);
+  auto no_list = ApplyForGrant(dir, "440106/jyj", "a", "招生考试", SecrecyLevel::kMimi, 36,
+                               Art8(false), kT0);
+  EXPECT_TRUE(no_list.ok()) << "GD Art. 8 ¶2: " << no_list.message();
+  auto ok = ApplyForGrant(dir, "440106/jyj", "a", "招生考试", SecrecyLevel::kMimi, 36, Art8(), kT0);
+  ASSERT_TRUE(ok.ok()) << ok.message();
+  EXPECT_EQ(ok.value().matter.kind, MatterKind::kAuthorization);
+  EXPECT_EQ(ok.value().effects.send_to, std::vector<std::string>{"440100"});
+}
+
+TEST(Authorization, GdArt9_EachLevelHasThirtyWorkingDaysAndTheAnswerGoesBackDown) {
+  auto dir = Authorizing();
+  auto sent =
+      ApplyForGrant(dir, "440106/jyj", "a", "招生考试", SecrecyLevel::kJuemi, 36, Art8(), kT0);
+  ASSERT_TRUE(sent.ok()) << sent.message();
+  auto at_city = Receive(sent.value().matter, kT0 + kDay, {});
+  ASSERT_TRUE(at_city.ok());
+  ASSERT_EQ(at_city.value().effects.open.size(), 1u);
+  EXPECT_EQ(at_city.value().effects.open[0].working_days, kApplicationWorkingDays);
+  EXPECT_EQ(at_city.value().effects.open[0].rule, "GD Art. 9");
+  auto fwd = Forward(at_city.value().matter, "吴芳", "同意上报", kT0 + kDay);
+  ASSERT_TRUE(fwd.ok()) << fwd.message();
+  auto at_province = Receive(fwd.value().matter, kT0 + 2 * kDay, {});
+  EXPECT_EQ(at_province.value().effects.open[0].working_days, kApplicationWorkingDays);
+  EXPECT_FALSE(Decide(at_province.value().matter, {}, kT0 + 2 * kDay).ok())
+      << "an application is answered with a grant or a refusal";
+  auto no_reason =
+      AnswerApplication(at_province.value().matter, nullptr, "", "陈明", kT0 + 2 * kDay);
+  EXPECT_NE(no_reason.message().find("GD Art. 9"), std::string::npos);
+  auto refused = AnswerApplication(at_province.value().matter, nullptr, "不经常产生机密级事项",
+                                   "陈明", kT0 + 2 * kDay);
+  ASSERT_TRUE(refused.ok());
+  EXPECT_TRUE(refused.value().matter.decision->refused);
+  EXPECT_EQ(refused.value().matter.state, MatterState::kDecided);
+  auto nodes = refused.value().effects.send_to;
+  std::sort(nodes.begin(), nodes.end());
+  EXPECT_EQ(nodes, (std::vector<std::string>{"440100", "440106"}));
+}
+
 TEST(Filing, GdArt13_AFilingMissingAMaterialIsRefusedByNameAndItsDutyRunsOn) {
   auto dir = Authorizing();
   Grant g = Granted();

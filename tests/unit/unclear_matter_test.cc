@@ -346,7 +346,10 @@ TEST(UnclearMatter, TheDecisionIsCheckedLikeAnyDetermination) {
   Matter m = Report(Provisional(), kAllMaterials, kT0).value().matter;
   m = ReceiveAndForward(ReceiveAndForward(m, kT0), kT0);
   m = Receive(m, kT0, EscalationPolicy{}).value().matter;
-  Decision too_long{false, Protection::Term(SecrecyLevel::kMimi, 15), "x", "李四", 0};
+  Decision too_long;
+  too_long.protection = Protection::Term(SecrecyLevel::kMimi, 15);
+  too_long.scope = "x";
+  too_long.decided_by = "李四";
   // (scope "x" given)
   EXPECT_FALSE(Decide(m, too_long, kT0).ok());
   Decision nobody;  // member by member: GCC 12 -O3 warns (falsely) about {true, {}, …}
