@@ -14,7 +14,8 @@
 #     the grantee files with 天河区国家保密局 (Art. 14), which reports to 广州市国家保密局 (¶2);
 #     the registers of grants and filings at each level; an application (GD Art. 8, 9) goes up
 #     level by level with a review and is granted;
-#  4. test messages (测试消息) between every county and the province while 南山区 (440305) is stopped;
+#  4. the 授权机关名录 (GD Art. 15) is signed and published while 南山区 is offline, and reaches it
+#     when it is back; test messages (测试消息) between every county and the province while 南山区 (440305) is stopped;
 #     restarted; a delivery report: every test message delivered exactly once;
 #  5. security (issue #10): the cluster launcher made keys for every broker and node and a signed
 #     directory of keys, so every link ran CURVE and every envelope was signed and verified; the
@@ -198,6 +199,11 @@ echo
 echo "== stop county $OFFLINE 南山区: it goes offline"
 zc stop "$OFFLINE"
 
+step "授权机关名录 (GD Art. 15): 广东省国家保密局 signs and publishes the list of authorizing organs while $OFFLINE is offline"
+"$Z" grant make-list "$TOPO" --version 1 --source "粤保发〔2026〕1号" \
+  --sign-with "$RUN_DIR/directory" --out "$RUN_DIR/authorizing-v1.toml"
+zn "$PROVINCE" grant publish "$RUN_DIR/authorizing-v1.toml"
+
 echo
 echo "== each running county sends $N test messages (测试消息) to the province $PROVINCE 广东省; the province sends $N to every county"
 links=()
@@ -222,6 +228,12 @@ echo "== restart county $OFFLINE; it sends its own $N test messages once it is b
 zc start "$OFFLINE"
 zn "$OFFLINE" send --to "$PROVINCE" --text "$tag" --count "$N"
 links+=("$OFFLINE>$PROVINCE")
+echo "-- the 授权机关名录 published while it was away reached it:"
+for i in $(seq 1 600); do
+  zn "$OFFLINE" grant authorizing --json | grep -q '"version":1' && break
+  sleep 0.1
+done
+zn "$OFFLINE" grant authorizing
 
 echo
 linkspec=$(IFS=,; echo "${links[*]}")

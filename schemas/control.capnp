@@ -47,11 +47,15 @@ struct GrantRequest {
   detail @14 :Text;
   application @15 :Text;  # decide: the 定密授权申请 (a matter id) it answers (GD Art. 9)
   refuse @16 :Bool;       # decide: refuse the application (`reason` says why)
+  text @17 :Text;         # publish: the 授权机关名录 file
+  fileName @18 :Text;
   enum Op {
     list @0;
     show @1;
     decide @2;
     revoke @3;
+    publish @4;           # the province: load a 授权机关名录 and pass it down (GD Art. 15)
+    authorizing @5;       # the 授权机关名录 held here
   }
 }
 
@@ -381,6 +385,7 @@ struct ControlReply {
     grants @13 :List(GrantView);
     filings @14 :List(FilingView);
     registers @15 :List(RegisterView);
+    authorizingList @17 :AuthorizingListView;
   }
   warnings @16 :List(Text);   # what the operator should know of a step that was taken
 }
@@ -451,6 +456,15 @@ struct FilingView {
   onTime @25 :Bool;             # sent (first complete submission) by its due time
   history @26 :List(TrailView);
   persons @27 :List(PersonView);  # GD Art. 21: the list filed
+}
+
+struct AuthorizingListView {
+  version @0 :UInt64;           # 0: none held (the directory's flags are used)
+  published @1 :Text;
+  source @2 :Text;
+  organs @3 :List(Text);        # "440000/jyt 广东省教育厅"
+  signed @4 :Bool;              # verified with the province's directory key
+  forwardedTo @5 :List(Text);   # publish: the nodes it was passed to
 }
 
 struct PersonView {

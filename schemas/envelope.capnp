@@ -14,6 +14,7 @@ enum Kind {
   keyAnnouncement @6;  # a node's new keys (zhuji keys rotate), passed up to the province
   grant @7;            # a 定密授权 decision or its revocation (filing.capnp Grant), the whole of it
   filing @8;           # a 备案 submitted, or its 回执 or refusal (filing.capnp Filing), the whole of it
+  authorizingList @9;  # the 授权机关名录 (filing.capnp AuthorizingListUpdate), passed down
 }
 
 struct Envelope {

@@ -36,6 +36,13 @@ struct Grant {
   application @24 :Text;           # GD Art. 9: the 定密授权申请 it answers
 }
 
+# 授权机关名录 (GD Art. 15 ¶1), published by the province and passed down level by level
+# (services/config/authorizing_list.h): the signed document, byte for byte.
+struct AuthorizingListUpdate {
+  text @0 :Text;
+  version @1 :UInt64;
+}
+
 struct ResponsiblePerson {
   name @0 :Text;
   statutory @1 :Bool;              # 法定定密责任人

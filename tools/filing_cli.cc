@@ -2,12 +2,19 @@
 // register of 定密责任人 (GD Art. 16-22) over a node's control socket.
 #include <capnp/message.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "services/calendar/date.h"
 #include "services/common/capnp_io.h"
 #include "services/common/json.h"
 #include "services/common/time_format.h"
-#include "tools/commands.h"
+#include "services/config/authorizing_list.h"
+#include "services/config/topology.h"
+#include "services/crypto/keys.h"
+#include "services/crypto/signed_document.h"
 #include "services/workflows/matter.h"
+#include "tools/commands.h"
 #include "tools/control_client.h"
 
 namespace zhuji::tools {
@@ -250,6 +257,15 @@ constexpr const char* kGrantUsage = R"(zhuji [NODE] grant — 定密授权 (GD A
         original authority to an organ of its region; a term over five years needs --reason
         (GD Art. 10); a proactive grant names its secret task (GD Art. 7). The grant goes to
         the grantee and to the departments its 备案 go to; the 备案 owed open their deadlines
+  grant make-list TOPOLOGY --version N --out FILE [--published YYYY-MM-DD] [--source 文号]
+        [--sign-with DIR]
+        write the 授权机关名录 (GD Art. 15 ¶1) of the topology's authorizing organs, signed with
+        the province's directory key in DIR (zhuji keys init --id directory:NAME); edit it
+        before signing to publish another list
+  grant publish FILE           on the province node: load a newer 授权机关名录 and pass it down
+                               level by level (a node offline gets it when it is back); with a
+                               pinned directory key it must verify; an older version is refused
+  grant authorizing [--json]   the 授权机关名录 this node holds (version, organs)
   grant revoke GRANT-ID --ground 1-6 --doc 文号 --by 签发人 [--detail TEXT]
         GD Art. 11: revoke on one of its six grounds (1-6)
   grant list [--json]          the register of grants held here (GD Art. 15 ¶2): term, state,
@@ -333,6 +349,42 @@ int GrantApplication(const Args& args, zmq::context_t& ctx, std::ostream& out) {
   return 0;
 }
 
+// `grant make-list`: the 授权机关名录 of a topology's authorizing organs, signed or not.
+int MakeList(const Args& args, std::ostream& out) {
+  const auto& pos = args.positionals();
+  if (pos.size() < 3) throw UsageError("grant make-list: which topology? (grant make-list FILE)");
+  auto topology = config::LoadTopology(pos[2]);
+  auto directory = topology.Directory();
+  if (!directory.ok()) throw std::runtime_error(directory.message());
+  std::vector<std::string> ids;
+  for (const auto& n : topology.nodes) ids.push_back(n.id);
+  long long version = args.GetInt("version", 0, 1, 1'000'000'000);
+  if (!version) throw UsageError("grant make-list: --version N is required (versions only go up)");
+  std::string published = args.Get("published");
+  if (published.empty()) {
+    published = calendar::CstDateOf(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        std::chrono::system_clock::now().time_since_epoch())
+                                        .count())
+                    .ToString();
+  }
+  auto list = config::AuthorizingListOf(directory.value(), ids, static_cast<uint64_t>(version),
+                                        published, args.Get("source"));
+  std::string text = config::RenderAuthorizingList(list);
+  if (args.Has("sign-with")) {
+    auto signer = crypto::ReadKeys(args.Get("sign-with"));
+    if (!signer.ok()) throw std::runtime_error(signer.message());
+    auto signed_text = crypto::SignDocument(text, signer.value(), config::kAuthorizingListDomain);
+    if (!signed_text.ok()) throw std::runtime_error(signed_text.message());
+    text = signed_text.value();
+  }
+  std::string path = Need(args, "grant make-list", "out", "the file to write");
+  std::ofstream(path) << text;
+  out << "授权机关名录 version " << version << ": " << list.organs.size()
+      << " authorizing organs → " << path
+      << (args.Has("sign-with") ? ", signed" : ", NOT signed (--sign-with DIR)") << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int CmdGrant(const Args& args, zmq::context_t& ctx, std::ostream& out) {
@@ -341,11 +393,14 @@ int CmdGrant(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     out << kGrantUsage;
     return pos.size() < 2 && !args.Flag("help") ? 2 : 0;
   }
-  args.Allow(NodeOptions({"organ", "grantee", "ceiling", "matters", "years", "months", "doc", "by",
-                          "reason", "proactive", "task", "regrants", "regrant-cause", "ground",
-                          "detail", "json", "application", "refuse", "materials",
-                          "no-scope-list", "forward", "opinion", "return", "reviewer"}));
+  args.Allow(NodeOptions(
+      {"organ",    "grantee", "ceiling",     "matters", "years",     "months",        "doc",
+       "by",       "reason",  "proactive",   "task",    "regrants",  "regrant-cause", "ground",
+       "detail",   "json",    "application", "refuse",  "materials", "no-scope-list", "forward",
+       "opinion",  "return",  "reviewer",    "version", "out",       "published",     "source",
+       "sign-with"}));
   if (pos[1] == "apply" || pos[1] == "review") return GrantApplication(args, ctx, out);
+  if (pos[1] == "make-list") return MakeList(args, out);
   const std::string& sub = pos[1];
   capnp::MallocMessageBuilder msg;
   auto r = msg.initRoot<schema::ControlRequest>().initGrant();
@@ -364,8 +419,8 @@ int CmdGrant(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     r.setReason(args.Get("reason"));
     r.setCeiling(args.Get("ceiling"));
     r.setMatters(args.Get("matters"));
-    r.setTermMonths(
-        static_cast<int32_t>(args.GetInt("years", 0, 0, 100) * 12 + args.GetInt("months", 0, 0, 1200)));
+    r.setTermMonths(static_cast<int32_t>(args.GetInt("years", 0, 0, 100) * 12 +
+                                         args.GetInt("months", 0, 0, 1200)));
     if (args.Flag("refuse")) {
       Need(args, "grant decide --refuse", "reason", "why the application is refused");
     } else {
@@ -387,6 +442,17 @@ int CmdGrant(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     r.setTask(args.Get("task"));
     r.setId(args.Get("regrants"));
     r.setRegrantCause(args.Get("regrant-cause"));
+  } else if (sub == "publish") {
+    r.setOp(Op::PUBLISH);
+    if (pos.size() < 3) throw UsageError("grant publish: which file? (grant publish FILE)");
+    std::ifstream in(pos[2]);
+    if (!in) throw UsageError("grant publish: cannot read " + pos[2]);
+    std::ostringstream text;
+    text << in.rdbuf();
+    r.setText(text.str());
+    r.setFileName(pos[2]);
+  } else if (sub == "authorizing") {
+    r.setOp(Op::AUTHORIZING);
   } else if (sub == "revoke") {
     r.setOp(Op::REVOKE);
     if (pos.size() < 3) throw UsageError("grant revoke: which grant? (grant revoke ID)");
@@ -400,6 +466,34 @@ int CmdGrant(const Args& args, zmq::context_t& ctx, std::ostream& out) {
   }
   auto reply = Call(args, ctx, msg);
   auto rep = reply->Root<schema::ControlReply>();
+  if (rep.isAuthorizingList()) {
+    auto l = rep.getAuthorizingList();
+    if (args.Flag("json")) {
+      JsonWriter j;
+      j.BeginObject().Key("version").Uint(l.getVersion()).Key("published");
+      j.String(l.getPublished().cStr()).Key("source").String(l.getSource().cStr());
+      j.Key("signed").Bool(l.getSigned()).Key("organs").BeginArray();
+      for (auto o : l.getOrgans()) j.String(o.cStr());
+      j.EndArray().EndObject();
+      out << j.str() << "\n";
+      return 0;
+    }
+    if (!l.getVersion()) {
+      out << "授权机关名录: none held; the directory's authorizing flags serve (GD Art. 15)\n";
+      return 0;
+    }
+    out << "授权机关名录 (GD Art. 15) version " << l.getVersion() << ", published "
+        << l.getPublished().cStr() << (l.getSource().size() ? " " : "") << l.getSource().cStr()
+        << (l.getSigned() ? ", 签名已核验 signature verified" : ", unsigned (no key pinned)")
+        << "\n";
+    for (auto o : l.getOrgans()) out << "  " << o.cStr() << "\n";
+    if (l.getForwardedTo().size()) {
+      out << "passed to";
+      for (auto n : l.getForwardedTo()) out << " " << n.cStr();
+      out << "\n";
+    }
+    return 0;
+  }
   auto grants = rep.getGrants();
   if (args.Flag("json")) {
     JsonWriter j;

@@ -169,10 +169,10 @@ void PrintOutcome(MatterView m, const std::string& here, std::ostream& out) {
   if (m.getHasDecision() && m.getKind() == "authorization") {  // GD Art. 9
     auto d = m.getDecision();
     out << "  答复 answer          "
-        << (d.getRefused() ? "不予授权 refused: " + std::string(d.getRefusal().cStr())
-                           : "授权 granted: " + std::string(d.getGrantId().cStr()) + " (" +
-                                 d.getMark().cStr() + ", zhuji grant show " +
-                                 d.getGrantId().cStr() + ")")
+        << (d.getRefused()
+                ? "不予授权 refused: " + std::string(d.getRefusal().cStr())
+                : "授权 granted: " + std::string(d.getGrantId().cStr()) + " (" +
+                      d.getMark().cStr() + ", zhuji grant show " + d.getGrantId().cStr() + ")")
         << "   by " << d.getDecidedBy().cStr() << ", " << When(d.getDecidedAt()) << "\n";
   } else if (m.getHasDecision()) {
     auto d = m.getDecision();
@@ -211,7 +211,7 @@ void PrintTrail(MatterView m, int64_t now, const std::string& here, std::ostream
   out << "  标题 title           " << m.getTitle().cStr() << "\n";
   bool application = m.getKind() == "authorization";
   out << "  状态 state           " << m.getStateZh().cStr()
-      << (m.getFinal()    ? "  [最终 final]"
+      << (m.getFinal()  ? "  [最终 final]"
           : application ? ""
                         : "  [先行采取保密措施 provisional measures]")
       << "\n";

@@ -133,6 +133,33 @@ void FilingControl::HandleGrant(ControlCall& call) {
   auto req = call.request.getGrant();
   using Op = schema::GrantRequest::Op;
   int64_t now = clock_.NowMs();
+  auto list_view = [&](store::Txn& txn, const std::vector<std::string>& forwarded) {
+    bool verified = false;
+    config::AuthorizingList held = filings_.HeldList(txn, &verified);
+    auto v = call.reply.initAuthorizingList();
+    v.setVersion(held.version);
+    v.setPublished(held.published);
+    v.setSource(held.source);
+    v.setSigned(verified);
+    auto organs = v.initOrgans(held.organs.size());
+    for (size_t i = 0; i < held.organs.size(); ++i) {
+      organs.set(i, held.organs[i].address + " " + held.organs[i].name);
+    }
+    auto f = v.initForwardedTo(forwarded.size());
+    for (size_t i = 0; i < forwarded.size(); ++i) f.set(i, forwarded[i]);
+  };
+  if (req.getOp() == Op::AUTHORIZING) {
+    auto txn = writer_.BeginRead();
+    return list_view(txn, {});
+  }
+  if (req.getOp() == Op::PUBLISH) {
+    std::vector<std::string> forwarded;
+    Status st = control_.Write(
+        [&](store::Txn& txn) { return filings_.Publish(txn, req.getText(), now, &forwarded); });
+    if (!st.ok()) return call.reply.setError(st.message());
+    auto txn = writer_.BeginRead();
+    return list_view(txn, forwarded);
+  }
   if (req.getOp() == Op::LIST || req.getOp() == Op::SHOW) {
     auto txn = writer_.BeginRead();
     auto list = GrantRegister(txn, req.getOp() == Op::SHOW ? req.getId().cStr() : "");

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "services/common/capnp_io.h"
+#include "services/crypto/signed_document.h"
 #include "services/store/audit.h"
 #include "zhuji/schemas/filing.capnp.h"
 
@@ -98,7 +100,129 @@ KindEntry FilingService::FilingEnvelopeKind(const std::string& self) {
   return k;
 }
 
+namespace {
+constexpr const char* kListKey = "authorizing_list";  // meta: the 授权机关名录 held (as received)
+}  // namespace
+
+Result<config::AuthorizingList> FilingService::ReadList(const std::string& text,
+                                                        const std::string& source) const {
+  std::string body = text;
+  if (!config_.security.directory_key.empty()) {
+    auto verified =
+        crypto::VerifiedBody(text, source, config_.security.suite, config_.security.directory_key,
+                             config::kAuthorizingListDomain);
+    if (!verified.ok()) return verified.status();
+    body = verified.value();
+  } else if (crypto::HasSignatureLine(text)) {
+    body = text.substr(0, text.rfind("\nsignature = \"") + 1);  // no key pinned to check it
+  }
+  auto list = config::ParseAuthorizingList(body, source);
+  if (!list.ok()) return list;
+  if (list.value().version <= list_version_) {
+    return Status::Error("授权机关名录 version " + std::to_string(list.value().version) + " from " +
+                         source + " is not newer than the version " +
+                         std::to_string(list_version_) + " held here: refused");
+  }
+  if (Status st = config::CheckAuthorizingList(list.value(), base_); !st.ok()) {
+    return Status::Error(source + ": " + st.message());
+  }
+  return list;
+}
+
+void FilingService::SetFlags(const config::AuthorizingList& list) {
+  std::vector<std::string> listed;
+  for (const auto& e : list.organs) listed.push_back(e.address);
+  base_.SetAuthorizing(listed);
+  live_.SetAuthorizing(listed);
+  list_version_ = list.version;
+}
+
+std::vector<std::string> FilingService::ApplyList(store::Txn& txn, const std::string& text,
+                                                  const config::AuthorizingList& list,
+                                                  int64_t now) {
+  txn.Put("meta", kListKey, text);
+  capnp::MallocMessageBuilder m;
+  auto u = m.initRoot<schema::AuthorizingListUpdate>();
+  u.setText(text);
+  u.setVersion(list.version);
+  std::string body = ToBytes(m);
+  // Every node below: those the configuration names and those the directory of organs knows.
+  std::set<std::string> children(config_.children.begin(), config_.children.end());
+  for (const auto& c : base_.Children(config_.node_id)) children.insert(c);
+  std::vector<std::string> forwarded;
+  for (const auto& child : children) {
+    mail_.Post(txn, {child, schema::Kind::AUTHORIZING_LIST, body, {}}, now);
+    forwarded.push_back(child);
+  }
+  store::Audit::Append(txn, now, "授权机关名录 authorizing organs",
+                       "version " + std::to_string(list.version) + " (" +
+                           std::to_string(list.organs.size()) + " organs) held, passed to " +
+                           std::to_string(forwarded.size()) + " node(s) below");
+  writer_.AfterCommit([this, list, n = forwarded.size()] {
+    SetFlags(list);
+    log_.info("授权机关名录 version {} ({} authorizing organs) held, passed to {} node(s) below",
+              list.version, list.organs.size(), n);
+  });
+  return forwarded;
+}
+
+Status FilingService::Publish(store::Txn& txn, const std::string& text, int64_t now,
+                              std::vector<std::string>* forwarded) {
+  const workflows::DirectoryNode* node = base_.Node(config_.node_id);
+  if (!config_.parent.empty() || !node || node->level != workflows::NodeLevel::kProvince) {
+    return Status::Error(
+        "GD Art. 15: 广东省国家保密局 publishes the 授权机关名录, on the province "
+        "node; node " +
+        config_.node_id + " takes it from its parent");
+  }
+  auto list = ReadList(text, "授权机关名录");
+  if (!list.ok()) return list.status();
+  *forwarded = ApplyList(txn, text, list.value(), now);
+  return Status::Ok();
+}
+
+config::AuthorizingList FilingService::HeldList(store::Txn& txn, bool* verified) const {
+  *verified = false;
+  auto text = txn.Get("meta", kListKey);
+  if (!text) return {};
+  std::string body(*text);
+  if (crypto::HasSignatureLine(body)) {
+    body = body.substr(0, body.rfind("\nsignature = \"") + 1);
+    *verified = !config_.security.directory_key.empty();
+  }
+  auto list = config::ParseAuthorizingList(body, "stored 授权机关名录");
+  return list.ok() ? list.value() : config::AuthorizingList{};
+}
+
 void FilingService::Register(KindRegistry& kinds) {
+  KindEntry list;
+  list.name = "authorizingList";
+  list.check = [this](const std::string& origin, std::string_view body) -> Status {
+    if (origin != config_.parent) {
+      return Status::Error(
+          "a 授权机关名录 is taken only from the parent node " +
+          (config_.parent.empty() ? std::string("(none: this is the province)") : config_.parent) +
+          ", not from " + origin);
+    }
+    if (Status st = CheckText<schema::AuthorizingListUpdate>(body); !st.ok()) return st;
+    auto msg = ReadMessage(body);
+    auto read = ReadList(msg->Root<schema::AuthorizingListUpdate>().getText(),
+                         "授权机关名录 from " + origin);
+    return read.ok() ? Status::Ok() : read.status();
+  };
+  list.apply = [this](store::Txn& txn, const std::string& from, std::string_view body,
+                      int64_t now) {
+    auto msg = ReadMessage(body);
+    std::string text = msg->Root<schema::AuthorizingListUpdate>().getText();
+    auto read = ReadList(text, "授权机关名录 from " + from);  // checked; an older repeat: nothing
+    if (read.ok()) ApplyList(txn, text, read.value(), now);
+  };
+  list.describe = [](std::string_view body) {
+    auto msg = ReadMessage(body);
+    return "授权机关名录 version " +
+           std::to_string(msg->Root<schema::AuthorizingListUpdate>().getVersion());
+  };
+  kinds.Register(schema::Kind::AUTHORIZING_LIST, std::move(list));
   kinds.Register(schema::Kind::GRANT, GrantEnvelopeKind(config_.node_id));
   kinds.SetApply(schema::Kind::GRANT,
                  [this](store::Txn& txn, const std::string& from, std::string_view body,
@@ -135,6 +259,10 @@ void FilingService::Start(int64_t now) {
     RefreshAuthority(txn, now);
     return Status::Ok();
   });
+  auto txn = writer_.BeginRead();
+  bool verified = false;
+  config::AuthorizingList held = HeldList(txn, &verified);
+  if (held.version) SetFlags(held);  // GD Art. 15: the list held names the authorizing organs
 }
 
 void FilingService::Tick(int64_t now) {

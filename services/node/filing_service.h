@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "services/config/authorizing_list.h"
 #include "services/config/config.h"
 #include "services/node/deadline_service.h"
 #include "services/node/filings.h"
@@ -75,6 +76,15 @@ class FilingService {
                       const std::set<std::string>& materials, const std::string& by, int64_t now,
                       std::string* filing_id);
 
+  // 授权机关名录 (GD Art. 15 ¶1). The province loads a newer one (`publish`); every node takes
+  // it from its parent; each passes it down (also to a node offline then: it waits in the
+  // outbox). With a pinned directory key it must verify. Held, it sets every organ's
+  // `authorizing` flag. `forwarded`: the children it went to.
+  Status Publish(store::Txn& txn, const std::string& text, int64_t now,
+                 std::vector<std::string>* forwarded);
+  // The list held (version 0: none; the directory's flags serve), and whether it was verified.
+  config::AuthorizingList HeldList(store::Txn& txn, bool* verified) const;
+
   // GD Art. 16 ¶3: `name` is a 定密责任人 of `organ` (an address on this node) who may approve
   // at `level` today; otherwise why not, and who may.
   Status MayApprove(store::Txn& txn, const workflows::Organ& organ, const std::string& name,
@@ -109,6 +119,14 @@ class FilingService {
   // The authority of every organ from the grants held here, set once the transaction commits.
   void RefreshAuthority(store::Txn& txn, int64_t now);
 
+  // The list in `text`, its signature verified with the pinned directory key if one is set;
+  // newer than the one held and checked against the directory.
+  Result<config::AuthorizingList> ReadList(const std::string& text,
+                                           const std::string& source) const;
+  std::vector<std::string> ApplyList(store::Txn& txn, const std::string& text,
+                                     const config::AuthorizingList& list, int64_t now);
+  void SetFlags(const config::AuthorizingList& list);
+
   const config::NodeConfig& config_;
   workflows::OrganDirectory base_;  // the directory as configured: the organs' own authority
   workflows::OrganDirectory& live_;
@@ -117,6 +135,7 @@ class FilingService {
   DeadlineService& deadlines_;
   spdlog::logger& log_;
   int64_t next_lapse_ms_ = 0;  // 0: none held
+  uint64_t list_version_ = 0;  // the 授权机关名录 held
 };
 
 // The step name of a filing's duty in `zhuji deadlines`.

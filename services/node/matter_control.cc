@@ -219,11 +219,11 @@ Status MatterControl::ApplyForGrant(Step& s) {
   std::string id = Matters::NextId(s.txn, origin, calendar::CstDateOf(s.now).year());
   // The route is found by the organs' own authority (the directory as configured): a grant is
   // made from the grantor's original authority (GD Art. 7).
-  return Apply(s,
-               workflows::ApplyForGrant(filings_.base_directory(), origin, id, s.req.getTitle(),
-                                        *ceiling, s.req.getTermMonths(),
-                                        Materials(s.req.getMaterials()), s.now),
-               "applied (定密授权申请)");
+  return Apply(
+      s,
+      workflows::ApplyForGrant(filings_.base_directory(), origin, id, s.req.getTitle(), *ceiling,
+                               s.req.getTermMonths(), Materials(s.req.getMaterials()), s.now),
+      "applied (定密授权申请)");
 }
 
 Status MatterControl::Object(Step& s) {

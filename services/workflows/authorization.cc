@@ -292,9 +292,9 @@ Result<Step> ApplyForGrant(const OrganDirectory& directory, const std::string& a
   }
   auto path = ApplicationPath(directory, applicant, ceiling);
   if (!path.ok()) return path.status();
-  Matter m = detail::NewMatter(MatterKind::kAuthorization, std::move(id), *origin,
-                               std::move(matters), Protection::Term(ceiling, 0, term_months), now,
-                               path.value());
+  Matter m =
+      detail::NewMatter(MatterKind::kAuthorization, std::move(id), *origin, std::move(matters),
+                        Protection::Term(ceiling, 0, term_months), now, path.value());
   detail::Note(m, now, origin->name, "提出定密授权申请 applied",
                std::string(LevelZh(ceiling)) + "以下，期限 " + TermText(term_months) + "，「" +
                    m.title + "」 → " + path.value().back().organ.name);
@@ -330,8 +330,8 @@ Result<Step> AnswerApplication(const Matter& in, const Grant* grant, std::string
     d.scope = grant->matters;
     d.grant_id = grant->id;
     detail::Note(m, now, hop.organ.name, "作出定密授权决定 granted",
-                 grant->doc_number + "（" + grant->id + "），" + LevelZh(grant->ceiling) + "以下，至 " +
-                     grant->until().ToString() + " — " + d.decided_by);
+                 grant->doc_number + "（" + grant->id + "），" + LevelZh(grant->ceiling) +
+                     "以下，至 " + grant->until().ToString() + " — " + d.decided_by);
   } else {
     d.not_secret = true;
     d.refused = true;

@@ -11,14 +11,14 @@ bool AtDecider(const Matter& m) { return m.at == static_cast<int>(m.path.size())
 const char* ReviewRule(MatterKind k) {
   return k == MatterKind::kAuthorization ? "GD Art. 9"
          : k == MatterKind::kUnclear     ? "GD Art. 30 (policy)"
-         : k == MatterKind::kDisputed ? "GD Art. 31 (policy)"
-                                      : "GD Art. 29 (policy)";
+         : k == MatterKind::kDisputed    ? "GD Art. 31 (policy)"
+                                         : "GD Art. 29 (policy)";
 }
 const char* DecideRule(MatterKind k) {
   return k == MatterKind::kAuthorization   ? "GD Art. 9"
          : k == MatterKind::kDetermination ? "GD Art. 29 ¶2"
-         : k == MatterKind::kDisputed    ? "条例 Art. 25 ¶2 (applied to 有争议事项)"
-                                         : "条例 Art. 25";
+         : k == MatterKind::kDisputed      ? "条例 Art. 25 ¶2 (applied to 有争议事项)"
+                                           : "条例 Art. 25";
 }
 
 Status NotReceived(const Matter& m) {
@@ -225,9 +225,9 @@ const std::vector<std::string>& RequiredMaterials(MatterKind kind) {
                                                   "有争议事项的具体内容"};
   // GD Art. 8 (一)-(六); (三) may be replaced by the declaration kNoScopeList (¶2); (七) is what
   // the authorizing organ asks for, asked for by a return (退回补充).
-  static const std::vector<std::string> kArt8 = {"定密授权书面申请公文", "定密授权申请表",
-                                                 kScopeList,       "定密责任人情况一览表",
-                                                 "近三年来原始定密情况", "定密工作制度"};
+  static const std::vector<std::string> kArt8 = {
+      "定密授权书面申请公文", "定密授权申请表",       kScopeList,
+      "定密责任人情况一览表", "近三年来原始定密情况", "定密工作制度"};
   static const std::vector<std::string> kNone;
   return kind == MatterKind::kUnclear         ? kArt30
          : kind == MatterKind::kDisputed      ? kArt31
@@ -447,8 +447,10 @@ Result<Step> Decide(const Matter& in, Decision decision, int64_t now) {
   const Organ& decider = in.path[in.at].organ;
   if (!in.path[in.at].received_at) return NotReceived(in);
   if (in.kind == MatterKind::kAuthorization) {
-    return Status::Error("GD Art. 9: an authorization application is answered with a grant or a "
-                         "refusal (zhuji grant decide --application " + in.id + ")");
+    return Status::Error(
+        "GD Art. 9: an authorization application is answered with a grant or a "
+        "refusal (zhuji grant decide --application " +
+        in.id + ")");
   }
   if (!decision.not_secret) {
     if (auto st = CheckProtection(decision.protection); !st.ok()) {

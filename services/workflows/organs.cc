@@ -86,6 +86,21 @@ bool OrganDirectory::SetAuthority(const std::string& address,
   return false;
 }
 
+void OrganDirectory::SetAuthorizing(const std::vector<std::string>& listed) {
+  std::set<std::string> in(listed.begin(), listed.end());
+  for (auto& [id, n] : nodes_) {
+    for (auto& o : n.organs) o.authorizing = in.count(o.address()) > 0;
+  }
+}
+
+std::vector<std::string> OrganDirectory::Children(const std::string& id) const {
+  std::vector<std::string> out;
+  for (const auto& [child, n] : nodes_) {
+    if (n.parent == id) out.push_back(child);
+  }
+  return out;
+}
+
 const DirectoryNode* OrganDirectory::Node(const std::string& id) const {
   auto it = nodes_.find(id);
   return it == nodes_.end() ? nullptr : &it->second;

@@ -62,8 +62,13 @@ class OrganDirectory {
   // The authority an organ holds now (its own and what live grants give it, GD Art. 6-10): the
   // node sets it as grants arrive, are revoked and lapse. False when there is no such organ.
   bool SetAuthority(const std::string& address, const ClassificationAuthority& authority);
+  // GD Art. 15: the 授权机关名录 held names the authorizing organs: every organ's flag is set
+  // from it (listed or not).
+  void SetAuthorizing(const std::vector<std::string>& listed);
 
   const DirectoryNode* Node(const std::string& id) const;
+  // The nodes one level below `id`.
+  std::vector<std::string> Children(const std::string& id) const;
   // "440106/jyj" → the organ, or nullopt.
   std::optional<Organ> Find(const std::string& address) const;
   // The node's secrecy admin dept, if it has one.

@@ -306,12 +306,65 @@ TEST_F(Filings, GdArt8_GdArt9_AnApplicationGoesLevelByLevelWithReviewsAndAGrantC
         return c && c->view.getFinal() && c->view.getDecision().getGrantId().size() > 0;
       },
       seconds(60)));
-  EXPECT_TRUE(
-      Harness::WaitFor([&] { return MayDetermineItself("440106", "jyj", "机密★10年"); }, seconds(60)));
+  EXPECT_TRUE(Harness::WaitFor([&] { return MayDetermineItself("440106", "jyj", "机密★10年"); },
+                               seconds(60)));
   EXPECT_FALSE(DutyOpen("440000", id));
   // A province-level grantor owes no GD Art. 13 备案; the grantee owes its GD Art. 14 one.
   WaitFiling("440106", "grant-received", "owed");
   for (auto& f : FilingsOn("440000")) EXPECT_NE(f.kind, "grant");
+}
+
+TEST_F(Filings,
+       GdArt15_TheListOfAuthorizingOrgansReachesEveryNodeAlsoOneOfflineAndDecidesWhoGrants) {
+  Start();
+  h.KillNode("440106");  // 天河区 is offline when the province publishes
+  auto list = [](int version, const std::string& extra) {
+    std::string t = "version = " + std::to_string(version) +
+                    "\npublished = \"2025-09-24\"\nsource = \"粤保发〔2025〕9号\"\n";
+    for (const char* a : {"440000/bmj", "440000/jyt", "440000/gat", "440100/bmj", "440100/gaj"}) {
+      t += "[[organ]]\naddress = \"" + std::string(a) + "\"\n";
+    }
+    return t + extra;  // 广州市教育局 (440100/jyj) is not listed
+  };
+  auto publish = [&](const std::string& node, const std::string& text) {
+    return Refusal([&] {
+      h.Request(node, [&](schema::ControlRequest::Builder r) {
+        auto g = r.initGrant();
+        g.setOp(GrantOp::PUBLISH);
+        g.setText(text);
+      });
+    });
+  };
+  auto version_on = [&](const std::string& node) {
+    auto reply = h.Request(
+        node, [](schema::ControlRequest::Builder r) { r.initGrant().setOp(GrantOp::AUTHORIZING); });
+    return reply->Root<schema::ControlReply>().getAuthorizingList().getVersion();
+  };
+  EXPECT_NE(publish("440100", list(1, "")).find("GD Art. 15"), std::string::npos)
+      << "only the province publishes it";
+  std::string county = publish("440000", list(1, "[[organ]]\naddress = \"440106/bmj\"\n"));
+  EXPECT_NE(county.find("GD Art. 6"), std::string::npos) << county;
+  EXPECT_EQ(publish("440000", list(1, "")), "");
+  EXPECT_NE(publish("440000", list(1, "")).find("not newer"), std::string::npos);
+  ASSERT_TRUE(Harness::WaitFor([&] { return version_on("440100") == 1; }, seconds(60)));
+  // Not listed: 广州市教育局 grants no more.
+  std::string unlisted = Refusal([&] { GrantToTianheEducation(); });
+  EXPECT_NE(unlisted.find("not an authorizing organ"), std::string::npos) << unlisted;
+  // 天河区 comes back and gets the list that was published while it was away.
+  h.StartNode("440106");
+  ASSERT_TRUE(Harness::WaitFor([&] { return version_on("440106") == 1; }, seconds(60)));
+  // Applications route by it: past 广州市教育局 to 广东省教育厅.
+  auto m = h.MatterStep("440106", [&](schema::MatterRequest::Builder r) {
+    r.setOp(schema::MatterRequest::Op::APPLY);
+    r.setOrgan("jyj");
+    r.setCeiling("秘密");
+    r.setTitle("招生考试工作中的国家秘密事项");
+    r.setTermMonths(24);
+    tools::SetMaterials(r, {"定密授权书面申请公文", "定密授权申请表", "定密责任人情况一览表",
+                            "近三年来原始定密情况", "定密工作制度", workflows::kScopeList});
+  });
+  ASSERT_EQ(m->getPath().size(), 2u);
+  EXPECT_STREQ(m->getPath()[1].getOrgan().getName().cStr(), "广东省教育厅");
 }
 
 TEST_F(Filings, GdArt6_GdArt7_GdArt10_RefusedGrants) {

@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 
 #include "guangdong.h"
+#include "services/config/authorizing_list.h"
+#include "services/crypto/key_directory.h"
+#include "services/crypto/signed_document.h"
 #include "services/workflows/filing.h"
 
 namespace zhuji::workflows {
@@ -177,8 +180,8 @@ TEST(Authorization, GdArt8_TheApplicationCarriesItsMaterialsFromTheStart) {
   auto r = ApplyForGrant(dir, "440106/jyj", "a", "招生考试", SecrecyLevel::kMimi, 36, partial, kT0);
   EXPECT_NE(r.message().find("GD Art. 8"), std::string::npos) << r.message();
   EXPECT_NE(r.message().find("定密工作制度"), std::string::npos);
-  auto no_list = ApplyForGrant(dir, "440106/jyj", "a", "招生考试", SecrecyLevel::kMimi, 36,
-                               Art8(false), kT0);
+  auto no_list =
+      ApplyForGrant(dir, "440106/jyj", "a", "招生考试", SecrecyLevel::kMimi, 36, Art8(false), kT0);
   EXPECT_TRUE(no_list.ok()) << "GD Art. 8 ¶2: " << no_list.message();
   auto ok = ApplyForGrant(dir, "440106/jyj", "a", "招生考试", SecrecyLevel::kMimi, 36, Art8(), kT0);
   ASSERT_TRUE(ok.ok()) << ok.message();
@@ -213,6 +216,36 @@ TEST(Authorization, GdArt9_EachLevelHasThirtyWorkingDaysAndTheAnswerGoesBackDown
   auto nodes = refused.value().effects.send_to;
   std::sort(nodes.begin(), nodes.end());
   EXPECT_EQ(nodes, (std::vector<std::string>{"440100", "440106"}));
+}
+
+TEST(Authorization, GdArt15_TheListIsSignedByTheProvinceAndOnlyAsAList) {
+  auto dir = Authorizing();
+  auto list = config::AuthorizingListOf(dir, {"440000", "440100"}, 3, "2025-09-24", "粤保发");
+  std::string text = config::RenderAuthorizingList(list);
+  auto key = crypto::NewKeyPair("directory:gd");
+  auto other = crypto::NewKeyPair("directory:other");
+  auto signed_text = crypto::SignDocument(text, key, config::kAuthorizingListDomain).value();
+  auto body = crypto::VerifiedBody(signed_text, "list", key.pub.suite, key.pub.sign,
+                                   config::kAuthorizingListDomain);
+  ASSERT_TRUE(body.ok()) << body.message();
+  auto parsed = config::ParseAuthorizingList(body.value(), "list");
+  ASSERT_TRUE(parsed.ok()) << parsed.message();
+  EXPECT_EQ(parsed.value().version, 3u);
+  EXPECT_TRUE(parsed.value().Lists("440100/jyj"));
+  EXPECT_TRUE(config::CheckAuthorizingList(parsed.value(), dir).ok());
+  EXPECT_FALSE(crypto::VerifiedBody(signed_text, "list", key.pub.suite, other.pub.sign,
+                                    config::kAuthorizingListDomain)
+                   .ok())
+      << "another key";
+  // A directory of keys signed by the same key does not pass for a list (domains differ).
+  auto as_directory = crypto::KeyDirectory::Sign(text, key).value();
+  EXPECT_FALSE(crypto::VerifiedBody(as_directory, "list", key.pub.suite, key.pub.sign,
+                                    config::kAuthorizingListDomain)
+                   .ok());
+  config::AuthorizingList county = list;
+  county.organs.push_back({"440106/bmj", "天河区国家保密局"});
+  EXPECT_NE(config::CheckAuthorizingList(county, dir).message().find("GD Art. 6"),
+            std::string::npos);
 }
 
 TEST(Filing, GdArt13_AFilingMissingAMaterialIsRefusedByNameAndItsDutyRunsOn) {
