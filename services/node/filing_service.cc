@@ -24,6 +24,16 @@ std::string GrantLine(const Grant& g) {
          workflows::GrantStateZh(g.state) + " (v" + std::to_string(g.version) + ")";
 }
 
+// A copy not newer than the one held is a re-delivery: acknowledged, audited, ignored.
+bool NotNewer(store::Txn& txn, const char* kind, const std::string& id, uint64_t held,
+              uint64_t copy, const std::string& from, int64_t now) {
+  if (held < copy) return false;
+  store::Audit::Append(txn, now, std::string(kind) + " copy ignored",
+                       id + " v" + std::to_string(copy) + " from " + from + ": v" +
+                           std::to_string(held) + " is held here");
+  return true;
+}
+
 std::string FilingLine(const Filing& f) {
   return f.id + " " + workflows::FilingKindZh(f.kind) + " " + f.filer.name + " → " +
          f.receiver.name + " " + workflows::FilingStateZh(f.state) + " (v" +
@@ -398,10 +408,7 @@ void FilingService::OnGrant(store::Txn& txn, const std::string& from, std::strin
   auto g = Grants::Decode(body);  // checked by the inbox already
   if (!g.ok()) return;
   auto prev = Grants::Get(txn, g.value().id);
-  if (prev && prev->version >= g.value().version) {
-    store::Audit::Append(txn, now, "grant copy ignored",
-                         g.value().id + " v" + std::to_string(g.value().version) + " from " + from +
-                             ": v" + std::to_string(prev->version) + " is held here");
+  if (prev && NotNewer(txn, "grant", g.value().id, prev->version, g.value().version, from, now)) {
     return;
   }
   Grant copy = g.value();
@@ -486,10 +493,7 @@ void FilingService::OnFiling(store::Txn& txn, const std::string& from, std::stri
   auto f = Filings::Decode(body);  // checked by the inbox already
   if (!f.ok()) return;
   auto prev = Filings::Get(txn, f.value().id);
-  if (prev && prev->version >= f.value().version) {
-    store::Audit::Append(txn, now, "filing copy ignored",
-                         f.value().id + " v" + std::to_string(f.value().version) + " from " + from +
-                             ": v" + std::to_string(prev->version) + " is held here");
+  if (prev && NotNewer(txn, "filing", f.value().id, prev->version, f.value().version, from, now)) {
     return;
   }
   Arrived(txn, f.value(), now);
