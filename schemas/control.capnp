@@ -207,6 +207,8 @@ struct MatterRequest {
   toSuperior @23 :Bool;   # object: to the classifier's superior (GD Art. 45 "或者其上级机关")
   ceiling @24 :Text;      # apply: the level applied for (秘密, 机密, 绝密)
   termMonths @25 :Int32;  # apply: the term applied for
+  overrides @26 :Text;    # decide: GD Art. 22: the designee whose 定密意见 the statutory one changes
+  overridden @27 :Text;   # … and that opinion
 
   enum Op {
     show @0;

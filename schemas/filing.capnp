@@ -96,4 +96,5 @@ struct Filing {
   grant @21 :Grant;
   persons @22 :List(ResponsiblePerson);
   history @23 :List(Matter.TrailEvent);
+  asked @24 :List(Text);           # materials a refusal named: required from then on
 }

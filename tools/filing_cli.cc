@@ -260,8 +260,10 @@ constexpr const char* kGrantUsage = R"(zhuji [NODE] grant — 定密授权 (GD A
   grant make-list TOPOLOGY --version N --out FILE [--published YYYY-MM-DD] [--source 文号]
         [--sign-with DIR]
         write the 授权机关名录 (GD Art. 15 ¶1) of the topology's authorizing organs, signed with
-        the province's directory key in DIR (zhuji keys init --id directory:NAME); edit it
-        before signing to publish another list
+        the province's directory key in DIR (zhuji keys init --id directory:NAME)
+  grant sign-list FILE --sign-with DIR --out FILE
+        check and sign a list written or edited by hand (make it without --sign-with, edit
+        it, raise its version, sign it)
   grant publish FILE           on the province node: load a newer 授权机关名录 and pass it down
                                level by level (a node offline gets it when it is back); with a
                                pinned directory key it must verify; an older version is refused
@@ -352,23 +354,36 @@ int GrantApplication(const Args& args, zmq::context_t& ctx, std::ostream& out) {
 // `grant make-list`: the 授权机关名录 of a topology's authorizing organs, signed or not.
 int MakeList(const Args& args, std::ostream& out) {
   const auto& pos = args.positionals();
-  if (pos.size() < 3) throw UsageError("grant make-list: which topology? (grant make-list FILE)");
-  auto topology = config::LoadTopology(pos[2]);
-  auto directory = topology.Directory();
-  if (!directory.ok()) throw std::runtime_error(directory.message());
-  std::vector<std::string> ids;
-  for (const auto& n : topology.nodes) ids.push_back(n.id);
-  long long version = args.GetInt("version", 0, 1, 1'000'000'000);
-  if (!version) throw UsageError("grant make-list: --version N is required (versions only go up)");
-  std::string published = args.Get("published");
-  if (published.empty()) {
-    published = calendar::CstDateOf(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                        std::chrono::system_clock::now().time_since_epoch())
-                                        .count())
-                    .ToString();
+  const std::string cmd = "grant " + pos[1];
+  if (pos.size() < 3) throw UsageError(cmd + ": which file? (" + cmd + " FILE)");
+  config::AuthorizingList list;
+  if (pos[1] == "sign-list") {  // an (edited) unsigned list, checked, then signed
+    std::ifstream in(pos[2]);
+    if (!in) throw UsageError(cmd + ": cannot read " + pos[2]);
+    std::ostringstream text;
+    text << in.rdbuf();
+    auto parsed = config::ParseAuthorizingList(text.str(), pos[2]);
+    if (!parsed.ok()) throw std::runtime_error(parsed.message());
+    list = parsed.value();
+  } else {
+    auto topology = config::LoadTopology(pos[2]);
+    auto directory = topology.Directory();
+    if (!directory.ok()) throw std::runtime_error(directory.message());
+    std::vector<std::string> ids;
+    for (const auto& n : topology.nodes) ids.push_back(n.id);
+    long long version = args.GetInt("version", 0, 1, 1'000'000'000);
+    if (!version) throw UsageError(cmd + ": --version N is required (versions only go up)");
+    std::string published = args.Get("published");
+    if (published.empty()) {
+      published = calendar::CstDateOf(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                          std::chrono::system_clock::now().time_since_epoch())
+                                          .count())
+                      .ToString();
+    }
+    list = config::AuthorizingListOf(directory.value(), ids, static_cast<uint64_t>(version),
+                                     published, args.Get("source"));
   }
-  auto list = config::AuthorizingListOf(directory.value(), ids, static_cast<uint64_t>(version),
-                                        published, args.Get("source"));
+  const uint64_t version = list.version;
   std::string text = config::RenderAuthorizingList(list);
   if (args.Has("sign-with")) {
     auto signer = crypto::ReadKeys(args.Get("sign-with"));
@@ -377,7 +392,7 @@ int MakeList(const Args& args, std::ostream& out) {
     if (!signed_text.ok()) throw std::runtime_error(signed_text.message());
     text = signed_text.value();
   }
-  std::string path = Need(args, "grant make-list", "out", "the file to write");
+  std::string path = Need(args, cmd.c_str(), "out", "the file to write");
   std::ofstream(path) << text;
   out << "授权机关名录 version " << version << ": " << list.organs.size()
       << " authorizing organs → " << path
@@ -400,7 +415,7 @@ int CmdGrant(const Args& args, zmq::context_t& ctx, std::ostream& out) {
        "opinion",  "return",  "reviewer",    "version", "out",       "published",     "source",
        "sign-with"}));
   if (pos[1] == "apply" || pos[1] == "review") return GrantApplication(args, ctx, out);
-  if (pos[1] == "make-list") return MakeList(args, out);
+  if (pos[1] == "make-list" || pos[1] == "sign-list") return MakeList(args, out);
   const std::string& sub = pos[1];
   capnp::MallocMessageBuilder msg;
   auto r = msg.initRoot<schema::ControlRequest>().initGrant();

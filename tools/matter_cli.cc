@@ -363,7 +363,8 @@ constexpr const char* kMatterUsage = R"(zhuji [NODE] matter — escalated matter
   matter decide --id ID (--mark 机密★10年 --scope S | --not-secret) --by NAME
         the last level decides (a secret with its 知悉范围, GD Art. 23); --by: the 定密责任人,
         or at a secrecy bureau the deciding official (签发人); the written notice (书面通知)
-        goes back down the path
+        goes back down the path. [--overrides DESIGNEE --overridden "原意见"]: GD Art. 22, the
+        法定定密责任人 changes a designee's 定密意见 and decides (recorded in the trail)
   matter refer-national ID --via 机要交通 --by NAME
         the provincial bureau sends a 绝密 matter to 国家保密局 (条例 Art. 25, 26); it waits there
         with no provincial deadline running
@@ -471,7 +472,8 @@ int CmdMatter(const Args& args, zmq::context_t& ctx, std::ostream& out) {
                           "parts",        "todo",
                           "arose-on",     "via",
                           "doc",          "date",
-                          "owing-filing", "to-superior"}));
+                          "owing-filing", "to-superior",
+                          "overrides",    "overridden"}));
   const std::string& sub = pos[1];
   std::string id = args.Get("id", pos.size() > 2 ? pos[2] : "");
   capnp::MallocMessageBuilder msg;
@@ -543,6 +545,8 @@ int CmdMatter(const Args& args, zmq::context_t& ctx, std::ostream& out) {
       r.setScope(Need(args, "scope", "the 知悉范围 of the determination (GD Art. 23)"));
     }
     r.setWho(Need(args, "by", "who decided: the 定密责任人, or at a bureau the 签发人"));
+    r.setOverrides(args.Get("overrides"));
+    r.setOverridden(args.Get("overridden"));
   } else if (sub == "answer") {
     r.setOp(Op::ANSWER);
     if (args.Flag("uphold") == args.Flag("adopt")) {

@@ -117,8 +117,10 @@ std::vector<GrantRegisterEntry> FilingControl::GrantRegister(store::Txn& txn,
     for (auto kind : expected) {
       bool got = false;
       for (const auto& f : e.filings) {
+        // Received and not refused: a refused 备案 is still missing until it comes complete.
         got |= f.kind == kind && f.receiver.node == config_.node_id &&
-               f.state != workflows::FilingState::kOwed;
+               (f.state == workflows::FilingState::kSent ||
+                f.state == workflows::FilingState::kReceipted);
       }
       if (!got)
         e.missing.push_back(std::string(workflows::FilingKindZh(kind)) + " (" +
@@ -167,7 +169,7 @@ void FilingControl::HandleGrant(ControlCall& call) {
       return call.reply.setError("no grant " + std::string(req.getId().cStr()) + " on node " +
                                  config_.node_id);
     }
-    return FillGrantList(list, now, call.reply);
+    return FillGrantList(list, call.reply);
   }
   std::string done;
   std::vector<std::string> warnings;
@@ -209,7 +211,7 @@ void FilingControl::HandleGrant(ControlCall& call) {
   if (!st.ok()) return call.reply.setError(st.message());
   auto txn = writer_.BeginRead();
   // A refused application made no grant: the reply lists none (the application shows it).
-  FillGrantList(done.empty() ? std::vector<GrantRegisterEntry>{} : GrantRegister(txn, done), now,
+  FillGrantList(done.empty() ? std::vector<GrantRegisterEntry>{} : GrantRegister(txn, done),
                 call.reply);
   auto w = call.reply.initWarnings(warnings.size());
   for (size_t i = 0; i < warnings.size(); ++i) w.set(i, warnings[i]);

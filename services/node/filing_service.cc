@@ -205,6 +205,21 @@ config::AuthorizingList FilingService::HeldList(store::Txn& txn, bool* verified)
 }
 
 void FilingService::Register(KindRegistry& kinds) {
+  KindEntry grant = GrantEnvelopeKind(config_.node_id);
+  // A grant is checked against this node's own directory too: a node cannot forge one.
+  grant.admit = [this](store::Txn& txn, const std::string& origin, std::string_view body) {
+    auto g = Grants::Decode(body);
+    if (!g.ok()) return g.status();
+    auto held = Grants::Get(txn, g.value().id);
+    if (Status st = workflows::CheckGrantCopy(held ? &*held : nullptr, g.value(), origin);
+        !st.ok()) {
+      return st;
+    }
+    return workflows::CheckGrantAgainst(base_, g.value(), config_.node_id, !held);
+  };
+  grant.apply = [this](store::Txn& txn, const std::string& from, std::string_view body,
+                       int64_t now) { OnGrant(txn, from, body, now); };
+  kinds.Register(schema::Kind::GRANT, std::move(grant));
   KindEntry list;
   list.name = "authorizingList";
   list.check = [this](const std::string& origin, std::string_view body) -> Status {
@@ -233,17 +248,22 @@ void FilingService::Register(KindRegistry& kinds) {
            std::to_string(msg->Root<schema::AuthorizingListUpdate>().getVersion());
   };
   kinds.Register(schema::Kind::AUTHORIZING_LIST, std::move(list));
-  kinds.Register(schema::Kind::GRANT, GrantEnvelopeKind(config_.node_id));
-  kinds.SetApply(schema::Kind::GRANT,
-                 [this](store::Txn& txn, const std::string& from, std::string_view body,
-                        int64_t now) { OnGrant(txn, from, body, now); });
   kinds.Register(schema::Kind::FILING, FilingEnvelopeKind(config_.node_id));
   kinds.SetApply(schema::Kind::FILING,
                  [this](store::Txn& txn, const std::string& from, std::string_view body,
                         int64_t now) { OnFiling(txn, from, body, now); });
 }
 
+void FilingService::Load(int64_t now) {
+  auto txn = writer_.BeginRead();
+  bool verified = false;
+  config::AuthorizingList held = HeldList(txn, &verified);
+  if (held.version) SetFlags(held);  // GD Art. 15: the list held names the authorizing organs
+  ApplyAuthority(Grants::List(txn), now);
+}
+
 void FilingService::Start(int64_t now) {
+  Load(now);
   const workflows::DirectoryNode* node = base_.Node(config_.node_id);
   (void)writer_.Commit([&](store::Txn& txn) {
     if (node) {
@@ -269,10 +289,6 @@ void FilingService::Start(int64_t now) {
     RefreshAuthority(txn, now);
     return Status::Ok();
   });
-  auto txn = writer_.BeginRead();
-  bool verified = false;
-  config::AuthorizingList held = HeldList(txn, &verified);
-  if (held.version) SetFlags(held);  // GD Art. 15: the list held names the authorizing organs
 }
 
 void FilingService::Tick(int64_t now) {
@@ -293,24 +309,25 @@ void FilingService::Tick(int64_t now) {
 }
 
 void FilingService::RefreshAuthority(store::Txn& txn, int64_t now) {
-  std::vector<Grant> grants = Grants::List(txn);
-  writer_.AfterCommit([this, grants = std::move(grants), now] {
-    next_lapse_ms_ = 0;
-    for (const auto& g : grants) {
-      if (g.state == GrantState::kLive && g.LapsesAtMs() > now &&
-          (!next_lapse_ms_ || g.LapsesAtMs() < next_lapse_ms_)) {
-        next_lapse_ms_ = g.LapsesAtMs();
-      }
+  writer_.AfterCommit([this, grants = Grants::List(txn), now] { ApplyAuthority(grants, now); });
+}
+
+void FilingService::ApplyAuthority(const std::vector<Grant>& grants, int64_t now) {
+  next_lapse_ms_ = 0;
+  for (const auto& g : grants) {
+    // A live grant past its term lapses at the next tick (Tick records it).
+    if (g.state == GrantState::kLive && (!next_lapse_ms_ || g.LapsesAtMs() < next_lapse_ms_)) {
+      next_lapse_ms_ = g.LapsesAtMs();
     }
-    // Every organ the directory knows: its own authority, raised by live grants to it.
-    std::set<std::string> touched;
-    for (const auto& g : grants) touched.insert(g.grantee.address());
-    for (const auto& address : touched) {
-      auto organ = base_.Find(address);
-      if (!organ) continue;
-      live_.SetAuthority(address, workflows::EffectiveAuthority(*organ, grants, now));
-    }
-  });
+  }
+  // Every grantee: its own authority, raised by its live grants.
+  std::set<std::string> touched;
+  for (const auto& g : grants) touched.insert(g.grantee.address());
+  for (const auto& address : touched) {
+    auto organ = base_.Find(address);
+    if (!organ) continue;
+    live_.SetAuthority(address, workflows::EffectiveAuthority(*organ, grants, now));
+  }
 }
 
 void FilingService::SendGrant(store::Txn& txn, const Grant& g,
@@ -501,8 +518,6 @@ void FilingService::OnFiling(store::Txn& txn, const std::string& from, std::stri
 
 void FilingService::Arrived(store::Txn& txn, const Filing& copy, int64_t now) {
   if (copy.state == FilingState::kSent && copy.receiver.node == config_.node_id) {
-    // The register learns of the grant it files, if it did not hold it.
-    if (copy.grant && !Grants::Get(txn, copy.grant->id)) Grants::Put(txn, *copy.grant);
     auto received = workflows::ReceiveFiling(copy, now);
     Status st = Apply(txn, received, "received", now);
     if (st.ok() && config_.auto_review) {
@@ -589,12 +604,16 @@ Status FilingService::Refuse(store::Txn& txn, const std::string& id, const std::
 Result<StoredRegister> FilingService::RegisterOf(store::Txn& txn,
                                                  const std::string& organ_code) const {
   std::string address = config_.node_id + "/" + organ_code;
-  auto organ = base_.Find(address);
+  auto organ = live_.Find(address);
   if (!organ) return Status::Error("no organ " + address + " on this node");
-  if (auto s = Registers::Get(txn, address)) return *s;
   StoredRegister s;
-  s.reg.organ = address;
-  s.reg.organ_name = organ->name;
+  if (auto held = Registers::Get(txn, address)) {
+    s = *held;
+  } else {
+    s.reg.organ = address;
+    s.reg.organ_name = organ->name;
+  }
+  // The organ's authority today: its own and its live grants (GD Art. 6-10).
   s.reg.organ_has_original_authority = organ->authority.has_original_authority;
   s.reg.organ_ceiling = organ->authority.ceiling;
   return s;
@@ -660,18 +679,29 @@ Status FilingService::FileRegister(store::Txn& txn, const std::string& organ,
   auto s = RegisterOf(txn, organ);
   if (!s.ok()) return s.status();
   StoredRegister next = s.value();
-  if (next.filing_owed.empty()) {
+  std::optional<Filing> f;
+  if (!next.filing_owed.empty()) {
+    f = Filings::Get(txn, next.filing_owed);
+  } else {
+    // A 备案 the department refused is submitted again, with the list as it is now.
+    for (auto& held : Filings::List(txn)) {
+      if (held.kind == FilingKind::kResponsible && held.filer.address() == next.reg.organ &&
+          held.state == FilingState::kRefused) {
+        f = std::move(held);
+        break;
+      }
+    }
+  }
+  if (!f) {
     return Status::Error("GD Art. 21: " + next.reg.organ_name +
                          " owes no 定密责任人 备案: its list has not changed since the last one");
   }
-  auto f = Filings::Get(txn, next.filing_owed);
-  if (!f) return Status::Error("filing " + next.filing_owed + " is not on this node");
   f->persons = next.reg.persons;
   f->subject = next.reg.organ + " v" + std::to_string(next.reg.version);
   auto step = workflows::SubmitFiling(*f, materials, by, now);
   if (!step.ok()) return step.status();
   if (Status st = Apply(txn, step.value(), "submitted", now); !st.ok()) return st;
-  if (filing_id) *filing_id = next.filing_owed;
+  if (filing_id) *filing_id = f->id;
   next.filing_owed.clear();
   Registers::Put(txn, next);
   return Status::Ok();
@@ -692,6 +722,23 @@ Status FilingService::MayApprove(store::Txn& txn, const Organ& organ, const std:
     reg.organ_ceiling = live->authority.ceiling;
   }
   return workflows::MayApprove(reg, name, level, calendar::CstDateOf(now));
+}
+
+Status FilingService::MayOverride(store::Txn& txn, const Organ& organ, const std::string& name,
+                                  const std::string& designee, int64_t now) const {
+  auto s = Registers::Get(txn, organ.address());
+  if (!s) {
+    return Status::Error("GD Art. 22: " + organ.name +
+                         " has no 定密责任人 registered on this node");
+  }
+  calendar::Date today = calendar::CstDateOf(now);
+  if (Status st = workflows::MayOverride(s->reg, name, today); !st.ok()) return st;
+  const workflows::ResponsiblePerson* d = s->reg.Find(designee, today);
+  if (!d || d->statutory) {
+    return Status::Error("GD Art. 22: " + designee + " is not a 指定定密责任人 of " + organ.name +
+                         " in force today: there is no designee's opinion of theirs to change");
+  }
+  return Status::Ok();
 }
 
 }  // namespace zhuji::node

@@ -41,8 +41,12 @@ class FilingService {
   static KindEntry FilingEnvelopeKind(const std::string& self);
   void Register(KindRegistry& kinds);
 
-  // At start: the registers of this node's organs from the directory's heads (taken as filed at
-  // installation), grants that lapsed while the node was down, and the authority they give.
+  // What the store holds, in memory: the 授权机关名录's flags, the authority of live grants,
+  // the next lapse. Read only (also while the store cannot be written).
+  void Load(int64_t now);
+  // Load, then the registers of this node's organs from the directory's heads (taken as filed
+  // at installation) and the grants that lapsed while the node was down. At start, and when the
+  // store takes writes again.
   void Start(int64_t now);
   // Grants whose term ended by `now` lapse (GD Art. 10), in their own transaction.
   void Tick(int64_t now);
@@ -89,6 +93,10 @@ class FilingService {
   // at `level` today; otherwise why not, and who may.
   Status MayApprove(store::Txn& txn, const workflows::Organ& organ, const std::string& name,
                     workflows::SecrecyLevel level, int64_t now) const;
+  // GD Art. 22: `name` (the statutory one) may change the 定密意见 of `designee`, a live
+  // designee of `organ`.
+  Status MayOverride(store::Txn& txn, const workflows::Organ& organ, const std::string& name,
+                     const std::string& designee, int64_t now) const;
 
  private:
   void OnGrant(store::Txn& txn, const std::string& from, std::string_view body, int64_t now);
@@ -118,6 +126,7 @@ class FilingService {
   Status Changed(store::Txn& txn, StoredRegister s, const std::string& what, int64_t now);
   // The authority of every organ from the grants held here, set once the transaction commits.
   void RefreshAuthority(store::Txn& txn, int64_t now);
+  void ApplyAuthority(const std::vector<workflows::Grant>& grants, int64_t now);
 
   // The list in `text`, its signature verified with the pinned directory key if one is set;
   // newer than the one held and checked against the directory.

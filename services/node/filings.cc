@@ -170,6 +170,9 @@ void PutFiling(schema::Filing::Builder b, const Filing& f) {
   if (f.grant) PutGrant(b.initGrant(), *f.grant);
   PutPersons(b.initPersons(f.persons.size()), f.persons);
   PutTrail(b.initHistory(f.history.size()), f.history);
+  auto asked = b.initAsked(f.asked.size());
+  i = 0;
+  for (const auto& m : f.asked) asked.set(i++, m);
 }
 
 Filing GetFiling(schema::Filing::Reader r) {
@@ -197,6 +200,7 @@ Filing GetFiling(schema::Filing::Reader r) {
   if (r.getHasGrant()) f.grant = GetGrant(r.getGrant());
   f.persons = GetPersons(r.getPersons());
   f.history = GetTrail(r.getHistory());
+  for (auto m : r.getAsked()) f.asked.insert(m);
   if (f.id.empty()) throw MalformedMessage("a filing without its id");
   return f;
 }

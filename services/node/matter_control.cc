@@ -280,8 +280,9 @@ Status MatterControl::Decide(Step& s) {
     // Its authority now: its own and its live grants (GD Art. 6-10), not when the route was made.
     if (auto live = directory_.Find(decider.address())) decider.authority = live->authority;
   }
-  auto step = workflows::Decide(now_held, d, s.now);
-  if (!step.ok()) return step.status();
+  auto decided = workflows::Decide(now_held, d, s.now);
+  if (!decided.ok()) return decided.status();
+  workflows::Step step = decided.value();
   // GD Art. 16 ¶3: an organ's own determination is approved by one of its 定密责任人. A
   // secrecy admin dept deciding an escalated matter signs as the deciding department (签发人).
   const workflows::Organ& decider = now_held.path[m.at].organ;
@@ -290,6 +291,22 @@ Status MatterControl::Decide(Step& s) {
         !st.ok()) {
       return st;
     }
+  }
+  if (s.req.getOverrides().size()) {
+    // GD Art. 22: the statutory one changes a designee's opinion and decides; the trail says so.
+    if (decider.is_secrecy_admin()) {
+      return Status::Error(
+          "GD Art. 22 is about an organ's own 定密责任人, not a bureau's decision");
+    }
+    if (Status st = filings_.MayOverride(s.txn, decider, d.decided_by, s.req.getOverrides(), s.now);
+        !st.ok()) {
+      return st;
+    }
+    step.matter.history.back().detail +=
+        "（法定定密责任人更改指定定密责任人 " + std::string(s.req.getOverrides().cStr()) +
+        " 的定密意见" +
+        (s.req.getOverridden().size() ? "：" + std::string(s.req.getOverridden().cStr()) : "") +
+        "，GD Art. 22）";
   }
   return Apply(s, step, "decided (确定)");
 }

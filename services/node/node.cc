@@ -69,7 +69,11 @@ void Node::Start() {
   }
   status_.Started(clock_.NowMs(), incarnation);
   deadlines_.Load();
-  if (unwritable.empty()) filings_.Start(clock_.NowMs());
+  if (unwritable.empty()) {
+    filings_.Start(clock_.NowMs());
+  } else {
+    filings_.Load(clock_.NowMs());  // the rest once the store takes writes again
+  }
   uint64_t pending = 0;
   {
     auto txn = env_.BeginRead();
@@ -152,6 +156,7 @@ void Node::Turn(int64_t poll_ms) {
     if (writer_.Probe(mono)) {
       pump_.RewindAll(mono);  // what the peers sent meanwhile comes again
       deadlines_.Load();
+      filings_.Start(clock_.NowMs());
     }
     return;  // no deadline or retention writes until the store takes writes again
   }

@@ -295,6 +295,7 @@ void FillFilingView(const workflows::Filing& f, schema::FilingView::Builder v) {
   size_t i = 0;
   for (const auto& m : f.materials) materials.set(i++, m);
   auto required = workflows::RequiredFilingMaterials(f.kind, f.grant ? &*f.grant : nullptr);
+  required.insert(required.end(), f.asked.begin(), f.asked.end());
   auto req = v.initRequired(required.size());
   for (size_t k = 0; k < required.size(); ++k) req.set(k, required[k]);
   v.setFirstSentAt(f.first_sent_at);
@@ -319,8 +320,7 @@ void FillFilingList(const std::vector<workflows::Filing>& list, schema::ControlR
   for (size_t i = 0; i < list.size(); ++i) FillFilingView(list[i], out[i]);
 }
 
-void FillGrantList(const std::vector<GrantRegisterEntry>& list, int64_t now,
-                   schema::ControlReply::Builder r) {
+void FillGrantList(const std::vector<GrantRegisterEntry>& list, schema::ControlReply::Builder r) {
   auto out = r.initGrants(list.size());
   for (size_t i = 0; i < list.size(); ++i) {
     const workflows::Grant& g = list[i].grant;
@@ -336,12 +336,9 @@ void FillGrantList(const std::vector<GrantRegisterEntry>& list, int64_t now,
     v.setFrom(g.from.ToString());
     v.setUntil(g.until().ToString());
     v.setTermMonths(g.term_months);
-    // A grant past its term reads as lapsed here even before this node's tick recorded it.
-    auto state = g.state == workflows::GrantState::kLive && !g.LiveAt(now)
-                     ? workflows::GrantState::kLapsed
-                     : g.state;
-    v.setState(workflows::GrantStateName(state));
-    v.setStateZh(workflows::GrantStateZh(state));
+    // As stored: a lapse is recorded by the node's own tick at the end of the term.
+    v.setState(workflows::GrantStateName(g.state));
+    v.setStateZh(workflows::GrantStateZh(g.state));
     v.setProactive(g.proactive);
     v.setTask(g.task);
     v.setRegrants(g.regrants);

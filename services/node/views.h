@@ -34,8 +34,7 @@ struct GrantRegisterEntry {
   std::vector<workflows::Filing> filings;
   std::vector<std::string> missing;  // expected here, not received
 };
-void FillGrantList(const std::vector<GrantRegisterEntry>& list, int64_t now,
-                   schema::ControlReply::Builder r);
+void FillGrantList(const std::vector<GrantRegisterEntry>& list, schema::ControlReply::Builder r);
 void FillRegisterList(const std::vector<StoredRegister>& list, int64_t now,
                       schema::ControlReply::Builder r);
 

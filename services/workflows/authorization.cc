@@ -417,6 +417,38 @@ ClassificationAuthority EffectiveAuthority(const Organ& organ, const std::vector
   return a;
 }
 
+Status CheckGrantAgainst(const OrganDirectory& directory, const Grant& g, const std::string& self,
+                         bool is_new) {
+  auto grantor = directory.Find(g.grantor.address());
+  auto grantee = directory.Find(g.grantee.address());
+  if (!grantor || !grantee) {
+    return Status::Error("grant " + g.id + ": its grantor or grantee is not in the directory");
+  }
+  const DirectoryNode* node = directory.Node(grantor->node);
+  if (node->level == NodeLevel::kCounty) {
+    return Status::Error("GD Art. 6: grant " + g.id + " names the county-level " + grantor->name +
+                         " as its grantor");
+  }
+  if (is_new && g.state == GrantState::kLive && !grantor->authorizing) {
+    return Status::Error("GD Art. 6, 15: grant " + g.id + ": " + grantor->name +
+                         " is not an authorizing organ here");
+  }
+  if (!grantor->authority.has_original_authority || g.ceiling > grantor->authority.ceiling) {
+    return Status::Error("GD Art. 7: grant " + g.id + " exceeds " + grantor->name +
+                         "'s own authority");
+  }
+  if (!InRegion(directory, grantor->node, grantee->node) ||
+      grantee->address() == grantor->address()) {
+    return Status::Error("GD Art. 6: grant " + g.id + ": " + grantee->name +
+                         " is not an organ of " + grantor->name + "'s region");
+  }
+  auto holders = g.HolderNodes(directory);
+  if (std::find(holders.begin(), holders.end(), self) == holders.end()) {
+    return Status::Error("grant " + g.id + " does not concern node " + self);
+  }
+  return Status::Ok();
+}
+
 Status CheckGrantCopy(const Grant* held, const Grant& copy, const std::string& sender) {
   if (copy.id.empty() || copy.version == 0 || copy.history.empty()) {
     return Status::Error("a grant copy without its id, version or history");
@@ -430,7 +462,9 @@ Status CheckGrantCopy(const Grant* held, const Grant& copy, const std::string& s
   if (!held) return Status::Ok();
   if (held->grantor.address() != copy.grantor.address() ||
       held->grantee.address() != copy.grantee.address() || held->doc_number != copy.doc_number ||
-      held->decided_at != copy.decided_at) {
+      held->decided_at != copy.decided_at || held->ceiling != copy.ceiling ||
+      held->matters != copy.matters || held->from != copy.from ||
+      held->term_months != copy.term_months) {
     return Status::Error("grant " + copy.id +
                          ": the copy names another decision than the one held");
   }

@@ -144,8 +144,15 @@ std::optional<Grant> LapseIfDue(const Grant& grant, int64_t now);
 ClassificationAuthority EffectiveAuthority(const Organ& organ, const std::vector<Grant>& grants,
                                            int64_t now);
 
-// A copy from node `sender` against the one held here (null: none): same grantor, grantee and
-// decision; newer versions only from the grantor's node; a grant held as ended never lives again.
+// A copy from node `sender` against the one held here (null: none): only from the grantor's
+// node; the decision (grantor, grantee, ceiling, matters, term, number, day) never changes from
+// one version to the next; a grant held as ended never lives again.
 Status CheckGrantCopy(const Grant* held, const Grant& copy, const std::string& sender);
+// What node `self` checks of a grant it is sent, against its own directory (so a node cannot
+// forge one): the grantor is a province- or city-level organ (GD Art. 6) — listed as authorizing
+// when the grant is new to `self` (`is_new`) —, the ceiling is within its original authority
+// (GD Art. 7), the grantee is of its region, and `self` is one of the grant's holder nodes.
+Status CheckGrantAgainst(const OrganDirectory& directory, const Grant& g, const std::string& self,
+                         bool is_new);
 
 }  // namespace zhuji::workflows

@@ -174,7 +174,9 @@ Result<FilingStep> SubmitFiling(const Filing& in, std::set<std::string> material
   Filing& f = s.filing;
   f.materials.insert(materials.begin(), materials.end());
   const Grant* grant = f.grant ? &*f.grant : nullptr;
-  for (const auto& need : RequiredFilingMaterials(f.kind, grant)) {
+  std::vector<std::string> required = RequiredFilingMaterials(f.kind, grant);
+  required.insert(required.end(), f.asked.begin(), f.asked.end());  // what a refusal named
+  for (const auto& need : required) {
     if (!f.materials.count(need)) {
       return Status::Error(std::string(FilingRule(f.kind)) + ": the " + FilingKindZh(f.kind) +
                            " lacks 「" + need + "」 (--materials); not sent, its deadline runs on");
@@ -229,8 +231,9 @@ Result<FilingStep> RefuseFiling(const Filing& in, std::string missing, std::stri
   f.refusal = std::move(missing);
   f.answered_by = std::move(by);
   f.answered_at = now;
-  // The material named is no longer counted as given: it must come again.
+  // The material named is required from now on, and no longer counted as given.
   f.materials.erase(f.refusal);
+  f.asked.insert(f.refusal);
   Note(f, now, f.receiver.name, "退回 refused",
        "缺少 missing 「" + f.refusal + "」 — " + f.answered_by);
   return s;

@@ -80,6 +80,7 @@ struct Filing {
   std::string receipt_number, answered_by;  // 回执 number; who receipted or refused
   int64_t answered_at = 0;
   std::string refusal;                     // what is missing
+  std::set<std::string> asked;             // materials a refusal asked for: required from then
   std::optional<Grant> grant;              // what a grant-related filing files
   std::vector<ResponsiblePerson> persons;  // GD Art. 21: the list filed
   std::vector<TrailEvent> history;

@@ -538,6 +538,7 @@ TEST_F(Filings, GdArt16_GdArt18_GdArt19_GdArt21_GdArt22_TheRegisterDecidesWhoMay
   });
   EXPECT_NE(dismissed.find("GD Art. 18"), std::string::npos) << dismissed;
   designate("440100", "jyj", "刘二", "陈七", [](auto) {});
+  designate("440100", "jyj", "刘五", "陈七", [](auto) {});
   // GD Art. 19: a designee cannot designate.
   std::string by_designee =
       Refusal([&] { designate("440100", "jyj", "刘三", "刘二", [](auto) {}); });
@@ -552,6 +553,23 @@ TEST_F(Filings, GdArt16_GdArt18_GdArt19_GdArt21_GdArt22_TheRegisterDecidesWhoMay
     f.setOrgan("jyj");
     auto m = f.initMaterials(1);
     m.set(0, "定密责任人名单及有关情况");
+    f.setBy("经办人");
+  });
+  // 广州市国家保密局 refuses it; the organ files the list again.
+  h.Request("440100", [&](schema::ControlRequest::Builder r) {
+    auto f = r.initFiling();
+    f.setOp(FilingOp::REFUSE);
+    f.setId(art21.id);
+    f.setMissing("指定定密责任人的书面指定文件");
+    f.setBy("收件人440100");
+  });
+  EXPECT_TRUE(DutyOpen("440100", art21.id));
+  h.Request("440100", [&](schema::ControlRequest::Builder r) {
+    auto f = r.initResponsible();
+    f.setOp(ResponsibleOp::FILE);
+    f.setOrgan("jyj");
+    auto m = f.initMaterials(1);
+    m.set(0, "指定定密责任人的书面指定文件");
     f.setBy("经办人");
   });
   Receipt("440100", art21.id, "穗保备〔2025〕5号");
@@ -572,17 +590,22 @@ TEST_F(Filings, GdArt16_GdArt18_GdArt19_GdArt21_GdArt22_TheRegisterDecidesWhoMay
         return held && held->view.getPath()[0].getReceivedAt() > 0;
       },
       seconds(60)));
-  auto decide = [&](const char* who) {
-    h.MatterStep("440100", [&](schema::MatterRequest::Builder r) {
+  auto decide = [&](const char* who, const char* overrides = "") {
+    return h.MatterStep("440100", [&](schema::MatterRequest::Builder r) {
       r.setOp(schema::MatterRequest::Op::DECIDE);
       r.setId(id);
       r.setMark("秘密★5年");
       r.setScope("本单位相关人员");
       r.setWho(who);
+      r.setOverrides(overrides);
+      r.setOverridden("秘密★3年");
     });
   };
   std::string stranger = Refusal([&] { decide("无名氏"); });
   EXPECT_NE(stranger.find("GD Art. 16"), std::string::npos) << stranger;
+  // GD Art. 22: only the statutory one changes a designee's opinion.
+  std::string override_by_designee = Refusal([&] { decide("刘二", "刘五"); });
+  EXPECT_NE(override_by_designee.find("GD Art. 22"), std::string::npos) << override_by_designee;
   // GD Art. 22: the statutory head ends the designation; the former designee may not approve.
   h.Request("440100", [&](schema::ControlRequest::Builder r) {
     auto d = r.initResponsible();
@@ -594,7 +617,10 @@ TEST_F(Filings, GdArt16_GdArt18_GdArt19_GdArt21_GdArt22_TheRegisterDecidesWhoMay
   });
   std::string ended = Refusal([&] { decide("刘二"); });
   EXPECT_NE(ended.find("GD Art. 16"), std::string::npos) << ended;
-  decide("陈七");
+  auto decided = decide("陈七", "刘五");
+  auto history = decided->getHistory();
+  std::string last = history[history.size() - 1].getDetail();
+  EXPECT_NE(last.find("更改指定定密责任人 刘五 的定密意见"), std::string::npos) << last;
   EXPECT_TRUE(Harness::WaitFor(
       [&] {
         auto c = h.MatterOn("440106", id);

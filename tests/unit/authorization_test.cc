@@ -143,6 +143,32 @@ TEST(Authorization, GdArt12_ARegrantReplacesTheGrantWithItsCause) {
   EXPECT_EQ(ok.value().superseded->state, GrantState::kSuperseded);
 }
 
+TEST(Authorization, GdArt6_GdArt7_AReceiverChecksAGrantAgainstItsOwnDirectory) {
+  auto dir = Authorizing();
+  Grant g = Granted();
+  EXPECT_TRUE(CheckGrantAgainst(dir, g, "440106", true).ok()) << "the grantee's node";
+  EXPECT_TRUE(CheckGrantAgainst(dir, g, "440000", true).ok()) << "GD Art. 13: the province";
+  EXPECT_FALSE(CheckGrantAgainst(dir, g, "440300", true).ok()) << "a node it does not concern";
+  Grant county = g;  // forged by a county node: its own bureau as the grantor
+  county.grantor = *dir.Find("440106/bmj");
+  county.grantee = *dir.Find("440100/jyj");
+  EXPECT_NE(CheckGrantAgainst(dir, county, "440100", true).message().find("GD Art. 6"),
+            std::string::npos);
+  Grant high = g;
+  high.ceiling = SecrecyLevel::kJuemi;  // beyond 广州市教育局's own 机密
+  EXPECT_NE(CheckGrantAgainst(dir, high, "440106", true).message().find("GD Art. 7"),
+            std::string::npos);
+  Grant elsewhere = g;
+  elsewhere.grantee = *dir.Find("440305/jyj");
+  EXPECT_NE(CheckGrantAgainst(dir, elsewhere, "440305", true).message().find("GD Art. 6"),
+            std::string::npos);
+  // The decision never changes from one version to the next.
+  Grant widened = g;
+  widened.ceiling = SecrecyLevel::kJimi;
+  widened.version += 1;
+  EXPECT_FALSE(CheckGrantCopy(&g, widened, "440100").ok());
+}
+
 TEST(Authorization, GdArt13_CopiesFromTheGrantorsNodeOnlyAndNeverBackInForce) {
   Grant g = Granted();
   EXPECT_TRUE(CheckGrantCopy(nullptr, g, "440100").ok());
@@ -278,6 +304,11 @@ TEST(Filing, GdArt13_AFilingMissingAMaterialIsRefusedByNameAndItsDutyRunsOn) {
   EXPECT_FALSE(refused.value().filing.materials.count("被授权机关定密责任人备案表"));
   auto again = SubmitFiling(refused.value().filing, {}, "经办人", kT0 + 3 * kDay);
   EXPECT_NE(again.message().find("被授权机关定密责任人备案表"), std::string::npos);
+  // A material the department asks for, outside the list, is required from then on.
+  auto asked = RefuseFiling(received.filing, "被授权机关定密责任人备案表（加盖公章）", "收件人",
+                            kT0 + 2 * kDay);
+  auto without = SubmitFiling(asked.value().filing, {}, "经办人", kT0 + 3 * kDay);
+  EXPECT_NE(without.message().find("加盖公章"), std::string::npos) << without.message();
   auto complete = SubmitFiling(refused.value().filing, {"被授权机关定密责任人备案表"}, "经办人",
                                kT0 + 3 * kDay);
   ASSERT_TRUE(complete.ok());
