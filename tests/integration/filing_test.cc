@@ -480,7 +480,7 @@ TEST_F(Filings, GdArt10_GdArt11_ALapseAndARevocationRemoveTheAuthorityOnEveryNod
   }
 }
 
-TEST_F(Filings, GdArt13_AFilingSentWhileTheBureauIsDownForWeeksIsJudgedBySentAt) {
+TEST_F(Filings, GdArt13_GdArt41_AFilingSentWhileTheBureauIsDownIsJudgedBySentAtAnUnsentOneOverdue) {
   Start();
   GrantToTianheEducation();
   FilingSeen art13 = WaitFiling("440100", "grant", "owed");
@@ -497,6 +497,19 @@ TEST_F(Filings, GdArt13_AFilingSentWhileTheBureauIsDownForWeeksIsJudgedBySentAt)
   ASSERT_TRUE(d);
   EXPECT_NE(d->state, "overdue") << "the link's time is not the filer's";
   for (auto& s : h.Supervised("440100")) EXPECT_NE(s.item, art13.id);
+  // GD Art. 14, 41: a 备案 never sent goes overdue, and its overdue report (逾期报告) reaches the
+  // bureau that supervises the grantee (天河区国家保密局, on its node) as a 督办事项.
+  FilingSeen art14 = WaitFiling("440106", "grant-received", "owed");
+  h.SetClock("440106", "2025-11-05 09:00");
+  EXPECT_TRUE(Harness::WaitFor(
+      [&] {
+        for (auto& s : h.Supervised("440106")) {
+          if (s.item == art14.id && s.rule == "GD Art. 14") return true;
+        }
+        return false;
+      },
+      seconds(60)))
+      << "the unsent 备案 is a 督办事项 of 天河区国家保密局";
   // The bureau's node returns (its clock there too) and receipts it.
   h.RewriteNode(Spec("440000", "province", "", "2025-11-05 09:05"));
   h.StartNode("440000");
