@@ -13,7 +13,8 @@
 #     广东省国家保密局 (Art. 13) is refused for a missing material, completed and receipted (回执);
 #     the grantee files with 天河区国家保密局 (Art. 14), which reports to 广州市国家保密局 (¶2);
 #     the registers of grants and filings at each level; an application (GD Art. 8, 9) goes up
-#     level by level with a review and is granted;
+#     level by level with a review and is granted; 广州市教育局 approves its 保密事项一览表 and
+#     determines a secret itself (a proposal, corrected and approved, GD Art. 25-28);
 #  4. the 授权机关名录 (GD Art. 15) is signed and published while 南山区 is offline, and reaches it
 #     when it is back; test messages (测试消息) between every county and the province while 南山区 (440305) is stopped;
 #     restarted; a delivery report: every test message delivered exactly once;
@@ -193,6 +194,24 @@ zn 440000 matter wait "$APP" --held-by 440000/gat
 zn 440000 grant decide --application "$APP" --doc "粤公密授〔2026〕1号" --by 钱八
 zn 440106 matter wait "$APP" --final
 zn 440106 matter show "$APP"
+
+step "定密 inside the organ (GD Art. 25-28): 广州市教育局's 保密事项一览表, a proposal, a correction"
+cat > "$RUN_DIR/scope-440100-jyj.toml" <<'TOML'
+# 广州市教育局 保密事项一览表 (demo entries; a real list is extracted from the scopes of secret
+# matters that apply to the organ, GD Art. 25)
+[[entry]]
+name = "市级统一考试试题（启用前）"
+basis = "教育工作国家秘密范围（示例 demo）"
+mark = "秘密★1年"
+scope = "命题组成员"
+department = "市招生考试院"
+TOML
+zn 440100 secret scope-approve --organ jyj --file "$RUN_DIR/scope-440100-jyj.toml" --by 陈七
+SID=$(zn 440100 secret propose --organ jyj --entry 1 --title "2027年市级统一考试数学试题" \
+  --mark "秘密★1年" --scope "命题组成员" --basis "一览表第1项" --reasons "启用前泄露将影响考试公平" \
+  --key-points "试题及答案" --by 张承办 --json | idof)
+zn 440100 secret approve "$SID" --by 陈七 --mark "秘密★6个月" >/dev/null
+zn 440100 secret show "$SID"
 
 tag="demo-$(date +%H%M%S)"
 echo

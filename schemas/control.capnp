@@ -25,7 +25,43 @@ struct ControlRequest {
     grant @13 :GrantRequest;
     filing @14 :FilingRequest;
     responsible @15 :ResponsibleRequest;
+    secret @16 :SecretRequest;
   }
+}
+
+# An organ's own determination (GD Art. 25-28): `zhuji secret …`.
+struct SecretRequest {
+  op @0 :Op;
+  organ @1 :Text;          # the organ's code on this node
+  entries @2 :List(ScopeEntryInput);  # scopeApprove
+  by @3 :Text;             # who acts: the 法定定密责任人, the 承办人, a 定密责任人
+  id @4 :Text;             # the determination
+  title @5 :Text;
+  entryNo @6 :Int32;       # the 一览表 entry
+  mark @7 :Text;           # propose: the proposed mark; approve: a correction
+  scope @8 :Text;          # 知悉范围 (approve: a corrected one)
+  basis @9 :Text;
+  reasons @10 :Text;
+  keyPoints @11 :Text;
+  aroseDay @12 :Int32;     # days since 1970-01-01; 0: today
+  reason @13 :Text;        # return
+  enum Op {
+    list @0;
+    show @1;
+    scope @2;              # the organ's 保密事项一览表
+    scopeApprove @3;       # a new version of it (GD Art. 26)
+    propose @4;            # GD Art. 27 (一) 承办意见 (again after a return: with id)
+    approve @5;            # GD Art. 27 (二) 批准, or 直接纠正 with mark/scope
+    return @6;             # GD Art. 27 (二) 退回重新办理
+  }
+}
+
+struct ScopeEntryInput {
+  name @0 :Text;
+  basis @1 :Text;
+  mark @2 :Text;
+  scope @3 :Text;
+  department @4 :Text;
 }
 
 # 定密授权 (GD Art. 6-12): `zhuji grant …`.
@@ -388,6 +424,8 @@ struct ControlReply {
     filings @14 :List(FilingView);
     registers @15 :List(RegisterView);
     authorizingList @17 :AuthorizingListView;
+    secrets @18 :List(SecretView);
+    scopeList @19 :ScopeListView;
   }
   warnings @16 :List(Text);   # what the operator should know of a step that was taken
 }
@@ -467,6 +505,50 @@ struct AuthorizingListView {
   organs @3 :List(Text);        # "440000/jyt 广东省教育厅"
   signed @4 :Bool;              # verified with the province's directory key
   forwardedTo @5 :List(Text);   # publish: the nodes it was passed to
+}
+
+struct ScopeListView {
+  organ @0 :Text;
+  organName @1 :Text;
+  version @2 :UInt64;           # 0: none approved yet
+  approvedBy @3 :Text;
+  approvedAt @4 :Int64;
+  entries @5 :List(ScopeEntryView);
+}
+
+struct ScopeEntryView {
+  no @0 :Int32;
+  name @1 :Text;
+  basis @2 :Text;
+  mark @3 :Text;
+  scope @4 :Text;
+  department @5 :Text;
+}
+
+struct SecretView {
+  id @0 :Text;
+  organ @1 :Text;
+  organName @2 :Text;
+  title @3 :Text;
+  entryNo @4 :Int32;
+  listVersion @5 :UInt64;
+  entryName @6 :Text;
+  proposed @7 :Text;            # the proposed mark
+  scope @8 :Text;
+  basis @9 :Text;
+  reasons @10 :Text;
+  keyPoints @11 :Text;
+  handler @12 :Text;
+  aroseOn @13 :Text;
+  state @14 :Text;              # proposed, returned, approved
+  stateZh @15 :Text;
+  mark @16 :Text;               # as approved
+  corrected @17 :Bool;
+  approvedBy @18 :Text;
+  approvedAt @19 :Int64;
+  returnReason @20 :Text;
+  dueAt @21 :Int64;
+  history @22 :List(TrailView);
 }
 
 struct PersonView {

@@ -72,6 +72,10 @@ Escalated matters (逐级上报; `zhuji matter --help` for every option):
                                        deadlines (GD Art. 13, 14, 21)
   responsible list|head|designate|revoke|file
                                        an organ's 定密责任人 and their GD Art. 21 备案
+  secret scope|scope-approve|propose|approve|return|list|show
+                                       an organ's own determinations (GD Art. 25-28): its
+                                       保密事项一览表, the 承办人's proposal, the 定密责任人's
+                                       approval, correction or return (`zhuji secret --help`)
 
 Cluster commands (a local topology from deploy/topologies/):
   cluster up FILE [--insecure]         start every broker and node that is not running; with
@@ -109,15 +113,14 @@ Other:
 Exit status: 0 ok, 1 the operation failed, 2 usage error.
 )";
 
-const std::set<std::string> kFlags = {"json", "wait", "purge", "kill", "help", "all", "overdue",
-                                      "supervised", "keep", "next", "insecure",
-                                      // matter
-                                      "hold", "forward", "not-secret", "claim-not-secret", "uphold",
-                                      "adopt", "final", "listed-in-scope", "todo", "owing-filing",
-                                      "to-superior",
-                                      // grant, filing, responsible
-                                      "proactive", "owed", "received", "criminal", "unqualified", "refuse",
-                                      "no-scope-list"};
+const std::set<std::string> kFlags = {
+    "json", "wait", "purge", "kill", "help", "all", "overdue", "supervised", "keep", "next",
+    "insecure",
+    // matter
+    "hold", "forward", "not-secret", "claim-not-secret", "uphold", "adopt", "final",
+    "listed-in-scope", "todo", "owing-filing", "to-superior",
+    // grant, filing, responsible
+    "proactive", "owed", "received", "criminal", "unqualified", "refuse", "no-scope-list"};
 
 // `zhuji bench …` runs zhuji-bench, installed beside this binary, with the same arguments.
 // `zhuji bench …` runs zhuji-bench without the word "bench"; `zhuji verify …` and `zhuji audit
@@ -150,9 +153,9 @@ int main(int argc, char** argv) {
       std::cout << kUsage;
       return pos.empty() && !args.Flag("help") ? 2 : 0;
     }
-    static const std::set<std::string> kOwnHelp = {"bench",     "matter",     "deadletter", "keys",
-                                                   "directory", "verify",     "audit",      "grant",
-                                                   "filing",    "responsible"};
+    static const std::set<std::string> kOwnHelp = {
+        "bench", "matter", "deadletter", "keys",        "directory", "verify",
+        "audit", "grant",  "filing",     "responsible", "secret"};
     if (args.Flag("help") && !kOwnHelp.count(pos[0])) {
       std::cout << kUsage;
       return 0;
@@ -179,6 +182,7 @@ int main(int argc, char** argv) {
     if (cmd == "grant") return CmdGrant(args, ctx, std::cout);
     if (cmd == "filing") return CmdFiling(args, ctx, std::cout);
     if (cmd == "responsible") return CmdResponsible(args, ctx, std::cout);
+    if (cmd == "secret") return CmdSecret(args, ctx, std::cout);
     if (cmd == "help") {
       std::cout << kUsage;
       return 0;

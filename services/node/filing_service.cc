@@ -741,4 +741,22 @@ Status FilingService::MayOverride(store::Txn& txn, const Organ& organ, const std
   return Status::Ok();
 }
 
+Result<workflows::ResponsibleRegister> FilingService::LiveRegister(
+    store::Txn& txn, const std::string& address) const {
+  auto organ = live_.Find(address);
+  if (!organ || organ->node != config_.node_id) {
+    return Status::Error("no organ " + address + " on this node");
+  }
+  workflows::ResponsibleRegister reg;
+  if (auto held = Registers::Get(txn, address)) {
+    reg = held->reg;
+  } else {
+    reg.organ = address;
+    reg.organ_name = organ->name;
+  }
+  reg.organ_has_original_authority = organ->authority.has_original_authority;
+  reg.organ_ceiling = organ->authority.ceiling;
+  return reg;
+}
+
 }  // namespace zhuji::node

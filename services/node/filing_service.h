@@ -93,6 +93,11 @@ class FilingService {
   // at `level` today; otherwise why not, and who may.
   Status MayApprove(store::Txn& txn, const workflows::Organ& organ, const std::string& name,
                     workflows::SecrecyLevel level, int64_t now) const;
+  // The register of 定密责任人 of `address` (an organ of this node) with the organ's authority
+  // today (its own and its live grants'); an empty one if none was made.
+  Result<workflows::ResponsibleRegister> LiveRegister(store::Txn& txn,
+                                                      const std::string& address) const;
+
   // GD Art. 22: `name` (the statutory one) may change the 定密意见 of `designee`, a live
   // designee of `organ`.
   Status MayOverride(store::Txn& txn, const workflows::Organ& organ, const std::string& name,

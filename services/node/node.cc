@@ -42,6 +42,7 @@ Node::Node(const config::NodeConfig& config, workflows::OrganDirectory directory
       deadline_control_(config_, deadlines_, writer_, control_, clock, fake_clock, log),
       matter_control_(config_, directory_, matters_, filings_, writer_, control_, clock),
       filing_control_(config_, filings_, matters_, writer_, control_, clock),
+      determinations_(config_, filings_, deadlines_, writer_, control_, clock),
       deadletter_control_(writer_, mail_, kinds_, control_, clock, log),
       status_(config_, delivery_, mail_, deadlines_, keys_, writer_, health_, clock) {
   notices_.Register(kinds_, control_);
@@ -52,6 +53,7 @@ Node::Node(const config::NodeConfig& config, workflows::OrganDirectory directory
   deadline_control_.Register(control_);
   matter_control_.Register(control_);
   filing_control_.Register(control_);
+  determinations_.Register(control_);
   deadletter_control_.Register(control_);
   status_.Register(control_);
   delivery_.OnAcked(

@@ -24,6 +24,7 @@
 #include "services/node/deadline_control.h"
 #include "services/node/deadline_service.h"
 #include "services/node/delivery.h"
+#include "services/node/determination_service.h"
 #include "services/node/filing_control.h"
 #include "services/node/filing_service.h"
 #include "services/node/health.h"
@@ -90,6 +91,7 @@ class Node {
   DeadlineControl deadline_control_;
   MatterControl matter_control_;
   FilingControl filing_control_;
+  DeterminationService determinations_;
   DeadLetterControl deadletter_control_;
   StatusControl status_;
   int64_t next_sweep_mono_ = 0;

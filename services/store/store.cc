@@ -65,7 +65,9 @@ void Cursor::DeleteCurrent() { Check(mdb_cursor_del(cursor_, 0), "mdb_cursor_del
 std::optional<std::string_view> Txn::Get(std::string_view table, std::string_view key) {
   MDB_val k = Val(key), v;
   int rc = mdb_get(txn_, env_->Table(table), &k, &v);
-  if (rc == MDB_NOTFOUND) return std::nullopt;
+  // A key no record can have (empty, or longer than LMDB's limit) is not found: an operator's
+  // request naming "" is answered "no such …", not a stopped node.
+  if (rc == MDB_NOTFOUND || rc == MDB_BAD_VALSIZE) return std::nullopt;
   Check(rc, "mdb_get " + std::string(table));
   return View(v);
 }

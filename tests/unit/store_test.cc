@@ -23,6 +23,14 @@ TEST(Store, CommittedWritesAreVisibleAndAbortedOnesAreNot) {
   EXPECT_FALSE(r.Get("meta", "b"));
 }
 
+TEST(Store, AKeyNoRecordCanHaveIsNotFound) {
+  TempDir dir;
+  Env env({dir.path(), 1 << 20, false});
+  auto r = env.BeginRead();
+  EXPECT_FALSE(r.Get("secrets", ""));                      // empty
+  EXPECT_FALSE(r.Get("secrets", std::string(4096, 'x')));  // over LMDB's key limit
+}
+
 // zhuji-verify reads a copy of a store read-only while it may be in use: tables and cursors work.
 TEST(Store, AReadOnlyStoreReadsItsTables) {
   TempDir dir;
