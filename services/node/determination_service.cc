@@ -8,6 +8,7 @@
 #include "services/common/capnp_io.h"
 #include "services/common/ids.h"
 #include "services/node/codec.h"
+#include "services/node/views.h"
 #include "services/store/audit.h"
 #include "zhuji/schemas/secret.capnp.h"
 
@@ -25,42 +26,6 @@ Result<workflows::Protection> Mark(const std::string& text, const char* what) {
   auto p = workflows::ParseMark(text);
   if (!p.ok()) return Status::Error(std::string(what) + ": " + p.message());
   return p;
-}
-
-template <typename List>
-void FillTrailView(List out, const std::vector<workflows::TrailEvent>& trail) {
-  for (size_t i = 0; i < trail.size(); ++i) {
-    out[i].setAt(trail[i].at);
-    out[i].setOrgan(trail[i].organ);
-    out[i].setAction(trail[i].action);
-    out[i].setDetail(trail[i].detail);
-  }
-}
-
-void FillSecret(const Determination& d, schema::SecretView::Builder v) {
-  v.setId(d.id);
-  v.setOrgan(d.organ);
-  v.setOrganName(d.organ_name);
-  v.setTitle(d.title);
-  v.setEntryNo(d.entry_no);
-  v.setListVersion(d.list_version);
-  v.setEntryName(d.entry_name);
-  v.setProposed(workflows::FormatMark(d.proposed));
-  v.setScope(d.scope);
-  v.setBasis(d.basis);
-  v.setReasons(d.reasons);
-  v.setKeyPoints(d.key_points);
-  v.setHandler(d.handler);
-  v.setAroseOn(d.arose_on.ToString());
-  v.setState(workflows::DeterminationStateName(d.state));
-  v.setStateZh(workflows::DeterminationStateZh(d.state));
-  v.setMark(d.state == DeterminationState::kApproved ? workflows::FormatMark(d.protection) : "");
-  v.setCorrected(d.corrected);
-  v.setApprovedBy(d.approved_by);
-  v.setApprovedAt(d.approved_at);
-  v.setReturnReason(d.return_reason);
-  v.setDueAt(d.due_at);
-  FillTrailView(v.initHistory(d.history.size()), d.history);
 }
 
 }  // namespace
@@ -392,7 +357,7 @@ void DeterminationService::Handle(ControlCall& call) {
     }
   }
   auto out = call.reply.initSecrets(shown.size());
-  for (size_t i = 0; i < shown.size(); ++i) FillSecret(shown[i], out[i]);
+  for (size_t i = 0; i < shown.size(); ++i) FillSecretView(shown[i], out[i]);
 }
 
 }  // namespace zhuji::node

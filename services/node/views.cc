@@ -375,4 +375,32 @@ void FillRegisterList(const std::vector<StoredRegister>& list, int64_t now,
   }
 }
 
+void FillSecretView(const workflows::Determination& d, schema::SecretView::Builder v) {
+  v.setId(d.id);
+  v.setOrgan(d.organ);
+  v.setOrganName(d.organ_name);
+  v.setTitle(d.title);
+  v.setEntryNo(d.entry_no);
+  v.setListVersion(d.list_version);
+  v.setEntryName(d.entry_name);
+  v.setProposed(workflows::FormatMark(d.proposed));
+  v.setScope(d.scope);
+  v.setBasis(d.basis);
+  v.setReasons(d.reasons);
+  v.setKeyPoints(d.key_points);
+  v.setHandler(d.handler);
+  v.setAroseOn(d.arose_on.ToString());
+  v.setState(workflows::DeterminationStateName(d.state));
+  v.setStateZh(workflows::DeterminationStateZh(d.state));
+  v.setMark(d.state == workflows::DeterminationState::kApproved
+                ? workflows::FormatMark(d.protection)
+                : "");
+  v.setCorrected(d.corrected);
+  v.setApprovedBy(d.approved_by);
+  v.setApprovedAt(d.approved_at);
+  v.setReturnReason(d.return_reason);
+  v.setDueAt(d.due_at);
+  FillTrail(v.initHistory(d.history.size()), d.history);
+}
+
 }  // namespace zhuji::node

@@ -10,6 +10,7 @@
 #include "services/deadlines/deadlines.h"
 #include "services/node/filings.h"
 #include "services/node/matters.h"
+#include "services/workflows/determination.h"
 #include "zhuji/schemas/control.capnp.h"
 
 namespace zhuji::node {
@@ -37,6 +38,9 @@ struct GrantRegisterEntry {
 void FillGrantList(const std::vector<GrantRegisterEntry>& list, schema::ControlReply::Builder r);
 void FillRegisterList(const std::vector<StoredRegister>& list, int64_t now,
                       schema::ControlReply::Builder r);
+
+// An organ's own determination (GD Art. 27, 28), proposed, returned or in its register.
+void FillSecretView(const workflows::Determination& d, schema::SecretView::Builder v);
 
 // "open", "reminded", "due_today", "overdue", "closed" (`zhuji deadlines --json`).
 const char* DeadlineStateName(schema::Deadline::State state);
