@@ -59,8 +59,8 @@ inline constexpr const char* kTables[] = {
     "authorizations",  // node/filings: grant id -> Grant (定密授权, GD Art. 6-12)
     "filings",         // node/filings: filing id -> Filing (备案, GD Art. 13, 14, 21)
     "responsible",     // node/filings: organ address -> ResponsibleRegister (GD Art. 16-22)
-    "scope_lists",     // node/secrets: organ address -> ScopeList (保密事项一览表, GD Art. 25, 26)
-    "secrets",         // node/secrets: determination id -> Determination (GD Art. 27, 28)
+    "scope_lists",  // node/secrets: organ address -> ScopeList (保密事项一览表, GD Art. 25, 26)
+    "secrets",      // node/secrets: determination id -> Determination (GD Art. 27, 28)
 };
 
 inline constexpr uint32_t kSchemaVersion = 1;
