@@ -33,9 +33,9 @@ struct DeadlineSpec {
   std::string title;  // for people, in Chinese
   calendar::Date trigger;
   int working_days = 0;
-  std::optional<calendar::Date> fixed_day;  // a calendar-date deadline (GD Art. 46, 47)
-  std::string supervisor;       // the node told when it goes overdue (GD Art. 41); may be this one
-  std::string supervisor_name;  // the secrecy admin dept that supervises the duty
+  std::optional<calendar::Date> fixed_day = {};  // a calendar-date deadline (GD Art. 46, 47)
+  std::string supervisor = {};  // the node told when it goes overdue (GD Art. 41); may be this one
+  std::string supervisor_name = {};  // the secrecy admin dept that supervises the duty
 };
 
 // A decoded store.capnp Deadline, as a value.

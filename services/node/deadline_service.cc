@@ -133,6 +133,16 @@ std::optional<DeadlineRecord> DeadlineService::CloseDuty(store::Txn& txn, const 
   return was;
 }
 
+Result<deadlines::DeadlineRecord> DeadlineService::OpenDuty(store::Txn& txn,
+                                                            deadlines::DeadlineSpec spec,
+                                                            const workflows::Organ* organ,
+                                                            int64_t now) {
+  SetSupervisor(spec, organ);  // GD Art. 41
+  deadlines::DeadlineRecord d;
+  if (Status st = Open(txn, spec, now, &d); !st.ok()) return st;
+  return d;
+}
+
 bool DeadlineService::MarkMet(store::Txn& txn, const std::string& item, const std::string& step,
                               int64_t at) {
   bool done = book_.MarkMet(txn, item, step, at);

@@ -44,6 +44,11 @@ class DeadlineService {
   // next event is read again. At start, and when the store takes writes again.
   void Load();
 
+  // A duty of `organ`: `spec` opened with the supervisor of `organ` (SetSupervisor), in the
+  // caller's transaction. The record as opened, or why it cannot be.
+  Result<deadlines::DeadlineRecord> OpenDuty(store::Txn& txn, deadlines::DeadlineSpec spec,
+                                             const workflows::Organ* organ, int64_t now);
+
   // In the caller's transaction. Opening is refused if the same item and step is open.
   Status Open(store::Txn& txn, const deadlines::DeadlineSpec& spec, int64_t now,
               deadlines::DeadlineRecord* out);

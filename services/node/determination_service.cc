@@ -248,21 +248,20 @@ Status DeterminationService::Propose(store::Txn& txn, schema::SecretRequest::Rea
   if (!held) {
     // GD Art. 28: determined within 10 WD of the day it arose; meanwhile managed at the
     // proposed level (the proposal is stored with it).
-    deadlines::DeadlineSpec spec;
-    spec.item = det.id;
-    spec.step = workflows::kStepDetermine;
-    spec.rule = "GD Art. 28";
-    spec.title = "定密 「" + det.title + "」";
-    spec.trigger = det.arose_on;
-    spec.working_days = workflows::kDetermineWorkingDays;
     auto organ_value = filings_.base_directory().Find(organ);
-    deadlines_.SetSupervisor(spec, organ_value ? &*organ_value : nullptr);
-    deadlines::DeadlineRecord rec;
-    if (Status st = deadlines_.Open(txn, spec, now, &rec); !st.ok()) {
+    auto rec = deadlines_.OpenDuty(txn,
+                                   {.item = det.id,
+                                    .step = workflows::kStepDetermine,
+                                    .rule = "GD Art. 28",
+                                    .title = "定密 「" + det.title + "」",
+                                    .trigger = det.arose_on,
+                                    .working_days = workflows::kDetermineWorkingDays},
+                                   organ_value ? &*organ_value : nullptr, now);
+    if (!rec.ok()) {
       return Status::Error("determination " + det.id +
-                           ": its GD Art. 28 deadline: " + st.message());
+                           ": its GD Art. 28 deadline: " + rec.message());
     }
-    det.due_at = rec.due_ms;
+    det.due_at = rec.value().due_ms;
   }
   Store(txn, det, held ? "proposed again" : "proposed", now);
   *id = det.id;

@@ -467,19 +467,18 @@ Status FilingService::Apply(store::Txn& txn, const workflows::FilingStep& step,
     case workflows::DutyChange::kNone:
       break;
     case workflows::DutyChange::kOpen: {
-      deadlines::DeadlineSpec spec;
-      spec.item = f.id;
-      spec.step = name;
-      spec.rule = workflows::FilingRule(f.kind);
-      spec.title = f.title;
-      spec.trigger = f.trigger;
-      spec.working_days = f.working_days;
-      deadlines_.SetSupervisor(spec, &f.filer);
-      deadlines::DeadlineRecord d;
-      if (Status st = deadlines_.Open(txn, spec, now, &d); !st.ok()) {
-        return Status::Error("filing " + f.id + ": its deadline cannot be opened: " + st.message());
+      auto d = deadlines_.OpenDuty(txn,
+                                   {.item = f.id,
+                                    .step = name,
+                                    .rule = workflows::FilingRule(f.kind),
+                                    .title = f.title,
+                                    .trigger = f.trigger,
+                                    .working_days = f.working_days},
+                                   &f.filer, now);
+      if (!d.ok()) {
+        return Status::Error("filing " + f.id + ": its deadline cannot be opened: " + d.message());
       }
-      f.due_at = d.due_ms;
+      f.due_at = d.value().due_ms;
       break;
     }
     case workflows::DutyChange::kMet:

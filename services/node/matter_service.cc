@@ -114,22 +114,22 @@ Status MatterService::OpenChangeNotice(store::Txn& txn, StoredMatter& s, int64_t
       m.classifier->node != config_.node_id) {
     return Status::Ok();
   }
-  deadlines::DeadlineSpec spec;
-  spec.item = m.id;
-  spec.step = workflows::kStepChangeNotice;
-  spec.rule = "GD Art. 40";
-  spec.title = std::string(workflows::MatterKindZh(m.kind)) + " 「" + m.title + "」";
   // Counted from the day the settlement reaches the classifier: the adoption is final only at
   // the objector, and a link outage on the way back is blamed on neither side.
-  spec.trigger = calendar::CstDateOf(now);
-  spec.working_days = workflows::kChangeNoticeWorkingDays;
-  deadlines_.SetSupervisor(spec, &*m.classifier);
-  deadlines::DeadlineRecord d;
-  if (Status st = deadlines_.Open(txn, spec, now, &d); !st.ok()) {
+  auto d = deadlines_.OpenDuty(
+      txn,
+      {.item = m.id,
+       .step = workflows::kStepChangeNotice,
+       .rule = "GD Art. 40",
+       .title = std::string(workflows::MatterKindZh(m.kind)) + " 「" + m.title + "」",
+       .trigger = calendar::CstDateOf(now),
+       .working_days = workflows::kChangeNoticeWorkingDays},
+      &*m.classifier, now);
+  if (!d.ok()) {
     return Status::Error("matter " + m.id +
-                         ": its GD Art. 40 notice duty cannot be opened: " + st.message());
+                         ": its GD Art. 40 notice duty cannot be opened: " + d.message());
   }
-  s.change_notice_due_at = d.due_ms;
+  s.change_notice_due_at = d.value().due_ms;
   return Status::Ok();
 }
 
@@ -205,41 +205,42 @@ Status MatterService::OpenDeadlines(store::Txn& txn, const workflows::Step& step
                                     int64_t now) {
   for (const auto& c : step.effects.close) deadlines_.CloseDuty(txn, c.item, c.step, now);
   for (const auto& o : step.effects.open) {
-    deadlines::DeadlineSpec spec;
-    spec.item = o.item;
-    spec.step = o.step;
-    spec.rule = o.rule;
-    spec.title = std::string(workflows::MatterKindZh(m->kind)) + " 「" + m->title + "」";
-    spec.trigger = o.trigger;
-    spec.working_days = o.working_days;
     // GD Art. 41: the overdue report goes to the dept that supervises the organ whose duty it is.
     using Duty = workflows::DeadlineOpen::Duty;
     const workflows::Organ* organ = o.duty == Duty::kHop || o.duty == Duty::kNationalFiling
                                         ? &m->path[o.hop].organ
                                     : o.duty == Duty::kAnswer && m->Answerer() ? m->Answerer()
                                                                                : &m->origin;
-    deadlines_.SetSupervisor(spec, organ);
-    deadlines::DeadlineRecord d;
-    if (auto st = deadlines_.Open(txn, spec, now, &d); !st.ok()) {
+    auto d = deadlines_.OpenDuty(
+        txn,
+        {.item = o.item,
+         .step = o.step,
+         .rule = o.rule,
+         .title = std::string(workflows::MatterKindZh(m->kind)) + " 「" + m->title + "」",
+         .trigger = o.trigger,
+         .working_days = o.working_days},
+        organ, now);
+    if (!d.ok()) {
       // The step and its deadline go together or not at all: the caller aborts the transaction.
       return Status::Error("matter " + m->id + ": its deadline " + o.step +
-                           " cannot be opened: " + st.message());
+                           " cannot be opened: " + d.message());
     }
     // The deadline travels with the matter, so every trail shows it.
+    const int64_t due = d.value().due_ms;
     switch (o.duty) {
       case Duty::kReport:
-        m->report_due_at = d.due_ms;
+        m->report_due_at = due;
         break;
       case Duty::kAnswer:
-        m->answer_due_at = d.due_ms;
+        m->answer_due_at = due;
         break;
       case Duty::kResubmit:
-        m->resubmit_due_at = d.due_ms;
+        m->resubmit_due_at = due;
         break;
       case Duty::kNationalFiling:
         break;  // the province's own record: it does not travel
       case Duty::kHop:
-        m->path[o.hop].due_at = d.due_ms;
+        m->path[o.hop].due_at = due;
         break;
     }
   }

@@ -465,24 +465,37 @@ struct EscalationRun {
   std::vector<double> hop_ms;         // `send --wait` county → city: one durable hop
 };
 
+// A broker and the three nodes of one route, 天河区 440106 → 广州市 440100 → 广东省 440000, with
+// `topology` as their directory; the province (and the city when `city_auto`) on the TEST
+// auto-review policy. Their control endpoints, once every link is up (within `wait_ms`).
+struct ThreeLevels {
+  std::string county, city, province;
+};
+ThreeLevels StartThreeLevels(const std::string& dir, const std::string& topology, Procs& procs,
+                             zmq::context_t& ctx, bool city_auto, int wait_ms) {
+  std::string broker = StartBenchBroker(dir, procs);
+  std::string plain = "directory = \"" + topology + "\"\n";
+  std::string automatic = plain + "[escalation]\nauto_review = true\n";
+  ThreeLevels n{
+      StartBenchNode(dir, broker, procs, "440106", "county", "440100", plain),
+      StartBenchNode(dir, broker, procs, "440100", "city", "440000", city_auto ? automatic : plain),
+      StartBenchNode(dir, broker, procs, "440000", "province", "", automatic)};
+  for (auto& ep : {n.county, n.city, n.province}) {
+    if (!WaitForNodeLink(ctx, ep, wait_ms)) {
+      throw std::runtime_error("a bench node did not come up; see " + dir);
+    }
+  }
+  return n;
+}
+
 EscalationRun Escalations(const std::string& dir, const std::string& topology, int count,
                           int hop_samples) {
   zmq::context_t ctx(1);
   Procs procs;
-  std::string broker = StartBenchBroker(dir, procs);
-  std::string plain = "directory = \"" + topology + "\"\n";
   // TEST POLICY: the city and province organs review and decide at once (no person).
-  std::string automatic = plain + "[escalation]\nauto_review = true\n";
-  std::string county = StartBenchNode(dir, broker, procs, "440106", "county", "440100", plain);
-  std::string city = StartBenchNode(dir, broker, procs, "440100", "city", "440000", automatic);
-  std::string province = StartBenchNode(dir, broker, procs, "440000", "province", "", automatic);
-  for (auto& ep : {county, city, province}) {
-    if (!WaitForNodeLink(ctx, ep, 6000)) {
-      throw std::runtime_error("a bench node did not come up; see " + dir);
-    }
-  }
+  ThreeLevels nodes = StartThreeLevels(dir, topology, procs, ctx, true, 6000);
   EscalationRun run;
-  ControlClient origin(ctx, county);
+  ControlClient origin(ctx, nodes.county);
   for (int i = 0; i < count; ++i) {
     auto t0 = Clock::now();
     capnp::MallocMessageBuilder req;
@@ -625,18 +638,9 @@ int BenchFilings(const Args& args, std::ostream& out) {
   std::string topology = FilingTopology(dir, count);
   zmq::context_t ctx(1);
   Procs procs;
-  std::string broker = StartBenchBroker(dir, procs);
-  std::string plain = "directory = \"" + topology + "\"\n";
-  std::string automatic = plain + "[escalation]\nauto_review = true\n";
-  std::string county = StartBenchNode(dir, broker, procs, "440106", "county", "440100", plain);
-  std::string city = StartBenchNode(dir, broker, procs, "440100", "city", "440000", plain);
-  std::string province = StartBenchNode(dir, broker, procs, "440000", "province", "", automatic);
-  for (auto& ep : {county, city, province}) {
-    if (!WaitForNodeLink(ctx, ep, 60'000)) {
-      throw std::runtime_error("a bench node did not come up; see " + dir);
-    }
-  }
-  ControlClient filer(ctx, city);
+  // TEST POLICY: the province's bureau issues each 回执 at once.
+  ThreeLevels nodes = StartThreeLevels(dir, topology, procs, ctx, false, 60'000);
+  ControlClient filer(ctx, nodes.city);
   for (int i = 1; i <= count; ++i) {
     capnp::MallocMessageBuilder req;
     auto g = req.initRoot<schema::ControlRequest>().initGrant();
