@@ -44,7 +44,13 @@ struct SecretRequest {
   reasons @10 :Text;
   keyPoints @11 :Text;
   aroseDay @12 :Int32;     # days since 1970-01-01; 0: today
-  reason @13 :Text;        # return
+  reason @13 :Text;        # return; change: the decision's reason
+  scopeOrgans @14 :List(Text);  # propose/approve/change: organs in the 知悉范围 ("<node>/<code>" or a code of this node)
+  changeKind @15 :Text;    # change: extend, shorten, change, release
+  ground @16 :Text;        # change: own, superior, secrecy-dept, published
+  source @17 :Text;        # change: the superior's notice or the dept's recommendation
+  docNumber @18 :Text;     # change: the written decision's 文号
+  held @19 :Bool;          # list: copies held for organs of this node (not its own)
   enum Op {
     list @0;
     show @1;
@@ -53,6 +59,10 @@ struct SecretRequest {
     propose @4;            # GD Art. 27 (一) 承办意见 (again after a return: with id)
     approve @5;            # GD Art. 27 (二) 批准, or 直接纠正 with mark/scope
     return @6;             # GD Art. 27 (二) 退回重新办理
+    change @7;             # GD Art. 35-40: extend, shorten, change or release, with its notice
+    review @8;             # GD Art. 34: reviewed this year, kept
+    reviewDue @9;          # GD Art. 34: the organ's items not reviewed this year
+    notices @10;           # the written notices sent, per recipient (id: of one secret)
   }
 }
 
@@ -426,6 +436,7 @@ struct ControlReply {
     authorizingList @17 :AuthorizingListView;
     secrets @18 :List(SecretView);
     scopeList @19 :ScopeListView;
+    secretNotices @20 :List(SecretNoticeView);
   }
   warnings @16 :List(Text);   # what the operator should know of a step that was taken
 }
@@ -549,6 +560,41 @@ struct SecretView {
   returnReason @20 :Text;
   dueAt @21 :Int64;
   history @22 :List(TrailView);
+  scopeOrgans @23 :List(OrganRef);
+  version @24 :UInt64;
+  determinedOn @25 :Text;
+  releasesOn @26 :Text;         # "" none by itself (解密条件) or not approved
+  reviewedYear @27 :Int32;
+  releasedOn @28 :Text;
+  releaseReason @29 :Text;
+  held @30 :Bool;               # a copy held for an organ of this node in its 知悉范围
+}
+
+struct OrganRef {
+  address @0 :Text;
+  name @1 :Text;
+}
+
+struct SecretNoticeView {
+  id @0 :Text;
+  secretId @1 :Text;
+  title @2 :Text;
+  organ @3 :Text;
+  organName @4 :Text;
+  version @5 :UInt64;
+  kind @6 :Text;                # determine, extend, shorten, change, release
+  kindZh @7 :Text;
+  rule @8 :Text;
+  docNumber @9 :Text;
+  mark @10 :Text;
+  decidedAt @11 :Int64;
+  dueAt @12 :Int64;
+  recipients @13 :List(Recipient);
+  struct Recipient {
+    organ @0 :Text;
+    organName @1 :Text;
+    receiptedAt @2 :Int64;
+  }
 }
 
 struct PersonView {

@@ -15,6 +15,7 @@ enum Kind {
   grant @7;            # a 定密授权 decision or its revocation (filing.capnp Grant), the whole of it
   filing @8;           # a 备案 submitted, or its 回执 or refusal (filing.capnp Filing), the whole of it
   authorizingList @9;  # the 授权机关名录 (filing.capnp AuthorizingListUpdate), passed down
+  secret @10;          # a determination's copy or written notice, or its receipt (secret.capnp SecretMessage)
 }
 
 struct Envelope {

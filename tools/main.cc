@@ -72,10 +72,13 @@ Escalated matters (逐级上报; `zhuji matter --help` for every option):
                                        deadlines (GD Art. 13, 14, 21)
   responsible list|head|designate|revoke|file
                                        an organ's 定密责任人 and their GD Art. 21 备案
-  secret scope|scope-approve|propose|approve|return|list|show
-                                       an organ's own determinations (GD Art. 25-28): its
+  secret scope|scope-approve|propose|approve|return|list|show|extend|shorten|change|release|
+         notices|review|review-due
+                                       an organ's own determinations (GD Art. 25-40): its
                                        保密事项一览表, the 承办人's proposal, the 定密责任人's
-                                       approval, correction or return (`zhuji secret --help`)
+                                       approval, correction or return; yearly review; changes,
+                                       extensions, releases and their tracked written notices
+                                       (`zhuji secret --help`)
 
 Cluster commands (a local topology from deploy/topologies/):
   cluster up FILE [--insecure]         start every broker and node that is not running; with
@@ -120,7 +123,9 @@ const std::set<std::string> kFlags = {
     "hold", "forward", "not-secret", "claim-not-secret", "uphold", "adopt", "final",
     "listed-in-scope", "todo", "owing-filing", "to-superior",
     // grant, filing, responsible
-    "proactive", "owed", "received", "criminal", "unqualified", "refuse", "no-scope-list"};
+    "proactive", "owed", "received", "criminal", "unqualified", "refuse", "no-scope-list",
+    // secret
+    "held"};
 
 // `zhuji bench …` runs zhuji-bench, installed beside this binary, with the same arguments.
 // `zhuji bench …` runs zhuji-bench without the word "bench"; `zhuji verify …` and `zhuji audit

@@ -1,6 +1,7 @@
-// `zhuji secret …`: an organ's own determinations (GD Art. 25-28) over a node's control socket:
-// its 保密事项一览表, the handler's proposal, the 定密责任人's approval, correction or return, and
-// the organ's register of state secrets.
+// `zhuji secret …`: an organ's own determinations (GD Art. 25-40) over a node's control socket:
+// its 保密事项一览表, the handler's proposal, the 定密责任人's approval, correction or return, the
+// organ's register of state secrets, the yearly review, changes with their written notices, and
+// the copies held for organs in a 知悉范围.
 #include <capnp/message.h>
 #include <toml++/toml.h>
 
@@ -34,16 +35,36 @@ constexpr const char* kSecretUsage =
         has one [[entry]] per matter: name, basis (法律法规依据), mark (密级★期限), scope
         (知悉范围), department (承办部门); none beyond the organ's authority
   secret propose --organ CODE --entry N --title T --mark 秘密★5年 --scope S --basis B
-        --reasons R [--key-points K] [--arose-on YYYY-MM-DD] --by 承办人
+        --reasons R [--scope-organs A,B] [--key-points K] [--arose-on YYYY-MM-DD] --by 承办人
         GD Art. 27 (一): the handler's proposal, referring to entry N of the list; the organ
         determines within 10 working days of the day the matter arose (GD Art. 28), managed at
-        the proposed level meanwhile
+        the proposed level meanwhile. 知悉范围: --scope names the persons, --scope-organs the
+        other organs (a code of this node or NODE/CODE), who get a copy once it is approved
   secret propose ID --entry N --title T --mark … --by 承办人     again after a return
-  secret approve ID --by 定密责任人 [--mark M] [--scope S]
+  secret approve ID --by 定密责任人 [--mark M] [--scope S] [--scope-organs A,B]
         GD Art. 27 (二): approve, or correct directly (直接纠正) with another mark or scope
   secret return ID --by 定密责任人 --reason TEXT                  退回重新办理
   secret list [--organ CODE] [--json]     the register of state secrets and the proposals
+  secret list --held [--organ CODE]       copies held for this node's organs in a 知悉范围
   secret show ID [--json]
+
+  After approval (GD Art. 34-40), by a 定密责任人 of the organ, in writing (--doc 文号):
+  secret extend ID --mark 秘密★10年 --doc D --reason R --by NAME
+        延长保密期限 (GD Art. 36): decided within the last 30 working days before the term ends;
+        the written notice must reach every organ in the 知悉范围 by the 10th working day
+        before that day (a recipient not receipted by then is raised to the supervising dept)
+  secret shorten ID --mark 秘密★2年 --doc D --reason R --by NAME    缩短 (GD Art. 37)
+  secret change ID [--mark M] [--scope S] [--scope-organs A,B] --doc D --reason R --by NAME
+        变更 level, term or 知悉范围 (GD Art. 35); notified within 10 working days (GD Art. 40)
+  secret release ID --doc D --reason R --by NAME                     解除 (GD Art. 38, 40)
+        any of them: [--ground own|superior|secrecy-dept|published --source 文号] — a superior's
+        or the business dept's notice, a secrecy dept's recommendation (GD Art. 35, 38);
+        published (正式公布): a release without notice (GD Art. 40)
+  secret notices [ID] [--organ CODE] [--json]
+        the written notices sent and each recipient's 签收 (receipt)
+  secret review ID --by NAME              年度审核 (GD Art. 34): reviewed this year, kept
+  secret review-due --organ CODE          the organ's items not reviewed this year
+  An item is released by itself on the day its term ends (GD Art. 39), on every node holding it.
 )";
 
 void SecretJson(JsonWriter& j, schema::SecretView::Reader s) {
@@ -57,7 +78,45 @@ void SecretJson(JsonWriter& j, schema::SecretView::Reader s) {
   j.Key("corrected").Bool(s.getCorrected()).Key("approved_by").String(s.getApprovedBy().cStr());
   j.Key("approved_ms").Int(s.getApprovedAt()).Key("due_ms").Int(s.getDueAt());
   j.Key("return_reason").String(s.getReturnReason().cStr());
+  j.Key("scope_organs").BeginArray();
+  for (auto o : s.getScopeOrgans()) j.String(o.getAddress().cStr());
+  j.EndArray();
+  j.Key("version").Uint(s.getVersion()).Key("determined_on").String(s.getDeterminedOn().cStr());
+  j.Key("releases_on").String(s.getReleasesOn().cStr());
+  j.Key("reviewed_year").Int(s.getReviewedYear());
+  j.Key("released_on").String(s.getReleasedOn().cStr());
+  j.Key("release_reason").String(s.getReleaseReason().cStr()).Key("held").Bool(s.getHeld());
   j.EndObject();
+}
+
+void NoticeJson(JsonWriter& j, schema::SecretNoticeView::Reader n) {
+  j.BeginObject().Key("id").String(n.getId().cStr()).Key("secret").String(n.getSecretId().cStr());
+  j.Key("title").String(n.getTitle().cStr()).Key("organ").String(n.getOrgan().cStr());
+  j.Key("version").Uint(n.getVersion()).Key("kind").String(n.getKind().cStr());
+  j.Key("rule").String(n.getRule().cStr()).Key("doc").String(n.getDocNumber().cStr());
+  j.Key("mark").String(n.getMark().cStr()).Key("decided_ms").Int(n.getDecidedAt());
+  j.Key("due_ms").Int(n.getDueAt()).Key("recipients").BeginArray();
+  for (auto r : n.getRecipients()) {
+    j.BeginObject().Key("organ").String(r.getOrgan().cStr());
+    j.Key("name").String(r.getOrganName().cStr());
+    j.Key("receipted_ms").Int(r.getReceiptedAt()).EndObject();
+  }
+  j.EndArray().EndObject();
+}
+
+void PrintNotice(schema::SecretNoticeView::Reader n, std::ostream& out) {
+  size_t done = 0;
+  for (auto r : n.getRecipients()) done += r.getReceiptedAt() != 0;
+  out << n.getId().cStr() << "  书面通知 " << n.getKindZh().cStr() << "  「" << n.getTitle().cStr()
+      << "」  " << n.getMark().cStr() << "  签收 " << done << "/" << n.getRecipients().size();
+  if (n.getRule().size()) {
+    out << "  " << n.getRule().cStr() << (n.getDueAt() ? " due " + FormatDueCst(n.getDueAt()) : "");
+  }
+  out << "\n";
+  for (auto r : n.getRecipients()) {
+    out << "    " << (r.getReceiptedAt() ? "已签收 " + When(r.getReceiptedAt()) : "未签收 not yet")
+        << "  " << r.getOrganName().cStr() << " (" << r.getOrgan().cStr() << ")\n";
+  }
 }
 
 void PrintSecret(schema::SecretView::Reader s, bool full, std::ostream& out) {
@@ -66,6 +125,8 @@ void PrintSecret(schema::SecretView::Reader s, bool full, std::ostream& out) {
   if (s.getState() != "approved" && s.getDueAt()) {
     out << "  due " << FormatDueCst(s.getDueAt()) << " (GD Art. 28)";
   }
+  if (s.getState() == "released") out << "  (" << s.getReleasedOn().cStr() << ")";
+  if (s.getHeld()) out << "  [副本 copy of " << s.getOrganName().cStr() << "]";
   out << "\n";
   if (!full) return;
   out << "  机关 organ          " << s.getOrganName().cStr() << " (" << s.getOrgan().cStr() << ")\n"
@@ -73,13 +134,36 @@ void PrintSecret(schema::SecretView::Reader s, bool full, std::ostream& out) {
       << "」 (version " << s.getListVersion() << ")\n"
       << "  拟定 proposed       " << s.getProposed().cStr() << " by 承办人 "
       << s.getHandler().cStr() << "，事项产生于 arose on " << s.getAroseOn().cStr() << "\n"
-      << "  知悉范围 scope      " << s.getScope().cStr() << "\n"
-      << "  依据和理由 basis    " << s.getBasis().cStr() << "；" << s.getReasons().cStr() << "\n";
+      << "  知悉范围 scope      " << s.getScope().cStr() << "\n";
+  if (s.getScopeOrgans().size()) {
+    out << "  知悉范围 organs    ";
+    for (auto o : s.getScopeOrgans()) {
+      out << " " << (o.getName().size() ? o.getName().cStr() : o.getAddress().cStr()) << " ("
+          << o.getAddress().cStr() << ")";
+    }
+    out << "\n";
+  }
+  out << "  依据和理由 basis    " << s.getBasis().cStr() << "；" << s.getReasons().cStr() << "\n";
   if (s.getKeyPoints().size()) out << "  保密要点 key points " << s.getKeyPoints().cStr() << "\n";
   if (s.getState() == "approved") {
     out << "  确定 determined     " << s.getMark().cStr()
         << (s.getCorrected() ? " (直接纠正 corrected)" : "") << " by " << s.getApprovedBy().cStr()
         << ", " << When(s.getApprovedAt()) << "\n";
+  }
+  if (s.getVersion()) {
+    out << "  确定之日 determined " << s.getDeterminedOn().cStr() << " (version " << s.getVersion()
+        << ")；"
+        << (s.getReleasesOn().size()
+                ? "自行解密 releases on " + std::string(s.getReleasesOn().cStr())
+                : std::string("解密条件: released by a decision only"))
+        << (s.getReviewedYear() ? "；年度审核 reviewed " + std::to_string(s.getReviewedYear())
+                                : std::string())
+        << "\n";
+  }
+  if (s.getHeld()) out << "  副本 copy held here for the organs of this node in its 知悉范围\n";
+  if (s.getState() == "released") {
+    out << "  解密 released       " << s.getReleasedOn().cStr() << "："
+        << s.getReleaseReason().cStr() << "\n";
   }
   if (s.getState() == "returned")
     out << "  退回 returned       " << s.getReturnReason().cStr() << "\n";
@@ -99,7 +183,8 @@ int CmdSecret(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     return pos.size() < 2 && !args.Flag("help") ? 2 : 0;
   }
   args.Allow(NodeOptions({"organ", "file", "by", "entry", "title", "mark", "scope", "basis",
-                          "reasons", "key-points", "arose-on", "reason", "json"}));
+                          "reasons", "key-points", "arose-on", "reason", "json", "scope-organs",
+                          "doc", "ground", "source", "kind", "held"}));
   const std::string& sub = pos[1];
   const std::string cmd = "secret " + sub;
   capnp::MallocMessageBuilder msg;
@@ -107,8 +192,46 @@ int CmdSecret(const Args& args, zmq::context_t& ctx, std::ostream& out) {
   r.setOrgan(args.Get("organ"));
   std::string id = pos.size() > 2 ? pos[2] : "";
   r.setId(id);
+  auto organs = [&] {
+    std::vector<std::string> names;
+    std::string all = args.Get("scope-organs");
+    for (size_t at = 0; at <= all.size() && !all.empty();) {
+      size_t comma = all.find_first_of(",，", at);
+      if (comma == std::string::npos) comma = all.size();
+      if (comma > at) names.push_back(all.substr(at, comma - at));
+      at = comma + (all.compare(comma, 3, "，") == 0 ? 3 : 1);
+    }
+    auto list = r.initScopeOrgans(names.size());
+    for (size_t i = 0; i < names.size(); ++i) list.set(i, names[i]);
+  };
   if (sub == "list") {
     r.setOp(Op::LIST);
+    r.setHeld(args.Flag("held"));
+  } else if (sub == "notices") {
+    r.setOp(Op::NOTICES);
+  } else if (sub == "review-due") {
+    Need(args, cmd, "organ", "the organ's code on this node");
+    r.setOp(Op::REVIEW_DUE);
+  } else if (sub == "review") {
+    if (id.empty()) throw UsageError(cmd + ": which determination? (secret review ID)");
+    r.setOp(Op::REVIEW);
+    r.setBy(Need(args, cmd, "by", "a 定密责任人 of the organ"));
+  } else if (sub == "extend" || sub == "shorten" || sub == "change" || sub == "release") {
+    if (id.empty()) throw UsageError(cmd + ": which determination? (" + cmd + " ID)");
+    r.setOp(Op::CHANGE);
+    r.setChangeKind(sub);
+    if (sub == "extend" || sub == "shorten") {
+      r.setMark(Need(args, cmd, "mark", "the new term from 确定之日, e.g. 秘密★10年"));
+    } else {
+      r.setMark(args.Get("mark"));
+    }
+    r.setScope(args.Get("scope"));
+    organs();
+    r.setDocNumber(Need(args, cmd, "doc", "the written decision's 文号"));
+    r.setReason(Need(args, cmd, "reason", "why"));
+    r.setGround(args.Get("ground"));
+    r.setSource(args.Get("source"));
+    r.setBy(Need(args, cmd, "by", "a 定密责任人 of the organ"));
   } else if (sub == "show") {
     if (id.empty()) throw UsageError("secret show: which determination? (secret show ID)");
     r.setOp(Op::SHOW);
@@ -147,6 +270,7 @@ int CmdSecret(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     r.setBasis(Need(args, cmd, "basis", "依据"));
     r.setReasons(Need(args, cmd, "reasons", "理由"));
     r.setKeyPoints(args.Get("key-points"));
+    organs();
     r.setBy(Need(args, cmd, "by", "the 承办人"));
     if (args.Has("arose-on")) {
       std::string why;
@@ -160,6 +284,7 @@ int CmdSecret(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     r.setBy(Need(args, cmd, "by", "a 定密责任人 of the organ"));
     r.setMark(args.Get("mark"));
     r.setScope(args.Get("scope"));
+    if (sub == "approve") organs();
     if (sub == "return") r.setReason(Need(args, cmd, "reason", "what is to be done again"));
   } else {
     throw UsageError("secret: unknown step '" + sub + "' (see zhuji secret --help)");
@@ -201,6 +326,20 @@ int CmdSecret(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     }
     return 0;
   }
+  if (rep.isSecretNotices()) {
+    auto notices = rep.getSecretNotices();
+    if (args.Flag("json")) {
+      JsonWriter j;
+      j.BeginArray();
+      for (auto n : notices) NoticeJson(j, n);
+      j.EndArray();
+      out << j.str() << "\n";
+      return 0;
+    }
+    out << "书面通知 written notices sent from this node: " << notices.size() << "\n";
+    for (auto n : notices) PrintNotice(n, out);
+    return 0;
+  }
   auto secrets = rep.getSecrets();
   if (args.Flag("json")) {
     JsonWriter j;
@@ -210,8 +349,16 @@ int CmdSecret(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     out << j.str() << "\n";
     return 0;
   }
-  if (sub == "list") out << "国家秘密登记 determinations on this node: " << secrets.size() << "\n";
-  for (auto s : secrets) PrintSecret(s, sub != "list", out);
+  if (sub == "list") {
+    out << (args.Flag("held") ? "知悉范围副本 copies held for this node's organs: "
+                              : "国家秘密登记 determinations on this node: ")
+        << secrets.size() << "\n";
+  }
+  if (sub == "review-due") {
+    out << "年度审核 items of " << args.Get("organ")
+        << " not reviewed this year (GD Art. 34): " << secrets.size() << "\n";
+  }
+  for (auto s : secrets) PrintSecret(s, sub != "list" && sub != "review-due", out);
   return 0;
 }
 

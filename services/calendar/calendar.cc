@@ -117,6 +117,15 @@ DueDate Calendar::AddWorkingDays(Date trigger, int n) const {
   return due;
 }
 
+Date Calendar::WorkingDayBefore(Date day, int n) const {
+  Date d = day;
+  for (int counted = 0; counted < n;) {
+    d = d - 1;
+    counted += IsWorkingDay(d);
+  }
+  return d;
+}
+
 int Calendar::WorkingDaysBetween(Date from, Date to) const {
   if (to < from) return -WorkingDaysBetween(to, from);
   int n = 0;

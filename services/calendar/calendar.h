@@ -62,6 +62,9 @@ class Calendar {
   // "Within n working days from `trigger`": the trigger day is not counted; due at 24:00 CST
   // of the n-th working day after it (RULES.md; 民法典 Art. 201, 203). n = 0 is the trigger day.
   DueDate AddWorkingDays(Date trigger, int n) const;
+  // "n working days before `day`": the n-th working day counted back from the day before it
+  // (`day` itself is not counted; GD Art. 36 "届满前…个工作日"). n = 0 is `day`.
+  Date WorkingDayBefore(Date day, int n) const;
   // Working days in (from, to]; negative when `to` is before `from`.
   int WorkingDaysBetween(Date from, Date to) const;
   // Working days in a calendar year.

@@ -1,5 +1,6 @@
 #include "services/calendar/date.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "services/common/time_format.h"
@@ -63,6 +64,12 @@ const char* Date::WeekdayZh() const {
 }
 
 bool IsLeapYear(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+Date AddMonths(Date day, int months) {
+  int total = day.year() * 12 + (day.month() - 1) + months;
+  int year = total / 12, month = total % 12 + 1;
+  return Date::FromYmd(year, month, std::min(day.day(), DaysInMonth(year, month)));
+}
 
 int DaysInMonth(int year, int month) {
   static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};

@@ -45,6 +45,8 @@ std::string SupportedRange();
 
 bool IsLeapYear(int year);
 int DaysInMonth(int year, int month);
+// `day` moved by whole months; the 29th-31st of a shorter month is its last day.
+Date AddMonths(Date day, int months);
 
 // The date in China Standard Time (UTC+8) of an instant.
 Date CstDateOf(int64_t ms_since_epoch);

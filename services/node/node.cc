@@ -42,7 +42,7 @@ Node::Node(const config::NodeConfig& config, workflows::OrganDirectory directory
       deadline_control_(config_, deadlines_, writer_, control_, clock, fake_clock, log),
       matter_control_(config_, directory_, matters_, filings_, writer_, control_, clock),
       filing_control_(config_, filings_, matters_, writer_, control_, clock),
-      determinations_(config_, filings_, deadlines_, writer_, control_, clock),
+      determinations_(config_, filings_, deadlines_, writer_, mail_, control_, clock),
       deadletter_control_(writer_, mail_, kinds_, control_, clock, log),
       status_(config_, delivery_, mail_, deadlines_, keys_, writer_, health_, clock) {
   notices_.Register(kinds_, control_);
@@ -53,7 +53,7 @@ Node::Node(const config::NodeConfig& config, workflows::OrganDirectory directory
   deadline_control_.Register(control_);
   matter_control_.Register(control_);
   filing_control_.Register(control_);
-  determinations_.Register(control_);
+  determinations_.Register(kinds_, control_);
   deadletter_control_.Register(control_);
   status_.Register(control_);
   delivery_.OnAcked(
@@ -76,6 +76,7 @@ void Node::Start() {
   } else {
     filings_.Load(clock_.NowMs());  // the rest once the store takes writes again
   }
+  determinations_.Load(clock_.NowMs());
   uint64_t pending = 0;
   {
     auto txn = env_.BeginRead();
@@ -164,6 +165,7 @@ void Node::Turn(int64_t poll_ms) {
   }
   int64_t now = clock_.NowMs();
   filings_.Tick(now);
+  determinations_.Tick(now);
   deadlines_.FireDue(now);
   if (mono >= next_sweep_mono_) {
     next_sweep_mono_ = mono + kSweepEveryMs;

@@ -375,7 +375,8 @@ void FillRegisterList(const std::vector<StoredRegister>& list, int64_t now,
   }
 }
 
-void FillSecretView(const workflows::Determination& d, schema::SecretView::Builder v) {
+void FillSecretView(const workflows::Determination& d, const workflows::OrganDirectory& directory,
+                    const std::string& self, schema::SecretView::Builder v) {
   v.setId(d.id);
   v.setOrgan(d.organ);
   v.setOrganName(d.organ_name);
@@ -392,15 +393,51 @@ void FillSecretView(const workflows::Determination& d, schema::SecretView::Build
   v.setAroseOn(d.arose_on.ToString());
   v.setState(workflows::DeterminationStateName(d.state));
   v.setStateZh(workflows::DeterminationStateZh(d.state));
-  v.setMark(d.state == workflows::DeterminationState::kApproved
-                ? workflows::FormatMark(d.protection)
-                : "");
+  v.setMark(d.version ? workflows::FormatMark(d.protection) : "");
   v.setCorrected(d.corrected);
   v.setApprovedBy(d.approved_by);
   v.setApprovedAt(d.approved_at);
   v.setReturnReason(d.return_reason);
   v.setDueAt(d.due_at);
   FillTrail(v.initHistory(d.history.size()), d.history);
+  auto organs = v.initScopeOrgans(d.scope_organs.size());
+  for (size_t i = 0; i < d.scope_organs.size(); ++i) {
+    organs[i].setAddress(d.scope_organs[i]);
+    if (auto o = directory.Find(d.scope_organs[i])) organs[i].setName(o->name);
+  }
+  v.setVersion(d.version);
+  if (d.version) {
+    v.setDeterminedOn(d.determined_on.ToString());
+    if (auto end = workflows::ReleasesOn(d)) v.setReleasesOn(end->ToString());
+  }
+  v.setReviewedYear(d.reviewed_year);
+  if (d.state == workflows::DeterminationState::kReleased) {
+    v.setReleasedOn(d.released_on.ToString());
+    v.setReleaseReason(d.release_reason);
+  }
+  v.setHeld(d.organ.rfind(self + "/", 0) != 0);
+}
+
+void FillSecretNoticeView(const workflows::SecretNotice& n, schema::SecretNoticeView::Builder v) {
+  v.setId(n.id);
+  v.setSecretId(n.secret_id);
+  v.setTitle(n.title);
+  v.setOrgan(n.organ);
+  v.setOrganName(n.organ_name);
+  v.setVersion(n.version);
+  v.setKind(workflows::ChangeKindName(n.kind));
+  v.setKindZh(workflows::ChangeKindZh(n.kind));
+  v.setRule(n.rule);
+  v.setDocNumber(n.doc_number);
+  v.setMark(n.mark);
+  v.setDecidedAt(n.decided_at);
+  v.setDueAt(n.due_ms);
+  auto rs = v.initRecipients(n.recipients.size());
+  for (size_t i = 0; i < n.recipients.size(); ++i) {
+    rs[i].setOrgan(n.recipients[i].organ);
+    rs[i].setOrganName(n.recipients[i].organ_name);
+    rs[i].setReceiptedAt(n.recipients[i].receipted_at);
+  }
 }
 
 }  // namespace zhuji::node

@@ -11,6 +11,7 @@
 #include "services/node/filings.h"
 #include "services/node/matters.h"
 #include "services/workflows/determination.h"
+#include "services/workflows/secret_change.h"
 #include "zhuji/schemas/control.capnp.h"
 
 namespace zhuji::node {
@@ -39,8 +40,12 @@ void FillGrantList(const std::vector<GrantRegisterEntry>& list, schema::ControlR
 void FillRegisterList(const std::vector<StoredRegister>& list, int64_t now,
                       schema::ControlReply::Builder r);
 
-// An organ's own determination (GD Art. 27, 28), proposed, returned or in its register.
-void FillSecretView(const workflows::Determination& d, schema::SecretView::Builder v);
+// An organ's own determination (GD Art. 27, 28), proposed, returned or in its register, or a
+// copy held for organs of node `self` in its 知悉范围; organs are named from `directory`.
+void FillSecretView(const workflows::Determination& d, const workflows::OrganDirectory& directory,
+                    const std::string& self, schema::SecretView::Builder v);
+// A written notice and its recipients' 签收 (GD Art. 36, 37, 40).
+void FillSecretNoticeView(const workflows::SecretNotice& n, schema::SecretNoticeView::Builder v);
 
 // "open", "reminded", "due_today", "overdue", "closed" (`zhuji deadlines --json`).
 const char* DeadlineStateName(schema::Deadline::State state);

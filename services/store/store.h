@@ -60,7 +60,9 @@ inline constexpr const char* kTables[] = {
     "filings",         // node/filings: filing id -> Filing (备案, GD Art. 13, 14, 21)
     "responsible",     // node/filings: organ address -> ResponsibleRegister (GD Art. 16-22)
     "scope_lists",  // node/secrets: organ address -> ScopeList (保密事项一览表, GD Art. 25, 26)
-    "secrets",      // node/secrets: determination id -> Determination (GD Art. 27, 28)
+    "secrets",      // node/secrets: determination id -> Determination (GD Art. 27, 28), or a
+                    // copy held for organs of this node in its 知悉范围 (GD Art. 36-40)
+    "secret_notices",  // node/secrets: notice id -> SecretNotice (书面通知, GD Art. 36, 37, 40)
 };
 
 inline constexpr uint32_t kSchemaVersion = 1;

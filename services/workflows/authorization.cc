@@ -9,13 +9,7 @@ namespace {
 // 00:00 CST of `day`.
 int64_t StartOfDayMs(calendar::Date day) { return calendar::EndOfDayCstMs(day - 1); }
 
-// `day` moved by whole months; the 29th-31st of a shorter month is its last day.
-calendar::Date AddMonths(calendar::Date day, int months) {
-  int total = day.year() * 12 + (day.month() - 1) + months;
-  int year = total / 12, month = total % 12 + 1;
-  return calendar::Date::FromYmd(year, month,
-                                 std::min(day.day(), calendar::DaysInMonth(year, month)));
-}
+using calendar::AddMonths;
 
 void Note(Grant& g, int64_t now, const std::string& organ, const std::string& action,
           const std::string& detail) {

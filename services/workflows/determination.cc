@@ -28,6 +28,8 @@ const char* DeterminationStateZh(DeterminationState s) {
       return "退回重新办理 returned";
     case DeterminationState::kApproved:
       return "已确定 approved";
+    case DeterminationState::kReleased:
+      return "已解密 released";
   }
   return "?";
 }
@@ -40,6 +42,8 @@ const char* DeterminationStateName(DeterminationState s) {
       return "returned";
     case DeterminationState::kApproved:
       return "approved";
+    case DeterminationState::kReleased:
+      return "released";
   }
   return "?";
 }
@@ -138,6 +142,7 @@ Result<Determination> ProposeDetermination(const Determination* held, std::strin
   d.entry_name = entry->name;
   d.proposed = p.protection;
   d.scope = p.scope;
+  d.scope_organs = p.scope_organs;
   d.basis = p.basis;
   d.reasons = p.reasons;
   d.key_points = p.key_points;
@@ -162,8 +167,9 @@ Status WithHandlerDone(const Determination& d, const char* step) {
 Result<Determination> ApproveDetermination(const Determination& in, const ResponsibleRegister& reg,
                                            const std::string& by,
                                            const std::optional<Protection>& correction,
-                                           const std::string& corrected_scope, calendar::Date today,
-                                           int64_t now) {
+                                           const std::string& corrected_scope,
+                                           const std::vector<std::string>* corrected_organs,
+                                           calendar::Date today, int64_t now) {
   if (Status st = WithHandlerDone(in, "approval"); !st.ok()) return st;
   Protection p = correction ? *correction : in.proposed;
   if (correction) {
@@ -180,10 +186,15 @@ Result<Determination> ApproveDetermination(const Determination& in, const Respon
   Determination d = in;
   d.state = DeterminationState::kApproved;
   d.protection = p;
-  d.corrected = correction.has_value() || (!corrected_scope.empty() && corrected_scope != in.scope);
+  d.corrected = correction.has_value() ||
+                (!corrected_scope.empty() && corrected_scope != in.scope) ||
+                (corrected_organs && *corrected_organs != in.scope_organs);
   if (!corrected_scope.empty()) d.scope = corrected_scope;
+  if (corrected_organs) d.scope_organs = *corrected_organs;
   d.approved_by = by;
   d.approved_at = now;
+  d.version = 1;
+  d.determined_on = today;
   Note(d, now, by, d.corrected ? "直接纠正并批准 corrected and approved" : "审核批准 approved",
        FormatMark(d.protection) + "，知悉范围 " + d.scope);
   return d;

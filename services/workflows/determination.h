@@ -56,6 +56,8 @@ enum class DeterminationState {
   kProposed,  // 承办意见 written; waiting for the 定密责任人 (managed at the proposed level)
   kReturned,  // 退回重新办理: back with the handler
   kApproved,  // 批准 (maybe corrected): in the organ's register of state secrets
+  kReleased,  // 解除 (GD Art. 38-40) or 保密期限届满自行解密: managed as an internal matter (Art.
+              // 39)
 };
 const char* DeterminationStateZh(DeterminationState s);
 const char* DeterminationStateName(DeterminationState s);  // proposed, returned, approved
@@ -68,7 +70,8 @@ struct Determination {
   uint64_t list_version = 0;  // … in this version of the list
   std::string entry_name;
   Protection proposed;                     // the handler's proposal
-  std::string scope;                       // 知悉范围
+  std::string scope;                       // 知悉范围: the persons, in words
+  std::vector<std::string> scope_organs;   // 知悉范围: the other organs in it ("<node>/<code>")
   std::string basis, reasons, key_points;  // 依据和理由, 保密要点
   std::string handler;                     // 承办人
   calendar::Date arose_on;                 // GD Art. 28: its 10 WD run from this day
@@ -81,6 +84,12 @@ struct Determination {
   std::string return_reason;
   int64_t due_at = 0;  // the Art. 28 deadline as the node computed it
   std::vector<TrailEvent> history;
+  // After approval (services/workflows/secret_change.h, GD Art. 34-40).
+  uint64_t version = 0;          // 1 once approved, +1 per later decision: a newer copy wins
+  calendar::Date determined_on;  // 确定之日: the approval day; a term runs from it
+  int reviewed_year = 0;         // GD Art. 34: the last year it was reviewed (or decided on)
+  calendar::Date released_on;    // kReleased: since that day
+  std::string release_reason;
 };
 
 struct Proposal {
@@ -89,6 +98,7 @@ struct Proposal {
   Protection protection;
   std::string scope, basis, reasons, key_points, handler;
   calendar::Date arose_on;
+  std::vector<std::string> scope_organs = {};  // the other organs in the 知悉范围 (node-checked)
 };
 
 // GD Art. 27 (一), 28: the handler's written proposal, referring to an entry of the organ's list:
@@ -99,11 +109,13 @@ Result<Determination> ProposeDetermination(const Determination* held, std::strin
                                            calendar::Date today, int64_t now);
 // GD Art. 27 (二), 16 ¶3: a live 定密责任人 of the organ approves it as proposed, or corrects it
 // directly (`correction`: another level, term or scope is given), within their own ceiling.
+// `corrected_organs`: a corrected list of the organs in scope (null: as proposed).
 Result<Determination> ApproveDetermination(const Determination& d, const ResponsibleRegister& reg,
                                            const std::string& by,
                                            const std::optional<Protection>& correction,
-                                           const std::string& corrected_scope, calendar::Date today,
-                                           int64_t now);
+                                           const std::string& corrected_scope,
+                                           const std::vector<std::string>* corrected_organs,
+                                           calendar::Date today, int64_t now);
 // GD Art. 27 (二): … or returns it to the handler to be done again (退回重新办理), saying why.
 Result<Determination> ReturnDetermination(const Determination& d, const ResponsibleRegister& reg,
                                           const std::string& by, std::string reason,

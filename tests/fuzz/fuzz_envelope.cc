@@ -1,5 +1,5 @@
 // libFuzzer target: an envelope body as a node's inbox receives it, with every kind's check
-// (notice, skip, 督办, calendar update, matter, grant, filing, directory of keys, key
+// (notice, skip, 督办, calendar update, matter, grant, filing, secret, directory of keys, key
 // announcement) and
 // description, in a write
 // transaction of a real store that is never committed; and its signature checked against a
@@ -16,6 +16,7 @@
 #include "services/common/capnp_io.h"
 #include "services/crypto/envelope_signature.h"
 #include "services/node/deadline_service.h"
+#include "services/node/determination_service.h"
 #include "services/node/filing_service.h"
 #include "services/node/inbox.h"
 #include "services/node/key_service.h"
@@ -39,6 +40,8 @@ struct World {
                    zhuji::node::FilingService::GrantEnvelopeKind("440000"));
     kinds.Register(zhuji::schema::Kind::FILING,
                    zhuji::node::FilingService::FilingEnvelopeKind("440000"));
+    kinds.Register(zhuji::schema::Kind::SECRET,
+                   zhuji::node::DeterminationService::SecretEnvelopeKind("440000"));
     config.node_id = "440000";
     config.parent = "440100";
     config.security.directory_key = zhuji::fuzzing::DirectoryKey().pub.sign;

@@ -14,6 +14,7 @@
 #include "services/config/topology.h"
 #include "services/crypto/envelope_signature.h"
 #include "services/crypto/key_directory.h"
+#include "services/node/determination_service.h"
 #include "services/node/filings.h"
 #include "services/node/key_service.h"
 #include "services/node/matters.h"
@@ -134,6 +135,27 @@ void FrameSeeds() {
   Seed("fuzz_frame", "nack", wire::EncodeFrame(nack));
 }
 
+// 广州市教育局's determination, approved, as its copy to 广东省教育厅 in its 知悉范围 (GD Art.
+// 36-40).
+std::string SecretSeed() {
+  workflows::Determination d;
+  d.id = "440100/jyj/2025-D0001";
+  d.organ = "440100/jyj";
+  d.organ_name = "广州市教育局";
+  d.title = "2026年中考数学试题";
+  d.entry_no = 1;
+  d.list_version = 1;
+  d.proposed = workflows::Protection::Term(workflows::SecrecyLevel::kMimi, 1);
+  d.protection = d.proposed;
+  d.scope = "命题组成员";
+  d.scope_organs = {"440000/jyt", "440106/jyj"};
+  d.state = workflows::DeterminationState::kApproved;
+  d.version = 1;
+  d.determined_on = *calendar::ParseDate("2025-09-24");
+  return node::DeterminationService::CopyBody(d, workflows::ChangeKind::kDetermine, "", "",
+                                              {"440000/jyt"});
+}
+
 void EnvelopeSeeds(const std::string& source_dir) {
   Seed("fuzz_envelope", "notice",
        Envelope(schema::Kind::NOTICE, Message([](capnp::MallocMessageBuilder& m) {
@@ -219,6 +241,7 @@ void EnvelopeSeeds(const std::string& source_dir) {
        Envelope(schema::Kind::GRANT, node::Grants::Encode(GrantSeed(source_dir)), "440100"));
   Seed("fuzz_envelope", "filing",
        Envelope(schema::Kind::FILING, node::Filings::Encode(FilingSeed(source_dir)), "440106"));
+  Seed("fuzz_envelope", "secret", Envelope(schema::Kind::SECRET, SecretSeed(), "440100"));
   Seed("fuzz_filing", "grant", node::Grants::Encode(GrantSeed(source_dir)));
   Seed("fuzz_filing", "filing", node::Filings::Encode(FilingSeed(source_dir)));
 }

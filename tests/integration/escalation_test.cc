@@ -23,23 +23,16 @@ using MatterView = schema::MatterView::Reader;
 constexpr const char* kArt30All = "申报不明确事项公文,不明确事项定密申报表,不明确事项的具体内容";
 
 // The organs of the demo topology, on fake clocks that start together.
-NodeSpec Spec(const std::string& id, const std::string& level, const std::string& parent) {
-  return {id, level, parent, "",
-          "directory = \"" ZHUJI_SOURCE_DIR
-          "/deploy/topologies/guangdong-demo.toml\"\n"
-          "[clock]\nfake_start = \"2025-09-24 09:00\"\n"};
-}
-
 class Escalation : public ::testing::Test {
  protected:
   // 440000 广东省, 440100 广州市, 440106 天河区 (+ 440300 深圳市 when `shenzhen`).
   void SetUp() override {}
   void Start(bool shenzhen = false) {
     h.StartBroker();
-    h.AddNode(Spec("440000", "province", ""));
-    h.AddNode(Spec("440100", "city", "440000"));
-    h.AddNode(Spec("440106", "county", "440100"));
-    if (shenzhen) h.AddNode(Spec("440300", "city", "440000"));
+    h.AddNode(DemoSpec("440000", "province", ""));
+    h.AddNode(DemoSpec("440100", "city", "440000"));
+    h.AddNode(DemoSpec("440106", "county", "440100"));
+    if (shenzhen) h.AddNode(DemoSpec("440300", "city", "440000"));
     for (const char* id : {"440000", "440100", "440106"}) h.StartNode(id);
     if (shenzhen) h.StartNode("440300");
   }
@@ -599,7 +592,7 @@ TEST_F(Escalation, GdArt45_GdArt41_CountedFromReceiptThenOverdueToItsOwnBureauAn
   EXPECT_NE(blind.find("has not acknowledged"), std::string::npos) << blind;
 
   // 深圳市 comes back on 2025-11-03 and receives it: its 20 WD end on 2025-12-01.
-  NodeSpec shenzhen = Spec("440300", "city", "440000");
+  NodeSpec shenzhen = DemoSpec("440300", "city", "440000");
   shenzhen.extra_config = "directory = \"" ZHUJI_SOURCE_DIR
                           "/deploy/topologies/guangdong-demo.toml\"\n"
                           "[clock]\nfake_start = \"2025-11-03 09:00\"\n";
@@ -727,9 +720,9 @@ TEST_F(Escalation, SigkillChaosEveryEscalationDecidedOnceAndEveryStepOnce) {
     s.extra_config += "[escalation]\nauto_review = true\n";  // TEST POLICY
     return s;
   };
-  h.AddNode(automatic(Spec("440000", "province", "")));
-  h.AddNode(automatic(Spec("440100", "city", "440000")));
-  h.AddNode(Spec("440106", "county", "440100"));
+  h.AddNode(automatic(DemoSpec("440000", "province", "")));
+  h.AddNode(automatic(DemoSpec("440100", "city", "440000")));
+  h.AddNode(DemoSpec("440106", "county", "440100"));
   for (const char* id : {"440000", "440100", "440106"}) h.StartNode(id);
 
   constexpr int kMatters = 40;

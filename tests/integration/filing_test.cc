@@ -18,17 +18,6 @@ using GrantOp = schema::GrantRequest::Op;
 using FilingOp = schema::FilingRequest::Op;
 using ResponsibleOp = schema::ResponsibleRequest::Op;
 
-constexpr const char* kStart = "2025-09-24 09:00";  // a Wednesday before the National Day week
-
-NodeSpec Spec(const std::string& id, const std::string& level, const std::string& parent,
-              const std::string& start = kStart) {
-  return {id, level, parent, "",
-          "directory = \"" ZHUJI_SOURCE_DIR
-          "/deploy/topologies/guangdong-demo.toml\"\n"
-          "[clock]\nfake_start = \"" +
-              start + "\"\n"};
-}
-
 // A filing as its node shows it.
 struct FilingSeen {
   std::string id, kind, state, receiver, filer, refusal, receipt;
@@ -40,9 +29,9 @@ class Filings : public ::testing::Test {
  protected:
   void Start() {
     h.StartBroker();
-    h.AddNode(Spec("440000", "province", ""));
-    h.AddNode(Spec("440100", "city", "440000"));
-    h.AddNode(Spec("440106", "county", "440100"));
+    h.AddNode(DemoSpec("440000", "province", ""));
+    h.AddNode(DemoSpec("440100", "city", "440000"));
+    h.AddNode(DemoSpec("440106", "county", "440100"));
     for (const char* id : {"440000", "440100", "440106"}) h.StartNode(id);
   }
 
@@ -511,7 +500,7 @@ TEST_F(Filings, GdArt13_GdArt41_AFilingSentWhileTheBureauIsDownIsJudgedBySentAtA
       seconds(60)))
       << "the unsent 备案 is a 督办事项 of 天河区国家保密局";
   // The bureau's node returns (its clock there too) and receipts it.
-  h.RewriteNode(Spec("440000", "province", "", "2025-11-05 09:05"));
+  h.RewriteNode(DemoSpec("440000", "province", "", "2025-11-05 09:05"));
   h.StartNode("440000");
   WaitFiling("440000", "grant", "sent");
   Receipt("440000", art13.id, "粤保备〔2025〕9号");

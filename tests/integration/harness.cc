@@ -24,6 +24,15 @@ namespace zhuji::testing {
 namespace fs = std::filesystem;
 using tools::ControlClient;
 
+NodeSpec DemoSpec(const std::string& id, const std::string& level, const std::string& parent,
+                  const std::string& start) {
+  return {id, level, parent, "",
+          "directory = \"" ZHUJI_SOURCE_DIR
+          "/deploy/topologies/guangdong-demo.toml\"\n"
+          "[clock]\nfake_start = \"" +
+              start + "\"\n"};
+}
+
 Harness::Harness() : ctx_(1) {}
 
 Harness::~Harness() {

@@ -73,6 +73,11 @@ CommandResult RunCommandStatus(const std::string& command);
 // What it printed; throws with the output when it does not exit 0.
 std::string RunCommand(const std::string& command);
 
+// A node of the demo province (deploy/topologies/guangdong-demo.toml: its organs, heads and
+// grants) on a fake clock starting at `start` ("YYYY-MM-DD HH:MM" CST).
+NodeSpec DemoSpec(const std::string& id, const std::string& level, const std::string& parent,
+                  const std::string& start = "2025-09-24 09:00");
+
 class Harness {
  public:
   // Generous on purpose: CI runs on a machine that may be busy with other work. A process that
