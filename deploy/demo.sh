@@ -14,9 +14,11 @@
 #     the grantee files with 天河区国家保密局 (Art. 14), which reports to 广州市国家保密局 (¶2);
 #     the registers of grants and filings at each level; an application (GD Art. 8, 9) goes up
 #     level by level with a review and is granted; 广州市教育局 approves its 保密事项一览表 and
-#     determines a secret itself (a proposal, corrected and approved, GD Art. 25-28);
+#     determines a secret itself (a proposal, corrected and approved, GD Art. 25-28) whose copy
+#     reaches the organs of its 知悉范围 on three nodes, each receipting it;
 #  4. the 授权机关名录 (GD Art. 15) is signed and published while 南山区 is offline, and reaches it
-#     when it is back; test messages (测试消息) between every county and the province while 南山区 (440305) is stopped;
+#     when it is back; the secret's term is extended (GD Art. 36) meanwhile: the written notice
+#     is receipted at once by the organs that are up and by 南山区教育局 once it is back; test messages (测试消息) between every county and the province while 南山区 (440305) is stopped;
 #     restarted; a delivery report: every test message delivered exactly once;
 #  5. security (issue #10): the cluster launcher made keys for every broker and node and a signed
 #     directory of keys, so every link ran CURVE and every envelope was signed and verified; the
@@ -52,6 +54,16 @@ waitfiling() {
     sleep 0.1
   done
   echo "filing $id never reached state $state on $node" >&2
+  return 1
+}
+# Waits (up to a minute) until NOTICE (a secret's written notice, "<id>#<version>") has N 签收.
+waitnotice() {
+  local notice=$1 n=$2 i
+  for i in $(seq 1 600); do
+    zn 440100 secret notices "${notice%#*}" | grep -q "^$notice .*签收 $n/" && return 0
+    sleep 0.1
+  done
+  echo "notice $notice never had $n receipts" >&2
   return 1
 }
 # Waits (up to a minute) for a filing NODE's organs owe, and prints its id.
@@ -209,14 +221,27 @@ TOML
 zn 440100 secret scope-approve --organ jyj --file "$RUN_DIR/scope-440100-jyj.toml" --by 陈七
 SID=$(zn 440100 secret propose --organ jyj --entry 1 --title "2027年市级统一考试数学试题" \
   --mark "秘密★1年" --scope "命题组成员" --basis "一览表第1项" --reasons "启用前泄露将影响考试公平" \
-  --key-points "试题及答案" --by 张承办 --json | idof)
-zn 440100 secret approve "$SID" --by 陈七 --mark "秘密★6个月" >/dev/null
+  --scope-organs 440000/jyt,440106/jyj,440305/jyj --key-points "试题及答案" --by 张承办 --json | idof)
+zn 440100 secret approve "$SID" --by 陈七 --mark "秘密★1个月" >/dev/null
 zn 440100 secret show "$SID"
+waitnotice "$SID#1" 3
+echo "-- the copy reached the three organs of its 知悉范围 on three nodes, each receipted (签收) it:"
+zn 440100 secret notices "$SID"
 
 tag="demo-$(date +%H%M%S)"
 echo
 echo "== stop county $OFFLINE 南山区: it goes offline"
 zc stop "$OFFLINE"
+
+step "延长保密期限 (GD Art. 36): 广州市教育局 extends $SID while $OFFLINE 南山区 is offline"
+# Decided within the last 30 working days of its one-month term; the written notice must reach
+# every organ of the 知悉范围 by the 10th working day before the old end.
+zn 440100 secret extend "$SID" --mark "秘密★6个月" --doc "穗教密〔2026〕9号" \
+  --reason "考试推迟举行" --by 陈七 >/dev/null
+waitnotice "$SID#2" 2
+echo "-- two of three receipted; 南山区教育局's 签收 is awaited (a duty of 广州市教育局, raised to"
+echo "   广州市国家保密局 if it is still missing when the notice falls due):"
+zn 440100 secret notices "$SID"
 
 step "授权机关名录 (GD Art. 15): 广东省国家保密局 signs and publishes the list of authorizing organs while $OFFLINE is offline"
 "$Z" grant make-list "$TOPO" --version 1 --source "粤保发〔2026〕1号" \
@@ -253,6 +278,10 @@ for i in $(seq 1 600); do
   sleep 0.1
 done
 zn "$OFFLINE" grant authorizing
+echo "-- the extension notice reached 南山区教育局 and is receipted (签收 3/3):"
+waitnotice "$SID#2" 3
+zn 440100 secret notices "$SID"
+zn "$OFFLINE" secret list --held
 
 echo
 linkspec=$(IFS=,; echo "${links[*]}")

@@ -26,6 +26,21 @@ struct ControlRequest {
     filing @14 :FilingRequest;
     responsible @15 :ResponsibleRequest;
     secret @16 :SecretRequest;
+    stats @17 :StatsRequest;
+  }
+}
+
+# The yearly classification statistics (GD Art. 46, 47): `zhuji stats …`.
+struct StatsRequest {
+  op @0 :Op;
+  organ @1 :Text;          # compute, file: the organ's code on this node
+  year @2 :Int32;          # 0: the past year
+  by @3 :Text;             # file, fileRegion: the 法定定密责任人 who approves
+  enum Op {
+    table @0;              # what this node holds for the year: reports filed, owed, late; totals
+    compute @1;            # an organ's figures from its records, not filed
+    file @2;               # GD Art. 46 ¶1, ¶2: the organ reports (and to its grantor)
+    fileRegion @3;         # GD Art. 46 ¶3, 47: the node's dept reports its region up
   }
 }
 
@@ -437,6 +452,7 @@ struct ControlReply {
     secrets @18 :List(SecretView);
     scopeList @19 :ScopeListView;
     secretNotices @20 :List(SecretNoticeView);
+    stats @21 :StatsView;
   }
   warnings @16 :List(Text);   # what the operator should know of a step that was taken
 }
@@ -568,6 +584,37 @@ struct SecretView {
   releasedOn @28 :Text;
   releaseReason @29 :Text;
   held @30 :Bool;               # a copy held for an organ of this node in its 知悉范围
+}
+
+struct StatsView {
+  year @0 :Int32;
+  node @1 :Text;
+  rows @2 :List(StatRow);       # this node's organs, then the regions one level down
+  region @3 :StatRow;           # this node's region: as filed, or as it would sum now
+  regionFiled @4 :Bool;
+}
+
+struct StatRow {
+  id @0 :Text;
+  kind @1 :Text;                # organ, region
+  organ @2 :Text;
+  name @3 :Text;
+  version @4 :UInt64;           # 0: not reported
+  filedAt @5 :Int64;
+  filedBy @6 :Text;
+  dueAt @7 :Int64;
+  state @8 :Text;               # 已报送 filed, 逾期报送 filed late, 未报送 owed, 逾期未报 overdue
+  yearComplete @9 :Bool;
+  mimi @10 :Int64;
+  jimi @11 :Int64;
+  juemi @12 :Int64;
+  changed @13 :Int64;
+  released @14 :Int64;
+  escalated @15 :Int64;
+  grants @16 :Int64;
+  responsible @17 :Int64;
+  organs @18 :Int64;
+  missing @19 :List(Text);
 }
 
 struct OrganRef {

@@ -16,6 +16,7 @@ enum Kind {
   filing @8;           # a 备案 submitted, or its 回执 or refusal (filing.capnp Filing), the whole of it
   authorizingList @9;  # the 授权机关名录 (filing.capnp AuthorizingListUpdate), passed down
   secret @10;          # a determination's copy or written notice, or its receipt (secret.capnp SecretMessage)
+  stats @11;           # a yearly statistics report (statistics.capnp StatReport), to a grantor or up
 }
 
 struct Envelope {

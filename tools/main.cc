@@ -79,6 +79,9 @@ Escalated matters (逐级上报; `zhuji matter --help` for every option):
                                        approval, correction or return; yearly review; changes,
                                        extensions, releases and their tracked written notices
                                        (`zhuji secret --help`)
+  stats [compute|file|file-region]     年度定密统计: organs' reports by the end of February,
+                                       regions rolled up by the end of March (GD Art. 46, 47;
+                                       `zhuji stats --help`)
 
 Cluster commands (a local topology from deploy/topologies/):
   cluster up FILE [--insecure]         start every broker and node that is not running; with
@@ -160,7 +163,7 @@ int main(int argc, char** argv) {
     }
     static const std::set<std::string> kOwnHelp = {
         "bench", "matter", "deadletter", "keys",        "directory", "verify",
-        "audit", "grant",  "filing",     "responsible", "secret"};
+        "audit", "grant",  "filing",     "responsible", "secret",    "stats"};
     if (args.Flag("help") && !kOwnHelp.count(pos[0])) {
       std::cout << kUsage;
       return 0;
@@ -188,6 +191,7 @@ int main(int argc, char** argv) {
     if (cmd == "filing") return CmdFiling(args, ctx, std::cout);
     if (cmd == "responsible") return CmdResponsible(args, ctx, std::cout);
     if (cmd == "secret") return CmdSecret(args, ctx, std::cout);
+    if (cmd == "stats") return CmdStats(args, ctx, std::cout);
     if (cmd == "help") {
       std::cout << kUsage;
       return 0;

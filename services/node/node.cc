@@ -43,6 +43,7 @@ Node::Node(const config::NodeConfig& config, workflows::OrganDirectory directory
       matter_control_(config_, directory_, matters_, filings_, writer_, control_, clock),
       filing_control_(config_, filings_, matters_, writer_, control_, clock),
       determinations_(config_, filings_, deadlines_, writer_, mail_, control_, clock),
+      statistics_(config_, filings_, deadlines_, writer_, mail_, control_, clock),
       deadletter_control_(writer_, mail_, kinds_, control_, clock, log),
       status_(config_, delivery_, mail_, deadlines_, keys_, writer_, health_, clock) {
   notices_.Register(kinds_, control_);
@@ -54,6 +55,7 @@ Node::Node(const config::NodeConfig& config, workflows::OrganDirectory directory
   matter_control_.Register(control_);
   filing_control_.Register(control_);
   determinations_.Register(kinds_, control_);
+  statistics_.Register(kinds_, control_);
   deadletter_control_.Register(control_);
   status_.Register(control_);
   delivery_.OnAcked(
@@ -166,6 +168,7 @@ void Node::Turn(int64_t poll_ms) {
   int64_t now = clock_.NowMs();
   filings_.Tick(now);
   determinations_.Tick(now);
+  statistics_.Tick(now);
   deadlines_.FireDue(now);
   if (mono >= next_sweep_mono_) {
     next_sweep_mono_ = mono + kSweepEveryMs;

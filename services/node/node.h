@@ -37,6 +37,7 @@
 #include "services/node/notices.h"
 #include "services/node/outbox.h"
 #include "services/node/pump.h"
+#include "services/node/statistics_service.h"
 #include "services/node/status_control.h"
 #include "services/node/writer.h"
 #include "services/store/store.h"
@@ -92,6 +93,7 @@ class Node {
   MatterControl matter_control_;
   FilingControl filing_control_;
   DeterminationService determinations_;
+  StatisticsService statistics_;
   DeadLetterControl deadletter_control_;
   StatusControl status_;
   int64_t next_sweep_mono_ = 0;

@@ -63,6 +63,7 @@ inline constexpr const char* kTables[] = {
     "secrets",      // node/secrets: determination id -> Determination (GD Art. 27, 28), or a
                     // copy held for organs of this node in its 知悉范围 (GD Art. 36-40)
     "secret_notices",  // node/secrets: notice id -> SecretNotice (书面通知, GD Art. 36, 37, 40)
+    "stats",  // node/statistics: "<year>/…" -> StatReport (年度定密统计, GD Art. 46, 47)
 };
 
 inline constexpr uint32_t kSchemaVersion = 1;
