@@ -20,7 +20,9 @@
 #     when it is back; the secret's term is extended (GD Art. 36) meanwhile: the written notice
 #     is receipted at once by the organs that are up and by 南山区教育局 once it is back; test messages (测试消息) between every county and the province while 南山区 (440305) is stopped;
 #     restarted; a delivery report: every test message delivered exactly once;
-#  5. security (issue #10): the cluster launcher made keys for every broker and node and a signed
+#  5. the yearly statistics (GD Art. 46, 47): every organ reports the year to date, the county,
+#     city and province depts roll their regions up, and the province's table is printed;
+#  6. security (issue #10): the cluster launcher made keys for every broker and node and a signed
 #     directory of keys, so every link ran CURVE and every envelope was signed and verified; the
 #     directory is shown, and a county's store is checked offline (`zhuji audit verify`).
 set -euo pipefail
@@ -286,6 +288,43 @@ zn "$OFFLINE" secret list --held
 echo
 linkspec=$(IFS=,; echo "${links[*]}")
 zc report --tag "$tag" --expect "$N" --links "$linkspec" --wait-seconds 60
+
+YEAR=$(TZ=Asia/Shanghai date +%Y)
+step "年度定密统计 (GD Art. 46, 47): every organ reports $YEAR (to date), the regions roll up to the province"
+# Every organ of the demo province with its 法定定密责任人 (the topology's `head`); the year has
+# not ended, so these are figures to date (filed again after 31 December in real use).
+HEADS="440000:bmj:李四 440000:jyt:陈明 440000:gat:钱八 440100:bmj:周强 440100:jyj:陈七
+440100:gaj:郑涛 440300:bmj:孙丽 440300:gaj:赵六 440106:bmj:林静 440106:jyj:张三 440106:gafj:何军
+440104:bmj:马红 440104:jyj:罗斌 440305:bmj:梁燕 440305:jyj:谢东"
+for h in $HEADS; do
+  IFS=: read -r node organ head <<<"$h"
+  zn "$node" stats file --organ "$organ" --by "$head" --year "$YEAR" >/dev/null
+done
+# Waits (up to a minute) until NODE holds the region reports of the nodes after it.
+waitregions() {
+  local node=$1 i c ok; shift
+  for i in $(seq 1 600); do
+    ok=1
+    for c in "$@"; do
+      zn "$node" stats --year "$YEAR" --json | grep -q "\"id\":\"$YEAR/region/$c\",[^}]*\"version\":[1-9]" || ok=0
+    done
+    [ $ok = 1 ] && return 0
+    sleep 0.1
+  done
+  echo "$node never had the region reports of $*" >&2
+  return 1
+}
+for dept in 440106:林静 440104:马红 440305:梁燕; do
+  zn "${dept%%:*}" stats file-region --by "${dept##*:}" --year "$YEAR" >/dev/null
+done
+waitregions 440100 440106 440104
+zn 440100 stats file-region --by 周强 --year "$YEAR" >/dev/null
+waitregions 440300 440305
+zn 440300 stats file-region --by 孙丽 --year "$YEAR" >/dev/null
+waitregions "$PROVINCE" 440100 440300
+zn "$PROVINCE" stats file-region --by 李四 --year "$YEAR" >/dev/null
+echo "-- 广东省 (demo) $YEAR: the province's organs, the two cities' regions, and the province's total:"
+zn "$PROVINCE" stats --year "$YEAR"
 
 step "安全 security (issue #10): every link was CURVE, every envelope signed and checked"
 zn "$PROVINCE" directory show

@@ -18,6 +18,7 @@
 #include "services/node/filings.h"
 #include "services/node/key_service.h"
 #include "services/node/matters.h"
+#include "services/node/statistics_service.h"
 #include "services/wire/header.h"
 #include "services/workflows/unclear_matter.h"
 #include "zhuji/schemas/control.capnp.h"
@@ -135,6 +136,25 @@ void FrameSeeds() {
   Seed("fuzz_frame", "nack", wire::EncodeFrame(nack));
 }
 
+// 广州市国家保密局's region report of 2026, as it goes up to the province (GD Art. 46 ¶3).
+std::string StatsSeed() {
+  workflows::StatReport r;
+  r.kind = workflows::StatKind::kRegion;
+  r.year = 2026;
+  r.node = "440100";
+  r.organ = "440100/bmj";
+  r.organ_name = "广州市国家保密局";
+  r.id = workflows::RegionReportId(2026, "440100");
+  r.figures.determined[0] = 2;
+  r.figures.organs = 9;
+  r.included = {"2026/440100/jyj v1", "2026/region/440106 v1"};
+  r.missing = {"2026/region/440104"};
+  r.version = 1;
+  r.filed_at = 1'800'000'000'000;
+  r.filed_by = "周强";
+  return node::StatReports::Encode(r);
+}
+
 // 广州市教育局's determination, approved, as its copy to 广东省教育厅 in its 知悉范围 (GD Art.
 // 36-40).
 std::string SecretSeed() {
@@ -242,6 +262,7 @@ void EnvelopeSeeds(const std::string& source_dir) {
   Seed("fuzz_envelope", "filing",
        Envelope(schema::Kind::FILING, node::Filings::Encode(FilingSeed(source_dir)), "440106"));
   Seed("fuzz_envelope", "secret", Envelope(schema::Kind::SECRET, SecretSeed(), "440100"));
+  Seed("fuzz_envelope", "stats", Envelope(schema::Kind::STATS, StatsSeed(), "440100"));
   Seed("fuzz_filing", "grant", node::Grants::Encode(GrantSeed(source_dir)));
   Seed("fuzz_filing", "filing", node::Filings::Encode(FilingSeed(source_dir)));
 }
