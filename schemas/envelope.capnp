@@ -35,6 +35,9 @@ struct Envelope {
   # root, 32-byte sibling hashes from the leaf upwards. Empty: signed alone (the root is the leaf).
   signatureProof @10 :Data;
   signatureProofSides @11 :UInt64;  # bit i set: the i-th sibling is on the left
+  # 0: the ordinary lane; 1: the urgent lane (a written notice against an expiry, GD Art. 36):
+  # its own link sequence per (origin, destination), sent ahead of the ordinary one.
+  lane @12 :UInt8;
 }
 
 struct Notice {

@@ -62,5 +62,7 @@ struct Header {
   nonce @11 :UInt64;
   refusedFor @12 :Text;     # a broker's NACK of a DELIVER: the refused envelope's destination
   signature @13 :Data;      # a node's ACK or NACK, signed with its key (issue #10): the sender
-  signerKeyId @14 :Text;    #   deletes or gives up envelopes only on a receipt that verifies        # HELLO: random per process: a reconnect is told from a rival
+  signerKeyId @14 :Text;    #   deletes or gives up envelopes only on a receipt that verifies
+  lane @15 :UInt8;          # DELIVER, ACK, NACK: the link's lane (0 ordinary, 1 urgent: its own
+                            #   sequence, sent ahead of the ordinary lane; wire/header.h)        # HELLO: random per process: a reconnect is told from a rival
 }

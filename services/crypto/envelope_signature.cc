@@ -84,6 +84,9 @@ std::string SigningInput(schema::Envelope::Reader e) {
   Field(&in, AsView(e.getCorrelationId()));
   in.append(EncodeBe64(e.getLinkSeq()));
   Field(&in, e.getSignerKeyId().cStr());
+  // The urgent lane has its own sequence: a copy moved to the other lane must not verify. Lane 0
+  // adds nothing, so what was signed before lanes existed still verifies.
+  if (e.getLane()) in.append("lane" + std::to_string(e.getLane()));
   return in;
 }
 
@@ -96,6 +99,7 @@ void CopyUnsigned(schema::Envelope::Reader from, schema::Envelope::Builder to) {
   to.setBody(from.getBody());
   if (from.hasCorrelationId()) to.setCorrelationId(from.getCorrelationId());
   to.setLinkSeq(from.getLinkSeq());
+  to.setLane(from.getLane());
 }
 
 Result<Signer> Signer::From(const KeyPair& keys) {

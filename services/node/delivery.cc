@@ -21,9 +21,20 @@ std::string RefusedForGood(const wire::Header& h) {
   if (IsDivisionCode(h.source)) {
     bool permanent = h.code == wire::NackCode::MALFORMED || h.code == wire::NackCode::WRONG_NODE ||
                      h.code == wire::NackCode::TOO_LARGE || h.code == wire::NackCode::BAD_SIGNATURE;
-    return permanent ? h.source : "";
+    return permanent ? wire::LinkName(h.source, h.lane) : "";
   }
-  return h.code == wire::NackCode::TOO_LARGE && IsDivisionCode(h.refused_for) ? h.refused_for : "";
+  return h.code == wire::NackCode::TOO_LARGE && IsDivisionCode(h.refused_for)
+             ? wire::LinkName(h.refused_for, h.lane)
+             : "";
+}
+
+// The link a receipt from its destination (ACK, NACK) is about.
+std::string LinkOf(const wire::Header& h) { return wire::LinkName(h.source, h.lane); }
+
+// A receipt's header to the origin of `link`.
+void Address(wire::Header& h, std::string_view link) {
+  h.destination = wire::LinkNode(link);
+  h.lane = wire::LinkLane(link);
 }
 
 }  // namespace
@@ -162,23 +173,27 @@ void DeliveryLoop::SortOne(Incoming& in, const wire::Header& h, std::string_view
       return;
     case wire::Command::DELIVER:
       if (h.destination != config_.node_id) {
-        RefuseFrame(in.link, h.source, wire::NackCode::WRONG_NODE,
+        RefuseFrame(in.link, LinkOf(h), wire::NackCode::WRONG_NODE,
                     "routed to " + config_.node_id + " but addressed to '" + h.destination + "'",
                     h.message_id, h.seq);
       } else {
-        batch->delivers.push_back({in.link, h.source, h.seq, body});
+        batch->delivers.push_back({in.link, LinkOf(h), h.seq, body});
       }
       return;
     case wire::Command::ACK:
       if (!ReceiptVerifies(h)) return;
-      batch->acks[h.source] = std::max(batch->acks[h.source], h.seq);
+      batch->acks[LinkOf(h)] = std::max(batch->acks[LinkOf(h)], h.seq);
       return;
     case wire::Command::NACK:
       if (IsDivisionCode(h.source) && !ReceiptVerifies(h)) return;
       return SortNack(in, h, batch);
     case wire::Command::UNREACHABLE:
-      pump_.OnUnreachable(h.destination, clock_.MonoMs(),
-                          "node " + h.destination + " is unreachable: " + h.reason);
+      for (uint8_t lane : {uint8_t{0}, wire::kUrgentLane}) {  // the node: both its lanes
+        std::string link = wire::LinkName(h.destination, lane);
+        if (lane && !pump_.destinations().count(link)) continue;
+        pump_.OnUnreachable(link, clock_.MonoMs(),
+                            "node " + h.destination + " is unreachable: " + h.reason);
+      }
       return;
     case wire::Command::HELLO:
     case wire::Command::STATS:
@@ -197,12 +212,12 @@ void DeliveryLoop::SortNack(Incoming& in, const wire::Header& h, Batch* batch) {
     in.link->RefusedId(mono, h.reason);
     health_.NoteError("broker " + in.link->endpoint() + " refused this node: " + h.reason);
   } else if (h.code == wire::NackCode::GAP) {
-    if (h.seq > 0) batch->acks[h.source] = std::max(batch->acks[h.source], h.seq - 1);
-    batch->gaps[h.source] = h.seq;
+    if (h.seq > 0) batch->acks[LinkOf(h)] = std::max(batch->acks[LinkOf(h)], h.seq - 1);
+    batch->gaps[LinkOf(h)] = h.seq;
   } else if (auto dest = RefusedForGood(h); pump_.destinations().count(dest)) {
     batch->refusals.push_back({dest, h, std::nullopt});
   } else {
-    pump_.OnRefused(h.source, mono, h.reason);
+    pump_.OnRefused(LinkOf(h), mono, h.reason);
     health_.NoteError("'" + h.source + "' refused envelope " + ToHex(h.message_id) + ": " +
                       h.reason);
   }
@@ -257,7 +272,8 @@ void DeliveryLoop::ReportRefusals(const Batch& batch) {
 
 // Acknowledges, once per origin, cumulatively; asks again from a gap.
 void DeliveryLoop::Acknowledge(const Batch& batch, const std::vector<Delivery>& outcomes) {
-  std::map<std::string, std::pair<BrokerLink*, uint64_t>> ack_to;  // origin -> (link, expected)
+  // origin's link -> (broker link, expected)
+  std::map<std::string, std::pair<BrokerLink*, uint64_t>> ack_to;
   std::map<std::string, std::pair<BrokerLink*, uint64_t>> gap_to;
   for (size_t i = 0; i < outcomes.size(); ++i) {
     const Delivery& o = outcomes[i];
@@ -265,14 +281,14 @@ void DeliveryLoop::Acknowledge(const Batch& batch, const std::vector<Delivery>& 
     switch (o.outcome) {
       case Delivery::Outcome::kApplied:
         ++health_.counters.delivered;
-        ack_to[o.origin] = {link, o.expected};
+        ack_to[o.link] = {link, o.expected};
         break;
       case Delivery::Outcome::kDuplicate:
         ++health_.counters.duplicates;
-        ack_to[o.origin] = {link, std::max(o.expected, ack_to[o.origin].second)};
+        ack_to[o.link] = {link, std::max(o.expected, ack_to[o.link].second)};
         break;
       case Delivery::Outcome::kGap:
-        gap_to.try_emplace(o.origin, link, o.expected);
+        gap_to.try_emplace(o.link, link, o.expected);
         break;
       case Delivery::Outcome::kRefused:
         if (o.code == wire::NackCode::BAD_SIGNATURE || o.code == wire::NackCode::UNVERIFIED) {
@@ -301,6 +317,9 @@ void DeliveryLoop::Advance(Batch& batch) {
       trim_due_mono_ = std::min(trim_due_mono_, mono + kTrimDelayMs);
       health_.counters.acked += after - before;
       if (on_acked_) on_acked_(dest, after);
+      // The node answers: its other lane need not wait for its own probe.
+      uint8_t other = wire::LinkLane(dest) == wire::kUrgentLane ? 0 : wire::kUrgentLane;
+      pump_.Resume(wire::LinkName(wire::LinkNode(dest), other), mono);
     }
   }
 }
@@ -309,15 +328,18 @@ void DeliveryLoop::SendAck(BrokerLink* link, const std::string& origin, uint64_t
   wire::Header h;
   h.command = wire::Command::ACK;
   h.source = config_.node_id;
-  h.destination = origin;
+  Address(h, origin);
   h.seq = upto;
   SendReceipt(link, h);
 }
 
 std::string DeliveryLoop::ReceiptBytes(const wire::Header& h) {
+  // The lane is named only when it is not the ordinary one: receipts signed before lanes existed
+  // still verify, and a receipt for one lane is not one for the other.
   return "zhuji-receipt-v1\n" + std::to_string(static_cast<int>(h.command)) + "\n" + h.source +
          "\n" + h.destination + "\n" + std::to_string(h.seq) + "\n" +
-         std::to_string(static_cast<int>(h.code)) + "\n" + ToHex(h.message_id);
+         std::to_string(static_cast<int>(h.code)) + "\n" + ToHex(h.message_id) +
+         (h.lane ? "\nlane " + std::to_string(h.lane) : std::string());
 }
 
 void DeliveryLoop::SendReceipt(BrokerLink* link, wire::Header& h) {
@@ -340,7 +362,7 @@ void DeliveryLoop::SendGap(BrokerLink* link, const std::string& origin, uint64_t
   h.command = wire::Command::NACK;
   h.code = wire::NackCode::GAP;
   h.source = config_.node_id;
-  h.destination = origin;
+  Address(h, origin);
   h.seq = expected;
   h.reason = "out of order: expected #" + std::to_string(expected);
   SendReceipt(link, h);
@@ -354,17 +376,17 @@ void DeliveryLoop::AnswerUnreadableDeliver(BrokerLink* link, const wire::Header&
   if (IsDivisionCode(h.source)) {
     try {
       auto txn = writer_.BeginRead();
-      expected = Inbox::Expected(txn, h.source);
+      expected = Inbox::Expected(txn, LinkOf(h));
     } catch (const store::StoreError&) {
       expected = 0;  // cannot tell: refuse, the sender keeps it
     }
   }
   if (h.seq > 0 && h.seq < expected) {
     ++health_.counters.duplicates;
-    SendAck(link, h.source, expected - 1);
+    SendAck(link, LinkOf(h), expected - 1);
     return;
   }
-  RefuseFrame(link, h.source, error.code, error.reason, h.message_id, h.seq);
+  RefuseFrame(link, LinkOf(h), error.code, error.reason, h.message_id, h.seq);
 }
 
 void DeliveryLoop::RefuseFrame(BrokerLink* link, const std::string& to, wire::NackCode code,
@@ -372,11 +394,11 @@ void DeliveryLoop::RefuseFrame(BrokerLink* link, const std::string& to, wire::Na
                                uint64_t seq) {
   ++health_.counters.refused;
   health_.NoteError("refused a frame from '" + to + "': " + reason);
-  if (to.empty() || !IsDivisionCode(to)) return;  // nobody to answer
+  if (to.empty() || !IsDivisionCode(wire::LinkNode(to))) return;  // nobody to answer
   wire::Header h;
   h.command = wire::Command::NACK;
   h.source = config_.node_id;
-  h.destination = to;
+  Address(h, to);
   h.code = code;
   h.reason = reason;
   h.message_id = message_id;
@@ -407,7 +429,7 @@ void DeliveryLoop::SendDue() {
                       wire::Header h;
                       h.command = wire::Command::DELIVER;
                       h.source = config_.node_id;
-                      h.destination = r.destination;
+                      Address(h, r.destination);
                       h.seq = seq;
                       if (!link->Send(h, bytes)) {
                         blocked = true;

@@ -10,6 +10,7 @@
 #include "services/node/codec.h"
 #include "services/node/views.h"
 #include "services/store/audit.h"
+#include "services/wire/header.h"
 #include "zhuji/schemas/secret.capnp.h"
 
 namespace zhuji::node {
@@ -441,7 +442,11 @@ void DeterminationService::OnSecret(store::Txn& txn, const std::string& from, st
   for (size_t i = 0; i < v.organs.size(); ++i) organs.set(i, v.organs[i]);
   receipt.setReceivedAt(now);
   receipt.setHeldVersion(held_version);
-  mail_.Post(txn, {from, schema::Kind::SECRET, ToBytes(m), v.copy.id}, now);
+  // The receipt of a notice owed by law comes back on the lane it went out on.
+  mail_.Post(txn,
+             {v.rule.empty() ? from : wire::LinkName(from, wire::kUrgentLane), schema::Kind::SECRET,
+              ToBytes(m), v.copy.id},
+             now);
   store::Audit::Append(
       txn, now, std::string("国家秘密 ") + workflows::ChangeKindZh(v.kind) + " 签收",
       v.notice + " 「" + copy.title + "」 " + workflows::FormatMark(copy.protection) +
@@ -510,7 +515,10 @@ Status DeterminationService::Notify(store::Txn& txn, const Determination& d,
     n.due_ms = rec.value().due_ms;
   }
   for (const auto& [node, organs] : by_node) {
-    mail_.Post(txn, {node, schema::Kind::SECRET, CopyBody(d, kind, rule, doc_number, organs), d.id},
+    // A notice owed by law goes ahead of other traffic on the link (RULES.md, GD Art. 36).
+    mail_.Post(txn,
+               {rule.empty() ? node : wire::LinkName(node, wire::kUrgentLane), schema::Kind::SECRET,
+                CopyBody(d, kind, rule, doc_number, organs), d.id},
                now);
   }
   SecretNotices::Put(txn, n);

@@ -41,8 +41,8 @@ InboxEntry Inbox::Decode(std::string_view key, std::string_view value) const {
   return e;
 }
 
-uint64_t Inbox::Expected(store::Txn& txn, std::string_view origin) {
-  auto v = txn.Get("links", std::string(kInPrefix) + std::string(origin));
+uint64_t Inbox::Expected(store::Txn& txn, std::string_view link) {
+  auto v = txn.Get("links", std::string(kInPrefix) + std::string(link));
   return v ? DecodeBe64(*v) : 1;
 }
 
@@ -65,10 +65,16 @@ Delivery Inbox::Identify(std::string_view routed_from, std::string_view bytes,
     }
     d.id.assign(AsView(id));
     d.origin = env.getOrigin();
-    if (d.origin.empty() || d.origin != routed_from) {
+    d.link = routed_from;
+    if (d.origin.empty() || d.origin != wire::LinkNode(routed_from)) {
       return Refuse(wire::NackCode::MALFORMED, "envelope origin '" + d.origin +
                                                    "' does not match the routed source '" +
-                                                   std::string(routed_from) + "'");
+                                                   std::string(wire::LinkNode(routed_from)) + "'");
+    }
+    if (env.getLane() != wire::LinkLane(routed_from)) {
+      return Refuse(wire::NackCode::MALFORMED, "envelope of lane " + std::to_string(env.getLane()) +
+                                                   " came on lane " +
+                                                   std::to_string(wire::LinkLane(routed_from)));
     }
     if (env.getDestination() != self_) {
       return Refuse(wire::NackCode::WRONG_NODE, "envelope is for '" +
@@ -144,9 +150,9 @@ Delivery Inbox::Batch::Apply(std::string_view routed_from, std::string_view byte
   std::unique_ptr<OwnedMessage> msg;  // read once, for both halves of the checks
   Delivery d = inbox_.Identify(routed_from, bytes, &msg);
   if (d.outcome == Delivery::Outcome::kRefused) return d;
-  auto it = origins_.find(d.origin);
+  auto it = origins_.find(d.link);
   if (it == origins_.end()) {
-    it = origins_.emplace(d.origin, Origin{Expected(txn_, d.origin), 0, 0}).first;
+    it = origins_.emplace(d.link, Origin{Expected(txn_, d.link), 0, 0}).first;
   }
   Origin& o = it->second;
   if (d.seq < o.expected || txn_.Get("seen", d.id)) {

@@ -28,6 +28,7 @@ struct Delivery {
   enum class Outcome { kApplied, kDuplicate, kGap, kRefused };
   Outcome outcome = Outcome::kRefused;
   std::string origin;
+  std::string link;       // the origin's link it came on: wire::LinkName(origin, lane)
   uint64_t seq = 0;       // the envelope's link sequence
   uint64_t expected = 0;  // the origin's next expected sequence after this step
   std::string id;         // raw 16 bytes, when readable
@@ -92,7 +93,8 @@ class Inbox {
   void RequireSignatures(Verifier verify) { verify_ = std::move(verify); }
 
   // The next link sequence expected from `origin` (1 if none seen yet).
-  static uint64_t Expected(store::Txn& txn, std::string_view origin);
+  // `link`: the origin's link, wire::LinkName(origin, lane).
+  static uint64_t Expected(store::Txn& txn, std::string_view link);
 
   // Newest first, at most `limit` (0 = all), only entries after `after_local_seq`.
   std::vector<InboxEntry> List(store::Txn& txn, size_t limit, uint64_t after_local_seq) const;

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "services/common/capnp_io.h"
+#include "services/wire/header.h"
 
 namespace zhuji::node {
 
@@ -106,7 +107,8 @@ std::string Outbox::Build(const OutgoingEnvelope& out, const QueuedEnvelope& q) 
   auto e = message.initRoot<schema::Envelope>();
   e.setId(capnp::Data::Reader(q.id.data(), q.id.size()));
   e.setOrigin(origin_);
-  e.setDestination(out.destination);
+  e.setDestination(std::string(wire::LinkNode(out.destination)));
+  e.setLane(wire::LinkLane(out.destination));
   e.setSentAt(q.sent_at);
   e.setKind(out.kind);
   e.setBody(AsData(out.body));

@@ -26,7 +26,8 @@
 namespace zhuji::node {
 
 struct OutgoingEnvelope {
-  std::string destination;
+  std::string destination;  // a link name: the node id, or "<node>!" for the urgent lane
+                            // (wire::LinkName); the envelope names the node and its lane
   schema::Kind kind = schema::Kind::NOTICE;
   std::string body;            // Cap'n Proto bytes of the kind's body
   std::string correlation_id;  // business item, empty for notices

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <climits>
 
+#include "services/wire/header.h"
+
 namespace zhuji::node {
 
 Pump::DestState& Pump::Get(const std::string& destination) {
@@ -35,6 +37,10 @@ std::vector<SendRange> Pump::Due(int64_t now) {
     uint64_t to = std::min(d.last, window_end);
     if (d.next <= to) out.push_back({dest, d.next, to});
   }
+  // Urgent lanes first (wire::LinkName): sent before the ordinary traffic of every link.
+  std::stable_partition(out.begin(), out.end(), [](const SendRange& r) {
+    return wire::LinkLane(r.destination) == wire::kUrgentLane;
+  });
   return out;
 }
 
@@ -99,6 +105,17 @@ void Pump::OnUnreachable(const std::string& destination, int64_t now, const std:
   d.backoff = std::min(d.backoff * 2, policy_.probe_max_ms);
   d.last_error = why;
   d.last_error_at = now;
+}
+
+void Pump::Resume(const std::string& destination, int64_t now) {
+  auto it = dests_.find(destination);
+  if (it == dests_.end() || (!it->second.probing && it->second.resume_at <= now)) return;
+  DestState& d = it->second;
+  d.probing = false;
+  d.resume_at = 0;
+  d.next = d.acked + 1;
+  d.backoff = policy_.retry_min_ms;
+  d.retry_at = now + d.backoff;
 }
 
 void Pump::OnRefused(const std::string& destination, int64_t now, const std::string& why) {

@@ -5,7 +5,8 @@
 // acknowledgement progress for a back-off period it goes back to the oldest unacknowledged one
 // and sends again (go-back-N); the back-off doubles up to a cap and retries never stop. An
 // UNREACHABLE pauses the destination for the back-off; a gap report from the receiver rewinds to
-// the sequence it expects. Acknowledgements are cumulative.
+// the sequence it expects. Acknowledgements are cumulative. A destination is a link
+// (wire::LinkName): the urgent lane of a node is a destination of its own, and is due first.
 
 #include <cstdint>
 #include <map>
@@ -48,6 +49,10 @@ class Pump {
   uint64_t OnGap(const std::string& destination, uint64_t expected, int64_t now);
   void OnUnreachable(const std::string& destination, int64_t now, const std::string& why);
   void OnRefused(const std::string& destination, int64_t now, const std::string& why);
+  // The destination's node answered on another lane: it is reachable, so a pause or probe of
+  // this one ends now (an urgent lane must not wait for its own probe behind the other's
+  // backlog). Nothing happens for a destination not tracked or not paused.
+  void Resume(const std::string& destination, int64_t now);
   // Envelope `seq` was replaced in the outbox (a skip for a dead letter): send from it again.
   void Resend(const std::string& destination, uint64_t seq);
   // The link was re-established: whatever was in flight may be lost.

@@ -37,6 +37,7 @@ std::string EncodeHeader(const Header& h) {
   if (!h.refused_for.empty()) b.setRefusedFor(h.refused_for);
   if (!h.signature.empty()) b.setSignature(AsData(h.signature));
   if (!h.signer_key_id.empty()) b.setSignerKeyId(h.signer_key_id);
+  b.setLane(h.lane);
   if (h.stats) {
     auto s = b.initBrokerStats();
     s.setBrokerId(h.stats->broker_id);
@@ -112,6 +113,9 @@ ParsedHeader ParseHeader(std::string_view bytes) {
     h.refused_for = r.getRefusedFor();
     h.signature.assign(AsView(r.getSignature()));
     h.signer_key_id = r.getSignerKeyId();
+    h.lane = r.getLane();
+    if (h.lane > kUrgentLane)
+      return Fail(NackCode::PROTOCOL, "unknown lane " + std::to_string(h.lane));
     ParsedHeader p;
     p.header = std::move(h);
     return p;
@@ -198,6 +202,20 @@ const char* CommandName(Command command) {
       return "STATS";
   }
   return "?";
+}
+
+std::string LinkName(std::string_view node, uint8_t lane) {
+  std::string name(node);
+  if (lane == kUrgentLane) name += '!';
+  return name;
+}
+
+std::string_view LinkNode(std::string_view link) {
+  return !link.empty() && link.back() == '!' ? link.substr(0, link.size() - 1) : link;
+}
+
+uint8_t LinkLane(std::string_view link) {
+  return !link.empty() && link.back() == '!' ? kUrgentLane : 0;
 }
 
 }  // namespace zhuji::wire

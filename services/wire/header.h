@@ -51,7 +51,17 @@ struct Header {
   std::string refused_for;    // a broker's NACK of a DELIVER: that envelope's destination
   std::string signature;      // a node's ACK or NACK, signed (services/node/delivery.h)
   std::string signer_key_id;  // the fingerprint of the key that signed it
+  uint8_t lane = 0;           // DELIVER, ACK, NACK: the link's lane (LinkName)
 };
+
+// A link is what one node sends another in one lane, in order, with its own sequence. Lane 0 is
+// the ordinary one; lane 1 (urgent) carries what must not wait behind it — a written notice
+// against an expiry (GD Art. 36, RULES.md "sent ahead of other traffic") — and is sent first.
+// Outbox, pump and inbox name a link by the node id (lane 0) or "<node>!" (lane 1).
+inline constexpr uint8_t kUrgentLane = 1;
+std::string LinkName(std::string_view node, uint8_t lane);
+std::string_view LinkNode(std::string_view link);
+uint8_t LinkLane(std::string_view link);
 
 // The header alone (a message without a body). Tests use it to build malformed frames.
 std::string EncodeHeader(const Header& header);

@@ -275,9 +275,11 @@ TEST_F(
       << Receipted(id, 1);
   for (const char* node : kNodes) EXPECT_EQ(Held(node, id), "approved 秘密★1年 v1") << node;
 
-  // 越秀区's node goes down; the organ extends the term on 2026-09-01, inside the last 30 WD
-  // before 2026-09-24 (GD Art. 36).
+  // 越秀区's node goes down, and ordinary traffic piles up for it; the organ extends the term on
+  // 2026-09-01, inside the last 30 WD before 2026-09-24 (GD Art. 36).
   h.KillNode("440104");
+  constexpr uint32_t kBacklog = 3000;
+  h.Send("440100", "440104", "积压 backlog", kBacklog);
   for (const char* node : {"440000", "440100", "440106"}) h.SetClock(node, "2026-09-01 09:00");
   Secret("440100", [&](schema::SecretRequest::Builder s) {
     s.setOp(Op::CHANGE);
@@ -310,6 +312,16 @@ TEST_F(
       [&] { return Receipted(id, 2) == "440000/jyt 440104/jyj 440106/jyj"; }, seconds(60)))
       << "receipted: " << Receipted(id, 2);
   EXPECT_EQ(Held("440104", id), "approved 秘密★2年 v2");
+  // The notice went ahead of the backlog queued before it (RULES.md: an extension notice is
+  // sent ahead of other traffic): on its own lane it is not behind the link's 3000 envelopes.
+  ASSERT_TRUE(Harness::WaitFor([&] { return h.CountPrefix("440104", "积压 backlog") == kBacklog; },
+                               seconds(60)));
+  size_t before_notice = 0;
+  for (const auto& e : h.Inbox("440104")) {
+    if (e.text.find("延长保密期限") != std::string::npos) break;
+    before_notice += e.text.rfind("积压 backlog", 0) == 0;
+  }
+  EXPECT_LT(before_notice, 100u) << "test messages delivered before the extension notice";
   EXPECT_TRUE(Harness::WaitFor([&] { return Supervised(notice, true); }, seconds(60)))
       << "the 督办事项 is closed once the receipt is in";
 

@@ -73,6 +73,27 @@ TEST(Pump, UnreachableDestinationIsProbedWithOneEnvelope) {
   EXPECT_TRUE(p.destinations().at("440305").last_error.empty());
 }
 
+TEST(Pump, GdArt36_TheUrgentLaneIsDueFirstAndResumesWhenTheNodeAnswersOnTheOther) {
+  Pump p(Policy());
+  p.Track("440106", 0, 50);  // the ordinary lane: a backlog
+  p.Track("440106!", 0, 1);  // the urgent lane: one written notice
+  p.Track("440000", 0, 3);
+  auto due = p.Due(0);
+  ASSERT_EQ(due.size(), 3u);
+  EXPECT_EQ(due[0].destination, "440106!") << "urgent ranges come first";
+  p.OnUnreachable("440106", 10, "no route");
+  p.OnUnreachable("440106!", 250, "no route");  // its own probe would come later
+  p.Due(110);
+  p.MarkSent("440106", 1, 110);
+  p.OnAck("440106", 1, 120);  // the node is back, heard on the ordinary lane
+  p.Resume("440106!", 120);
+  due = p.Due(120);
+  ASSERT_FALSE(due.empty());
+  EXPECT_EQ(due[0].destination, "440106!") << "sent now, ahead of the ordinary backlog";
+  p.Resume("440000", 130);  // not paused: nothing changes
+  EXPECT_EQ(p.destinations().at("440000").next, 1u);
+}
+
 TEST(Pump, ProbeIntervalGrowsAndIsCapped) {
   Pump p(Policy());
   p.Track("440305", 0, 5);
