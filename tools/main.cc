@@ -115,6 +115,8 @@ Other:
                                        next to one durable hop measured in the same run
   bench deadlines [--count N]          1,000,000 open deadlines: idle tick, tick with 1,000 due,
                                        restart to serving
+  bench filings | notices [--count N]  备案 end to end; a written notice to 1,000 organs on six
+                                       nodes, decision to the last 签收
 
 Exit status: 0 ok, 1 the operation failed, 2 usage error.
 )";

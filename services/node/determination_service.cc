@@ -400,12 +400,9 @@ void DeterminationService::OnSecret(store::Txn& txn, const std::string& from, st
   if (!v.is_copy) {
     auto n = SecretNotices::Get(txn, v.notice);
     if (!n) return;
-    std::vector<std::string> done;
-    for (const auto& organ : v.organs) {
-      if (!n->Receipt(organ, now, v.received_at)) continue;
-      deadlines_.CloseDuty(txn, n->id, DeliveryStep(organ), now);
-      done.push_back(organ);
-    }
+    std::vector<std::string> done =
+        n->Receipt(std::set<std::string>(v.organs.begin(), v.organs.end()), now, v.received_at);
+    for (const auto& organ : done) deadlines_.CloseDuty(txn, n->id, DeliveryStep(organ), now);
     SecretNotices::Put(txn, *n);
     if (!done.empty()) {
       store::Audit::Append(txn, now, "书面通知 签收 receipted",
@@ -456,6 +453,7 @@ void DeterminationService::OnSecret(store::Txn& txn, const std::string& from, st
 Result<std::vector<std::string>> DeterminationService::ScopeOrgans(
     capnp::List<capnp::Text>::Reader names, const std::string& self_organ) const {
   std::vector<std::string> out;
+  std::set<std::string> seen;
   for (auto n : names) {
     std::string name = n;
     std::string address = name.find('/') == std::string::npos ? config_.node_id + "/" + name : name;
@@ -463,7 +461,7 @@ Result<std::vector<std::string>> DeterminationService::ScopeOrgans(
       return Status::Error("知悉范围: no organ " + address + " in the directory of organs");
     }
     if (address == self_organ) continue;  // the determining organ knows it anyway
-    if (std::find(out.begin(), out.end(), address) != out.end()) {
+    if (!seen.insert(address).second) {
       return Status::Error("知悉范围: organ " + address + " is named twice");
     }
     out.push_back(address);
@@ -494,7 +492,8 @@ Status DeterminationService::Notify(store::Txn& txn, const Determination& d,
     auto o = filings_.base_directory().Find(r);
     n.recipients.push_back({r, o ? o->name : r, 0, 0});
     if (OnNode(r, config_.node_id)) {
-      n.Receipt(r, now, now);  // an organ of this node reads this node's register
+      n.recipients.back().receipted_at = now;  // an organ of this node reads its register
+      n.recipients.back().at_recipient = now;
       continue;
     }
     by_node[NodeOf(r)].push_back(r);

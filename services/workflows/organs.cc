@@ -111,8 +111,9 @@ std::optional<Organ> OrganDirectory::Find(const std::string& address) const {
   if (slash == std::string::npos) return std::nullopt;
   const DirectoryNode* n = Node(address.substr(0, slash));
   if (!n) return std::nullopt;
+  std::string_view code = std::string_view(address).substr(slash + 1);
   for (auto& o : n->organs) {
-    if (o.code == address.substr(slash + 1)) return o;
+    if (o.code == code) return o;
   }
   return std::nullopt;
 }

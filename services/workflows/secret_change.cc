@@ -328,15 +328,16 @@ size_t SecretNotice::receipted() const {
                        [](const NoticeRecipient& r) { return r.receipted_at != 0; });
 }
 
-bool SecretNotice::Receipt(const std::string& who, int64_t at, int64_t at_recipient) {
+std::vector<std::string> SecretNotice::Receipt(const std::set<std::string>& who, int64_t at,
+                                               int64_t at_recipient) {
+  std::vector<std::string> done;
   for (auto& r : recipients) {
-    if (r.organ != who) continue;
-    if (r.receipted_at) return false;
+    if (r.receipted_at || !who.count(r.organ)) continue;
     r.receipted_at = at;
     r.at_recipient = at_recipient;
-    return true;
+    done.push_back(r.organ);
   }
-  return false;
+  return done;
 }
 
 std::string NoticeId(const std::string& secret_id, uint64_t version) {

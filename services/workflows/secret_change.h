@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -129,8 +130,10 @@ struct SecretNotice {
   int64_t due_ms = 0;  // 0: none
   std::vector<NoticeRecipient> recipients;
   size_t receipted() const;
-  // Records the 签收 of organ `who`; false when it is not a recipient or receipted before.
-  bool Receipt(const std::string& who, int64_t at, int64_t at_recipient);
+  // Records the 签收 of the organs `who`; returns those that were recipients not receipted
+  // before (in recipient order).
+  std::vector<std::string> Receipt(const std::set<std::string>& who, int64_t at,
+                                   int64_t at_recipient);
 };
 
 std::string NoticeId(const std::string& secret_id, uint64_t version);
