@@ -27,6 +27,34 @@ struct ControlRequest {
     responsible @15 :ResponsibleRequest;
     secret @16 :SecretRequest;
     stats @17 :StatsRequest;
+    inspection @18 :InspectionRequest;
+  }
+}
+
+# Supervision of classification work (GD Art. 41-44): `zhuji inspect …`.
+struct InspectionRequest {
+  op @0 :Op;
+  organ @1 :Text;          # open: the opener's code on this node; list: filter
+  target @2 :Text;         # open: the organ inspected, "<node>/<code>" (or a code of this node)
+  kind @3 :Text;           # open: inspection, self, correction
+  points @4 :List(Int32);  # open: GD Art. 43 points 1-9
+  subject @5 :Text;        # open, correction: grant, responsible
+  detail @6 :Text;         # open, correction: the grant id or the person
+  adjust @7 :Bool;         # open, correction: 书面建议调整
+  request @8 :Text;        # request: 整改意见; open, correction: what is to be corrected
+  findings @9 :Text;       # request: "3:…；6:…"
+  dueDay @10 :Int32;       # request, correction: the rectification report's deadline (days)
+  report @11 :Text;        # report: 整改报告
+  closing @12 :Text;       # close
+  by @13 :Text;
+  id @14 :Text;
+  enum Op {
+    list @0;
+    show @1;
+    open @2;
+    request @3;
+    report @4;
+    close @5;
   }
 }
 
@@ -453,6 +481,7 @@ struct ControlReply {
     scopeList @19 :ScopeListView;
     secretNotices @20 :List(SecretNoticeView);
     stats @21 :StatsView;
+    inspections @22 :List(InspectionView);
   }
   warnings @16 :List(Text);   # what the operator should know of a step that was taken
 }
@@ -615,6 +644,32 @@ struct StatRow {
   responsible @17 :Int64;
   organs @18 :Int64;
   missing @19 :List(Text);
+}
+
+struct InspectionView {
+  id @0 :Text;
+  kind @1 :Text;                # inspection, self, correction
+  kindZh @2 :Text;
+  byOrgan @3 :OrganRef;
+  organ @4 :OrganRef;
+  points @5 :List(Text);        # "(3) 定密授权及报备情况"
+  subject @6 :Text;
+  subjectDetail @7 :Text;
+  adjust @8 :Bool;
+  openedBy @9 :Text;
+  openedAt @10 :Int64;
+  findings @11 :List(Text);
+  request @12 :Text;
+  rectifyBy @13 :Text;          # "" none
+  report @14 :Text;
+  reportedBy @15 :Text;
+  reportedAt @16 :Int64;
+  closing @17 :Text;
+  closedBy @18 :Text;
+  closedAt @19 :Int64;
+  state @20 :Text;
+  stateZh @21 :Text;
+  history @22 :List(TrailView);
 }
 
 struct OrganRef {

@@ -17,6 +17,7 @@ enum Kind {
   authorizingList @9;  # the 授权机关名录 (filing.capnp AuthorizingListUpdate), passed down
   secret @10;          # a determination's copy or written notice, or its receipt (secret.capnp SecretMessage)
   stats @11;           # a yearly statistics report (statistics.capnp StatReport), to a grantor or up
+  inspection @12;      # a supervision case, the whole of it after a step (inspection.capnp)
 }
 
 struct Envelope {

@@ -28,6 +28,7 @@ int CmdFiling(const Args& args, zmq::context_t& ctx, std::ostream& out);
 int CmdResponsible(const Args& args, zmq::context_t& ctx, std::ostream& out);
 int CmdSecret(const Args& args, zmq::context_t& ctx, std::ostream& out);
 int CmdStats(const Args& args, zmq::context_t& ctx, std::ostream& out);
+int CmdInspect(const Args& args, zmq::context_t& ctx, std::ostream& out);
 
 // The control endpoint named by --control, --config, --cluster + --node, or $ZHUJI_CONFIG.
 std::string ResolveControl(const Args& args);

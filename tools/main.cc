@@ -82,6 +82,10 @@ Escalated matters (逐级上报; `zhuji matter --help` for every option):
   stats [compute|file|file-region]     年度定密统计: organs' reports by the end of February,
                                        regions rolled up by the end of March (GD Art. 46, 47;
                                        `zhuji stats --help`)
+  inspect open|request|report|close|list|show
+                                       定密监督: inspections on the nine points of GD Art. 43,
+                                       self-inspections, correction notices (Art. 44), with
+                                       the rectification report as a duty (`zhuji inspect --help`)
 
 Cluster commands (a local topology from deploy/topologies/):
   cluster up FILE [--insecure]         start every broker and node that is not running; with
@@ -129,8 +133,8 @@ const std::set<std::string> kFlags = {
     "listed-in-scope", "todo", "owing-filing", "to-superior",
     // grant, filing, responsible
     "proactive", "owed", "received", "criminal", "unqualified", "refuse", "no-scope-list",
-    // secret
-    "held"};
+    // secret, inspect
+    "held", "adjust"};
 
 // `zhuji bench …` runs zhuji-bench, installed beside this binary, with the same arguments.
 // `zhuji bench …` runs zhuji-bench without the word "bench"; `zhuji verify …` and `zhuji audit
@@ -164,8 +168,8 @@ int main(int argc, char** argv) {
       return pos.empty() && !args.Flag("help") ? 2 : 0;
     }
     static const std::set<std::string> kOwnHelp = {
-        "bench", "matter", "deadletter", "keys",        "directory", "verify",
-        "audit", "grant",  "filing",     "responsible", "secret",    "stats"};
+        "bench", "matter", "deadletter",  "keys",   "directory", "verify", "audit",
+        "grant", "filing", "responsible", "secret", "stats",     "inspect"};
     if (args.Flag("help") && !kOwnHelp.count(pos[0])) {
       std::cout << kUsage;
       return 0;
@@ -194,6 +198,7 @@ int main(int argc, char** argv) {
     if (cmd == "responsible") return CmdResponsible(args, ctx, std::cout);
     if (cmd == "secret") return CmdSecret(args, ctx, std::cout);
     if (cmd == "stats") return CmdStats(args, ctx, std::cout);
+    if (cmd == "inspect") return CmdInspect(args, ctx, std::cout);
     if (cmd == "help") {
       std::cout << kUsage;
       return 0;

@@ -8,6 +8,7 @@
 #include "services/common/capnp_io.h"
 #include "services/common/ids.h"
 #include "services/node/codec.h"
+#include "services/node/filings.h"
 #include "services/node/views.h"
 #include "services/store/audit.h"
 #include "services/wire/header.h"
@@ -241,13 +242,7 @@ std::vector<Determination> Secrets::List(store::Txn& txn) {
 }
 
 std::string Secrets::NextId(store::Txn& txn, const std::string& organ, int year) {
-  std::string key = "secret_serial/" + std::to_string(year);
-  auto v = txn.Get("meta", key);
-  uint64_t serial = v ? DecodeBe64(*v) + 1 : 1;
-  txn.Put("meta", key, EncodeBe64(serial));
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%d-D%04llu", year, static_cast<unsigned long long>(serial));
-  return organ + "/" + buf;
+  return NextSerial(txn, "secret_serial/", organ, year, "D");
 }
 
 DeterminationService::DeterminationService(const config::NodeConfig& config,

@@ -216,8 +216,10 @@ Result<T> DecodeOr(std::string_view bytes, Fn fn) {
   }
 }
 
-std::string Serial(store::Txn& txn, const std::string& key_prefix, const std::string& owner,
-                   int year, const char* letter) {
+}  // namespace
+
+std::string NextSerial(store::Txn& txn, const std::string& key_prefix, const std::string& owner,
+                       int year, const char* letter) {
   std::string key = key_prefix + std::to_string(year);
   auto v = txn.Get("meta", key);
   uint64_t serial = v ? DecodeBe64(*v) + 1 : 1;
@@ -227,8 +229,6 @@ std::string Serial(store::Txn& txn, const std::string& key_prefix, const std::st
                 static_cast<unsigned long long>(serial));
   return owner + "/" + buf;
 }
-
-}  // namespace
 
 std::string Grants::Encode(const Grant& g) {
   capnp::MallocMessageBuilder m;
@@ -267,7 +267,7 @@ std::vector<Grant> Grants::List(store::Txn& txn) {
 }
 
 std::string Grants::NextId(store::Txn& txn, const std::string& grantor, int year) {
-  return Serial(txn, "grant_serial/", grantor, year, "G");
+  return NextSerial(txn, "grant_serial/", grantor, year, "G");
 }
 
 std::string Filings::Encode(const Filing& f) {
@@ -308,7 +308,7 @@ std::vector<Filing> Filings::List(store::Txn& txn) {
 }
 
 std::string Filings::NextId(store::Txn& txn, const std::string& filer, int year) {
-  return Serial(txn, "filing_serial/", filer, year, "B");
+  return NextSerial(txn, "filing_serial/", filer, year, "B");
 }
 
 std::string Registers::Encode(const StoredRegister& s) {

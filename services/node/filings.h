@@ -18,6 +18,11 @@
 
 namespace zhuji::node {
 
+// "<owner>/<year>-<letter><serial>": the next number of a node-wide yearly serial kept in `meta`
+// under `key_prefix` + year (grants G, filings B, determinations D, supervision cases J).
+std::string NextSerial(store::Txn& txn, const std::string& key_prefix, const std::string& owner,
+                       int year, const char* letter);
+
 struct Grants {
   static std::string Encode(const workflows::Grant& g);
   // Refuses, with the reason, bytes that are not a consistent grant.

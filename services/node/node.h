@@ -29,6 +29,7 @@
 #include "services/node/filing_service.h"
 #include "services/node/health.h"
 #include "services/node/inbox.h"
+#include "services/node/inspection_service.h"
 #include "services/node/key_service.h"
 #include "services/node/kinds.h"
 #include "services/node/mail.h"
@@ -94,6 +95,7 @@ class Node {
   FilingControl filing_control_;
   DeterminationService determinations_;
   StatisticsService statistics_;
+  InspectionService inspections_;
   DeadLetterControl deadletter_control_;
   StatusControl status_;
   int64_t next_sweep_mono_ = 0;

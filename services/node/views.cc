@@ -440,4 +440,40 @@ void FillSecretNoticeView(const workflows::SecretNotice& n, schema::SecretNotice
   }
 }
 
+void FillInspectionView(const workflows::InspectionCase& c, schema::InspectionView::Builder v) {
+  v.setId(c.id);
+  v.setKind(workflows::CaseKindName(c.kind));
+  v.setKindZh(workflows::CaseKindZh(c.kind));
+  v.initByOrgan().setAddress(c.by_organ.address());
+  v.getByOrgan().setName(c.by_organ.name);
+  v.initOrgan().setAddress(c.organ.address());
+  v.getOrgan().setName(c.organ.name);
+  auto points = v.initPoints(c.points.size());
+  size_t i = 0;
+  for (int p : c.points) {
+    points.set(i++, "(" + std::to_string(p) + ") " + workflows::InspectionPointZh(p));
+  }
+  v.setSubject(workflows::CorrectionSubjectZh(c.subject));
+  v.setSubjectDetail(c.subject_detail);
+  v.setAdjust(c.adjust);
+  v.setOpenedBy(c.opened_by);
+  v.setOpenedAt(c.opened_at);
+  auto findings = v.initFindings(c.findings.size());
+  for (i = 0; i < c.findings.size(); ++i) {
+    const auto& f = c.findings[i];
+    findings.set(i, (f.point ? "(" + std::to_string(f.point) + ") " : std::string()) + f.text);
+  }
+  v.setRequest(c.request);
+  if (c.rectify_by.days) v.setRectifyBy(c.rectify_by.ToString());
+  v.setReport(c.report);
+  v.setReportedBy(c.reported_by);
+  v.setReportedAt(c.reported_at);
+  v.setClosing(c.closing);
+  v.setClosedBy(c.closed_by);
+  v.setClosedAt(c.closed_at);
+  v.setState(workflows::CaseStateName(c.state));
+  v.setStateZh(workflows::CaseStateZh(c.state));
+  FillTrail(v.initHistory(c.history.size()), c.history);
+}
+
 }  // namespace zhuji::node

@@ -11,6 +11,7 @@
 #include "services/node/filings.h"
 #include "services/node/matters.h"
 #include "services/workflows/determination.h"
+#include "services/workflows/inspection.h"
 #include "services/workflows/secret_change.h"
 #include "zhuji/schemas/control.capnp.h"
 
@@ -44,6 +45,8 @@ void FillRegisterList(const std::vector<StoredRegister>& list, int64_t now,
 // copy held for organs of node `self` in its 知悉范围; organs are named from `directory`.
 void FillSecretView(const workflows::Determination& d, const workflows::OrganDirectory& directory,
                     const std::string& self, schema::SecretView::Builder v);
+// A supervision case (GD Art. 41-44).
+void FillInspectionView(const workflows::InspectionCase& c, schema::InspectionView::Builder v);
 // A written notice and its recipients' 签收 (GD Art. 36, 37, 40).
 void FillSecretNoticeView(const workflows::SecretNotice& n, schema::SecretNoticeView::Builder v);
 

@@ -64,6 +64,7 @@ inline constexpr const char* kTables[] = {
                     // copy held for organs of this node in its 知悉范围 (GD Art. 36-40)
     "secret_notices",  // node/secrets: notice id -> SecretNotice (书面通知, GD Art. 36, 37, 40)
     "stats",  // node/statistics: "<year>/…" -> StatReport (年度定密统计, GD Art. 46, 47)
+    "inspections",  // node/inspections: case id -> InspectionCase (定密监督, GD Art. 41-44)
 };
 
 inline constexpr uint32_t kSchemaVersion = 1;

@@ -1,6 +1,6 @@
 // libFuzzer target: an envelope body as a node's inbox receives it, with every kind's check
-// (notice, skip, 督办, calendar update, matter, grant, filing, secret, stats, directory of keys,
-// key announcement) and
+// (notice, skip, 督办, calendar update, matter, grant, filing, secret, stats, inspection,
+// directory of keys, key announcement) and
 // description, in a write
 // transaction of a real store that is never committed; and its signature checked against a
 // signed directory of keys. Nothing may crash, and nothing may throw but what the inbox handles.
@@ -19,6 +19,7 @@
 #include "services/node/determination_service.h"
 #include "services/node/filing_service.h"
 #include "services/node/inbox.h"
+#include "services/node/inspection_service.h"
 #include "services/node/key_service.h"
 #include "services/node/matter_service.h"
 #include "services/node/notices.h"
@@ -45,6 +46,8 @@ struct World {
                    zhuji::node::DeterminationService::SecretEnvelopeKind("440000"));
     kinds.Register(zhuji::schema::Kind::STATS,
                    zhuji::node::StatisticsService::StatsEnvelopeKind("440000"));
+    kinds.Register(zhuji::schema::Kind::INSPECTION,
+                   zhuji::node::InspectionService::InspectionEnvelopeKind("440000"));
     config.node_id = "440000";
     config.parent = "440100";
     config.security.directory_key = zhuji::fuzzing::DirectoryKey().pub.sign;

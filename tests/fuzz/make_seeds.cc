@@ -16,6 +16,7 @@
 #include "services/crypto/key_directory.h"
 #include "services/node/determination_service.h"
 #include "services/node/filings.h"
+#include "services/node/inspection_service.h"
 #include "services/node/key_service.h"
 #include "services/node/matters.h"
 #include "services/node/statistics_service.h"
@@ -134,6 +135,24 @@ void FrameSeeds() {
   nack.seq = 5;
   nack.reason = "out of order";
   Seed("fuzz_frame", "nack", wire::EncodeFrame(nack));
+}
+
+// 广东省国家保密局 inspects 广东省教育厅 and asks for a rectification (GD Art. 41, 43).
+std::string InspectionSeed(const std::string& source_dir) {
+  auto topology =
+      config::LoadTopology(source_dir + "/deploy/topologies/guangdong-demo.toml").Directory();
+  if (!topology.ok()) throw std::runtime_error(topology.message());
+  const auto& d = topology.value();
+  workflows::CaseOpening o;
+  o.points = {3, 6, 8};
+  o.by = "检查组";
+  auto c =
+      workflows::OpenCase("440000/bmj/2026-J0001", d, *d.Find("440000/bmj"), *d.Find("440000/jyt"),
+                          o, *calendar::ParseDate("2026-05-06"), 1'778'000'000'000);
+  auto asked = workflows::RequestRectification(
+      c.value(), {{6, "定密依据未写明"}}, "限期整改", *calendar::ParseDate("2026-06-30"), "李四",
+      *calendar::ParseDate("2026-05-06"), 1'778'000'000'000);
+  return node::InspectionCases::Encode(asked.value());
 }
 
 // 广州市国家保密局's region report of 2026, as it goes up to the province (GD Art. 46 ¶3).
@@ -263,6 +282,8 @@ void EnvelopeSeeds(const std::string& source_dir) {
        Envelope(schema::Kind::FILING, node::Filings::Encode(FilingSeed(source_dir)), "440106"));
   Seed("fuzz_envelope", "secret", Envelope(schema::Kind::SECRET, SecretSeed(), "440100"));
   Seed("fuzz_envelope", "stats", Envelope(schema::Kind::STATS, StatsSeed(), "440100"));
+  Seed("fuzz_envelope", "inspection",
+       Envelope(schema::Kind::INSPECTION, InspectionSeed(source_dir), "440000"));
   Seed("fuzz_filing", "grant", node::Grants::Encode(GrantSeed(source_dir)));
   Seed("fuzz_filing", "filing", node::Filings::Encode(FilingSeed(source_dir)));
 }
