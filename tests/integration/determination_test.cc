@@ -141,6 +141,42 @@ TEST_F(Determinations, GdArt25_GdArt26_GdArt27_GdArt28_ProposedReturnedCorrected
       << "the overdue determination is a 督办事项 of 广州市国家保密局";
 }
 
+TEST_F(Determinations, GdArt34_EachJanuaryTheYearlyReviewOpensForWhatWasDeterminedBefore) {
+  Step(ApproveList("陈七", "秘密★1年"));
+  auto reply = Step(Propose("2026年中考数学试题"));
+  const std::string id = reply->Root<schema::ControlReply>().getSecrets()[0].getId();
+  Step([&](schema::SecretRequest::Builder s) {
+    s.setOp(Op::APPROVE);
+    s.setId(id);
+    s.setBy("陈七");
+  });
+  const std::string item = "440100/jyj/年度审核-2026";
+  EXPECT_FALSE(Duty(item)) << "nothing determined before 2025 to review in 2025";
+  h.SetClock("440100", "2026-01-05 09:00");
+  ASSERT_TRUE(Harness::WaitFor([&] { return Duty(item).has_value(); }, seconds(60)))
+      << "the 2026 review of 广州市教育局 opened in January";
+  EXPECT_EQ(Duty(item)->rule, "GD Art. 34");
+  EXPECT_EQ(Duty(item)->due_day.ToString(), "2026-12-31");
+  auto due = Step([](schema::SecretRequest::Builder s) {
+    s.setOp(Op::REVIEW_DUE);
+    s.setOrgan("jyj");
+  });
+  ASSERT_EQ(due->Root<schema::ControlReply>().getSecrets().size(), 1u);
+  EXPECT_NE(Refusal([&](schema::SecretRequest::Builder s) {
+              s.setOp(Op::REVIEW);
+              s.setId(id);
+              s.setBy("张承办");
+            }).find("GD Art. 16"),
+            std::string::npos)
+      << "a 定密责任人 reviews";
+  Step([&](schema::SecretRequest::Builder s) {
+    s.setOp(Op::REVIEW);
+    s.setId(id);
+    s.setBy("陈七");
+  });
+  EXPECT_EQ(Duty(item)->state, "closed") << "nothing left to review this year";
+}
+
 // After approval, across real processes (GD Art. 34-40): the copy reaches the organs of the
 // 知悉范围 on three other nodes; an extension's written notice is a tracked delivery — one
 // recipient's node is down from before the decision until two days before the old end of term,
