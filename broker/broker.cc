@@ -222,6 +222,7 @@ void Broker::Refuse(const std::string& identity, wire::NackCode code, const std:
     n.destination = h->source;
     n.message_id = h->message_id;
     n.seq = h->seq;
+    n.lane = h->lane;  // the sender's link is (destination, lane)
     if (h->command == wire::Command::DELIVER) n.refused_for = h->destination;
   }
   Reply(identity, n);
@@ -422,6 +423,7 @@ void Broker::Relay(const wire::Header& h, zmq::message_t& frame, const std::stri
   u.destination = h.destination;
   u.message_id = h.message_id;
   u.seq = h.seq;
+  u.lane = h.lane;
   u.reason = "no route to node " + h.destination + " at broker " + config_.id;
   if (!from_identity.empty()) {
     Reply(from_identity, u);

@@ -4,6 +4,7 @@
 $import "/capnp/c++.capnp".namespace("zhuji::schema");
 
 using Envelope = import "envelope.capnp";
+using Statistics = import "statistics.capnp";
 
 struct ControlRequest {
   # Random, chosen by the client for a request that changes something: the node carries out a
@@ -634,16 +635,8 @@ struct StatRow {
   dueAt @7 :Int64;
   state @8 :Text;               # 已报送 filed, 逾期报送 filed late, 未报送 owed, 逾期未报 overdue
   yearComplete @9 :Bool;
-  mimi @10 :Int64;
-  jimi @11 :Int64;
-  juemi @12 :Int64;
-  changed @13 :Int64;
-  released @14 :Int64;
-  escalated @15 :Int64;
-  grants @16 :Int64;
-  responsible @17 :Int64;
-  organs @18 :Int64;
-  missing @19 :List(Text);
+  figures @10 :Statistics.StatFigures;
+  missing @11 :List(Text);
 }
 
 struct InspectionView {

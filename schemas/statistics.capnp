@@ -32,4 +32,5 @@ struct StatReport {
   filedAt @10 :Int64;
   filedBy @11 :Text;
   yearComplete @12 :Bool;
+  completeAt @13 :Int64;   # the first filing after the year ended (judged against the due day)
 }

@@ -5,6 +5,8 @@
 #include <capnp/message.h>
 #include <toml++/toml.h>
 
+#include <iostream>
+
 #include "services/calendar/date.h"
 #include "services/common/capnp_io.h"
 #include "services/common/json.h"
@@ -339,6 +341,9 @@ int CmdSecret(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     out << "书面通知 written notices sent from this node: " << notices.size() << "\n";
     for (auto n : notices) PrintNotice(n, out);
     return 0;
+  }
+  for (auto w : rep.getWarnings()) {
+    (args.Flag("json") ? std::cerr : out) << "注意 note: " << w.cStr() << "\n";
   }
   auto secrets = rep.getSecrets();
   if (args.Flag("json")) {

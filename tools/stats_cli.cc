@@ -42,10 +42,11 @@ void RowJson(JsonWriter& j, schema::StatRow::Reader r) {
   j.Key("version").Uint(r.getVersion()).Key("filed_ms").Int(r.getFiledAt());
   j.Key("filed_by").String(r.getFiledBy().cStr()).Key("due_ms").Int(r.getDueAt());
   j.Key("state").String(r.getState().cStr()).Key("year_complete").Bool(r.getYearComplete());
-  j.Key("mimi").Int(r.getMimi()).Key("jimi").Int(r.getJimi()).Key("juemi").Int(r.getJuemi());
-  j.Key("changed").Int(r.getChanged()).Key("released").Int(r.getReleased());
-  j.Key("escalated").Int(r.getEscalated()).Key("grants").Int(r.getGrants());
-  j.Key("responsible").Int(r.getResponsible()).Key("organs").Int(r.getOrgans());
+  auto f = r.getFigures();
+  j.Key("mimi").Int(f.getMimi()).Key("jimi").Int(f.getJimi()).Key("juemi").Int(f.getJuemi());
+  j.Key("changed").Int(f.getChanged()).Key("released").Int(f.getReleased());
+  j.Key("escalated").Int(f.getEscalated()).Key("grants").Int(f.getGrants());
+  j.Key("responsible").Int(f.getResponsible()).Key("organs").Int(f.getOrgans());
   j.Key("missing").BeginArray();
   for (auto m : r.getMissing()) j.String(m.cStr());
   j.EndArray().EndObject();
@@ -57,9 +58,10 @@ void PrintRow(schema::StatRow::Reader r, std::ostream& out) {
     s << std::setw(5) << v;
     return s.str();
   };
-  out << n(r.getMimi()) << n(r.getJimi()) << n(r.getJuemi()) << n(r.getChanged())
-      << n(r.getReleased()) << n(r.getEscalated()) << n(r.getGrants()) << n(r.getResponsible())
-      << n(r.getOrgans()) << "  " << r.getName().cStr() << " (" << r.getOrgan().cStr() << ")  "
+  auto f = r.getFigures();
+  out << n(f.getMimi()) << n(f.getJimi()) << n(f.getJuemi()) << n(f.getChanged())
+      << n(f.getReleased()) << n(f.getEscalated()) << n(f.getGrants()) << n(f.getResponsible())
+      << n(f.getOrgans()) << "  " << r.getName().cStr() << " (" << r.getOrgan().cStr() << ")  "
       << r.getState().cStr();
   if (r.getVersion()) {
     out << " v" << r.getVersion() << " " << FormatCst(r.getFiledAt()) << " "

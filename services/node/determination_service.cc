@@ -9,6 +9,7 @@
 #include "services/common/ids.h"
 #include "services/node/codec.h"
 #include "services/node/filings.h"
+#include "services/node/table.h"
 #include "services/node/views.h"
 #include "services/store/audit.h"
 #include "services/wire/header.h"
@@ -68,9 +69,7 @@ workflows::ScopeList ScopeLists::Decode(std::string_view bytes) {
 }
 
 std::optional<workflows::ScopeList> ScopeLists::Get(store::Txn& txn, const std::string& organ) {
-  auto v = txn.Get("scope_lists", organ);
-  if (!v) return std::nullopt;
-  return Decode(*v);
+  return GetRecord(txn, "scope_lists", organ, Decode);
 }
 
 void ScopeLists::Put(store::Txn& txn, const workflows::ScopeList& l) {
@@ -210,9 +209,7 @@ workflows::SecretNotice SecretNotices::Decode(std::string_view bytes) {
 }
 
 std::optional<workflows::SecretNotice> SecretNotices::Get(store::Txn& txn, const std::string& id) {
-  auto v = txn.Get("secret_notices", id);
-  if (!v) return std::nullopt;
-  return Decode(*v);
+  return GetRecord(txn, "secret_notices", id, Decode);
 }
 
 void SecretNotices::Put(store::Txn& txn, const workflows::SecretNotice& n) {
@@ -220,25 +217,17 @@ void SecretNotices::Put(store::Txn& txn, const workflows::SecretNotice& n) {
 }
 
 std::vector<workflows::SecretNotice> SecretNotices::List(store::Txn& txn) {
-  std::vector<workflows::SecretNotice> out;
-  auto cursor = txn.OpenCursor("secret_notices");
-  for (auto kv = cursor.First(); kv; kv = cursor.Next()) out.push_back(Decode(kv->second));
-  return out;
+  return ListRecords(txn, "secret_notices", Decode);
 }
 
 std::optional<Determination> Secrets::Get(store::Txn& txn, const std::string& id) {
-  auto v = txn.Get("secrets", id);
-  if (!v) return std::nullopt;
-  return Decode(*v);
+  return GetRecord(txn, "secrets", id, Decode);
 }
 
 void Secrets::Put(store::Txn& txn, const Determination& d) { txn.Put("secrets", d.id, Encode(d)); }
 
 std::vector<Determination> Secrets::List(store::Txn& txn) {
-  std::vector<Determination> out;
-  auto cursor = txn.OpenCursor("secrets");
-  for (auto kv = cursor.First(); kv; kv = cursor.Next()) out.push_back(Decode(kv->second));
-  return out;
+  return ListRecords(txn, "secrets", Decode);
 }
 
 std::string Secrets::NextId(store::Txn& txn, const std::string& organ, int year) {
@@ -618,7 +607,7 @@ void DeterminationService::ReviewDone(store::Txn& txn, const std::string& organ,
 }
 
 Status DeterminationService::Change(store::Txn& txn, schema::SecretRequest::Reader req, int64_t now,
-                                    std::string* id) {
+                                    std::string* id, std::vector<std::string>* warnings) {
   auto held = Secrets::Get(txn, req.getId());
   if (!held || !OnNode(held->organ, config_.node_id)) {
     return Status::Error("no determination " + std::string(req.getId().cStr()) +
@@ -663,6 +652,12 @@ Status DeterminationService::Change(store::Txn& txn, schema::SecretRequest::Read
   }
   ReviewDone(txn, held->organ, now);
   Consider(dec.value().after);
+  if (dec.value().notice_due_day && *dec.value().notice_due_day < calendar::CstDateOf(now)) {
+    warnings->push_back("GD Art. 36: the written notice was due by " +
+                        dec.value().notice_due_day->ToString() +
+                        " (the 10th working day before the old end): it is overdue already, and "
+                        "each recipient's delivery is reported to the supervising dept");
+  }
   *id = held->id;
   return Status::Ok();
 }
@@ -770,14 +765,14 @@ Status DeterminationService::Propose(store::Txn& txn, schema::SecretRequest::Rea
 }
 
 Status DeterminationService::Take(store::Txn& txn, schema::SecretRequest::Reader req, int64_t now,
-                                  std::string* id) {
+                                  std::string* id, std::vector<std::string>* warnings) {
   switch (req.getOp()) {
     case Op::SCOPE_APPROVE:
       return ApproveList(txn, req, now);
     case Op::PROPOSE:
       return Propose(txn, req, now, id);
     case Op::CHANGE:
-      return Change(txn, req, now, id);
+      return Change(txn, req, now, id, warnings);
     case Op::REVIEW:
       return Review(txn, req, now, id);
     case Op::APPROVE:
@@ -893,12 +888,18 @@ void DeterminationService::Handle(ControlCall& call) {
     }
   } else {
     std::string id;
-    Status st = control_.Write([&](store::Txn& txn) { return Take(txn, req, now, &id); });
+    std::vector<std::string> warnings;
+    Status st = control_.Write([&](store::Txn& txn) {
+      warnings.clear();
+      return Take(txn, req, now, &id, &warnings);
+    });
     if (!st.ok()) return call.reply.setError(st.message());
     auto txn = writer_.BeginRead();
     if (!id.empty()) {  // a step on a determination (not on the list)
       if (auto d = Secrets::Get(txn, id)) shown.push_back(*d);
     }
+    auto w = call.reply.initWarnings(warnings.size());
+    for (size_t i = 0; i < warnings.size(); ++i) w.set(i, warnings[i]);
   }
   auto out = call.reply.initSecrets(shown.size());
   for (size_t i = 0; i < shown.size(); ++i) {

@@ -79,7 +79,8 @@ class DeterminationService {
  private:
   void Handle(ControlCall& call);
   void OnSecret(store::Txn& txn, const std::string& from, std::string_view body, int64_t now);
-  Status Change(store::Txn& txn, schema::SecretRequest::Reader req, int64_t now, std::string* id);
+  Status Change(store::Txn& txn, schema::SecretRequest::Reader req, int64_t now, std::string* id,
+                std::vector<std::string>* warnings);
   Status Review(store::Txn& txn, schema::SecretRequest::Reader req, int64_t now, std::string* id);
   // The organs named for a 知悉范围: "<node>/<code>" or a code of this node, each in the
   // directory, none twice, not `self_organ`.
@@ -96,7 +97,8 @@ class DeterminationService {
   void ReviewDone(store::Txn& txn, const std::string& organ, int64_t now);
   void OpenReviews(store::Txn& txn, int year, int64_t now);
   std::optional<int64_t> NextRelease(store::Txn& txn) const;
-  Status Take(store::Txn& txn, schema::SecretRequest::Reader req, int64_t now, std::string* id);
+  Status Take(store::Txn& txn, schema::SecretRequest::Reader req, int64_t now, std::string* id,
+              std::vector<std::string>* warnings);
   Status ApproveList(store::Txn& txn, schema::SecretRequest::Reader req, int64_t now);
   Status Propose(store::Txn& txn, schema::SecretRequest::Reader req, int64_t now, std::string* id);
   // Stores the determination's new state; the Art. 28 duty closes once it is approved.

@@ -5,6 +5,7 @@
 #include "services/common/capnp_io.h"
 #include "services/node/codec.h"
 #include "services/node/filings.h"
+#include "services/node/table.h"
 #include "services/node/views.h"
 #include "services/store/audit.h"
 #include "zhuji/schemas/inspection.capnp.h"
@@ -94,9 +95,7 @@ InspectionCase InspectionCases::Decode(std::string_view bytes) {
 }
 
 std::optional<InspectionCase> InspectionCases::Get(store::Txn& txn, const std::string& id) {
-  auto v = txn.Get("inspections", id);
-  if (!v) return std::nullopt;
-  return Decode(*v);
+  return GetRecord(txn, "inspections", id, Decode);
 }
 
 void InspectionCases::Put(store::Txn& txn, const InspectionCase& c) {
@@ -104,10 +103,7 @@ void InspectionCases::Put(store::Txn& txn, const InspectionCase& c) {
 }
 
 std::vector<InspectionCase> InspectionCases::List(store::Txn& txn) {
-  std::vector<InspectionCase> out;
-  auto cursor = txn.OpenCursor("inspections");
-  for (auto kv = cursor.First(); kv; kv = cursor.Next()) out.push_back(Decode(kv->second));
-  return out;
+  return ListRecords(txn, "inspections", Decode);
 }
 
 InspectionService::InspectionService(const config::NodeConfig& config,
@@ -148,6 +144,18 @@ KindEntry InspectionService::InspectionEnvelopeKind(const std::string& self) {
 
 void InspectionService::Register(KindRegistry& kinds, ControlService& control) {
   KindEntry k = InspectionEnvelopeKind(config_.node_id);
+  // Checked against this node's own directory and the case held: a node cannot open a case it
+  // may not, nor change what the other side wrote.
+  k.admit = [this](store::Txn& txn, const std::string& origin, std::string_view body) -> Status {
+    InspectionCase c = InspectionCases::Decode(body);
+    auto held = InspectionCases::Get(txn, c.id);
+    bool newer = false;
+    if (Status st = workflows::CheckCaseCopy(held ? &*held : nullptr, c, origin, &newer);
+        !st.ok()) {
+      return st;
+    }
+    return newer ? workflows::CheckCaseStep(held ? &*held : nullptr, c, directory_) : Status::Ok();
+  };
   k.apply = [this](store::Txn& txn, const std::string& from, std::string_view body, int64_t now) {
     InspectionCase c = InspectionCases::Decode(body);  // checked by the inbox already
     auto held = InspectionCases::Get(txn, c.id);
@@ -175,13 +183,15 @@ void InspectionService::Arrived(store::Txn& txn, const InspectionCase& c, const 
           .trigger = calendar::CstDateOf(now),
           .fixed_day = c.rectify_by};
       Status st = Status::Ok();
-      if (c.by_organ.is_secrecy_admin() && c.kind != CaseKind::kSelf) {
+      auto opener = directory_.Find(c.by_organ.address());  // this node's word, not the copy's
+      auto organ = directory_.Find(c.organ.address());
+      if (opener && opener->is_secrecy_admin() && c.kind != CaseKind::kSelf) {
         // GD Art. 41 "督促落实整改措施": the dept that asked for it hears when it is late.
         spec.supervisor = c.by_organ.node;
         spec.supervisor_name = c.by_organ.name;
         st = deadlines_.Open(txn, spec, now, nullptr);
       } else {
-        st = deadlines_.OpenDuty(txn, spec, &c.organ, now).status();
+        st = deadlines_.OpenDuty(txn, spec, organ ? &*organ : nullptr, now).status();
       }
       if (!st.ok()) store::Audit::Append(txn, now, "rectification duty not opened", st.message());
     } else if (c.state == CaseState::kReported || c.state == CaseState::kClosed) {

@@ -3,13 +3,14 @@
 #include <capnp/message.h>
 
 #include <algorithm>
+#include <charconv>
 
 #include "services/common/capnp_io.h"
 #include "services/node/determination_service.h"
 #include "services/node/filings.h"
 #include "services/node/matters.h"
+#include "services/node/table.h"
 #include "services/store/audit.h"
-#include "zhuji/schemas/statistics.capnp.h"
 
 namespace zhuji::node {
 
@@ -57,18 +58,6 @@ std::string Line(const StatReport& r) {
          ", organs " + std::to_string(f.organs);
 }
 
-void FillFigures(schema::StatRow::Builder row, const StatFigures& f) {
-  row.setMimi(f.determined[0]);
-  row.setJimi(f.determined[1]);
-  row.setJuemi(f.determined[2]);
-  row.setChanged(f.changed);
-  row.setReleased(f.released);
-  row.setEscalated(f.escalated);
-  row.setGrants(f.grants);
-  row.setResponsible(f.responsible);
-  row.setOrgans(f.organs);
-}
-
 // A grant that gave `organ` authority at some time during `year` (GD Art. 46 ¶2).
 bool GrantedDuring(const workflows::Grant& g, int year) {
   int64_t ended = std::max(g.ended_at, g.revoked_at);
@@ -101,6 +90,7 @@ std::string StatReports::Encode(const StatReport& r) {
   b.setFiledAt(r.filed_at);
   b.setFiledBy(r.filed_by);
   b.setYearComplete(r.year_complete);
+  b.setCompleteAt(r.complete_at);
   return ToBytes(m);
 }
 
@@ -124,25 +114,18 @@ StatReport StatReports::Decode(std::string_view bytes) {
   r.filed_at = b.getFiledAt();
   r.filed_by = b.getFiledBy();
   r.year_complete = b.getYearComplete();
+  r.complete_at = b.getCompleteAt();
   return r;
 }
 
 std::optional<StatReport> StatReports::Get(store::Txn& txn, const std::string& id) {
-  auto v = txn.Get("stats", id);
-  if (!v) return std::nullopt;
-  return Decode(*v);
+  return GetRecord(txn, "stats", id, Decode);
 }
 
 void StatReports::Put(store::Txn& txn, const StatReport& r) { txn.Put("stats", r.id, Encode(r)); }
 
 std::vector<StatReport> StatReports::List(store::Txn& txn, int year) {
-  std::vector<StatReport> out;
-  std::string prefix = std::to_string(year) + "/";
-  auto cursor = txn.OpenCursor("stats");
-  for (auto kv = cursor.Seek(prefix); kv && kv->first.rfind(prefix, 0) == 0; kv = cursor.Next()) {
-    out.push_back(Decode(kv->second));
-  }
-  return out;
+  return ListRecords(txn, "stats", Decode, std::to_string(year) + "/");
 }
 
 StatisticsService::StatisticsService(const config::NodeConfig& config, const FilingService& filings,
@@ -292,8 +275,11 @@ Status StatisticsService::FileRegion(store::Txn& txn, int year, const std::strin
 
 void StatisticsService::OpenDuties(store::Txn& txn, int year, int64_t now) {
   auto first = txn.Get("meta", kFirstServedKey);
-  int first_year = first ? std::stoi(std::string(*first)) : calendar::CstDateOf(now).year();
-  if (!first) txn.Put("meta", kFirstServedKey, std::to_string(first_year));
+  int first_year = calendar::CstDateOf(now).year();
+  if (!first ||
+      std::from_chars(first->data(), first->data() + first->size(), first_year).ec != std::errc()) {
+    txn.Put("meta", kFirstServedKey, std::to_string(first_year));
+  }
   if (year < first_year) return;  // the node did not serve then
   std::string key = "stats/duties/" + std::to_string(year);
   if (txn.Get("meta", key)) return;
@@ -318,6 +304,8 @@ void StatisticsService::OpenDuties(store::Txn& txn, int year, int64_t now) {
     open(DutyItem(o.address(), year), workflows::kStepOrganStats, "GD Art. 46",
          std::to_string(year) + " 年度定密统计 " + o.name, StatKind::kOrgan, &o);
   }
+  auto region = StatReports::Get(txn, workflows::RegionReportId(year, config_.node_id));
+  if (region && region->year_complete) return;  // reported already after the year ended
   if (auto dept = filings_.base_directory().SecrecyAdmin(config_.node_id)) {
     open(DutyItem(config_.node_id, year), workflows::kStepRegionStats, "GD Art. 46 ¶3, 47",
          std::to_string(year) + " 本行政区域定密统计 " + dept->name, StatKind::kRegion, &*dept);
@@ -361,8 +349,16 @@ void StatisticsService::FillTable(store::Txn& txn, int year, int64_t now,
     row.setFiledAt(r->filed_at);
     row.setFiledBy(r->filed_by);
     row.setYearComplete(r->year_complete);
-    row.setState(r->filed_at > due ? "逾期报送 filed late" : "已报送 filed");
-    FillFigures(row, r->figures);
+    if (!r->year_complete && year < calendar::CstDateOf(now).year()) {
+      // Figures to date, filed before the year ended: the year's report is still owed.
+      row.setState(now > due ? "逾期未报 overdue (only figures to date)"
+                             : "未报送 owed (only figures to date)");
+    } else if (!r->year_complete) {
+      row.setState("截至 to date (the year has not ended)");
+    } else {
+      row.setState(r->complete_at > due ? "逾期报送 filed late" : "已报送 filed");
+    }
+    PutFigures(row.initFigures(), r->figures);
     auto missing = row.initMissing(r->missing.size());
     for (size_t i = 0; i < r->missing.size(); ++i) missing.set(i, r->missing[i]);
   };
@@ -470,7 +466,7 @@ void StatisticsService::Handle(ControlCall& call) {
     rows[0].setName(r.organ_name);
     rows[0].setState("计算 computed, not filed");
     rows[0].setYearComplete(r.year_complete);
-    FillFigures(rows[0], r.figures);
+    PutFigures(rows[0].initFigures(), r.figures);
   } else {
     FillTable(txn, year, now, v);
   }

@@ -22,6 +22,7 @@
 #include "services/node/mail.h"
 #include "services/workflows/statistics.h"
 #include "zhuji/schemas/control.capnp.h"
+#include "zhuji/schemas/statistics.capnp.h"
 
 namespace zhuji::node {
 

@@ -281,6 +281,41 @@ Status CheckCaseCopy(const InspectionCase* held, const InspectionCase& copy,
   return Status::Ok();
 }
 
+Status CheckCaseStep(const InspectionCase* held, const InspectionCase& copy,
+                     const OrganDirectory& directory) {
+  auto by_organ = directory.Find(copy.by_organ.address());
+  auto organ = directory.Find(copy.organ.address());
+  if (!by_organ || !organ) {
+    return Status::Error("case " + copy.id + " names an organ not in this node's directory");
+  }
+  if (Status st = MayOpen(directory, copy.kind, *by_organ, *organ); !st.ok()) {
+    return Status::Error("case " + copy.id + ": " + st.message());
+  }
+  auto same_request = [](const InspectionCase& a, const InspectionCase& b) {
+    return a.kind == b.kind && a.points == b.points && a.subject == b.subject &&
+           a.subject_detail == b.subject_detail && a.adjust == b.adjust &&
+           a.findings == b.findings && a.request == b.request && a.rectify_by == b.rectify_by &&
+           a.opened_by == b.opened_by && a.opened_at == b.opened_at;
+  };
+  if (copy.state == CaseState::kReported) {
+    if (!held || held->state != CaseState::kRectifying || !same_request(*held, copy) ||
+        copy.report.empty()) {
+      return Status::Error("case " + copy.id +
+                           ": a rectification report answers the request held, unchanged");
+    }
+    return Status::Ok();
+  }
+  if (!held) return Status::Ok();
+  bool allowed = copy.state == held->state ||
+                 (held->state == CaseState::kOpen && copy.state != CaseState::kReported) ||
+                 (held->state == CaseState::kReported && copy.state == CaseState::kClosed);
+  if (!allowed || copy.report != held->report || copy.reported_at != held->reported_at) {
+    return Status::Error("case " + copy.id + ": " + CaseStateName(held->state) + " → " +
+                         CaseStateName(copy.state) + " is not a step of its opener");
+  }
+  return Status::Ok();
+}
+
 Result<std::vector<Finding>> ParseFindings(std::string_view text) {
   std::vector<Finding> out;
   size_t at = 0;

@@ -122,6 +122,13 @@ Result<InspectionCase> CloseCase(const InspectionCase& c, std::string closing,
 // other step only from the opener's; `newer` tells whether it replaces the one held.
 Status CheckCaseCopy(const InspectionCase* held, const InspectionCase& copy,
                      const std::string& origin, bool* newer);
+// What a newer copy may change of the one held: the organ's node only adds its report to a case
+// awaiting it (nothing else changes); the opener's node only takes its own steps (open →
+// rectifying or closed, reported → closed) and leaves the report as it was. And the case holds
+// against the receiver's own directory: both organs are there and the opener may open it
+// (MayOpen with the directory's organs, not the copy's).
+Status CheckCaseStep(const InspectionCase* held, const InspectionCase& copy,
+                     const OrganDirectory& directory);
 
 // "3:…；6:…" → findings (the point, then the text); an entry without a point is point 9.
 Result<std::vector<Finding>> ParseFindings(std::string_view text);

@@ -170,7 +170,7 @@ Result<ChangeDecision> DecideChange(const Determination& d, const ChangeRequest&
                              " is released by a 解密条件, not at the end of a term: nothing to "
                              "extend");
       }
-      if (!new_end || !ends_later(new_end, old_end)) {
+      if (!ends_later(new_end, old_end)) {
         return Status::Error("GD Art. 36: the new end (" + DayText(new_end) +
                              ") is not later than the old one (" + old_end->ToString() + ")");
       }
@@ -200,12 +200,18 @@ Result<ChangeDecision> DecideChange(const Determination& d, const ChangeRequest&
       out.rule = "GD Art. 37";
       break;
     case ChangeKind::kChange:
-      if (after.protection.level == d.protection.level && old_end != new_end &&
-          after.protection.kind == d.protection.kind) {
+      // A later end (a later date, or a 解密条件 in place of a date) is an extension whatever
+      // else changes: decided in the Art. 36 window with its notice before the old end.
+      if (ends_later(new_end, old_end)) {
+        return Status::Error("GD Art. 36: the change makes the item end later (" +
+                             DayText(new_end) + " instead of " + DayText(old_end) +
+                             "): that is an extension (--kind extend), decided within the last "
+                             "30 working days");
+      }
+      if (after.protection.level == d.protection.level && new_end != old_end) {
         return Status::Error(
-            std::string("GD Art. 36, 37: a later or earlier end of the same level is an ") +
-            (ends_later(new_end, old_end) ? "extension (--kind extend)"
-                                          : "shortening (--kind shorten)"));
+            "GD Art. 37: an earlier end of the same level is a shortening "
+            "(--kind shorten)");
       }
       if (after.protection == d.protection && after.scope_organs == d.scope_organs &&
           after.scope == d.scope) {

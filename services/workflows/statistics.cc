@@ -109,6 +109,7 @@ Result<StatReport> FileOrganReport(const StatReport* held, const Organ& organ, i
   r.filed_at = now;
   r.filed_by = by;
   r.year_complete = year < today.year();
+  r.complete_at = held && held->complete_at ? held->complete_at : (r.year_complete ? now : 0);
   return r;
 }
 
@@ -156,6 +157,7 @@ Result<StatReport> FileRegionReport(const StatReport* held, const Organ& dept, i
   r.version = held ? held->version + 1 : 1;
   r.filed_at = now;
   r.filed_by = by;
+  r.complete_at = held && held->complete_at ? held->complete_at : (r.year_complete ? now : 0);
   return r;
 }
 

@@ -56,6 +56,7 @@ struct StatReport {
   int64_t filed_at = 0;
   std::string filed_by;
   bool year_complete = true;  // false: filed before the year ended (figures to date)
+  int64_t complete_at = 0;    // the first filing after the year ended: on time or late by it
 };
 
 std::string OrganReportId(int year, const std::string& organ);

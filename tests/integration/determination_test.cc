@@ -151,7 +151,7 @@ TEST_F(Determinations, GdArt34_EachJanuaryTheYearlyReviewOpensForWhatWasDetermin
     s.setBy("陈七");
   });
   const std::string item = "440100/jyj/年度审核-2026";
-  EXPECT_FALSE(Duty(item)) << "nothing determined before 2025 to review in 2025";
+  EXPECT_FALSE(Duty("440100/jyj/年度审核-2025")) << "nothing determined before 2025 to review";
   h.SetClock("440100", "2026-01-05 09:00");
   ASSERT_TRUE(Harness::WaitFor([&] { return Duty(item).has_value(); }, seconds(60)))
       << "the 2026 review of 广州市教育局 opened in January";
@@ -184,14 +184,7 @@ TEST_F(Determinations, GdArt34_EachJanuaryTheYearlyReviewOpensForWhatWasDetermin
 // back; the item is released by itself at the end of its (extended) term on every node.
 class SecretLifecycle : public ::testing::Test {
  protected:
-  void SetUp() override {
-    h.StartBroker();
-    h.AddNode(DemoSpec("440000", "province", ""));
-    h.AddNode(DemoSpec("440100", "city", "440000"));
-    h.AddNode(DemoSpec("440106", "county", "440100"));
-    h.AddNode(DemoSpec("440104", "county", "440100"));
-    for (const char* id : kNodes) h.StartNode(id);
-  }
+  void SetUp() override { h.StartDemoNodes({"440000", "440100", "440106", "440104"}); }
   void Secret(const std::string& node,
               const std::function<void(schema::SecretRequest::Builder)>& fill,
               std::string* id = nullptr) {

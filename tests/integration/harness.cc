@@ -41,6 +41,19 @@ Harness::~Harness() {
   if (::testing::Test::HasFailure()) DumpLogs();
 }
 
+void Harness::StartDemoNodes(const std::vector<std::string>& ids, const std::string& start) {
+  static const std::map<std::string, std::pair<const char*, const char*>> kDemo = {
+      {"440000", {"province", ""}},     {"440100", {"city", "440000"}},
+      {"440300", {"city", "440000"}},   {"440106", {"county", "440100"}},
+      {"440104", {"county", "440100"}}, {"440305", {"county", "440300"}}};
+  StartBroker();
+  for (const auto& id : ids) {
+    const auto& [level, parent] = kDemo.at(id);
+    AddNode(DemoSpec(id, level, parent, start));
+  }
+  for (const auto& id : ids) StartNode(id);
+}
+
 void Harness::DumpLogs() const {
   // What the processes said last: the first place to look when a multi-process test fails.
   for (auto& entry : fs::recursive_directory_iterator(dir())) {

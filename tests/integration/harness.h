@@ -119,6 +119,11 @@ class Harness {
   std::vector<Received> Inbox(const std::string& id, uint64_t after_local_seq = 0);
   // How many notices in `id`'s inbox read "prefix #n".
   size_t CountPrefix(const std::string& id, const std::string& prefix);
+  // Broker 0 and the nodes `ids` of the demo province (DemoSpec, their level and parent from
+  // deploy/topologies/guangdong-demo.toml) on fake clocks at `start`, each started with its link
+  // up.
+  void StartDemoNodes(const std::vector<std::string>& ids,
+                      const std::string& start = "2025-09-24 09:00");
   // The usual pair: broker 0, province 440000 and county 440106 on it, both started.
   // `province_transport` adds lines to the province's [transport] table.
   void StartProvinceAndCounty(const std::string& province_transport = "");

@@ -17,13 +17,7 @@ using Op = schema::InspectionRequest::Op;
 
 class Supervision : public ::testing::Test {
  protected:
-  void SetUp() override {
-    h.StartBroker();
-    h.AddNode(DemoSpec("440000", "province", ""));
-    h.AddNode(DemoSpec("440100", "city", "440000"));
-    h.AddNode(DemoSpec("440106", "county", "440100"));
-    for (const char* id : {"440000", "440100", "440106"}) h.StartNode(id);
-  }
+  void SetUp() override { h.StartDemoNodes({"440000", "440100", "440106"}); }
   std::string Step(const std::string& node,
                    const std::function<void(schema::InspectionRequest::Builder)>& fill) {
     auto reply =

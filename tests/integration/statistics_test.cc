@@ -59,23 +59,17 @@ Row RowOf(schema::StatRow::Reader r) {
   Row x;
   x.id = r.getId();
   x.state = r.getState();
-  x.mimi = r.getMimi(), x.jimi = r.getJimi(), x.juemi = r.getJuemi(), x.changed = r.getChanged();
-  x.released = r.getReleased(), x.escalated = r.getEscalated(), x.grants = r.getGrants();
-  x.responsible = r.getResponsible(), x.organs = r.getOrgans(), x.version = r.getVersion();
+  auto f = r.getFigures();
+  x.mimi = f.getMimi(), x.jimi = f.getJimi(), x.juemi = f.getJuemi(), x.changed = f.getChanged();
+  x.released = f.getReleased(), x.escalated = f.getEscalated(), x.grants = f.getGrants();
+  x.responsible = f.getResponsible(), x.organs = f.getOrgans(), x.version = r.getVersion();
   return x;
 }
 
 class Statistics : public ::testing::Test {
  protected:
   void SetUp() override {
-    h.StartBroker();
-    h.AddNode(DemoSpec("440000", "province", "", kStart));
-    h.AddNode(DemoSpec("440100", "city", "440000", kStart));
-    h.AddNode(DemoSpec("440300", "city", "440000", kStart));
-    h.AddNode(DemoSpec("440106", "county", "440100", kStart));
-    h.AddNode(DemoSpec("440104", "county", "440100", kStart));
-    h.AddNode(DemoSpec("440305", "county", "440300", kStart));
-    for (const char* id : kNodes) h.StartNode(id);
+    h.StartDemoNodes({"440000", "440100", "440300", "440106", "440104", "440305"}, kStart);
   }
   std::unique_ptr<OwnedMessage> Secret(
       const std::string& node, const std::function<void(schema::SecretRequest::Builder)>& f) {

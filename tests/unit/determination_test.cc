@@ -259,6 +259,13 @@ TEST(SecretChange, GdArt35_GdArt40_AChangeOfScopeNotifiesTheOrgansBeforeAndAfter
   auto disguised =
       DecideChange(d, Ask(ChangeKind::kChange, "秘密★3年"), Register(), cal, kToday + 3, kT0);
   EXPECT_NE(disguised.message().find("extension"), std::string::npos) << disguised.message();
+  auto to_date = DecideChange(d, Ask(ChangeKind::kChange, "秘密★2030年12月31日"), Register(), cal,
+                              kToday + 3, kT0);
+  EXPECT_NE(to_date.message().find("GD Art. 36"), std::string::npos)
+      << "a later end by another kind of mark is an extension too: " << to_date.message();
+  auto to_condition = DecideChange(d, Ask(ChangeKind::kChange, "秘密★考试结束后解密"), Register(),
+                                   cal, kToday + 3, kT0);
+  EXPECT_NE(to_condition.message().find("GD Art. 36"), std::string::npos) << to_condition.message();
   auto nothing = DecideChange(d, Ask(ChangeKind::kChange, ""), Register(), cal, kToday + 3, kT0);
   EXPECT_NE(nothing.message().find("changes nothing"), std::string::npos);
   auto level =

@@ -127,5 +127,36 @@ TEST(Inspection, ACopyComesFromTheNodeOfWhoeverTookTheStep) {
   EXPECT_FALSE(newer) << "an older copy is ignored";
 }
 
+TEST(Inspection, GdArt41_GdArt44_ACopyMayNotForgeACaseOrRewriteTheOtherSidesPart) {
+  auto d = Guangdong();
+  auto c = OpenCase("440100/bmj/2025-J0001", d, At(d, "440100/bmj"), At(d, "440106/jyj"),
+                    Points({6}), kToday, kT0)
+               .value();
+  EXPECT_TRUE(CheckCaseStep(nullptr, c, d).ok());
+  InspectionCase forged = c;
+  forged.id = "440300/bmj/2025-J0009";
+  forged.by_organ = At(d, "440300/bmj");  // 深圳市国家保密局: not 天河区's region
+  EXPECT_NE(CheckCaseStep(nullptr, forged, d).message().find("GD Art. 41, 43"), std::string::npos);
+  InspectionCase dressed = c;
+  dressed.by_organ = At(d, "440100/jyj");
+  dressed.by_organ.line = kSecrecyAdminLine;  // a copy's own flags are not believed
+  dressed.kind = CaseKind::kCorrection;
+  EXPECT_FALSE(CheckCaseStep(nullptr, dressed, d).ok());
+  auto asked =
+      RequestRectification(c, {{6, "问题"}}, "整改", kToday + 5, "周强", kToday, kT0).value();
+  EXPECT_TRUE(CheckCaseStep(&c, asked, d).ok());
+  auto reported = ReportRectification(asked, "已整改", "张三", kT0).value();
+  EXPECT_TRUE(CheckCaseStep(&asked, reported, d).ok());
+  InspectionCase rewritten = reported;
+  rewritten.rectify_by = kToday + 400;  // the organ moves its own deadline
+  EXPECT_FALSE(CheckCaseStep(&asked, rewritten, d).ok());
+  EXPECT_FALSE(CheckCaseStep(&c, reported, d).ok()) << "a report answers a request";
+  auto closed = CloseCase(reported, "", "周强", kT0).value();
+  EXPECT_TRUE(CheckCaseStep(&reported, closed, d).ok());
+  InspectionCase reopened = asked;
+  reopened.version = closed.version + 1;
+  EXPECT_FALSE(CheckCaseStep(&closed, reopened, d).ok()) << "closed stays closed";
+}
+
 }  // namespace
 }  // namespace zhuji::workflows

@@ -90,8 +90,9 @@ TEST(Pump, GdArt36_TheUrgentLaneIsDueFirstAndResumesWhenTheNodeAnswersOnTheOther
   due = p.Due(120);
   ASSERT_FALSE(due.empty());
   EXPECT_EQ(due[0].destination, "440106!") << "sent now, ahead of the ordinary backlog";
-  p.Resume("440000", 130);  // not paused: nothing changes
-  EXPECT_EQ(p.destinations().at("440000").next, 1u);
+  p.MarkSent("440000", 3, 120);
+  p.Resume("440000", 130);  // not paused: nothing changes (no rewind of what is in flight)
+  EXPECT_EQ(p.destinations().at("440000").next, 4u);
 }
 
 TEST(Pump, ProbeIntervalGrowsAndIsCapped) {

@@ -105,6 +105,8 @@ TEST(Statistics, GdArt46_TheReportIsApprovedByTheHeadAndOfAYearThatHasBegun) {
   auto again = FileOrganReport(&past.value(), Of("440100", "jyj"), kYear - 1, f, reg, "陈七",
                                kToday, kT0 + kDay);
   EXPECT_EQ(again.value().version, 2u);
+  EXPECT_EQ(again.value().complete_at, kT0) << "judged by the first filing after the year";
+  EXPECT_EQ(to_date.value().complete_at, 0) << "figures to date do not meet the duty";
   EXPECT_EQ(StatDueDay(StatKind::kOrgan, 2027), calendar::Date::FromYmd(2028, 2, 29));
   EXPECT_EQ(StatDueDay(StatKind::kRegion, 2026), calendar::Date::FromYmd(2027, 3, 31));
 }
