@@ -31,6 +31,11 @@ bool HasSignatureLine(const std::string& text) {
   return text.rfind(std::string("\n") + std::string(kSignatureLine)) != std::string::npos;
 }
 
+std::string UnsignedBody(const std::string& text) {
+  size_t at = text.rfind(std::string("\n") + std::string(kSignatureLine));
+  return at == std::string::npos ? text : text.substr(0, at + 1);
+}
+
 Result<std::string> SignDocument(const std::string& text, const KeyPair& signer,
                                  std::string_view domain) {
   const Suite* suite = FindSuite(signer.pub.suite);

@@ -23,5 +23,8 @@ Result<std::string> VerifiedBody(const std::string& text, const std::string& sou
                                  std::string_view domain);
 // Whether `text` ends with a signature line.
 bool HasSignatureLine(const std::string& text);
+// `text` without its signature line (as it is when it has none), NOT verified: for a document
+// already checked when it was taken, or where no key is pinned to check it.
+std::string UnsignedBody(const std::string& text);
 
 }  // namespace zhuji::crypto

@@ -23,14 +23,6 @@ using workflows::Determination;
 using workflows::DeterminationState;
 using Op = schema::SecretRequest::Op;
 
-Result<workflows::Protection> Mark(const std::string& text, const char* what) {
-  if (text.empty())
-    return Status::Error(std::string(what) + " is required (a mark, e.g. 秘密★5年)");
-  auto p = workflows::ParseMark(text);
-  if (!p.ok()) return Status::Error(std::string(what) + ": " + p.message());
-  return p;
-}
-
 }  // namespace
 
 std::string ScopeLists::Encode(const workflows::ScopeList& l) {
@@ -625,7 +617,7 @@ Status DeterminationService::Change(store::Txn& txn, schema::SecretRequest::Read
     r.ground = *g;
   }
   if (req.getMark().size()) {
-    auto p = Mark(req.getMark(), "the new level and term (--mark)");
+    auto p = workflows::RequireMark(req.getMark().cStr(), "the new level and term (--mark)");
     if (!p.ok()) return p.status();
     r.protection = p.value();
   }
@@ -686,7 +678,7 @@ Status DeterminationService::ApproveList(store::Txn& txn, schema::SecretRequest:
   if (!reg.ok()) return reg.status();
   std::vector<workflows::ScopeEntry> entries;
   for (auto e : req.getEntries()) {
-    auto p = Mark(e.getMark(), "an entry's level and term (mark)");
+    auto p = workflows::RequireMark(e.getMark().cStr(), "an entry's level and term (mark)");
     if (!p.ok()) return Status::Error(std::string(e.getName().cStr()) + ": " + p.message());
     entries.push_back({0, e.getName(), e.getBasis(), p.value(), e.getScope(), e.getDepartment()});
   }
@@ -718,7 +710,7 @@ Status DeterminationService::Propose(store::Txn& txn, schema::SecretRequest::Rea
     return Status::Error("GD Art. 25, 26: " + reg.value().organ_name +
                          " has no approved 保密事项一览表 (zhuji secret scope-approve)");
   }
-  auto p = Mark(req.getMark(), "the proposed level (--mark)");
+  auto p = workflows::RequireMark(req.getMark().cStr(), "the proposed level (--mark)");
   if (!p.ok()) return p.status();
   calendar::Date today = calendar::CstDateOf(now);
   workflows::Proposal proposal{req.getTitle(),
@@ -793,7 +785,7 @@ Status DeterminationService::Take(store::Txn& txn, schema::SecretRequest::Reader
       }
       std::optional<workflows::Protection> correction;
       if (req.getMark().size()) {
-        auto p = Mark(req.getMark(), "the corrected level (--mark)");
+        auto p = workflows::RequireMark(req.getMark().cStr(), "the corrected level (--mark)");
         if (!p.ok()) return p.status();
         correction = p.value();
       }

@@ -123,8 +123,8 @@ Result<config::AuthorizingList> FilingService::ReadList(const std::string& text,
                              config::kAuthorizingListDomain);
     if (!verified.ok()) return verified.status();
     body = verified.value();
-  } else if (crypto::HasSignatureLine(text)) {
-    body = text.substr(0, text.rfind("\nsignature = \"") + 1);  // no key pinned to check it
+  } else {
+    body = crypto::UnsignedBody(text);  // no key pinned to check it
   }
   auto list = config::ParseAuthorizingList(body, source);
   if (!list.ok()) return list;
@@ -195,11 +195,9 @@ config::AuthorizingList FilingService::HeldList(store::Txn& txn, bool* verified)
   *verified = false;
   auto text = txn.Get("meta", kListKey);
   if (!text) return {};
-  std::string body(*text);
-  if (crypto::HasSignatureLine(body)) {
-    body = body.substr(0, body.rfind("\nsignature = \"") + 1);
-    *verified = !config_.security.directory_key.empty();
-  }
+  std::string body = crypto::UnsignedBody(std::string(*text));  // verified when it was taken
+  *verified =
+      crypto::HasSignatureLine(std::string(*text)) && !config_.security.directory_key.empty();
   auto list = config::ParseAuthorizingList(body, "stored 授权机关名录");
   return list.ok() ? list.value() : config::AuthorizingList{};
 }

@@ -16,14 +16,6 @@ namespace {
 
 using Op = schema::MatterRequest::Op;
 
-Result<workflows::Protection> Mark(const std::string& text, const char* what) {
-  if (text.empty())
-    return Status::Error(std::string(what) + " is required (a GD Art. 32 mark, e.g. 秘密★5年)");
-  auto p = workflows::ParseMark(text);
-  if (!p.ok()) return Status::Error(std::string(what) + ": " + p.message());
-  return p;
-}
-
 std::set<std::string> Materials(capnp::List<capnp::Text>::Reader list) {
   std::set<std::string> out;
   for (auto m : list) out.insert(m);
@@ -174,14 +166,14 @@ Status MatterControl::Start(Step& s, bool unclear) {
   if (auto st = workflows::CheckNotExcluded(*category, req.getListedInScope()); !st.ok()) return st;
   std::optional<workflows::Protection> given;
   if (req.getMark().size() || req.getParts().size() == 0) {
-    auto g = Mark(req.getMark(),
-                  unclear ? "the provisional level (--mark)" : "the proposed level (--mark)");
+    auto g = workflows::RequireMark(
+        req.getMark(), unclear ? "the provisional level (--mark)" : "the proposed level (--mark)");
     if (!g.ok()) return g.status();
     given = g.value();
   }
   std::vector<workflows::Protection> parts;  // GD Art. 33: a compilation or excerpt
   for (auto part : req.getParts()) {
-    auto pm = Mark(part, "a part of the compilation (--parts)");
+    auto pm = workflows::RequireMark(part, "a part of the compilation (--parts)");
     if (!pm.ok()) return pm.status();
     parts.push_back(pm.value());
   }
@@ -227,12 +219,14 @@ Status MatterControl::ApplyForGrant(Step& s) {
 }
 
 Status MatterControl::Object(Step& s) {
-  auto classified = Mark(s.req.getMark(), "the determination objected to (--mark)");
+  auto classified =
+      workflows::RequireMark(s.req.getMark(), "the determination objected to (--mark)");
   if (!classified.ok()) return classified.status();
   workflows::Claim claim;
   claim.not_secret = s.req.getNotSecret();
   if (!claim.not_secret) {
-    auto c = Mark(s.req.getClaimMark(), "the objector's claim (--claim or --claim-not-secret)");
+    auto c = workflows::RequireMark(s.req.getClaimMark(),
+                                    "the objector's claim (--claim or --claim-not-secret)");
     if (!c.ok()) return c.status();
     claim.protection = c.value();
   }
@@ -268,7 +262,7 @@ Status MatterControl::Decide(Step& s) {
   workflows::Decision d;
   d.not_secret = s.req.getNotSecret();
   if (!d.not_secret) {
-    auto p = Mark(s.req.getMark(), "the decided level (--mark, or --not-secret)");
+    auto p = workflows::RequireMark(s.req.getMark(), "the decided level (--mark, or --not-secret)");
     if (!p.ok()) return p.status();
     d.protection = p.value();
   }
@@ -330,7 +324,8 @@ Status MatterControl::RecordNational(Step& s) {
   workflows::Decision d;
   d.not_secret = s.req.getNotSecret();
   if (!d.not_secret) {
-    auto p = Mark(s.req.getMark(), "the national decision's level (--mark, or --not-secret)");
+    auto p = workflows::RequireMark(s.req.getMark(),
+                                    "the national decision's level (--mark, or --not-secret)");
     if (!p.ok()) return p.status();
     d.protection = p.value();
   }

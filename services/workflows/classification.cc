@@ -269,4 +269,11 @@ Result<Protection> ItemMark(const std::optional<Protection>& given,
   return computed;
 }
 
+Result<Protection> RequireMark(const std::string& mark, const std::string& what) {
+  if (mark.empty()) return Status::Error(what + " is required (a GD Art. 32 mark, e.g. 秘密★5年)");
+  auto p = ParseMark(mark);
+  if (!p.ok()) return Status::Error(what + ": " + p.message());
+  return p;
+}
+
 }  // namespace zhuji::workflows

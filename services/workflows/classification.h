@@ -49,6 +49,9 @@ std::string FormatMark(const Protection& p);
 // date or condition, or a term the level does not allow. A condition is any other text that
 // ends in 解密 or 公开 ("工程竣工后解密").
 Result<Protection> ParseMark(std::string_view mark);
+// An operator's mark for `what` (e.g. "the proposed level (--mark)"): required and parsed, the
+// refusal naming `what`.
+Result<Protection> RequireMark(const std::string& mark, const std::string& what);
 
 // GD Art. 33: a compilation or an excerpt is marked with the highest level and the longest term
 // among its parts. Parts with terms give the longest term; parts with release dates the latest

@@ -497,7 +497,7 @@ EscalationRun Escalations(const std::string& dir, const std::string& topology, i
   zmq::context_t ctx(1);
   Procs procs;
   // TEST POLICY: the city and province organs review and decide at once (no person).
-  ThreeLevels nodes = StartThreeLevels(dir, topology, procs, ctx, true, 6000);
+  ThreeLevels nodes = StartThreeLevels(dir, topology, procs, ctx, true, 60'000);
   EscalationRun run;
   ControlClient origin(ctx, nodes.county);
   for (int i = 0; i < count; ++i) {
