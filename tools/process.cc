@@ -20,6 +20,15 @@
 namespace zhuji::tools {
 
 pid_t Spawn(const std::vector<std::string>& argv, const std::string& log_path, bool detach) {
+  // Everything the child needs is made before fork(): between fork() and execv() a child of a
+  // multi-threaded process may call only async-signal-safe functions. An allocation there can
+  // wait forever on an allocator lock another thread held at the fork (seen with ASan's
+  // allocator under load: the child hung, and the parent with it, reading the pipe).
+  std::vector<char*> args;
+  args.reserve(argv.size() + 1);
+  for (auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  const char* log = log_path.empty() ? nullptr : log_path.c_str();
   int pipefd[2];
   if (pipe2(pipefd, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
   pid_t parent = getpid();
@@ -37,16 +46,13 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::string& log_path, b
     }
     int in = open("/dev/null", O_RDONLY);
     if (in >= 0) dup2(in, 0);
-    if (!log_path.empty()) {
-      int out = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (log) {
+      int out = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
       if (out >= 0) {
         dup2(out, 1);
         dup2(out, 2);
       }
     }
-    std::vector<char*> args;
-    for (auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
     execv(args[0], args.data());
     int err = errno;
     (void)!write(pipefd[1], &err, sizeof err);
