@@ -27,7 +27,7 @@ CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo 
   >/dev/null
 cmake --build build-fuzz -j2 --target fuzz_all
 
-targets=(fuzz_frame fuzz_envelope fuzz_matter fuzz_control fuzz_toml)
+targets=(fuzz_frame fuzz_envelope fuzz_matter fuzz_filing fuzz_control fuzz_toml)
 [ -n "$only" ] && targets=("$only")
 for t in "${targets[@]}"; do
   work=$(mktemp -d)
