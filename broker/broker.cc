@@ -65,8 +65,16 @@ void Broker::StartCurve() {
                              std::to_string(dir.value().version()) + ", older than the version " +
                              std::to_string(seen) + " this broker used before: refused");
   }
-  if (!config_.upstream.empty() && !crypto::IsCurveKey(config_.upstream_key)) {
-    throw std::runtime_error("CURVE: --upstream-key must be the upstream broker's Z85 key");
+  if (config_.upstream_keys.size() != config_.upstreams.size()) {
+    throw std::runtime_error("CURVE: one --upstream-key per --upstream (" +
+                             std::to_string(config_.upstreams.size()) + " upstream(s), " +
+                             std::to_string(config_.upstream_keys.size()) + " key(s))");
+  }
+  for (const auto& key : config_.upstream_keys) {
+    if (!crypto::IsCurveKey(key)) {
+      throw std::runtime_error("CURVE: --upstream-key '" + key +
+                               "' is not an upstream broker's Z85 key");
+    }
   }
   keys_ = std::make_unique<crypto::KeyDirectory>(dir.value());
   KeepDirectoryVersion(keys_->version());
@@ -146,9 +154,15 @@ std::string Broker::Start() {
     frontend_->bind(config_.bind);
   }
   std::string endpoint = frontend_->get(zmq::sockopt::last_endpoint);
-  if (!config_.upstream.empty()) ConnectUpstream(clock_.MonoMs());
-  log_.info("broker {} listening on {}{} (protocol {})", config_.id, endpoint,
-            config_.upstream.empty() ? "" : ", upstream " + config_.upstream,
+  std::string ups;
+  for (size_t i = 0; i < config_.upstreams.size(); ++i) {
+    upstreams_.push_back({config_.upstreams[i],
+                          i < config_.upstream_keys.size() ? config_.upstream_keys[i] : "", nullptr,
+                          0});
+    ConnectUpstream(upstreams_.back(), clock_.MonoMs());
+    ups += (ups.empty() ? ", upstream " : " + ") + config_.upstreams[i];
+  }
+  log_.info("broker {} listening on {}{} (protocol {})", config_.id, endpoint, ups,
             schema::PROTOCOL_VERSION);
   return endpoint;
 }
@@ -172,14 +186,15 @@ wire::BrokerStats Broker::Stats() const {
   s.peers = static_cast<uint32_t>(peers_.size());
   s.routes = static_cast<uint32_t>(routes_.size());
   s.keys_refused = (zap_ ? zap_->refused() : 0) + keys_revoked_;
-  s.upstream_up = upstream_ && clock_.MonoMs() - upstream_heard_ <=
-                                   config_.heartbeat_interval_ms * config_.heartbeat_liveness;
+  int64_t mono = clock_.MonoMs();
+  s.upstream_up = std::any_of(upstreams_.begin(), upstreams_.end(),
+                              [&](const Upstream& up) { return UpstreamAlive(up, mono); });
   return s;
 }
 
 void Broker::Turn(int64_t poll_ms) {
   std::vector<zmq::pollitem_t> items = {{frontend_->handle(), 0, ZMQ_POLLIN, 0}};
-  if (upstream_) items.push_back({upstream_->handle(), 0, ZMQ_POLLIN, 0});
+  for (auto& up : upstreams_) items.push_back({up.socket->handle(), 0, ZMQ_POLLIN, 0});
   if (zap_) items.push_back({zap_->socket().handle(), 0, ZMQ_POLLIN, 0});
   int64_t mono = clock_.MonoMs();
   poll_ms = std::clamp<int64_t>(next_heartbeat_ - mono, 0, poll_ms);
@@ -194,10 +209,12 @@ void Broker::Turn(int64_t poll_ms) {
       OnFrontend(identity, frame, parts);
     }
   }
-  if (upstream_ && (items[1].revents & ZMQ_POLLIN)) {
-    for (int i = 0; i < kMaxDrain && wire::RecvFrame(*upstream_, frame, true, &parts); ++i) {
-      upstream_heard_ = clock_.MonoMs();
-      OnUpstream(frame, parts);
+  for (size_t u = 0; u < upstreams_.size(); ++u) {
+    if (!(items[1 + u].revents & ZMQ_POLLIN)) continue;
+    for (int i = 0; i < kMaxDrain && wire::RecvFrame(*upstreams_[u].socket, frame, true, &parts);
+         ++i) {
+      upstreams_[u].heard = clock_.MonoMs();
+      OnUpstream(u, frame, parts);
     }
   }
   mono = clock_.MonoMs();
@@ -279,7 +296,7 @@ bool Broker::Register(const std::string& identity, const wire::Header& hello, in
   route = Route{identity, hello.incarnation, hello.nonce,
                 it != routes_.end() && it->second.identity == identity ? route.since : mono};
   peers_[identity].node_ids.insert(node_id);
-  if (upstream_) UpstreamHello(node_id, route);
+  if (!upstreams_.empty()) UpstreamHello(node_id, route);
   return true;
 }
 
@@ -301,15 +318,15 @@ void Broker::Sweep(int64_t mono) {
     if (mono - peer.last_heard > limit) dead.push_back(identity);
   }
   for (auto& identity : dead) DropPeer(identity, "no heartbeat");
-  if (upstream_) {
-    if (mono - upstream_heard_ > limit) {
-      log_.warn("upstream broker {} silent; reconnecting", config_.upstream);
-      ConnectUpstream(mono);
+  for (auto& up : upstreams_) {
+    if (mono - up.heard > limit) {
+      log_.warn("upstream broker {} silent; reconnecting", up.endpoint);
+      ConnectUpstream(up, mono);
     } else {
       wire::Header h;
       h.command = wire::Command::HEARTBEAT;
       h.source = config_.id;
-      SendUpstream(h);
+      SendUpstream(up, h);
     }
   }
 }
@@ -361,7 +378,9 @@ void Broker::OnFrontend(const std::string& identity, zmq::message_t& frame, size
       if (keys_ && !MaySpeakFor(identity, frame, h)) return;
       return OnHello(identity, h, mono);
     case wire::Command::HEARTBEAT: {
-      if (peer == peers_.end()) {
+      // A broker below with no node registered yet (its nodes still starting) keeps its link
+      // alive by heartbeats alone; a node must say HELLO first (after this broker restarted).
+      if (peer == peers_.end() && IsDivisionCode(h.source)) {
         return Refuse(identity, wire::NackCode::NOT_REGISTERED, "say HELLO first", &h);
       }
       wire::Header b;
@@ -410,8 +429,8 @@ void Broker::Relay(const wire::Header& h, zmq::message_t& frame, const std::stri
     }
     if (gone) DropPeer(to, "connection gone");
     // Would block (peer too slow) or gone: the sender retries later either way.
-  } else if (upstream_ && !from_identity.empty()) {
-    (void)wire::SendFrame(*upstream_, frame);
+  } else if (Upstream* up = ActiveUpstream(); up && !from_identity.empty()) {
+    (void)wire::SendFrame(*up->socket, frame);
     ++stats_.upstream_relayed;
     return;
   }
@@ -427,8 +446,8 @@ void Broker::Relay(const wire::Header& h, zmq::message_t& frame, const std::stri
   u.reason = "no route to node " + h.destination + " at broker " + config_.id;
   if (!from_identity.empty()) {
     Reply(from_identity, u);
-  } else {
-    SendUpstream(u);
+  } else if (Upstream* up = ActiveUpstream()) {
+    SendUpstream(*up, u);
   }
 }
 
@@ -471,37 +490,59 @@ bool Broker::MaySpeakFor(const std::string& identity, zmq::message_t& frame,
   return false;
 }
 
-void Broker::ConnectUpstream(int64_t mono) {
-  if (upstream_) upstream_->close();
-  upstream_ = std::make_unique<zmq::socket_t>(ctx_, zmq::socket_type::dealer);
+void Broker::ConnectUpstream(Upstream& up, int64_t mono) {
+  if (up.socket) up.socket->close();
+  up.socket = std::make_unique<zmq::socket_t>(ctx_, zmq::socket_type::dealer);
+  zmq::socket_t& s = *up.socket;
   if (keys_) {  // this broker is the upstream's client; its key says it is a broker
-    upstream_->set(zmq::sockopt::curve_serverkey, config_.upstream_key);
-    upstream_->set(zmq::sockopt::curve_publickey, curve_public_);
-    upstream_->set(zmq::sockopt::curve_secretkey, curve_secret_);
+    s.set(zmq::sockopt::curve_serverkey, up.key);
+    s.set(zmq::sockopt::curve_publickey, curve_public_);
+    s.set(zmq::sockopt::curve_secretkey, curve_secret_);
   }
-  upstream_->set(zmq::sockopt::linger, 0);
-  upstream_->set(zmq::sockopt::immediate, 1);
-  upstream_->set(zmq::sockopt::sndhwm, 200'000);
-  upstream_->set(zmq::sockopt::rcvhwm, 200'000);
-  upstream_->connect(config_.upstream);
-  upstream_heard_ = mono;
-  for (auto& [node_id, route] : routes_) UpstreamHello(node_id, route);
+  s.set(zmq::sockopt::linger, 0);
+  s.set(zmq::sockopt::immediate, 1);
+  s.set(zmq::sockopt::sndhwm, 200'000);
+  s.set(zmq::sockopt::rcvhwm, 200'000);
+  s.connect(up.endpoint);
+  up.heard = mono;
+  RegisterAll(up);
 }
 
-void Broker::UpstreamHello(const std::string& node_id, const Route& route) {
+void Broker::RegisterAll(Upstream& up) {
+  for (auto& [node_id, route] : routes_) SendUpstream(up, HelloFor(node_id, route));
+}
+
+wire::Header Broker::HelloFor(const std::string& node_id, const Route& route) const {
   wire::Header h;
   h.command = wire::Command::HELLO;
   h.source = node_id;
   h.incarnation = route.incarnation;
   h.nonce = route.nonce;
-  SendUpstream(h);
+  return h;
 }
 
-void Broker::SendUpstream(const wire::Header& h) {
-  if (upstream_) (void)wire::SendFrame(*upstream_, wire::EncodeFrame(h));
+bool Broker::UpstreamAlive(const Upstream& up, int64_t mono) const {
+  return up.socket && mono - up.heard <= config_.heartbeat_interval_ms * config_.heartbeat_liveness;
 }
 
-void Broker::OnUpstream(zmq::message_t& frame, size_t parts) {
+Broker::Upstream* Broker::ActiveUpstream() {
+  if (upstreams_.empty()) return nullptr;
+  int64_t mono = clock_.MonoMs();
+  for (auto& up : upstreams_) {
+    if (UpstreamAlive(up, mono)) return &up;
+  }
+  return &upstreams_.front();
+}
+
+void Broker::UpstreamHello(const std::string& node_id, const Route& route) {
+  for (auto& up : upstreams_) SendUpstream(up, HelloFor(node_id, route));
+}
+
+void Broker::SendUpstream(Upstream& up, const wire::Header& h) {
+  if (up.socket) (void)wire::SendFrame(*up.socket, wire::EncodeFrame(h));
+}
+
+void Broker::OnUpstream(size_t index, zmq::message_t& frame, size_t parts) {
   if (parts != 1) {
     ++stats_.refused;
     log_.warn("refused a message of {} frames from upstream", parts);
@@ -522,7 +563,7 @@ void Broker::OnUpstream(zmq::message_t& frame, size_t parts) {
       return;
     case wire::Command::NACK:
       if (h.code == wire::NackCode::NOT_REGISTERED && routes_.count(h.destination) == 0) {
-        for (auto& [node_id, route] : routes_) UpstreamHello(node_id, route);
+        RegisterAll(upstreams_[index]);  // it forgot us (restarted): register again
         return;
       }
       if (h.code == wire::NackCode::ID_IN_USE && !IsDivisionCode(h.source)) {

@@ -39,15 +39,19 @@ namespace zhuji::broker {
 struct BrokerConfig {
   std::string id = "broker";
   std::string bind = "tcp://127.0.0.1:0";
-  std::string upstream;  // optional endpoint of the broker one level up
+  // Endpoints of the broker(s) one level up, optional. Two make a pair (the province's HA
+  // twins): this broker registers its nodes with every one and relays through the first that
+  // is alive, so either may die without stopping traffic.
+  std::vector<std::string> upstreams;
   int64_t heartbeat_interval_ms = 1000;
   int heartbeat_liveness = 3;
   size_t max_body_bytes = wire::kDefaultMaxEnvelopeBytes;
   // CURVE (issue #10), on when keys_dir is set: this broker's keys (keys_dir/keys/secret.toml),
-  // the directory of keys that admits clients, and the upstream broker's public key.
+  // the directory of keys that admits clients, and each upstream broker's public key (in the
+  // order of `upstreams`).
   std::string keys_dir;
   std::string key_directory;
-  std::string upstream_key;
+  std::vector<std::string> upstream_keys;
   // The province's directory key (hex) and the suite: when set, the directory must carry its
   // signature. The file is read again when it changes; only a newer version replaces the one held.
   std::string directory_key;
@@ -88,7 +92,7 @@ class Broker {
   // the nodes below it). False (and refused, counted) otherwise.
   bool MaySpeakFor(const std::string& identity, zmq::message_t& frame, const wire::Header& h);
   void OnFrontend(const std::string& identity, zmq::message_t& frame, size_t parts);
-  void OnUpstream(zmq::message_t& frame, size_t parts);
+  void OnUpstream(size_t index, zmq::message_t& frame, size_t parts);
   void OnHello(const std::string& identity, const wire::Header& h, int64_t mono);
   // Relays a node-to-node frame as it came. `from_identity` is empty when it came from upstream.
   void Relay(const wire::Header& h, zmq::message_t& frame, const std::string& from_identity);
@@ -100,9 +104,21 @@ class Broker {
   bool HolderAlive(const Route& route, int64_t mono);
   void DropPeer(const std::string& identity, const char* why);
   void Sweep(int64_t mono);
-  void ConnectUpstream(int64_t mono);
+  struct Upstream {
+    std::string endpoint;
+    std::string key;  // its CURVE key (Z85) when CURVE is on
+    std::unique_ptr<zmq::socket_t> socket;
+    int64_t heard = 0;  // monotonic ms of its last frame
+  };
+  void ConnectUpstream(Upstream& up, int64_t mono);
+  void RegisterAll(Upstream& up);  // HELLO for every node routed here
+  wire::Header HelloFor(const std::string& node_id, const Route& route) const;
+  bool UpstreamAlive(const Upstream& up, int64_t mono) const;
+  // The upstream frames go to: the first one alive, else the first (its queue waits for it).
+  Upstream* ActiveUpstream();
+  // HELLO for a node goes to every upstream: each must know the way down to it.
   void UpstreamHello(const std::string& node_id, const Route& route);
-  void SendUpstream(const wire::Header& h);
+  void SendUpstream(Upstream& up, const wire::Header& h);
 
   BrokerConfig config_;
   zmq::context_t& ctx_;
@@ -120,7 +136,7 @@ class Broker {
   void KeepDirectoryVersion(uint64_t version) const;
   std::string curve_public_, curve_secret_;
   std::unique_ptr<zmq::socket_t> frontend_;
-  std::unique_ptr<zmq::socket_t> upstream_;
+  std::vector<Upstream> upstreams_;
   std::map<std::string, Peer> peers_;    // routing identity -> peer
   std::map<std::string, Route> routes_;  // node id -> who holds it
   struct UpstreamRefusal {
@@ -132,7 +148,6 @@ class Broker {
   // refused is answered with the refusal and not routed here, until the upstream welcomes it.
   std::map<std::string, UpstreamRefusal> upstream_refused_;
   wire::BrokerStats stats_;
-  int64_t upstream_heard_ = 0;
   int64_t next_heartbeat_ = 0;
 };
 

@@ -22,7 +22,9 @@ Usage: zhuji-broker --bind ENDPOINT [options]
 
   --bind ENDPOINT        where nodes connect, e.g. tcp://127.0.0.1:47000 (port 0: any free port)
   --id NAME              this broker's name in logs and stats (default: broker)
-  --upstream ENDPOINT    broker one level up, for node ids not connected here
+  --upstream ENDPOINT    broker one level up, for node ids not connected here; give it twice
+                         for a pair (HA twins): nodes are registered with both, frames go
+                         through the first alive
   --heartbeat-ms N       heartbeat interval (default 1000)
   --liveness N           silent intervals before a peer is dropped (default 3)
   --max-body-bytes N     largest envelope relayed (default 4194304)
@@ -30,7 +32,8 @@ Usage: zhuji-broker --bind ENDPOINT [options]
   --keys-dir DIR         CURVE on: this broker's keys (DIR/keys/, zhuji keys init --broker)
   --key-directory FILE   with --keys-dir: the directory of keys; only its keys connect, and a
                          HELLO for a node id is taken only from that node's key
-  --upstream-key KEY     with --keys-dir and --upstream: the upstream broker's CURVE key (Z85)
+  --upstream-key KEY     with --keys-dir and --upstream: the upstream broker's CURVE key (Z85),
+                         one per --upstream, in the same order
   --directory-key HEX    the province's directory key: the directory must carry its signature;
                          the file is read again when it changes (a newer version only)
   --suite NAME           signature suite of the directory: ed25519 (default) or sm2-sm3
@@ -79,13 +82,13 @@ int main(int argc, char** argv) {
     } else if (a == "--key-directory") {
       config.key_directory = value("--key-directory");
     } else if (a == "--upstream-key") {
-      config.upstream_key = value("--upstream-key");
+      config.upstream_keys.push_back(value("--upstream-key"));
     } else if (a == "--directory-key") {
       config.directory_key = value("--directory-key");
     } else if (a == "--suite") {
       config.suite = value("--suite");
     } else if (a == "--upstream") {
-      config.upstream = value("--upstream");
+      config.upstreams.push_back(value("--upstream"));
     } else if (a == "--heartbeat-ms") {
       if (!ParseInt(value("--heartbeat-ms"), 10, 600000, &n)) {
         std::cerr << "zhuji-broker: --heartbeat-ms must be 10..600000\n";

@@ -72,13 +72,18 @@ std::string Cluster::BrokerEndpoint(const std::string& id) const {
 bool Cluster::secure() const { return HasKeyring(run_dir_); }
 
 std::vector<std::string> Cluster::Served(const std::string& broker) const {
+  auto has = [&](const std::vector<std::string>& v) {
+    return std::find(v.begin(), v.end(), broker) != v.end();
+  };
   std::vector<std::string> ids;
   for (auto& n : topology_.nodes) {
-    if (n.broker == broker) ids.push_back(n.id);
+    if (has(n.brokers)) ids.push_back(n.id);
   }
   for (auto& b : topology_.brokers) {
-    if (b.upstream == broker && b.id != broker) {
-      for (auto& id : Served(b.id)) ids.push_back(id);
+    if (has(b.upstreams) && b.id != broker) {
+      for (auto& id : Served(b.id)) {
+        if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+      }
     }
   }
   return ids;
@@ -109,15 +114,16 @@ void Cluster::StartBroker(const std::string& id, std::ostream& out) {
   std::vector<std::string> argv = {
       bin_dir_ + "/zhuji-broker", "--id", id, "--bind", bind, "--endpoint-file",
       dir + "/endpoint.new"};
-  if (!b->upstream.empty()) {
-    std::string up = BrokerEndpoint(b->upstream);
-    if (up.empty()) throw std::runtime_error("start broker " + b->upstream + " before " + id);
+  std::vector<std::string> upstream_keys;
+  for (auto& upstream : b->upstreams) {
+    std::string up = BrokerEndpoint(upstream);
+    if (up.empty()) throw std::runtime_error("start broker " + upstream + " before " + id);
     argv.push_back("--upstream");
     argv.push_back(up);
+    if (secure()) upstream_keys.push_back(BrokerCurveKey(upstream));
   }
   if (secure()) {
-    Keyring ring(run_dir_, topology_.name);
-    for (auto& a : ring.BrokerArgs(dir, b->upstream.empty() ? "" : BrokerCurveKey(b->upstream))) {
+    for (auto& a : Keyring(run_dir_, topology_.name).BrokerArgs(dir, upstream_keys)) {
       argv.push_back(a);
     }
   }
@@ -163,7 +169,13 @@ void Cluster::WriteNodeConfig(const TopologyNode& n) {
     if (other.parent == n.id) children += (children.empty() ? "\"" : ", \"") + other.id + "\"";
   }
   c << "children = [" << children << "]\n";
-  c << "brokers = [\"" << BrokerEndpoint(n.broker) << "\"]\n"
+  std::string brokers;
+  std::vector<std::string> broker_keys;
+  for (auto& b : n.brokers) {
+    brokers += (brokers.empty() ? "\"" : ", \"") + BrokerEndpoint(b) + "\"";
+    if (secure()) broker_keys.push_back(BrokerCurveKey(b));
+  }
+  c << "brokers = [" << brokers << "]  # the first alive is used\n"
     << "data_dir = \"" << dir << "\"\n"
     << "control = \"" << ControlEndpoint(n.id) << "\"\n"
     << "log_file = \"" << dir << "/node.log\"\n"
@@ -175,8 +187,8 @@ void Cluster::WriteNodeConfig(const TopologyNode& n) {
       << "\"\nauthorizing = " << (o.authorizing ? "true" : "false") << "\n";
     if (!o.head.empty()) c << "head = \"" << o.head << "\"\n";
   }
-  if (secure())
-    c << "\n" << Keyring(run_dir_, topology_.name).NodeSecurity(BrokerCurveKey(n.broker));
+  if (auto extra = extra_.find(n.level); extra != extra_.end()) c << "\n" << extra->second;
+  if (secure()) c << "\n" << Keyring(run_dir_, topology_.name).NodeSecurity(broker_keys);
   WriteFile(NodeConfigPath(n.id), c.str());
 }
 
@@ -189,8 +201,10 @@ void Cluster::StartNode(const std::string& id, std::ostream& out) {
     out << "  node " << id << " " << n->name << " already running\n";
     return;
   }
-  if (BrokerEndpoint(n->broker).empty()) {
-    throw std::runtime_error("broker " + n->broker + " of node " + id + " was never started");
+  for (auto& b : n->brokers) {
+    if (BrokerEndpoint(b).empty()) {
+      throw std::runtime_error("broker " + b + " of node " + id + " was never started");
+    }
   }
   WriteNodeConfig(*n);
   pid_t pid = Spawn({bin_dir_ + "/zhuji-node", "--config", NodeConfigPath(id)},
@@ -240,10 +254,10 @@ void Cluster::Up(std::ostream& out, bool secure) {
     size_t before = started.size();
     for (auto& b : topology_.brokers) {
       if (std::find(started.begin(), started.end(), b.id) != started.end()) continue;
-      if (!b.upstream.empty() &&
-          std::find(started.begin(), started.end(), b.upstream) == started.end()) {
-        continue;
-      }
+      bool ready = std::all_of(b.upstreams.begin(), b.upstreams.end(), [&](auto& up) {
+        return std::find(started.begin(), started.end(), up) != started.end();
+      });
+      if (!ready) continue;
       StartBroker(b.id, out);
       started.push_back(b.id);
     }

@@ -5,6 +5,7 @@
 // Brokers bind a free loopback port on first start and keep it for restarts; node data is kept
 // across down/up until `down --purge`.
 
+#include <map>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -35,6 +36,10 @@ class Cluster {
   // is not running.
   bool Status(std::ostream& out, bool json = false);
 
+  // TOML appended to the configuration of every node of `level` written from now on (a
+  // benchmark's TEST policy, e.g. "[escalation]\nauto_review = true\n").
+  void AddNodeConfig(const std::string& level, const std::string& toml) { extra_[level] += toml; }
+
   void StartNode(const std::string& id, std::ostream& out);
   void StopNode(const std::string& id, bool kill, std::ostream& out);
   void StartBroker(const std::string& id, std::ostream& out);
@@ -60,6 +65,7 @@ class Cluster {
   std::string run_dir_;
   std::string bin_dir_;
   zmq::context_t& ctx_;
+  std::map<std::string, std::string> extra_;  // level -> more node configuration
 };
 
 std::string DefaultRunDir(const Topology& topology);

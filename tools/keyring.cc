@@ -74,23 +74,25 @@ std::string Keyring::Publish() {
   return path;
 }
 
-std::vector<std::string> Keyring::BrokerArgs(const std::string& folder,
-                                             const std::string& upstream_curve) const {
+std::vector<std::string> Keyring::BrokerArgs(
+    const std::string& folder, const std::vector<std::string>& upstream_curves) const {
   std::vector<std::string> args = {"--keys-dir",      folder,
                                    "--key-directory", directory_file(),
                                    "--directory-key", directory_key_.pub.sign};
-  if (!upstream_curve.empty()) {
+  for (const auto& key : upstream_curves) {
     args.push_back("--upstream-key");
-    args.push_back(upstream_curve);
+    args.push_back(key);
   }
   return args;
 }
 
-std::string Keyring::NodeSecurity(const std::string& broker_curve) const {
+std::string Keyring::NodeSecurity(const std::vector<std::string>& broker_curves) const {
+  std::string keys;
+  for (const auto& key : broker_curves) keys += (keys.empty() ? "\"" : ", \"") + key + "\"";
   return "[security]  # issue #10: CURVE to the broker, signed envelopes, the pinned directory "
          "key\n"
-         "curve = true\nbroker_keys = [\"" +
-         broker_curve + "\"]\nsignatures = true\ndirectory_key = \"" + directory_key_.pub.sign +
+         "curve = true\nbroker_keys = [" +
+         keys + "]\nsignatures = true\ndirectory_key = \"" + directory_key_.pub.sign +
          "\"\nkey_directory = \"" + directory_file() + "\"\nexport_directory = \"" +
          directory_file() + "\"  # the broker reads it: newer versions reach it too\n";
 }

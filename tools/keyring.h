@@ -31,12 +31,13 @@ class Keyring {
   // disk (version + 1). Returns its path.
   std::string Publish();
 
-  // zhuji-broker's options for a broker whose keys are in `folder` (upstream: the upstream
-  // broker's CURVE key, or empty).
+  // zhuji-broker's options for a broker whose keys are in `folder` (upstream_curves: the
+  // upstream brokers' CURVE keys, in the order of their --upstream).
   std::vector<std::string> BrokerArgs(const std::string& folder,
-                                      const std::string& upstream_curve) const;
-  // A node's [security] table: CURVE to its broker, signatures, the pinned directory key.
-  std::string NodeSecurity(const std::string& broker_curve) const;
+                                      const std::vector<std::string>& upstream_curves) const;
+  // A node's [security] table: CURVE to its brokers (keys in the order of `brokers`),
+  // signatures, the pinned directory key.
+  std::string NodeSecurity(const std::vector<std::string>& broker_curves) const;
   // Credentials of the keyring's own observer key, for a broker's STATS.
   CurveCredentials Observer(const std::string& broker_curve);
   const crypto::KeyPair& directory_key() const { return directory_key_; }

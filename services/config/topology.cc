@@ -36,6 +36,22 @@ std::string Str(const toml::table& t, const char* key, const std::string& where)
   return *v;
 }
 
+// A string or an array of strings: one id or a list of them.
+std::vector<std::string> StrList(const toml::table& t, const char* key, const std::string& where) {
+  auto node = t[key];
+  if (!node) return {};
+  if (auto v = node.value<std::string>()) return {*v};
+  std::vector<std::string> out;
+  auto* arr = node.as_array();
+  if (!arr) throw TopologyError(where + ": " + key + " must be a string or a list of strings");
+  for (auto& el : *arr) {
+    auto v = el.value<std::string>();
+    if (!v) throw TopologyError(where + ": " + key + " must be a string or a list of strings");
+    out.push_back(*v);
+  }
+  return out;
+}
+
 void OnlyKeys(const toml::table& t, const std::set<std::string>& keys, const std::string& where) {
   for (auto&& [k, v] : t) {
     (void)v;
@@ -93,7 +109,7 @@ Topology ParseTopology(const std::string& text, const std::string& path) {
       if (!tb) throw TopologyError(path + ": [[broker]] entries must be tables");
       std::string where = path + ": broker #" + std::to_string(t.brokers.size() + 1);
       OnlyKeys(*tb, {"id", "upstream"}, where);
-      t.brokers.push_back({Str(*tb, "id", where), Str(*tb, "upstream", where)});
+      t.brokers.push_back({Str(*tb, "id", where), StrList(*tb, "upstream", where)});
       if (t.brokers.back().id.empty()) throw TopologyError(where + ": id is required");
     }
   }
@@ -103,8 +119,9 @@ Topology ParseTopology(const std::string& text, const std::string& path) {
       if (!tn) throw TopologyError(path + ": [[node]] entries must be tables");
       std::string where = path + ": node #" + std::to_string(t.nodes.size() + 1);
       OnlyKeys(*tn, {"id", "name", "level", "parent", "broker", "organ"}, where);
-      TopologyNode n{Str(*tn, "id", where),     Str(*tn, "name", where),   Str(*tn, "level", where),
-                     Str(*tn, "parent", where), Str(*tn, "broker", where), {}};
+      TopologyNode n{Str(*tn, "id", where),         Str(*tn, "name", where),
+                     Str(*tn, "level", where),      Str(*tn, "parent", where),
+                     StrList(*tn, "broker", where), {}};
       if (auto* organs = (*tn)["organ"].as_array()) {
         for (auto& oel : *organs) {
           auto* to = oel.as_table();
@@ -153,16 +170,26 @@ Topology ParseTopology(const std::string& text, const std::string& path) {
   std::set<std::string> seen;
   for (auto& b : t.brokers) {
     if (!seen.insert("b/" + b.id).second) throw TopologyError(path + ": broker " + b.id + " twice");
-    if (!b.upstream.empty() && !t.FindBroker(b.upstream)) {
-      throw TopologyError(path + ": broker " + b.id + ": upstream '" + b.upstream + "' not found");
+    std::set<std::string> ups;
+    for (auto& up : b.upstreams) {
+      if (!t.FindBroker(up)) {
+        throw TopologyError(path + ": broker " + b.id + ": upstream '" + up + "' not found");
+      }
+      if (up == b.id || !ups.insert(up).second) {
+        throw TopologyError(path + ": broker " + b.id + ": upstream '" + up +
+                            "' is itself or listed twice");
+      }
     }
   }
   for (auto& n : t.nodes) {
     std::string where = path + ": node " + n.id;
     if (!seen.insert("n/" + n.id).second) throw TopologyError(where + " appears twice");
-    if (n.broker.empty() && t.brokers.size() == 1) n.broker = t.brokers[0].id;
-    if (!t.FindBroker(n.broker))
-      throw TopologyError(where + ": broker '" + n.broker + "' not found");
+    if (n.brokers.empty() && t.brokers.size() == 1) n.brokers = {t.brokers[0].id};
+    if (n.brokers.empty())
+      throw TopologyError(where + ": broker is required (several in the file)");
+    for (auto& b : n.brokers) {
+      if (!t.FindBroker(b)) throw TopologyError(where + ": broker '" + b + "' not found");
+    }
     if (n.level == "province") {
       if (!n.parent.empty()) throw TopologyError(where + ": a province has no parent");
       continue;

@@ -2,8 +2,11 @@
 // A topology file (deploy/topologies/*.toml): the brokers and nodes of a local cluster.
 //
 //   name = "guangdong-demo"
-//   [[broker]]  id = "gd"                      (upstream = "<broker id>" optional)
+//   [[broker]]  id = "gd"                      (upstream = "<broker id>" optional, or a list of
+//                                               two: the pair of HA twins one level up)
 //   [[node]]    id = "440106"  name = "天河区"  level = "county"  parent = "440100"  broker = "gd"
+//               (broker = ["gd-a", "gd-b"]: a node connected to both of a pair; optional when
+//               the file has one broker)
 //   [[node.organ]]  code = "jyj"  name = "天河区教育局"  line = "education"
 //                   authority = "none" | "秘密" | "机密" | "绝密"  authorizing = false
 //
@@ -20,7 +23,7 @@ namespace zhuji::config {
 
 struct TopologyBroker {
   std::string id;
-  std::string upstream;  // another broker's id, or empty
+  std::vector<std::string> upstreams;  // other brokers' ids (a pair for HA), or none
 };
 
 struct TopologyNode {
@@ -28,7 +31,7 @@ struct TopologyNode {
   std::string name;
   std::string level;  // county | city | province
   std::string parent;
-  std::string broker;
+  std::vector<std::string> brokers;      // the first alive is used (HA)
   std::vector<workflows::Organ> organs;  // [[node.organ]]: code, name, line, authority, authorizing
 };
 

@@ -130,7 +130,7 @@ TEST(Topology, TheDemoTopologyLoads) {
   EXPECT_EQ(t.nodes.size(), 6u);
   ASSERT_TRUE(t.FindNode("440106"));
   EXPECT_EQ(t.FindNode("440106")->parent, "440100");
-  EXPECT_EQ(t.FindNode("440106")->broker, "gd");
+  EXPECT_EQ(t.FindNode("440106")->brokers, std::vector<std::string>{"gd"});
 }
 
 TEST(Topology, TheDemoOrgansGiveTheRoutesOfTheRules) {

@@ -80,7 +80,11 @@ Runs a broker and two nodes as separate processes with fsync on every commit, an
 run the best case: LMDB batch commit + ZeroMQ round trip in one process, no broker, no workflow.
 )";
 
-double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+}  // namespace
+
+double Ms(std::chrono::steady_clock::duration d) {
+  return std::chrono::duration<double, std::milli>(d).count();
+}
 
 double Percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
@@ -88,15 +92,6 @@ double Percentile(std::vector<double> v, double p) {
   size_t i = static_cast<size_t>(std::ceil(p / 100.0 * v.size())) - 1;
   return v[std::min(i, v.size() - 1)];
 }
-
-struct Machine {
-  unsigned cores = 0;
-  std::string cpu;
-  double mem_gib = 0;
-  std::string fs_type;
-  std::string device;
-  double fsync_ms_p50 = 0;
-};
 
 Machine Describe(const std::string& dir) {
   Machine m;
@@ -144,8 +139,6 @@ Machine Describe(const std::string& dir) {
   return m;
 }
 
-// Text length that makes a notice envelope exactly `size` bytes on the wire (or as near as
-// Cap'n Proto's 8-byte words allow).
 // "machine: …" as every benchmark prints it.
 void PrintMachine(std::ostream& out, const Machine& m, const std::string& base) {
   out << "machine: " << m.cores << " cores (" << m.cpu << "), " << std::fixed
@@ -154,6 +147,10 @@ void PrintMachine(std::ostream& out, const Machine& m, const std::string& base) 
       << m.fsync_ms_p50 << " ms\n";
 }
 
+namespace {
+
+// Text length that makes a notice envelope exactly `size` bytes on the wire (or as near as
+// Cap'n Proto's 8-byte words allow).
 uint32_t PadFor(size_t size) {
   for (uint32_t len = size > 200 ? static_cast<uint32_t>(size) - 200 : 0; len < size; ++len) {
     capnp::MallocMessageBuilder body;
@@ -352,8 +349,8 @@ struct HopCluster {
       ring.Ensure(dir + "/440106", "440106");
       ring.Ensure(dir + "/440000", "440000");
       ring.Publish();
-      broker_args = ring.BrokerArgs(dir + "/broker", "");
-      security = "\n" + ring.NodeSecurity(broker_curve);
+      broker_args = ring.BrokerArgs(dir + "/broker", {});
+      security = "\n" + ring.NodeSecurity({broker_curve});
     }
     broker = StartBenchBroker(dir, procs, broker_args);
     extra = "[store]\nmap_size_mb = 1024\n[transport]\nwindow = " + std::to_string(window) +
@@ -954,7 +951,7 @@ int BenchDrain(const Args& args, std::ostream& out) {
 
 int CmdBench(const Args& args, std::ostream& out) {
   args.Allow({"count", "size", "samples", "dir", "json", "help", "window", "batch", "due",
-              "calendar-dir", "keep", "topology", "rounds"});
+              "calendar-dir", "keep", "topology", "rounds", "insecure", "idle-seconds"});
   if (args.positionals().size() >= 2 && args.positionals()[1] == "deadlines") {
     return BenchDeadlines(args, out);
   }
@@ -969,6 +966,9 @@ int CmdBench(const Args& args, std::ostream& out) {
   }
   if (args.positionals().size() >= 2 && args.positionals()[1] == "notices") {
     return BenchNotices(args, out);
+  }
+  if (args.positionals().size() >= 2 && args.positionals()[1] == "province") {
+    return BenchProvince(args, out);
   }
   if (args.positionals().size() >= 2 && args.positionals()[1] == "drain") {
     return BenchDrain(args, out);
