@@ -230,6 +230,11 @@ void Broker::Refuse(const std::string& identity, wire::NackCode code, const std:
   ++stats_.refused;
   log_.warn("refused a frame from peer {}{}: {}", ToHex(identity),
             h && !h->source.empty() ? " (" + h->source + ")" : "", reason);
+  Nack(identity, code, reason, h);
+}
+
+void Broker::Nack(const std::string& identity, wire::NackCode code, const std::string& reason,
+                  const wire::Header* h) {
   wire::Header n;
   n.command = wire::Command::NACK;
   n.source = config_.id;
@@ -378,9 +383,12 @@ void Broker::OnFrontend(const std::string& identity, zmq::message_t& frame, size
       if (keys_ && !MaySpeakFor(identity, frame, h)) return;
       return OnHello(identity, h, mono);
     case wire::Command::HEARTBEAT: {
-      // A broker below with no node registered yet (its nodes still starting) keeps its link
-      // alive by heartbeats alone; a node must say HELLO first (after this broker restarted).
-      if (peer == peers_.end() && IsDivisionCode(h.source)) {
+      if (peer == peers_.end()) {
+        // A node, or a broker below, that this broker does not know (it restarted) says HELLO
+        // for its node ids again on this answer. A broker below with no node registered yet
+        // (its nodes still starting) gets it on every heartbeat: not counted as a refusal.
+        if (!IsDivisionCode(h.source))
+          return Nack(identity, wire::NackCode::NOT_REGISTERED, "say HELLO first", &h);
         return Refuse(identity, wire::NackCode::NOT_REGISTERED, "say HELLO first", &h);
       }
       wire::Header b;

@@ -99,6 +99,9 @@ class Broker {
   void Refuse(const std::string& identity, wire::NackCode code, const std::string& reason,
               const wire::Header* h);
   void Reply(const std::string& identity, const wire::Header& h);
+  // The NACK of Refuse, without counting or logging it.
+  void Nack(const std::string& identity, wire::NackCode code, const std::string& reason,
+            const wire::Header* h);
   // False (and the HELLO refused) when another live connection holds the id.
   bool Register(const std::string& identity, const wire::Header& hello, int64_t mono);
   bool HolderAlive(const Route& route, int64_t mono);

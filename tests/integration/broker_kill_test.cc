@@ -25,23 +25,6 @@ int KillsPerTest() {
   return v ? std::max(1, std::atoi(v)) : 150;
 }
 
-// Every "prefix #1" … "prefix #n" from `origin` exactly once.
-void ExpectEachOnce(const std::vector<Received>& entries, const std::string& origin,
-                    const std::string& prefix, uint64_t n) {
-  std::multiset<uint64_t> numbers;
-  for (auto& e : entries) {
-    if (e.origin != origin || e.text.rfind(prefix + " #", 0) != 0) continue;
-    numbers.insert(std::stoull(e.text.substr(prefix.size() + 2)));
-  }
-  EXPECT_EQ(numbers.size(), n) << prefix << ": notices missing or applied twice";
-  for (uint64_t i = 1; i <= n; ++i) {
-    if (numbers.count(i) != 1) {
-      ADD_FAILURE() << prefix << " #" << i << " applied " << numbers.count(i) << " times";
-      break;
-    }
-  }
-}
-
 // Kills broker `victim` `kills` times while 440000 and 440106 send to each other without
 // pause; each round queues another batch both ways, so frames are always in flight.
 void KillBrokerUnderTraffic(Harness& h, int victim, int kills, unsigned seed) {

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -124,6 +125,22 @@ void Harness::KillBroker(int index, int sig) {
 
 bool Harness::BrokerRunning(int index) const { return tools::IsRunning(brokers_.at(index).pid); }
 
+void ExpectEachOnce(const std::vector<Received>& entries, const std::string& origin,
+                    const std::string& prefix, uint64_t n) {
+  std::multiset<uint64_t> numbers;
+  for (auto& e : entries) {
+    if (e.origin != origin || e.text.rfind(prefix + " #", 0) != 0) continue;
+    numbers.insert(std::stoull(e.text.substr(prefix.size() + 2)));
+  }
+  EXPECT_EQ(numbers.size(), n) << prefix << ": notices missing or applied twice";
+  for (uint64_t i = 1; i <= n; ++i) {
+    if (numbers.count(i) != 1) {
+      ADD_FAILURE() << prefix << " #" << i << " applied " << numbers.count(i) << " times";
+      break;
+    }
+  }
+}
+
 CommandResult RunCommandStatus(const std::string& command) {
   std::string cmd = command + " 2>&1";
   FILE* p = ::popen(cmd.c_str(), "r");
@@ -153,8 +170,9 @@ void Harness::AddNode(const NodeSpec& spec, int broker) {
     << spec.level << "\"\n";
   if (!spec.parent.empty()) c << "parent = \"" << spec.parent << "\"\n";
   c << "brokers = [\""
-    << (spec.broker_endpoint.empty() ? brokers_.at(broker).endpoint : spec.broker_endpoint)
-    << "\"]\n"
+    << (spec.broker_endpoint.empty() ? brokers_.at(broker).endpoint : spec.broker_endpoint);
+  for (int more : spec.more_brokers) c << "\", \"" << brokers_.at(more).endpoint;
+  c << "\"]\n"
     << "data_dir = \"" << (spec.data_dir.empty() ? ndir : spec.data_dir) << "\"\n"
     << "control = \"" << ControlEndpoint(key) << "\"\n"
     << "log_file = \"" << ndir << "/node.log\"\n"

@@ -33,6 +33,7 @@ struct NodeSpec {
   // with a live node's id, or with another node's store); its folder and control socket.
   std::string instance;
   std::string broker_endpoint;  // empty: the broker's own endpoint (a proxy in front of it)
+  std::vector<int> more_brokers = {};  // the harness's brokers listed after the first (HA)
   std::string key() const { return instance.empty() ? id : instance; }
 };
 
@@ -70,6 +71,10 @@ struct CommandResult {
   std::string output;
 };
 CommandResult RunCommandStatus(const std::string& command);
+
+// Every "prefix #1" … "prefix #n" from `origin` in `entries` exactly once (gtest failures).
+void ExpectEachOnce(const std::vector<Received>& entries, const std::string& origin,
+                    const std::string& prefix, uint64_t n);
 // What it printed; throws with the output when it does not exit 0.
 std::string RunCommand(const std::string& command);
 
