@@ -32,7 +32,7 @@ struct NodeSpec {
   // The harness's name for this process when it is not the node id (a second process started
   // with a live node's id, or with another node's store); its folder and control socket.
   std::string instance;
-  std::string broker_endpoint;  // empty: the broker's own endpoint (a proxy in front of it)
+  std::string broker_endpoint;         // empty: the broker's own endpoint (a proxy in front of it)
   std::vector<int> more_brokers = {};  // the harness's brokers listed after the first (HA)
   std::string key() const { return instance.empty() ? id : instance; }
 };
