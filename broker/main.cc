@@ -10,6 +10,7 @@
 #include <string>
 
 #include "broker/broker.h"
+#include "services/common/service_manager.h"
 #include "services/common/signals.h"
 
 namespace {
@@ -142,7 +143,9 @@ int main(int argc, char** argv) {
         std::ofstream(tmp) << bound << "\n";
         std::rename(tmp.c_str(), endpoint_file.c_str());
       }
+      zhuji::NotifyReady("broker " + config.id + " listening on " + bound);
       broker.Run(g_stop);
+      zhuji::NotifyStopping("broker " + config.id + " stopping");
     }
     ctx.shutdown();
     ctx.close();

@@ -13,6 +13,9 @@ packages=(
   libtomlplusplus-dev
   libsodium-dev
   libssl-dev                     # SM2/SM3 signatures through OpenSSL 3 (issue #10)
+  libsystemd-dev                 # sd_notify: the units are Type=notify (issue #15)
+  dpkg-dev file                  # cpack -G DEB: dpkg-shlibdeps finds the runtime libraries
+  systemd                        # tests only: systemd-analyze verify checks the units
   libgtest-dev libgmock-dev
   nlohmann-json3-dev             # tests only: every --json output is parsed by a real JSON parser
   clang libclang-rt-14-dev       # tests only: the libFuzzer targets (deploy/fuzz.sh)

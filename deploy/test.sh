@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # README command (2): installs what is needed, builds, and runs the whole test suite twice:
 # once as built for production, once under AddressSanitizer + UndefinedBehaviorSanitizer; then
-# each fuzz target for 10 s on its seed corpus (deploy/fuzz.sh).
+# each fuzz target for 10 s on its seed corpus (deploy/fuzz.sh). Between them, the Debian package
+# is built and checked (deploy/package-check.sh).
 # Environment: ZHUJI_CHAOS_ROUNDS (default 20) sets the SIGKILL chaos rounds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +15,8 @@ echo "== build (RelWithDebInfo)"
 BUILD_DIR=build deploy/build.sh
 echo "== tests"
 (cd build && ctest -j2 --output-on-failure --timeout 900)
+echo "== Debian package (cpack -G DEB; its files in a scratch root; systemd-analyze verify)"
+deploy/package-check.sh build
 
 echo "== build (AddressSanitizer + UndefinedBehaviorSanitizer)"
 BUILD_DIR=build-asan BUILD_TYPE=Debug deploy/build.sh -DZHUJI_SANITIZE=ON

@@ -178,7 +178,8 @@ Calendar LoadCalendarDir(const std::string& dir) {
 
 std::string DefaultCalendarDir(const std::string& bin_dir) {
   for (std::string candidate :
-       {bin_dir + "/../../deploy/calendar", std::string("/usr/share/zhuji/calendar")}) {
+       {bin_dir + "/../../deploy/calendar", bin_dir + "/../share/zhuji/calendar",
+        std::string("/usr/share/zhuji/calendar")}) {
     std::error_code ec;
     if (fs::is_directory(candidate, ec)) return fs::weakly_canonical(candidate).string();
   }

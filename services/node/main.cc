@@ -13,6 +13,7 @@
 #include "services/calendar/calendar.h"
 #include "services/common/clock.h"
 #include "services/common/paths.h"
+#include "services/common/service_manager.h"
 #include "services/common/signals.h"
 #include "services/common/time_format.h"
 #include "services/config/config.h"
@@ -140,7 +141,10 @@ void Serve(const zhuji::config::NodeConfig& config, zhuji::workflows::OrganDirec
     zhuji::node::Node node(config, std::move(directory), ctx, env, clock, fake.get(),
                            std::move(calendar), log);
     node.Start();
+    // systemd (Type=notify): ready once the control socket is bound and the links started.
+    zhuji::NotifyReady("node " + config.node_id + " " + config.name + " serving");
     node.Run(g_stop);
+    zhuji::NotifyStopping("node " + config.node_id + " stopping");
   }
   ctx.shutdown();
   ctx.close();
