@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 
 #include "services/config/topology.h"
 #include "tests/support/temp_dir.h"
@@ -131,6 +132,69 @@ TEST(Topology, TheDemoTopologyLoads) {
   ASSERT_TRUE(t.FindNode("440106"));
   EXPECT_EQ(t.FindNode("440106")->parent, "440100");
   EXPECT_EQ(t.FindNode("440106")->brokers, std::vector<std::string>{"gd"});
+}
+
+// Issue #15: the whole province as generated from 国家统计局's 2023 codes (tools/gen_topology.py).
+TEST(Topology, GuangdongHasItsTwentyOneCitiesAndOneHundredTwentyTwoCountyLevelDivisions) {
+  auto t = config::LoadTopology(ZHUJI_SOURCE_DIR "/deploy/topologies/guangdong.toml");
+  std::map<std::string, int> levels;
+  std::map<std::string, int> counties_of;
+  for (auto& n : t.nodes) {
+    ++levels[n.level];
+    if (n.level == "county") {
+      ++counties_of[n.parent];
+      // A county's code begins with its city's four digits (GB/T 2260).
+      EXPECT_EQ(n.id.substr(0, 4), n.parent.substr(0, 4)) << n.id << " " << n.name;
+      EXPECT_EQ(n.brokers, std::vector<std::string>{"gd-" + n.parent.substr(0, 4)}) << n.id;
+    }
+    bool bureau = false;
+    for (auto& o : n.organs) bureau = bureau || o.is_secrecy_admin();
+    EXPECT_TRUE(bureau) << n.id << " " << n.name << " has no secrecy bureau";
+  }
+  EXPECT_EQ(levels["province"], 1);
+  EXPECT_EQ(levels["city"], 21);
+  EXPECT_EQ(levels["county"], 122);
+  EXPECT_EQ(t.FindNode("440100")->name, "广州市");
+  EXPECT_EQ(counties_of["440100"], 11);
+  EXPECT_EQ(t.FindNode("440305")->name, "南山区");
+  // 东莞 and 中山 have no county level.
+  EXPECT_EQ(t.FindNode("441900")->name, "东莞市");
+  EXPECT_EQ(counties_of.count("441900"), 0u);
+  EXPECT_EQ(t.FindNode("442000")->name, "中山市");
+  EXPECT_EQ(counties_of.count("442000"), 0u);
+  // The province's pair and one broker per city, chained to both; the province's node on both.
+  EXPECT_EQ(t.brokers.size(), 23u);
+  EXPECT_EQ(t.FindNode("440000")->brokers, (std::vector<std::string>{"gd-a", "gd-b"}));
+  EXPECT_EQ(t.FindBroker("gd-4403")->upstreams, (std::vector<std::string>{"gd-a", "gd-b"}));
+  EXPECT_TRUE(t.FindBroker("gd-a")->upstreams.empty());
+  EXPECT_TRUE(t.Directory().ok());
+}
+
+TEST(Topology, BrokerListsAreCheckedAndNamed) {
+  const std::string head = "name = \"t\"\n[[broker]]\nid = \"a\"\n[[broker]]\nid = \"b\"\n";
+  const std::string node = "[[node]]\nid = \"440000\"\nname = \"省\"\nlevel = \"province\"\n";
+  auto error = [&](const std::string& text) {
+    try {
+      config::ParseTopology(text, "t.toml");
+    } catch (const config::TopologyError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  auto t = config::ParseTopology(head + "[[broker]]\nid = \"c\"\nupstream = [\"a\", \"b\"]\n" +
+                                     node + "broker = [\"a\", \"b\"]\n",
+                                 "t.toml");
+  EXPECT_EQ(t.FindBroker("c")->upstreams, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(t.FindNode("440000")->brokers, (std::vector<std::string>{"a", "b"}));
+  EXPECT_NE(error(head + node).find("broker is required"), std::string::npos) << "two brokers";
+  EXPECT_NE(error(head + node + "broker = [\"a\", \"x\"]\n").find("broker 'x' not found"),
+            std::string::npos);
+  EXPECT_NE(error(head + "[[broker]]\nid = \"c\"\nupstream = [\"a\", \"a\"]\n" + node +
+                  "broker = \"a\"\n")
+                .find("listed twice"),
+            std::string::npos);
+  EXPECT_NE(error(head + node + "broker = [1]\n").find("a string or a list of strings"),
+            std::string::npos);
 }
 
 TEST(Topology, TheDemoOrgansGiveTheRoutesOfTheRules) {
