@@ -16,6 +16,7 @@ packages=(
   libsystemd-dev                 # sd_notify: the units are Type=notify (issue #15)
   dpkg-dev file                  # cpack -G DEB: dpkg-shlibdeps finds the runtime libraries
   systemd                        # tests only: systemd-analyze verify checks the units
+  iproute2 python3               # tests only: deploy/netns-branches.sh (hosts in namespaces)
   libgtest-dev libgmock-dev
   nlohmann-json3-dev             # tests only: every --json output is parsed by a real JSON parser
   clang libclang-rt-14-dev       # tests only: the libFuzzer targets (deploy/fuzz.sh)

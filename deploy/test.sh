@@ -18,6 +18,15 @@ echo "== tests"
 echo "== Debian package (cpack -G DEB; its files in a scratch root; systemd-analyze verify)"
 deploy/package-check.sh build
 
+echo "== branches on their own hosts: network namespaces, a slowed line, a cut line healed"
+if ip netns add zhuji-probe 2>/dev/null; then
+  ip netns del zhuji-probe
+  deploy/netns-branches.sh build
+else
+  echo "network namespaces cannot be created here (not root, or no CAP_NET_ADMIN): not run;"
+  echo "docs/operations.md has the results of deploy/netns-branches.sh run as root"
+fi
+
 echo "== build (AddressSanitizer + UndefinedBehaviorSanitizer)"
 BUILD_DIR=build-asan BUILD_TYPE=Debug deploy/build.sh -DZHUJI_SANITIZE=ON
 echo "== tests under ASan + UBSan"
