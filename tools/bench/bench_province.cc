@@ -122,6 +122,25 @@ size_t InboxCount(ControlClient& node, const std::string& text) {
   return n;
 }
 
+// Polls every 20 ms, removing each entry of `pending` that `done` accepts, until none is left.
+// Throws naming what is still missing after 20 minutes (generous: the machine may be busy).
+template <typename Container, typename Done>
+void PollUntilDone(Container& pending, Done done, const std::string& what, const std::string& dir) {
+  auto limit = Clock::now() + std::chrono::minutes(20);
+  size_t total = pending.size();
+  while (true) {
+    for (auto it = pending.begin(); it != pending.end();) {
+      it = done(*it) ? pending.erase(it) : std::next(it);
+    }
+    if (pending.empty()) return;
+    if (Clock::now() > limit) {
+      throw std::runtime_error(std::to_string(pending.size()) + " of " + std::to_string(total) +
+                               " " + what + " after 20 minutes; see " + dir);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
 }  // namespace
 
 int BenchProvince(const Args& args, std::ostream& out) {
@@ -206,25 +225,15 @@ int BenchProvince(const Args& args, std::ostream& out) {
   double submitted_ms = Ms(Clock::now() - storm0);
   std::map<std::string, std::string> reported = pending;
   std::vector<double> decided_ms;
-  auto limit = Clock::now() + std::chrono::minutes(20);
-  while (!pending.empty()) {
-    for (auto it = pending.begin(); it != pending.end();) {
-      auto held = ShowMatter(*clients[it->second], it->first, 60'000);
-      if (held && held->view.getFinal() && held->view.getNoticeReceivedAt()) {
+  PollUntilDone(
+      pending,
+      [&](const std::pair<const std::string, std::string>& m) {
+        auto held = ShowMatter(*clients[m.second], m.first, 60'000);
+        if (!held || !held->view.getFinal() || !held->view.getNoticeReceivedAt()) return false;
         decided_ms.push_back(Ms(Clock::now() - storm0));
-        it = pending.erase(it);
-      } else {
-        ++it;
-      }
-    }
-    if (pending.empty()) break;
-    if (Clock::now() > limit) {
-      throw std::runtime_error(std::to_string(pending.size()) + " of " +
-                               std::to_string(reported.size()) +
-                               " matters not decided after 20 minutes; see " + run_dir);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+        return true;
+      },
+      "matters not decided at their origin", run_dir);
   double last_decision_ms = *std::max_element(decided_ms.begin(), decided_ms.end());
   // None lost, none doubled: the bureau holds each reported matter once, each origin its own.
   std::vector<std::string> at_province = MatterIds(*clients[province]);
@@ -256,24 +265,9 @@ int BenchProvince(const Args& args, std::ostream& out) {
   }
   double queued_ms = Ms(Clock::now() - notice0);
   std::set<std::string> waiting(others.begin(), others.end());
-  std::map<std::string, size_t> held;
-  while (!waiting.empty()) {
-    for (auto it = waiting.begin(); it != waiting.end();) {
-      size_t n = InboxCount(*clients[*it], text);
-      if (n > 0) {
-        held[*it] = n;
-        it = waiting.erase(it);
-      } else {
-        ++it;
-      }
-    }
-    if (waiting.empty()) break;
-    if (Clock::now() > limit) {
-      throw std::runtime_error(std::to_string(waiting.size()) + " nodes without the notice; see " +
-                               run_dir);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  PollUntilDone(
+      waiting, [&](const std::string& id) { return InboxCount(*clients[id], text) > 0; },
+      "nodes without the notice", run_dir);
   double notice_ms = Ms(Clock::now() - notice0);
   size_t once = 0;
   for (auto& id : others) once += InboxCount(*clients[id], text) == 1;
