@@ -324,7 +324,7 @@ void Broker::Sweep(int64_t mono) {
   }
   for (auto& identity : dead) DropPeer(identity, "no heartbeat");
   for (auto& up : upstreams_) {
-    if (mono - up.heard > limit) {
+    if (mono - std::max(up.heard, up.connected) > limit) {
       log_.warn("upstream broker {} silent; reconnecting", up.endpoint);
       ConnectUpstream(up, mono);
     } else {
@@ -418,8 +418,22 @@ void Broker::OnFrontend(const std::string& identity, zmq::message_t& frame, size
       Relay(h, frame, identity);
       return;
     }
+    case wire::Command::UNREACHABLE: {
+      // From a broker below: a frame relayed down to it found no route there. Back to the
+      // original sender by its id (never to the connection it came from).
+      bool from_broker = keys_ ? crypto::IsBrokerKeyId(UserIdOf(frame)) : peer != peers_.end();
+      if (!from_broker) {
+        return Refuse(identity, wire::NackCode::PROTOCOL, "UNREACHABLE is for brokers to send", &h);
+      }
+      auto route = routes_.find(h.source);
+      if (route != routes_.end() && route->second.identity != identity) {
+        (void)wire::SendRouted(*frontend_, route->second.identity, frame);
+      } else if (Upstream* up = ActiveUpstream(); up && route == routes_.end()) {
+        (void)wire::SendFrame(*up->socket, frame);
+      }
+      return;
+    }
     case wire::Command::WELCOME:
-    case wire::Command::UNREACHABLE:
       return Refuse(identity, wire::NackCode::PROTOCOL,
                     std::string(wire::CommandName(h.command)) + " is not for a broker", &h);
   }
@@ -437,8 +451,7 @@ void Broker::Relay(const wire::Header& h, zmq::message_t& frame, const std::stri
     }
     if (gone) DropPeer(to, "connection gone");
     // Would block (peer too slow) or gone: the sender retries later either way.
-  } else if (Upstream* up = ActiveUpstream(); up && !from_identity.empty()) {
-    (void)wire::SendFrame(*up->socket, frame);
+  } else if (!from_identity.empty() && RelayUpstream(frame)) {
     ++stats_.upstream_relayed;
     return;
   }
@@ -455,7 +468,7 @@ void Broker::Relay(const wire::Header& h, zmq::message_t& frame, const std::stri
   if (!from_identity.empty()) {
     Reply(from_identity, u);
   } else if (Upstream* up = ActiveUpstream()) {
-    SendUpstream(*up, u);
+    SendUpstream(*up, u);  // the broker above routes it back to the sender by its id
   }
 }
 
@@ -512,7 +525,8 @@ void Broker::ConnectUpstream(Upstream& up, int64_t mono) {
   s.set(zmq::sockopt::sndhwm, 200'000);
   s.set(zmq::sockopt::rcvhwm, 200'000);
   s.connect(up.endpoint);
-  up.heard = mono;
+  up.connected = mono;
+  up.heard = 0;
   RegisterAll(up);
 }
 
@@ -530,16 +544,34 @@ wire::Header Broker::HelloFor(const std::string& node_id, const Route& route) co
 }
 
 bool Broker::UpstreamAlive(const Upstream& up, int64_t mono) const {
-  return up.socket && mono - up.heard <= config_.heartbeat_interval_ms * config_.heartbeat_liveness;
+  return up.socket && up.heard >= up.connected && up.heard > 0 &&
+         mono - up.heard <= config_.heartbeat_interval_ms * config_.heartbeat_liveness;
 }
 
 Broker::Upstream* Broker::ActiveUpstream() {
   if (upstreams_.empty()) return nullptr;
   int64_t mono = clock_.MonoMs();
-  for (auto& up : upstreams_) {
-    if (UpstreamAlive(up, mono)) return &up;
+  if (UpstreamAlive(upstreams_[active_upstream_], mono)) return &upstreams_[active_upstream_];
+  for (size_t i = 0; i < upstreams_.size(); ++i) {
+    if (UpstreamAlive(upstreams_[i], mono)) {
+      log_.info("broker {}: relaying upward through {} ({} is not answering)", config_.id,
+                upstreams_[i].endpoint, upstreams_[active_upstream_].endpoint);
+      active_upstream_ = i;
+      return &upstreams_[i];
+    }
   }
-  return &upstreams_.front();
+  return nullptr;
+}
+
+bool Broker::RelayUpstream(zmq::message_t& frame) {
+  Upstream* first = ActiveUpstream();
+  if (!first) return false;
+  if (wire::SendFrame(*first->socket, frame)) return true;
+  int64_t mono = clock_.MonoMs();
+  for (auto& up : upstreams_) {  // its pipe is full or gone: another twin that is alive
+    if (&up != first && UpstreamAlive(up, mono) && wire::SendFrame(*up.socket, frame)) return true;
+  }
+  return false;
 }
 
 void Broker::UpstreamHello(const std::string& node_id, const Route& route) {
@@ -570,8 +602,11 @@ void Broker::OnUpstream(size_t index, zmq::message_t& frame, size_t parts) {
     case wire::Command::HEARTBEAT:
       return;
     case wire::Command::NACK:
-      if (h.code == wire::NackCode::NOT_REGISTERED && routes_.count(h.destination) == 0) {
-        RegisterAll(upstreams_[index]);  // it forgot us (restarted): register again
+      if (h.code == wire::NackCode::NOT_REGISTERED) {
+        // It does not know this connection (it restarted): register every route here with it
+        // again. Not passed down: the node's frame is sent again by its outbox, and its own
+        // link to this broker is fine.
+        RegisterAll(upstreams_[index]);
         return;
       }
       if (h.code == wire::NackCode::ID_IN_USE && !IsDivisionCode(h.source)) {

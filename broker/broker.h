@@ -111,14 +111,21 @@ class Broker {
     std::string endpoint;
     std::string key;  // its CURVE key (Z85) when CURVE is on
     std::unique_ptr<zmq::socket_t> socket;
-    int64_t heard = 0;  // monotonic ms of its last frame
+    int64_t connected = 0;  // monotonic ms of the socket's creation
+    int64_t heard = 0;      // monotonic ms of its last frame (0: none since `connected`)
   };
   void ConnectUpstream(Upstream& up, int64_t mono);
   void RegisterAll(Upstream& up);  // HELLO for every node routed here
   wire::Header HelloFor(const std::string& node_id, const Route& route) const;
+  // Alive: it answered since the socket was made, within `heartbeat × liveness`.
   bool UpstreamAlive(const Upstream& up, int64_t mono) const;
-  // The upstream frames go to: the first one alive, else the first (its queue waits for it).
+  // Where frames for nodes not routed here go: the upstream in use while it is alive (a twin
+  // that comes back does not take the traffic back: it may not know the routes yet), else the
+  // first alive one; null when none is (the sender is told UNREACHABLE and probes).
   Upstream* ActiveUpstream();
+  // Sends a node's frame upstream: through the active upstream, or the next alive one if that
+  // send fails. False if none took it.
+  bool RelayUpstream(zmq::message_t& frame);
   // HELLO for a node goes to every upstream: each must know the way down to it.
   void UpstreamHello(const std::string& node_id, const Route& route);
   void SendUpstream(Upstream& up, const wire::Header& h);
@@ -140,6 +147,7 @@ class Broker {
   std::string curve_public_, curve_secret_;
   std::unique_ptr<zmq::socket_t> frontend_;
   std::vector<Upstream> upstreams_;
+  size_t active_upstream_ = 0;
   std::map<std::string, Peer> peers_;    // routing identity -> peer
   std::map<std::string, Route> routes_;  // node id -> who holds it
   struct UpstreamRefusal {

@@ -407,8 +407,14 @@ void DeliveryLoop::RefuseFrame(BrokerLink* link, const std::string& to, wire::Na
 }
 
 BrokerLink* DeliveryLoop::ActiveLink() {
-  for (auto& l : links_) {
-    if (l->up()) return l.get();
+  // The link in use while it is up: a broker that comes back (the province's other twin) does
+  // not take the traffic back at once; it may not know every route yet.
+  if (active_link_ < links_.size() && links_[active_link_]->up()) return links_[active_link_].get();
+  for (size_t i = 0; i < links_.size(); ++i) {
+    if (links_[i]->up()) {
+      active_link_ = i;
+      return links_[i].get();
+    }
   }
   return nullptr;
 }

@@ -134,6 +134,7 @@ class DeliveryLoop {
   const Clock& clock_;
   spdlog::logger& log_;
   std::vector<std::unique_ptr<BrokerLink>> links_;
+  size_t active_link_ = 0;  // the link frames go through (ActiveLink)
   std::function<void(const std::string&, uint64_t)> on_acked_;
   std::map<std::string, uint64_t> untrimmed_;  // destination -> acknowledged up to, still stored
   int64_t trim_due_mono_ = INT64_MAX;
