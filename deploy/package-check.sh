@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the Debian package from a configured build folder (cpack -G DEB) and checks it the way a
 # packager would, without installing anything on this machine:
-#   - its files, extracted into a scratch root (dpkg-deb -x), are exactly deploy/debian/files.expected;
+#   - dpkg installs it into a scratch root (dpkg --root … --unpack: its files placed and
+#     registered in that root's dpkg database; the maintainer scripts are not run there), and
+#     the files dpkg lists for it are exactly deploy/debian/files.expected;
 #   - it depends only on Debian packages (dpkg-shlibdeps' list, each known to dpkg or apt here),
 #     and its binaries carry no RPATH into a build folder;
 #   - the binaries run from the scratch root and find their data in the installed layout with no
@@ -24,13 +26,24 @@ echo "package-check: $(basename "$deb"), $(stat -c %s "$deb") bytes"
 
 root=$(mktemp -d "${TMPDIR:-/tmp}/zhuji-pkgroot.XXXXXX")
 trap 'rm -rf "$root"' EXIT
-dpkg-deb -x "$deb" "$root"
-actual=$(cd "$root" && find . -type f -o -type l | sed 's|^\.||' | LC_ALL=C sort)
+mkdir -p "$root/var/lib/dpkg/updates" "$root/var/lib/dpkg/info" "$root/var/lib/dpkg/triggers"
+touch "$root/var/lib/dpkg/status" "$root/var/lib/dpkg/available"
+# Its dependencies are this machine's, not the scratch root's: --force-depends.
+dpkg --root="$root" --force-depends --log=/dev/null --unpack "$deb" >/dev/null
+dpkg --root="$root" -s zhuji | grep -q '^Status: install ok unpacked' || {
+  echo "package-check: FAILED: dpkg did not record zhuji as unpacked in $root" >&2; exit 1; }
+# (A conffile stays NAME.dpkg-new until the package is configured.)
+actual=$(dpkg --root="$root" -L zhuji | while read -r f; do
+  if [ -f "$root$f" ] || [ -L "$root$f" ] || [ -f "$root$f.dpkg-new" ]; then echo "$f"; fi
+done | LC_ALL=C sort)
+for f in $(cat "$root/var/lib/dpkg/info/zhuji.conffiles"); do
+  [ -f "$root$f.dpkg-new" ] && mv "$root$f.dpkg-new" "$root$f"
+done
 if ! diff -u "$expected" <(echo "$actual"); then
   echo "package-check: FAILED: the package's files differ from $expected (above)" >&2
   exit 1
 fi
-echo "package-check: $(echo "$actual" | wc -l) files, as expected"
+echo "package-check: dpkg installed it into a scratch root: $(echo "$actual" | wc -l) files, as expected"
 
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "package-check: Depends: $depends"

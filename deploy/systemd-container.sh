@@ -41,12 +41,15 @@ trap stop EXIT
 init=""
 for _ in $(seq 120); do
   init=""
-  for p in $(pgrep -x systemd || true); do  # the container's PID 1: nspawn is its ancestor
+  # The container's PID 1: the first (lowest pid) process named systemd below nspawn (a user
+  # manager, also "systemd", starts later).
+  for p in $(pgrep -x systemd || true); do
     q=$p
     while [ "$q" -gt 1 ]; do
       q=$(awk '{print $4}' "/proc/$q/stat" 2>/dev/null || echo 1)
       [ "$q" = "$nspawn" ] && { init=$p; break; }
     done
+    [ -n "$init" ] && break
   done
   if [ -n "$init" ]; then
     state=$(nsenter -t "$init" -a systemctl is-system-running 2>/dev/null || true)

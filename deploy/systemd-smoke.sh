@@ -43,17 +43,23 @@ step "start the broker and two nodes as units (Type=notify: start returns once e
 systemctl start zhuji-broker@smoke zhuji-node@440000 zhuji-node@440106
 systemctl --no-pager status zhuji-broker@smoke zhuji-node@440000 zhuji-node@440106 | grep -E 'Active|Status'
 county=(zhuji --control ipc:///var/lib/zhuji/440106/control.sock --timeout 30000)
-wait_for 60 "the county's link up" sh -c "${county[*]} status | grep -q 'up'"
+wait_for 60 "the county's link up" sh -c "${county[*]} status --json | grep -q '\"up\":true'"
 
 step "a message from 440106 to 440000"
 "${county[@]}" send --to 440000 --text "smoke #1" --wait
 zhuji --control ipc:///var/lib/zhuji/440000/control.sock inbox | grep "smoke #1"
 
 step "restart zhuji-node@440106 (SIGTERM, clean stop, start again)"
+since=$(date '+%Y-%m-%d %H:%M:%S')
 systemctl restart zhuji-node@440106
+# The old process stopped cleanly: it said so, and systemd saw it exit 0 on SIGTERM.
+journalctl -u zhuji-node@440106 --since "$since" --no-pager | grep -q "node 440106 stopped" ||
+  { echo "systemd-smoke: FAILED: no clean stop of zhuji-node@440106 in the journal" >&2; exit 1; }
+journalctl -u zhuji-node@440106 --since "$since" --no-pager | grep -q "Deactivated successfully" ||
+  { echo "systemd-smoke: FAILED: systemd did not see a successful stop" >&2; exit 1; }
 systemctl --no-pager status zhuji-node@440106 | grep -E 'Active|Status'
 journalctl -u zhuji-node@440106 --no-pager -n 5
-wait_for 60 "the county's link up after the restart" sh -c "${county[*]} status | grep -q 'up'"
+wait_for 60 "the county's link up after the restart" sh -c "${county[*]} status --json | grep -q '\"up\":true'"
 "${county[@]}" send --to 440000 --text "smoke #2" --wait
 zhuji --control ipc:///var/lib/zhuji/440000/control.sock inbox | grep "smoke #2"
 
