@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Branches on their own machines, simulated with Linux network namespaces (issue #15): four hosts
-# joined by point-to-point lines (veth pairs), each running its own processes —
-#   zj-prov  广东省 440000: the province's pair of brokers gd-a, gd-b and the province's node
-#   zj-gz    广州市 440100: its city broker gd-4401 (chained to both twins) and the city's node
-#   zj-sz    深圳市 440300: its city broker gd-4403 and the city's node
-#   zj-th    天河区 440106: the county under test, its node only, connected to 广州's broker
-#            over the line zj-gz <-> zj-th
-# Then the line to the county is measured as it is, slowed (tc tbf: a 64 kbit/s line; tc netem
-# delay and loss where the kernel has them), cut for seven days of fake clock while both sides
-# work, and healed; each phase checks every notice arrived exactly once, and the deadlines.
+# Branches on their own machines, simulated with Linux network namespaces (issue #15): one host
+# per city of 广东省 (deploy/topologies/guangdong.toml), one for the province and one for the
+# county under test, joined by point-to-point lines (veth pairs), each running its own processes:
+#   zj-prov   广东省 440000: the province's pair of brokers gd-a, gd-b and the province's node
+#   zj-cCCCC  each of the 21 cities: its broker gd-CCCC (chained to both twins) and its node
+#   zj-th     天河区 440106: the county under test, its node only, connected to 广州's broker
+#             over the line zj-c4401 <-> zj-th
+# Then the county's line is measured as it is, slowed (tc tbf: a 64 kbit/s line; tc netem delay
+# and loss where the kernel has them), cut silently for seven days of fake clock while both
+# sides work (blackhole routes at both ends: the links stay up, packets vanish, as when a line
+# fails in between), and healed; each phase checks every notice arrived exactly once, and the
+# deadlines.
 #
 #   deploy/netns-branches.sh [BUILD_DIR]      (root; default BUILD_DIR ./build)
 #
@@ -28,13 +30,24 @@ cleanup() {
     for _ in $(seq 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$p" 2>/dev/null || true
   done
-  for ns in zj-prov zj-gz zj-sz zj-th; do ip netns del "$ns" 2>/dev/null || true; done
+  for ns in $(ip netns list | awk '/^zj-/{print $1}'); do ip netns del "$ns" 2>/dev/null || true; done
 }
 trap cleanup EXIT
 cleanup
+# The cities: "CODE NAME" lines from the province's topology.
+cities=$(python3 - "$here/deploy/topologies/guangdong.toml" <<'PY'
+import sys, tomllib
+with open(sys.argv[1], "rb") as f:
+    t = tomllib.load(f)
+for n in t["node"]:
+    if n["level"] == "city":
+        print(n["id"], n["name"])
+PY
+)
+[ "$(echo "$cities" | wc -l)" = 21 ] || { echo "netns-branches: expected 21 cities" >&2; exit 1; }
 
 echo "== hosts and lines (run folder $run)"
-for ns in zj-prov zj-gz zj-sz zj-th; do
+for ns in zj-prov zj-th $(echo "$cities" | awk '{print "zj-c" substr($1, 1, 4)}'); do
   ip netns add "$ns"
   ip netns exec "$ns" ip link set lo up
 done
@@ -47,10 +60,13 @@ line() {  # line NS_A IP_A NS_B IP_B NAME: a point-to-point veth pair, NAME-a in
   ip netns exec "$1" ip link set "$5-a" up
   ip netns exec "$3" ip link set "$5-b" up
 }
-line zj-prov 10.77.1.1 zj-gz 10.77.1.2 zjgz
-line zj-prov 10.77.3.1 zj-sz 10.77.3.2 zjsz
-line zj-gz 10.77.2.1 zj-th 10.77.2.2 zjth
-echo "  zj-prov 10.77.1.1 — 10.77.1.2 zj-gz 10.77.2.1 — 10.77.2.2 zj-th;  zj-prov 10.77.3.1 — 10.77.3.2 zj-sz"
+i=0
+while read -r code name; do
+  i=$((i + 1))
+  line zj-prov "10.78.$i.1" "zj-c${code:0:4}" "10.78.$i.2" "zc${code:0:4}"
+done <<<"$cities"
+line zj-c4401 10.77.2.1 zj-th 10.77.2.2 zjth
+echo "  zj-prov 10.78.N.1 — 10.78.N.2 zj-cCCCC for the 21 cities; zj-c4401 10.77.2.1 — 10.77.2.2 zj-th"
 
 start_broker() {  # start_broker NS ID ARGS...
   local ns=$1 id=$2; shift 2
@@ -80,18 +96,20 @@ start_node() {  # start_node NS ID LEVEL PARENT BROKERS
   pids+=($!)
   disown
 }
-echo "== start: two province brokers, two city brokers, four nodes"
+echo "== start: two province brokers, 21 city brokers, 23 nodes"
 start_broker zj-prov gd-a --bind tcp://0.0.0.0:47001
 start_broker zj-prov gd-b --bind tcp://0.0.0.0:47002
-start_broker zj-gz gd-4401 --bind tcp://0.0.0.0:47000 \
-  --upstream tcp://10.77.1.1:47001 --upstream tcp://10.77.1.1:47002
-start_broker zj-sz gd-4403 --bind tcp://0.0.0.0:47000 \
-  --upstream tcp://10.77.3.1:47001 --upstream tcp://10.77.3.1:47002
 start_node zj-prov 440000 province "" '"tcp://127.0.0.1:47001", "tcp://127.0.0.1:47002"'
-start_node zj-gz 440100 city 440000 '"tcp://127.0.0.1:47000"'
-start_node zj-sz 440300 city 440000 '"tcp://127.0.0.1:47000"'
+i=0
+while read -r code name; do
+  i=$((i + 1))
+  start_broker "zj-c${code:0:4}" "gd-${code:0:4}" --bind tcp://0.0.0.0:47000 \
+    --upstream "tcp://10.78.$i.1:47001" --upstream "tcp://10.78.$i.1:47002"
+  start_node "zj-c${code:0:4}" "$code" city 440000 '"tcp://127.0.0.1:47000"'
+done <<<"$cities"
 start_node zj-th 440106 county 440100 '"tcp://10.77.2.1:47000"'
-for id in 440000 440100 440300 440106; do
+nodes="440000 440106 $(echo "$cities" | awk '{print $1}')"
+for id in $nodes; do
   for _ in $(seq 600); do
     zj $id status --json 2>/dev/null | grep -q '"up":true' && break
     sleep 0.1
@@ -132,22 +150,33 @@ send 440106 440000 line-up 200
 send 440000 440106 line-down 200
 wait_count 120 440000 line-up 440106 200
 wait_count 120 440106 line-down 440000 200
+send 445300 440106 far-city 50   # 云浮市 → 天河区: two city brokers and a twin between
+wait_count 120 440106 far-city 445300 50
 
 echo "== 2. a slow line: 64 kbit/s each way (tc tbf)"
-for side in "zj-gz zjth-a" "zj-th zjth-b"; do
+# netem where the kernel has it (probed on a scratch link): 300 ms each way and 2 % loss.
+ip link add zjprobe-a type veth peer name zjprobe-b
+if tc qdisc add dev zjprobe-a root netem delay 1ms 2>/dev/null; then netem=yes; else netem=no; fi
+ip link del zjprobe-a
+for side in "zj-c4401 zjth-a" "zj-th zjth-b"; do
   set -- $side
-  ip netns exec "$1" tc qdisc add dev "$2" root tbf rate 64kbit burst 8kb latency 5s
+  if [ $netem = yes ]; then
+    ip netns exec "$1" tc qdisc add dev "$2" root handle 1: netem delay 300ms loss 2%
+    ip netns exec "$1" tc qdisc add dev "$2" parent 1: handle 2: tbf rate 64kbit burst 8kb latency 5s
+  else
+    ip netns exec "$1" tc qdisc add dev "$2" root tbf rate 64kbit burst 8kb latency 5s
+  fi
 done
-if ip netns exec zj-th tc qdisc add dev zjth-b parent root handle 1: netem delay 200ms 2>/dev/null; then
-  echo "  (tc netem is available here: not used by this script yet)"
+if [ $netem = yes ]; then
+  echo "  64 kbit/s, 300 ms delay and 2 % loss each way (tc netem + tbf)"
 else
-  echo "  tc netem (delay, loss) is not in this kernel: the line is slowed by rate only"
+  echo "  64 kbit/s each way (tc tbf); tc netem (delay, loss) is not in this kernel"
 fi
 send 440106 440000 slow-up 200
 send 440000 440106 slow-down 200
 wait_count 600 440000 slow-up 440106 200
 wait_count 600 440106 slow-down 440000 200
-for side in "zj-gz zjth-a" "zj-th zjth-b"; do
+for side in "zj-c4401 zjth-a" "zj-th zjth-b"; do
   set -- $side
   ip netns exec "$1" tc qdisc del dev "$2" root
 done
@@ -157,12 +186,13 @@ echo "== 3. the line cut for seven days (fake clock) while both sides work"
 # the level above (no directory here: the parent node supervises).
 zj 440106 deadlines open --item authorization/440106-2026-007 --step 备案 --rule "GD Art. 14" \
   --days 10 --from 2026-09-08 >/dev/null
-ip netns exec zj-th ip link set zjth-b down
-ip netns exec zj-gz ip link set zjth-a down
+# A silent cut: both links stay up, every packet between the two ends is dropped.
+ip netns exec zj-th ip route add blackhole 10.77.2.1/32
+ip netns exec zj-c4401 ip route add blackhole 10.77.2.2/32
 send 440106 440000 cut-up 300
 send 440000 440106 cut-down 300
-send 440300 440106 cut-sz 100
-for id in 440000 440100 440300 440106; do zj $id clock advance --days 7 >/dev/null; done
+for code in $(echo "$cities" | awk '{print $1}'); do send "$code" 440106 "cut-$code" 20; done
+for id in $nodes; do zj $id clock advance --days 7 >/dev/null; done
 for _ in $(seq 600); do  # the county's loop sees its new day and raises the 逾期报告
   overdue=$(zj 440106 deadlines --json | python3 -c 'import json,sys; print(sum(d["state"]=="overdue" for d in json.load(sys.stdin)["deadlines"]))')
   depth=$(zj 440106 status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["outbox_depth"])')
@@ -171,16 +201,20 @@ for _ in $(seq 600); do  # the county's loop sees its new day and raises the 逾
 done
 supervised=$(zj 440100 deadlines --supervised --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
 echo "  after 7 days cut off: the county's duty overdue on its own clock: $overdue; its outbox holds $depth"
-echo "  (300 notices + the 逾期报告); 广州市 lists $supervised 督办 (the line is down)"
+echo "  (the 300 notices and the 逾期报告 among them); 广州市 lists $supervised 督办 (the line is down)"
 [ "$overdue" = 1 ] && [ "$depth" -ge 301 ] && [ "$supervised" = 0 ] ||
   { echo "netns-branches: FAILED: the county did not work on its own while cut off" >&2; exit 1; }
 t_heal=$SECONDS
-ip netns exec zj-th ip link set zjth-b up
-ip netns exec zj-gz ip link set zjth-a up
+ip netns exec zj-th ip route del blackhole 10.77.2.1/32
+ip netns exec zj-c4401 ip route del blackhole 10.77.2.2/32
 echo "== 4. healed"
 wait_count 600 440000 cut-up 440106 300
 wait_count 600 440106 cut-down 440000 300
-wait_count 600 440106 cut-sz 440300 100
+for code in $(echo "$cities" | awk '{print $1}'); do
+  wait_count 600 440106 "cut-$code" "$code" 20 >/dev/null ||
+    { echo "netns-branches: FAILED: cut-$code" >&2; count 440106 "cut-$code" "$code" 20; exit 1; }
+done
+echo "  440106 holds the 20 notices of each of the 21 cities sent during the cut, each once"
 for _ in $(seq 300); do
   supervised=$(zj 440100 deadlines --supervised --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
   [ "$supervised" = 1 ] && break
