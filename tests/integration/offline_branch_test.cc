@@ -5,9 +5,10 @@
 // 30), lets a duty run overdue and sends notices; the province and the city send notices to it.
 // Local steps commit, deadlines run on each node's own clock, envelopes wait in the outboxes. After
 // the line heals everything arrives exactly once and is judged by when it happened: the matter
-// carries its report time (09-21) and the city's review period runs from its own receipt (09-28);
-// the county's report duty ran on its own calendar, not overdue; its overdue duty was raised once,
-// to the county's own 保密局, while the line was down.
+// carries its report time (09-21), the city's review and the bureau's decision run from their
+// own receipt (09-28), the county's report duty ran on its own calendar and was met when the
+// bureau received the matter; nobody above is blamed for the line. Its overdue duty was raised
+// once, to the county's own 保密局, while the line was down.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -121,6 +122,46 @@ TEST(OfflineBranch, GdArt30_GdArt14_SevenDaysCutOffBothSidesWorkEverythingOnceAn
   EXPECT_EQ(at_city->view.getState(), "in-review");
   EXPECT_EQ(at_city->view.getReportedAt(), Harness::CstMs("2026-09-21 09:30"))
       << "the report time is the county's, not the time the line healed";
+
+  // Up to the bureau, the same day: the city forwards, 广东省教育厅 forwards to 广东省国家保密局.
+  // Its decision period runs from its own receipt (09-28, to 10-16); the county's report duty is
+  // met the day the deciding department received it (条例 Art. 25), well before its 10-12.
+  auto forward = [&](const std::string& node) {
+    h.MatterStep(node, [&](schema::MatterRequest::Builder r) {
+      r.setOp(Op::REVIEW);
+      r.setId(id);
+      r.setForward(true);
+      r.setText("同意上报");
+      r.setWho("审核人" + node);
+    });
+  };
+  forward("440100");
+  ASSERT_TRUE(Harness::WaitFor(
+      [&] {
+        auto m = h.MatterOn("440000", id);
+        return m && m->view.getAt() == 1 && m->view.getState() == "in-review";
+      },
+      seconds(60)))
+      << "the province never held the matter";
+  forward("440000");
+  std::optional<DeadlineItem> decide;
+  ASSERT_TRUE(Harness::WaitFor(
+      [&] {
+        decide = Find(h, "440000", id, "确定");
+        return decide.has_value();
+      },
+      seconds(60)))
+      << "the bureau never opened its decision";
+  EXPECT_EQ(decide->due_day.ToString(), "2026-10-16");
+  ASSERT_TRUE(Harness::WaitFor(
+      [&] {
+        auto d = Find(h, "440106", id, workflows::kStepReport);
+        return d && d->state == "closed";
+      },
+      seconds(60)))
+      << "the county's report duty did not close when the bureau received the matter";
+  EXPECT_EQ(h.Supervised("440100", true).size(), 0u) << "someone was blamed for the line";
+  EXPECT_EQ(h.Supervised("440000", true).size(), 0u) << "someone was blamed for the line";
 
   // Exactly once, both ways.
   ExpectEachOnce(h.Inbox("440000"), "440106", "offline-up", 300);
