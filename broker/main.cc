@@ -25,7 +25,7 @@ Usage: zhuji-broker --bind ENDPOINT [options]
   --id NAME              this broker's name in logs and stats (default: broker)
   --upstream ENDPOINT    broker one level up, for node ids not connected here; give it twice
                          for a pair (HA twins): nodes are registered with both, frames go
-                         through the first alive
+                         through the one in use while it answers, else the other
   --heartbeat-ms N       heartbeat interval (default 1000)
   --liveness N           silent intervals before a peer is dropped (default 3)
   --max-body-bytes N     largest envelope relayed (default 4194304)

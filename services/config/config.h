@@ -64,7 +64,8 @@ struct NodeConfig {
   Level level = Level::kCounty;
   std::string parent;                 // parent node id; empty for a province
   std::vector<std::string> children;  // node ids one level down (calendar updates go to them)
-  std::vector<std::string> brokers;   // ZeroMQ endpoints, first alive is used (HA)
+  std::vector<std::string> brokers;   // ZeroMQ endpoints (HA): the one in use while it is up,
+                                      // else the first that is
   std::string data_dir;
   std::string control;  // default ipc://<data_dir>/control.sock
   std::string log_level = "info";

@@ -31,7 +31,7 @@ struct TopologyNode {
   std::string name;
   std::string level;  // county | city | province
   std::string parent;
-  std::vector<std::string> brokers;      // the first alive is used (HA)
+  std::vector<std::string> brokers;      // HA: as NodeConfig::brokers
   std::vector<workflows::Organ> organs;  // [[node.organ]]: code, name, line, authority, authorizing
 };
 
