@@ -170,6 +170,22 @@ TEST(Topology, GuangdongHasItsTwentyOneCitiesAndOneHundredTwentyTwoCountyLevelDi
   EXPECT_TRUE(t.Directory().ok());
 }
 
+// Issue #16: the Liaoning demo, generated from the same codes: the province with its bureau and
+// the defence-industry department it licenses item (1) with, and three cities' bureaus.
+TEST(Topology, LiaoningDemoHasTheBureauTheDefenceIndustryDepartmentAndThreeCities) {
+  auto t = config::LoadTopology(ZHUJI_SOURCE_DIR "/deploy/topologies/liaoning-demo.toml");
+  ASSERT_TRUE(t.FindNode("210000"));
+  EXPECT_EQ(t.FindNode("210000")->name, "辽宁省");
+  EXPECT_EQ(t.FindNode("210100")->name, "沈阳市");
+  EXPECT_EQ(t.FindNode("210200")->name, "大连市");
+  EXPECT_EQ(t.FindNode("210300")->name, "鞍山市");
+  EXPECT_EQ(t.nodes.size(), 4u);
+  std::vector<std::string> lines;
+  for (auto& o : t.FindNode("210000")->organs) lines.push_back(o.line);
+  EXPECT_EQ(lines, (std::vector<std::string>{"secrecy-admin", "defence-industry"}));
+  EXPECT_TRUE(t.Directory().ok());
+}
+
 TEST(Topology, BrokerListsAreCheckedAndNamed) {
   const std::string head = "name = \"t\"\n[[broker]]\nid = \"a\"\n[[broker]]\nid = \"b\"\n";
   const std::string node = "[[node]]\nid = \"440000\"\nname = \"省\"\nlevel = \"province\"\n";
