@@ -544,7 +544,8 @@ wire::Header Broker::HelloFor(const std::string& node_id, const Route& route) co
 }
 
 bool Broker::UpstreamAlive(const Upstream& up, int64_t mono) const {
-  return up.socket && up.heard >= up.connected && up.heard > 0 &&
+  // `heard` is reset when the socket is made: any value is an answer since.
+  return up.socket && up.heard > 0 &&
          mono - up.heard <= config_.heartbeat_interval_ms * config_.heartbeat_liveness;
 }
 

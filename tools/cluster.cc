@@ -95,9 +95,10 @@ std::string Cluster::BrokerCurveKey(const std::string& id) const {
   return pub.value().curve;
 }
 
-bool Cluster::NodeRunning(const std::string& id) const {
-  return IsRunning(ReadPid(NodeDir(id) + "/pid"));
-}
+pid_t Cluster::NodePid(const std::string& id) const { return ReadPid(NodeDir(id) + "/pid"); }
+pid_t Cluster::BrokerPid(const std::string& id) const { return ReadPid(BrokerDir(id) + "/pid"); }
+
+bool Cluster::NodeRunning(const std::string& id) const { return IsRunning(NodePid(id)); }
 
 void Cluster::StartBroker(const std::string& id, std::ostream& out) {
   const TopologyBroker* b = topology_.FindBroker(id);
@@ -175,7 +176,7 @@ void Cluster::WriteNodeConfig(const TopologyNode& n) {
     brokers += (brokers.empty() ? "\"" : ", \"") + BrokerEndpoint(b) + "\"";
     if (secure()) broker_keys.push_back(BrokerCurveKey(b));
   }
-  c << "brokers = [" << brokers << "]  # the first alive is used\n"
+  c << "brokers = [" << brokers << "]  # HA: the one in use while it is up, else the next\n"
     << "data_dir = \"" << dir << "\"\n"
     << "control = \"" << ControlEndpoint(n.id) << "\"\n"
     << "log_file = \"" << dir << "/node.log\"\n"

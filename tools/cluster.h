@@ -5,6 +5,8 @@
 // Brokers bind a free loopback port on first start and keep it for restarts; node data is kept
 // across down/up until `down --purge`.
 
+#include <sys/types.h>
+
 #include <map>
 #include <ostream>
 #include <string>
@@ -50,6 +52,9 @@ class Cluster {
   std::string ControlEndpoint(const std::string& id) const;
   std::string BrokerEndpoint(const std::string& id) const;  // "" if never started
   bool NodeRunning(const std::string& id) const;
+  // The process of a node or broker as last started (0 if never).
+  pid_t NodePid(const std::string& id) const;
+  pid_t BrokerPid(const std::string& id) const;
   const Topology& topology() const { return topology_; }
   const std::string& run_dir() const { return run_dir_; }
 

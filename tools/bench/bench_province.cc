@@ -72,13 +72,6 @@ long ProcKiB(pid_t pid, const char* file, const std::string& field) {
   return 0;
 }
 
-pid_t PidIn(const std::string& file) {
-  std::ifstream in(file);
-  long pid = 0;
-  in >> pid;
-  return static_cast<pid_t>(pid);
-}
-
 struct Spread {
   double min = 0, p50 = 0, max = 0, total = 0;
 };
@@ -206,12 +199,12 @@ int BenchProvince(const Args& args, std::ostream& out) {
   // pages it shares with the others here (libraries), so the sum is this machine's total.
   std::vector<double> node_rss, broker_rss, node_pss, broker_pss;
   for (auto& n : topology.nodes) {
-    pid_t pid = PidIn(cluster.NodeDir(n.id) + "/pid");
+    pid_t pid = cluster.NodePid(n.id);
     node_rss.push_back(ProcKiB(pid, "status", "VmRSS:") / 1024.0);
     node_pss.push_back(ProcKiB(pid, "smaps_rollup", "Pss:") / 1024.0);
   }
   for (auto& b : topology.brokers) {
-    pid_t pid = PidIn(run_dir + "/brokers/" + b.id + "/pid");
+    pid_t pid = cluster.BrokerPid(b.id);
     broker_rss.push_back(ProcKiB(pid, "status", "VmRSS:") / 1024.0);
     broker_pss.push_back(ProcKiB(pid, "smaps_rollup", "Pss:") / 1024.0);
   }
