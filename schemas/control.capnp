@@ -5,6 +5,7 @@ $import "/capnp/c++.capnp".namespace("zhuji::schema");
 
 using Envelope = import "envelope.capnp";
 using Statistics = import "statistics.capnp";
+using Licensing = import "licensing.capnp";
 
 struct ControlRequest {
   # Random, chosen by the client for a request that changes something: the node carries out a
@@ -29,6 +30,7 @@ struct ControlRequest {
     secret @16 :SecretRequest;
     stats @17 :StatsRequest;
     inspection @18 :InspectionRequest;
+    licensing @19 :LicensingRequest;
   }
 }
 
@@ -483,6 +485,7 @@ struct ControlReply {
     secretNotices @20 :List(SecretNoticeView);
     stats @21 :StatsView;
     inspections @22 :List(InspectionView);
+    licensing @23 :LicensingReply;
   }
   warnings @16 :List(Text);   # what the operator should know of a step that was taken
 }
@@ -851,4 +854,85 @@ struct SentReply {
   firstSeq @1 :UInt64;
   lastSeq @2 :UInt64;
   acked @3 :Bool;
+}
+
+# 保密行政许可 at the provincial bureau (issue #16, LN): `zhuji licence|post|credit|expert|draw …`.
+struct LicensingRequest {
+  op @0 :Op;
+  id @1 :Text;                 # the application, inspection or round acted on
+  kind @2 :Text;               # apply: new, renew, change, cancel; creditAdd: violation, …
+  item @3 :Text;               # apply: weapons-secrecy, carrier-production, system-integration
+  grade @4 :Text;
+  scope @5 :Text;
+  applicant @6 :Licensing.Applicant;
+  certificate @7 :Text;        # apply (renew, change, cancel), issue (the new number)
+  change @8 :Text;             # apply, change: name, representative, address
+  changeTo @9 :Text;
+  items @10 :List(Text);       # materials, a parcel's items, a refusal's reasons
+  day @11 :Int32;              # the day of the act (arrival, notice, decision …); 0: today
+  toDay @12 :Int32;            # uncounted: the period's end; issue: valid until; creditAdd:
+                               # until; draw, fly: the report is due
+  waybill @13 :Text;           # EMS 运单号: incoming (apply, postIn) or outgoing (the answer)
+  party @14 :Text;             # the sender (incoming) or addressee (outgoing)
+  text @15 :Text;              # a reason, opinion, findings, what a period is
+  organ @16 :Text;             # decide: the deciding organ's code here; report: refer to (address)
+  approve @17 :Bool;
+  violation @18 :Bool;
+  by @19 :Text;
+  seed @20 :Text;
+  count @21 :UInt32;           # draw: units
+  perUnit @22 :UInt32;         # draw: experts per unit
+  sameRegion @23 :Bool;        # draw: experts of the unit's own region allowed
+  expert @24 :Licensing.Expert;
+  person @25 :Bool;            # creditAdd: the subject is a person
+  experts @26 :List(Text);     # fly: the experts' ids
+  enum Op {
+    list @0;                   # applications
+    show @1;
+    apply @2;
+    notify @3;                 # 一次告知 (Art. 32)
+    supplement @4;
+    accept @5;
+    extend @6;                 # Art. 42
+    uncounted @7;              # Art. 45
+    decide @8;
+    refuse @9;
+    issue @10;                 # Art. 44
+    certificates @11;
+    postIn @12;
+    postOut @13;
+    postList @14;
+    creditAdd @15;
+    creditShow @16;            # id: the unit (or person); empty: the whole record
+    expertAdd @17;
+    expertList @18;
+    draw @19;                  # 双随机
+    rounds @20;                # id: one round; empty: all
+    fly @21;                   # 飞行检查
+    inspections @22;
+    report @23;                # the city bureau's findings
+  }
+}
+
+struct LicensingReply {
+  applications @0 :List(ApplicationView);
+  certificates @1 :List(Licensing.Certificate);
+  parcels @2 :List(Licensing.Parcel);
+  credit @3 :List(Licensing.CreditEntry);
+  experts @4 :List(Licensing.Expert);
+  rounds @5 :List(Licensing.DrawRound);
+  inspections @6 :List(Licensing.UnitInspection);
+}
+
+# An application with its clock (行政许可法 Art. 32, 42, 44, 45) as of today. Days: 0 none.
+struct ApplicationView {
+  application @0 :Licensing.Application;
+  acceptanceDue @1 :Int32;
+  acceptedOn @2 :Int32;
+  deemedAccepted @3 :Bool;
+  decisionDue @4 :Int32;
+  decisionDays @5 :Int32;
+  uncountedDays @6 :Int32;
+  certificateDue @7 :Int32;
+  clockError @8 :Text;
 }

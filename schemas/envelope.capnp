@@ -18,6 +18,7 @@ enum Kind {
   secret @10;          # a determination's copy or written notice, or its receipt (secret.capnp SecretMessage)
   stats @11;           # a yearly statistics report (statistics.capnp StatReport), to a grantor or up
   inspection @12;      # a supervision case, the whole of it after a step (inspection.capnp)
+  licensing @13;       # a licensed unit's inspection (licensing.capnp UnitInspection), the whole of it
 }
 
 struct Envelope {

@@ -29,6 +29,11 @@ int CmdResponsible(const Args& args, zmq::context_t& ctx, std::ostream& out);
 int CmdSecret(const Args& args, zmq::context_t& ctx, std::ostream& out);
 int CmdStats(const Args& args, zmq::context_t& ctx, std::ostream& out);
 int CmdInspect(const Args& args, zmq::context_t& ctx, std::ostream& out);
+int CmdLicence(const Args& args, zmq::context_t& ctx, std::ostream& out);
+int CmdPost(const Args& args, zmq::context_t& ctx, std::ostream& out);
+int CmdCredit(const Args& args, zmq::context_t& ctx, std::ostream& out);
+int CmdExpert(const Args& args, zmq::context_t& ctx, std::ostream& out);
+int CmdDraw(const Args& args, zmq::context_t& ctx, std::ostream& out);
 
 // The control endpoint named by --control, --config, --cluster + --node, or $ZHUJI_CONFIG.
 std::string ResolveControl(const Args& args);

@@ -87,6 +87,17 @@ Escalated matters (逐级上报; `zhuji matter --help` for every option):
                                        self-inspections, correction notices (Art. 44), with
                                        the rectification report as a duty (`zhuji inspect --help`)
 
+保密行政许可 at the provincial bureau (LN 辽保局〔2021〕46号; 行政许可法; `zhuji licence --help` …):
+  licence apply|notify|supplement|accept|extend|uncounted|decide|refuse|issue|list|show|certificates
+                                       the three licences: applications (by EMS too), 一次告知,
+                                       the clock (Art. 32, 42, 44, 45) as duties, the joint
+                                       decision of item (1), certificates; 不见面审批 changes
+  post in|out|list                     the EMS register (最多跑一次)
+  credit add|show                      信用记录: violations, 虚假承诺, 撤销/吊销, 市场禁入
+  expert add|list                      专家库
+  draw run|fly|show|inspections|report 双随机、一公开 (reproducible; tools/verify_draw.py),
+                                       飞行检查, the city bureaus' reports, 联动处置
+
 Cluster commands (a local topology from deploy/topologies/):
   cluster up FILE [--insecure]         start every broker and node that is not running; with
                                        keys, CURVE and signed envelopes unless --insecure
@@ -134,7 +145,9 @@ const std::set<std::string> kFlags = {
     // grant, filing, responsible
     "proactive", "owed", "received", "criminal", "unqualified", "refuse", "no-scope-list",
     // secret, inspect
-    "held", "adjust"};
+    "held", "adjust",
+    // licence, draw
+    "approve", "same-region", "violation"};
 
 // `zhuji bench …` runs zhuji-bench, installed beside this binary, with the same arguments.
 // `zhuji bench …` runs zhuji-bench without the word "bench"; `zhuji verify …` and `zhuji audit
@@ -168,8 +181,9 @@ int main(int argc, char** argv) {
       return pos.empty() && !args.Flag("help") ? 2 : 0;
     }
     static const std::set<std::string> kOwnHelp = {
-        "bench", "matter", "deadletter",  "keys",   "directory", "verify", "audit",
-        "grant", "filing", "responsible", "secret", "stats",     "inspect"};
+        "bench",   "matter", "deadletter",  "keys",   "directory", "verify",  "audit",
+        "grant",   "filing", "responsible", "secret", "stats",     "inspect", "licence",
+        "license", "post",   "credit",      "expert", "draw"};
     if (args.Flag("help") && !kOwnHelp.count(pos[0])) {
       std::cout << kUsage;
       return 0;
@@ -199,6 +213,11 @@ int main(int argc, char** argv) {
     if (cmd == "secret") return CmdSecret(args, ctx, std::cout);
     if (cmd == "stats") return CmdStats(args, ctx, std::cout);
     if (cmd == "inspect") return CmdInspect(args, ctx, std::cout);
+    if (cmd == "licence" || cmd == "license") return CmdLicence(args, ctx, std::cout);
+    if (cmd == "post") return CmdPost(args, ctx, std::cout);
+    if (cmd == "credit") return CmdCredit(args, ctx, std::cout);
+    if (cmd == "expert") return CmdExpert(args, ctx, std::cout);
+    if (cmd == "draw") return CmdDraw(args, ctx, std::cout);
     if (cmd == "help") {
       std::cout << kUsage;
       return 0;

@@ -273,6 +273,23 @@ NodeConfig ParseNodeConfig(const std::string& text, const std::string& source) {
       c.organs.push_back(o);
     }
   }
+  if (auto* t = r.Table("licensing")) {
+    Reader lr(*t, source, "licensing.");
+    lr.Known("materials");
+    lr.RefuseUnknown();
+    if (auto* m = (*t)["materials"].as_table()) {
+      Reader mr(*m, source, "licensing.materials.");
+      for (const char* item : {"weapons-secrecy", "carrier-production", "system-integration"}) {
+        std::vector<std::string> list;
+        mr.StringList(item, list);
+        if (m->contains(item) && list.empty()) mr.Fail(item, "lists at least one material");
+        if (!list.empty()) c.licence_materials[item] = list;
+      }
+      mr.RefuseUnknown();
+    } else if ((*t).contains("materials")) {
+      lr.Fail("materials", "is a table: item code = [\"material\", …]");
+    }
+  }
   if (auto* t = r.Table("store")) {
     Reader sr(*t, source, "store.");
     sr.Int("map_size_mb", c.map_size_mb, 1, 1ll << 20);

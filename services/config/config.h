@@ -3,6 +3,7 @@
 // anything opens. An unknown key is an error. deploy/node.example.toml documents every key.
 
 #include <cstdint>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -88,6 +89,11 @@ struct NodeConfig {
   workflows::EscalationPolicy escalation;
   workflows::FilingPolicy filing;  // [filing]: what the rules leave open (GD Art. 14 ¶2)
   bool auto_review = false;  // TEST ONLY: organs of this node review and decide at once (bench)
+  // [licensing.materials]: the application material of each licence item on the province
+  // (issue #16, LN 一: "a list per item, configurable"), keyed by the item's code
+  // (weapons-secrecy, carrier-production, system-integration); an item not listed keeps the
+  // default list (services/workflows/licensing.h DefaultMaterials).
+  std::map<std::string, std::vector<std::string>> licence_materials;
 
   // The organs (机关、单位) this node hosts: [[organ]] code, name, line, authority, authorizing.
   std::vector<workflows::Organ> organs;

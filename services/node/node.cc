@@ -45,6 +45,7 @@ Node::Node(const config::NodeConfig& config, workflows::OrganDirectory directory
       determinations_(config_, filings_, deadlines_, writer_, mail_, control_, clock),
       statistics_(config_, filings_, deadlines_, writer_, mail_, control_, clock),
       inspections_(config_, directory_, deadlines_, writer_, mail_, control_, clock),
+      licensing_(config_, directory_, deadlines_, writer_, mail_, control_, clock),
       deadletter_control_(writer_, mail_, kinds_, control_, clock, log),
       status_(config_, delivery_, mail_, deadlines_, keys_, writer_, health_, clock) {
   notices_.Register(kinds_, control_);
@@ -58,6 +59,7 @@ Node::Node(const config::NodeConfig& config, workflows::OrganDirectory directory
   determinations_.Register(kinds_, control_);
   statistics_.Register(kinds_, control_);
   inspections_.Register(kinds_, control_);
+  licensing_.Register(kinds_, control_);
   deadletter_control_.Register(control_);
   status_.Register(control_);
   delivery_.OnAcked(

@@ -32,6 +32,7 @@
 #include "services/node/inspection_service.h"
 #include "services/node/key_service.h"
 #include "services/node/kinds.h"
+#include "services/node/licensing_service.h"
 #include "services/node/mail.h"
 #include "services/node/matter_control.h"
 #include "services/node/matter_service.h"
@@ -96,6 +97,7 @@ class Node {
   DeterminationService determinations_;
   StatisticsService statistics_;
   InspectionService inspections_;
+  LicensingService licensing_;
   DeadLetterControl deadletter_control_;
   StatusControl status_;
   int64_t next_sweep_mono_ = 0;

@@ -152,7 +152,7 @@ void Env::Open() {
   if (ec) throw StoreError("cannot create store directory " + dir_ + " (" + ec.message() + ")", 0);
   Check(mdb_env_create(&env_), "mdb_env_create");
   try {
-    Check(mdb_env_set_maxdbs(env_, 32), "mdb_env_set_maxdbs");
+    Check(mdb_env_set_maxdbs(env_, 64), "mdb_env_set_maxdbs");
     Check(mdb_env_set_mapsize(env_, map_size_), "mdb_env_set_mapsize");
     Check(mdb_env_set_maxreaders(env_, 126), "mdb_env_set_maxreaders");
     unsigned flags = MDB_NOTLS | (options.read_only ? MDB_RDONLY : 0);

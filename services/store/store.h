@@ -65,6 +65,14 @@ inline constexpr const char* kTables[] = {
     "secret_notices",  // node/secrets: notice id -> SecretNotice (书面通知, GD Art. 36, 37, 40)
     "stats",  // node/statistics: "<year>/…" -> StatReport (年度定密统计, GD Art. 46, 47)
     "inspections",  // node/inspections: case id -> InspectionCase (定密监督, GD Art. 41-44)
+    // node/licensing (保密行政许可, LN; issue #16), Cap'n Proto records of licensing.capnp:
+    "applications",      // application id -> Application
+    "certificates",      // certificate number -> Certificate
+    "parcels",           // EMS register entry id -> Parcel (最多跑一次)
+    "credit",            // credit entry id -> CreditEntry (信用记录)
+    "experts",           // expert id -> Expert (专家库)
+    "draws",             // round id -> DrawRound (双随机、一公开)
+    "unit_inspections",  // inspection id -> UnitInspection (双随机 / 飞行检查)
 };
 
 inline constexpr uint32_t kSchemaVersion = 1;
