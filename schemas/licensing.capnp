@@ -87,6 +87,10 @@ struct Certificate {
   state @7 :UInt8;            # workflows::Certificate::State
   application @8 :Text;
   endedBy @9 :Text;
+  # Set in replies only, as of the day shown (行政许可法 Art. 50):
+  renewBy @10 :Int32;         # a renewal is applied for by this day
+  inForce @11 :Bool;
+  deemedContinued @12 :Bool;  # expired, a renewal applied on time undecided: continued
 }
 
 struct CreditEntry {

@@ -253,10 +253,14 @@ void PrintCertificate(schema::Certificate::Reader c, std::ostream& out) {
   out << c.getNumber().cStr() << "  " << workflows::CertificateNameZh(item) << "  "
       << c.getHolder().getName().cStr() << "（" << c.getHolder().getUnit().cStr() << "，"
       << c.getHolder().getRegion().cStr() << "）  有效期至 " << Day(c.getValidUntil()) << "  "
-      << workflows::CertificateStateZh(state) << "\n";
+      << workflows::CertificateStateZh(state)
+      << (c.getDeemedContinued() ? "（逾期未决定，视为准予延续 deemed continued, Art. 50）"
+          : state == workflows::Certificate::State::kValid && !c.getInForce() ? "（已过期 expired）"
+                                                                              : "")
+      << "\n";
   out << "  法定代表人 " << c.getHolder().getRepresentative().cStr() << "  注册地址 "
       << c.getHolder().getAddress().cStr() << "  范围 " << c.getScope().cStr() << "  发证 "
-      << Day(c.getIssued()) << "\n";
+      << Day(c.getIssued()) << "  延续申请截止 renew by " << Day(c.getRenewBy()) << " (Art. 50)\n";
 }
 
 void CertificateJson(JsonWriter& j, schema::Certificate::Reader c) {
@@ -270,7 +274,9 @@ void CertificateJson(JsonWriter& j, schema::Certificate::Reader c) {
   j.Key("address").String(c.getHolder().getAddress().cStr());
   j.Key("region").String(c.getHolder().getRegion().cStr()).Key("scope").String(c.getScope().cStr());
   j.Key("issued").String(Day(c.getIssued())).Key("valid_until").String(Day(c.getValidUntil()));
-  j.Key("state_zh").String(workflows::CertificateStateZh(state)).EndObject();
+  j.Key("state_zh").String(workflows::CertificateStateZh(state));
+  j.Key("in_force").Bool(c.getInForce()).Key("deemed_continued").Bool(c.getDeemedContinued());
+  j.Key("renew_by").String(Day(c.getRenewBy())).EndObject();
 }
 
 void PrintParcel(schema::Parcel::Reader p, std::ostream& out) {

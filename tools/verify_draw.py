@@ -15,6 +15,10 @@ Input (a file or stdin), JSON:
    "experts": [{"id": "...", "region": "210200", "unit": "..."}, ...]}
 Output, JSON: [{"unit": "...", "region": "...", "experts": ["...", ...]}, ...]
 Usage: tools/verify_draw.py [FILE]      (exit 1 with the reason when the draw cannot be made)
+       tools/verify_draw.py --check FILE
+         FILE is a published round (`zhuji draw show ROUND --json`, one of its "rounds"): the
+         draw is redone from its lists and seed and compared with its "result"; exit 0 and
+         "same result" when they agree, exit 1 with the first difference when not.
 """
 import hashlib
 import json
@@ -48,9 +52,31 @@ def draw(req):
 
 
 def main():
-    text = open(sys.argv[1], encoding="utf-8").read() if len(sys.argv) > 1 else sys.stdin.read()
-    json.dump(draw(json.loads(text)), sys.stdout, ensure_ascii=False)
-    print()
+    args = sys.argv[1:]
+    check = bool(args) and args[0] == "--check"
+    if check:
+        args = args[1:]
+    text = open(args[0], encoding="utf-8").read() if args else sys.stdin.read()
+    req = json.loads(text)
+    if "rounds" in req:  # the whole reply of `zhuji draw show ROUND --json`
+        if len(req["rounds"]) != 1:
+            sys.exit("verify_draw: the file holds %d rounds; show one" % len(req["rounds"]))
+        req = req["rounds"][0]
+    mine = draw(req)
+    if not check:
+        json.dump(mine, sys.stdout, ensure_ascii=False)
+        print()
+        return
+    published = [{"unit": a["unit"], "region": a["region"], "experts": a["experts"]}
+                 for a in req.get("result", [])]
+    if mine == published:
+        print("same result: %d unit(s), seed %r" % (len(mine), req["seed"]))
+        return
+    for i in range(max(len(mine), len(published))):
+        a = mine[i] if i < len(mine) else None
+        b = published[i] if i < len(published) else None
+        if a != b:
+            sys.exit("verify_draw: differs at #%d: redone %s, published %s" % (i + 1, a, b))
 
 
 if __name__ == "__main__":

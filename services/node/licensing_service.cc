@@ -770,6 +770,11 @@ Status LicensingService::TakeDraw(store::Txn& txn, schema::LicensingRequest::Rea
     return Status::Error("the reports cannot be due by " + report_by.ToString());
 
   std::vector<Certificate> certs = ListRecords(txn, "certificates", DecodeCertificate);
+  auto applications = ListRecords(txn, "applications", DecodeApplication);
+  auto in_force = [&](const Certificate& c) {
+    bool continued = false;
+    return workflows::InForce(c, applications, today, &continued);
+  };
   auto inspector_of = [&](const std::string& region) {
     auto o = directory_.SecrecyAdmin(region);
     return o ? *o : b;  // a region without its node here: the province's bureau itself
@@ -778,7 +783,7 @@ Status LicensingService::TakeDraw(store::Txn& txn, schema::LicensingRequest::Rea
                   std::vector<std::string> experts) -> Status {
     const Certificate* cert = nullptr;
     for (const auto& c : certs) {
-      if (c.holder.unit == unit && c.state == Certificate::State::kValid) cert = &c;
+      if (c.holder.unit == unit && in_force(c)) cert = &c;
     }
     if (!cert) return Status::Error("unit " + unit + " holds no certificate in force");
     workflows::Organ inspector = inspector_of(cert->holder.region);
@@ -834,7 +839,7 @@ Status LicensingService::TakeDraw(store::Txn& txn, schema::LicensingRequest::Rea
   dr.exclude_same_region = !req.getSameRegion();
   std::set<std::string> seen;
   for (const auto& c : certs) {
-    if (c.state != Certificate::State::kValid || c.valid_until < today) continue;
+    if (!in_force(c)) continue;
     if (seen.insert(c.holder.unit).second) dr.units.push_back({c.holder.unit, c.holder.region});
   }
   dr.experts = pool;
@@ -1124,11 +1129,19 @@ void LicensingService::Handle(ControlCall& call) {
     if (d.certificate) v.setCertificateDue(d.certificate->date.days);
   }
   if (list_certs) {
-    std::vector<std::string> keys;
-    for (const auto& c : ListRecords(txn, "certificates", DecodeCertificate)) {
-      if (certificate_unit.empty() || c.holder.unit == certificate_unit) keys.push_back(c.number);
+    std::vector<Certificate> certs;
+    for (auto& c : ListRecords(txn, "certificates", DecodeCertificate)) {
+      if (certificate_unit.empty() || c.holder.unit == certificate_unit) certs.push_back(c);
     }
-    FillList<schema::Certificate>(txn, "certificates", keys, out.initCertificates(keys.size()));
+    auto applications = ListRecords(txn, "applications", DecodeApplication);
+    auto list = out.initCertificates(certs.size());
+    for (size_t i = 0; i < certs.size(); ++i) {
+      PutCertificate(list[i], certs[i]);
+      bool continued = false;
+      list[i].setInForce(workflows::InForce(certs[i], applications, today, &continued));
+      list[i].setDeemedContinued(continued);
+      list[i].setRenewBy(workflows::RenewalApplicationDue(certs[i].valid_until).days);
+    }
   }
   if (list_parcels) {
     std::vector<std::string> keys = KeysWhere<schema::Parcel>(txn, "parcels", [&](auto p) {

@@ -203,8 +203,13 @@ Result<Application> Receive(const std::string& id, const ApplicationInput& in,
     a.item = a.clock.item = held->item;
     if (a.grade.empty()) a.grade = held->grade;
     if (a.scope.empty()) a.scope = held->scope;
-    if (a.applicant.name.empty()) a.applicant = held->holder;
-    a.applicant.persons = in.applicant.persons;
+    // The holder's particulars as the bureau has them; the unit stays the applicant's own, so
+    // that an application for somebody else's certificate is refused below.
+    if (a.applicant.name.empty()) a.applicant.name = held->holder.name;
+    if (a.applicant.representative.empty())
+      a.applicant.representative = held->holder.representative;
+    if (a.applicant.address.empty()) a.applicant.address = held->holder.address;
+    if (a.applicant.region.empty()) a.applicant.region = held->holder.region;
   }
   Trail(a, now, by_organ, "收到申请 received",
         std::string(ApplicationKindZh(a.kind)) + " " + LicenceItemZh(a.item) + " " + a.grade +
@@ -469,6 +474,22 @@ Result<Issued> Issue(const Application& a, const Certificate* held, const std::s
   }
   n.state = ApplicationState::kDone;
   return out;
+}
+
+bool InForce(const Certificate& c, const std::vector<Application>& applications,
+             calendar::Date today, bool* deemed_continued) {
+  *deemed_continued = false;
+  if (c.state != Certificate::State::kValid) return false;
+  if (today <= c.valid_until) return true;
+  for (const auto& a : applications) {
+    if (a.kind != ApplicationKind::kRenew || a.certificate != c.number) continue;
+    if (a.state == ApplicationState::kRefused) continue;
+    if (DeemedContinued(c.valid_until, a.clock.received, a.decided)) {
+      *deemed_continued = true;
+      return true;
+    }
+  }
+  return false;
 }
 
 Result<UnitInspection> ReportInspection(const UnitInspection& i, const std::string& findings,

@@ -189,6 +189,12 @@ Result<Issued> Issue(const Application& a, const Certificate* held, const std::s
                      std::optional<calendar::Date> valid_until, calendar::Date day,
                      const std::string& by, int64_t now);
 
+// Whether `c` is in force on `today`: valid and not past its last day, or past it while a
+// renewal applied for on time is undecided — 行政许可法 Art. 50: it then counts as continued
+// (`*deemed_continued` set). `applications`: the bureau's, any kind (renewals are picked out).
+bool InForce(const Certificate& c, const std::vector<Application>& applications,
+             calendar::Date today, bool* deemed_continued);
+
 // A 双随机 or 飞行 inspection of a licensed unit by the bureau of its city (LN 四.1), carried
 // between the province and that city's node; the findings enter the credit record (四.2) and
 // a finding that concerns another department is referred to it (联动处置).

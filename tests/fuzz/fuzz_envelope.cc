@@ -21,6 +21,7 @@
 #include "services/node/inbox.h"
 #include "services/node/inspection_service.h"
 #include "services/node/key_service.h"
+#include "services/node/licensing_service.h"
 #include "services/node/matter_service.h"
 #include "services/node/notices.h"
 #include "services/node/statistics_service.h"
@@ -48,6 +49,8 @@ struct World {
                    zhuji::node::StatisticsService::StatsEnvelopeKind("440000"));
     kinds.Register(zhuji::schema::Kind::INSPECTION,
                    zhuji::node::InspectionService::InspectionEnvelopeKind("440000"));
+    kinds.Register(zhuji::schema::Kind::LICENSING,
+                   zhuji::node::LicensingService::LicensingKind("440000"));
     config.node_id = "440000";
     config.parent = "440100";
     config.security.directory_key = zhuji::fuzzing::DirectoryKey().pub.sign;

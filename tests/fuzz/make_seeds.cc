@@ -18,6 +18,7 @@
 #include "services/node/filings.h"
 #include "services/node/inspection_service.h"
 #include "services/node/key_service.h"
+#include "services/node/licensing_service.h"
 #include "services/node/matters.h"
 #include "services/node/statistics_service.h"
 #include "services/wire/header.h"
@@ -155,6 +156,31 @@ std::string InspectionSeed(const std::string& source_dir) {
   return node::InspectionCases::Encode(asked.value());
 }
 
+// A 双随机 inspection reported by the city bureau, with a violation referred on (LN 四.1).
+std::string LicensingSeed() {
+  workflows::UnitInspection i;
+  i.id = "440000/bmj/2026-K0001";
+  i.round = "440000/bmj/2026-R0001";
+  i.unit = "91440100MA0000001A";
+  i.unit_name = "广州某信息技术有限公司";
+  i.certificate = "440000/2026-S0001";
+  i.region = "440100";
+  i.experts = {"E01 周明", "E03 郑军"};
+  i.by_organ = "440000/bmj";
+  i.inspector = "440100/bmj";
+  i.inspector_name = "广州市国家保密局";
+  i.report_by = *calendar::ParseDate("2026-10-30");
+  i.findings = "涉密人员未签订保密承诺书";
+  i.violation = true;
+  i.refer_to = "440300/bmj";
+  i.refer_to_name = "深圳市国家保密局";
+  i.reported_by = "检查组";
+  i.reported_at = 1'778'000'000'000;
+  i.state = workflows::UnitInspection::State::kReported;
+  i.version = 2;
+  return node::UnitInspections::Encode(i);
+}
+
 // 广州市国家保密局's region report of 2026, as it goes up to the province (GD Art. 46 ¶3).
 std::string StatsSeed() {
   workflows::StatReport r;
@@ -284,6 +310,7 @@ void EnvelopeSeeds(const std::string& source_dir) {
   Seed("fuzz_envelope", "stats", Envelope(schema::Kind::STATS, StatsSeed(), "440100"));
   Seed("fuzz_envelope", "inspection",
        Envelope(schema::Kind::INSPECTION, InspectionSeed(source_dir), "440000"));
+  Seed("fuzz_envelope", "licensing", Envelope(schema::Kind::LICENSING, LicensingSeed(), "440100"));
   Seed("fuzz_filing", "grant", node::Grants::Encode(GrantSeed(source_dir)));
   Seed("fuzz_filing", "filing", node::Filings::Encode(FilingSeed(source_dir)));
 }
@@ -297,6 +324,19 @@ void ControlSeeds() {
          s.setTo("440000");
          s.setText("通知");
          s.setCount(3);
+       }));
+  Seed("fuzz_control", "licence", Message([](capnp::MallocMessageBuilder& m) {
+         auto r = m.initRoot<schema::ControlRequest>().initLicensing();
+         r.setOp(schema::LicensingRequest::Op::APPLY);
+         r.setItem("weapons-secrecy");
+         r.setGrade("二级");
+         r.initApplicant().setUnit("91210100MA0000001A");
+         auto items = r.initItems(2);
+         items.set(0, "申请书");
+         items.set(1, "备案的企业年度报告");
+         r.setWaybill("EA100000001CN");
+         r.setDay(20'735);
+         r.setBy("李梅");
        }));
   Seed("fuzz_control", "report", Message([](capnp::MallocMessageBuilder& m) {
          auto r = m.initRoot<schema::ControlRequest>().initMatter();

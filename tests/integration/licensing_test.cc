@@ -6,6 +6,8 @@
 // findings come back into the credit record, and a finding is referred on (联动处置).
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "harness.h"
 #include "services/calendar/calendar.h"
 #include "services/workflows/draw.h"
@@ -124,13 +126,13 @@ class LnLicensing : public ::testing::Test {
     return std::nullopt;
   }
   // A certificate in force for `unit`, granted at the counter (not by post).
-  std::string Licensed(const std::string& unit, const std::string& name,
-                       const std::string& region) {
+  std::string Licensed(const std::string& unit, const std::string& name, const std::string& region,
+                       const char* until = "2029-10-08") {
     auto a = Step(Apply("system-integration", "乙级", unit, name, region, kMaterials, "", nullptr));
     std::string id = a.getApplication().getId();
     Step(Act(Op::ACCEPT, id));
     Step(Decide(id, "bmj", true));
-    auto done = Step(Issue(id, "", "2029-10-08"));
+    auto done = Step(Issue(id, "", until));
     return done.getApplication().getIssued();
   }
 
@@ -224,6 +226,22 @@ TEST_F(
   EXPECT_EQ(Date{accepted.getDecisionDue()}.ToString(), due);
   ASSERT_TRUE(Duty("210000", id, "decide"));
   EXPECT_EQ(Duty("210000", id, "decide")->due_day.ToString(), due);
+
+  // Art. 45: the expert review (专家评审) of 10-26 … 10-30, recorded as it starts, is not counted:
+  // the decision is due five working days later.
+  h.SetClock("210000", "2026-10-26 09:00");
+  auto reviewed = Step([&](schema::LicensingRequest::Builder r) {
+    r.setOp(Op::UNCOUNTED);
+    r.setId(id);
+    r.setDay(D("2026-10-26").days);
+    r.setToDay(D("2026-10-30").days);
+    r.setText("专家评审 expert review");
+    r.setBy("许可处 赵刚");
+  });
+  EXPECT_EQ(reviewed.getUncountedDays(), 5);
+  due = cal_.AddWorkingDays(D("2026-10-20"), 50).date.ToString();
+  EXPECT_EQ(Date{reviewed.getDecisionDue()}.ToString(), due);
+  EXPECT_EQ(Duty("210000", id, "decide")->due_day.ToString(), due) << "the duty follows";
 
   // Art. 42 ¶2: the bureau's approval alone does not grant it.
   EXPECT_EQ(Step(Decide(id, "bmj", true)).getApplication().getState(),
@@ -323,6 +341,36 @@ TEST_F(LnLicensing, LnNoVisitChangeOfNameByPost_ApprovedOrRefusedWithEveryReason
             std::string::npos);
 }
 
+// 行政许可法 Art. 50: a holder applies 30 days before expiry; a licence whose renewal was applied
+// for on time and is not decided by its last day counts as continued — one applied late does not.
+TEST_F(LnLicensing, XzxkArt50_ARenewalAppliedOnTimeAndUndecidedAtExpiryCountsAsContinued) {
+  std::string on_time = Licensed("91210100MA0000005E", "沈阳甲公司", "210100", "2026-11-10");
+  std::string late = Licensed("91210100MA0000006F", "沈阳乙公司", "210100", "2026-11-10");
+  auto renew = [&](const std::string& unit, const std::string& cert) {
+    return Step([&](schema::LicensingRequest::Builder r) {
+      Apply("", "乙级", unit, "", "", kMaterials, "", nullptr)(r);
+      r.setKind("renew");
+      r.setCertificate(cert);
+    });
+  };
+  renew("91210100MA0000005E", on_time);  // 10-09: by 10-11, in time
+  h.SetClock("210000", "2026-10-20 09:00");
+  auto l = renew("91210100MA0000006F", late);
+  EXPECT_EQ(l.getApplication().getState(),
+            static_cast<uint8_t>(workflows::ApplicationState::kReceived))
+      << "late, but still an application";
+  h.SetClock("210000", "2026-11-12 09:00");
+  auto certs =
+      Call("210000", [](schema::LicensingRequest::Builder r) { r.setOp(Op::CERTIFICATES); });
+  ASSERT_EQ(certs.getCertificates().size(), 2u);
+  for (auto c : certs.getCertificates()) {
+    bool first = std::string(c.getNumber().cStr()) == on_time;
+    EXPECT_EQ(Date{c.getRenewBy()}.ToString(), "2026-10-11");
+    EXPECT_EQ(c.getDeemedContinued(), first) << c.getNumber().cStr();
+    EXPECT_EQ(c.getInForce(), first) << c.getNumber().cStr();
+  }
+}
+
 // LN 四.1, 四.2: a 双随机 draw among the licensed units, reproducible from its published seed,
 // sends each drawn unit's inspection to the bureau of its city (沈阳市, 大连市); a report late
 // is raised to the province; the reports come back; a violation enters the unit's credit
@@ -392,6 +440,19 @@ TEST_F(LnLicensing, LnRandomDrawIsReproducible_SentToTwoCityBureaus_LnCreditReco
     }
   }
   ASSERT_EQ(drawn.getInspections().size(), 2u);
+  std::string round_id = round.getId();
+  // 一公开: the round as `zhuji draw show` publishes it, redone by the independent script.
+  std::string published = h.dir() + "/round.json";
+  std::string cmd = std::string(ZHUJI_BIN_DIR "/zhuji --control ") + h.ControlEndpoint("210000") +
+                    " draw show " + round_id + " --json > " + published + " && python3 " +
+                    ZHUJI_SOURCE_DIR "/tools/verify_draw.py --check " + published + " 2>&1";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string said;
+  char buf[4096];
+  while (fgets(buf, sizeof buf, p)) said += buf;
+  EXPECT_EQ(::pclose(p), 0) << said;
+  EXPECT_NE(said.find("same result: 2 unit(s)"), std::string::npos) << said;
   std::map<std::string, std::string> task, unit;  // city → inspection id, unit
   for (auto i : drawn.getInspections()) {
     task[i.getRegion()] = i.getId();

@@ -103,6 +103,24 @@ TEST(Config, ReadsTheDeadlineAndClockTables) {
             std::string::npos);
 }
 
+// Issue #16 (LN 一): each licence item's application material is configurable.
+TEST(Config, LnReadsTheLicenceMaterialsOfEachItem) {
+  auto c = ParseNodeConfig(std::string(kGood) +
+                               "[licensing.materials]\n"
+                               "system-integration = [\"申请书\", \"营业执照副本\"]\n",
+                           "node.toml");
+  ASSERT_EQ(c.licence_materials.size(), 1u);
+  EXPECT_EQ(c.licence_materials["system-integration"],
+            (std::vector<std::string>{"申请书", "营业执照副本"}));
+  EXPECT_NE(ErrorOf(std::string(kGood) + "[licensing.materials]\nweapons = [\"申请书\"]\n")
+                .find("weapons"),
+            std::string::npos)
+      << "an unknown item is named";
+  EXPECT_NE(ErrorOf(std::string(kGood) + "[licensing.materials]\ncarrier-production = []\n")
+                .find("at least one"),
+            std::string::npos);
+}
+
 TEST(Config, ReadsTheOrgansItHosts) {
   auto c = ParseNodeConfig(std::string(kGood) +
                                "[[organ]]\ncode = \"jyj\"\nname = \"天河区教育局\"\n"
