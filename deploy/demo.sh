@@ -331,3 +331,7 @@ zn "$PROVINCE" directory show
 echo
 echo "-- 审计 the store of 天河区 440106 checked offline: audit chain + every signature"
 "$Z" audit verify --config "$RUN_DIR/nodes/440106/node.toml"
+
+echo
+echo "== 保密行政许可 (issue #16): the Liaoning licensing scenario, deploy/demo-liaoning.sh"
+DEMO_LN_NO_BUILD=1 bash deploy/demo-liaoning.sh

@@ -259,8 +259,9 @@ void PrintCertificate(schema::Certificate::Reader c, std::ostream& out) {
                                                                               : "")
       << "\n";
   out << "  法定代表人 " << c.getHolder().getRepresentative().cStr() << "  注册地址 "
-      << c.getHolder().getAddress().cStr() << "  范围 " << c.getScope().cStr() << "  发证 "
-      << Day(c.getIssued()) << "  延续申请截止 renew by " << Day(c.getRenewBy()) << " (Art. 50)\n";
+      << c.getHolder().getAddress().cStr() << "  范围 "
+      << (c.getScope().size() ? c.getScope().cStr() : "-") << "  发证 " << Day(c.getIssued())
+      << "  延续申请截止 renew by " << Day(c.getRenewBy()) << " (Art. 50)\n";
 }
 
 void CertificateJson(JsonWriter& j, schema::Certificate::Reader c) {

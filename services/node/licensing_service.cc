@@ -155,7 +155,7 @@ Application GetApplication(schema::Application::Reader r) {
   a.clock.granted = Opt(r.getGranted());
   a.reasons = Texts(r.getReasons());
   a.issued = r.getIssued();
-  a.state = Checked(r.getState(), ApplicationState::kRefused, "application state");
+  a.state = Checked(r.getState(), ApplicationState::kNotAccepted, "application state");
   a.history = GetTrail(r.getHistory());
   a.version = r.getVersion();
   a.by_post = r.getByPost();
@@ -585,8 +585,10 @@ Status LicensingService::TakeApplication(store::Txn& txn, schema::LicensingReque
       if (Status st = workflows::CheckParcel(p); !st.ok()) return st;
       txn.Put("parcels", p.id, EncodeParcel(p));
       app.by_post = true;
-      app.history.push_back({now, b.name, "EMS 收件 arrived by post",
-                             "运单号 " + waybill + "，" + day.ToString() + " 到达"});
+      // Right after the receipt, before what was decided on it.
+      app.history.insert(app.history.begin() + 1,
+                         {now, b.name, "EMS 收件 arrived by post",
+                          "运单号 " + waybill + "，" + day.ToString() + " 到达"});
     }
     store_app(app, "收到申请");
     return Status::Ok();
@@ -969,11 +971,11 @@ void LicensingService::Handle(ControlCall& call) {
         if (in && !p.about.empty()) {
           // Material for an application awaiting it (最多跑一次): added on the day it arrived.
           if (auto a = GetRecord(txn, "applications", p.about, DecodeApplication)) {
+            a->history.push_back({now, p.recorded_by, "EMS 收件 arrived by post",
+                                  "运单号 " + p.waybill + "，" + p.day.ToString() + " 到达"});
             auto next = workflows::Supplement(*a, p.items, p.day, p.recorded_by, now);
             if (!next.ok()) return next.status();
             Application n = next.value();
-            n.history.push_back({now, p.recorded_by, "EMS 收件 arrived by post",
-                                 "运单号 " + p.waybill + "，" + p.day.ToString() + " 到达"});
             txn.Put("applications", n.id, EncodeApplication(n));
             SyncDuties(txn, n, now);
           }

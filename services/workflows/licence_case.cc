@@ -75,6 +75,8 @@ const char* ApplicationStateZh(ApplicationState s) {
       return "已办结";
     case ApplicationState::kRefused:
       return "不予许可";
+    case ApplicationState::kNotAccepted:
+      return "不予受理";
   }
   return "";
 }
@@ -93,6 +95,8 @@ const char* ApplicationStateCode(ApplicationState s) {
       return "done";
     case ApplicationState::kRefused:
       return "refused";
+    case ApplicationState::kNotAccepted:
+      return "not-accepted";
   }
   return "";
 }
@@ -257,7 +261,7 @@ Result<Application> Receive(const std::string& id, const ApplicationInput& in,
     }
   }
   if (!reasons.empty()) {
-    a.state = ApplicationState::kRefused;
+    a.state = ApplicationState::kNotAccepted;
     a.reasons = reasons;
     a.decided = in.received;
     Trail(a, now, by_organ, "不予受理 refused on arrival", Joined(reasons));
@@ -483,7 +487,8 @@ bool InForce(const Certificate& c, const std::vector<Application>& applications,
   if (today <= c.valid_until) return true;
   for (const auto& a : applications) {
     if (a.kind != ApplicationKind::kRenew || a.certificate != c.number) continue;
-    if (a.state == ApplicationState::kRefused) continue;
+    if (a.state == ApplicationState::kRefused || a.state == ApplicationState::kNotAccepted)
+      continue;
     if (DeemedContinued(c.valid_until, a.clock.received, a.decided)) {
       *deemed_continued = true;
       return true;

@@ -32,12 +32,13 @@ std::optional<ChangeField> ParseChangeField(
     std::string_view code);  // name, representative, address
 
 enum class ApplicationState {
-  kReceived,  // 待受理: arrived, not yet accepted
-  kAwaiting,  // 待补正: the missing material was notified once (一次告知)
-  kAccepted,  // 已受理: under review
-  kGranted,   // 准予许可: the certificate (or cancellation document) is to be sent
-  kDone,      // 已办结: sent
-  kRefused,   // 不予受理 / 不予许可: every reason told, the material returned
+  kReceived,     // 待受理: arrived, not yet accepted
+  kAwaiting,     // 待补正: the missing material was notified once (一次告知)
+  kAccepted,     // 已受理: under review
+  kGranted,      // 准予许可: the certificate (or cancellation document) is to be sent
+  kDone,         // 已办结: sent
+  kRefused,      // 不予许可: every reason told, the material returned
+  kNotAccepted,  // 不予受理: inadmissible on arrival (行政许可法 Art. 32), every reason told
 };
 const char* ApplicationStateZh(ApplicationState s);
 const char* ApplicationStateCode(ApplicationState s);  // received, awaiting, accepted, …

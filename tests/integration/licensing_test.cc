@@ -147,7 +147,7 @@ TEST_F(LnLicensing, LnGrade3Abolished_AnApplicationForGrade3IsRefusedOnArrivalWi
   auto a = Step(Apply("weapons-secrecy", "三级", "91210100MA0000001A", "沈阳精工科技有限公司",
                       "210100", kWeaponsMaterials, "EA100000001CN", "2026-10-09"));
   auto app = a.getApplication();
-  EXPECT_EQ(app.getState(), static_cast<uint8_t>(workflows::ApplicationState::kRefused));
+  EXPECT_EQ(app.getState(), static_cast<uint8_t>(workflows::ApplicationState::kNotAccepted));
   ASSERT_EQ(app.getReasons().size(), 1u);
   EXPECT_NE(std::string(app.getReasons()[0].cStr()).find("三级保密资格已取消"), std::string::npos)
       << app.getReasons()[0].cStr();
@@ -333,7 +333,7 @@ TEST_F(LnLicensing, LnNoVisitChangeOfNameByPost_ApprovedOrRefusedWithEveryReason
     r.setChange("address");
   });
   EXPECT_EQ(wrong.getApplication().getState(),
-            static_cast<uint8_t>(workflows::ApplicationState::kRefused));
+            static_cast<uint8_t>(workflows::ApplicationState::kNotAccepted));
   ASSERT_EQ(wrong.getApplication().getReasons().size(), 2u) << "every reason, at once";
   EXPECT_NE(std::string(wrong.getApplication().getReasons()[0].cStr()).find("not by the applicant"),
             std::string::npos);
@@ -564,7 +564,7 @@ TEST_F(LnLicensing, LnRandomDrawIsReproducible_SentToTwoCityBureaus_LnCreditReco
   auto again = Step(
       Apply("carrier-production", "乙级", violator, "沈阳", "210100", kMaterials, "", nullptr));
   EXPECT_EQ(again.getApplication().getState(),
-            static_cast<uint8_t>(workflows::ApplicationState::kRefused));
+            static_cast<uint8_t>(workflows::ApplicationState::kNotAccepted));
   ASSERT_EQ(again.getApplication().getReasons().size(), 1u);
   EXPECT_NE(std::string(again.getApplication().getReasons()[0].cStr()).find("市场禁入"),
             std::string::npos);

@@ -43,7 +43,7 @@ TEST(LicenceCase, LnGrade3Abolished_LnCreditRecord_RefusedOnArrivalWithEveryReas
   auto a = Receive("L1", Input(LicenceItem::kWeaponsSecrecy, "三级"), kRequired, kJoint,
                    {exclusion}, nullptr, "辽宁省国家保密局", 1);
   ASSERT_TRUE(a.ok());
-  EXPECT_EQ(a.value().state, ApplicationState::kRefused);
+  EXPECT_EQ(a.value().state, ApplicationState::kNotAccepted);
   ASSERT_EQ(a.value().reasons.size(), 2u);
   EXPECT_NE(a.value().reasons[0].find("三级保密资格已取消"), std::string::npos);
   EXPECT_NE(a.value().reasons[1].find("市场禁入"), std::string::npos);
@@ -168,7 +168,7 @@ TEST(LicenceCase, LnNoVisitChangeOfName_CancellationAndRenewal_ChangeTheCertific
   in.change_to.clear();
   auto wrong = Receive("L5", in, kRequired, {"210000/bmj"}, {}, &held, "辽宁省国家保密局", 1);
   ASSERT_TRUE(wrong.ok());
-  EXPECT_EQ(wrong.value().state, ApplicationState::kRefused);
+  EXPECT_EQ(wrong.value().state, ApplicationState::kNotAccepted);
   EXPECT_EQ(wrong.value().reasons.size(), 2u);
 }
 
