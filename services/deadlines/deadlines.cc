@@ -221,6 +221,13 @@ bool DeadlineBook::RunOn(store::Txn& txn, const std::string& item, const std::st
   return true;
 }
 
+std::optional<DeadlineRecord> DeadlineBook::Find(store::Txn& txn, const std::string& item,
+                                                 const std::string& step) {
+  auto v = txn.Get("deadline_items", item + '\0' + step);
+  if (!v) return std::nullopt;
+  return DeadlineRecord::Decode(*v);
+}
+
 std::vector<std::string> DeadlineBook::OpenSteps(store::Txn& txn, const std::string& item) {
   std::vector<std::string> steps;
   const std::string prefix = item + '\0';

@@ -92,6 +92,9 @@ class DeadlineBook {
   };
   static Counts GetCounts(store::Txn& txn);
 
+  // The deadline of `item` and `step` as stored (open or closed), if there is one.
+  static std::optional<DeadlineRecord> Find(store::Txn& txn, const std::string& item,
+                                            const std::string& step);
   // The steps of `item` that are open (not closed), in key order.
   static std::vector<std::string> OpenSteps(store::Txn& txn, const std::string& item);
   // When the next event is due (ms), or nullopt when nothing is waiting.

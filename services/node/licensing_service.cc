@@ -433,9 +433,7 @@ void LicensingService::SyncDuties(store::Txn& txn, const Application& a, int64_t
   auto clock = workflows::ComputeDeadlines(a.clock, deadlines_.calendar(), today);
   auto sync = [&](const char* step, const char* rule, const std::string& title,
                   std::optional<Date> due) {
-    auto held = txn.Get("deadline_items", a.id + std::string(1, '\0') + step);
-    std::optional<deadlines::DeadlineRecord> cur;
-    if (held) cur = deadlines::DeadlineRecord::Decode(*held);
+    auto cur = deadlines::DeadlineBook::Find(txn, a.id, step);
     bool open = cur && cur->state != schema::Deadline::State::CLOSED;
     if (open && (!due || cur->due_day != *due)) {
       deadlines_.CloseDuty(txn, a.id, step, now);
