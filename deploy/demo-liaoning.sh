@@ -55,10 +55,9 @@ step "1. 三级 by EMS (LN 二.1): refused on arrival with the reason"
 R1=$(zn $P licence apply --item weapons-secrecy --grade 三级 --unit 91210100MA0000001A \
   --name 沈阳精工科技有限公司 --region 210100 --materials "$MATERIALS,备案的企业年度报告" \
   --waybill EA100000001CN --sender 沈阳精工科技有限公司 --arrived "$(day '1 day ago')" \
-  --by "收件员 李梅" --json | jget 'd["applications"][0]["id"]')
+  --reply-waybill EA200000001CN --by "收件员 李梅" --json | jget 'd["applications"][0]["id"]')
 zn $P licence show "$R1"
-zn $P post out --about "$R1" --waybill EA200000001CN --to 沈阳精工科技有限公司 \
-  --items "不予受理决定书,退回申请材料" --by "收件员 李梅"
+zn $P post list --about "$R1"
 
 step "2. 二级 by EMS (最多跑一次): the arrival starts the clock; the annual report is missing"
 A2=$(zn $P licence apply --item weapons-secrecy --grade 二级 --unit 91210200MA0000002B \
@@ -118,8 +117,7 @@ for e in "210300 东北大学" "210300 鞍山钢铁" "210300 辽宁科技大学"
     --fields 保密技术,涉密信息系统 --by "许可处 赵刚" >/dev/null
 done
 zn $P expert list
-SEED="辽宁省国家保密局 $(date +%Y)年第1轮双随机抽查"
-ROUND=$(zn $P draw run --seed "$SEED" --units 4 --experts-per-unit 2 \
+ROUND=$(zn $P draw run --seed "辽宁省国家保密局 $(date +%Y)年第1轮双随机抽查" --units 4 --experts-per-unit 2 \
   --report-by "$(day '20 days')" --by "许可处 赵刚" --json | jget 'd["rounds"][0]["id"]')
 zn $P draw show "$ROUND"
 echo "-- 一公开: the published round, redone by an independent script"

@@ -879,13 +879,14 @@ struct LicensingRequest {
   approve @17 :Bool;
   violation @18 :Bool;
   by @19 :Text;
-  seed @20 :Text;
+  seed @20 :Text;              # draw: the round's label; the node adds the random part
   count @21 :UInt32;           # draw: units
   perUnit @22 :UInt32;         # draw: experts per unit
   sameRegion @23 :Bool;        # draw: experts of the unit's own region allowed
   expert @24 :Licensing.Expert;
   person @25 :Bool;            # creditAdd: the subject is a person
   experts @26 :List(Text);     # fly: the experts' ids
+  replyWaybill @27 :Text;      # apply by EMS: the outgoing waybill if it is not accepted at once
   enum Op {
     list @0;                   # applications
     show @1;

@@ -30,10 +30,11 @@ carrier-production 国家秘密载体制作、复制、维修、销毁定点单�
 
   licence apply --item ITEM --grade 二级|乙级 --unit USCC --name 单位名称 --region CITY
         [--representative 法定代表人] [--address 注册地址] [--persons ID,ID] [--scope TEXT]
-        --materials "申请书,营业执照副本,…" [--waybill EMS --sender WHO --arrived DATE] --by CLERK
+        --materials "申请书,营业执照副本,…" [--waybill EMS --sender WHO --arrived DATE
+        [--reply-waybill EMS]] --by CLERK
         an application arrives (by EMS: the day of arrival starts the clock, LN 三 最多跑一次);
-        what makes it inadmissible (a grade abolished, a bar in the credit record …) refuses it
-        at once with every reason
+        what makes it inadmissible (a grade abolished, a bar in the credit record …) makes it
+        不予受理 at once with every reason (by EMS: posted back under --reply-waybill)
   licence apply --kind change --certificate NO --change name|representative|address --to NEW
         --unit USCC --materials … --waybill … --by CLERK       不见面审批 (LN 三): a change by post
   licence apply --kind cancel|renew --certificate NO --unit USCC …   注销 / 延续 (Art. 50)
@@ -86,12 +87,13 @@ constexpr const char* kExpertUsage =
 constexpr const char* kDrawUsage =
     R"(zhuji draw — 双随机、一公开 and 飞行检查 (LN 四.1)
 
-  draw run --seed SEED --units N --experts-per-unit K --report-by DATE [--same-region] --by NAME
+  draw run --seed LABEL --units N --experts-per-unit K --report-by DATE [--same-region] --by NAME
         draws N licensed units and K experts for each (not their employer's, not of the unit's
-        region unless --same-region, nobody twice), reproducibly from SEED
-        (services/workflows/draw.h; tools/verify_draw.py redoes it); each unit's inspection
-        goes to the bureau of its city, its report due by DATE
-  draw fly --unit USCC --experts ID,ID --report-by DATE --by NAME     飞行检查
+        region unless --same-region, nobody twice); the seed is LABEL and 128 random bits the
+        node adds, published with the round, from which anyone redoes it
+        (services/workflows/draw.h; tools/verify_draw.py --check); each unit's inspection goes
+        to the bureau of its city, its report due by DATE
+  draw fly --unit USCC --experts ID,ID --report-by DATE [--same-region] --by NAME   飞行检查
   draw show [ROUND] [--json]   the round as published (一公开): seed, lists, result; --json is
                                tools/verify_draw.py's input with the result beside it
   draw inspections [ID] [--json]   the inspections held on this node (a city: its tasks)
@@ -512,12 +514,11 @@ bool Usage(const Args& args, size_t min_pos, const char* usage, std::ostream& ou
 int CmdLicence(const Args& args, zmq::context_t& ctx, std::ostream& out) {
   int rc = 0;
   if (Usage(args, 2, kLicenceUsage, out, &rc)) return rc;
-  args.Allow(NodeOptions({"item",           "grade",   "unit",    "name",   "region",
-                          "representative", "address", "persons", "scope",  "materials",
-                          "waybill",        "sender",  "arrived", "kind",   "certificate",
-                          "change",         "to",      "day",     "by",     "reason",
-                          "from",           "organ",   "approve", "refuse", "number",
-                          "valid-until",    "json"}));
+  args.Allow(NodeOptions(
+      {"item",        "grade",   "unit",      "name",    "region",      "representative", "address",
+       "persons",     "scope",   "materials", "waybill", "sender",      "arrived",        "kind",
+       "certificate", "change",  "to",        "day",     "by",          "reason",         "from",
+       "organ",       "approve", "refuse",    "number",  "valid-until", "reply-waybill",  "json"}));
   const std::string sub = args.positionals()[1];
   Call c(args, "licence " + sub);
   auto& r = c.r;
@@ -554,6 +555,7 @@ int CmdLicence(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     c.Items("materials");
     if (args.Has("arrived")) r.setDay(c.DayOf("arrived"));
     r.setParty(args.Get("sender"));
+    r.setReplyWaybill(args.Get("reply-waybill"));
     if (args.Has("waybill") && !args.Has("arrived")) {
       throw UsageError(
           "licence apply: --arrived DATE is required with --waybill (the day of arrival starts the "
@@ -706,6 +708,7 @@ int CmdDraw(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     full = true;
   } else if (sub == "fly") {
     r.setOp(Op::FLY);
+    r.setSameRegion(args.Flag("same-region"));
     r.setId(c.Need("unit", "the unit inspected"));
     auto experts = SplitList(c.Need("experts", "the team"));
     auto el = r.initExperts(experts.size());

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "services/common/capnp_io.h"
+#include "services/common/ids.h"
 #include "services/node/codec.h"
 #include "services/node/filings.h"
 #include "services/node/table.h"
@@ -397,17 +398,22 @@ KindEntry LicensingService::LicensingKind(const std::string& self) {
 
 void LicensingService::Register(KindRegistry& kinds, ControlService& control) {
   KindEntry k = LicensingKind(config_.node_id);
-  k.admit = [this](store::Txn&, const std::string&, std::string_view body) -> Status {
-    // The bureau and the inspector are secrecy bureaus this node knows (its own directory).
+  k.admit = [this](store::Txn& txn, const std::string& origin, std::string_view body) -> Status {
+    // Checked against this node's own directory and the copy held (LN 四.1): the province's
+    // bureau assigns, the city bureau named reports once, nothing else changes.
     UnitInspection i = UnitInspections::Decode(body);
-    for (const auto& address : {i.by_organ, i.inspector}) {
-      auto o = directory_.Find(address);
-      if (!o || !o->is_secrecy_admin()) {
-        return Status::Error("inspection " + i.id + ": " + address +
-                             " is not a secrecy bureau in this node's directory");
-      }
+    auto inspector = directory_.Find(i.inspector);
+    if (!inspector || !inspector->is_secrecy_admin()) {
+      return Status::Error("inspection " + i.id + ": " + i.inspector +
+                           " is not a secrecy bureau in this node's directory");
     }
-    return Status::Ok();
+    auto bureau = directory_.Find(i.by_organ);
+    const auto* node = bureau ? directory_.Node(bureau->node) : nullptr;
+    bool provincial = bureau && bureau->is_secrecy_admin() && node &&
+                      node->level == workflows::NodeLevel::kProvince;
+    auto held = GetRecord(txn, "unit_inspections", i.id, UnitInspections::Decode);
+    return workflows::CheckInspectionStep(held ? &*held : nullptr, i, origin, config_.node_id,
+                                          provincial);
   };
   k.apply = [this](store::Txn& txn, const std::string& from, std::string_view body, int64_t now) {
     Arrived(txn, UnitInspections::Decode(body), from, now);
@@ -456,10 +462,20 @@ void LicensingService::SyncDuties(store::Txn& txn, const Application& a, int64_t
        ok && a.state == ApplicationState::kReceived
            ? std::optional<Date>(clock.value().acceptance.date)
            : std::nullopt);
-  sync("decide", "行政许可法 Art. 42", "许可决定 " + what,
-       ok && a.state == ApplicationState::kAccepted && clock.value().decision
-           ? std::optional<Date>(clock.value().decision->date)
-           : std::nullopt);
+  // Due from acceptance — also while the clerk has not recorded an acceptance the law already
+  // counts (Art. 32); a renewal is decided by the expiry at the latest (Art. 50).
+  std::optional<Date> decide;
+  bool deciding = a.state == ApplicationState::kAccepted ||
+                  (a.state == ApplicationState::kReceived && ok && clock.value().deemed_accepted);
+  if (deciding && ok && clock.value().decision) decide = clock.value().decision->date;
+  if (decide && a.kind == ApplicationKind::kRenew) {
+    if (auto cert = GetCert(txn, a.certificate); cert && cert->valid_until < *decide) {
+      decide = cert->valid_until;
+    }
+  }
+  sync("decide",
+       a.kind == ApplicationKind::kRenew ? "行政许可法 Art. 42, 50" : "行政许可法 Art. 42",
+       "许可决定 " + what, decide);
   sync("certificate", "行政许可法 Art. 44", "颁发、送达证书 " + what,
        ok && a.state == ApplicationState::kGranted && clock.value().certificate
            ? std::optional<Date>(clock.value().certificate->date)
@@ -480,7 +496,9 @@ Status LicensingService::TakeApplication(store::Txn& txn, schema::LicensingReque
 
   // An answer sent back (LN 三): recorded in the EMS register with its waybill; required when the
   // application came by post.
-  auto posted = [&](const Application& a, std::vector<std::string> items) -> Status {
+  // `on`: the day it was posted (default: the day of the act).
+  auto posted = [&](const Application& a, std::vector<std::string> items,
+                    std::optional<Date> on = std::nullopt) -> Status {
     if (waybill.empty()) {
       if (!a.by_post) return Status::Ok();
       return Status::Error("application " + a.id +
@@ -492,7 +510,7 @@ Status LicensingService::TakeApplication(store::Txn& txn, schema::LicensingReque
     p.incoming = false;
     p.waybill = waybill;
     p.party = req.getParty().size() ? std::string(req.getParty()) : a.applicant.name;
-    p.day = day;
+    p.day = on ? *on : day;
     p.items = std::move(items);
     p.about = a.id;
     p.recorded_by = by;
@@ -541,6 +559,14 @@ Status LicensingService::TakeApplication(store::Txn& txn, schema::LicensingReque
     }
     in.change_to = req.getChangeTo();
     in.submitted = Texts(req.getItems());
+    if (!in.certificate.empty()) {
+      for (const auto& other : ListRecords(txn, "applications", DecodeApplication)) {
+        bool open = other.state != ApplicationState::kDone &&
+                    other.state != ApplicationState::kRefused &&
+                    other.state != ApplicationState::kNotAccepted;
+        if (open && other.certificate == in.certificate) in.busy_with = other.id;
+      }
+    }
     in.received = day;
     in.by = by;
     auto configured = config_.licence_materials.find(workflows::LicenceItemCode(in.item));
@@ -583,10 +609,28 @@ Status LicensingService::TakeApplication(store::Txn& txn, schema::LicensingReque
       if (Status st = workflows::CheckParcel(p); !st.ok()) return st;
       txn.Put("parcels", p.id, EncodeParcel(p));
       app.by_post = true;
+      if (app.state == ApplicationState::kNotAccepted) {
+        // 不见面: the refusal and the material go back by EMS at once (LN 三).
+        if (req.getReplyWaybill().size() == 0) {
+          return Status::Error("application " + app.id + " is not accepted (" +
+                               Joined(app.reasons) +
+                               "); it came by EMS, so the decision and the material go back by "
+                               "EMS: give the outgoing waybill (--reply-waybill)");
+        }
+      }
       // Right after the receipt, before what was decided on it.
       app.history.insert(app.history.begin() + 1,
                          {now, b.name, "EMS 收件 arrived by post",
                           "运单号 " + waybill + "，" + day.ToString() + " 到达"});
+      if (app.state == ApplicationState::kNotAccepted) {
+        waybill = req.getReplyWaybill();  // from here on, the answer's
+        if (Status st = posted(
+                app, {"不予受理决定书（列明全部原因）", "退回申请材料：" + Joined(app.submitted)},
+                today);
+            !st.ok()) {
+          return st;
+        }
+      }
     }
     store_app(app, "收到申请");
     return Status::Ok();
@@ -596,9 +640,20 @@ Status LicensingService::TakeApplication(store::Txn& txn, schema::LicensingReque
   if (!held_app)
     return Status::Error("no application " + std::string(req.getId().cStr()) + " here");
   const Application& a = *held_app;
+  // The clock as it stands, for the steps whose time the law limits.
+  auto clock = workflows::ComputeDeadlines(a.clock, deadlines_.calendar(), today);
+  if (!clock.ok()) return Status::Error("application " + a.id + ": " + clock.status().message());
+  const workflows::LicenceDeadlines& d = clock.value();
   Result<Application> next = Status::Error("unknown step");
   switch (req.getOp()) {
     case Op::NOTIFY: {
+      if (day > d.acceptance.date) {
+        return Status::Error(
+            "行政许可法 Art. 32: the five working days to notify what is missing ended on " +
+            d.acceptance.date.ToString() + "; application " + a.id +
+            " counts as accepted on receipt (" + a.clock.received.ToString() +
+            "): record it with `licence accept`, and ask for the material during the review");
+      }
       next = workflows::NotifyMissing(a, day, by, now);
       if (!next.ok()) return next.status();
       if (Status st =
@@ -612,9 +667,13 @@ Status LicensingService::TakeApplication(store::Txn& txn, schema::LicensingReque
       next = workflows::Supplement(a, Texts(req.getItems()), day, by, now);
       break;
     case Op::ACCEPT:
-      next = workflows::Accept(a, day, by, now);
+      next = workflows::Accept(a, day, by, now, d.deemed_accepted);
       break;
     case Op::EXTEND:
+      if (d.decision && day > d.decision->date) {
+        return Status::Error("行政许可法 Art. 42: the period ended on " +
+                             d.decision->date.ToString() + "; it cannot be extended after it");
+      }
       next = workflows::Extend(a, req.getText(), by, day, now);
       if (next.ok()) {
         if (Status st = posted(next.value(), {"延长审查期限告知书：" + std::string(req.getText())});
@@ -626,6 +685,15 @@ Status LicensingService::TakeApplication(store::Txn& txn, schema::LicensingReque
     case Op::UNCOUNTED:
       if (!req.getToDay()) return Status::Error("the period's last day is required (--to)");
       next = workflows::AddUncounted(a, {day, Date{req.getToDay()}, req.getText()}, by, now);
+      if (next.ok()) {
+        // Art. 45: the applicant is told in writing how long it takes.
+        if (Status st =
+                posted(next.value(), {"不计入期限告知书：" + std::string(req.getText()) + " " +
+                                      day.ToString() + "～" + Date{req.getToDay()}.ToString()});
+            !st.ok()) {
+          return st;
+        }
+      }
       break;
     case Op::DECIDE: {
       auto organ = directory_.Find(config_.node_id + "/" + std::string(req.getOrgan()));
@@ -633,9 +701,18 @@ Status LicensingService::TakeApplication(store::Txn& txn, schema::LicensingReque
         return Status::Error("no organ '" + std::string(req.getOrgan().cStr()) + "' on node " +
                              config_.node_id + " (--organ CODE)");
       }
-      workflows::Approval d{organ->address(), organ->name, req.getApprove(),
-                            req.getText(),    by,          day};
-      next = workflows::Decide(a, d, now);
+      if (req.getApprove() &&
+          (a.kind == ApplicationKind::kNew || a.kind == ApplicationKind::kRenew)) {
+        // LN 四.2: a bar entered since the application arrived still bars it.
+        if (Status st = workflows::CheckApplicant(CreditRecord(txn), a.applicant.unit,
+                                                  a.applicant.persons, day);
+            !st.ok()) {
+          return Status::Error(st.message() + " — refuse it (licence refuse) with this reason");
+        }
+      }
+      workflows::Approval decision{organ->address(), organ->name, req.getApprove(),
+                                   req.getText(),    by,          day};
+      next = workflows::Decide(a, decision, now);
       if (next.ok() && next.value().state == ApplicationState::kRefused) {
         if (Status st =
                 posted(next.value(), {"不予许可决定书", "退回申请材料：" + Joined(a.submitted)});
@@ -650,7 +727,9 @@ Status LicensingService::TakeApplication(store::Txn& txn, schema::LicensingReque
       if (req.getText().size()) reasons.emplace_back(req.getText().cStr());
       next = workflows::Refuse(a, reasons, by, day, now);
       if (next.ok()) {
-        if (Status st = posted(next.value(), {"不予许可决定书（列明全部原因）",
+        bool accepted = next.value().state == ApplicationState::kRefused;
+        if (Status st = posted(next.value(), {accepted ? "不予许可决定书（列明全部原因）"
+                                                       : "不予受理决定书（列明全部原因）",
                                               "退回申请材料：" + Joined(a.submitted)});
             !st.ok()) {
           return st;
@@ -690,6 +769,12 @@ Status LicensingService::TakeApplication(store::Txn& txn, schema::LicensingReque
       break;
   }
   if (!next.ok()) return next.status();
+  // A step dated out of order (accepted before the notice, material before it was asked for …)
+  // would leave a clock that cannot be computed: refused, nothing changed.
+  if (auto after = workflows::ComputeDeadlines(next.value().clock, deadlines_.calendar(), today);
+      !after.ok()) {
+    return Status::Error("application " + a.id + ": " + after.status().message());
+  }
   store_app(next.value(), workflows::ApplicationStateZh(next.value().state));
   return Status::Ok();
 }
@@ -829,11 +914,31 @@ Status LicensingService::TakeDraw(store::Txn& txn, schema::LicensingRequest::Rea
       if (!expert_names.count(e)) return Status::Error("no expert " + e + " in the 专家库");
     }
     if (experts.empty()) return Status::Error("a 飞行检查 names its team (--experts)");
+    std::string region;
+    for (const auto& c : certs) {
+      if (c.holder.unit == req.getId().cStr()) region = c.holder.region;
+    }
+    for (const auto& e : pool) {
+      if (std::find(experts.begin(), experts.end(), e.id) == experts.end()) continue;
+      if (e.unit == req.getId().cStr()) {
+        return Status::Error("expert " + e.id + " works for the unit inspected");
+      }
+      if (!req.getSameRegion() && e.region == region) {
+        return Status::Error("expert " + e.id + " is of the unit's region " + region +
+                             " (--same-region to allow)");
+      }
+    }
     return make(req.getId(), "", true, named(experts));
   }
 
+  if (req.getCount() == 0 || req.getPerUnit() == 0) {
+    return Status::Error("a draw takes at least one unit and one expert per unit");
+  }
+  if (req.getSeed().size() == 0) return Status::Error("the round's label is required (--seed)");
   workflows::DrawRequest dr;
-  dr.seed = req.getSeed();
+  // The published seed: the bureau's label and 128 random bits drawn here, so that nobody chooses
+  // the result by trying labels (every round is kept and published, LN 四.1 一公开).
+  dr.seed = std::string(req.getSeed().cStr()) + " " + ToHex(IdView(NewEnvelopeId()));
   dr.unit_count = req.getCount();
   dr.experts_per_unit = req.getPerUnit();
   dr.exclude_same_region = !req.getSameRegion();
@@ -968,7 +1073,9 @@ void LicensingService::Handle(ControlCall& call) {
         txn.Put("parcels", p.id, EncodeParcel(p));
         if (in && !p.about.empty()) {
           // Material for an application awaiting it (最多跑一次): added on the day it arrived.
-          if (auto a = GetRecord(txn, "applications", p.about, DecodeApplication)) {
+          auto a = GetRecord(txn, "applications", p.about, DecodeApplication);
+          if (a && (a->state == ApplicationState::kReceived ||
+                    a->state == ApplicationState::kAwaiting)) {
             a->history.push_back({now, p.recorded_by, "EMS 收件 arrived by post",
                                   "运单号 " + p.waybill + "，" + p.day.ToString() + " 到达"});
             auto next = workflows::Supplement(*a, p.items, p.day, p.recorded_by, now);

@@ -247,6 +247,9 @@ Result<Application> Receive(const std::string& id, const ApplicationInput& in,
       }
     }
   }
+  if (!in.busy_with.empty()) {
+    reasons.push_back("证书 " + a.certificate + " has an application still open: " + in.busy_with);
+  }
   if (a.kind == ApplicationKind::kChange) {
     if (a.change == ChangeField::kNone) {
       reasons.push_back("a change names what changes: 法定代表人, 单位名称 or 注册地址 (LN 三)");
@@ -320,17 +323,20 @@ Result<Application> Supplement(const Application& a, const std::vector<std::stri
 }
 
 Result<Application> Accept(const Application& a, calendar::Date day, const std::string& by,
-                           int64_t now) {
+                           int64_t now, bool deemed) {
   if (Status st = InState(a, {ApplicationState::kReceived}, "accepted"); !st.ok()) return st;
   auto missing = MissingMaterials(a.required, a.submitted);
-  if (!missing.empty()) {
+  if (!missing.empty() && !deemed) {
     return Status::Error("application " + a.id + " lacks " + Joined(missing) +
                          ": notify it once and in full (一次告知, 行政许可法 Art. 32)");
   }
   Application n = a;
   n.clock.accepted = day;
   n.state = ApplicationState::kAccepted;
-  Trail(n, now, by, "受理 accepted", day.ToString());
+  Trail(n, now, by, "受理 accepted",
+        deemed ? "逾期未告知，依法自收到申请材料之日（" + a.clock.received.ToString() +
+                     "）起视为受理 (行政许可法 Art. 32)"
+               : day.ToString());
   return n;
 }
 
@@ -414,10 +420,13 @@ Result<Application> Refuse(const Application& a, const std::vector<std::string>&
   }
   if (reasons.empty()) return Status::Error("a refusal lists every reason (--reason, one or more)");
   Application n = a;
-  n.state = ApplicationState::kRefused;
+  // Before acceptance it is 不予受理 (Art. 32), after it 不予许可 (Art. 38).
+  bool accepted = a.state == ApplicationState::kAccepted;
+  n.state = accepted ? ApplicationState::kRefused : ApplicationState::kNotAccepted;
   n.decided = day;
   n.reasons.insert(n.reasons.end(), reasons.begin(), reasons.end());
-  Trail(n, now, by, "不予许可 refused", Joined(reasons) + "，材料退回");
+  Trail(n, now, by, accepted ? "不予许可 refused" : "不予受理 not accepted",
+        Joined(reasons) + "，材料退回");
   return n;
 }
 
@@ -425,6 +434,17 @@ Result<Issued> Issue(const Application& a, const Certificate* held, const std::s
                      std::optional<calendar::Date> valid_until, calendar::Date day,
                      const std::string& by, int64_t now) {
   if (Status st = InState(a, {ApplicationState::kGranted}, "issued"); !st.ok()) return st;
+  if (a.kind != ApplicationKind::kNew) {
+    // What was true on arrival may not be now (revoked, cancelled or replaced meanwhile).
+    if (!held) return Status::Error("证书 " + a.certificate + " is not on record");
+    if (held->state != Certificate::State::kValid) {
+      return Status::Error("证书 " + held->number + " is " + CertificateStateZh(held->state) +
+                           " now: refuse application " + a.id + " with that reason");
+    }
+    if (held->holder.unit != a.applicant.unit) {
+      return Status::Error("证书 " + held->number + " is not held by the applicant");
+    }
+  }
   Issued out{a, {}};
   Application& n = out.application;
   if (a.kind == ApplicationKind::kNew || a.kind == ApplicationKind::kRenew) {
@@ -487,8 +507,11 @@ bool InForce(const Certificate& c, const std::vector<Application>& applications,
   if (today <= c.valid_until) return true;
   for (const auto& a : applications) {
     if (a.kind != ApplicationKind::kRenew || a.certificate != c.number) continue;
-    if (a.state == ApplicationState::kRefused || a.state == ApplicationState::kNotAccepted)
-      continue;
+    // Art. 50: refused by the expiry, it ends then; refused later, the licence had been
+    // continued by the law already.
+    bool refused =
+        a.state == ApplicationState::kRefused || a.state == ApplicationState::kNotAccepted;
+    if (refused && a.decided && *a.decided <= c.valid_until) continue;
     if (DeemedContinued(c.valid_until, a.clock.received, a.decided)) {
       *deemed_continued = true;
       return true;
@@ -516,6 +539,58 @@ Result<UnitInspection> ReportInspection(const UnitInspection& i, const std::stri
   n.state = UnitInspection::State::kReported;
   ++n.version;
   return n;
+}
+
+namespace {
+
+std::string NodeOf(const std::string& address) { return address.substr(0, address.find('/')); }
+
+bool SameAssignment(const UnitInspection& a, const UnitInspection& b) {
+  return a.id == b.id && a.round == b.round && a.flying == b.flying && a.unit == b.unit &&
+         a.unit_name == b.unit_name && a.certificate == b.certificate && a.region == b.region &&
+         a.experts == b.experts && a.by_organ == b.by_organ && a.inspector == b.inspector &&
+         a.inspector_name == b.inspector_name && a.report_by == b.report_by;
+}
+
+}  // namespace
+
+Status CheckInspectionStep(const UnitInspection* held, const UnitInspection& copy,
+                           const std::string& origin, const std::string& self,
+                           bool by_is_provincial_bureau) {
+  const std::string by = NodeOf(copy.by_organ), inspector = NodeOf(copy.inspector);
+  const std::string what = "inspection " + copy.id + ": ";
+  if (!by_is_provincial_bureau) {
+    return Status::Error(what + copy.by_organ + " is not a provincial secrecy bureau (LN 四.1)");
+  }
+  if (origin == self) return Status::Error(what + "a copy from this node itself");
+  if (copy.state == UnitInspection::State::kAssigned) {
+    if (origin != by || self != inspector) {
+      return Status::Error(what + "only " + copy.by_organ + " assigns it, to " + copy.inspector);
+    }
+    if (held) return Status::Error(what + "assigned already");
+    if (copy.version != 1) return Status::Error(what + "an assignment is version 1");
+    return Status::Ok();
+  }
+  // Reported.
+  if (self == by) {
+    if (origin != inspector) {
+      return Status::Error(what + "reported by " + copy.inspector + ", not by node " + origin);
+    }
+    if (!held) return Status::Error(what + "not assigned by this bureau");
+    if (held->state != UnitInspection::State::kAssigned) {
+      return Status::Error(what + "reported already");
+    }
+    if (!SameAssignment(*held, copy) || copy.version != held->version + 1) {
+      return Status::Error(what + "the report changes the assignment");
+    }
+    return Status::Ok();
+  }
+  // A referral (联动处置), from the bureau, to the node of the organ it concerns.
+  if (origin != by || copy.refer_to.empty() || NodeOf(copy.refer_to) != self) {
+    return Status::Error(what + "does not concern node " + self);
+  }
+  if (held) return Status::Error(what + "referred here already");
+  return Status::Ok();
 }
 
 std::optional<CreditEntry> CreditOf(const UnitInspection& i, calendar::Date day) {

@@ -138,6 +138,7 @@ struct ApplicationInput {
   ChangeField change = ChangeField::kNone;
   std::string change_to;
   std::vector<std::string> submitted;
+  std::string busy_with;    // another application on the same certificate still open ("" none)
   calendar::Date received;  // for EMS: the day of arrival (LN 三), which starts the clock
   std::string by;
 };
@@ -161,9 +162,11 @@ Result<Application> NotifyMissing(const Application& a, calendar::Date day, cons
 // application is accepted on that day (Art. 32 ¶1 (5)).
 Result<Application> Supplement(const Application& a, const std::vector<std::string>& items,
                                calendar::Date day, const std::string& by, int64_t now);
-// Art. 32: accepted expressly; refused while material is missing.
+// Art. 32: accepted expressly; refused while material is missing — unless the law already counts
+// it as accepted on receipt (`deemed`: five working days passed without a notice), when the
+// bureau records what the law says and reviews what it has.
 Result<Application> Accept(const Application& a, calendar::Date day, const std::string& by,
-                           int64_t now);
+                           int64_t now, bool deemed = false);
 // Art. 42 ¶1: extended once, by the head, with the reason told to the applicant.
 Result<Application> Extend(const Application& a, const std::string& reason, const std::string& head,
                            calendar::Date day, int64_t now);
@@ -173,15 +176,17 @@ Result<Application> AddUncounted(const Application& a, const UncountedPeriod& p,
 // One deciding department's decision. A refusal by any of them refuses the application with
 // its opinion; the last approval grants it (Art. 42 ¶2: item (1) needs both).
 Result<Application> Decide(const Application& a, const Approval& decision, int64_t now);
-// Refused with every reason (at least one), the material to be returned.
+// Refused with every reason (at least one), the material to be returned: 不予受理 before the
+// application was accepted, 不予许可 after.
 Result<Application> Refuse(const Application& a, const std::vector<std::string>& reasons,
                            const std::string& by, calendar::Date day, int64_t now);
 
 // Art. 44: what the granted application produces — for a new licence or a renewal, a
-// certificate numbered `number` valid until `valid_until`; for a change, the certificate
-// re-issued with the change (same number, the old one marked replaced); for a cancellation,
-// the old certificate marked cancelled. Returns the application (done) and the certificates to
-// store (the new one first, then the one it ends).
+// certificate numbered `number` valid until `valid_until` (a renewal marks the old one
+// replaced); for a change, the certificate re-issued with the change under the same number (the
+// value it replaces is kept in the application's trail); for a cancellation, the certificate
+// marked cancelled. A certificate no longer in force or not the applicant's is refused. Returns the
+// application (done) and the certificates to store (the new one first, then the one it ends).
 struct Issued {
   Application application;
   std::vector<Certificate> certificates;
@@ -228,6 +233,15 @@ Result<UnitInspection> ReportInspection(const UnitInspection& i, const std::stri
                                         bool violation, const std::string& refer_to,
                                         const std::string& refer_to_name, const std::string& by,
                                         int64_t now);
+// Whether `copy` of an inspection may replace `held` (null: none held) on node `self`, sent by
+// node `origin` (LN 四.1): the province's bureau (`by_is_provincial_bureau` per the receiver's own
+// directory) assigns it to the inspector's node; the inspector's node reports it, once, to the
+// bureau, changing nothing but the report; the bureau refers a report to a third node. Nothing
+// else: no state going back, no version skipped, no fact of the assignment rewritten.
+Status CheckInspectionStep(const UnitInspection* held, const UnitInspection& copy,
+                           const std::string& origin, const std::string& self,
+                           bool by_is_provincial_bureau);
+
 // The credit entry a reported violation makes (LN 四.2), dated `day`.
 std::optional<CreditEntry> CreditOf(const UnitInspection& i, calendar::Date day);
 

@@ -190,5 +190,95 @@ TEST(LicenceCase, LnCreditRecord_AReportedViolationBecomesACreditEntry) {
   EXPECT_FALSE(ReportInspection(bad.value(), "再报", false, "", "", "组", 2).ok()) << "once";
 }
 
+// 不予受理 before acceptance, 不予许可 after (Art. 32, 38); a certificate revoked meanwhile is not
+// re-issued; two open applications on one certificate are not allowed.
+TEST(LicenceCase,
+     XzxkArt32_RefusedBeforeAcceptanceIsNotAccepted_ACertificateRevokedMeanwhileIsNotReissued) {
+  Application a = Received(LicenceItem::kSystemIntegration);
+  auto r = Refuse(a, {"材料虚假"}, "赵刚", D("2026-10-12"), 2);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.value().state, ApplicationState::kNotAccepted);
+
+  Certificate held = Held();
+  ApplicationInput in;
+  in.kind = ApplicationKind::kCancel;
+  in.applicant.unit = held.holder.unit;
+  in.certificate = "N1";
+  in.submitted = MaterialsFor(ApplicationKind::kCancel, {});
+  in.received = D("2026-10-09");
+  auto c = Receive("L3", in, in.submitted, {"210000/bmj"}, {}, &held, "辽宁省国家保密局", 1);
+  ASSERT_TRUE(c.ok());
+  Application granted = Granted(c.value());
+  EXPECT_EQ(Refuse(granted, {"x"}, "y", D("2026-10-14"), 3).status().ok(), false)
+      << "granted: not refused any more";
+  held.state = Certificate::State::kRevoked;
+  auto issued = Issue(granted, &held, "", std::nullopt, D("2026-10-14"), "x", 4);
+  EXPECT_FALSE(issued.ok()) << "revoked meanwhile: the revocation stands";
+
+  in.busy_with = "L3";
+  held.state = Certificate::State::kValid;
+  auto busy = Receive("L4", in, in.submitted, {"210000/bmj"}, {}, &held, "辽宁省国家保密局", 1);
+  ASSERT_TRUE(busy.ok());
+  EXPECT_EQ(busy.value().state, ApplicationState::kNotAccepted);
+  EXPECT_NE(busy.value().reasons[0].find("L3"), std::string::npos);
+}
+
+// 行政许可法 Art. 50: refused by the expiry, the licence ends then; refused after it, the law had
+// continued it already.
+TEST(LicenceCase, XzxkArt50_ARefusalAfterExpiryDoesNotUndoTheContinuation) {
+  Certificate held = Held();
+  held.valid_until = D("2026-11-10");
+  Application renewal;
+  renewal.kind = ApplicationKind::kRenew;
+  renewal.certificate = "N1";
+  renewal.clock.received = D("2026-10-09");
+  renewal.state = ApplicationState::kRefused;
+  bool continued = false;
+  renewal.decided = D("2026-11-05");
+  EXPECT_FALSE(InForce(held, {renewal}, D("2026-11-12"), &continued));
+  renewal.decided = D("2026-11-11");
+  EXPECT_TRUE(InForce(held, {renewal}, D("2026-11-12"), &continued));
+  EXPECT_TRUE(continued);
+}
+
+// LN 四.1: who may send which state of a unit's inspection, checked against the copy held.
+TEST(LicenceCase, LnInspectionCopies_OnlyTheBureauAssignsOnlyTheInspectorReportsOnce) {
+  UnitInspection assigned;
+  assigned.id = "210000/bmj/2026-K0001";
+  assigned.unit = "91210100MA0000001A";
+  assigned.by_organ = "210000/bmj";
+  assigned.inspector = "210100/bmj";
+  assigned.version = 1;
+  // At the city: from the province only, once, as version 1.
+  EXPECT_TRUE(CheckInspectionStep(nullptr, assigned, "210000", "210100", true).ok());
+  EXPECT_FALSE(CheckInspectionStep(nullptr, assigned, "210200", "210100", true).ok());
+  EXPECT_FALSE(CheckInspectionStep(nullptr, assigned, "210000", "210100", false).ok())
+      << "not a provincial bureau";
+  EXPECT_FALSE(CheckInspectionStep(&assigned, assigned, "210000", "210100", true).ok());
+  auto reported = ReportInspection(assigned, "违规", true, "", "", "组", 1).value();
+  // At the province: from the inspector, of what it assigned, changing nothing else.
+  EXPECT_TRUE(CheckInspectionStep(&assigned, reported, "210100", "210000", true).ok());
+  EXPECT_FALSE(CheckInspectionStep(&assigned, reported, "210200", "210000", true).ok())
+      << "another city";
+  EXPECT_FALSE(CheckInspectionStep(nullptr, reported, "210100", "210000", true).ok())
+      << "a report of nothing assigned (a forged finding)";
+  EXPECT_FALSE(CheckInspectionStep(&reported, reported, "210100", "210000", true).ok())
+      << "reported once";
+  UnitInspection other_unit = reported;
+  other_unit.unit = "91210200MA0000009Z";
+  EXPECT_FALSE(CheckInspectionStep(&assigned, other_unit, "210100", "210000", true).ok());
+  UnitInspection skipped = reported;
+  skipped.version = 99;
+  EXPECT_FALSE(CheckInspectionStep(&assigned, skipped, "210100", "210000", true).ok());
+  UnitInspection back = assigned;
+  back.version = 3;
+  EXPECT_FALSE(CheckInspectionStep(&reported, back, "210000", "210000", true).ok());
+  // 联动处置: from the bureau to the node of the organ referred to.
+  reported.refer_to = "210200/bmj";
+  EXPECT_TRUE(CheckInspectionStep(nullptr, reported, "210000", "210200", true).ok());
+  EXPECT_FALSE(CheckInspectionStep(nullptr, reported, "210100", "210200", true).ok());
+  EXPECT_FALSE(CheckInspectionStep(nullptr, reported, "210000", "210300", true).ok());
+}
+
 }  // namespace
 }  // namespace zhuji::workflows
