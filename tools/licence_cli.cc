@@ -41,7 +41,9 @@ carrier-production 国家秘密载体制作、复制、维修、销毁定点单�
   licence notify ID [--waybill OUT] --by CLERK      一次告知: everything missing, once (Art. 32)
   licence supplement ID --materials … [--day DATE] --by CLERK   missing material arrived
   licence accept ID --by CLERK                       受理 (Art. 32)
-  licence extend ID --reason TEXT --by HEAD          延长期限 once, by the head (Art. 42)
+  licence extend ID --reason TEXT --by HEAD          延长期限 once, within the period (Art. 42):
+        approved by the bureau's head (+10), or for item (1) by the head of the provincial
+        people's government (本级人民政府负责人, +15); the reason is told to the applicant
   licence uncounted ID --from DATE --to DATE --reason 专家评审 --by CLERK   not counted (Art. 45)
   licence decide ID --organ CODE --approve|--refuse [--reason TEXT] --by NAME
         a deciding department's decision; item (1) needs the bureau and the defence-industry

@@ -356,9 +356,12 @@ Result<Application> Extend(const Application& a, const std::string& reason, cons
   n.clock.extended = true;
   n.extension_reason = reason;
   n.extension_by = head;
+  // Art. 42: approved by the organ's head, or — decided jointly — by the head of the people's
+  // government at that level.
+  bool joint = DecidedJointly(a.item);
   Trail(n, now, head, "延长期限 period extended",
-        reason + "（" + day.ToString() + "，" + (DecidedJointly(a.item) ? "15" : "10") +
-            " 个工作日）");
+        reason + "（" + day.ToString() + "，" + (joint ? "本级人民政府负责人" : "本机关负责人") +
+            head + " 批准，延长 " + (joint ? "15" : "10") + " 个工作日）");
   return n;
 }
 

@@ -167,7 +167,9 @@ Result<Application> Supplement(const Application& a, const std::vector<std::stri
 // bureau records what the law says and reviews what it has.
 Result<Application> Accept(const Application& a, calendar::Date day, const std::string& by,
                            int64_t now, bool deemed = false);
-// Art. 42 ¶1: extended once, by the head, with the reason told to the applicant.
+// Art. 42: extended once, with the reason told to the applicant — approved by the organ's head
+// (+10 working days), or for an item decided jointly by the head of the people's government at
+// that level (+15).
 Result<Application> Extend(const Application& a, const std::string& reason, const std::string& head,
                            calendar::Date day, int64_t now);
 // Art. 45: a period not counted (专家评审 …), recorded with what it was.

@@ -187,7 +187,7 @@ TEST_F(LnLicensing, LnGrade3Abolished_AnApplicationForGrade3IsRefusedOnArrivalWi
 // certificate within 10 working days, sent by EMS.
 TEST_F(
     LnLicensing,
-    LnEmsArrivalStartsTheClock_XzxkArt32_XzxkArt42JointDecisionOf45Days_LnAnnualReportReplacesAudit) {
+    LnEmsArrivalStartsTheClock_XzxkArt32_XzxkArt42JointDecisionOf45Days_XzxkArt45_XzxkArt44_LnAnnualReportReplacesAudit) {
   h.SetClock("210000", "2026-10-12 10:00");
   std::vector<std::string> sent(kWeaponsMaterials.begin(), kWeaponsMaterials.end() - 1);
   auto a = Step(Apply("weapons-secrecy", "二级", "91210200MA0000002B", "大连海工装备有限公司",
