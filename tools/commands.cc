@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <iomanip>
 
+#include "services/calendar/date.h"
 #include "services/common/ids.h"
 #include "services/common/json.h"
 #include "services/common/paths.h"
@@ -28,6 +29,20 @@ std::unique_ptr<OwnedMessage> Call(const Args& args, zmq::context_t& ctx,
 }
 
 }  // namespace
+
+std::string NeedOption(const Args& args, const std::string& cmd, const char* name,
+                       const char* what) {
+  std::string v = args.Get(name);
+  if (v.empty()) throw UsageError(cmd + ": --" + name + " is required (" + what + ")");
+  return v;
+}
+
+int32_t DayOption(const Args& args, const std::string& cmd, const char* name) {
+  std::string why;
+  auto day = calendar::ParseInputDate(args.Get(name), &why);
+  if (!day) throw UsageError(cmd + ": --" + name + ": " + why);
+  return day->days;
+}
 
 std::set<std::string> NodeOptions(std::initializer_list<const char*> own) {
   std::set<std::string> all = kNodeSelect;

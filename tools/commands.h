@@ -43,6 +43,11 @@ inline const std::set<std::string> kNodeSelect = {"config",  "control", "cluster
                                                   "run-dir", "timeout", "help"};
 // kNodeSelect and a command's own options: what it passes to Args::Allow.
 std::set<std::string> NodeOptions(std::initializer_list<const char*> own);
+// The value of --NAME, or a UsageError saying that `cmd` needs it and what it is.
+std::string NeedOption(const Args& args, const std::string& cmd, const char* name,
+                       const char* what);
+// --NAME as a day (YYYY-MM-DD → days since 1970-01-01), or a UsageError naming the problem.
+int32_t DayOption(const Args& args, const std::string& cmd, const char* name);
 // --timeout of a call to the node, in ms (default 5000).
 int NodeTimeoutMs(const Args& args);
 

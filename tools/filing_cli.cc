@@ -35,21 +35,6 @@ std::vector<std::string> Split(const std::string& all) {
   return out;
 }
 
-std::string Need(const Args& args, const char* cmd, const char* name, const char* what) {
-  std::string v = args.Get(name);
-  if (v.empty()) {
-    throw UsageError(std::string(cmd) + ": --" + name + " is required (" + what + ")");
-  }
-  return v;
-}
-
-int32_t Day(const Args& args, const char* cmd, const char* name) {
-  std::string why;
-  auto day = calendar::ParseInputDate(args.Get(name), &why);
-  if (!day) throw UsageError(std::string(cmd) + ": --" + name + ": " + why);
-  return day->days;
-}
-
 std::unique_ptr<OwnedMessage> Call(const Args& args, zmq::context_t& ctx,
                                    capnp::MessageBuilder& req) {
   ControlClient client(ctx, ResolveControl(args));
@@ -315,9 +300,9 @@ int GrantApplication(const Args& args, zmq::context_t& ctx, std::ostream& out) {
   using Op = schema::MatterRequest::Op;
   if (pos[1] == "apply") {
     r.setOp(Op::APPLY);
-    r.setOrgan(Need(args, "grant apply", "organ", "the applicant's code on this node"));
-    r.setCeiling(Need(args, "grant apply", "ceiling", "秘密, 机密 or 绝密"));
-    r.setTitle(Need(args, "grant apply", "matters", "the matters it asks authority for"));
+    r.setOrgan(NeedOption(args, "grant apply", "organ", "the applicant's code on this node"));
+    r.setCeiling(NeedOption(args, "grant apply", "ceiling", "秘密, 机密 or 绝密"));
+    r.setTitle(NeedOption(args, "grant apply", "matters", "the matters it asks authority for"));
     long long months = args.GetInt("years", 0, 0, 100) * 12 + args.GetInt("months", 0, 0, 1200);
     if (!months) throw UsageError("grant apply: give the term, --years N or --months N");
     r.setTermMonths(static_cast<int32_t>(months));
@@ -332,9 +317,9 @@ int GrantApplication(const Args& args, zmq::context_t& ctx, std::ostream& out) {
       throw UsageError("grant review: give --forward --opinion TEXT, or --return WHAT_IS_MISSING");
     }
     r.setForward(args.Flag("forward"));
-    r.setText(args.Flag("forward") ? Need(args, "grant review", "opinion", "审核意见")
+    r.setText(args.Flag("forward") ? NeedOption(args, "grant review", "opinion", "审核意见")
                                    : args.Get("return"));
-    r.setWho(Need(args, "grant review", "reviewer", "who reviewed"));
+    r.setWho(NeedOption(args, "grant review", "reviewer", "who reviewed"));
   }
   auto reply = Call(args, ctx, msg);
   for (auto m : reply->Root<schema::ControlReply>().getMatterViews()) {
@@ -392,7 +377,7 @@ int MakeList(const Args& args, std::ostream& out) {
     if (!signed_text.ok()) throw std::runtime_error(signed_text.message());
     text = signed_text.value();
   }
-  std::string path = Need(args, cmd.c_str(), "out", "the file to write");
+  std::string path = NeedOption(args, cmd.c_str(), "out", "the file to write");
   std::ofstream(path) << text;
   out << "授权机关名录 version " << version << ": " << list.organs.size()
       << " authorizing organs → " << path
@@ -430,28 +415,28 @@ int CmdGrant(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     r.setOp(Op::DECIDE);
     r.setApplication(args.Get("application"));
     r.setRefuse(args.Flag("refuse"));
-    r.setBy(Need(args, "grant decide", "by", "签发人"));
+    r.setBy(NeedOption(args, "grant decide", "by", "签发人"));
     r.setReason(args.Get("reason"));
     r.setCeiling(args.Get("ceiling"));
     r.setMatters(args.Get("matters"));
     r.setTermMonths(static_cast<int32_t>(args.GetInt("years", 0, 0, 100) * 12 +
                                          args.GetInt("months", 0, 0, 1200)));
     if (args.Flag("refuse")) {
-      Need(args, "grant decide --refuse", "reason", "why the application is refused");
+      NeedOption(args, "grant decide --refuse", "reason", "why the application is refused");
     } else {
-      r.setDocNumber(Need(args, "grant decide", "doc", "定密授权决定书 文号"));
+      r.setDocNumber(NeedOption(args, "grant decide", "doc", "定密授权决定书 文号"));
     }
   } else if (sub == "decide") {
     r.setOp(Op::DECIDE);
-    r.setOrgan(Need(args, "grant decide", "organ", "the grantor's code on this node"));
-    r.setGrantee(Need(args, "grant decide", "grantee", "NODE/CODE (or --application ID)"));
-    r.setCeiling(Need(args, "grant decide", "ceiling", "秘密, 机密 or 绝密"));
-    r.setMatters(Need(args, "grant decide", "matters", "授权事项范围"));
+    r.setOrgan(NeedOption(args, "grant decide", "organ", "the grantor's code on this node"));
+    r.setGrantee(NeedOption(args, "grant decide", "grantee", "NODE/CODE (or --application ID)"));
+    r.setCeiling(NeedOption(args, "grant decide", "ceiling", "秘密, 机密 or 绝密"));
+    r.setMatters(NeedOption(args, "grant decide", "matters", "授权事项范围"));
     long long months = args.GetInt("years", 0, 0, 100) * 12 + args.GetInt("months", 0, 0, 1200);
     if (!months) throw UsageError("grant decide: give the term, --years N or --months N");
     r.setTermMonths(static_cast<int32_t>(months));
-    r.setDocNumber(Need(args, "grant decide", "doc", "定密授权决定书 文号"));
-    r.setBy(Need(args, "grant decide", "by", "签发人"));
+    r.setDocNumber(NeedOption(args, "grant decide", "doc", "定密授权决定书 文号"));
+    r.setBy(NeedOption(args, "grant decide", "by", "签发人"));
     r.setReason(args.Get("reason"));
     r.setProactive(args.Flag("proactive"));
     r.setTask(args.Get("task"));
@@ -474,8 +459,8 @@ int CmdGrant(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     r.setId(pos[2]);
     r.setGround(static_cast<uint8_t>(args.GetInt("ground", 0, 0, 99)));
     r.setDetail(args.Get("detail"));
-    r.setDocNumber(Need(args, "grant revoke", "doc", "撤销定密授权决定书 文号"));
-    r.setBy(Need(args, "grant revoke", "by", "签发人"));
+    r.setDocNumber(NeedOption(args, "grant revoke", "doc", "撤销定密授权决定书 文号"));
+    r.setBy(NeedOption(args, "grant revoke", "by", "签发人"));
   } else {
     throw UsageError("grant: unknown step '" + sub + "' (see zhuji grant --help)");
   }
@@ -560,15 +545,15 @@ int CmdFiling(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     auto names = Split(args.Get("materials"));
     auto list = r.initMaterials(names.size());
     for (size_t i = 0; i < names.size(); ++i) list.set(i, names[i]);
-    r.setBy(Need(args, "filing submit", "by", "who submits it"));
+    r.setBy(NeedOption(args, "filing submit", "by", "who submits it"));
   } else if (sub == "receipt") {
     r.setOp(Op::RECEIPT);
-    r.setNumber(Need(args, "filing receipt", "number", "the 回执 number"));
-    r.setBy(Need(args, "filing receipt", "by", "who issued it"));
+    r.setNumber(NeedOption(args, "filing receipt", "number", "the 回执 number"));
+    r.setBy(NeedOption(args, "filing receipt", "by", "who issued it"));
   } else if (sub == "refuse") {
     r.setOp(Op::REFUSE);
-    r.setMissing(Need(args, "filing refuse", "missing", "the material missing"));
-    r.setBy(Need(args, "filing refuse", "by", "who refused it"));
+    r.setMissing(NeedOption(args, "filing refuse", "missing", "the material missing"));
+    r.setBy(NeedOption(args, "filing refuse", "by", "who refused it"));
   } else {
     throw UsageError("filing: unknown step '" + sub + "' (see zhuji filing --help)");
   }
@@ -613,27 +598,27 @@ int CmdResponsible(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     r.setOp(Op::LIST);
   } else if (sub == "head") {
     r.setOp(Op::HEAD);
-    r.setName(Need(args, cmd, "name", "the principal head"));
-    r.setPost(Need(args, cmd, "post", "职务"));
-    r.setDocNumber(Need(args, cmd, "doc", "the appointment's 文号"));
+    r.setName(NeedOption(args, cmd, "name", "the principal head"));
+    r.setPost(NeedOption(args, cmd, "post", "职务"));
+    r.setDocNumber(NeedOption(args, cmd, "doc", "the appointment's 文号"));
   } else if (sub == "designate") {
     r.setOp(Op::DESIGNATE);
-    r.setName(Need(args, cmd, "name", "the designee"));
+    r.setName(NeedOption(args, cmd, "name", "the designee"));
     r.setPost(args.Get("post"));
-    r.setCeiling(Need(args, cmd, "ceiling", "定密权限: 秘密, 机密 or 绝密"));
-    r.setMatters(Need(args, cmd, "matters", "定密事项范围"));
-    if (args.Has("from")) r.setFromDay(Day(args, "responsible designate", "from"));
-    r.setUntilDay(Day(args, "responsible designate", "until"));
-    r.setDocNumber(Need(args, cmd, "doc", "the written designation's 文号 (GD Art. 19)"));
-    r.setBy(Need(args, cmd, "by", "the 法定定密责任人 who designates"));
+    r.setCeiling(NeedOption(args, cmd, "ceiling", "定密权限: 秘密, 机密 or 绝密"));
+    r.setMatters(NeedOption(args, cmd, "matters", "定密事项范围"));
+    if (args.Has("from")) r.setFromDay(DayOption(args, "responsible designate", "from"));
+    r.setUntilDay(DayOption(args, "responsible designate", "until"));
+    r.setDocNumber(NeedOption(args, cmd, "doc", "the written designation's 文号 (GD Art. 19)"));
+    r.setBy(NeedOption(args, cmd, "by", "the 法定定密责任人 who designates"));
     auto items = Split(args.Get("art17"));
     auto a17 = r.initArt17(items.size());
     for (size_t i = 0; i < items.size(); ++i) a17.set(i, items[i]);
     r.setCriminal(args.Flag("criminal"));
     if (args.Has("dismissed-on"))
-      r.setDismissalDay(Day(args, "responsible designate", "dismissed-on"));
+      r.setDismissalDay(DayOption(args, "responsible designate", "dismissed-on"));
     if (args.Has("disciplined-on")) {
-      r.setDisciplineDay(Day(args, "responsible designate", "disciplined-on"));
+      r.setDisciplineDay(DayOption(args, "responsible designate", "disciplined-on"));
     }
     r.setUnqualified(args.Flag("unqualified"));
     auto dates = Split(args.Get("violations"));
@@ -647,15 +632,15 @@ int CmdResponsible(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     r.setOther(args.Get("other"));
   } else if (sub == "revoke") {
     r.setOp(Op::REVOKE);
-    r.setName(Need(args, cmd, "name", "the designee"));
-    r.setBy(Need(args, cmd, "by", "the 法定定密责任人"));
-    r.setReason(Need(args, cmd, "reason", "why the designation ends (GD Art. 22)"));
+    r.setName(NeedOption(args, cmd, "name", "the designee"));
+    r.setBy(NeedOption(args, cmd, "by", "the 法定定密责任人"));
+    r.setReason(NeedOption(args, cmd, "reason", "why the designation ends (GD Art. 22)"));
   } else if (sub == "file") {
     r.setOp(Op::FILE);
     auto names = Split(args.Get("materials"));
     auto list = r.initMaterials(names.size());
     for (size_t i = 0; i < names.size(); ++i) list.set(i, names[i]);
-    r.setBy(Need(args, cmd, "by", "who submits the 备案"));
+    r.setBy(NeedOption(args, cmd, "by", "who submits the 备案"));
   } else {
     throw UsageError("responsible: unknown step '" + sub + "' (see zhuji responsible --help)");
   }

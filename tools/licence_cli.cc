@@ -411,18 +411,9 @@ struct Call {
   schema::LicensingRequest::Builder r;
   explicit Call(const Args& a, std::string c)
       : args(a), cmd(std::move(c)), r(msg.initRoot<schema::ControlRequest>().initLicensing()) {}
-  std::string Need(const char* name, const char* what) {
-    std::string v = args.Get(name);
-    if (v.empty()) throw UsageError(cmd + ": --" + name + " is required (" + what + ")");
-    return v;
-  }
-  int32_t DayOf(const char* name) {
-    if (!args.Has(name)) return 0;
-    std::string why;
-    auto day = calendar::ParseInputDate(args.Get(name), &why);
-    if (!day) throw UsageError(cmd + ": --" + name + ": " + why);
-    return day->days;
-  }
+  std::string Need(const char* name, const char* what) { return NeedOption(args, cmd, name, what); }
+  // 0 when the option is not given.
+  int32_t DayOf(const char* name) { return args.Has(name) ? DayOption(args, cmd, name) : 0; }
   void Items(const char* name) {
     std::vector<std::string> items;
     for (const auto& v : args.GetAll(name)) {

@@ -22,12 +22,6 @@ using Op = schema::SecretRequest::Op;
 
 std::string When(int64_t ms) { return ms ? FormatCst(ms) : "-"; }
 
-std::string Need(const Args& args, const std::string& cmd, const char* name, const char* what) {
-  std::string v = args.Get(name);
-  if (v.empty()) throw UsageError(cmd + ": --" + name + " is required (" + what + ")");
-  return v;
-}
-
 constexpr const char* kSecretUsage =
     R"(zhuji [NODE] secret — an organ's own determinations (GD Art. 25-28)
 
@@ -212,41 +206,41 @@ int CmdSecret(const Args& args, zmq::context_t& ctx, std::ostream& out) {
   } else if (sub == "notices") {
     r.setOp(Op::NOTICES);
   } else if (sub == "review-due") {
-    Need(args, cmd, "organ", "the organ's code on this node");
+    NeedOption(args, cmd, "organ", "the organ's code on this node");
     r.setOp(Op::REVIEW_DUE);
   } else if (sub == "review") {
     if (id.empty()) throw UsageError(cmd + ": which determination? (secret review ID)");
     r.setOp(Op::REVIEW);
-    r.setBy(Need(args, cmd, "by", "a 定密责任人 of the organ"));
+    r.setBy(NeedOption(args, cmd, "by", "a 定密责任人 of the organ"));
   } else if (sub == "extend" || sub == "shorten" || sub == "change" || sub == "release") {
     if (id.empty()) throw UsageError(cmd + ": which determination? (" + cmd + " ID)");
     r.setOp(Op::CHANGE);
     r.setChangeKind(sub);
     if (sub == "extend" || sub == "shorten") {
-      r.setMark(Need(args, cmd, "mark", "the new term from 确定之日, e.g. 秘密★10年"));
+      r.setMark(NeedOption(args, cmd, "mark", "the new term from 确定之日, e.g. 秘密★10年"));
     } else {
       r.setMark(args.Get("mark"));
     }
     r.setScope(args.Get("scope"));
     organs();
-    r.setDocNumber(Need(args, cmd, "doc", "the written decision's 文号"));
-    r.setReason(Need(args, cmd, "reason", "why"));
+    r.setDocNumber(NeedOption(args, cmd, "doc", "the written decision's 文号"));
+    r.setReason(NeedOption(args, cmd, "reason", "why"));
     r.setGround(args.Get("ground"));
     r.setSource(args.Get("source"));
-    r.setBy(Need(args, cmd, "by", "a 定密责任人 of the organ"));
+    r.setBy(NeedOption(args, cmd, "by", "a 定密责任人 of the organ"));
   } else if (sub == "show") {
     if (id.empty()) throw UsageError("secret show: which determination? (secret show ID)");
     r.setOp(Op::SHOW);
   } else if (sub == "scope") {
-    Need(args, cmd, "organ", "the organ's code on this node");
+    NeedOption(args, cmd, "organ", "the organ's code on this node");
     r.setOp(Op::SCOPE);
   } else if (sub == "scope-approve") {
-    Need(args, cmd, "organ", "the organ's code on this node");
+    NeedOption(args, cmd, "organ", "the organ's code on this node");
     r.setOp(Op::SCOPE_APPROVE);
-    r.setBy(Need(args, cmd, "by", "the organ's 法定定密责任人"));
+    r.setBy(NeedOption(args, cmd, "by", "the organ's 法定定密责任人"));
     toml::table t;
     try {
-      t = toml::parse_file(Need(args, cmd, "file", "the list, one [[entry]] per matter"));
+      t = toml::parse_file(NeedOption(args, cmd, "file", "the list, one [[entry]] per matter"));
     } catch (const toml::parse_error& e) {
       throw UsageError(cmd + ": " + std::string(e.description()));
     }
@@ -264,16 +258,16 @@ int CmdSecret(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     }
   } else if (sub == "propose") {
     r.setOp(Op::PROPOSE);
-    if (id.empty()) Need(args, cmd, "organ", "the organ's code on this node");
+    if (id.empty()) NeedOption(args, cmd, "organ", "the organ's code on this node");
     r.setEntryNo(static_cast<int32_t>(args.GetInt("entry", 0, 0, 100000)));
-    r.setTitle(Need(args, cmd, "title", "what the matter is"));
-    r.setMark(Need(args, cmd, "mark", "the proposed level and term, e.g. 秘密★5年"));
-    r.setScope(Need(args, cmd, "scope", "知悉范围"));
-    r.setBasis(Need(args, cmd, "basis", "依据"));
-    r.setReasons(Need(args, cmd, "reasons", "理由"));
+    r.setTitle(NeedOption(args, cmd, "title", "what the matter is"));
+    r.setMark(NeedOption(args, cmd, "mark", "the proposed level and term, e.g. 秘密★5年"));
+    r.setScope(NeedOption(args, cmd, "scope", "知悉范围"));
+    r.setBasis(NeedOption(args, cmd, "basis", "依据"));
+    r.setReasons(NeedOption(args, cmd, "reasons", "理由"));
     r.setKeyPoints(args.Get("key-points"));
     organs();
-    r.setBy(Need(args, cmd, "by", "the 承办人"));
+    r.setBy(NeedOption(args, cmd, "by", "the 承办人"));
     if (args.Has("arose-on")) {
       std::string why;
       auto day = calendar::ParseInputDate(args.Get("arose-on"), &why);
@@ -283,11 +277,11 @@ int CmdSecret(const Args& args, zmq::context_t& ctx, std::ostream& out) {
   } else if (sub == "approve" || sub == "return") {
     if (id.empty()) throw UsageError(cmd + ": which determination? (" + cmd + " ID)");
     r.setOp(sub == "approve" ? Op::APPROVE : Op::RETURN);
-    r.setBy(Need(args, cmd, "by", "a 定密责任人 of the organ"));
+    r.setBy(NeedOption(args, cmd, "by", "a 定密责任人 of the organ"));
     r.setMark(args.Get("mark"));
     r.setScope(args.Get("scope"));
     if (sub == "approve") organs();
-    if (sub == "return") r.setReason(Need(args, cmd, "reason", "what is to be done again"));
+    if (sub == "return") r.setReason(NeedOption(args, cmd, "reason", "what is to be done again"));
   } else {
     throw UsageError("secret: unknown step '" + sub + "' (see zhuji secret --help)");
   }

@@ -288,8 +288,6 @@ bool OnNode(const std::string& address, const std::string& node) {
          address[node.size()] == '/';
 }
 
-std::string NodeOf(const std::string& address) { return address.substr(0, address.find('/')); }
-
 std::string DeliveryStep(const std::string& organ) { return "书面通知送达 " + organ; }
 
 std::string ReviewItem(const std::string& organ, int year) {
@@ -472,7 +470,7 @@ Status DeterminationService::Notify(store::Txn& txn, const Determination& d,
       n.recipients.back().at_recipient = now;
       continue;
     }
-    by_node[NodeOf(r)].push_back(r);
+    by_node[workflows::NodeOfAddress(r)].push_back(r);
     if (rule.empty()) continue;
     deadlines::DeadlineSpec spec{.item = n.id,
                                  .step = DeliveryStep(r),

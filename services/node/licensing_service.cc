@@ -44,11 +44,6 @@ std::vector<std::string> Texts(capnp::List<capnp::Text>::Reader list) {
 void PutTexts(capnp::List<capnp::Text>::Builder out, const std::vector<std::string>& in) {
   for (size_t i = 0; i < in.size(); ++i) out.set(i, in[i]);
 }
-std::string Joined(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : "、") + s;
-  return out;
-}
 
 template <typename E>
 E Checked(uint8_t v, E last, const char* what) {
@@ -338,13 +333,13 @@ UnitInspection UnitInspections::Decode(std::string_view bytes) {
 
 namespace {
 
-std::string NodeOf(const std::string& address) { return address.substr(0, address.find('/')); }
-
 // Who may send which state of an inspection: the province's bureau assigns it and refers a
 // finding on; the city bureau reports it.
 Status CheckInspectionCopy(const UnitInspection& i, const std::string& origin,
                            const std::string& self) {
-  std::string by = NodeOf(i.by_organ), inspector = NodeOf(i.inspector), refer = NodeOf(i.refer_to);
+  std::string by = workflows::NodeOfAddress(i.by_organ),
+              inspector = workflows::NodeOfAddress(i.inspector),
+              refer = workflows::NodeOfAddress(i.refer_to);
   if (i.id.empty() || i.unit.empty() || i.by_organ.empty() || i.inspector.empty()) {
     return Status::Error(
         "an inspection of a licensed unit needs its id, unit, bureau and inspector");
@@ -432,11 +427,15 @@ Result<workflows::Organ> LicensingService::Bureau() const {
   return *b;
 }
 
-void LicensingService::SyncDuties(store::Txn& txn, const Application& a, int64_t now) {
+Status LicensingService::SyncDuties(store::Txn& txn, const Application& a, int64_t now) {
   auto bureau = Bureau();
-  if (!bureau.ok()) return;
+  if (!bureau.ok()) return bureau.status();
   Date today = calendar::CstDateOf(now);
-  auto clock = workflows::ComputeDeadlines(a.clock, deadlines_.calendar(), today);
+  // A step dated out of order (accepted before the material arrived …) leaves a clock that
+  // cannot be computed: refused, nothing changed.
+  auto computed = workflows::ComputeDeadlines(a.clock, deadlines_.calendar(), today);
+  if (!computed.ok()) return Status::Error("application " + a.id + ": " + computed.message());
+  const workflows::LicenceDeadlines& clock = computed.value();
   auto sync = [&](const char* step, const char* rule, const std::string& title,
                   std::optional<Date> due) {
     auto cur = deadlines::DeadlineBook::Find(txn, a.id, step);
@@ -457,17 +456,15 @@ void LicensingService::SyncDuties(store::Txn& txn, const Application& a, int64_t
   };
   std::string what = std::string(workflows::ApplicationKindZh(a.kind)) + " " +
                      workflows::LicenceItemZh(a.item) + "（" + a.applicant.name + "）";
-  bool ok = clock.ok();
   sync("accept", "行政许可法 Art. 32", "受理或一次告知 " + what,
-       ok && a.state == ApplicationState::kReceived
-           ? std::optional<Date>(clock.value().acceptance.date)
-           : std::nullopt);
+       a.state == ApplicationState::kReceived ? std::optional<Date>(clock.acceptance.date)
+                                              : std::nullopt);
   // Due from acceptance — also while the clerk has not recorded an acceptance the law already
   // counts (Art. 32); a renewal is decided by the expiry at the latest (Art. 50).
   std::optional<Date> decide;
   bool deciding = a.state == ApplicationState::kAccepted ||
-                  (a.state == ApplicationState::kReceived && ok && clock.value().deemed_accepted);
-  if (deciding && ok && clock.value().decision) decide = clock.value().decision->date;
+                  (a.state == ApplicationState::kReceived && clock.deemed_accepted);
+  if (deciding && clock.decision) decide = clock.decision->date;
   if (decide && a.kind == ApplicationKind::kRenew) {
     if (auto cert = GetCert(txn, a.certificate); cert && cert->valid_until < *decide) {
       decide = cert->valid_until;
@@ -477,9 +474,10 @@ void LicensingService::SyncDuties(store::Txn& txn, const Application& a, int64_t
        a.kind == ApplicationKind::kRenew ? "行政许可法 Art. 42, 50" : "行政许可法 Art. 42",
        "许可决定 " + what, decide);
   sync("certificate", "行政许可法 Art. 44", "颁发、送达证书 " + what,
-       ok && a.state == ApplicationState::kGranted && clock.value().certificate
-           ? std::optional<Date>(clock.value().certificate->date)
+       a.state == ApplicationState::kGranted && clock.certificate
+           ? std::optional<Date>(clock.certificate->date)
            : std::nullopt);
+  return Status::Ok();
 }
 
 Status LicensingService::TakeApplication(store::Txn& txn, schema::LicensingRequest::Reader req,
@@ -519,12 +517,13 @@ Status LicensingService::TakeApplication(store::Txn& txn, schema::LicensingReque
     txn.Put("parcels", p.id, EncodeParcel(p));
     return Status::Ok();
   };
-  auto store_app = [&](const Application& a, const std::string& what) {
+  auto store_app = [&](const Application& a, const std::string& what) -> Status {
     txn.Put("applications", a.id, EncodeApplication(a));
-    SyncDuties(txn, a, now);
+    if (Status st = SyncDuties(txn, a, now); !st.ok()) return st;
     store::Audit::Append(txn, now, "保密行政许可 " + what,
                          a.id + " " + workflows::ApplicationStateZh(a.state));
     *id = a.id;
+    return Status::Ok();
   };
 
   if (req.getOp() == Op::APPLY) {
@@ -613,7 +612,7 @@ Status LicensingService::TakeApplication(store::Txn& txn, schema::LicensingReque
         // 不见面: the refusal and the material go back by EMS at once (LN 三).
         if (req.getReplyWaybill().size() == 0) {
           return Status::Error("application " + app.id + " is not accepted (" +
-                               Joined(app.reasons) +
+                               workflows::ListZh(app.reasons) +
                                "); it came by EMS, so the decision and the material go back by "
                                "EMS: give the outgoing waybill (--reply-waybill)");
         }
@@ -624,16 +623,16 @@ Status LicensingService::TakeApplication(store::Txn& txn, schema::LicensingReque
                           "运单号 " + waybill + "，" + day.ToString() + " 到达"});
       if (app.state == ApplicationState::kNotAccepted) {
         waybill = req.getReplyWaybill();  // from here on, the answer's
-        if (Status st = posted(
-                app, {"不予受理决定书（列明全部原因）", "退回申请材料：" + Joined(app.submitted)},
-                today);
+        if (Status st = posted(app,
+                               {"不予受理决定书（列明全部原因）",
+                                "退回申请材料：" + workflows::ListZh(app.submitted)},
+                               today);
             !st.ok()) {
           return st;
         }
       }
     }
-    store_app(app, "收到申请");
-    return Status::Ok();
+    return store_app(app, "收到申请");
   }
 
   auto held_app = GetRecord(txn, "applications", req.getId(), DecodeApplication);
@@ -656,8 +655,8 @@ Status LicensingService::TakeApplication(store::Txn& txn, schema::LicensingReque
       }
       next = workflows::NotifyMissing(a, day, by, now);
       if (!next.ok()) return next.status();
-      if (Status st =
-              posted(next.value(), {"补正材料通知书（一次告知）：" + Joined(next.value().missing)});
+      if (Status st = posted(next.value(), {"补正材料通知书（一次告知）：" +
+                                            workflows::ListZh(next.value().missing)});
           !st.ok()) {
         return st;
       }
@@ -714,8 +713,8 @@ Status LicensingService::TakeApplication(store::Txn& txn, schema::LicensingReque
                                    req.getText(),    by,          day};
       next = workflows::Decide(a, decision, now);
       if (next.ok() && next.value().state == ApplicationState::kRefused) {
-        if (Status st =
-                posted(next.value(), {"不予许可决定书", "退回申请材料：" + Joined(a.submitted)});
+        if (Status st = posted(next.value(), {"不予许可决定书",
+                                              "退回申请材料：" + workflows::ListZh(a.submitted)});
             !st.ok()) {
           return st;
         }
@@ -730,7 +729,7 @@ Status LicensingService::TakeApplication(store::Txn& txn, schema::LicensingReque
         bool accepted = next.value().state == ApplicationState::kRefused;
         if (Status st = posted(next.value(), {accepted ? "不予许可决定书（列明全部原因）"
                                                        : "不予受理决定书（列明全部原因）",
-                                              "退回申请材料：" + Joined(a.submitted)});
+                                              "退回申请材料：" + workflows::ListZh(a.submitted)});
             !st.ok()) {
           return st;
         }
@@ -769,14 +768,7 @@ Status LicensingService::TakeApplication(store::Txn& txn, schema::LicensingReque
       break;
   }
   if (!next.ok()) return next.status();
-  // A step dated out of order (accepted before the notice, material before it was asked for …)
-  // would leave a clock that cannot be computed: refused, nothing changed.
-  if (auto after = workflows::ComputeDeadlines(next.value().clock, deadlines_.calendar(), today);
-      !after.ok()) {
-    return Status::Error("application " + a.id + ": " + after.status().message());
-  }
-  store_app(next.value(), workflows::ApplicationStateZh(next.value().state));
-  return Status::Ok();
+  return store_app(next.value(), workflows::ApplicationStateZh(next.value().state));
 }
 
 void LicensingService::Arrived(store::Txn& txn, const UnitInspection& i, const std::string& from,
@@ -785,7 +777,8 @@ void LicensingService::Arrived(store::Txn& txn, const UnitInspection& i, const s
   if (held && held->version >= i.version) return;  // a copy already had
   txn.Put("unit_inspections", i.id, UnitInspections::Encode(i));
   const std::string& self = config_.node_id;
-  std::string by = NodeOf(i.by_organ), inspector = NodeOf(i.inspector);
+  std::string by = workflows::NodeOfAddress(i.by_organ),
+              inspector = workflows::NodeOfAddress(i.inspector);
   std::string what = std::string(i.flying ? "飞行检查 " : "双随机检查 ") + i.id + " " + i.unit_name;
   if (inspector == self) {
     if (i.state == UnitInspection::State::kAssigned) {
@@ -822,7 +815,7 @@ void LicensingService::Arrived(store::Txn& txn, const UnitInspection& i, const s
       txn.Put("credit", cid, ToBytes(m));
     }
     // 联动处置: a finding that concerns another department goes to it.
-    std::string refer = NodeOf(i.refer_to);
+    std::string refer = workflows::NodeOfAddress(i.refer_to);
     if (!i.refer_to.empty() && refer != self && refer != inspector) {
       mail_.Post(txn, {refer, schema::Kind::LICENSING, UnitInspections::Encode(i), i.id}, now);
     }
@@ -914,18 +907,16 @@ Status LicensingService::TakeDraw(store::Txn& txn, schema::LicensingRequest::Rea
       if (!expert_names.count(e)) return Status::Error("no expert " + e + " in the 专家库");
     }
     if (experts.empty()) return Status::Error("a 飞行检查 names its team (--experts)");
-    std::string region;
+    workflows::DrawUnit unit{req.getId(), ""};
     for (const auto& c : certs) {
-      if (c.holder.unit == req.getId().cStr()) region = c.holder.region;
+      if (c.holder.unit == unit.id) unit.region = c.holder.region;
     }
     for (const auto& e : pool) {
       if (std::find(experts.begin(), experts.end(), e.id) == experts.end()) continue;
-      if (e.unit == req.getId().cStr()) {
-        return Status::Error("expert " + e.id + " works for the unit inspected");
-      }
-      if (!req.getSameRegion() && e.region == region) {
-        return Status::Error("expert " + e.id + " is of the unit's region " + region +
-                             " (--same-region to allow)");
+      if (std::string why = workflows::DrawConflict(e, unit, !req.getSameRegion()); !why.empty()) {
+        return Status::Error("expert " + e.id + " " + why +
+                             " (the draw's rule; --same-region "
+                             "lifts the region part)");
       }
     }
     return make(req.getId(), "", true, named(experts));
@@ -993,7 +984,7 @@ Status LicensingService::TakeReport(store::Txn& txn, schema::LicensingRequest::R
                                     int64_t now) {
   auto held = GetRecord(txn, "unit_inspections", req.getId(), UnitInspections::Decode);
   if (!held) return Status::Error("no inspection " + std::string(req.getId().cStr()) + " here");
-  if (NodeOf(held->inspector) != config_.node_id) {
+  if (workflows::NodeOfAddress(held->inspector) != config_.node_id) {
     return Status::Error("inspection " + held->id + " is reported by " + held->inspector_name);
   }
   std::string refer = req.getOrgan(), refer_name;
@@ -1082,7 +1073,7 @@ void LicensingService::Handle(ControlCall& call) {
             if (!next.ok()) return next.status();
             Application n = next.value();
             txn.Put("applications", n.id, EncodeApplication(n));
-            SyncDuties(txn, n, now);
+            if (Status synced = SyncDuties(txn, n, now); !synced.ok()) return synced;
           }
         }
         store::Audit::Append(txn, now, in ? "EMS 收件" : "EMS 寄出", p.id + " " + p.waybill);

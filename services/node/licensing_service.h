@@ -50,8 +50,9 @@ class LicensingService {
   Status TakeReport(store::Txn& txn, schema::LicensingRequest::Reader req, int64_t now);
   // The province's secrecy bureau on this node, or why this node does not license.
   Result<workflows::Organ> Bureau() const;
-  // The application's duties as its clock says today (accept, decide, certificate).
-  void SyncDuties(store::Txn& txn, const workflows::Application& a, int64_t now);
+  // The application's duties as its clock says today (accept, decide, certificate); refused when
+  // the clock cannot be computed (steps dated out of order).
+  Status SyncDuties(store::Txn& txn, const workflows::Application& a, int64_t now);
   // An inspection's new state here, and sent on to whoever must have it next.
   void Arrived(store::Txn& txn, const workflows::UnitInspection& i, const std::string& from,
                int64_t now);

@@ -45,6 +45,14 @@ Status Unique(const std::vector<T>& items, const char* what) {
 
 }  // namespace
 
+std::string DrawConflict(const DrawExpert& expert, const DrawUnit& unit, bool exclude_same_region) {
+  if (expert.unit == unit.id) return "works for the unit inspected";
+  if (exclude_same_region && expert.region == unit.region) {
+    return "is of the unit's region " + unit.region;
+  }
+  return "";
+}
+
 Result<std::vector<DrawAssignment>> Draw(const DrawRequest& r) {
   if (r.seed.empty()) return Status::Error("the draw needs a seed (published with its result)");
   if (auto st = Unique(r.units, "unit"); !st.ok()) return st;
@@ -64,8 +72,9 @@ Result<std::vector<DrawAssignment>> Draw(const DrawRequest& r) {
     });
     size_t eligible = 0;
     for (const DrawExpert* e : experts) {
-      if (e->unit == unit.id || drawn_experts.count(e->id)) continue;  // conflicts
-      if (r.exclude_same_region && e->region == unit.region) continue;
+      if (drawn_experts.count(e->id) || !DrawConflict(*e, unit, r.exclude_same_region).empty()) {
+        continue;
+      }
       ++eligible;
       if (a.experts.size() < r.experts_per_unit) {
         a.experts.push_back(e->id);

@@ -45,6 +45,11 @@ struct DrawAssignment {
   std::vector<std::string> experts;
 };
 
+// Why `expert` may not inspect `unit` — employed by it, or (with `exclude_same_region`) of its
+// region — or "" when nothing stands in the way. The draw's rule, also for a team chosen by the
+// bureau (飞行检查).
+std::string DrawConflict(const DrawExpert& expert, const DrawUnit& unit, bool exclude_same_region);
+
 // The key of the algorithm above (64 hex digits).
 std::string DrawKey(const std::string& seed, const std::string& text);
 

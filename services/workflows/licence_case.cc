@@ -4,6 +4,12 @@
 
 namespace zhuji::workflows {
 
+std::string ListZh(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& s : items) out += (out.empty() ? "" : "、") + s;
+  return out;
+}
+
 const char* ApplicationKindZh(ApplicationKind kind) {
   switch (kind) {
     case ApplicationKind::kNew:
@@ -159,12 +165,6 @@ void Trail(Application& a, int64_t now, const std::string& who, const std::strin
   ++a.version;
 }
 
-std::string Joined(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : "、") + s;
-  return out;
-}
-
 Status InState(const Application& a, std::initializer_list<ApplicationState> states,
                const char* step) {
   if (std::find(states.begin(), states.end(), a.state) != states.end()) return Status::Ok();
@@ -217,7 +217,7 @@ Result<Application> Receive(const std::string& id, const ApplicationInput& in,
   }
   Trail(a, now, by_organ, "收到申请 received",
         std::string(ApplicationKindZh(a.kind)) + " " + LicenceItemZh(a.item) + " " + a.grade +
-            "，" + a.applicant.name + "（" + a.applicant.unit + "），材料：" + Joined(a.submitted) +
+            "，" + a.applicant.name + "（" + a.applicant.unit + "），材料：" + ListZh(a.submitted) +
             "（" + in.received.ToString() + " 收到）");
 
   // Every reason that makes it inadmissible, all at once.
@@ -267,7 +267,7 @@ Result<Application> Receive(const std::string& id, const ApplicationInput& in,
     a.state = ApplicationState::kNotAccepted;
     a.reasons = reasons;
     a.decided = in.received;
-    Trail(a, now, by_organ, "不予受理 refused on arrival", Joined(reasons));
+    Trail(a, now, by_organ, "不予受理 refused on arrival", ListZh(reasons));
     return a;
   }
   return a;
@@ -294,7 +294,7 @@ Result<Application> NotifyMissing(const Application& a, calendar::Date day, cons
   n.missing = missing;
   n.clock.notified_missing = day;
   n.state = ApplicationState::kAwaiting;
-  Trail(n, now, by, "一次告知 notified missing material", Joined(missing));
+  Trail(n, now, by, "一次告知 notified missing material", ListZh(missing));
   return n;
 }
 
@@ -312,7 +312,7 @@ Result<Application> Supplement(const Application& a, const std::vector<std::stri
       n.submitted.push_back(i);
     }
   }
-  Trail(n, now, by, "补正材料 material supplemented", Joined(items) + "（" + day.ToString() + "）");
+  Trail(n, now, by, "补正材料 material supplemented", ListZh(items) + "（" + day.ToString() + "）");
   if (n.state == ApplicationState::kAwaiting && MissingMaterials(n.required, n.submitted).empty()) {
     // Art. 32 ¶1 (5): accepted once the material notified missing is complete.
     n.clock.completed = day;
@@ -327,7 +327,7 @@ Result<Application> Accept(const Application& a, calendar::Date day, const std::
   if (Status st = InState(a, {ApplicationState::kReceived}, "accepted"); !st.ok()) return st;
   auto missing = MissingMaterials(a.required, a.submitted);
   if (!missing.empty() && !deemed) {
-    return Status::Error("application " + a.id + " lacks " + Joined(missing) +
+    return Status::Error("application " + a.id + " lacks " + ListZh(missing) +
                          ": notify it once and in full (一次告知, 行政许可法 Art. 32)");
   }
   Application n = a;
@@ -384,7 +384,7 @@ Result<Application> Decide(const Application& a, const Approval& d, int64_t now)
   if (Status st = InState(a, {ApplicationState::kAccepted}, "decided"); !st.ok()) return st;
   if (std::find(a.deciders.begin(), a.deciders.end(), d.organ) == a.deciders.end()) {
     return Status::Error(d.organ + " does not decide " + LicenceItemZh(a.item) +
-                         " (deciders: " + Joined(a.deciders) + ")");
+                         " (deciders: " + ListZh(a.deciders) + ")");
   }
   for (const auto& x : a.approvals) {
     if (x.organ == d.organ)
@@ -429,7 +429,7 @@ Result<Application> Refuse(const Application& a, const std::vector<std::string>&
   n.decided = day;
   n.reasons.insert(n.reasons.end(), reasons.begin(), reasons.end());
   Trail(n, now, by, accepted ? "不予许可 refused" : "不予受理 not accepted",
-        Joined(reasons) + "，材料退回");
+        ListZh(reasons) + "，材料退回");
   return n;
 }
 
@@ -546,8 +546,6 @@ Result<UnitInspection> ReportInspection(const UnitInspection& i, const std::stri
 
 namespace {
 
-std::string NodeOf(const std::string& address) { return address.substr(0, address.find('/')); }
-
 bool SameAssignment(const UnitInspection& a, const UnitInspection& b) {
   return a.id == b.id && a.round == b.round && a.flying == b.flying && a.unit == b.unit &&
          a.unit_name == b.unit_name && a.certificate == b.certificate && a.region == b.region &&
@@ -560,7 +558,7 @@ bool SameAssignment(const UnitInspection& a, const UnitInspection& b) {
 Status CheckInspectionStep(const UnitInspection* held, const UnitInspection& copy,
                            const std::string& origin, const std::string& self,
                            bool by_is_provincial_bureau) {
-  const std::string by = NodeOf(copy.by_organ), inspector = NodeOf(copy.inspector);
+  const std::string by = NodeOfAddress(copy.by_organ), inspector = NodeOfAddress(copy.inspector);
   const std::string what = "inspection " + copy.id + ": ";
   if (!by_is_provincial_bureau) {
     return Status::Error(what + copy.by_organ + " is not a provincial secrecy bureau (LN 四.1)");
@@ -589,7 +587,7 @@ Status CheckInspectionStep(const UnitInspection* held, const UnitInspection& cop
     return Status::Ok();
   }
   // A referral (联动处置), from the bureau, to the node of the organ it concerns.
-  if (origin != by || copy.refer_to.empty() || NodeOf(copy.refer_to) != self) {
+  if (origin != by || copy.refer_to.empty() || NodeOfAddress(copy.refer_to) != self) {
     return Status::Error(what + "does not concern node " + self);
   }
   if (held) return Status::Error(what + "referred here already");

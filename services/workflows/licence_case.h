@@ -16,8 +16,12 @@
 #include "services/workflows/credit.h"
 #include "services/workflows/licensing.h"
 #include "services/workflows/matter.h"
+#include "services/workflows/organs.h"
 
 namespace zhuji::workflows {
+
+// Items as a Chinese list reads: "申请书、营业执照副本".
+std::string ListZh(const std::vector<std::string>& items);
 
 // What an application asks for.
 enum class ApplicationKind { kNew, kRenew, kChange, kCancel };

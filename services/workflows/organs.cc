@@ -4,6 +4,10 @@
 
 namespace zhuji::workflows {
 
+std::string NodeOfAddress(const std::string& address) {
+  return address.substr(0, address.find('/'));
+}
+
 const char* NodeLevelZh(NodeLevel level) {
   switch (level) {
     case NodeLevel::kCounty:

@@ -91,6 +91,10 @@ class OrganDirectory {
   std::map<std::string, DirectoryNode> nodes_;
 };
 
+// The node part of an organ's address ("440106/jyj" → "440106"); an address without an organ
+// code is the node itself.
+std::string NodeOfAddress(const std::string& address);
+
 const char* NodeLevelZh(NodeLevel level);    // "县级" …
 const char* NodeLevelName(NodeLevel level);  // "county" …
 // "county", "city" or "province".
