@@ -7,6 +7,7 @@
 
 #include "services/common/clock.h"
 #include "services/common/ids.h"
+#include "services/http/prometheus.h"
 #include "services/wire/socket_util.h"
 
 namespace zhuji::broker {
@@ -171,6 +172,12 @@ void Broker::Run(const std::atomic<bool>& stop) {
   while (!stop.load()) {
     try {
       Turn(kMaxPollMs);
+      if (int64_t mono = clock_.MonoMs(); mono >= next_snapshot_) {
+        next_snapshot_ = mono + 100;
+        auto s = Stats();
+        std::lock_guard<std::mutex> lock(snapshot_mu_);
+        snapshot_ = std::move(s);
+      }
     } catch (const zmq::error_t& e) {
       if (e.num() == EINTR) continue;
       if (e.num() == ETERM) break;
@@ -228,6 +235,7 @@ void Broker::Turn(int64_t poll_ms) {
 void Broker::Refuse(const std::string& identity, wire::NackCode code, const std::string& reason,
                     const wire::Header* h) {
   ++stats_.refused;
+  ++stats_.refused_by[wire::NackCodeName(code)];
   log_.warn("refused a frame from peer {}{}: {}", ToHex(identity),
             h && !h->source.empty() ? " (" + h->source + ")" : "", reason);
   Nack(identity, code, reason, h);
@@ -586,12 +594,14 @@ void Broker::SendUpstream(Upstream& up, const wire::Header& h) {
 void Broker::OnUpstream(size_t index, zmq::message_t& frame, size_t parts) {
   if (parts != 1) {
     ++stats_.refused;
+    ++stats_.refused_by["upstream"];
     log_.warn("refused a message of {} frames from upstream", parts);
     return;
   }
   auto parsed = wire::ParseFrame(wire::View(frame), config_.max_body_bytes);
   if (!parsed.header) {
     ++stats_.refused;
+    ++stats_.refused_by["upstream"];
     log_.warn("refused a frame from upstream: {}", parsed.error.reason);
     return;
   }
@@ -640,8 +650,37 @@ void Broker::OnUpstream(size_t index, zmq::message_t& frame, size_t parts) {
     }
     default:
       ++stats_.refused;
+      ++stats_.refused_by["upstream"];
       log_.warn("refused {} from upstream", wire::CommandName(h.command));
   }
+}
+
+std::string BrokerMetricsText(const wire::BrokerStats& s) {
+  http::MetricsText m;
+  http::Labels b = {{"broker", s.broker_id}};
+  auto one = [&](const char* name, const char* type, const char* help, double v) {
+    m.Family(name, type, help);
+    m.Sample(name, b, v);
+  };
+  one("zhuji_broker_peers", "gauge", "Connections (nodes and brokers below) heard from.", s.peers);
+  one("zhuji_broker_routes", "gauge", "Node ids routed through this broker.", s.routes);
+  one("zhuji_broker_relayed_total", "counter", "Frames relayed to a connection here.",
+      static_cast<double>(s.relayed));
+  one("zhuji_broker_upstream_relayed_total", "counter", "Frames relayed to the broker above.",
+      static_cast<double>(s.upstream_relayed));
+  one("zhuji_broker_unreachable_total", "counter",
+      "Frames answered UNREACHABLE (no route, no upstream).", static_cast<double>(s.unreachable));
+  m.Family("zhuji_broker_refused_total", "counter", "Frames and registrations refused, by reason.");
+  for (const auto& [reason, n] : s.refused_by) {
+    m.Sample("zhuji_broker_refused_total", {{"broker", s.broker_id}, {"reason", reason}},
+             static_cast<double>(n));
+  }
+  one("zhuji_broker_curve_refused_total", "counter",
+      "Connections refused by ZAP (CURVE key not in the directory of keys, or revoked).",
+      static_cast<double>(s.keys_refused));
+  one("zhuji_broker_upstream_up", "gauge",
+      "1 when a broker above is alive (0 also when none is configured).", s.upstream_up ? 1 : 0);
+  return m.text();
 }
 
 }  // namespace zhuji::broker

@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -72,6 +73,11 @@ class Broker {
   std::string Start();
   void Run(const std::atomic<bool>& stop);
   wire::BrokerStats Stats() const;
+  // Stats() as the loop last copied it (at most 100 ms old); safe from any thread (/metrics).
+  wire::BrokerStats Snapshot() const {
+    std::lock_guard<std::mutex> lock(snapshot_mu_);
+    return snapshot_;
+  }
 
  private:
   struct Peer {
@@ -130,6 +136,10 @@ class Broker {
   void UpstreamHello(const std::string& node_id, const Route& route);
   void SendUpstream(Upstream& up, const wire::Header& h);
 
+  mutable std::mutex snapshot_mu_;
+  wire::BrokerStats snapshot_;
+  int64_t next_snapshot_ = 0;
+
   BrokerConfig config_;
   zmq::context_t& ctx_;
   const Clock& clock_;
@@ -161,5 +171,8 @@ class Broker {
   wire::BrokerStats stats_;
   int64_t next_heartbeat_ = 0;
 };
+
+// /metrics of a broker (Prometheus text format, issue #17).
+std::string BrokerMetricsText(const wire::BrokerStats& s);
 
 }  // namespace zhuji::broker

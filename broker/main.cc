@@ -1,4 +1,5 @@
 // zhuji-broker: relays frames between zhuji nodes by node id. Stateless; restart at any time.
+#include <httplib.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -7,11 +8,16 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "broker/broker.h"
+#include "services/common/http_listen.h"
 #include "services/common/service_manager.h"
 #include "services/common/signals.h"
+#include "services/http/http_server.h"
+#include "services/http/prometheus.h"
 
 namespace {
 
@@ -39,6 +45,13 @@ Usage: zhuji-broker --bind ENDPOINT [options]
                          the file is read again when it changes (a newer version only)
   --suite NAME           signature suite of the directory: ed25519 (default) or sm2-sm3
   --log-level LEVEL      trace, debug, info, warn, error (default info)
+  --metrics HOST:PORT    serve /metrics (Prometheus text format) there, e.g. 127.0.0.1:9464
+                         (port 0: any free port); off by default. Beyond loopback only with
+                         --metrics-tls-cert/--metrics-tls-key and --metrics-users or
+                         --metrics-client-ca
+  --metrics-tls-cert F   --metrics-tls-key F   --metrics-client-ca F   --metrics-users F
+                         TLS certificate and key, client CA, users file (zhuji console-user)
+  --metrics-url-file F   write the URL /metrics serves on here once listening
   --help                 this text
 
 Keeps nothing on disk. Stops on SIGTERM or SIGINT.
@@ -60,6 +73,9 @@ int main(int argc, char** argv) {
   std::string endpoint_file;
   std::string level = "info";
   bool have_bind = false;
+  std::optional<zhuji::HttpListen> metrics;
+  zhuji::HttpListen metrics_files;  // the protection, whatever the order of the flags
+  std::string metrics_url_file;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&](const char* name) -> const char* {
@@ -110,6 +126,23 @@ int main(int argc, char** argv) {
       config.max_body_bytes = static_cast<size_t>(n);
     } else if (a == "--endpoint-file") {
       endpoint_file = value("--endpoint-file");
+    } else if (a == "--metrics") {
+      std::string why;
+      metrics = zhuji::ParseHttpListen(value("--metrics"), &why);
+      if (!metrics) {
+        std::cerr << "zhuji-broker: --metrics: " << why << "\n";
+        return 2;
+      }
+    } else if (a == "--metrics-tls-cert") {
+      metrics_files.tls_cert = value("--metrics-tls-cert");
+    } else if (a == "--metrics-tls-key") {
+      metrics_files.tls_key = value("--metrics-tls-key");
+    } else if (a == "--metrics-client-ca") {
+      metrics_files.client_ca = value("--metrics-client-ca");
+    } else if (a == "--metrics-users") {
+      metrics_files.users_file = value("--metrics-users");
+    } else if (a == "--metrics-url-file") {
+      metrics_url_file = value("--metrics-url-file");
     } else if (a == "--log-level") {
       level = value("--log-level");
     } else {
@@ -125,6 +158,17 @@ int main(int argc, char** argv) {
     std::cerr << "zhuji-broker: --keys-dir and --key-directory go together (CURVE on)\n";
     return 2;
   }
+  if (metrics) {
+    metrics->tls_cert = metrics_files.tls_cert;
+    metrics->tls_key = metrics_files.tls_key;
+    metrics->client_ca = metrics_files.client_ca;
+    metrics->users_file = metrics_files.users_file;
+    // Issue #17: beyond loopback only with TLS and credentials; the broker says why and stops.
+    if (auto why = zhuji::HttpExposureProblem(*metrics, "--metrics"); !why.empty()) {
+      std::cerr << "zhuji-broker: " << why << "\n";
+      return 2;
+    }
+  }
   auto log = std::make_shared<spdlog::logger>(
       "broker-" + config.id, std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
   log->set_level(spdlog::level::from_str(level));
@@ -137,15 +181,30 @@ int main(int argc, char** argv) {
     {
       zhuji::SystemClock clock;
       zhuji::broker::Broker broker(config, ctx, clock, *log);
+      std::unique_ptr<zhuji::http::HttpServer> http;
+      if (metrics && metrics->enabled) {
+        http = std::make_unique<zhuji::http::HttpServer>(
+            *metrics, "/metrics of broker " + config.id, *log, 1);
+        http->Get("/metrics", [&broker](const httplib::Request&, httplib::Response& res) {
+          res.set_content(zhuji::broker::BrokerMetricsText(broker.Snapshot()),
+                          zhuji::http::MetricsText::kContentType);
+        });
+      }
       std::string bound = broker.Start();
-      if (!endpoint_file.empty()) {
-        std::string tmp = endpoint_file + ".tmp";
-        std::ofstream(tmp) << bound << "\n";
-        std::rename(tmp.c_str(), endpoint_file.c_str());
+      auto publish = [](const std::string& file, const std::string& text) {
+        std::string tmp = file + ".tmp";
+        std::ofstream(tmp) << text << "\n";
+        std::rename(tmp.c_str(), file.c_str());
+      };
+      if (!endpoint_file.empty()) publish(endpoint_file, bound);
+      if (http) {
+        std::string url = http->Start() + "/metrics";
+        if (!metrics_url_file.empty()) publish(metrics_url_file, url);
       }
       zhuji::NotifyReady("broker " + config.id + " listening on " + bound);
       broker.Run(g_stop);
       zhuji::NotifyStopping("broker " + config.id + " stopping");
+      if (http) http->Stop();
     }
     ctx.shutdown();
     ctx.close();

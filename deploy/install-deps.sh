@@ -14,12 +14,17 @@ packages=(
   libsodium-dev
   libssl-dev                     # SM2/SM3 signatures through OpenSSL 3 (issue #10)
   libsystemd-dev                 # sd_notify: the units are Type=notify (issue #15)
+  libcpp-httplib-dev             # the console and /metrics over HTTP(S) (issue #17)
   dpkg-dev file                  # cpack -G DEB: dpkg-shlibdeps finds the runtime libraries
   systemd                        # tests only: systemd-analyze verify checks the units
   iproute2 python3               # tests only: deploy/netns-branches.sh (hosts in namespaces)
   libgtest-dev libgmock-dev
   nlohmann-json3-dev             # tests only: every --json output is parsed by a real JSON parser
   clang libclang-rt-14-dev       # tests only: the libFuzzer targets (deploy/fuzz.sh)
+  python3-prometheus-client curl # tests only: /metrics fetched and parsed by Prometheus's parser
+  openssl                        # tests only: a certificate for the console's TLS test
+  chromium chromium-driver python3-selenium  # tests only: the console in a real browser
+  fonts-noto-cjk                 # tests only: Chinese glyphs in the console's screenshots
 )
 
 missing=()

@@ -31,6 +31,8 @@ struct ControlRequest {
     stats @17 :StatsRequest;
     inspection @18 :InspectionRequest;
     licensing @19 :LicensingRequest;
+    regions @20 :Void;            # the province's picture: every node below this one (issue #17)
+    documents @21 :DocumentRequest;  # printable documents received (issue #17)
   }
 }
 
@@ -450,6 +452,23 @@ struct NodeStatus {
   signaturesRefused @27 :UInt64;     # envelopes refused: bad, missing or unknown signature
   keyDirectoryVersion @28 :UInt64;   # the directory of keys held (0: none)
   signatures @29 :Bool;              # this node signs and verifies envelopes
+  sent @30 :UInt64;                  # envelope transmissions handed to a broker (retries too)
+  refusedBy @31 :List(Count);        # `refused`, by reason (/metrics, issue #17)
+  commitLatency @32 :Histogram;      # the store's write transactions, commit included
+  consoleUrl @33 :Text;              # where this node's console serves (empty: off)
+}
+
+struct Count {
+  name @0 :Text;
+  count @1 :UInt64;
+}
+
+# Buckets of a latency: counts[i] fell at or below boundsMs[i] (and above the bound before);
+# the last count is above every bound.
+struct Histogram {
+  boundsMs @0 :List(Float64);
+  counts @1 :List(UInt64);
+  sumMs @2 :Float64;
 }
 
 struct InboxEntry {
@@ -486,8 +505,50 @@ struct ControlReply {
     stats @21 :StatsView;
     inspections @22 :List(InspectionView);
     licensing @23 :LicensingReply;
+    regions @24 :List(RegionView);
+    documents @25 :List(DocumentView);
   }
   warnings @16 :List(Text);   # what the operator should know of a step that was taken
+}
+
+# Documents a clerk can print (issue #17): from the signed envelopes this node received, with
+# the verification code of each (services/crypto/document_code.h).
+struct DocumentRequest {
+  envelopeId @0 :Text;     # show one (32 hex digits); empty: list the newest
+  limit @1 :UInt32 = 200;  # list: at most this many
+}
+
+struct DocumentView {
+  envelopeId @0 :Text;     # 32 hex digits: printed with the code
+  kind @1 :Text;           # notice, receipt, grant, designation
+  kindZh @2 :Text;         # 书面通知, 备案回执, 定密授权决定书, 定密责任人指定书
+  number @3 :Text;         # 文号, 回执号 or the matter's number
+  dateMs @4 :Int64;        # the decision, receipt or designation
+  fromName @5 :Text;       # who issued it
+  fromAddress @6 :Text;
+  toName @7 :Text;         # to whom
+  toAddress @8 :Text;
+  rule @9 :Text;           # e.g. "GD Art. 30"
+  title @10 :Text;
+  lines @11 :List(Text);   # the body, one line each
+  origin @12 :Text;        # the node that sent (and signed) the envelope
+  signerKeyId @13 :Text;   # empty: the envelope is not signed
+  code @14 :Text;          # 验证码
+  receivedMs @15 :Int64;
+  sentMs @16 :Int64;
+}
+
+# A node of the topology at or below this one, with the latest status summary held of it
+# (issue #17): the province's picture and its drill-down.
+struct RegionView {
+  node @0 :Text;
+  name @1 :Text;
+  level @2 :Text;
+  parent @3 :Text;
+  heard @4 :Bool;                 # a summary of it is held
+  summary @5 :Envelope.StatusSummary;
+  heardMs @6 :Int64;              # when this node received it
+  stale @7 :Bool;                 # not heard for three of its intervals: offline or cut off
 }
 
 struct TrailView {

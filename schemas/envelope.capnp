@@ -19,6 +19,52 @@ enum Kind {
   stats @11;           # a yearly statistics report (statistics.capnp StatReport), to a grantor or up
   inspection @12;      # a supervision case, the whole of it after a step (inspection.capnp)
   licensing @13;       # a licensed unit's inspection (licensing.capnp UnitInspection), the whole of it
+  summary @14;         # status summaries (SummaryReport) for the province's picture, to the parent
+}
+
+# The province's picture (issue #17): each node's duties and link health, sent to its parent
+# every few minutes with the latest it holds of every node below it, so they climb level by
+# level. Latest wins; a node keeps one per node (table `summaries`), never a history.
+struct DutyCount {
+  rule @0 :Text;            # e.g. "GD Art. 30"
+  step @1 :Text;            # the duty within its item
+  open @2 :UInt32;          # not closed (due soon and overdue included)
+  dueSoon @3 :UInt32;       # reminded or due today (临期)
+  overdue @4 :UInt32;       # 逾期
+  provisional @5 :UInt32;   # counted through a year with no schedule (暂定)
+}
+
+struct StatusSummary {
+  node @0 :Text;            # the node it describes
+  name @1 :Text;
+  level @2 :Text;           # province, city, county
+  parent @3 :Text;
+  asOfMs @4 :Int64;         # when that node made it, on its clock: "last heard"
+  intervalMs @5 :Int64;     # how often it makes one
+  duties @6 :List(DutyCount);
+  open @7 :UInt32;
+  dueSoon @8 :UInt32;
+  overdue @9 :UInt32;
+  provisional @10 :UInt32;
+  supervisedOpen @11 :UInt32;   # 督办 from below open there
+  linksUp @12 :UInt32;
+  linksTotal @13 :UInt32;
+  outboxDepth @14 :UInt64;
+  oldestPendingMs @15 :Int64;   # sent-at of its oldest unacknowledged envelope, 0 if none
+  storeWritable @16 :Bool;
+  serial @17 :UInt64;       # 1, 2, 3 … per node (kept across restarts): the later of two made
+                            # at the same instant wins
+}
+
+struct SummaryReport {
+  summaries @0 :List(StatusSummary);  # the sender's own first, then what it holds from below
+}
+
+# A value of table `summaries`: the latest summary of one node, and how it came.
+struct HeldSummary {
+  summary @0 :StatusSummary;
+  heardMs @1 :Int64;        # received here (made here, for this node's own)
+  via @2 :Text;             # the node it came from (this node's id for its own)
 }
 
 struct Envelope {

@@ -125,6 +125,7 @@ int CmdStatus(const Args& args, zmq::context_t& ctx, std::ostream& out) {
     j.Key("deadlines_overdue").Uint(st.getDeadlinesOverdue());
     j.Key("deadlines_provisional").Uint(st.getDeadlinesProvisional());
     j.Key("calendar_version").String(st.getCalendarVersion().cStr());
+    j.Key("console_url").String(st.getConsoleUrl().cStr());
     j.Key("supervised_open").Uint(st.getSupervisedOpen());
     j.Key("dead_letters").Uint(st.getDeadLetters());
     j.Key("incarnation").Uint(st.getIncarnation());
@@ -191,6 +192,9 @@ int CmdStatus(const Args& args, zmq::context_t& ctx, std::ostream& out) {
       << st.getCalendarVersion().cStr() << ")";
   if (st.getSupervisedOpen()) out << "; 督办事项 supervised here: " << st.getSupervisedOpen();
   out << "\n";
+  out << "控制台 console    "
+      << (st.getConsoleUrl().size() ? st.getConsoleUrl().cStr() : "off (console.listen = \"off\")")
+      << "\n";
   out << "最近错误 error    "
       << (st.getLastError().size()
               ? std::string(st.getLastError().cStr()) + " at " + FormatCst(st.getLastErrorMs())

@@ -34,6 +34,7 @@ int CmdPost(const Args& args, zmq::context_t& ctx, std::ostream& out);
 int CmdCredit(const Args& args, zmq::context_t& ctx, std::ostream& out);
 int CmdExpert(const Args& args, zmq::context_t& ctx, std::ostream& out);
 int CmdDraw(const Args& args, zmq::context_t& ctx, std::ostream& out);
+int CmdConsoleUser(const Args& args, std::ostream& out);  // console_cli.cc (issue #17)
 
 // The control endpoint named by --control, --config, --cluster + --node, or $ZHUJI_CONFIG.
 std::string ResolveControl(const Args& args);

@@ -43,6 +43,10 @@ Node commands:
                                        死信: envelopes their destination refused for good; the
                                        link goes on, the operator retries or drops them
 
+Console (控制台; issue #17, docs/console.md): each node serves its web console and /metrics at
+the URL `zhuji status` shows (127.0.0.1, any free port, by default; [console] in its config).
+  console-user NAME < password         a line for the console's users_file (HTTP basic)
+
 Keys and signatures (密钥, 签名; issue #10; `zhuji keys --help`, docs/security.md):
   keys init|show|rotate (--config FILE | --dir DIR [--id ID])
                                        a node's or broker's long-term keys
@@ -181,9 +185,9 @@ int main(int argc, char** argv) {
       return pos.empty() && !args.Flag("help") ? 2 : 0;
     }
     static const std::set<std::string> kOwnHelp = {
-        "bench",   "matter", "deadletter",  "keys",   "directory", "verify",  "audit",
-        "grant",   "filing", "responsible", "secret", "stats",     "inspect", "licence",
-        "license", "post",   "credit",      "expert", "draw"};
+        "bench",   "matter", "deadletter",  "keys",   "directory", "verify",      "audit",
+        "grant",   "filing", "responsible", "secret", "stats",     "inspect",     "licence",
+        "license", "post",   "credit",      "expert", "draw",      "console-user"};
     if (args.Flag("help") && !kOwnHelp.count(pos[0])) {
       std::cout << kUsage;
       return 0;
@@ -194,6 +198,7 @@ int main(int argc, char** argv) {
     zmq::context_t ctx(1);
     const std::string& cmd = pos[0];
     if (cmd == "status") return CmdStatus(args, ctx, std::cout);
+    if (cmd == "console-user") return CmdConsoleUser(args, std::cout);
     if (cmd == "send") return CmdSend(args, ctx, std::cout);
     if (cmd == "inbox") return CmdInbox(args, ctx, std::cout);
     if (cmd == "broker-stats") return CmdBrokerStats(args, ctx, std::cout);

@@ -192,6 +192,25 @@ NodeConfig ParseNodeConfig(const std::string& text, const std::string& source) {
     p.closed_deadline_ms = deadlines * RetentionPolicy::kDayMs;
     p.closed_supervised_ms = supervised * RetentionPolicy::kDayMs;
   }
+  if (auto* t = r.Table("console")) {
+    Reader hr(*t, source, "console.");
+    std::string listen;
+    hr.String("listen", listen);
+    if (!listen.empty()) {
+      std::string why;
+      auto parsed = ParseHttpListen(listen, &why);
+      if (!parsed) hr.Fail("listen", why);
+      c.console = *parsed;
+    }
+    hr.String("tls_cert", c.console.tls_cert);
+    hr.String("tls_key", c.console.tls_key);
+    hr.String("client_ca", c.console.client_ca);
+    hr.String("users_file", c.console.users_file);
+    int64_t every_s = c.summary_interval_ms / 1000;
+    hr.Int("summary_interval_s", every_s, 0, 86'400);  // 0: no summaries
+    c.summary_interval_ms = every_s * 1000;
+    hr.RefuseUnknown();
+  }
   if (auto* t = r.Table("security")) {
     Reader sr(*t, source, "security.");
     sr.Bool("curve", c.security.curve);
@@ -336,6 +355,10 @@ NodeConfig ParseNodeConfig(const std::string& text, const std::string& source) {
                           " is a county-level organ: only province- and city-level organs "
                           "authorize (authorizing = false)");
     }
+  }
+  // Issue #17: the console shows 定密 records; beyond loopback only with TLS and credentials.
+  if (auto why = HttpExposureProblem(c.console, source + ": console"); !why.empty()) {
+    throw ConfigError(why);
   }
   static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error"};
   if (!kLevels.count(c.log_level)) r.Fail("log_level", "must be trace, debug, info, warn or error");

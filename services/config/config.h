@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "services/common/http_listen.h"
 #include "services/common/ids.h"
 #include "services/workflows/filing.h"
 #include "services/workflows/matter.h"
@@ -76,6 +77,12 @@ struct NodeConfig {
   TransportConfig transport;
   SecurityConfig security;
   RetentionPolicy retention;  // [retention]: what is deleted when (services/node/retention.h)
+  // [console]: the clerks' web console and /metrics (issue #17, docs/console.md); on 127.0.0.1,
+  // any free port, by default. Beyond loopback only with TLS and authentication.
+  HttpListen console;
+  // [console] summary_interval_s: how often this node sends its parent its status summary (the
+  // province's picture; services/node/summary_service.h); 0: none.
+  int64_t summary_interval_ms = 300'000;
 
   // Working-day calendar and deadlines (issue #3).
   std::string calendar_dir;                 // year files; default: found beside the binaries

@@ -71,7 +71,7 @@ void ControlService::Serve() {
 // request the node will not carry out is answered and noted only.
 void ControlService::Refuse(const std::string& identity, capnp::MessageBuilder& reply,
                             const std::string& why, bool count) {
-  if (count) ++health_.counters.refused;
+  if (count) health_.CountRefused("control_malformed");
   health_.NoteError("refused a control request: " + why);
   reply.initRoot<schema::ControlReply>().setError(why);
   Reply(identity, reply);
@@ -170,7 +170,7 @@ bool ControlService::Admit(const std::string& identity, schema::ControlRequest::
 void ControlService::Dispatch(ControlCall& call) {
   auto it = handlers_.find(call.request.which());
   if (it == handlers_.end()) {
-    ++health_.counters.refused;
+    health_.CountRefused("control_unknown");
     call.reply.setError("unknown control request");
     return;
   }

@@ -136,7 +136,7 @@ std::vector<DeliveryLoop::Incoming> DeliveryLoop::ReadFrames(
       if (!wire::RecvFrame(links_[i]->socket(), in.frame, true, &parts)) break;
       links_[i]->Heard(clock_.MonoMs());
       if (parts != 1) {
-        ++health_.counters.refused;
+        health_.CountRefused("frame_parts");
         health_.NoteError("refused a message of " + std::to_string(parts) + " frames from broker " +
                           links_[i]->endpoint() + " (protocol 2 sends one)");
         continue;
@@ -156,7 +156,7 @@ void DeliveryLoop::Sort(std::vector<Incoming>& frames, Batch* batch) {
     } else if (parsed.about && parsed.about->command == wire::Command::DELIVER) {
       AnswerUnreadableDeliver(in.link, *parsed.about, parsed.error);
     } else {
-      ++health_.counters.refused;
+      health_.CountRefused("malformed");
       health_.NoteError("refused a frame from broker " + in.link->endpoint() + ": " +
                         parsed.error.reason);
     }
@@ -199,7 +199,7 @@ void DeliveryLoop::SortOne(Incoming& in, const wire::Header& h, std::string_view
     case wire::Command::STATS:
       break;
   }
-  ++health_.counters.refused;
+  health_.CountRefused("unexpected_command");
   health_.NoteError(std::string("unexpected ") + wire::CommandName(h.command) + " from broker " +
                     in.link->endpoint());
 }
@@ -392,7 +392,7 @@ void DeliveryLoop::AnswerUnreadableDeliver(BrokerLink* link, const wire::Header&
 void DeliveryLoop::RefuseFrame(BrokerLink* link, const std::string& to, wire::NackCode code,
                                const std::string& reason, const std::string& message_id,
                                uint64_t seq) {
-  ++health_.counters.refused;
+  health_.CountRefused(wire::NackCodeName(code));
   health_.NoteError("refused a frame from '" + to + "': " + reason);
   if (to.empty() || !IsDivisionCode(wire::LinkNode(to))) return;  // nobody to answer
   wire::Header h;
@@ -442,6 +442,7 @@ void DeliveryLoop::SendDue() {
                         return;
                       }
                       sent_upto = seq;
+                      ++health_.counters.sent;
                     });
     if (sent_upto) pump_.MarkSent(r.destination, sent_upto, mono);
     if (blocked) break;

@@ -4,7 +4,9 @@
 
 #include <spdlog/logger.h>
 
+#include <array>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <utility>
 
@@ -18,6 +20,21 @@ struct NodeCounters {
   uint64_t refused = 0;             // frames the node could not read or would not take
   uint64_t acked = 0;               // own envelopes acknowledged by their destination
   uint64_t signatures_refused = 0;  // envelopes whose signature was bad, missing or unknown
+  uint64_t sent = 0;                // envelope transmissions handed to a broker (retries too)
+};
+
+// How long the store's write transactions took, commit included (/metrics, issue #17).
+struct LatencyHistogram {
+  static constexpr std::array<double, 12> kBoundsMs = {0.25, 0.5, 1,   2.5, 5,    10,
+                                                       25,   50,  100, 250, 1000, 5000};
+  std::array<uint64_t, kBoundsMs.size() + 1> counts{};  // the last: above every bound
+  double sum_ms = 0;
+  void Record(double ms) {
+    size_t i = 0;
+    while (i < kBoundsMs.size() && ms > kBoundsMs[i]) ++i;
+    ++counts[i];
+    sum_ms += ms;
+  }
 };
 
 class Health {
@@ -33,7 +50,16 @@ class Health {
   const std::string& last_error() const { return last_error_; }
   int64_t last_error_at() const { return last_error_at_; }
 
+  // A frame or request refused: counted in total and under its reason (a short name, e.g.
+  // "malformed", "wrong_node", "control_unknown") for /metrics.
+  void CountRefused(const std::string& reason) {
+    ++counters.refused;
+    ++refused_by[reason];
+  }
+
   NodeCounters counters;
+  std::map<std::string, uint64_t> refused_by;
+  LatencyHistogram commit_latency;
 
  private:
   const Clock& clock_;

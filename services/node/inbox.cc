@@ -180,9 +180,11 @@ Delivery Inbox::Batch::Apply(std::string_view routed_from, std::string_view byte
     }
   }
   txn_.PutAtEnd("seen", d.id, EncodeBe64(static_cast<uint64_t>(now_)));  // ids sort by time
-  std::string value = EncodeBe64(static_cast<uint64_t>(now_));
-  value.append(bytes);
-  txn_.Append("inbox", EncodeBe64(next_local_++), value);
+  if (kind->keep) {
+    std::string value = EncodeBe64(static_cast<uint64_t>(now_));
+    value.append(bytes);
+    txn_.Append("inbox", EncodeBe64(next_local_++), value);
+  }
   if (!o.first_applied) o.first_applied = d.seq;
   o.last_applied = d.seq;
   d.expected = ++o.expected;

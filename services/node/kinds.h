@@ -37,6 +37,9 @@ struct KindEntry {
       apply;
   // What the body carries, in a line for people. Null: the kind's name.
   std::function<std::string(std::string_view body)> describe;
+  // Kept in table `inbox` once applied. False for a latest-wins kind (status summaries): its
+  // id is still recorded in `seen` (duplicates are still recognised), its body is not kept.
+  bool keep = true;
 };
 
 class KindRegistry {

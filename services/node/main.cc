@@ -18,6 +18,7 @@
 #include "services/common/time_format.h"
 #include "services/config/config.h"
 #include "services/config/topology.h"
+#include "services/console/console.h"
 #include "services/node/identity.h"
 #include "services/node/node.h"
 #include "services/store/store.h"
@@ -140,11 +141,22 @@ void Serve(const zhuji::config::NodeConfig& config, zhuji::workflows::OrganDirec
   {
     zhuji::node::Node node(config, std::move(directory), ctx, env, clock, fake.get(),
                            std::move(calendar), log);
+    // The console (issue #17): its own threads, a client of the control socket. Made before
+    // the node starts, so a TLS file it cannot use stops the node before it serves anything.
+    std::unique_ptr<zhuji::console::Console> console;
+    if (config.console.enabled) {
+      console = std::make_unique<zhuji::console::Console>(
+          zhuji::console::ConsoleConfig{config.console, config.node_id, config.control,
+                                        config.reminder_working_days},
+          ctx, log);
+    }
     node.Start();
+    if (console) node.SetConsoleUrl(console->Start());
     // systemd (Type=notify): ready once the control socket is bound and the links started.
     zhuji::NotifyReady("node " + config.node_id + " " + config.name + " serving");
     node.Run(g_stop);
     zhuji::NotifyStopping("node " + config.node_id + " stopping");
+    if (console) console->Stop();
   }
   ctx.shutdown();
   ctx.close();

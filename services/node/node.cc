@@ -47,7 +47,9 @@ Node::Node(const config::NodeConfig& config, workflows::OrganDirectory directory
       inspections_(config_, directory_, deadlines_, writer_, mail_, control_, clock),
       licensing_(config_, directory_, deadlines_, writer_, mail_, control_, clock),
       deadletter_control_(writer_, mail_, kinds_, control_, clock, log),
-      status_(config_, delivery_, mail_, deadlines_, keys_, writer_, health_, clock) {
+      status_(config_, delivery_, mail_, deadlines_, keys_, writer_, health_, clock),
+      summaries_(config_, directory_, writer_, mail_, status_, clock, log),
+      documents_(config_.node_id, writer_) {
   notices_.Register(kinds_, control_);
   deadlines_.Register(kinds_);
   keys_.Register(kinds_, control_);
@@ -62,6 +64,8 @@ Node::Node(const config::NodeConfig& config, workflows::OrganDirectory directory
   licensing_.Register(kinds_, control_);
   deadletter_control_.Register(control_);
   status_.Register(control_);
+  summaries_.Register(kinds_, control_);
+  documents_.Register(control_);
   delivery_.OnAcked(
       [this](const std::string& dest, uint64_t acked) { notices_.OnAcked(dest, acked); });
 }
@@ -174,6 +178,7 @@ void Node::Turn(int64_t poll_ms) {
   determinations_.Tick(now);
   statistics_.Tick(now);
   deadlines_.FireDue(now);
+  summaries_.Tick(now, mono);
   if (mono >= next_sweep_mono_) {
     next_sweep_mono_ = mono + kSweepEveryMs;
     Sweep(now);

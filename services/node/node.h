@@ -25,6 +25,7 @@
 #include "services/node/deadline_service.h"
 #include "services/node/delivery.h"
 #include "services/node/determination_service.h"
+#include "services/node/documents.h"
 #include "services/node/filing_control.h"
 #include "services/node/filing_service.h"
 #include "services/node/health.h"
@@ -41,6 +42,7 @@
 #include "services/node/pump.h"
 #include "services/node/statistics_service.h"
 #include "services/node/status_control.h"
+#include "services/node/summary_service.h"
 #include "services/node/writer.h"
 #include "services/store/store.h"
 #include "services/workflows/organs.h"
@@ -67,6 +69,8 @@ class Node {
 
   ControlService& control() { return control_; }
   const Health& health() const { return health_; }
+  // Before Run: where the console serves, for `zhuji status` (issue #17).
+  void SetConsoleUrl(std::string url) { status_.SetConsoleUrl(std::move(url)); }
 
  private:
   void Sweep(int64_t now);
@@ -100,6 +104,8 @@ class Node {
   LicensingService licensing_;
   DeadLetterControl deadletter_control_;
   StatusControl status_;
+  SummaryService summaries_;
+  DocumentControl documents_;
   int64_t next_sweep_mono_ = 0;
 };
 

@@ -117,6 +117,21 @@ void StatusControl::FillCounters(schema::NodeStatus::Builder st) const {
   st.setNowMs(clock_.NowMs());
   st.setStartedMs(started_at_);
   st.setIncarnation(incarnation_);
+  st.setSent(health_.counters.sent);
+  auto by = st.initRefusedBy(health_.refused_by.size());
+  size_t i = 0;
+  for (const auto& [reason, n] : health_.refused_by) {
+    by[i].setName(reason);
+    by[i++].setCount(n);
+  }
+  const auto& h = health_.commit_latency;
+  auto hist = st.initCommitLatency();
+  auto bounds = hist.initBoundsMs(h.kBoundsMs.size());
+  for (size_t b = 0; b < h.kBoundsMs.size(); ++b) bounds.set(b, h.kBoundsMs[b]);
+  auto counts = hist.initCounts(h.counts.size());
+  for (size_t b = 0; b < h.counts.size(); ++b) counts.set(b, h.counts[b]);
+  hist.setSumMs(h.sum_ms);
+  st.setConsoleUrl(console_url_);
 }
 
 }  // namespace zhuji::node

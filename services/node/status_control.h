@@ -5,6 +5,7 @@
 // Borrows everything it is given. Loop thread only.
 
 #include <cstdint>
+#include <string>
 
 #include "services/common/clock.h"
 #include "services/config/config.h"
@@ -30,6 +31,8 @@ class StatusControl {
     incarnation_ = incarnation;
   }
   void Fill(schema::NodeStatus::Builder st);
+  // Where the console serves, once it does (issue #17).
+  void SetConsoleUrl(std::string url) { console_url_ = std::move(url); }
 
  private:
   void FillIdentity(schema::NodeStatus::Builder st) const;
@@ -47,6 +50,7 @@ class StatusControl {
   const Clock& clock_;
   int64_t started_at_ = 0;
   uint64_t incarnation_ = 0;
+  std::string console_url_;
 };
 
 }  // namespace zhuji::node

@@ -3,6 +3,7 @@
 #include <sys/statvfs.h>
 
 #include <algorithm>
+#include <chrono>
 
 namespace zhuji::node {
 
@@ -36,6 +37,7 @@ void Writer::DropAttempt() {
 Status Writer::Commit(const std::function<Status(store::Txn&)>& step) {
   Status result = Status::Ok();
   bool committed = false;
+  auto began = std::chrono::steady_clock::now();
   try {
     committed = env_.WriteIf([&](store::Txn& txn) {
       DropAttempt();  // a step run again (map grown) starts from where it started, asks again
@@ -52,6 +54,8 @@ Status Writer::Commit(const std::function<Status(store::Txn&)>& step) {
     DropAttempt();
     return result;
   }
+  health_.commit_latency.Record(
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - began).count());
   on_abort_.clear();
   auto effects = std::exchange(after_commit_, {});
   for (auto& effect : effects) effect();

@@ -73,6 +73,7 @@ inline constexpr const char* kTables[] = {
     "experts",           // expert id -> Expert (专家库)
     "draws",             // round id -> DrawRound (双随机、一公开)
     "unit_inspections",  // inspection id -> UnitInspection (双随机 / 飞行检查)
+    "summaries",         // node/summary_service: node id -> HeldSummary (latest wins; issue #17)
 };
 
 inline constexpr uint32_t kSchemaVersion = 1;

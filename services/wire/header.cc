@@ -1,6 +1,7 @@
 #include "services/wire/header.h"
 
 #include <capnp/message.h>
+#include <capnp/schema.h>
 #include <kj/exception.h>
 
 #include "services/common/capnp_io.h"
@@ -106,7 +107,7 @@ ParsedHeader ParseHeader(std::string_view bytes) {
       h.stats = BrokerStats{s.getBrokerId(),   s.getPeers(),           s.getRoutes(),
                             s.getRelayed(),    s.getUnreachable(),     s.getRefused(),
                             s.getUpstreamUp(), s.getUpstreamRelayed(), s.getIdInUse(),
-                            s.getForbidden(),  s.getKeysRefused()};
+                            s.getForbidden(),  s.getKeysRefused(),     {}};
     }
     h.incarnation = r.getIncarnation();
     h.nonce = r.getNonce();
@@ -216,6 +217,12 @@ std::string_view LinkNode(std::string_view link) {
 
 uint8_t LinkLane(std::string_view link) {
   return !link.empty() && link.back() == '!' ? kUrgentLane : 0;
+}
+
+std::string NackCodeName(NackCode code) {
+  auto enumerants = capnp::Schema::from<NackCode>().getEnumerants();
+  auto i = static_cast<uint16_t>(code);
+  return i < enumerants.size() ? std::string(enumerants[i].getProto().getName().cStr()) : "other";
 }
 
 }  // namespace zhuji::wire

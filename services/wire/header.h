@@ -7,6 +7,7 @@
 // EncodeFrame / ParseFrame are the only way frames are made and read.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +36,9 @@ struct BrokerStats {
   uint64_t id_in_use = 0;
   uint64_t forbidden = 0;     // HELLOs for an id the connection's key does not hold
   uint64_t keys_refused = 0;  // connections whose CURVE key is not in the directory of keys
+  // `refused` by reason (a NACK code's name, or "upstream"); in the process only (/metrics),
+  // not carried by STATS.
+  std::map<std::string, uint64_t> refused_by;
 };
 
 struct Header {
@@ -94,5 +98,8 @@ struct ParsedFrame {
 ParsedFrame ParseFrame(std::string_view frame, size_t max_body_bytes);
 
 const char* CommandName(Command command);
+// The NACK code's name in the schema ("wrongNode", "badSignature" …): the reason a refusal is
+// counted under in /metrics.
+std::string NackCodeName(NackCode code);
 
 }  // namespace zhuji::wire

@@ -67,6 +67,7 @@ class OrganDirectory {
   void SetAuthorizing(const std::vector<std::string>& listed);
 
   const DirectoryNode* Node(const std::string& id) const;
+  bool empty() const { return nodes_.empty(); }
   // The nodes one level below `id`.
   std::vector<std::string> Children(const std::string& id) const;
   // "440106/jyj" → the organ, or nullopt.

@@ -25,6 +25,7 @@
 #include "services/node/matter_service.h"
 #include "services/node/notices.h"
 #include "services/node/statistics_service.h"
+#include "services/node/summary_service.h"
 
 namespace {
 
@@ -51,6 +52,8 @@ struct World {
                    zhuji::node::InspectionService::InspectionEnvelopeKind("440000"));
     kinds.Register(zhuji::schema::Kind::LICENSING,
                    zhuji::node::LicensingService::LicensingKind("440000"));
+    kinds.Register(zhuji::schema::Kind::SUMMARY,
+                   zhuji::node::SummaryService::SummaryKind("440000"));
     config.node_id = "440000";
     config.parent = "440100";
     config.security.directory_key = zhuji::fuzzing::DirectoryKey().pub.sign;

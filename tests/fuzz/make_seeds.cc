@@ -311,11 +311,39 @@ void EnvelopeSeeds(const std::string& source_dir) {
   Seed("fuzz_envelope", "inspection",
        Envelope(schema::Kind::INSPECTION, InspectionSeed(source_dir), "440000"));
   Seed("fuzz_envelope", "licensing", Envelope(schema::Kind::LICENSING, LicensingSeed(), "440100"));
+  Seed("fuzz_envelope", "summary",
+       Envelope(schema::Kind::SUMMARY, Message([](capnp::MallocMessageBuilder& m) {
+                  auto list = m.initRoot<schema::SummaryReport>().initSummaries(2);
+                  for (unsigned i = 0; i < 2; ++i) {
+                    auto s = list[i];
+                    s.setNode(i ? "440106" : "440100");
+                    s.setName(i ? "天河区" : "广州市");
+                    s.setLevel(i ? "county" : "city");
+                    s.setParent(i ? "440100" : "440000");
+                    s.setAsOfMs(1'750'000'000'000);
+                    s.setIntervalMs(300'000);
+                    s.setSerial(7);
+                    auto d = s.initDuties(1)[0];
+                    d.setRule("GD Art. 30");
+                    d.setStep("report");
+                    d.setOpen(2);
+                    d.setOverdue(1);
+                    s.setOpen(2);
+                    s.setOverdue(1);
+                    s.setLinksUp(1);
+                    s.setLinksTotal(1);
+                    s.setStoreWritable(true);
+                  }
+                }),
+                "440100"));
   Seed("fuzz_filing", "grant", node::Grants::Encode(GrantSeed(source_dir)));
   Seed("fuzz_filing", "filing", node::Filings::Encode(FilingSeed(source_dir)));
 }
 
 void ControlSeeds() {
+  Seed("fuzz_control", "regions", Message([](capnp::MallocMessageBuilder& m) {
+         m.initRoot<schema::ControlRequest>().setRegions();
+       }));
   Seed("fuzz_control", "status", Message([](capnp::MallocMessageBuilder& m) {
          m.initRoot<schema::ControlRequest>().setStatus();
        }));

@@ -262,6 +262,7 @@ class NodeInProcessTest : public ::testing::Test {
     config_.level = config::Level::kCounty;
     config_.parent = "440100";
     config_.brokers = {"inproc://nobroker"};  // no broker: envelopes wait in the outbox
+    config_.summary_interval_ms = 0;          // no status summaries: the tests count the outbox
     config_.control = "inproc://control";
     auto directory = workflows::testing::Guangdong();
     config_.organs = directory.Node("440106")->organs;

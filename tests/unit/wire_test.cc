@@ -31,7 +31,7 @@ TEST(Header, RoundTripsEveryField) {
 TEST(Header, CarriesBrokerStats) {
   Header h;
   h.command = Command::STATS;
-  h.stats = BrokerStats{"gd", 3, 4, 5, 6, 7, true, 8};
+  h.stats = BrokerStats{"gd", 3, 4, 5, 6, 7, true, 8, 0, 0, 0, {}};
   auto parsed = ParseHeader(EncodeHeader(h));
   ASSERT_TRUE(parsed.header && parsed.header->stats);
   EXPECT_EQ(parsed.header->stats->broker_id, "gd");

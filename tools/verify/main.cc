@@ -12,8 +12,11 @@ namespace {
 
 constexpr const char* kUsage = R"(zhuji verify / zhuji audit verify — check a node's store, offline
 
-  zhuji verify ENVELOPE-ID --data-dir DIR [trust]
-        one received envelope: whose key signed it and whether the signature verifies
+  zhuji verify ENVELOPE-ID --data-dir DIR [trust] [--code CODE]
+        one received envelope: whose key signed it and whether the signature verifies; with
+        --code, a printed document's 验证码 (the console's 书面通知, 回执, 定密授权决定书,
+        定密责任人指定书): whether it is this envelope's, and what the envelope says, to compare
+        with the paper (exit 1 when the code or the signature does not check)
   zhuji audit verify --data-dir DIR [trust] [--json]
         the audit chain (审计日志) end to end, and the signature of every envelope kept
         (received and to send); names each entry that does not verify; exit 1 if any
@@ -34,7 +37,8 @@ int Run(const zhuji::tools::Args& args) {
     std::cout << kUsage;
     return args.Flag("help") ? 0 : 2;
   }
-  args.Allow({"config", "data-dir", "directory-key", "suite", "key-directory", "json", "help"});
+  args.Allow(
+      {"config", "data-dir", "directory-key", "suite", "key-directory", "json", "help", "code"});
   tools::DirectoryTrust trust;
   std::string dir = args.Get("data-dir");
   if (args.Has("config")) {
@@ -56,7 +60,7 @@ int Run(const zhuji::tools::Args& args) {
   auto txn = env.BeginRead();
   if (!audit) {
     std::vector<std::string> lines;
-    bool ok = tools::VerifyOne(txn, trust, pos[1], &lines);
+    bool ok = tools::VerifyOne(txn, trust, pos[1], &lines, args.Get("code"));
     for (auto& l : lines) std::cout << l << "\n";
     return ok ? 0 : 1;
   }

@@ -6,9 +6,13 @@
 
 #include "services/common/capnp_io.h"
 #include "services/common/ids.h"
+#include "services/common/time_format.h"
+#include "services/crypto/document_code.h"
 #include "services/crypto/envelope_signature.h"
 #include "services/store/audit.h"
 #include "zhuji/schemas/envelope.capnp.h"
+#include "zhuji/schemas/filing.capnp.h"
+#include "zhuji/schemas/matter.capnp.h"
 
 namespace zhuji::tools {
 
@@ -19,6 +23,75 @@ constexpr std::string_view kVersions = "key_directories/";  // meta: every versi
 constexpr const char* kSignaturesSince = "signatures_since";
 
 // "inbox #12: envelope 3fa…e1 from 440106 #5"
+// One field of a body as text for people: text as is, instants (…At) in CST, an organ or party
+// by its name; a struct without a name one level down ("decision.scope = …"). Empty: nothing
+// worth printing.
+void Facts(capnp::DynamicStruct::Reader s, const std::string& prefix, int depth,
+           std::vector<std::string>* out) {
+  for (auto field : s.getSchema().getNonUnionFields()) {
+    if (!s.has(field)) continue;
+    std::string name = prefix + field.getProto().getName().cStr();
+    auto v = s.get(field);
+    std::string text;
+    switch (v.getType()) {
+      case capnp::DynamicValue::TEXT:
+        text = v.as<capnp::Text>().cStr();
+        break;
+      case capnp::DynamicValue::INT:
+      case capnp::DynamicValue::UINT: {
+        int64_t n = v.getType() == capnp::DynamicValue::INT
+                        ? v.as<int64_t>()
+                        : static_cast<int64_t>(v.as<uint64_t>());
+        bool instant = name.size() > 2 && name.compare(name.size() - 2, 2, "At") == 0;
+        text = instant && n > 1'000'000'000'000 ? FormatCst(n) : n ? std::to_string(n) : "";
+        break;
+      }
+      case capnp::DynamicValue::STRUCT: {
+        auto inner = v.as<capnp::DynamicStruct>();
+        KJ_IF_MAYBE (n, inner.getSchema().findFieldByName("name")) {
+          if (inner.has(*n)) text = inner.get(*n).as<capnp::Text>().cStr();
+        } else if (depth == 0) {
+          Facts(inner, name + ".", 1, out);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    if (!text.empty()) out->push_back(name + " = " + text);
+  }
+}
+
+// What a document's envelope says, to compare with the paper: the fields of its body (kind
+// matter, grant or filing), read with the schema alone.
+std::vector<std::string> BodyFacts(schema::Envelope::Reader e) {
+  std::vector<std::string> out;
+  capnp::StructSchema type;
+  switch (e.getKind()) {
+    case schema::Kind::MATTER:
+      type = capnp::Schema::from<schema::Matter>();
+      break;
+    case schema::Kind::GRANT:
+      type = capnp::Schema::from<schema::Grant>();
+      break;
+    case schema::Kind::FILING:
+      type = capnp::Schema::from<schema::Filing>();
+      break;
+    default:
+      return out;
+  }
+  try {
+    auto body = ReadMessage(AsView(e.getBody()));
+    out.push_back(std::string("正文 body (") + type.getProto().getDisplayName().cStr() + "):");
+    Facts(body->DynamicRoot(type), "", 0, &out);
+  } catch (const std::exception& ex) {
+    out.push_back(std::string("(body unreadable: ") + ex.what() + ")");
+  } catch (const kj::Exception& ex) {
+    out.push_back(std::string("(body unreadable: ") + ex.getDescription().cStr() + ")");
+  }
+  return out;
+}
+
 std::string Name(const std::string& where, schema::Envelope::Reader e) {
   return where + ": envelope " + ToHex(AsView(e.getId())) + " from " + e.getOrigin().cStr() +
          " to " + e.getDestination().cStr() + " #" + std::to_string(e.getLinkSeq());
@@ -156,7 +229,16 @@ StoreVerification VerifyStore(store::Txn& txn, const DirectoryTrust& trust) {
 }
 
 bool VerifyOne(store::Txn& txn, const DirectoryTrust& trust, const std::string& id_hex,
-               std::vector<std::string>* lines) {
+               std::vector<std::string>* lines, const std::string& code) {
+  std::string want_code;
+  if (!code.empty()) {
+    want_code = crypto::NormalizeDocumentCode(code);
+    if (want_code.empty()) {
+      lines->push_back("'" + code + "' is not a verification code (16 characters, e.g. " +
+                       "7K3M-Q2ZD-8XWN-4HFR)");
+      return false;
+    }
+  }
   std::string id;
   if (!FromHex(id_hex, &id) || id.size() != 16) {
     lines->push_back("'" + id_hex + "' is not an envelope id (32 hex digits)");
@@ -193,6 +275,14 @@ bool VerifyOne(store::Txn& txn, const DirectoryTrust& trust, const std::string& 
     lines->push_back("签名有效 verified: " + key->keys.id + "'s " + key->keys.suite + " key, now " +
                      crypto::KeyStateName(key->state) + " in directory of keys version " +
                      std::to_string(directory.value().version()));
+    if (want_code.empty()) return true;
+    if (crypto::DocumentCode(kv->second.substr(8)) != want_code) {
+      lines->push_back("验证码不符 the code " + want_code +
+                       " is NOT this envelope's: the paper is not a true copy of it");
+      return false;
+    }
+    lines->push_back("验证码相符 the code " + want_code + " is this envelope's");
+    for (auto& fact : BodyFacts(e)) lines->push_back("  " + fact);
     return true;
   }
   lines->push_back("no received envelope " + id_hex + " in this store");

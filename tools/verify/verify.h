@@ -37,7 +37,10 @@ Result<crypto::KeyDirectory> DirectoryFor(store::Txn& txn, const DirectoryTrust&
 StoreVerification VerifyStore(store::Txn& txn, const DirectoryTrust& trust);
 
 // One received envelope, by its id (32 hex digits): a line per fact, and whether it verifies.
+// With `code` (a printed document's 验证码, issue #17): also whether the code is this envelope's
+// (services/crypto/document_code.h), and the facts the envelope carries to compare with the
+// paper.
 bool VerifyOne(store::Txn& txn, const DirectoryTrust& trust, const std::string& id_hex,
-               std::vector<std::string>* lines);
+               std::vector<std::string>* lines, const std::string& code = "");
 
 }  // namespace zhuji::tools

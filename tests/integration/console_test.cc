@@ -1,0 +1,315 @@
+// Issue #17: the console and /metrics of real zhuji-node and zhuji-broker processes.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <sys/wait.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <tuple>
+
+#include "services/common/time_format.h"
+#include "tests/integration/harness.h"
+
+namespace zhuji::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string ConsoleUrl(Harness& h, const std::string& node) {
+  auto st = h.Status(node);
+  return st->Root<schema::ControlReply>().getStatus().getConsoleUrl().cStr();
+}
+
+// "http://127.0.0.1:PORT" → a client of it.
+httplib::Client Client(const std::string& url) { return httplib::Client(url); }
+
+// What Prometheus's own parser (Debian's python3-prometheus-client) makes of `curl URL`.
+nlohmann::json Scrape(const std::string& url, const std::string& dir, const std::string& name) {
+  std::string file = dir + "/" + name + ".txt";
+  RunCommand("curl -sSf --max-time 30 -o " + file + " " + url);
+  std::string out =
+      RunCommand("/usr/bin/python3 " ZHUJI_SOURCE_DIR "/tests/console/parse_metrics.py " + file);
+  return nlohmann::json::parse(out);
+}
+
+double Sample(const nlohmann::json& samples, const std::string& name,
+              const std::map<std::string, std::string>& labels = {}) {
+  for (const auto& s : samples) {
+    if (s["name"] != name) continue;
+    bool match = true;
+    for (const auto& [k, v] : labels) match = match && s["labels"].value(k, "") == v;
+    if (match) return s["value"].get<double>();
+  }
+  ADD_FAILURE() << "no sample " << name;
+  return -1;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Must show 2: /metrics of a node and of a broker, fetched with curl, parse with Prometheus's
+// parser, and say what the node's status says.
+TEST(Console, Issue17_MetricsOfNodeAndBrokerParseAsPrometheusText) {
+  Harness h;
+  std::string url_file = h.dir() + "/broker-metrics.url";
+  h.StartBroker({"--metrics", "127.0.0.1:0", "--metrics-url-file", url_file});
+  h.StartProvinceAndCounty();
+  h.Send("440106", "440000", "metrics", 20);
+  ASSERT_TRUE(Harness::WaitFor([&] { return h.Counters("440000").delivered >= 20; },
+                               std::chrono::seconds(60)))
+      << "waited 60 s for the province to apply 20 notices";
+
+  std::string url = ConsoleUrl(h, "440000");
+  ASSERT_EQ(url.rfind("http://127.0.0.1:", 0), 0u) << url;
+  auto node = Scrape(url + "/metrics", h.dir(), "node");
+  auto c = h.Counters("440000");
+  EXPECT_GE(Sample(node, "zhuji_envelopes_delivered_total", {{"node", "440000"}}), 20);
+  EXPECT_LE(Sample(node, "zhuji_envelopes_delivered_total"), static_cast<double>(c.delivered));
+  EXPECT_EQ(Sample(node, "zhuji_link_up", {{"node", "440000"}}), 1);
+  EXPECT_GE(Sample(node, "zhuji_commit_seconds_count"), 1);  // batches: one commit serves many
+  EXPECT_EQ(Sample(node, "zhuji_deadlines_overdue"), 0);
+  auto county = Scrape(ConsoleUrl(h, "440106") + "/metrics", h.dir(), "county");
+  EXPECT_GE(Sample(county, "zhuji_envelopes_sent_total"), 20);
+  EXPECT_GE(Sample(county, "zhuji_envelopes_acked_total"), 1);
+  EXPECT_GE(Sample(county, "zhuji_outbox_depth"), 0);
+
+  ASSERT_TRUE(Harness::WaitFor([&] { return fs::exists(url_file); }, std::chrono::seconds(30)))
+      << "waited 30 s for the broker to write its /metrics URL";
+  std::string broker_url = ReadFile(url_file);
+  broker_url.erase(broker_url.find_last_not_of("\n") + 1);
+  auto broker = Scrape(broker_url, h.dir(), "broker");
+  EXPECT_GE(Sample(broker, "zhuji_broker_routes"), 2);
+  EXPECT_GE(Sample(broker, "zhuji_broker_relayed_total"), 20);
+}
+
+// A refused frame is counted under its reason.
+TEST(Console, Issue17_RefusalsAreCountedByReason) {
+  Harness h;
+  h.StartBroker();
+  h.StartProvinceAndCounty();
+  // A control request that is not one frame.
+  zmq::socket_t s(h.ctx(), zmq::socket_type::dealer);
+  s.set(zmq::sockopt::linger, 0);
+  s.connect(h.ControlEndpoint("440000"));
+  s.send(zmq::str_buffer("a"), zmq::send_flags::sndmore);
+  s.send(zmq::str_buffer("b"), zmq::send_flags::none);
+  ASSERT_TRUE(Harness::WaitFor([&] { return h.Counters("440000").refused >= 1; },
+                               std::chrono::seconds(30)));
+  auto m = Scrape(ConsoleUrl(h, "440000") + "/metrics", h.dir(), "refused");
+  EXPECT_EQ(Sample(m, "zhuji_refused_total", {{"reason", "control_malformed"}}), 1);
+}
+
+// Must show 3: beyond loopback without TLS or credentials the node refuses to start and says
+// why; with both, --check passes.
+TEST(Console, Issue17_BeyondLoopbackWithoutTlsOrCredentialsTheNodeRefusesToStart) {
+  Harness h;
+  h.StartBroker();
+  NodeSpec spec{"440106", "county", "440100"};
+  spec.extra_config = "[console]\nlisten = \"0.0.0.0:0\"\n";
+  h.AddNode(spec);
+  std::string config = h.dir() + "/440106/node.toml";
+  auto r = RunCommandStatus(ZHUJI_BIN_DIR "/zhuji-node --config " + config);
+  ASSERT_TRUE(WIFEXITED(r.status));
+  EXPECT_EQ(WEXITSTATUS(r.status), 2) << r.output;
+  EXPECT_NE(r.output.find("console listens on 0.0.0.0:0, beyond loopback, without TLS (tls_cert, "
+                          "tls_key) and authentication"),
+            std::string::npos)
+      << r.output;
+  EXPECT_FALSE(fs::exists(h.dir() + "/440106/store")) << "it stopped before opening its store";
+
+  spec.extra_config = "[console]\nlisten = \"0.0.0.0:8443\"\ntls_cert = \"" + h.dir() +
+                      "/c.pem\"\ntls_key = \"" + h.dir() + "/k.pem\"\n";
+  h.AddNode(spec);
+  r = RunCommandStatus(ZHUJI_BIN_DIR "/zhuji-node --check --config " + config);
+  EXPECT_NE(WEXITSTATUS(r.status), 0);
+  EXPECT_NE(r.output.find("without authentication (users_file for HTTP basic, or client_ca"),
+            std::string::npos)
+      << r.output;
+  spec.extra_config += "users_file = \"" + h.dir() + "/users\"\n";
+  h.AddNode(spec);
+  r = RunCommandStatus(ZHUJI_BIN_DIR "/zhuji-node --check --config " + config);
+  EXPECT_EQ(r.status, 0) << r.output;
+
+  // The broker's /metrics follows the same rule.
+  r = RunCommandStatus(ZHUJI_BIN_DIR
+                       "/zhuji-broker --bind tcp://127.0.0.1:0 --metrics 0.0.0.0:9464");
+  EXPECT_EQ(WEXITSTATUS(r.status), 2) << r.output;
+  EXPECT_NE(r.output.find("--metrics listens on 0.0.0.0:9464, beyond loopback"), std::string::npos)
+      << r.output;
+}
+
+// With TLS and HTTP basic: nothing without the password, the pages with it, nothing written.
+TEST(Console, Issue17_TlsAndBasicAuthGuardTheConsole) {
+  // A client of a TLS socket the server closes gets SIGPIPE from OpenSSL's write; the daemons
+  // ignore it (services/common/signals.cc), and so does this client.
+  std::signal(SIGPIPE, SIG_IGN);
+  Harness h;
+  std::string d = h.dir();
+  RunCommand("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 -keyout " + d +
+             "/k.pem -out " + d + "/c.pem");
+  RunCommand("printf 'correct horse\\n' | " ZHUJI_BIN_DIR "/zhuji console-user 科员 > " + d +
+             "/users");
+  h.StartBroker();
+  NodeSpec spec{"440106", "county", "440100"};
+  spec.extra_config = "[console]\nlisten = \"127.0.0.1:0\"\ntls_cert = \"" + d +
+                      "/c.pem\"\ntls_key = \"" + d + "/k.pem\"\nusers_file = \"" + d + "/users\"\n";
+  h.AddNode(spec);
+  h.StartNode("440106", false);
+  std::string url;
+  ASSERT_TRUE(Harness::WaitFor(
+      [&] {
+        try {
+          url = ConsoleUrl(h, "440106");
+        } catch (const std::exception&) {
+        }
+        return !url.empty();
+      },
+      std::chrono::seconds(30)));
+  ASSERT_EQ(url.rfind("https://127.0.0.1:", 0), 0u) << url;
+  httplib::Client c(url);
+  c.enable_server_certificate_verification(true);
+  c.set_ca_cert_path((d + "/c.pem").c_str());
+  c.set_connection_timeout(30);
+  c.set_read_timeout(30);
+  auto anon = c.Get("/");
+  ASSERT_TRUE(anon) << httplib::to_string(anon.error());
+  EXPECT_EQ(anon->status, 401);
+  EXPECT_EQ(anon->body.find("test 440106"), std::string::npos);
+  c.set_basic_auth("科员", "wrong password");
+  EXPECT_EQ(c.Get("/metrics")->status, 401);
+  c.set_basic_auth("科员", "correct horse");
+  auto page = c.Get("/");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_NE(page->body.find("test 440106"), std::string::npos);
+  EXPECT_EQ(c.Get("/metrics")->status, 200);
+  auto post = c.Post("/", "x", "text/plain");
+  ASSERT_TRUE(post);
+  EXPECT_EQ(post->status, 405);  // read-only
+  // Plain HTTP to the TLS port gets nothing.
+  httplib::Client plain("http://" + url.substr(8));
+  plain.set_connection_timeout(10);
+  plain.set_read_timeout(10);
+  auto p = plain.Get("/");
+  EXPECT_TRUE(!p || p->status != 200);
+}
+
+// An overdue duty shows as overdue (逾期) on the deadlines page; the node page counts it.
+TEST(Console, Issue17_GdArt41_AnOverdueDutyIsShownOverdue) {
+  Harness h;
+  h.StartBroker();
+  NodeSpec spec = DemoSpec("440106", "county", "440100", "2026-03-02 09:00");
+  h.AddNode(spec);
+  h.StartNode("440106", true);
+  h.OpenDeadline("440106", "console-test", "report", "GD Art. 14", 5, "2026-02-02");
+  h.OpenDeadline("440106", "console-test-2", "report", "GD Art. 14", 20, "2026-03-02");
+  auto c = Client(ConsoleUrl(h, "440106"));
+  auto page = c.Get("/deadlines");
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->status, 200);
+  auto row = [&](const std::string& item) {
+    size_t at = page->body.find("data-item=\"" + item + "\"");
+    return at == std::string::npos ? std::string()
+                                   : page->body.substr(at, page->body.find("</tr>", at) - at);
+  };
+  EXPECT_NE(row("console-test").find("data-standing=\"late\""), std::string::npos)
+      << row("console-test");
+  EXPECT_NE(row("console-test").find("逾期 overdue"), std::string::npos);
+  EXPECT_NE(row("console-test-2").find("data-standing=\"ok\""), std::string::npos)
+      << row("console-test-2");
+  auto node = c.Get("/");
+  ASSERT_TRUE(node);
+  EXPECT_NE(node->body.find("id=\"overdue\"><b>1</b>"), std::string::npos);
+}
+
+// The province's picture: each node's status summary climbs level by level; a county with an
+// overdue duty is coloured overdue at the province (and its city with it); a county gone silent
+// shows as offline with when it was last heard.
+TEST(Console, Issue17_GdArt41_TheProvincesPictureColoursACountyWithAnOverdueDutyAndOneOffline) {
+  Harness h;
+  h.StartBroker();
+  for (auto [id, level, parent] :
+       {std::tuple{"440000", "province", ""}, std::tuple{"440100", "city", "440000"},
+        std::tuple{"440106", "county", "440100"}, std::tuple{"440104", "county", "440100"}}) {
+    NodeSpec spec = DemoSpec(id, level, parent, "2026-03-02 09:00");
+    spec.extra_config += "[console]\nsummary_interval_s = 1\n";
+    h.AddNode(spec);
+    h.StartNode(id, true);
+  }
+  h.OpenDeadline("440106", "console-test", "report", "GD Art. 30", 5, "2026-02-02");
+  auto regions = [&](const std::string& node) {
+    return h.Request(node, [](schema::ControlRequest::Builder r) { r.setRegions(); });
+  };
+  auto region = [&](const std::string& node, const std::string& of, auto check) {
+    auto reply = regions(node);
+    for (auto r : reply->Root<schema::ControlReply>().getRegions()) {
+      if (r.getNode() == of) return check(r);
+    }
+    return false;
+  };
+  ASSERT_TRUE(Harness::WaitFor(
+      [&] {
+        return region("440000", "440106", [](schema::RegionView::Reader r) {
+          return r.getHeard() && r.getSummary().getOverdue() == 1 && !r.getStale();
+        });
+      },
+      std::chrono::seconds(60)))
+      << "waited 60 s for 440106's overdue duty to reach the province's picture";
+  // Every node of the directory below the province is listed (the demo has two cities, three
+  // counties), heard or not.
+  auto all = regions("440000");
+  EXPECT_EQ(all->Root<schema::ControlReply>().getRegions().size(), 6u);
+
+  auto c = Client(ConsoleUrl(h, "440000"));
+  auto page = c.Get("/regions");
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->status, 200);
+  EXPECT_NE(page->body.find("data-node=\"440106\" data-standing=\"late\""), std::string::npos);
+  EXPECT_NE(page->body.find("data-node=\"440100\" data-standing=\"ok\" data-worst=\"late\""),
+            std::string::npos);
+  EXPECT_NE(page->body.find("data-node=\"440104\" data-standing=\"ok\""), std::string::npos);
+  EXPECT_NE(page->body.find("data-node=\"440305\" data-standing=\"unknown\""), std::string::npos);
+  auto county = c.Get("/regions?node=440106");
+  ASSERT_TRUE(county);
+  EXPECT_NE(county->body.find("GD Art. 30"), std::string::npos);  // its duties, drilled down
+
+  // The county goes silent; an hour later (three intervals are 3 s) it is shown offline, with
+  // the time of its last summary.
+  int64_t last = 0;
+  region("440000", "440106", [&](schema::RegionView::Reader r) {
+    last = r.getSummary().getAsOfMs();
+    return true;
+  });
+  h.KillNode("440106");
+  h.SetClock("440000", "2026-03-02 10:30");
+  h.SetClock("440100", "2026-03-02 10:30");
+  // The city goes on sending its own summaries (made at 10:30 now): it is not offline.
+  ASSERT_TRUE(Harness::WaitFor(
+      [&] {
+        return region("440000", "440106",
+                      [](schema::RegionView::Reader r) { return r.getStale(); }) &&
+               region("440000", "440100",
+                      [](schema::RegionView::Reader r) { return !r.getStale(); });
+      },
+      std::chrono::seconds(60)))
+      << "waited 60 s for 440106 to be shown offline and 440100's summary of 10:30";
+  page = c.Get("/regions");
+  ASSERT_TRUE(page);
+  EXPECT_NE(page->body.find("data-node=\"440106\" data-standing=\"offline\""), std::string::npos);
+  county = c.Get("/regions?node=440106");
+  ASSERT_TRUE(county);
+  EXPECT_NE(county->body.find("最后联系 last heard " + FormatCst(last)), std::string::npos)
+      << county->body;
+  EXPECT_NE(page->body.find("data-node=\"440100\" data-standing=\"ok\" data-worst=\"offline\""),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace zhuji::testing
