@@ -332,6 +332,30 @@ echo
 echo "-- 审计 the store of 天河区 440106 checked offline: audit chain + every signature"
 "$Z" audit verify --config "$RUN_DIR/nodes/440106/node.toml"
 
+step "控制台 the clerks' console (issue #17, docs/console.md): each node's URL"
+for n in 440000 440100 440300 440106 440104 440305; do
+  echo "  $n $(zn $n status --json | sed -n 's/.*"console_url":"\([^"]*\)".*/\1/p')"
+done
+PURL=$(zn 440000 status --json | sed -n 's/.*"console_url":"\([^"]*\)".*/\1/p')
+CURL=$(zn 440106 status --json | sed -n 's/.*"console_url":"\([^"]*\)".*/\1/p')
+echo "-- the province's picture ($PURL/regions): every city and county, from the summaries sent up"
+for i in $(seq 1 30); do
+  curl -sf "$PURL/regions" | grep -q 'data-node="440305"[^>]*data-standing="[a-z]*"' && break
+  sleep 1
+done
+curl -sf "$PURL/regions" | grep -o 'data-node="[0-9]*" data-standing="[a-z]*"' | sort -u |
+  sed 's/data-node="\([0-9]*\)" data-standing="\([a-z]*\)"/  \1 \2/'
+echo "-- a printable 书面通知 at 天河区 ($CURL/documents) and its verification code, checked"
+ENV=$(curl -sf "$CURL/documents" | grep -o 'data-kind="notice" data-envelope="[0-9a-f]*"' | head -1 |
+  sed 's/.*data-envelope="\([0-9a-f]*\)"/\1/')
+CODE=$(curl -sf "$CURL/documents/$ENV" | sed -n 's/.*id="code">\([^<]*\)<.*/\1/p')
+echo "  envelope $ENV, 验证码 $CODE"
+"$Z" verify "$ENV" --config "$RUN_DIR/nodes/440106/node.toml" --code "$CODE" | grep -E "签名|验证码"
+BAD="$( [ "${CODE:0:1}" = B ] && echo C || echo B )${CODE:1}"
+"$Z" verify "$ENV" --config "$RUN_DIR/nodes/440106/node.toml" --code "$BAD" | grep -E "验证码" || true
+echo "-- /metrics ($PURL/metrics), a few lines"
+curl -sf "$PURL/metrics" | grep -E "^zhuji_(envelopes_delivered_total|deadlines_open|link_up)"
+
 echo
 echo "== 保密行政许可 (issue #16): the Liaoning licensing scenario, deploy/demo-liaoning.sh"
 DEMO_LN_NO_BUILD=1 bash deploy/demo-liaoning.sh

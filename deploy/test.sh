@@ -18,6 +18,9 @@ echo "== tests"
 echo "== Debian package (cpack -G DEB; its files in a scratch root; systemd-analyze verify)"
 deploy/package-check.sh build
 
+echo "== the console in a real browser (headless Chromium, Selenium): pages, picture, printed notice"
+CONSOLE_NO_BUILD=1 deploy/console-check.sh
+
 echo "== the whole province on this machine (144 nodes, 23 brokers): none lost, none doubled"
 build/bin/zhuji bench province --idle-seconds 2
 

@@ -90,10 +90,15 @@ void Console::Routes() {
                 auto m = matters();
                 auto owed = filings("owed");
                 auto received = filings("received");
+                capnp::MallocMessageBuilder nr;
+                nr.initRoot<schema::ControlRequest>().initSecret().setOp(
+                    schema::SecretRequest::Op::NOTICES);
+                auto notices = Ask(nr);
                 return TodoPage(st, d->Root<schema::ControlReply>().getDeadlines(),
                                 m->Root<schema::ControlReply>().getMatterViews(),
                                 owed->Root<schema::ControlReply>().getFilings(),
                                 received->Root<schema::ControlReply>().getFilings(),
+                                notices->Root<schema::ControlReply>().getSecretNotices(),
                                 config_.reminder_days);
               }));
   server_.Get("/matters", page([matters](const httplib::Request&, schema::NodeStatus::Reader st) {

@@ -286,7 +286,8 @@ std::string DeadlinesPage(schema::NodeStatus::Reader st, schema::DeadlineList::R
 std::string TodoPage(schema::NodeStatus::Reader st, schema::DeadlineList::Reader deadlines,
                      capnp::List<schema::MatterView>::Reader matters,
                      capnp::List<schema::FilingView>::Reader owed,
-                     capnp::List<schema::FilingView>::Reader received, int reminder_days) {
+                     capnp::List<schema::FilingView>::Reader received,
+                     capnp::List<schema::SecretNoticeView>::Reader notices, int reminder_days) {
   std::string b;
   // Per organ of this node: the matters it holds now (not final).
   std::map<std::string, std::vector<schema::MatterView::Reader>> held;
@@ -309,6 +310,23 @@ std::string TodoPage(schema::NodeStatus::Reader st, schema::DeadlineList::Reader
   }
   b += "<h2>应报备案 filings owed or awaiting a 回执</h2>\n" + FilingRows(owed);
   b += "<h2>收到的备案 filings received</h2>\n" + FilingRows(received);
+  b += "<h2>书面通知待签收 written notices awaiting 签收 (GD Art. 36, 37, 40)</h2><table "
+       "id=\"notices\">\n" +
+       Row({"通知 notice", "机关 organ", "文号 doc", "期限 due", "未签收 not receipted by"}, true);
+  size_t waiting = 0;
+  for (auto n : notices) {
+    std::string missing;
+    for (auto r : n.getRecipients()) {
+      if (!r.getReceiptedAt()) missing += Text(r.getOrganName()) + " ";
+    }
+    if (missing.empty()) continue;
+    ++waiting;
+    b += Row({Text(n.getKindZh()) + " " + Text(n.getTitle()) + " <span class=\"muted\">" +
+                  Text(n.getId()) + "</span>",
+              Text(n.getOrganName()), Text(n.getDocNumber()), Due(n.getDueAt()), missing});
+  }
+  if (!waiting) b += "<tr><td colspan=\"5\" class=\"muted\">无 none</td></tr>\n";
+  b += "</table>\n";
   return Layout("待办", "/todo", st, b);
 }
 

@@ -35,11 +35,13 @@ std::string NodePage(schema::NodeStatus::Reader st,
 std::string DeadlinesPage(schema::NodeStatus::Reader st, schema::DeadlineList::Reader list,
                           int reminder_days);
 // 待办: per organ of this node, the matters it holds, the filings it owes or awaits an answer
-// on, the 备案 received, and the deadlines open.
+// on, the 备案 received, the written notices (书面通知) still awaiting a recipient's 签收, and
+// the deadlines open.
 std::string TodoPage(schema::NodeStatus::Reader st, schema::DeadlineList::Reader deadlines,
                      capnp::List<schema::MatterView>::Reader matters,
                      capnp::List<schema::FilingView>::Reader owed,
-                     capnp::List<schema::FilingView>::Reader received, int reminder_days);
+                     capnp::List<schema::FilingView>::Reader received,
+                     capnp::List<schema::SecretNoticeView>::Reader notices, int reminder_days);
 std::string MattersPage(schema::NodeStatus::Reader st,
                         capnp::List<schema::MatterView>::Reader matters);
 // A matter's trail as a timeline: each level with received-at, sent-at, due, on time or late,
