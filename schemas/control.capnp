@@ -549,6 +549,7 @@ struct RegionView {
   summary @5 :Envelope.StatusSummary;
   heardMs @6 :Int64;              # when this node received it
   stale @7 :Bool;                 # not heard for three of its intervals: offline or cut off
+  lastHeardMs @8 :Int64;          # when that node made it, on this node's clock (heard - age)
 }
 
 struct TrailView {

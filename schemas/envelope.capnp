@@ -54,6 +54,9 @@ struct StatusSummary {
   storeWritable @16 :Bool;
   serial @17 :UInt64;       # 1, 2, 3 … per node (kept across restarts): the later of two made
                             # at the same instant wins
+  ageMs @18 :Int64;         # how old it was when its sender sent it on (0: the sender's own,
+                            # made then); each node adds only time it measured itself, so
+                            # "offline" does not depend on two nodes' clocks agreeing
 }
 
 struct SummaryReport {
@@ -65,6 +68,9 @@ struct HeldSummary {
   summary @0 :StatusSummary;
   heardMs @1 :Int64;        # received here (made here, for this node's own)
   via @2 :Text;             # the node it came from (this node's id for its own)
+  ageMs @3 :Int64;          # its age when received (summary.ageMs as sent)
+  sentSeq @4 :UInt64;       # this node's own row: the link sequence of its last summary to the
+                            # parent (none is queued behind it while it is unacknowledged)
 }
 
 struct Envelope {

@@ -3,7 +3,6 @@
 // Debian's capnp 0.9.2 reads only 8-byte-aligned words; ZeroMQ frames and LMDB values promise no
 // alignment, so ReadMessage always copies into an owned, aligned buffer.
 
-#include <capnp/dynamic.h>
 #include <capnp/message.h>
 #include <capnp/serialize.h>
 
@@ -35,10 +34,6 @@ class OwnedMessage {
   template <typename T>
   typename T::Reader Root() {
     return reader_->getRoot<T>();
-  }
-  // The root read with a schema known only at run time (`zhuji verify` prints a body's fields).
-  capnp::DynamicStruct::Reader DynamicRoot(capnp::StructSchema type) {
-    return reader_->getRoot<capnp::DynamicStruct>(type);
   }
 
  private:

@@ -28,7 +28,9 @@ Console::Console(ConsoleConfig config, zmq::context_t& ctx, spdlog::logger& log)
 }
 
 std::unique_ptr<OwnedMessage> Console::Ask(capnp::MessageBuilder& request) {
+  if (stopping_) throw std::runtime_error("the node is stopping");
   std::lock_guard<std::mutex> lock(mu_);
+  if (stopping_) throw std::runtime_error("the node is stopping");
   return client_.CallOk(request, kAnswerMs);
 }
 

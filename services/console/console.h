@@ -11,6 +11,7 @@
 
 #include <spdlog/logger.h>
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -35,7 +36,11 @@ class Console {
   Console(ConsoleConfig config, zmq::context_t& ctx, spdlog::logger& log);
   // Starts serving; returns the URL.
   std::string Start() { return server_.Start(); }
-  void Stop() { server_.Stop(); }
+  // The node is stopping: what waits for it fails at once, then the server stops.
+  void Stop() {
+    stopping_ = true;
+    server_.Stop();
+  }
 
  private:
   // One control request, one reply, under the mutex (one socket; the server's threads take
@@ -45,6 +50,7 @@ class Console {
 
   ConsoleConfig config_;
   spdlog::logger& log_;
+  std::atomic<bool> stopping_{false};
   std::mutex mu_;
   wire::ControlClient client_;
   http::HttpServer server_;

@@ -288,45 +288,75 @@ std::string TodoPage(schema::NodeStatus::Reader st, schema::DeadlineList::Reader
                      capnp::List<schema::FilingView>::Reader owed,
                      capnp::List<schema::FilingView>::Reader received,
                      capnp::List<schema::SecretNoticeView>::Reader notices, int reminder_days) {
-  std::string b;
-  // Per organ of this node: the matters it holds now (not final).
-  std::map<std::string, std::vector<schema::MatterView::Reader>> held;
+  // What waits for each organ of this node ("440106/jyj 天河区教育局 [education]" in the status).
+  struct Waiting {
+    std::string name;
+    std::vector<std::string> matters, owed, received, notices;
+  };
+  std::map<std::string, Waiting> organs;
+  for (auto o : st.getOrgans()) {
+    std::string line = o.cStr();
+    size_t sp = line.find(' ');
+    std::string address = line.substr(0, sp);
+    std::string name = sp == std::string::npos ? address : line.substr(sp + 1);
+    organs[address].name = name.substr(0, name.find(" ["));
+  }
+  auto at = [&](const std::string& address) -> Waiting& {
+    auto& w = organs[address];
+    if (w.name.empty()) w.name = address;
+    return w;
+  };
   for (auto m : matters) {
-    if (!m.getFinal() && m.getHolder().getNode() == st.getNodeId()) {
-      held[std::string(m.getHolder().getName().cStr())].push_back(m);
-    }
+    if (m.getFinal() || m.getHolder().getNode() != st.getNodeId()) continue;
+    at(m.getHolder().getAddress().cStr())
+        .matters.push_back("<a href=\"/matters/" + Text(m.getId()) + "\">" + Text(m.getId()) +
+                           "</a> " + Text(m.getKindZh()) + " · " + Text(m.getTitle()) + " · " +
+                           Text(m.getStateZh()) + " · 期限 " + Due(m.getCurrentDueAt()));
   }
-  b += "<h2>待办期限 duties open</h2>\n" + DeadlineTable(deadlines, reminder_days, false);
-  b += "<h2>待办事项 matters held here, per organ</h2>\n";
-  if (held.empty()) b += "<p class=\"muted\">无 none</p>\n";
-  for (const auto& [organ, list] : held) {
-    b += "<h3>" + Esc(organ) + "</h3><ul>";
-    for (auto m : list) {
-      b += "<li><a href=\"/matters/" + Text(m.getId()) + "\">" + Text(m.getId()) + "</a> " +
-           Text(m.getKindZh()) + " · " + Text(m.getTitle()) + " · " + Text(m.getStateZh()) +
-           " · 期限 " + Due(m.getCurrentDueAt()) + "</li>";
-    }
-    b += "</ul>\n";
+  for (auto f : owed) {
+    at(f.getFiler().cStr())
+        .owed.push_back(Text(f.getKindZh()) + " " + Text(f.getTitle()) + " → " +
+                        Text(f.getReceiverName()) + " · " + Text(f.getStateZh()) + " · 期限 " +
+                        Due(f.getDueAt()) + " <span class=\"muted\">" + Text(f.getId()) +
+                        "</span>");
   }
-  b += "<h2>应报备案 filings owed or awaiting a 回执</h2>\n" + FilingRows(owed);
-  b += "<h2>收到的备案 filings received</h2>\n" + FilingRows(received);
-  b += "<h2>书面通知待签收 written notices awaiting 签收 (GD Art. 36, 37, 40)</h2><table "
-       "id=\"notices\">\n" +
-       Row({"通知 notice", "机关 organ", "文号 doc", "期限 due", "未签收 not receipted by"}, true);
-  size_t waiting = 0;
+  for (auto f : received) {
+    at(f.getReceiver().cStr())
+        .received.push_back(Text(f.getKindZh()) + " " + Text(f.getTitle()) + " ← " +
+                            Text(f.getFilerName()) + " · " + Text(f.getStateZh()) +
+                            " <span class=\"muted\">" + Text(f.getId()) + "</span>");
+  }
   for (auto n : notices) {
     std::string missing;
     for (auto r : n.getRecipients()) {
       if (!r.getReceiptedAt()) missing += Text(r.getOrganName()) + " ";
     }
     if (missing.empty()) continue;
-    ++waiting;
-    b += Row({Text(n.getKindZh()) + " " + Text(n.getTitle()) + " <span class=\"muted\">" +
-                  Text(n.getId()) + "</span>",
-              Text(n.getOrganName()), Text(n.getDocNumber()), Due(n.getDueAt()), missing});
+    at(n.getOrgan().cStr())
+        .notices.push_back(Text(n.getKindZh()) + " " + Text(n.getTitle()) + " " +
+                           Text(n.getDocNumber()) + " · 期限 " + Due(n.getDueAt()) +
+                           " · 未签收 not receipted by " + missing);
   }
-  if (!waiting) b += "<tr><td colspan=\"5\" class=\"muted\">无 none</td></tr>\n";
-  b += "</table>\n";
+  std::string b =
+      "<h2>待办期限 duties open</h2>\n" + DeadlineTable(deadlines, reminder_days, false);
+  b += "<h2>各机关待办 waiting for each organ of this node</h2>\n";
+  auto part = [](const char* title, const std::vector<std::string>& items) {
+    if (items.empty()) return std::string();
+    std::string out = "<p><b>" + std::string(title) + "</b></p><ul>";
+    for (const auto& i : items) out += "<li>" + i + "</li>";
+    return out + "</ul>";
+  };
+  for (const auto& [address, w] : organs) {
+    std::string parts =
+        part("待办事项 matters held", w.matters) +
+        part("应报备案 filings owed or awaiting a 回执", w.owed) +
+        part("收到的备案 filings received", w.received) +
+        part("书面通知待签收 notices awaiting 签收 (GD Art. 36, 37, 40)", w.notices);
+    b += "<section data-organ=\"" + Esc(address) + "\"><h3>" + Esc(w.name) +
+         " <span class=\"muted\">" + Esc(address) + "</span></h3>" +
+         (parts.empty() ? "<p class=\"muted\">无待办 nothing waiting</p>" : parts) + "</section>\n";
+  }
+  if (organs.empty()) b += "<p class=\"muted\">无 none</p>\n";
   return Layout("待办", "/todo", st, b);
 }
 
@@ -456,8 +486,8 @@ std::string RegionLine(schema::RegionView::Reader r) {
                      std::to_string(s.getDueSoon()) + " · 未办结 " + std::to_string(s.getOpen());
   if (s.getSupervisedOpen()) line += " · 督办 " + std::to_string(s.getSupervisedOpen());
   line += "<br><span class=\"muted\">" +
-          std::string(r.getStale() ? "最后联系 last heard " : "截至 as of ") + When(s.getAsOfMs()) +
-          "</span>";
+          std::string(r.getStale() ? "最后联系 last heard " : "截至 as of ") +
+          When(r.getLastHeardMs()) + "</span>";
   return line;
 }
 
@@ -667,7 +697,7 @@ std::string NodeMetrics(schema::NodeStatus::Reader st) {
   std::vector<uint64_t> counts;
   for (uint64_t c : h.getCounts()) counts.push_back(c);
   m.Histogram("zhuji_commit_seconds", "Write transactions of the store, commit (fsync) included.",
-              bounds, counts, h.getSumMs() / 1000.0);
+              bounds, counts, h.getSumMs() / 1000.0, node);
   return m.text();
 }
 

@@ -3,8 +3,11 @@
 #include <httplib.h>
 #include <sodium.h>
 
+#include <condition_variable>
+#include <deque>
 #include <fstream>
 #include <stdexcept>
+#include <vector>
 
 namespace zhuji::http {
 namespace {
@@ -16,6 +19,55 @@ std::string Sha256(const std::string& s) {
 }
 
 bool Readable(const std::string& path) { return std::ifstream(path).good(); }
+
+// The server's workers with a bounded queue: when `max_queued` connections wait, the accepting
+// thread waits too, so a flood of connections stays in the kernel's listen backlog instead of
+// taking the process's file descriptors (httplib's own pool queues without bound).
+class BoundedPool : public httplib::TaskQueue {
+ public:
+  BoundedPool(size_t threads, size_t max_queued) : max_queued_(max_queued) {
+    for (size_t i = 0; i < threads; ++i) workers_.emplace_back([this] { Work(); });
+  }
+  ~BoundedPool() override = default;
+  void enqueue(std::function<void()> fn) override {
+    std::unique_lock<std::mutex> lock(mu_);
+    room_.wait(lock, [this] { return jobs_.size() < max_queued_ || stopping_; });
+    if (stopping_) return;  // the connection is closed by its owner
+    jobs_.push_back(std::move(fn));
+    work_.notify_one();
+  }
+  void shutdown() override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+    }
+    work_.notify_all();
+    room_.notify_all();
+    for (auto& t : workers_) t.join();
+  }
+
+ private:
+  void Work() {
+    for (;;) {
+      std::function<void()> fn;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        work_.wait(lock, [this] { return !jobs_.empty() || stopping_; });
+        if (jobs_.empty()) return;  // stopping, nothing left
+        fn = std::move(jobs_.front());
+        jobs_.pop_front();
+        room_.notify_one();
+      }
+      fn();
+    }
+  }
+  size_t max_queued_;
+  std::mutex mu_;
+  std::condition_variable work_, room_;
+  std::deque<std::function<void()>> jobs_;
+  std::vector<std::thread> workers_;
+  bool stopping_ = false;
+};
 
 }  // namespace
 
@@ -61,10 +113,14 @@ HttpServer::HttpServer(HttpListen listen, std::string what, spdlog::logger& log,
     if (users_.empty()) {
       throw std::runtime_error(what_ + ": users_file " + listen_.users_file + " names no user");
     }
+    dummy_hash_ = users_.begin()->second;  // what an unknown name is checked against
   }
-  server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  server_->set_read_timeout(10, 0);
+  server_->new_task_queue = [threads] { return new BoundedPool(threads, 8); };
+  // A connection that says nothing lets its worker go soon: two idle clients must not hold the
+  // console (there are two workers).
+  server_->set_read_timeout(5, 0);
   server_->set_write_timeout(10, 0);
+  server_->set_keep_alive_timeout(2);
   server_->set_keep_alive_max_count(20);
   server_->set_payload_max_length(64 * 1024);
   server_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
@@ -110,7 +166,6 @@ bool HttpServer::Authorized(const httplib::Request& req) {
   if (colon == std::string::npos) return false;
   std::string name = raw.substr(0, colon), password = raw.substr(colon + 1);
   auto it = users_.find(name);
-  if (it == users_.end()) return false;
   std::string digest = Sha256(password);
   {
     std::lock_guard<std::mutex> lock(cache_mu_);
@@ -120,8 +175,17 @@ bool HttpServer::Authorized(const httplib::Request& req) {
       return true;
     }
   }
-  // argon2id once per user and password; the digest of the password is kept, not the password.
-  if (crypto_pwhash_str_verify(it->second.c_str(), password.c_str(), password.size()) != 0) {
+  // argon2id once per user and password (the digest of the password is kept, not the
+  // password), one at a time: a storm of wrong passwords costs one core and 64 MiB, not more.
+  // An unknown name costs the same as a known one, so the time of the answer names no user.
+  bool ok = false;
+  {
+    std::lock_guard<std::mutex> lock(hash_mu_);
+    const std::string& hash = it != users_.end() ? it->second : dummy_hash_;
+    ok = crypto_pwhash_str_verify(hash.c_str(), password.c_str(), password.size()) == 0 &&
+         it != users_.end();
+  }
+  if (!ok) {
     log_.warn("{}: refused HTTP basic login of '{}' from {}", what_, name, req.remote_addr);
     return false;
   }

@@ -57,6 +57,8 @@ class HttpServer {
   std::thread thread_;
   std::string url_;
   std::map<std::string, std::string> users_;  // name -> argon2id hash string
+  std::string dummy_hash_;
+  std::mutex hash_mu_;  // one argon2id at a time
   std::mutex cache_mu_;
   std::map<std::string, std::string> verified_;  // name -> SHA-256 of a password that verified
 };

@@ -62,18 +62,23 @@ void MetricsText::Sample(std::string_view name, const Labels& labels, double val
 
 void MetricsText::Histogram(std::string_view name, std::string_view help,
                             const std::vector<double>& bounds, const std::vector<uint64_t>& counts,
-                            double sum) {
+                            double sum, const Labels& labels) {
   Family(name, "histogram", help);
   std::string bucket = std::string(name) + "_bucket";
+  auto with_le = [&](std::string le) {
+    Labels l = labels;
+    l.emplace_back("le", std::move(le));
+    return l;
+  };
   uint64_t cumulative = 0;
   for (size_t i = 0; i < bounds.size() && i < counts.size(); ++i) {
     cumulative += counts[i];
-    Sample(bucket, {{"le", Number(bounds[i])}}, static_cast<double>(cumulative));
+    Sample(bucket, with_le(Number(bounds[i])), static_cast<double>(cumulative));
   }
   if (counts.size() > bounds.size()) cumulative += counts[bounds.size()];
-  Sample(bucket, {{"le", "+Inf"}}, static_cast<double>(cumulative));
-  Sample(std::string(name) + "_sum", {}, sum);
-  Sample(std::string(name) + "_count", {}, static_cast<double>(cumulative));
+  Sample(bucket, with_le("+Inf"), static_cast<double>(cumulative));
+  Sample(std::string(name) + "_sum", labels, sum);
+  Sample(std::string(name) + "_count", labels, static_cast<double>(cumulative));
 }
 
 }  // namespace zhuji::http

@@ -26,7 +26,7 @@ class MetricsText {
   // A histogram: `bounds` are the upper bounds of the buckets, `counts` one per bucket plus the
   // last for +Inf (not cumulative; written cumulative as the format wants).
   void Histogram(std::string_view name, std::string_view help, const std::vector<double>& bounds,
-                 const std::vector<uint64_t>& counts, double sum);
+                 const std::vector<uint64_t>& counts, double sum, const Labels& labels = {});
   const std::string& text() const { return out_; }
 
   static constexpr const char* kContentType = "text/plain; version=0.0.4; charset=utf-8";

@@ -179,8 +179,9 @@ Delivery Inbox::Batch::Apply(std::string_view routed_from, std::string_view byte
       return d;
     }
   }
-  txn_.PutAtEnd("seen", d.id, EncodeBe64(static_cast<uint64_t>(now_)));  // ids sort by time
   if (kind->keep) {
+    // ids sort by time; retention expires them with the inbox's bodies (retention.h)
+    txn_.PutAtEnd("seen", d.id, EncodeBe64(static_cast<uint64_t>(now_)));
     std::string value = EncodeBe64(static_cast<uint64_t>(now_));
     value.append(bytes);
     txn_.Append("inbox", EncodeBe64(next_local_++), value);

@@ -37,8 +37,10 @@ struct KindEntry {
       apply;
   // What the body carries, in a line for people. Null: the kind's name.
   std::function<std::string(std::string_view body)> describe;
-  // Kept in table `inbox` once applied. False for a latest-wins kind (status summaries): its
-  // id is still recorded in `seen` (duplicates are still recognised), its body is not kept.
+  // Kept in tables `inbox` and `seen` once applied. False for a latest-wins kind (status
+  // summaries): neither its body nor its id is kept (retention finds ids through the inbox, so
+  // an id without a body would stay for ever); a re-delivery is still recognised by its link
+  // sequence, and applying one twice changes nothing.
   bool keep = true;
 };
 

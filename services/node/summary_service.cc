@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "services/common/capnp_io.h"
+#include "services/common/time_format.h"
 #include "services/deadlines/deadlines.h"
 #include "zhuji/schemas/envelope.capnp.h"
 
@@ -16,8 +17,10 @@ namespace zhuji::node {
 namespace {
 
 constexpr const char* kTable = "summaries";
-constexpr int kStaleIntervals = 3;        // silent this many intervals: shown offline
-constexpr int64_t kCheckEveryMs = 2'000;  // how often a change is looked for between intervals
+constexpr int kStaleIntervals = 3;          // silent this many intervals: shown offline
+constexpr int64_t kCheckEveryMs = 2'000;    // how often a change is looked for between intervals
+constexpr int64_t kRetryMs = 10'000;        // waiting for the parent's acknowledgement
+constexpr int64_t kFutureMs = 10 * 60'000;  // a summary made later than this ahead is not kept
 
 std::unique_ptr<OwnedMessage> Held(store::Txn& txn, const std::string& node) {
   auto v = txn.Get(kTable, node);
@@ -26,13 +29,20 @@ std::unique_ptr<OwnedMessage> Held(store::Txn& txn, const std::string& node) {
 }
 
 void PutHeld(store::Txn& txn, schema::StatusSummary::Reader s, int64_t heard,
-             const std::string& via) {
+             const std::string& via, uint64_t sent_seq = 0) {
   capnp::MallocMessageBuilder b;
   auto h = b.initRoot<schema::HeldSummary>();
   h.setSummary(s);
   h.setHeardMs(heard);
   h.setVia(via);
+  h.setAgeMs(std::max<int64_t>(s.getAgeMs(), 0));
+  h.setSentSeq(sent_seq);
   txn.Put(kTable, s.getNode().cStr(), ToBytes(b));
+}
+
+// How old a held summary is now, by this node's clock and the ages its relays measured.
+int64_t AgeNow(schema::HeldSummary::Reader h, int64_t now) {
+  return std::max<int64_t>(now - h.getHeardMs(), 0) + h.getAgeMs();
 }
 
 // Latest wins: the later as-of, then the higher serial (a fake clock stands still).
@@ -104,6 +114,11 @@ void SummaryService::Register(KindRegistry& kinds, ControlService& control) {
                   from, s.getNode().cStr());
         continue;
       }
+      if (s.getAsOfMs() > now + kFutureMs) {  // its clock is ahead: it would win for ever
+        log_.warn("status summary of {} from {} is dated {} ahead of this node's clock; not kept",
+                  s.getNode().cStr(), from, FormatDuration(s.getAsOfMs() - now));
+        continue;
+      }
       auto held = Held(txn, s.getNode());
       if (held && !Newer(s, held->Root<schema::HeldSummary>().getSummary())) {
         continue;  // latest wins: an older one (relayed late) changes nothing
@@ -118,6 +133,13 @@ void SummaryService::Register(KindRegistry& kinds, ControlService& control) {
 
 void SummaryService::Tick(int64_t now, int64_t mono) {
   if (config_.summary_interval_ms <= 0) return;
+  if (!started_) {  // the last summary sent before a restart may still be unacknowledged
+    started_ = true;
+    auto txn = writer_.BeginRead();
+    if (auto mine = Held(txn, config_.node_id)) {
+      last_sent_seq_ = mine->Root<schema::HeldSummary>().getSentSeq();
+    }
+  }
   if (mono >= next_check_mono_ && mono < next_mono_) {
     next_check_mono_ = mono + kCheckEveryMs;
     auto txn = writer_.BeginRead();
@@ -127,97 +149,107 @@ void SummaryService::Tick(int64_t now, int64_t mono) {
     }
   }
   if (mono < next_mono_) return;
+  // Latest wins on the way up: nothing is queued behind an unacknowledged summary. A change
+  // waits (looked at again every kRetryMs); the interval's own row is still made.
+  bool waiting = false;
+  if (!config_.parent.empty() && last_sent_seq_) {
+    const auto& dests = mail_.pump().destinations();
+    auto it = dests.find(config_.parent);
+    waiting = it != dests.end() && it->second.acked < last_sent_seq_;
+  }
+  bool interval_due = mono >= interval_mono_;
+  if (waiting && !interval_due) {
+    not_before_mono_ = next_mono_ = mono + kRetryMs;
+    return;
+  }
   next_mono_ = mono + config_.summary_interval_ms;
-  changed_ = false;
+  if (interval_due) interval_mono_ = next_mono_;
+  if (!waiting) changed_ = false;
   // Link health and the outbox as `zhuji status` reports them.
   capnp::MallocMessageBuilder sb;
   auto st = sb.initRoot<schema::NodeStatus>();
   status_.Fill(st);
 
-  bool waiting = false;  // the previous summary to the parent is not acknowledged yet
   (void)writer_.Commit([&](store::Txn& txn) {
     capnp::MallocMessageBuilder own;
     auto s = own.initRoot<schema::StatusSummary>();
-    s.setNode(config_.node_id);
-    s.setName(config_.name);
-    s.setLevel(config::LevelName(config_.level));
-    s.setParent(config_.parent);
-    s.setAsOfMs(now);
-    s.setIntervalMs(config_.summary_interval_ms);
-    auto mine = Held(txn, config_.node_id);
-    s.setSerial(mine ? mine->Root<schema::HeldSummary>().getSummary().getSerial() + 1 : 1);
-    std::map<std::pair<std::string, std::string>, std::array<uint32_t, 4>> duties;
-    uint32_t open = 0, soon = 0, overdue = 0, provisional = 0;
-    for (const auto& d : deadlines::DeadlineBook::List(txn, false)) {
-      auto& c = duties[{d.rule, d.step}];
-      bool is_soon = d.state == schema::Deadline::State::REMINDED ||
-                     d.state == schema::Deadline::State::DUE_TODAY;
-      bool is_late = d.state == schema::Deadline::State::OVERDUE;
-      ++c[0];
-      c[1] += is_soon;
-      c[2] += is_late;
-      c[3] += d.provisional;
-      ++open;
-      soon += is_soon;
-      overdue += is_late;
-      provisional += d.provisional;
+    Make(txn, now, st.asReader(), s);
+    uint64_t sent = last_sent_seq_;
+    if (!config_.parent.empty() && !waiting) {
+      // Its own first, then the latest it holds of every node below, each with its age.
+      std::vector<std::unique_ptr<OwnedMessage>> below;
+      auto cursor = txn.OpenCursor(kTable);
+      for (auto kv = cursor.First(); kv; kv = cursor.Next()) {
+        if (kv->first == config_.node_id) continue;
+        below.push_back(ReadMessage(kv->second));
+      }
+      capnp::MallocMessageBuilder rb;
+      auto out = rb.initRoot<schema::SummaryReport>().initSummaries(
+          static_cast<unsigned>(below.size() + 1));
+      out.setWithCaveats(0, s.asReader());
+      for (size_t j = 0; j < below.size(); ++j) {
+        auto h = below[j]->Root<schema::HeldSummary>();
+        out.setWithCaveats(static_cast<unsigned>(j + 1), h.getSummary());
+        out[static_cast<unsigned>(j + 1)].setAgeMs(AgeNow(h, now));
+      }
+      sent = mail_.Post(txn, {config_.parent, schema::Kind::SUMMARY, ToBytes(rb), ""}, now).seq;
+      writer_.AfterCommit([this, sent] { last_sent_seq_ = sent; });
     }
-    auto list = s.initDuties(static_cast<unsigned>(duties.size()));
-    unsigned i = 0;
-    for (const auto& [key, c] : duties) {
-      auto d = list[i++];
-      d.setRule(key.first);
-      d.setStep(key.second);
-      d.setOpen(c[0]);
-      d.setDueSoon(c[1]);
-      d.setOverdue(c[2]);
-      d.setProvisional(c[3]);
-    }
-    last_counts_ = {open, overdue, provisional};
-    s.setOpen(open);
-    s.setDueSoon(soon);
-    s.setOverdue(overdue);
-    s.setProvisional(provisional);
-    s.setSupervisedOpen(static_cast<uint32_t>(st.getSupervisedOpen()));
-    uint32_t up = 0;
-    for (auto l : st.getLinks()) up += l.getUp();
-    s.setLinksUp(up);
-    s.setLinksTotal(st.getLinks().size());
-    s.setOutboxDepth(st.getOutboxDepth());
-    s.setOldestPendingMs(st.getOldestPendingMs());
-    s.setStoreWritable(st.getStoreError().size() == 0);
-    PutHeld(txn, s.asReader(), now, config_.node_id);
-    if (config_.parent.empty()) return Status::Ok();
-
-    // Latest wins on the way up too: nothing new is queued behind an unacknowledged summary.
-    const auto& dests = mail_.pump().destinations();
-    auto it = dests.find(config_.parent);
-    if (last_sent_seq_ && it != dests.end() && it->second.acked < last_sent_seq_) {
-      waiting = true;
-      return Status::Ok();
-    }
-    std::vector<std::unique_ptr<OwnedMessage>> below;
-    auto cursor = txn.OpenCursor(kTable);
-    for (auto kv = cursor.First(); kv; kv = cursor.Next()) {
-      if (kv->first == config_.node_id) continue;
-      below.push_back(ReadMessage(kv->second));
-    }
-    capnp::MallocMessageBuilder rb;
-    auto out =
-        rb.initRoot<schema::SummaryReport>().initSummaries(static_cast<unsigned>(below.size() + 1));
-    out.setWithCaveats(0, s.asReader());
-    for (size_t j = 0; j < below.size(); ++j) {
-      out.setWithCaveats(static_cast<unsigned>(j + 1),
-                         below[j]->Root<schema::HeldSummary>().getSummary());
-    }
-    auto q = mail_.Post(txn, {config_.parent, schema::Kind::SUMMARY, ToBytes(rb), ""}, now);
-    last_sent_seq_ = q.seq;
+    PutHeld(txn, s.asReader(), now, config_.node_id, sent);
     return Status::Ok();
   });
-  if (waiting) {  // try again soon: what is new goes up once the link takes it
-    changed_ = true;
-    not_before_mono_ = next_mono_ = mono + 5 * kCheckEveryMs;
+}
+
+void SummaryService::Make(store::Txn& txn, int64_t now, schema::NodeStatus::Reader st,
+                          schema::StatusSummary::Builder s) {
+  s.setNode(config_.node_id);
+  s.setName(config_.name);
+  s.setLevel(config::LevelName(config_.level));
+  s.setParent(config_.parent);
+  s.setAsOfMs(now);
+  s.setIntervalMs(config_.summary_interval_ms);
+  auto mine = Held(txn, config_.node_id);
+  s.setSerial(mine ? mine->Root<schema::HeldSummary>().getSummary().getSerial() + 1 : 1);
+  std::map<std::pair<std::string, std::string>, std::array<uint32_t, 4>> duties;
+  uint32_t open = 0, soon = 0, overdue = 0, provisional = 0;
+  for (const auto& d : deadlines::DeadlineBook::List(txn, false)) {
+    auto& c = duties[{d.rule, d.step}];
+    bool is_soon = d.state == schema::Deadline::State::REMINDED ||
+                   d.state == schema::Deadline::State::DUE_TODAY;
+    bool is_late = d.state == schema::Deadline::State::OVERDUE;
+    ++c[0];
+    c[1] += is_soon;
+    c[2] += is_late;
+    c[3] += d.provisional;
+    ++open;
+    soon += is_soon;
+    overdue += is_late;
+    provisional += d.provisional;
   }
+  auto list = s.initDuties(static_cast<unsigned>(duties.size()));
+  unsigned i = 0;
+  for (const auto& [key, c] : duties) {
+    auto d = list[i++];
+    d.setRule(key.first);
+    d.setStep(key.second);
+    d.setOpen(c[0]);
+    d.setDueSoon(c[1]);
+    d.setOverdue(c[2]);
+    d.setProvisional(c[3]);
+  }
+  last_counts_ = {open, overdue, provisional};
+  s.setOpen(open);
+  s.setDueSoon(soon);
+  s.setOverdue(overdue);
+  s.setProvisional(provisional);
+  s.setSupervisedOpen(static_cast<uint32_t>(st.getSupervisedOpen()));
+  uint32_t up = 0;
+  for (auto l : st.getLinks()) up += l.getUp();
+  s.setLinksUp(up);
+  s.setLinksTotal(st.getLinks().size());
+  s.setOutboxDepth(st.getOutboxDepth());
+  s.setOldestPendingMs(st.getOldestPendingMs());
+  s.setStoreWritable(st.getStoreError().size() == 0);
 }
 
 void SummaryService::Handle(ControlCall& call) {
@@ -260,7 +292,9 @@ void SummaryService::Handle(ControlCall& call) {
       v.setParent(s.getParent());
     }
     int64_t every = std::max<int64_t>(s.getIntervalMs(), 1000);
-    v.setStale(now - s.getAsOfMs() > kStaleIntervals * every + 60'000);
+    int64_t age = AgeNow(h, now);
+    v.setStale(age > kStaleIntervals * every + 60'000);
+    v.setLastHeardMs(now - age);
   }
 }
 

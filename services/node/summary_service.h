@@ -45,6 +45,9 @@ class SummaryService {
 
  private:
   void Handle(ControlCall& call);
+  // This node's summary as of `now`, from its duties and `st` (its status).
+  void Make(store::Txn& txn, int64_t now, schema::NodeStatus::Reader st,
+            schema::StatusSummary::Builder s);
 
   const config::NodeConfig& config_;
   const workflows::OrganDirectory& directory_;
@@ -53,12 +56,14 @@ class SummaryService {
   StatusControl& status_;
   const Clock& clock_;
   spdlog::logger& log_;
+  bool started_ = false;
   int64_t next_mono_ = 0;
+  int64_t interval_mono_ = 0;  // the next summary made whether or not anything changed
   int64_t next_check_mono_ = 0;
   int64_t not_before_mono_ = 0;            // waiting for the previous summary's acknowledgement
   bool changed_ = false;                   // newer summaries from below since the last one made
   std::array<uint64_t, 3> last_counts_{};  // open, overdue, provisional in the last one made
-  uint64_t last_sent_seq_ = 0;             // of the last summary to the parent (this run)
+  uint64_t last_sent_seq_ = 0;  // of the last summary to the parent (kept in the own row)
 };
 
 }  // namespace zhuji::node

@@ -74,10 +74,14 @@ def wait_for(driver, url, css, timeout=60):
 def shot(driver, out, name):
     if out:
         os.makedirs(out, exist_ok=True)
-        height = driver.execute_script("return document.body.scrollHeight")
-        driver.set_window_size(1280, min(max(height + 40, 600), 2400))
+        height = driver.execute_script("return document.documentElement.scrollHeight")
+        # The whole page, not the window: the viewport is set to the page's height (at most
+        # 2400 px) for the screenshot.
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                               {"width": 1280, "height": min(max(height, 600), 2400),
+                                "deviceScaleFactor": 1, "mobile": False})
         driver.save_screenshot(os.path.join(out, name + ".png"))
-        driver.set_window_size(1280, 1000)
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
 def main():
@@ -160,6 +164,7 @@ def main():
         envelope = notices[0].get_attribute("data-envelope")
         d.get(c.url(county) + "/documents/" + envelope)
         code = d.find_element(By.ID, "code").text
+        paper = [p.text for p in d.find_elements(By.CSS_SELECTOR, "#document .body p")]
         check(d.find_element(By.ID, "envelope").text == envelope and m["id"] in d.page_source,
               f"{county} printable notice {envelope} names its matter; code {code}")
         shot(d, a.screenshots, "document")
@@ -170,6 +175,8 @@ def main():
         good = subprocess.run(verify + ["--code", code], capture_output=True, text=True)
         check(good.returncode == 0 and "验证码相符" in good.stdout and "签名有效" in good.stdout,
               f"zhuji verify {envelope} --code {code}: 验证码相符, 签名有效")
+        check(bool(paper) and all(line in good.stdout for line in paper),
+              f"zhuji verify prints the {len(paper)} lines of the printed page, to read the paper by")
         bad_code = ("B" if code[0] != "B" else "C") + code[1:]
         bad = subprocess.run(verify + ["--code", bad_code], capture_output=True, text=True)
         check(bad.returncode == 1 and "验证码不符" in bad.stdout,

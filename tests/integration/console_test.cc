@@ -183,13 +183,21 @@ TEST(Console, Issue17_TlsAndBasicAuthGuardTheConsole) {
   EXPECT_EQ(anon->status, 401);
   EXPECT_EQ(anon->body.find("test 440106"), std::string::npos);
   c.set_basic_auth("科员", "wrong password");
-  EXPECT_EQ(c.Get("/metrics")->status, 401);
+  auto wrong = c.Get("/metrics");
+  ASSERT_TRUE(wrong) << httplib::to_string(wrong.error());
+  EXPECT_EQ(wrong->status, 401);
+  c.set_basic_auth("someone else", "correct horse");
+  auto stranger = c.Get("/");
+  ASSERT_TRUE(stranger) << httplib::to_string(stranger.error());
+  EXPECT_EQ(stranger->status, 401);
   c.set_basic_auth("科员", "correct horse");
   auto page = c.Get("/");
   ASSERT_TRUE(page);
   EXPECT_EQ(page->status, 200);
   EXPECT_NE(page->body.find("test 440106"), std::string::npos);
-  EXPECT_EQ(c.Get("/metrics")->status, 200);
+  auto metrics = c.Get("/metrics");
+  ASSERT_TRUE(metrics) << httplib::to_string(metrics.error());
+  EXPECT_EQ(metrics->status, 200);
   auto post = c.Post("/", "x", "text/plain");
   ASSERT_TRUE(post);
   EXPECT_EQ(post->status, 405);  // read-only
@@ -256,12 +264,15 @@ TEST(Console, Issue17_GdArt41_TheProvincesPictureColoursACountyWithAnOverdueDuty
   };
   ASSERT_TRUE(Harness::WaitFor(
       [&] {
-        return region("440000", "440106", [](schema::RegionView::Reader r) {
-          return r.getHeard() && r.getSummary().getOverdue() == 1 && !r.getStale();
-        });
+        return region("440000", "440106",
+                      [](schema::RegionView::Reader r) {
+                        return r.getHeard() && r.getSummary().getOverdue() == 1 && !r.getStale();
+                      }) &&
+               region("440000", "440104",
+                      [](schema::RegionView::Reader r) { return r.getHeard(); });
       },
       std::chrono::seconds(60)))
-      << "waited 60 s for 440106's overdue duty to reach the province's picture";
+      << "waited 60 s for 440106's overdue duty and 440104's summary to reach the province";
   // Every node of the directory below the province is listed (the demo has two cities, three
   // counties), heard or not.
   auto all = regions("440000");
@@ -309,6 +320,46 @@ TEST(Console, Issue17_GdArt41_TheProvincesPictureColoursACountyWithAnOverdueDuty
       << county->body;
   EXPECT_NE(page->body.find("data-node=\"440100\" data-standing=\"ok\" data-worst=\"offline\""),
             std::string::npos);
+}
+
+// Latest wins on the way up: while the parent does not acknowledge, a county makes a fresh
+// summary each interval but queues none behind the one in flight; once the parent is there, it
+// holds the county's latest, and the county's outbox empties.
+TEST(Console, Issue17_ASummaryIsNotQueuedBehindAnUnacknowledgedOne) {
+  Harness h;
+  h.StartBroker();
+  for (auto [id, level, parent] :
+       {std::tuple{"440100", "city", "440000"}, std::tuple{"440106", "county", "440100"}}) {
+    NodeSpec spec = DemoSpec(id, level, parent, "2026-03-02 09:00");
+    spec.extra_config += "[console]\nsummary_interval_s = 1\n";
+    h.AddNode(spec);
+  }
+  h.StartNode("440106", true);  // its parent, 440100, is not running
+  auto own_serial = [&] {
+    auto reply = h.Request("440106", [](schema::ControlRequest::Builder r) { r.setRegions(); });
+    for (auto r : reply->Root<schema::ControlReply>().getRegions()) {
+      if (r.getNode() == "440106" && r.getHeard()) return r.getSummary().getSerial();
+    }
+    return uint64_t{0};
+  };
+  ASSERT_TRUE(Harness::WaitFor([&] { return own_serial() >= 5; }, std::chrono::seconds(60)))
+      << "waited 60 s for the county to make five summaries";
+  EXPECT_EQ(h.Counters("440106").outbox_depth, 1u) << "one summary in flight, none behind it";
+  uint64_t made = own_serial();
+
+  h.StartNode("440100", true);
+  ASSERT_TRUE(Harness::WaitFor(
+      [&] {
+        auto reply = h.Request("440100", [](schema::ControlRequest::Builder r) { r.setRegions(); });
+        for (auto r : reply->Root<schema::ControlReply>().getRegions()) {
+          if (r.getNode() == "440106") return r.getHeard() && r.getSummary().getSerial() > made;
+        }
+        return false;
+      },
+      std::chrono::seconds(60)))
+      << "waited 60 s for the city to hold a summary of the county newer than the queued one";
+  EXPECT_TRUE(Harness::WaitFor([&] { return h.Counters("440106").outbox_depth == 0; },
+                               std::chrono::seconds(60)));
 }
 
 }  // namespace

@@ -9,10 +9,10 @@
 #include "services/common/time_format.h"
 #include "services/crypto/document_code.h"
 #include "services/crypto/envelope_signature.h"
+#include "services/node/documents.h"
 #include "services/store/audit.h"
+#include "zhuji/schemas/control.capnp.h"
 #include "zhuji/schemas/envelope.capnp.h"
-#include "zhuji/schemas/filing.capnp.h"
-#include "zhuji/schemas/matter.capnp.h"
 
 namespace zhuji::tools {
 
@@ -23,72 +23,22 @@ constexpr std::string_view kVersions = "key_directories/";  // meta: every versi
 constexpr const char* kSignaturesSince = "signatures_since";
 
 // "inbox #12: envelope 3fa…e1 from 440106 #5"
-// One field of a body as text for people: text as is, instants (…At) in CST, an organ or party
-// by its name; a struct without a name one level down ("decision.scope = …"). Empty: nothing
-// worth printing.
-void Facts(capnp::DynamicStruct::Reader s, const std::string& prefix, int depth,
-           std::vector<std::string>* out) {
-  for (auto field : s.getSchema().getNonUnionFields()) {
-    if (!s.has(field)) continue;
-    std::string name = prefix + field.getProto().getName().cStr();
-    auto v = s.get(field);
-    std::string text;
-    switch (v.getType()) {
-      case capnp::DynamicValue::TEXT:
-        text = v.as<capnp::Text>().cStr();
-        break;
-      case capnp::DynamicValue::INT:
-      case capnp::DynamicValue::UINT: {
-        int64_t n = v.getType() == capnp::DynamicValue::INT
-                        ? v.as<int64_t>()
-                        : static_cast<int64_t>(v.as<uint64_t>());
-        bool instant = name.size() > 2 && name.compare(name.size() - 2, 2, "At") == 0;
-        text = instant && n > 1'000'000'000'000 ? FormatCst(n) : n ? std::to_string(n) : "";
-        break;
-      }
-      case capnp::DynamicValue::STRUCT: {
-        auto inner = v.as<capnp::DynamicStruct>();
-        KJ_IF_MAYBE (n, inner.getSchema().findFieldByName("name")) {
-          if (inner.has(*n)) text = inner.get(*n).as<capnp::Text>().cStr();
-        } else if (depth == 0) {
-          Facts(inner, name + ".", 1, out);
-        }
-        break;
-      }
-      default:
-        break;
-    }
-    if (!text.empty()) out->push_back(name + " = " + text);
+// The document the envelope carries, as the console prints it (services/node/documents.h):
+// what the paper must say, line by line.
+std::vector<std::string> PaperLines(schema::Envelope::Reader e) {
+  capnp::MallocMessageBuilder b;
+  auto v = b.initRoot<schema::DocumentView>();
+  if (!node::FillDocument(e.getDestination().cStr(), e.getKind(), AsView(e.getBody()), v)) {
+    return {"(this envelope carries no printable document)"};
   }
-}
-
-// What a document's envelope says, to compare with the paper: the fields of its body (kind
-// matter, grant or filing), read with the schema alone.
-std::vector<std::string> BodyFacts(schema::Envelope::Reader e) {
-  std::vector<std::string> out;
-  capnp::StructSchema type;
-  switch (e.getKind()) {
-    case schema::Kind::MATTER:
-      type = capnp::Schema::from<schema::Matter>();
-      break;
-    case schema::Kind::GRANT:
-      type = capnp::Schema::from<schema::Grant>();
-      break;
-    case schema::Kind::FILING:
-      type = capnp::Schema::from<schema::Filing>();
-      break;
-    default:
-      return out;
-  }
-  try {
-    auto body = ReadMessage(AsView(e.getBody()));
-    out.push_back(std::string("正文 body (") + type.getProto().getDisplayName().cStr() + "):");
-    Facts(body->DynamicRoot(type), "", 0, &out);
-  } catch (const std::exception& ex) {
-    out.push_back(std::string("(body unreadable: ") + ex.what() + ")");
-  } catch (const kj::Exception& ex) {
-    out.push_back(std::string("(body unreadable: ") + ex.getDescription().cStr() + ")");
-  }
+  std::vector<std::string> out = {
+      "文书 the paper must read:", std::string(v.getKindZh().cStr()) + "  " + v.getNumber().cStr(),
+      std::string("致 to ") + v.getToName().cStr() + " (" + v.getToAddress().cStr() + ")",
+      v.getTitle().cStr()};
+  for (auto l : v.getLines()) out.push_back(l.cStr());
+  out.push_back(std::string("依据 rule：") + v.getRule().cStr());
+  out.push_back(std::string(v.getFromName().cStr()) + " (" + v.getFromAddress().cStr() + ")  " +
+                FormatCst(v.getDateMs()));
   return out;
 }
 
@@ -282,7 +232,7 @@ bool VerifyOne(store::Txn& txn, const DirectoryTrust& trust, const std::string& 
       return false;
     }
     lines->push_back("验证码相符 the code " + want_code + " is this envelope's");
-    for (auto& fact : BodyFacts(e)) lines->push_back("  " + fact);
+    for (auto& line : PaperLines(e)) lines->push_back("  " + line);
     return true;
   }
   lines->push_back("no received envelope " + id_hex + " in this store");
