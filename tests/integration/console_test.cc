@@ -209,6 +209,67 @@ TEST(Console, Issue17_TlsAndBasicAuthGuardTheConsole) {
   EXPECT_TRUE(!p || p->status != 200);
 }
 
+// Client certificates instead of passwords: a client with a certificate the CA signed reads the
+// console; one without, or with a certificate of another CA, gets nothing.
+TEST(Console, Issue17_ClientCertificatesGuardTheConsole) {
+  std::signal(SIGPIPE, SIG_IGN);  // as above: OpenSSL writes to sockets the server closes
+  Harness h;
+  std::string d = h.dir();
+  auto ca = [&](const std::string& name, const std::string& cn) {
+    RunCommand("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=" + cn + " -keyout " +
+               d + "/" + name + ".key -out " + d + "/" + name + ".pem");
+  };
+  auto signed_by = [&](const std::string& name, const std::string& cn, const std::string& by) {
+    RunCommand("openssl req -newkey rsa:2048 -nodes -subj /CN=" + cn + " -keyout " + d + "/" +
+               name + ".key -out " + d + "/" + name + ".csr");
+    RunCommand("openssl x509 -req -days 2 -in " + d + "/" + name + ".csr -CA " + d + "/" + by +
+               ".pem -CAkey " + d + "/" + by + ".key -CAcreateserial -out " + d + "/" + name +
+               ".pem");
+  };
+  ca("clients-ca", "clients-ca");
+  ca("other-ca", "other-ca");
+  ca("server", "127.0.0.1");  // the name the clients check
+  signed_by("clerk", "clerk", "clients-ca");
+  signed_by("stranger", "stranger", "other-ca");
+  h.StartBroker();
+  NodeSpec spec{"440106", "county", "440100"};
+  spec.extra_config = "[console]\nlisten = \"127.0.0.1:0\"\ntls_cert = \"" + d +
+                      "/server.pem\"\ntls_key = \"" + d + "/server.key\"\nclient_ca = \"" + d +
+                      "/clients-ca.pem\"\n";
+  h.AddNode(spec);
+  h.StartNode("440106", false);
+  std::string url;
+  ASSERT_TRUE(Harness::WaitFor(
+      [&] {
+        try {
+          url = ConsoleUrl(h, "440106");
+        } catch (const std::exception&) {
+        }
+        return !url.empty();
+      },
+      std::chrono::seconds(30)))
+      << "waited 30 s for the node's console";
+  auto get = [&](const std::string& who) {
+    std::unique_ptr<httplib::Client> c =
+        who.empty() ? std::make_unique<httplib::Client>(url)
+                    : std::make_unique<httplib::Client>(url, d + "/" + who + ".pem",
+                                                        d + "/" + who + ".key");
+    c->enable_server_certificate_verification(true);
+    c->set_ca_cert_path((d + "/server.pem").c_str());
+    c->set_connection_timeout(30);
+    c->set_read_timeout(30);
+    return c->Get("/");
+  };
+  auto clerk = get("clerk");
+  ASSERT_TRUE(clerk) << httplib::to_string(clerk.error());
+  EXPECT_EQ(clerk->status, 200);
+  EXPECT_NE(clerk->body.find("test 440106"), std::string::npos);
+  auto none = get("");
+  EXPECT_TRUE(!none || none->status != 200) << "no client certificate, yet the page";
+  auto stranger = get("stranger");
+  EXPECT_TRUE(!stranger || stranger->status != 200) << "another CA's certificate, yet the page";
+}
+
 // An overdue duty shows as overdue (逾期) on the deadlines page; the node page counts it.
 TEST(Console, Issue17_GdArt41_AnOverdueDutyIsShownOverdue) {
   Harness h;
