@@ -659,8 +659,7 @@ std::string BrokerMetricsText(const wire::BrokerStats& s) {
   http::MetricsText m;
   http::Labels b = {{"broker", s.broker_id}};
   auto one = [&](const char* name, const char* type, const char* help, double v) {
-    m.Family(name, type, help);
-    m.Sample(name, b, v);
+    m.One(name, type, help, v, b);
   };
   one("zhuji_broker_peers", "gauge", "Connections (nodes and brokers below) heard from.", s.peers);
   one("zhuji_broker_routes", "gauge", "Node ids routed through this broker.", s.routes);

@@ -632,12 +632,10 @@ std::string NodeMetrics(schema::NodeStatus::Reader st) {
   http::MetricsText m;
   http::Labels node = {{"node", st.getNodeId().cStr()}};
   auto counter = [&](const char* name, const char* help, double v) {
-    m.Family(name, "counter", help);
-    m.Sample(name, node, v);
+    m.One(name, "counter", help, v, node);
   };
   auto gauge = [&](const char* name, const char* help, double v) {
-    m.Family(name, "gauge", help);
-    m.Sample(name, node, v);
+    m.One(name, "gauge", help, v, node);
   };
   counter("zhuji_envelopes_sent_total", "Envelope transmissions handed to a broker (retries too).",
           static_cast<double>(st.getSent()));

@@ -18,10 +18,11 @@ class MetricsText {
   void Family(std::string_view name, std::string_view type, std::string_view help);
   // One sample; `name` is the family's name or, for a histogram, name_bucket/_sum/_count.
   void Sample(std::string_view name, const Labels& labels, double value);
-  // A family with one sample and no labels.
-  void One(std::string_view name, std::string_view type, std::string_view help, double value) {
+  // A family with one sample.
+  void One(std::string_view name, std::string_view type, std::string_view help, double value,
+           const Labels& labels = {}) {
     Family(name, type, help);
-    Sample(name, {}, value);
+    Sample(name, labels, value);
   }
   // A histogram: `bounds` are the upper bounds of the buckets, `counts` one per bucket plus the
   // last for +Inf (not cumulative; written cumulative as the format wants).

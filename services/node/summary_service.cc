@@ -259,12 +259,9 @@ void SummaryService::Handle(ControlCall& call) {
   // directory, the summaries held.
   std::vector<std::string> nodes;
   if (!directory_.empty()) {
-    std::vector<std::string> todo = {config_.node_id};
-    while (!todo.empty()) {
-      std::string n = todo.front();
-      todo.erase(todo.begin());
-      nodes.push_back(n);
-      for (const auto& c : directory_.Children(n)) todo.push_back(c);
+    nodes.push_back(config_.node_id);
+    for (size_t i = 0; i < nodes.size(); ++i) {  // breadth first: the list is its own queue
+      for (auto& c : directory_.Children(nodes[i])) nodes.push_back(std::move(c));
     }
   } else {
     auto cursor = txn.OpenCursor(kTable);

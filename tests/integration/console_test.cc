@@ -23,6 +23,22 @@ std::string ConsoleUrl(Harness& h, const std::string& node) {
   return st->Root<schema::ControlReply>().getStatus().getConsoleUrl().cStr();
 }
 
+// The node's console URL once the node answers (it may still be starting); empty after 30 s.
+std::string WaitConsoleUrl(Harness& h, const std::string& node) {
+  std::string url;
+  EXPECT_TRUE(Harness::WaitFor(
+      [&] {
+        try {
+          url = ConsoleUrl(h, node);
+        } catch (const std::exception&) {  // not answering yet
+        }
+        return !url.empty();
+      },
+      std::chrono::seconds(30)))
+      << "waited 30 s for the console of " << node;
+  return url;
+}
+
 // "http://127.0.0.1:PORT" → a client of it.
 httplib::Client Client(const std::string& url) { return httplib::Client(url); }
 
@@ -162,16 +178,8 @@ TEST(Console, Issue17_TlsAndBasicAuthGuardTheConsole) {
                       "/c.pem\"\ntls_key = \"" + d + "/k.pem\"\nusers_file = \"" + d + "/users\"\n";
   h.AddNode(spec);
   h.StartNode("440106", false);
-  std::string url;
-  ASSERT_TRUE(Harness::WaitFor(
-      [&] {
-        try {
-          url = ConsoleUrl(h, "440106");
-        } catch (const std::exception&) {
-        }
-        return !url.empty();
-      },
-      std::chrono::seconds(30)));
+  std::string url = WaitConsoleUrl(h, "440106");
+  ASSERT_FALSE(url.empty());
   ASSERT_EQ(url.rfind("https://127.0.0.1:", 0), 0u) << url;
   httplib::Client c(url);
   c.enable_server_certificate_verification(true);
@@ -238,17 +246,8 @@ TEST(Console, Issue17_ClientCertificatesGuardTheConsole) {
                       "/clients-ca.pem\"\n";
   h.AddNode(spec);
   h.StartNode("440106", false);
-  std::string url;
-  ASSERT_TRUE(Harness::WaitFor(
-      [&] {
-        try {
-          url = ConsoleUrl(h, "440106");
-        } catch (const std::exception&) {
-        }
-        return !url.empty();
-      },
-      std::chrono::seconds(30)))
-      << "waited 30 s for the node's console";
+  std::string url = WaitConsoleUrl(h, "440106");
+  ASSERT_FALSE(url.empty());
   auto get = [&](const std::string& who) {
     std::unique_ptr<httplib::Client> c =
         who.empty() ? std::make_unique<httplib::Client>(url)
